@@ -1,0 +1,290 @@
+//! Where catalogs come from and how files are read: the embedded catalog, the
+//! user's catalog directory, `PAGERBOOK_CATALOG`, or `--catalog` paths.
+//!
+//! Reading never stops at a bad file: every problem becomes a diagnostic and
+//! the other files still load.
+
+use std::collections::HashSet;
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::diagnostic::{Diagnostic, Level, SourceMap, file_diagnostic};
+use super::model::Catalog;
+use super::parse::parse_file;
+use super::validate::link;
+
+/// The catalog files built into the binary: (path relative to the repository, text).
+const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// Files larger than this are refused: a catalog of 100 000 entries is about
+/// 50 MB, and anything beyond is more likely a mistake than a catalog.
+const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Prefix of the paths of embedded files in diagnostics.
+pub const EMBEDDED_PREFIX: &str = "<embedded>/";
+
+/// One place catalogs are read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The catalog built into the binary.
+    Embedded,
+    /// The user's catalog directory; it is fine for it not to exist.
+    UserDir(PathBuf),
+    /// A path from `PAGERBOOK_CATALOG`.
+    Env(PathBuf),
+    /// A path given with `--catalog` or to `check`.
+    Path(PathBuf),
+}
+
+impl Source {
+    /// The sources used without `--catalog`: embedded, the user's directory,
+    /// then each path in `PAGERBOOK_CATALOG` (colon-separated).
+    #[must_use]
+    pub fn defaults(env_catalog: Option<OsString>) -> Vec<Source> {
+        let mut sources = vec![Source::Embedded];
+        if let Some(dir) = user_catalog_dir() {
+            sources.push(Source::UserDir(dir));
+        }
+        if let Some(paths) = env_catalog {
+            sources.extend(std::env::split_paths(&paths).filter(|p| !p.as_os_str().is_empty()).map(Source::Env));
+        }
+        sources
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Source::Embedded => "embedded catalog".to_owned(),
+            Source::UserDir(path) => format!("user catalog directory {}", path.display()),
+            Source::Env(path) => format!("PAGERBOOK_CATALOG {}", path.display()),
+            Source::Path(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// The user's catalog directory: `catalog/` under pagerbook's config directory
+/// (`~/.config/pagerbook/catalog` on Linux).
+#[must_use]
+pub fn user_catalog_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "pagerbook").map(|dirs| dirs.config_dir().join("catalog"))
+}
+
+/// What one source gave.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    /// What the source is, for people.
+    pub source: String,
+    /// Files read.
+    pub files: usize,
+    /// Entries (failure modes and runbooks) they define that loaded.
+    pub entries: usize,
+    /// Whether the source exists (a missing user directory is not an error).
+    pub present: bool,
+}
+
+/// The result of loading: the catalog and everything that was wrong.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// What loaded.
+    pub catalog: Catalog,
+    /// Every problem, in file order, then by line and column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What each source gave.
+    pub sources: Vec<SourceReport>,
+}
+
+impl Loaded {
+    /// How many diagnostics are errors.
+    #[must_use]
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.level == Level::Error).count()
+    }
+}
+
+/// A file to parse, with the text already checked to be UTF-8.
+struct SourceFile {
+    path: Arc<str>,
+    text: Box<str>,
+    source: usize,
+}
+
+/// Loads every file of every source, collecting problems as it goes.
+#[must_use]
+pub fn load(sources: &[Source]) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    let mut reports = Vec::new();
+    let mut seen = HashSet::new();
+    for (index, source) in sources.iter().enumerate() {
+        let before = files.len();
+        let present = match source {
+            Source::Embedded => {
+                for (path, text) in EMBEDDED {
+                    let path: Arc<str> = format!("{EMBEDDED_PREFIX}{path}").into();
+                    if let Some(text) = check_text(&path, text.as_bytes(), &mut diagnostics) {
+                        files.push(SourceFile { path, text, source: index });
+                    }
+                }
+                true
+            }
+            Source::UserDir(path) if !path.exists() => false,
+            Source::UserDir(path) | Source::Env(path) | Source::Path(path) => {
+                let mut walk = Walk { files: &mut files, seen: &mut seen, diagnostics: &mut diagnostics, source: index, ancestors: Vec::new() };
+                walk.visit(path, true);
+                true
+            }
+        };
+        reports.push(SourceReport { source: source.label(), files: files.len() - before, entries: 0, present });
+    }
+
+    let parsed: Vec<_> = files
+        .iter()
+        .map(|file| {
+            let map = SourceMap::new(file.path.clone(), &file.text);
+            let contents = parse_file(&map, &file.text, &mut diagnostics);
+            (map, contents)
+        })
+        .collect();
+    let catalog = link(parsed, &mut diagnostics);
+
+    let file_source: std::collections::HashMap<&str, usize> = files.iter().map(|f| (&*f.path, f.source)).collect();
+    for entry in &catalog.entries {
+        if let Some(&source) = file_source.get(&*entry.origin.path) {
+            reports[source].entries += 1;
+        }
+    }
+    let file_order: std::collections::HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (&*f.path, i)).collect();
+    diagnostics.sort_by_key(|d| (file_order.get(&*d.path).copied().unwrap_or(usize::MAX), d.line, d.column));
+    Loaded { catalog, diagnostics, sources: reports }
+}
+
+/// Walks files and directories, skipping files already read and stopping at
+/// symbolic-link loops.
+struct Walk<'a> {
+    files: &'a mut Vec<SourceFile>,
+    seen: &'a mut HashSet<PathBuf>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    source: usize,
+    /// Canonical paths of the directories being walked, to spot loops.
+    ancestors: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn problem(&mut self, path: &Path, message: impl Into<String>) {
+        let path: Arc<str> = path.display().to_string().into();
+        self.diagnostics.push(file_diagnostic(&path, Level::Error, message));
+    }
+
+    /// Visits a path; `named` is true when the user named it rather than a
+    /// directory walk finding it.
+    fn visit(&mut self, path: &Path, named: bool) {
+        let metadata = match fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(err) if !named && fs::symlink_metadata(path).is_ok() && err.kind() == io::ErrorKind::NotFound => {
+                return self.problem(path, "broken symbolic link");
+            }
+            Err(err) => return self.problem(path, io_message(&err)),
+        };
+        let file_type = metadata.file_type();
+        let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if file_type.is_dir() {
+            if let Some(ancestor) = self.ancestors.iter().find(|a| **a == canonical) {
+                let message = format!("symbolic link loop: this directory leads back to {}; not read again", ancestor.display());
+                return self.problem(path, message);
+            }
+            let mut children = match fs::read_dir(path).and_then(|dir| dir.map(|e| e.map(|e| e.path())).collect::<io::Result<Vec<_>>>()) {
+                Ok(children) => children,
+                Err(err) => return self.problem(path, io_message(&err)),
+            };
+            children.sort();
+            self.ancestors.push(canonical);
+            for child in children {
+                let is_toml = child.extension().is_some_and(|ext| ext == "toml");
+                let is_dir = fs::metadata(&child).is_ok_and(|m| m.is_dir()) || fs::symlink_metadata(&child).is_ok_and(|m| m.is_dir());
+                let hidden = child.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.'));
+                if !hidden && (is_toml || is_dir) {
+                    self.visit(&child, false);
+                }
+            }
+            self.ancestors.pop();
+            return;
+        }
+        if !file_type.is_file() {
+            let what = if file_type.is_fifo() {
+                "a FIFO"
+            } else if file_type.is_char_device() || file_type.is_block_device() {
+                "a device"
+            } else if file_type.is_socket() {
+                "a socket"
+            } else {
+                "not a regular file"
+            };
+            return self.problem(path, format!("not a catalog file: it is {what}; give a TOML file or a directory"));
+        }
+        if !self.seen.insert(canonical) {
+            // The same file reached by two routes (a link, or two paths) is read once.
+            return;
+        }
+        if metadata.len() > MAX_FILE_BYTES {
+            let message = format!("file too large ({} MiB); the limit is {} MiB", metadata.len() >> 20, MAX_FILE_BYTES >> 20);
+            return self.problem(path, message);
+        }
+        let display: Arc<str> = path.display().to_string().into();
+        match fs::read(path) {
+            Ok(bytes) => {
+                if let Some(text) = check_text(&display, &bytes, self.diagnostics) {
+                    self.files.push(SourceFile { path: display, text, source: self.source });
+                }
+            }
+            Err(err) => self.problem(path, io_message(&err)),
+        }
+    }
+}
+
+/// Checks that a file is UTF-8 without a byte-order mark. A file that is not
+/// UTF-8 is refused whole: converting it would silently change a command.
+fn check_text(path: &Arc<str>, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Option<Box<str>> {
+    let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (rest, true),
+        None => (bytes, false),
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            if had_bom {
+                diagnostics.push(file_diagnostic(path, Level::Error, "the file starts with a byte-order mark: save it as UTF-8 without BOM (it was read without it)"));
+            }
+            Some(text.into())
+        }
+        Err(err) => {
+            let valid = &bytes[..err.valid_up_to()];
+            // Safe to unwrap-free: `valid` is UTF-8 by construction of the error.
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+            let byte = bytes[err.valid_up_to()];
+            diagnostics.push(Diagnostic {
+                path: path.clone(),
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+                level: Level::Error,
+                message: format!("not UTF-8: byte 0x{byte:02X} at offset {} is invalid; the file was not loaded", err.valid_up_to()),
+                snippet: None,
+            });
+            None
+        }
+    }
+}
+
+fn io_message(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        io::ErrorKind::PermissionDenied => "cannot read: permission denied".to_owned(),
+        _ if err.raw_os_error() == Some(40) => "symbolic link loop (too many levels of symbolic links)".to_owned(),
+        _ => format!("cannot read: {err}"),
+    }
+}

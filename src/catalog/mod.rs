@@ -1,0 +1,12 @@
+//! The catalog: its model, loading from every source, and validation that
+//! reports each problem at its place instead of stopping at the first.
+
+mod diagnostic;
+mod load;
+mod model;
+mod parse;
+mod validate;
+
+pub use diagnostic::{Diagnostic, Level, Snippet};
+pub use load::{EMBEDDED_PREFIX, Loaded, Source, SourceReport, load, user_catalog_dir};
+pub use model::{Catalog, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};

@@ -1,0 +1,309 @@
+//! The catalog's data: layers, failure modes, runbooks, steps and placeholder
+//! declarations, as loaded and checked. The field names mirror the TOML format
+//! (docs/catalog-format.md), and the JSON output of `list` and `show` is their
+//! serialisation, so renaming a field here changes a public contract.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+/// Everything loaded from the catalog sources: layers in edge-inward order and
+/// entries (failure modes, then runbooks) in that same order.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Catalog {
+    /// Layers sorted by `order`, nearest the edge first.
+    pub layers: Vec<Layer>,
+    /// Failure modes grouped by layer in edge-inward order, then runbooks.
+    pub entries: Vec<Entry>,
+}
+
+impl Catalog {
+    /// The entry with this id.
+    #[must_use]
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.id == id)
+    }
+
+    /// The layer with this id.
+    #[must_use]
+    pub fn layer(&self, id: &str) -> Option<&Layer> {
+        self.layers.iter().find(|layer| layer.id == id)
+    }
+
+    /// How many failure modes and runbooks there are.
+    #[must_use]
+    pub fn counts(&self) -> (usize, usize) {
+        let failures = self.entries.iter().filter(|e| e.kind == Kind::Failure).count();
+        (failures, self.entries.len() - failures)
+    }
+
+    /// Puts layers and entries in edge-inward order: layers by `order`, failure
+    /// modes by their layer's position (file order within a layer), runbooks last.
+    pub(crate) fn sort(&mut self) {
+        self.layers.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+        let rank = |entry: &Entry| {
+            let layer = entry.layer.as_deref().and_then(|id| self.layers.iter().position(|l| l.id == id));
+            (entry.kind, layer.unwrap_or(usize::MAX))
+        };
+        let mut ranked: Vec<_> = std::mem::take(&mut self.entries)
+            .into_iter()
+            .map(|entry| (rank(&entry), entry))
+            .collect();
+        // A stable sort keeps the file order within a layer.
+        ranked.sort_by_key(|(rank, _)| *rank);
+        self.entries = ranked.into_iter().map(|(_, entry)| entry).collect();
+    }
+}
+
+/// One ring of the system, from the edge (CDN, DNS) inward.
+#[derive(Debug, Clone, Serialize)]
+pub struct Layer {
+    /// Identifier used by entries' `layer` field.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// Position: lower is nearer the edge.
+    pub order: i64,
+    /// What belongs in this layer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Whether an entry is a failure mode or a runbook.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Something that breaks: symptom, signals, recovery.
+    Failure,
+    /// A multi-step procedure.
+    Runbook,
+}
+
+impl Kind {
+    /// The word used in the TOML table name and in JSON.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Failure => "failure",
+            Kind::Runbook => "runbook",
+        }
+    }
+}
+
+impl Kind {
+    /// The noun for people: "failure mode" or "runbook".
+    #[must_use]
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Failure => "failure mode",
+            Kind::Runbook => "runbook",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failure mode or a runbook. Fields that only one kind has are `None` or
+/// empty for the other.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Failure mode or runbook.
+    pub kind: Kind,
+    /// Unique identifier across everything loaded.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// Layer id (required for failure modes, optional for runbooks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<String>,
+    /// Failure modes: what the on-call engineer sees first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symptom: Option<String>,
+    /// Runbooks: what the procedure achieves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The part of the system that fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    /// Literal error lines, alert names and log fragments a user might paste.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signals: Vec<String>,
+    /// What heals by itself and what we do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<String>,
+    /// How this failure is, or should be, noticed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection: Option<String>,
+    /// Lessons that keep it from coming back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prevention: Option<String>,
+    /// How often it happens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Frequency>,
+    /// The frequency in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_note: Option<String>,
+    /// How bad it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Free-form labels.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Ids of related failure modes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
+    /// Ids of runbooks that apply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runbooks: Vec<String>,
+    /// URLs or document names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// Date of the last review, as written (YYYY-MM-DD).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_reviewed: Option<String>,
+    /// What to do, in order.
+    pub steps: Vec<Step>,
+    /// Placeholder declarations in force for this entry: the file's, overridden
+    /// by the entry's own.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub vars: BTreeMap<String, Arc<Var>>,
+    /// Where the entry was defined.
+    pub origin: Origin,
+}
+
+impl Entry {
+    /// The line that tells what this entry is about: a failure's symptom or a
+    /// runbook's summary.
+    #[must_use]
+    pub fn headline(&self) -> &str {
+        self.symptom.as_deref().or(self.summary.as_deref()).unwrap_or_default()
+    }
+}
+
+/// Where something was defined: a file and a line, for people to find it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    /// The path as shown in diagnostics (`<embedded>/…` for the built-in catalog).
+    pub path: Arc<str>,
+    /// 1-based line.
+    pub line: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.path, self.line)
+    }
+}
+
+/// One thing to do, with an optional command.
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    /// The instruction, in prose.
+    #[serde(rename = "do")]
+    pub instruction: String,
+    /// The command template, with `{{placeholders}}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// Syntax of the command (a syntect name or extension), `bash` by default.
+    pub lang: String,
+    /// What running it risks.
+    pub danger: Danger,
+    /// Whether the command needs the real terminal.
+    pub interactive: bool,
+}
+
+/// A placeholder declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Var {
+    /// What the value is.
+    pub description: String,
+    /// The value offered when none was used before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Values offered in a list.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// A regex the whole value must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+}
+
+/// Defines an enum written in TOML as one of a fixed set of lowercase words.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &[Self] = &[$(Self::$variant),+];
+
+            /// The word used in the catalog.
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $word),+ }
+            }
+
+            /// Parses the catalog's word.
+            #[must_use]
+            pub fn from_word(word: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.as_str() == word)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+word_enum! {
+    /// How often a failure happens, on an ordered scale.
+    Frequency {
+        /// Hardly ever (years apart).
+        VeryRare = "very-rare",
+        /// Seldom.
+        Rare = "rare",
+        /// Now and then.
+        Occasional = "occasional",
+        /// Often.
+        Common = "common",
+    }
+}
+
+word_enum! {
+    /// How much a failure hurts.
+    Severity {
+        /// Degraded, users hardly notice.
+        Low = "low",
+        /// Some users or features affected.
+        Medium = "medium",
+        /// Many users affected.
+        High = "high",
+        /// Outage or data at risk.
+        Critical = "critical",
+    }
+}
+
+word_enum! {
+    /// What running a step's command risks.
+    Danger {
+        /// Reads only.
+        Safe = "safe",
+        /// Changes state, easy to undo.
+        Caution = "caution",
+        /// Loses data or capacity; needs a typed confirmation.
+        Destructive = "destructive",
+    }
+}

@@ -1,0 +1,523 @@
+//! One catalog file's text → layers, entries and diagnostics.
+//!
+//! The TOML is parsed into a spanned tree and walked by hand rather than
+//! through `serde` derive: serde stops at the first problem, and we want every
+//! problem of a file, each at its exact place, with did-you-mean suggestions.
+//! An entry with an error is left out; the rest of the file still loads.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex::Regex;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::diagnostic::{Diagnostic, Level, SourceMap};
+use super::model::{Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
+use crate::template::{self, Piece};
+
+/// What one file defines, with the spans that cross-file checks point at.
+#[derive(Default)]
+pub(crate) struct FileContents {
+    pub layers: Vec<Located<Layer>>,
+    pub entries: Vec<ParsedEntry>,
+}
+
+/// A value and the byte range of its definition.
+pub(crate) struct Located<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+/// An entry and the spans of the ids it refers to.
+pub(crate) struct ParsedEntry {
+    pub entry: Entry,
+    pub id_span: Range<usize>,
+    pub layer_span: Option<Range<usize>>,
+    pub related_spans: Vec<Range<usize>>,
+    pub runbook_spans: Vec<Range<usize>>,
+}
+
+const TOP_LEVEL: &[&str] = &["layer", "failure", "runbook", "vars"];
+const LAYER_FIELDS: &[&str] = &["id", "title", "order", "description"];
+const FAILURE_FIELDS: &[&str] = &[
+    "id", "title", "layer", "component", "symptom", "signals", "recovery", "detection", "prevention",
+    "frequency", "frequency_note", "severity", "tags", "related", "runbooks", "references", "last_reviewed",
+    "steps", "vars",
+];
+const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars"];
+const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive"];
+const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern"];
+
+type Table<'i> = DeTable<'i>;
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// Parses one file, appending its problems to `diagnostics`.
+pub(crate) fn parse_file(map: &SourceMap<'_>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
+    let (root, errors) = DeTable::parse_recoverable(text);
+    let mut reader = Reader { map, text, diagnostics, errors: 0 };
+    for error in &errors {
+        let span = error.span().unwrap_or(0..0);
+        reader.error(span, format!("invalid TOML: {}", error.message().trim_end()));
+    }
+    if !errors.is_empty() {
+        // The recovered tree may hold half-parsed entries; loading them could
+        // present a command cut in the middle, so a file with syntax errors
+        // contributes nothing.
+        return FileContents::default();
+    }
+    let root = root.into_inner();
+    if root.is_empty() {
+        reader.warn(0..0, "empty file: it defines no layer, failure mode or runbook");
+    }
+    reader.unknown_keys(&root, TOP_LEVEL, "at the top level of a catalog file");
+    let file_vars = root.get_key_value("vars").and_then(|(_, value)| reader.vars(value, "the file"));
+    let mut used_file_vars = BTreeSet::new();
+    let mut contents = FileContents::default();
+    for table in reader.array_of_tables(&root, "layer") {
+        contents.layers.extend(reader.layer(table));
+    }
+    for (kind, key) in [(Kind::Failure, "failure"), (Kind::Runbook, "runbook")] {
+        for table in reader.array_of_tables(&root, key) {
+            let file_vars = file_vars.as_ref().map(|vars| (vars, &mut used_file_vars));
+            contents.entries.extend(reader.entry(kind, table, file_vars));
+        }
+    }
+    if let Some(vars) = &file_vars {
+        reader.warn_unused(vars, &used_file_vars, "in this file");
+    }
+    contents
+}
+
+/// Declared vars with the spans of their names.
+type DeclaredVars = BTreeMap<String, (Arc<Var>, Range<usize>)>;
+
+struct Reader<'a, 'm> {
+    map: &'a SourceMap<'m>,
+    text: &'a str,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    /// Errors reported so far; an entry whose parse adds one is left out.
+    errors: usize,
+}
+
+impl Reader<'_, '_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.errors += 1;
+        self.diagnostics.push(self.map.diagnostic(Level::Error, span, message));
+    }
+
+    fn warn(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.diagnostics.push(self.map.diagnostic(Level::Warning, span, message));
+    }
+
+    fn unknown_keys(&mut self, table: &Table<'_>, known: &[&str], context: &str) {
+        for (key, _) in table {
+            if !known.contains(&key.get_ref().as_ref()) {
+                let message = format!("unknown field `{}` {context}{}", key.get_ref(), did_you_mean(key.get_ref(), known));
+                self.error(key.span(), message);
+            }
+        }
+    }
+
+    /// The tables of `[[key]]`, reporting a `[key]` written as a single table.
+    fn array_of_tables<'t, 'i>(&mut self, root: &'t Table<'i>, key: &str) -> Vec<Spanned<&'t Table<'i>>> {
+        let Some((name, value)) = root.get_key_value(key) else { return Vec::new() };
+        let tables = value.get_ref().as_array().map(|items| {
+            items.iter().map(|item| item.get_ref().as_table().map(|t| Spanned::new(item.span(), t))).collect::<Option<Vec<_>>>()
+        });
+        match tables {
+            Some(Some(tables)) => tables,
+            _ => {
+                self.error(name.span(), format!("`{key}` must be an array of tables: write each one as `[[{key}]]`"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn layer(&mut self, table: Spanned<&Table<'_>>) -> Option<Located<Layer>> {
+        let errors = self.errors;
+        let span = table.span();
+        let table = *table.get_ref();
+        self.unknown_keys(table, LAYER_FIELDS, "in a layer");
+        let id = self.id(table, &span, "a layer");
+        let context = format!("layer `{}`", id.as_ref().map_or("?", |id| id.value.as_str()));
+        let title = self.required_string(table, "title", &span, &context);
+        let order = self.required(table, "order", &span, &context).and_then(|value| {
+            let order = value.get_ref().as_integer().and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
+            if order.is_none() {
+                self.wrong_type("order", value, "an integer");
+            }
+            order
+        });
+        let description = self.string(table, "description");
+        let (Some(id), Some(title), Some(order)) = (id, title, order) else { return None };
+        (self.errors == errors).then(|| Located { value: Layer { id: id.value, title, order, description }, span: id.span })
+    }
+
+    fn entry(
+        &mut self,
+        kind: Kind,
+        table: Spanned<&Table<'_>>,
+        file_vars: Option<(&DeclaredVars, &mut BTreeSet<String>)>,
+    ) -> Option<ParsedEntry> {
+        let errors = self.errors;
+        let span = table.span();
+        let table = *table.get_ref();
+        let fields = match kind {
+            Kind::Failure => FAILURE_FIELDS,
+            Kind::Runbook => RUNBOOK_FIELDS,
+        };
+        let article = format!("a {kind}");
+        let id = self.id(table, &span, &article);
+        let context = format!("{kind} `{}`", id.as_ref().map_or("?", |id| id.value.as_str()));
+        self.unknown_keys(table, fields, &format!("in {context}"));
+        let title = self.required_string(table, "title", &span, &context);
+        let is_failure = kind == Kind::Failure;
+        let layer = if is_failure {
+            self.required(table, "layer", &span, &context).and_then(|value| self.string_value("layer", value))
+        } else {
+            table.get("layer").and_then(|value| self.string_value("layer", value))
+        };
+        let (symptom, summary) = if is_failure {
+            (self.required_string(table, "symptom", &span, &context), None)
+        } else {
+            (None, self.required_string(table, "summary", &span, &context))
+        };
+        let frequency = is_failure.then(|| self.word(table, "frequency", &span, &context, Frequency::ALL, Frequency::as_str)).flatten();
+        let severity = is_failure.then(|| self.word(table, "severity", &span, &context, Severity::ALL, Severity::as_str)).flatten();
+        let recovery = if is_failure { self.required_string(table, "recovery", &span, &context) } else { None };
+        let related = self.strings(table, "related");
+        let runbooks = self.strings(table, "runbooks");
+        let entry_vars = table.get_key_value("vars").and_then(|(_, value)| self.vars(value, &context));
+        let steps_tables = self.array_of_tables(table, "steps");
+        let mut used = BTreeSet::new();
+        let steps: Vec<Step> = steps_tables
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, step)| {
+                let context = format!("step {} of {context}", i + 1);
+                self.step(step, &context, &mut |name| {
+                    let known = entry_vars.as_ref().is_some_and(|v| v.contains_key(name))
+                        || file_vars.as_ref().is_some_and(|(v, _)| v.contains_key(name));
+                    used.insert(name.to_owned());
+                    known
+                })
+            })
+            .collect();
+        if let Some(vars) = &entry_vars {
+            self.warn_unused(vars, &used, &format!("in {context}"));
+        }
+        let mut vars = BTreeMap::new();
+        for name in used {
+            let own = entry_vars.as_ref().and_then(|v| v.get(&name));
+            let inherited = file_vars.as_ref().and_then(|(v, _)| v.get(&name));
+            if let Some((var, _)) = own.or(inherited) {
+                vars.insert(name, var.clone());
+            }
+        }
+        if let Some((declared, used_file_vars)) = file_vars {
+            let own = entry_vars.as_ref();
+            let inherited = vars.keys().filter(|name| declared.contains_key(*name) && !own.is_some_and(|v| v.contains_key(*name)));
+            used_file_vars.extend(inherited.cloned());
+        }
+        let entry = Entry {
+            kind,
+            id: id.as_ref().map(|id| id.value.clone()).unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            layer: layer.as_ref().map(|l| l.get_ref().clone()),
+            symptom,
+            summary,
+            component: self.string(table, "component"),
+            signals: self.strings(table, "signals").into_iter().map(Spanned::into_inner).collect(),
+            recovery,
+            detection: self.string(table, "detection"),
+            prevention: self.string(table, "prevention"),
+            frequency,
+            frequency_note: self.string(table, "frequency_note"),
+            severity,
+            tags: self.strings(table, "tags").into_iter().map(Spanned::into_inner).collect(),
+            related: related.iter().map(|r| r.get_ref().clone()).collect(),
+            runbooks: runbooks.iter().map(|r| r.get_ref().clone()).collect(),
+            references: self.strings(table, "references").into_iter().map(Spanned::into_inner).collect(),
+            last_reviewed: self.date(table, "last_reviewed"),
+            steps,
+            vars,
+            origin: Origin { path: self.map.path().clone(), line: self.map.line(span.start) },
+        };
+        let id = id?;
+        (self.errors == errors).then(|| ParsedEntry {
+            entry,
+            id_span: id.span,
+            layer_span: layer.map(|l| l.span()),
+            related_spans: related.iter().map(Spanned::span).collect(),
+            runbook_spans: runbooks.iter().map(Spanned::span).collect(),
+        })
+    }
+
+    /// Parses a step; `declare` answers whether a placeholder name is declared.
+    fn step(&mut self, table: Spanned<&Table<'_>>, context: &str, declare: &mut dyn FnMut(&str) -> bool) -> Option<Step> {
+        let errors = self.errors;
+        let span = table.span();
+        let table = *table.get_ref();
+        self.unknown_keys(table, STEP_FIELDS, &format!("in {context}"));
+        let instruction = self.required_string(table, "do", &span, context);
+        let run = table.get("run").and_then(|value| self.string_value("run", value));
+        if let Some(run) = &run {
+            self.check_placeholders(run, context, declare);
+        }
+        let lang = self.string(table, "lang").unwrap_or_else(|| "bash".to_owned());
+        let danger = if table.contains_key("danger") {
+            self.word(table, "danger", &span, context, Danger::ALL, Danger::as_str)
+        } else {
+            Some(Danger::Safe)
+        };
+        let interactive = match table.get("interactive") {
+            None => Some(false),
+            Some(value) => {
+                let flag = value.get_ref().as_bool();
+                if flag.is_none() {
+                    self.wrong_type("interactive", value, "true or false");
+                }
+                flag
+            }
+        };
+        let step = Step { instruction: instruction?, run: run.map(Spanned::into_inner), lang, danger: danger?, interactive: interactive? };
+        (self.errors == errors).then_some(step)
+    }
+
+    fn check_placeholders(&mut self, run: &Spanned<String>, context: &str, declare: &mut dyn FnMut(&str) -> bool) {
+        let template = run.get_ref();
+        let pieces = match template::parse(template) {
+            Ok(pieces) => pieces,
+            Err(err) => {
+                let at = self.offset_in_value(run, err.offset);
+                self.error(at..at + 2, format!("in the `run` of {context}: {}", err.message));
+                return;
+            }
+        };
+        for piece in pieces {
+            let Piece::Placeholder(p) = piece else { continue };
+            let at = self.offset_in_value(run, p.span.start);
+            let span = at..at + p.span.len();
+            if !declare(p.name) {
+                self.error(
+                    span.clone(),
+                    format!(
+                        "placeholder `{{{{{}}}}}` in {context} is not declared: add a `[vars.{0}]` table \
+                         (or write `{{{{{{{{` for a literal `{{{{`)",
+                        p.name
+                    ),
+                );
+            }
+            if let Some(quote) = p.inside_quote {
+                let kind = if quote == '"' { "double" } else { "single" };
+                self.warn(
+                    span,
+                    format!(
+                        "placeholder `{{{{{0}}}}}` in {context} stands inside {kind} quotes, but its value is \
+                         shell-quoted when rendered, so the quotes would be doubled: put it in a shell variable \
+                         first (`{0}={{{{{0}}}}}; … \"${0}\"`) or move it outside the quotes",
+                        p.name
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Maps a byte offset in a decoded string to the file: exact for literal
+    /// strings, and for basic strings found by searching the raw text for the
+    /// same fragment, since escapes shift offsets.
+    fn offset_in_value(&self, value: &Spanned<String>, offset: usize) -> usize {
+        let span = value.span();
+        let raw = &self.text[span.clone()];
+        let decoded = value.get_ref();
+        let fragment: String = decoded[offset..].chars().take_while(|&c| c != '\n').take(16).collect();
+        let nth = decoded[..offset].matches(fragment.as_str()).count();
+        raw.match_indices(fragment.as_str()).nth(nth).map_or(span.start, |(i, _)| span.start + i)
+    }
+
+    fn warn_unused(&mut self, vars: &DeclaredVars, used: &BTreeSet<String>, context: &str) {
+        for (name, (_, span)) in vars {
+            if !used.contains(name) {
+                self.warn(span.clone(), format!("var `{name}` is declared {context} but no command uses `{{{{{name}}}}}`"));
+            }
+        }
+    }
+
+    /// Parses a `vars` table: `[vars.NAME]` tables of description, default, choices, pattern.
+    fn vars(&mut self, value: &Value<'_>, owner: &str) -> Option<DeclaredVars> {
+        let Some(table) = value.get_ref().as_table() else {
+            self.wrong_type("vars", value, "a table of `[vars.NAME]` tables");
+            return None;
+        };
+        let mut vars = BTreeMap::new();
+        for (name, value) in table {
+            let context = format!("var `{}` of {owner}", name.get_ref());
+            if !template::is_valid_name(name.get_ref()) {
+                self.error(name.span(), format!("invalid var name `{}`: use lowercase letters, digits and `_`, starting with a letter or `_`", name.get_ref()));
+                continue;
+            }
+            let Some(table) = value.get_ref().as_table() else {
+                self.wrong_type(name.get_ref(), value, "a table with a `description`");
+                continue;
+            };
+            let errors = self.errors;
+            self.unknown_keys(table, VAR_FIELDS, &format!("in {context}"));
+            let span = value.span();
+            let description = self.required_string(table, "description", &span, &context);
+            let default = table.get("default").and_then(|v| self.string_value("default", v));
+            let choices = self.strings(table, "choices");
+            let pattern = table.get("pattern").and_then(|v| self.string_value("pattern", v));
+            let regex = pattern.as_ref().and_then(|p| match Regex::new(&format!("^(?:{})$", p.get_ref())) {
+                Ok(regex) => Some(regex),
+                Err(err) => {
+                    let message = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                    self.error(p.span(), format!("invalid `pattern` of {context}: {message}"));
+                    None
+                }
+            });
+            for value in default.iter().chain(&choices) {
+                if regex.as_ref().is_some_and(|r| !r.is_match(value.get_ref())) {
+                    self.error(value.span(), format!("`{}` does not match the `pattern` of {context}", value.get_ref()));
+                }
+            }
+            if let Some(default) = &default
+                && !choices.is_empty()
+                && !choices.iter().any(|c| c.get_ref() == default.get_ref())
+            {
+                self.error(default.span(), format!("the `default` of {context} is not one of its `choices`"));
+            }
+            if self.errors != errors {
+                continue;
+            }
+            let Some(description) = description else { continue };
+            let var = Var {
+                description,
+                default: default.map(Spanned::into_inner),
+                choices: choices.into_iter().map(Spanned::into_inner).collect(),
+                pattern: pattern.map(Spanned::into_inner),
+            };
+            vars.insert(name.get_ref().to_string(), (Arc::new(var), name.span()));
+        }
+        Some(vars)
+    }
+
+    /// The `id` field: required, `[a-z0-9][a-z0-9-]*`.
+    fn id(&mut self, table: &Table<'_>, span: &Range<usize>, what: &str) -> Option<Located<String>> {
+        let value = self.required(table, "id", span, what)?;
+        let id = self.string_value("id", value)?;
+        let valid = id.get_ref().starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && id.get_ref().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !valid {
+            self.error(id.span(), format!("invalid id `{}`: use lowercase letters, digits and `-`, starting with a letter or digit", id.get_ref()));
+            return None;
+        }
+        let span = id.span();
+        Some(Located { value: id.into_inner(), span })
+    }
+
+    fn required<'t, 'i>(&mut self, table: &'t Table<'i>, key: &str, span: &Range<usize>, context: &str) -> Option<&'t Value<'i>> {
+        let value = table.get(key);
+        if value.is_none() {
+            self.error(span.start..span.start, format!("{context} has no `{key}`, which is required"));
+        }
+        value
+    }
+
+    fn required_string(&mut self, table: &Table<'_>, key: &str, span: &Range<usize>, context: &str) -> Option<String> {
+        let value = self.required(table, key, span, context)?;
+        let text = self.string_value(key, value)?;
+        if text.get_ref().trim().is_empty() {
+            self.error(value.span(), format!("`{key}` of {context} is empty"));
+            return None;
+        }
+        Some(text.into_inner())
+    }
+
+    fn string(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+        table.get(key).and_then(|value| self.string_value(key, value)).map(Spanned::into_inner)
+    }
+
+    fn string_value(&mut self, key: &str, value: &Value<'_>) -> Option<Spanned<String>> {
+        match value.get_ref().as_str() {
+            Some(text) => Some(Spanned::new(value.span(), text.to_owned())),
+            None => {
+                self.wrong_type(key, value, "a string");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, table: &Table<'_>, key: &str) -> Vec<Spanned<String>> {
+        let Some(value) = table.get(key) else { return Vec::new() };
+        let Some(items) = value.get_ref().as_array() else {
+            self.wrong_type(key, value, "a list of strings");
+            return Vec::new();
+        };
+        items.iter().filter_map(|item| self.string_value(key, item)).collect()
+    }
+
+    fn date(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+        let value = table.get(key)?;
+        let date = value.get_ref().as_datetime().filter(|d| d.date.is_some() && d.time.is_none());
+        if date.is_none() {
+            self.wrong_type(key, value, "a date like 2026-11-23 (without quotes)");
+        }
+        date.map(ToString::to_string)
+    }
+
+    /// A field holding one word of a fixed set (frequency, severity, danger).
+    fn word<T: Copy>(
+        &mut self,
+        table: &Table<'_>,
+        key: &str,
+        span: &Range<usize>,
+        context: &str,
+        all: &[T],
+        as_str: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let value = self.required(table, key, span, context)?;
+        let word = self.string_value(key, value)?;
+        let found = all.iter().copied().find(|v| as_str(*v) == word.get_ref());
+        if found.is_none() {
+            let words: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
+            self.error(
+                word.span(),
+                format!("invalid `{key}` `{}`: expected one of {}{}", word.get_ref(), words.join(", "), did_you_mean(word.get_ref(), &words)),
+            );
+        }
+        found
+    }
+
+    fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str) {
+        self.error(value.span(), format!("`{key}` must be {expected}, not {}", describe(value.get_ref())));
+    }
+}
+
+fn describe(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// `; did you mean `x`?` when one of `known` is close to `word`, else empty.
+pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
+    closest(word, known.iter().copied()).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default()
+}
+
+/// The candidate nearest to `word`, if it is near enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}

@@ -1,0 +1,436 @@
+//! The command line: clap definitions and one function per subcommand, each
+//! writing to a `&mut dyn Write` so tests can capture it.
+//!
+//! Exit codes: 0 success, 1 a catalog problem, an unknown id or nothing found,
+//! 2 a usage error.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use crate::catalog::{self, Catalog, Entry, Kind, Level, Loaded, Source};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a catalog problem, an unknown id, or nothing found.
+pub const EXIT_PROBLEM: u8 = 1;
+/// Exit code: the command line was wrong.
+pub const EXIT_USAGE: u8 = 2;
+
+const AFTER_HELP: &str = "\
+Examples:
+  pagerbook list                         every failure mode, edge inward
+  pagerbook show coredns-down            one entry in full
+  pagerbook check                        validate the catalogs in use
+  pagerbook --catalog ./team check       validate only ./team
+  pagerbook sources                      which catalogs were read
+
+Catalogs: without --catalog, the embedded catalog, then ~/.config/pagerbook/catalog/,
+then each path in PAGERBOOK_CATALOG (colon-separated). With --catalog, only those.
+
+Exit codes: 0 ok, 1 catalog problem / unknown id / nothing found, 2 usage error.";
+
+/// pagerbook: find the failure mode behind what you see, and what to do about it.
+#[derive(Debug, Parser)]
+#[command(name = "pagerbook", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Read catalogs only from PATH (a TOML file or a directory); repeatable.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub catalog: Vec<PathBuf>,
+
+    /// What to do (default: list).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every failure mode by layer, edge inward, then the runbooks.
+    #[command(after_help = "Examples:\n  pagerbook list\n  pagerbook list --json | jq '.entries[].id'")]
+    List {
+        /// Print JSON: {"layers": [...], "entries": [...]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one failure mode or runbook in full.
+    #[command(after_help = "Examples:\n  pagerbook show tls-cert-expired\n  pagerbook show node-os-upgrade --json")]
+    Show {
+        /// The entry's id.
+        id: String,
+        /// Print the entry as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate catalog files; exit 1 when there are errors.
+    #[command(after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check catalog/ extra.toml\n  pagerbook check --format json   for editors and CI")]
+    Check {
+        /// Files or directories to check (default: the catalogs in use).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also show which sources were read.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Show which catalog sources were read and what each gave.
+    #[command(after_help = "Examples:\n  pagerbook sources\n  PAGERBOOK_CATALOG=./team pagerbook sources")]
+    Sources {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:col: level: message` with the offending line.
+    Text,
+    /// A JSON array of diagnostics.
+    Json,
+}
+
+/// Runs the command line and returns the exit code. A closed pipe on `out`
+/// (`pagerbook list | head`) is not an error.
+pub fn run(args: impl IntoIterator<Item = OsString>, env_catalog: Option<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let text = if e.use_stderr() { e.render().ansi().to_string() } else { e.render().to_string() };
+            let target: &mut dyn Write = if e.use_stderr() { err } else { out };
+            let _ = target.write_all(text.as_bytes());
+            return code;
+        }
+    };
+    let sources = if cli.catalog.is_empty() {
+        Source::defaults(env_catalog)
+    } else {
+        cli.catalog.iter().cloned().map(Source::Path).collect()
+    };
+    let result = match cli.command.unwrap_or(Command::List { json: false }) {
+        Command::List { json } => list(&sources, json, out, err),
+        Command::Show { id, json } => show(&sources, &id, json, out, err),
+        Command::Check { paths, format, verbose } => {
+            let sources = if paths.is_empty() { sources } else { paths.into_iter().map(Source::Path).collect() };
+            check(&sources, format, verbose, out)
+        }
+        Command::Sources { json } => sources_command(&sources, json, out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(err, "pagerbook: error: {e}");
+            EXIT_PROBLEM
+        }
+    }
+}
+
+/// Loads the sources and tells stderr, in one line, when some files had problems.
+fn load_noting_problems(sources: &[Source], err: &mut dyn Write) -> io::Result<Loaded> {
+    let loaded = catalog::load(sources);
+    if !loaded.diagnostics.is_empty() {
+        writeln!(
+            err,
+            "pagerbook: the catalog has {} (run `pagerbook check` for details)",
+            problem_count(&loaded)
+        )?;
+    }
+    Ok(loaded)
+}
+
+fn problem_count(loaded: &Loaded) -> String {
+    let errors = loaded.error_count();
+    let warnings = loaded.diagnostics.len() - errors;
+    format!("{} and {}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+/// "1 error", "2 errors"; "1 entry", "2 entries".
+fn plural(n: usize, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {word}s"),
+    }
+}
+
+/// One line of `list --json`.
+#[derive(Serialize)]
+struct ListedEntry<'a> {
+    id: &'a str,
+    kind: Kind,
+    layer: Option<&'a str>,
+    title: &'a str,
+    frequency: Option<catalog::Frequency>,
+    severity: Option<catalog::Severity>,
+}
+
+fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let loaded = load_noting_problems(sources, err)?;
+    let catalog = &loaded.catalog;
+    if json {
+        let entries: Vec<_> = catalog
+            .entries
+            .iter()
+            .map(|e| ListedEntry {
+                id: &e.id,
+                kind: e.kind,
+                layer: e.layer.as_deref(),
+                title: &e.title,
+                frequency: e.frequency,
+                severity: e.severity,
+            })
+            .collect();
+        let document = serde_json::json!({ "layers": catalog.layers, "entries": entries });
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)?;
+        return Ok(EXIT_OK);
+    }
+    let id_width = catalog.entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
+    for group in groups(catalog) {
+        writeln!(out, "{}", group.heading)?;
+        for entry in group.entries {
+            let rating = match (entry.frequency, entry.severity) {
+                (Some(f), Some(s)) => format!("  [{f}, {s}]"),
+                _ => String::new(),
+            };
+            writeln!(out, "  {:id_width$}  {}{rating}", entry.id, entry.title)?;
+        }
+        writeln!(out)?;
+    }
+    let (failures, runbooks) = catalog.counts();
+    writeln!(out, "{} and {}", plural(failures, "failure mode"), plural(runbooks, "runbook"))?;
+    Ok(EXIT_OK)
+}
+
+/// A heading and the entries under it, in edge-inward order.
+pub struct Group<'a> {
+    /// The layer's title and id, or "Runbooks".
+    pub heading: String,
+    /// The entries of the group.
+    pub entries: Vec<&'a Entry>,
+}
+
+/// Failure modes grouped under their layers, edge inward, then the runbooks.
+#[must_use]
+pub fn groups(catalog: &Catalog) -> Vec<Group<'_>> {
+    let mut groups: Vec<Group<'_>> = catalog
+        .layers
+        .iter()
+        .map(|layer| Group {
+            heading: format!("{} ({})", layer.title, layer.id),
+            entries: catalog.entries.iter().filter(|e| e.kind == Kind::Failure && e.layer.as_deref() == Some(&layer.id)).collect(),
+        })
+        .filter(|group| !group.entries.is_empty())
+        .collect();
+    let runbooks: Vec<_> = catalog.entries.iter().filter(|e| e.kind == Kind::Runbook).collect();
+    if !runbooks.is_empty() {
+        groups.push(Group { heading: "Runbooks".to_owned(), entries: runbooks });
+    }
+    groups
+}
+
+fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let loaded = load_noting_problems(sources, err)?;
+    let catalog = &loaded.catalog;
+    let Some(entry) = catalog.get(id) else {
+        let ids = catalog.entries.iter().map(|e| e.id.as_str());
+        let mut near: Vec<(f64, &str)> = ids.map(|c| (strsim::jaro_winkler(id, c), c)).filter(|(s, _)| *s > 0.75).collect();
+        near.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let near: Vec<&str> = near.into_iter().take(3).map(|(_, c)| c).collect();
+        let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
+        writeln!(err, "pagerbook: error: no failure mode or runbook with id `{id}`{hint}")?;
+        return Ok(EXIT_PROBLEM);
+    };
+    if json {
+        serde_json::to_writer_pretty(&mut *out, entry)?;
+        writeln!(out)?;
+    } else {
+        write_entry(catalog, entry, out)?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// Width plain-text output is wrapped to.
+const TEXT_WIDTH: usize = 80;
+
+/// An entry in full, for a plain terminal.
+fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}: {}", entry.id, entry.title)?;
+    let mut facts = vec![match entry.kind {
+        Kind::Failure => "failure mode".to_owned(),
+        Kind::Runbook => "runbook".to_owned(),
+    }];
+    if let Some(layer) = &entry.layer {
+        let title = catalog.layer(layer).map(|l| format!(" ({})", l.title)).unwrap_or_default();
+        facts.push(format!("layer {layer}{title}"));
+    }
+    if let Some(component) = &entry.component {
+        facts.push(format!("component {component}"));
+    }
+    writeln!(out, "{}", facts.join(" · "))?;
+    if let (Some(frequency), Some(severity)) = (entry.frequency, entry.severity) {
+        let note = entry.frequency_note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+        writeln!(out, "frequency {frequency}{note} · severity {severity}")?;
+    }
+    let prose = [
+        ("Symptom", &entry.symptom),
+        ("Summary", &entry.summary),
+        ("Recovery", &entry.recovery),
+        ("Detection", &entry.detection),
+        ("Prevention", &entry.prevention),
+    ];
+    for (heading, text) in prose {
+        if let Some(text) = text {
+            if heading == "Recovery" && !entry.signals.is_empty() {
+                write_list(out, "Signals", entry.signals.iter().map(|s| format!("- {s}")))?;
+            }
+            writeln!(out, "\n{heading}")?;
+            for line in wrap(text, TEXT_WIDTH - 2) {
+                writeln!(out, "  {line}")?;
+            }
+        }
+    }
+    if !entry.steps.is_empty() {
+        writeln!(out, "\nSteps")?;
+        for (i, step) in entry.steps.iter().enumerate() {
+            let number = format!("{}. ", i + 1);
+            let indent = " ".repeat(number.len() + 2);
+            for (j, line) in wrap(&step.instruction, TEXT_WIDTH - indent.len()).iter().enumerate() {
+                let lead = if j == 0 { format!("  {number}") } else { indent.clone() };
+                writeln!(out, "{lead}{line}")?;
+            }
+            if let Some(run) = &step.run {
+                let mut marks = Vec::new();
+                if step.danger != catalog::Danger::Safe {
+                    marks.push(format!("danger: {}", step.danger));
+                }
+                if step.interactive {
+                    marks.push("interactive".to_owned());
+                }
+                if step.lang != "bash" {
+                    marks.push(step.lang.clone());
+                }
+                if !marks.is_empty() {
+                    writeln!(out, "{indent}[{}]", marks.join(", "))?;
+                }
+                for (j, line) in run.lines().enumerate() {
+                    let prompt = if j == 0 { "$ " } else { "  " };
+                    writeln!(out, "{indent}{prompt}{line}")?;
+                }
+            }
+        }
+    }
+    if !entry.vars.is_empty() {
+        let vars = entry.vars.iter().map(|(name, var)| {
+            let default = var.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
+            format!("{{{{{name}}}}}  {}{default}", var.description)
+        });
+        write_list(out, "Placeholders", vars)?;
+    }
+    let titled = |ids: &[String]| -> Vec<String> {
+        ids.iter().map(|id| format!("{id}: {}", catalog.get(id).map_or("", |e| e.title.as_str()))).collect()
+    };
+    write_list(out, "Related", titled(&entry.related).into_iter())?;
+    write_list(out, "Runbooks", titled(&entry.runbooks).into_iter())?;
+    write_list(out, "References", entry.references.iter().cloned())?;
+    writeln!(out)?;
+    if !entry.tags.is_empty() {
+        writeln!(out, "tags: {}", entry.tags.join(", "))?;
+    }
+    if let Some(date) = &entry.last_reviewed {
+        writeln!(out, "last reviewed: {date}")?;
+    }
+    writeln!(out, "defined at {}", entry.origin)
+}
+
+fn write_list(out: &mut dyn Write, heading: &str, items: impl ExactSizeIterator<Item = String>) -> io::Result<()> {
+    if items.len() == 0 {
+        return Ok(());
+    }
+    writeln!(out, "\n{heading}")?;
+    for item in items {
+        writeln!(out, "  {item}")?;
+    }
+    Ok(())
+}
+
+/// Wraps prose at word boundaries, keeping the author's line breaks.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.trim_end().lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+fn check(sources: &[Source], format: Format, verbose: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let loaded = catalog::load(sources);
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &loaded.diagnostics)?;
+            writeln!(out)?;
+        }
+        Format::Text => {
+            if verbose {
+                write_sources(&loaded, out)?;
+                writeln!(out)?;
+            }
+            for diagnostic in &loaded.diagnostics {
+                writeln!(out, "{diagnostic}")?;
+            }
+            let files: usize = loaded.sources.iter().map(|s| s.files).sum();
+            let (failures, runbooks) = loaded.catalog.counts();
+            writeln!(
+                out,
+                "checked {}: {} loaded, {}",
+                plural(files, "file"),
+                plural(failures + runbooks, "entry"),
+                if loaded.diagnostics.is_empty() { "no problems".to_owned() } else { problem_count(&loaded) }
+            )?;
+        }
+    }
+    let has_errors = loaded.diagnostics.iter().any(|d| d.level == Level::Error);
+    Ok(if has_errors { EXIT_PROBLEM } else { EXIT_OK })
+}
+
+fn write_sources(loaded: &Loaded, out: &mut dyn Write) -> io::Result<()> {
+    for report in &loaded.sources {
+        if report.present {
+            writeln!(out, "{}: {}, {}", report.source, plural(report.files, "file"), plural(report.entries, "entry"))?;
+        } else {
+            writeln!(out, "{}: not present", report.source)?;
+        }
+    }
+    Ok(())
+}
+
+fn sources_command(sources: &[Source], json: bool, out: &mut dyn Write) -> io::Result<u8> {
+    let loaded = catalog::load(sources);
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &loaded.sources)?;
+        writeln!(out)?;
+    } else {
+        write_sources(&loaded, out)?;
+        if !loaded.diagnostics.is_empty() {
+            writeln!(out, "problems: {} (run `pagerbook check`)", problem_count(&loaded))?;
+        }
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,13 @@
+//! pagerbook: a terminal runbook and failure-mode navigator.
+//!
+//! Module map (data flows catalog files → [`catalog::Catalog`] → output):
+//! - [`catalog`]: the model, loading from every source, validation with
+//!   `path:line:col` diagnostics. Pure: no terminal.
+//! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
+//!   values. Pure.
+//! - [`cli`]: the command line; each subcommand writes to a `&mut dyn Write`
+//!   so tests can capture it.
+
+pub mod catalog;
+pub mod cli;
+pub mod template;

@@ -1,0 +1,247 @@
+//! Command templates: `{{name}}` placeholders in a step's `run`, the `{{{{`
+//! escape for a literal `{{`, and rendering with shell-quoted values.
+//!
+//! Rendering quotes every value with `shlex::try_quote`, so a value can never
+//! add shell syntax. A placeholder written inside quotes in the template would
+//! be quoted twice, which is why [`parse`] reports where each one stands.
+
+use std::ops::Range;
+
+use thiserror::Error;
+
+/// The escape for a literal `{{` in a template.
+pub const ESCAPED_BRACES: &str = "{{{{";
+
+/// One piece of a parsed template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text copied as it is (escapes already resolved).
+    Text(String),
+    /// A placeholder to fill with a quoted value.
+    Placeholder(Placeholder<'a>),
+}
+
+/// A `{{name}}` in a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placeholder<'a> {
+    /// The variable's name.
+    pub name: &'a str,
+    /// Byte range of the whole `{{name}}` in the template.
+    pub span: Range<usize>,
+    /// The shell quote (`'` or `"`) the placeholder stands inside, if any.
+    pub inside_quote: Option<char>,
+}
+
+/// A template that cannot be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    /// Byte offset in the template.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Why a command could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RenderError {
+    /// The template itself is malformed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A placeholder has no value.
+    #[error("no value for {{{{{0}}}}}")]
+    Missing(String),
+    /// A value cannot be quoted for the shell (it holds a NUL byte).
+    #[error("the value of {{{{{0}}}}} cannot be passed to a shell: it holds a NUL byte")]
+    Unquotable(String),
+}
+
+/// Whether `name` is a valid placeholder name: `[a-z_][a-z0-9_]*`.
+#[must_use]
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Splits a template into text and placeholders.
+///
+/// # Errors
+/// A `{{` that neither starts a `{{name}}` nor is part of the `{{{{` escape.
+pub fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
+    let mut pieces = Vec::new();
+    let mut text = String::new();
+    let mut quotes = QuoteTracker::default();
+    let mut rest = template;
+    while let Some(at) = rest.find("{{") {
+        let offset = template.len() - rest.len() + at;
+        quotes.feed(&rest[..at]);
+        text.push_str(&rest[..at]);
+        let after = &rest[at..];
+        if after.starts_with(ESCAPED_BRACES) {
+            text.push_str("{{");
+            quotes.feed("{{");
+            rest = &after[ESCAPED_BRACES.len()..];
+            continue;
+        }
+        let inner_end = after.find("}}").filter(|&end| !after[2..end].contains(['\n', '{']));
+        let name = inner_end.map(|end| after[2..end].trim()).filter(|name| is_valid_name(name));
+        let (Some(end), Some(name)) = (inner_end, name) else {
+            return Err(TemplateError {
+                offset,
+                message: "`{{` does not start a placeholder like `{{name}}` (lowercase letters, digits, `_`); \
+                          write `{{{{` for a literal `{{`"
+                    .into(),
+            });
+        };
+        if !text.is_empty() {
+            pieces.push(Piece::Text(std::mem::take(&mut text)));
+        }
+        pieces.push(Piece::Placeholder(Placeholder {
+            name,
+            span: offset..offset + end + 2,
+            inside_quote: quotes.current(),
+        }));
+        rest = &after[end + 2..];
+    }
+    text.push_str(rest);
+    if !text.is_empty() {
+        pieces.push(Piece::Text(text));
+    }
+    Ok(pieces)
+}
+
+/// Renders a template, shell-quoting each value given by `value_of`.
+///
+/// # Errors
+/// A malformed template, a placeholder without a value, or a value that no
+/// shell quoting can carry.
+pub fn render<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) -> Result<String, RenderError> {
+    let mut out = String::with_capacity(template.len());
+    for piece in parse(template)? {
+        match piece {
+            Piece::Text(text) => out.push_str(&text),
+            Piece::Placeholder(p) => {
+                let value = value_of(p.name).ok_or_else(|| RenderError::Missing(p.name.to_owned()))?;
+                let quoted = shlex::try_quote(value).map_err(|_| RenderError::Unquotable(p.name.to_owned()))?;
+                out.push_str(&quoted);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Follows POSIX shell quoting well enough to tell whether a position stands
+/// inside single or double quotes. Comments are skipped so an apostrophe in a
+/// `# don't` comment does not open a quote.
+#[derive(Default)]
+struct QuoteTracker {
+    quote: Option<char>,
+    escaped: bool,
+    in_comment: bool,
+    at_word_start: bool,
+    started: bool,
+}
+
+impl QuoteTracker {
+    fn current(&self) -> Option<char> {
+        self.quote
+    }
+
+    fn feed(&mut self, text: &str) {
+        for c in text.chars() {
+            let word_start = !self.started || self.at_word_start;
+            self.started = true;
+            self.at_word_start = false;
+            if self.in_comment {
+                self.in_comment = c != '\n';
+                self.at_word_start = c == '\n';
+                continue;
+            }
+            if self.escaped {
+                self.escaped = false;
+                continue;
+            }
+            match (self.quote, c) {
+                (Some('\''), '\'') | (Some('"'), '"') => self.quote = None,
+                (Some('"') | None, '\\') => self.escaped = true,
+                (None, '\'' | '"') => self.quote = Some(c),
+                (None, '#') if word_start => self.in_comment = true,
+                (None, c) if c.is_whitespace() || ";|&()".contains(c) => self.at_word_start = true,
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(template: &str) -> Vec<(&str, Option<char>)> {
+        parse(template)
+            .unwrap()
+            .into_iter()
+            .filter_map(|piece| match piece {
+                Piece::Placeholder(p) => Some((p.name, p.inside_quote)),
+                Piece::Text(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_placeholders_with_optional_spaces() {
+        assert_eq!(names("kubectl -n {{namespace}} get pod {{ pod }}"), [("namespace", None), ("pod", None)]);
+    }
+
+    #[test]
+    fn placeholder_spans_cover_the_braces() {
+        let pieces = parse("ssh {{node}}").unwrap();
+        let Piece::Placeholder(p) = &pieces[1] else { panic!("{pieces:?}") };
+        assert_eq!(p.span, 4..12);
+    }
+
+    #[test]
+    fn reports_placeholders_inside_quotes() {
+        assert_eq!(
+            names(r#"ssh {{a}} "sudo {{b}}" 'x {{c}}' "it\"s {{d}}" don\'t {{e}}"#),
+            [("a", None), ("b", Some('"')), ("c", Some('\'')), ("d", Some('"')), ("e", None)]
+        );
+    }
+
+    #[test]
+    fn apostrophes_in_comments_do_not_open_quotes() {
+        assert_eq!(names("# don't panic\nkubectl get node {{node}} # it's {{x}}"), [("node", None), ("x", None)]);
+        assert_eq!(names("echo a#b'{{x}}'"), [("x", Some('\''))]);
+    }
+
+    #[test]
+    fn escaped_braces_are_literal() {
+        let template = "kubectl get pods -o go-template='{{{{range .items}}{{{{.metadata.name}} {{{{end}}' -n {{ns}}";
+        assert_eq!(names(template), [("ns", None)]);
+        let rendered = render(template, |_| Some("prod")).unwrap();
+        assert_eq!(rendered, "kubectl get pods -o go-template='{{range .items}}{{.metadata.name}} {{end}}' -n prod");
+    }
+
+    #[test]
+    fn stray_braces_are_errors_with_their_offset() {
+        for (template, offset) in [("a {{.x}}", 2), ("a {{ b", 2), ("{{Upper}}", 0), ("x {{a\n}}", 2), ("{{{x}}}", 0)] {
+            let err = parse(template).unwrap_err();
+            assert_eq!(err.offset, offset, "{template}");
+            assert!(err.message.contains("{{{{"), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn render_quotes_values() {
+        let rendered = render("echo {{v}}", |_| Some("$(rm -rf /); `x` 'q' {a,b} *")).unwrap();
+        assert_eq!(rendered, r#"echo '$(rm -rf /); `x` '"'"'q'"'"' {a,b} *'"#);
+        assert_eq!(render("echo {{v}}", |_| Some("plain-1.2")).unwrap(), "echo plain-1.2");
+    }
+
+    #[test]
+    fn render_reports_missing_and_unquotable_values() {
+        assert_eq!(render("echo {{v}}", |_| None), Err(RenderError::Missing("v".into())));
+        assert_eq!(render("echo {{v}}", |_| Some("a\0b")), Err(RenderError::Unquotable("v".into())));
+    }
+}
