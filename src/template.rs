@@ -234,8 +234,10 @@ mod tests {
 
     #[test]
     fn render_quotes_values() {
-        let rendered = render("echo {{v}}", |_| Some("$(rm -rf /); `x` 'q' {a,b} *")).unwrap();
-        assert_eq!(rendered, r#"echo '$(rm -rf /); `x` '"'"'q'"'"' {a,b} *'"#);
+        let value = "$(rm -rf /); `x` 'q' \"d\" {a,b} * ! ~ # \\";
+        let rendered = render("printf %s {{v}}", |_| Some(value)).unwrap();
+        let output = std::process::Command::new("sh").arg("-c").arg(&rendered).output().unwrap();
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), value, "{rendered}");
         assert_eq!(render("echo {{v}}", |_| Some("plain-1.2")).unwrap(), "echo plain-1.2");
     }
 

@@ -141,7 +141,7 @@ impl Reader<'_, '_> {
         let table = *table.get_ref();
         self.unknown_keys(table, LAYER_FIELDS, "in a layer");
         let id = self.id(table, &span, "a layer");
-        let context = format!("layer `{}`", id.as_ref().map_or("?", |id| id.value.as_str()));
+        let context = self.context("layer", table, &span);
         let title = self.required_string(table, "title", &span, &context);
         let order = self.required(table, "order", &span, &context).and_then(|value| {
             let order = value.get_ref().as_integer().and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
@@ -170,7 +170,7 @@ impl Reader<'_, '_> {
         };
         let article = format!("a {kind}");
         let id = self.id(table, &span, &article);
-        let context = format!("{kind} `{}`", id.as_ref().map_or("?", |id| id.value.as_str()));
+        let context = self.context(kind.as_str(), table, &span);
         self.unknown_keys(table, fields, &format!("in {context}"));
         let title = self.required_string(table, "title", &span, &context);
         let is_failure = kind == Kind::Failure;
@@ -332,7 +332,8 @@ impl Reader<'_, '_> {
         let span = value.span();
         let raw = &self.text[span.clone()];
         let decoded = value.get_ref();
-        let fragment: String = decoded[offset..].chars().take_while(|&c| c != '\n').take(16).collect();
+        // Characters that TOML may escape end the fragment, so it reads the same raw and decoded.
+        let fragment: String = decoded[offset..].chars().take_while(|c| !matches!(c, '"' | '\\' | '\n' | '\t')).take(16).collect();
         let nth = decoded[..offset].matches(fragment.as_str()).count();
         raw.match_indices(fragment.as_str()).nth(nth).map_or(span.start, |(i, _)| span.start + i)
     }
@@ -401,6 +402,14 @@ impl Reader<'_, '_> {
             vars.insert(name.get_ref().to_string(), (Arc::new(var), name.span()));
         }
         Some(vars)
+    }
+
+    /// How messages name a table: by its id as written, else by its line.
+    fn context(&self, what: &str, table: &Table<'_>, span: &Range<usize>) -> String {
+        match table.get("id").and_then(|id| id.get_ref().as_str()) {
+            Some(id) => format!("{what} `{id}`"),
+            None => format!("the {what} at line {}", self.map.line(span.start)),
+        }
     }
 
     /// The `id` field: required, `[a-z0-9][a-z0-9-]*`.

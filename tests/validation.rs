@@ -1,0 +1,389 @@
+//! Every validation case of the catalog format, each asserting the exact path,
+//! line and column of what is reported, and that the rest still loads.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pagerbook::catalog::{Level, Loaded, Source, load};
+
+/// A valid layer and failure mode to put next to broken ones.
+const GOOD: &str = r#"
+[[layer]]
+id = "edge"
+title = "Edge"
+order = 10
+
+[[failure]]
+id = "good-one"
+title = "Good"
+layer = "edge"
+symptom = "s"
+recovery = "r"
+frequency = "rare"
+severity = "low"
+"#;
+
+/// A failure mode's required fields after its id, for building broken files.
+const REQUIRED: &str = "title = \"T\"\nlayer = \"edge\"\nsymptom = \"s\"\nrecovery = \"r\"\nfrequency = \"rare\"\nseverity = \"low\"\n";
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+
+    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, content).unwrap();
+        path
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    fn load(&self) -> Loaded {
+        load(&[Source::Path(self.path().to_path_buf())])
+    }
+}
+
+/// (file name, line, column, level, message) of each diagnostic.
+fn problems(loaded: &Loaded) -> Vec<(String, u32, u32, Level, String)> {
+    loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let name = Path::new(&*d.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (name, d.line, d.column, d.level, d.message.clone())
+        })
+        .collect()
+}
+
+fn ids(loaded: &Loaded) -> Vec<&str> {
+    loaded.catalog.entries.iter().map(|e| e.id.as_str()).collect()
+}
+
+/// Asserts exactly one diagnostic, at `line:col`, whose message holds `needle`.
+#[track_caller]
+fn assert_one(loaded: &Loaded, file: &str, line: u32, col: u32, level: Level, needle: &str) {
+    let found = problems(loaded);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let (name, l, c, lv, message) = &found[0];
+    assert_eq!((name.as_str(), *l, *c, *lv), (file, line, col, level), "{message}");
+    assert!(message.contains(needle), "{message:?} lacks {needle:?}");
+}
+
+fn failure(id: &str, extra: &str) -> String {
+    format!("[[failure]]\nid = \"{id}\"\n{REQUIRED}{extra}")
+}
+
+#[test]
+fn toml_syntax_error_is_located_and_other_files_load() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    dir.write("b.toml", "[[failure]]\nid = \"x\"\ntitle = \"unterminated\n");
+    let loaded = dir.load();
+    assert_one(&loaded, "b.toml", 3, 22, Level::Error, "invalid TOML");
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn unknown_field_suggests_the_near_one() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n{}recovry = \"x\"\n", failure("typo", "")));
+    let loaded = dir.load();
+    assert_one(&loaded, "a.toml", 24, 1, Level::Error, "unknown field `recovry` in failure `typo`; did you mean `recovery`?");
+    assert_eq!(ids(&loaded), ["good-one"], "the entry with an error is left out, the rest loads");
+}
+
+#[test]
+fn unknown_top_level_table_suggests_the_near_one() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n[[failures]]\nid = \"x\"\n"));
+    assert_one(&dir.load(), "a.toml", 16, 3, Level::Error, "did you mean `failure`?");
+}
+
+#[test]
+fn wrong_types_are_reported_with_what_was_expected() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n{}tags = \"dns\"\n", failure("typed", "")));
+    assert_one(&dir.load(), "a.toml", 24, 8, Level::Error, "`tags` must be a list of strings, not a string");
+}
+
+#[test]
+fn missing_required_field_points_at_the_table() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n[[failure]]\nid = \"half\"\ntitle = \"T\"\nlayer = \"edge\"\nsymptom = \"s\"\nfrequency = \"rare\"\nseverity = \"low\"\n"));
+    assert_one(&dir.load(), "a.toml", 16, 1, Level::Error, "failure `half` has no `recovery`, which is required");
+}
+
+#[test]
+fn invalid_ids_are_rejected() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("Bad_Id", "")));
+    assert_one(&dir.load(), "a.toml", 17, 6, Level::Error, "invalid id `Bad_Id`");
+}
+
+#[test]
+fn duplicate_ids_name_both_places() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    dir.write("b.toml", failure("good-one", ""));
+    let loaded = dir.load();
+    let first = format!("{}:8:6", dir.path().join("a.toml").display());
+    assert_one(&loaded, "b.toml", 2, 6, Level::Error, &format!("duplicate id `good-one`: it is already defined at {first}"));
+    assert_eq!(ids(&loaded), ["good-one"]);
+    assert!(loaded.catalog.entries[0].origin.path.ends_with("a.toml"));
+}
+
+#[test]
+fn unknown_layer_related_and_runbook_references() {
+    let dir = Dir::new();
+    let extra = "related = [\"good-one\", \"goodone\"]\nrunbooks = [\"nope\"]\n";
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("refs", extra)));
+    dir.write("b.toml", failure("lost", "").replace("layer = \"edge\"", "layer = \"egde\""));
+    let loaded = dir.load();
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 3, "{found:#?}");
+    assert_eq!((found[0].1, found[0].2), (24, 24));
+    assert!(found[0].4.contains("names `goodone`, which is not a known failure mode; did you mean `good-one`?"), "{}", found[0].4);
+    assert_eq!((found[1].1, found[1].2), (25, 13));
+    assert!(found[1].4.contains("names `nope`, which is not a known runbook"), "{}", found[1].4);
+    assert_eq!((found[2].0.as_str(), found[2].1, found[2].2), ("b.toml", 4, 9));
+    assert!(found[2].4.contains("unknown layer `egde` in failure `lost`; did you mean `edge`?"), "{}", found[2].4);
+    // A broken link is dropped; the entry still loads. An unknown layer leaves the entry out.
+    assert_eq!(ids(&loaded), ["good-one", "refs"]);
+    assert_eq!(loaded.catalog.get("refs").unwrap().related, ["good-one"]);
+}
+
+#[test]
+fn undeclared_placeholder_is_an_error_at_its_place() {
+    let dir = Dir::new();
+    let extra = "[[failure.steps]]\ndo = \"look\"\nrun = \"kubectl -n {{namespace}} get pods\"\n";
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("ph", extra)));
+    assert_one(&dir.load(), "a.toml", 26, 19, Level::Error, "placeholder `{{namespace}}` in step 1 of failure `ph` is not declared");
+}
+
+#[test]
+fn malformed_braces_ask_for_the_escape() {
+    let dir = Dir::new();
+    let extra = "[[failure.steps]]\ndo = \"look\"\nrun = '''kubectl get pods -o go-template={{.metadata.name}}'''\n";
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("gt", extra)));
+    assert_one(&dir.load(), "a.toml", 26, 42, Level::Error, "write `{{{{` for a literal `{{`");
+}
+
+#[test]
+fn placeholder_inside_quotes_is_a_warning_and_the_entry_loads() {
+    let dir = Dir::new();
+    let extra = "[[failure.steps]]\ndo = \"look\"\nrun = \"ssh {{node}} 'df -h {{path}}'\"\n[failure.vars.node]\ndescription = \"n\"\n[failure.vars.path]\ndescription = \"p\"\n";
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("q", extra)));
+    let loaded = dir.load();
+    assert_one(&loaded, "a.toml", 26, 28, Level::Warning, "stands inside single quotes");
+    assert_eq!(ids(&loaded), ["good-one", "q"]);
+}
+
+#[test]
+fn file_level_vars_apply_to_their_file_only_and_entry_vars_win() {
+    let dir = Dir::new();
+    let step = "[[failure.steps]]\ndo = \"look\"\nrun = \"ssh {{node}}\"\n";
+    dir.write("a.toml", format!("{GOOD}\n[vars.node]\ndescription = \"file node\"\ndefault = \"n1\"\n\n{}\n{}[failure.vars.node]\ndescription = \"own node\"\n", failure("uses-file", step), failure("uses-own", step)));
+    dir.write("b.toml", failure("other-file", step));
+    let loaded = dir.load();
+    assert_one(&loaded, "b.toml", 11, 12, Level::Error, "`{{node}}` in step 1 of failure `other-file` is not declared");
+    let catalog = &loaded.catalog;
+    assert_eq!(catalog.get("uses-file").unwrap().vars["node"].description, "file node");
+    assert_eq!(catalog.get("uses-own").unwrap().vars["node"].description, "own node");
+}
+
+#[test]
+fn unused_var_is_a_warning() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n[vars.ghost]\ndescription = \"never used\"\n"));
+    assert_one(&dir.load(), "a.toml", 16, 7, Level::Warning, "var `ghost` is declared in this file but no command uses `{{ghost}}`");
+}
+
+#[test]
+fn var_pattern_and_choices_are_checked() {
+    let dir = Dir::new();
+    let text = format!(
+        "{GOOD}\n[vars.ns]\ndescription = \"ns\"\ndefault = \"Prod\"\npattern = \"[a-z]+\"\n[vars.bad]\ndescription = \"b\"\npattern = \"(\"\n[vars.pick]\ndescription = \"p\"\ndefault = \"c\"\nchoices = [\"a\", \"b\"]\n"
+    );
+    dir.write("a.toml", text);
+    let found = problems(&dir.load());
+    let places: Vec<_> = found.iter().map(|p| (p.1, p.2, p.3)).collect();
+    assert_eq!(places, [(18, 11, Level::Error), (22, 11, Level::Error), (25, 11, Level::Error)], "{found:#?}");
+    assert!(found[0].4.contains("`Prod` does not match the `pattern` of var `ns`"));
+    assert!(found[1].4.contains("invalid `pattern` of var `bad`"));
+    assert!(found[2].4.contains("the `default` of var `pick` of the file is not one of its `choices`"));
+}
+
+#[test]
+fn invalid_danger_and_frequency_values() {
+    let dir = Dir::new();
+    let text = format!("{GOOD}\n{}[[failure.steps]]\ndo = \"x\"\ndanger = \"destructiv\"\n", failure("words", "").replace("\"rare\"", "\"often\""));
+    dir.write("a.toml", text);
+    let found = problems(&dir.load());
+    let places: Vec<_> = found.iter().map(|p| (p.1, p.2)).collect();
+    assert_eq!(places, [(22, 13), (26, 10)], "{found:#?}");
+    assert!(found[0].4.contains("invalid `frequency` `often`: expected one of very-rare, rare, occasional, common"));
+    assert!(found[1].4.contains("invalid `danger` `destructiv`: expected one of safe, caution, destructive; did you mean `destructive`?"));
+}
+
+#[test]
+fn three_mistakes_in_one_entry_are_all_reported() {
+    let dir = Dir::new();
+    let text = format!("{GOOD}\n{}", failure("many", "sympton = \"x\"\ntags = 3\n[[failure.steps]]\ndanger = \"safe\"\n"));
+    dir.write("a.toml", text);
+    let found = problems(&dir.load());
+    let places: Vec<_> = found.iter().map(|p| (p.1, p.2)).collect();
+    assert_eq!(places, [(24, 1), (25, 8), (26, 1)], "{found:#?}");
+}
+
+#[test]
+fn empty_file_is_a_warning() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    dir.write("empty.toml", "");
+    let loaded = dir.load();
+    assert_one(&loaded, "empty.toml", 1, 1, Level::Warning, "empty file");
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn byte_order_mark_is_reported_and_the_file_still_loads() {
+    let dir = Dir::new();
+    dir.write("a.toml", [b"\xEF\xBB\xBF".as_slice(), GOOD.as_bytes()].concat());
+    let loaded = dir.load();
+    assert_one(&loaded, "a.toml", 1, 1, Level::Error, "byte-order mark");
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn non_utf8_is_located_and_never_converted() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    dir.write("latin1.toml", b"[[layer]]\nid = \"caf\xE9\"\n");
+    let loaded = dir.load();
+    assert_one(&loaded, "latin1.toml", 2, 10, Level::Error, "not UTF-8: byte 0xE9");
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn unreadable_file_is_reported() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    let locked = dir.write("locked.toml", GOOD.replace("good-one", "locked"));
+    std::process::Command::new("chmod").arg("000").arg(&locked).status().unwrap();
+    // root reads through permissions; /proc/self/mem is a regular file that
+    // fails to read for anyone.
+    let unreadable = if fs::read(&locked).is_ok() { PathBuf::from("/proc/self/mem") } else { locked.clone() };
+    if unreadable != locked {
+        fs::remove_file(&locked).unwrap();
+    }
+    let loaded = load(&[Source::Path(dir.path().to_path_buf()), Source::Path(unreadable.clone())]);
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!((found[0].1, found[0].2), (1, 1));
+    assert!(found[0].4.starts_with("cannot read"), "{}", found[0].4);
+    assert_eq!(&*loaded.diagnostics[0].path, unreadable.display().to_string());
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn fifos_and_devices_are_refused_without_opening_them() {
+    let dir = Dir::new();
+    let fifo = dir.path().join("pipe.toml");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    // Were the FIFO opened, this would block forever.
+    let loaded = load(&[Source::Path(fifo), Source::Path("/dev/null".into())]);
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].4.contains("it is a FIFO"));
+    assert!(found[1].4.contains("it is a device"));
+}
+
+#[test]
+fn symlink_loops_are_reported_once_and_files_read_once() {
+    let dir = Dir::new();
+    dir.write("sub/a.toml", GOOD);
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/loop")).unwrap();
+    let loaded = dir.load();
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].0 == "loop" && found[0].4.contains("symbolic link loop"), "{found:#?}");
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn the_same_file_reached_twice_is_not_a_duplicate() {
+    let dir = Dir::new();
+    let file = dir.write("a.toml", GOOD);
+    std::os::unix::fs::symlink(&file, dir.path().join("also.toml")).unwrap();
+    let loaded = load(&[Source::Path(dir.path().to_path_buf()), Source::Path(file)]);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    assert_eq!(ids(&loaded), ["good-one"]);
+    assert_eq!(loaded.sources.iter().map(|s| s.files).sum::<usize>(), 1);
+}
+
+#[test]
+fn deeply_nested_toml_is_an_error_not_a_crash() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    dir.write("deep.toml", format!("a = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)));
+    let loaded = dir.load();
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].0, "deep.toml");
+    assert!(found[0].4.contains("recursion"), "{}", found[0].4);
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn a_ten_thousand_character_line_is_shown_cut() {
+    let dir = Dir::new();
+    let long = "x".repeat(10_000);
+    dir.write("a.toml", format!("{GOOD}\n{}signals = [\"{long}\", 3]\n", failure("long", "")));
+    let loaded = dir.load();
+    assert_one(&loaded, "a.toml", 24, 10_016, Level::Error, "`signals` must be a string, not an integer");
+    let shown = loaded.diagnostics[0].to_string();
+    assert!(shown.lines().all(|line| line.chars().count() < 200), "{shown}");
+    assert!(shown.contains("…"));
+}
+
+#[test]
+fn a_ten_megabyte_file_loads() {
+    let dir = Dir::new();
+    let mut text = String::from(GOOD);
+    for i in 0..20_000 {
+        text.push_str(&format!("\n{}signals = [\"{}\"]\n", failure(&format!("f-{i}"), ""), "word ".repeat(80)));
+    }
+    assert!(text.len() > 10_000_000);
+    dir.write("big.toml", &text);
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty());
+    assert_eq!(loaded.catalog.entries.len(), 20_001);
+}
+
+#[test]
+fn missing_paths_are_errors_but_a_missing_user_directory_is_not() {
+    let loaded = load(&[Source::Path("/nonexistent/x.toml".into()), Source::UserDir("/nonexistent/dir".into())]);
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].4.contains("no such file or directory"));
+    assert!(!loaded.sources[1].present);
+}
+
+#[test]
+fn entries_come_in_edge_inward_order_whatever_the_file_order() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("[[layer]]\nid = \"data\"\ntitle = \"Data\"\norder = 60\n\n{}", failure("inner", "").replace("\"edge\"", "\"data\"")));
+    dir.write("b.toml", "[[runbook]]\nid = \"proc\"\ntitle = \"P\"\nsummary = \"s\"\n");
+    dir.write("c.toml", GOOD);
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    assert_eq!(ids(&loaded), ["good-one", "inner", "proc"]);
+    let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(layers, ["edge", "data"]);
+}
