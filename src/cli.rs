@@ -102,9 +102,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env_catalog: Option<OsStrin
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
-            let text = if e.use_stderr() { e.render().ansi().to_string() } else { e.render().to_string() };
             let target: &mut dyn Write = if e.use_stderr() { err } else { out };
-            let _ = target.write_all(text.as_bytes());
+            let _ = target.write_all(e.render().to_string().as_bytes());
             return code;
         }
     };

@@ -56,7 +56,7 @@ type Value<'i> = Spanned<DeValue<'i>>;
 /// Parses one file, appending its problems to `diagnostics`.
 pub(crate) fn parse_file(map: &SourceMap<'_>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
     let (root, errors) = DeTable::parse_recoverable(text);
-    let mut reader = Reader { map, text, diagnostics, errors: 0 };
+    let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new() };
     for error in &errors {
         let span = error.span().unwrap_or(0..0);
         reader.error(span, format!("invalid TOML: {}", error.message().trim_end()));
@@ -99,6 +99,9 @@ struct Reader<'a, 'm> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// Errors reported so far; an entry whose parse adds one is left out.
     errors: usize,
+    /// Fields that an unknown key of the table being read is a likely typo
+    /// of: their absence is already explained by the did-you-mean.
+    misspelled: Vec<&'static str>,
 }
 
 impl Reader<'_, '_> {
@@ -111,11 +114,15 @@ impl Reader<'_, '_> {
         self.diagnostics.push(self.map.diagnostic(Level::Warning, span, message));
     }
 
-    fn unknown_keys(&mut self, table: &Table<'_>, known: &[&str], context: &str) {
+    /// Reports keys outside `known`; call it before reading the table's fields.
+    fn unknown_keys(&mut self, table: &Table<'_>, known: &[&'static str], context: &str) {
+        self.misspelled.clear();
         for (key, _) in table {
             if !known.contains(&key.get_ref().as_ref()) {
-                let message = format!("unknown field `{}` {context}{}", key.get_ref(), did_you_mean(key.get_ref(), known));
-                self.error(key.span(), message);
+                let near = closest(key.get_ref(), known.iter().copied());
+                let hint = near.map(|field| format!("; did you mean `{field}`?")).unwrap_or_default();
+                self.error(key.span(), format!("unknown field `{}` {context}{hint}", key.get_ref()));
+                self.misspelled.extend(near);
             }
         }
     }
@@ -168,10 +175,9 @@ impl Reader<'_, '_> {
             Kind::Failure => FAILURE_FIELDS,
             Kind::Runbook => RUNBOOK_FIELDS,
         };
-        let article = format!("a {kind}");
-        let id = self.id(table, &span, &article);
         let context = self.context(kind.as_str(), table, &span);
         self.unknown_keys(table, fields, &format!("in {context}"));
+        let id = self.id(table, &span, &context);
         let title = self.required_string(table, "title", &span, &context);
         let is_failure = kind == Kind::Failure;
         let layer = if is_failure {
@@ -428,7 +434,9 @@ impl Reader<'_, '_> {
 
     fn required<'t, 'i>(&mut self, table: &'t Table<'i>, key: &str, span: &Range<usize>, context: &str) -> Option<&'t Value<'i>> {
         let value = table.get(key);
-        if value.is_none() {
+        if value.is_none() && self.misspelled.contains(&key) {
+            self.errors += 1;
+        } else if value.is_none() {
             self.error(span.start..span.start, format!("{context} has no `{key}`, which is required"));
         }
         value

@@ -1,0 +1,249 @@
+//! The real binary: exit codes, output formats, and where catalogs come from.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const CATALOG: &str = r#"
+[[layer]]
+id = "edge"
+title = "Edge"
+order = 10
+
+[vars.host]
+description = "Host to look up"
+default = "example.org"
+
+[[failure]]
+id = "dns-broken"
+title = "DNS broken"
+layer = "edge"
+symptom = "Names do not resolve."
+signals = ["no such host"]
+recovery = "Wait."
+frequency = "rare"
+severity = "high"
+
+[[failure.steps]]
+do = "Look the name up."
+run = "dig +short {{host}}"
+
+[[runbook]]
+id = "flush-cache"
+title = "Flush the cache"
+summary = "Empties it."
+
+[[runbook.steps]]
+do = "Flush."
+run = "echo flush"
+danger = "destructive"
+"#;
+
+/// Runs pagerbook with a clean environment: no user catalog, no PAGERBOOK_CATALOG.
+fn pagerbook(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pagerbook"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn with_catalog() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("team.toml");
+    fs::write(&file, CATALOG).unwrap();
+    let file = file.display().to_string();
+    (dir, file)
+}
+
+#[test]
+fn list_groups_by_layer_then_runbooks() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "Edge (edge)\n  dns-broken   DNS broken  [rare, high]\n\nRunbooks\n  flush-cache  Flush the cache\n\n1 failure mode and 1 runbook\n"
+    );
+}
+
+#[test]
+fn list_json_is_stable() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "layers": [{"id": "edge", "title": "Edge", "order": 10}],
+            "entries": [
+                {"id": "dns-broken", "kind": "failure", "layer": "edge", "title": "DNS broken", "frequency": "rare", "severity": "high"},
+                {"id": "flush-cache", "kind": "runbook", "layer": null, "title": "Flush the cache", "frequency": null, "severity": null}
+            ]
+        })
+    );
+}
+
+#[test]
+fn show_prints_an_entry_in_full() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "show", "dns-broken"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for expected in ["dns-broken: DNS broken", "layer edge (Edge)", "frequency rare · severity high", "Symptom\n  Names do not resolve.", "Signals\n  - no such host", "Steps\n  1. Look the name up.\n     $ dig +short {{host}}", "{{host}}  Host to look up (default: example.org)"] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+    let runbook = stdout(&pagerbook(dir.path(), &["--catalog", &file, "show", "flush-cache"]));
+    assert!(runbook.contains("1. Flush.\n     [danger: destructive]\n     $ echo flush"), "{runbook}");
+}
+
+#[test]
+fn show_json_has_the_catalog_fields() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "show", "dns-broken", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["kind"], "failure");
+    assert_eq!(json["symptom"], "Names do not resolve.");
+    assert_eq!(json["steps"][0], serde_json::json!({"do": "Look the name up.", "run": "dig +short {{host}}", "lang": "bash", "danger": "safe", "interactive": false}));
+    assert_eq!(json["vars"]["host"]["default"], "example.org");
+    assert_eq!(json["origin"]["line"], 11);
+}
+
+#[test]
+fn unknown_id_exits_1_with_suggestions() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "show", "dns-brokn"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert_eq!(stderr(&out), "pagerbook: error: no failure mode or runbook with id `dns-brokn`; did you mean dns-broken?\n");
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pagerbook(dir.path(), &["list", "--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("Usage: pagerbook list"), "{}", stderr(&out));
+    let out = pagerbook(dir.path(), &["check", "--format", "xml"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_has_examples_on_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in [&["--help"][..], &["list", "--help"], &["show", "--help"], &["check", "--help"], &["sources", "--help"]] {
+        let out = pagerbook(dir.path(), command);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(stdout(&out).contains("Examples:"), "{command:?}");
+    }
+}
+
+#[test]
+fn check_reports_three_mistakes_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    let broken = CATALOG
+        .replace("recovery = \"Wait.\"", "recovry = \"Wait.\"")
+        .replace("\"rare\"", "\"sometimes\"")
+        .replace("dig +short {{host}}", "dig +short {{hots}}");
+    fs::write(&file, broken).unwrap();
+    let out = pagerbook(dir.path(), &["check", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let located: Vec<&str> = text.lines().filter(|l| l.contains(": error: ")).collect();
+    assert!(text.contains(": warning: var `host` is declared in this file but no command uses"), "{text}");
+    let path = file.display();
+    assert_eq!(located.len(), 3, "{text}");
+    assert!(located[0].starts_with(&format!("{path}:17:1: error: unknown field `recovry`")), "{text}");
+    assert!(located[1].starts_with(&format!("{path}:18:13: error: invalid `frequency` `sometimes`")), "{text}");
+    assert!(located[2].starts_with(&format!("{path}:23:19: error: placeholder `{{{{hots}}}}`")), "{text}");
+    assert!(text.ends_with("checked 1 file: 1 entry loaded, 3 errors and 1 warning\n"), "{text}");
+}
+
+#[test]
+fn check_json_lists_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    fs::write(&file, "[[layer]]\nid = 3\n").unwrap();
+    let out = pagerbook(dir.path(), &["check", "--format", "json", &file.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let diagnostics = json.as_array().unwrap();
+    let id_error = diagnostics.iter().find(|d| d["message"] == "`id` must be a string, not an integer").unwrap();
+    assert_eq!((id_error["line"].as_u64(), id_error["column"].as_u64(), id_error["level"].as_str()), (Some(2), Some(6), Some("error")));
+    assert_eq!(id_error["path"], file.display().to_string());
+    assert_eq!(diagnostics.len(), 3, "{json:#}");
+}
+
+#[test]
+fn check_on_a_clean_catalog_exits_0() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["check", &file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "checked 1 file: 2 entries loaded, no problems\n");
+}
+
+#[test]
+fn default_sources_are_embedded_then_user_dir_then_env() {
+    let (dir, file) = with_catalog();
+    let user = dir.path().join(".config/pagerbook/catalog");
+    fs::create_dir_all(&user).unwrap();
+    fs::write(user.join("mine.toml"), "[[runbook]]\nid = \"mine\"\ntitle = \"Mine\"\nsummary = \"s\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
+        .args(["sources"])
+        .env("XDG_CONFIG_HOME", dir.path().join(".config"))
+        .env("PAGERBOOK_CATALOG", &file)
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("embedded catalog: "), "{text}");
+    assert_eq!(lines[1], format!("user catalog directory {}: 1 file, 1 entry", user.display()));
+    assert_eq!(lines[2], format!("PAGERBOOK_CATALOG {file}: 1 file, 2 entries"));
+}
+
+#[test]
+fn catalog_flag_reads_only_what_it_names() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "sources"]);
+    assert_eq!(stdout(&out), format!("{file}: 1 file, 2 entries\n"));
+}
+
+#[test]
+fn problems_in_the_catalog_are_noted_on_stderr_and_the_rest_lists() {
+    let (dir, file) = with_catalog();
+    let broken = dir.path().join("broken.toml");
+    fs::write(&broken, "[[failure]]\nid = \"x\"\n").unwrap();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "--catalog", &broken.display().to_string(), "list"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("dns-broken"));
+    assert_eq!(stderr(&out), "pagerbook: the catalog has 6 errors and 0 warnings (run `pagerbook check` for details)\n");
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let (dir, file) = with_catalog();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
+        .args(["--catalog", &file, "list"])
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
