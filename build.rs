@@ -1,6 +1,7 @@
 //! Embeds `catalog/` and `runbooks/` in the binary: writes a list of
 //! `(path, include_str!(…))` pairs that `src/catalog/load.rs` includes.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ fn main() -> io::Result<()> {
     let mut out = String::from("&[\n");
     for relative in &files {
         let absolute = root.join(relative);
-        out.push_str(&format!("    ({relative:?}, include_str!({:?})),\n", absolute.display().to_string()));
+        let _ = writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string());
     }
     out.push(']');
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(io::Error::other)?);

@@ -66,7 +66,9 @@ pub enum Command {
         json: bool,
     },
     /// Validate catalog files; exit 1 when there are errors.
-    #[command(after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check catalog/ extra.toml\n  pagerbook check --format json   for editors and CI")]
+    #[command(
+        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check catalog/ extra.toml\n  pagerbook check --format json   for editors and CI"
+    )]
     Check {
         /// Files or directories to check (default: the catalogs in use).
         paths: Vec<PathBuf>,
@@ -97,7 +99,12 @@ pub enum Format {
 
 /// Runs the command line and returns the exit code. A closed pipe on `out`
 /// (`pagerbook list | head`) is not an error.
-pub fn run(args: impl IntoIterator<Item = OsString>, env_catalog: Option<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    env_catalog: Option<OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -135,11 +142,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env_catalog: Option<OsStrin
 fn load_noting_problems(sources: &[Source], err: &mut dyn Write) -> io::Result<Loaded> {
     let loaded = catalog::load(sources);
     if !loaded.diagnostics.is_empty() {
-        writeln!(
-            err,
-            "pagerbook: the catalog has {} (run `pagerbook check` for details)",
-            problem_count(&loaded)
-        )?;
+        writeln!(err, "pagerbook: the catalog has {} (run `pagerbook check` for details)", problem_count(&loaded))?;
     }
     Ok(loaded)
 }
@@ -224,7 +227,11 @@ pub fn groups(catalog: &Catalog) -> Vec<Group<'_>> {
         .iter()
         .map(|layer| Group {
             heading: format!("{} ({})", layer.title, layer.id),
-            entries: catalog.entries.iter().filter(|e| e.kind == Kind::Failure && e.layer.as_deref() == Some(&layer.id)).collect(),
+            entries: catalog
+                .entries
+                .iter()
+                .filter(|e| e.kind == Kind::Failure && e.layer.as_deref() == Some(&layer.id))
+                .collect(),
         })
         .filter(|group| !group.entries.is_empty())
         .collect();
@@ -240,7 +247,8 @@ fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut
     let catalog = &loaded.catalog;
     let Some(entry) = catalog.get(id) else {
         let ids = catalog.entries.iter().map(|e| e.id.as_str());
-        let mut near: Vec<(f64, &str)> = ids.map(|c| (strsim::jaro_winkler(id, c), c)).filter(|(s, _)| *s > 0.75).collect();
+        let mut near: Vec<(f64, &str)> =
+            ids.map(|c| (strsim::jaro_winkler(id, c), c)).filter(|(s, _)| *s > 0.75).collect();
         near.sort_by(|a, b| b.0.total_cmp(&a.0));
         let near: Vec<&str> = near.into_iter().take(3).map(|(_, c)| c).collect();
         let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };

@@ -71,17 +71,17 @@ pub fn is_valid_name(name: &str) -> bool {
 pub fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
     let mut pieces = Vec::new();
     let mut text = String::new();
-    let mut quotes = QuoteTracker::default();
+    let mut quotes = QuoteTracker::new();
     let mut rest = template;
     while let Some(at) = rest.find("{{") {
         let offset = template.len() - rest.len() + at;
         quotes.feed(&rest[..at]);
         text.push_str(&rest[..at]);
         let after = &rest[at..];
-        if after.starts_with(ESCAPED_BRACES) {
+        if let Some(escaped) = after.strip_prefix(ESCAPED_BRACES) {
             text.push_str("{{");
             quotes.feed("{{");
-            rest = &after[ESCAPED_BRACES.len()..];
+            rest = escaped;
             continue;
         }
         let inner_end = after.find("}}").filter(|&end| !after[2..end].contains(['\n', '{']));
@@ -134,25 +134,25 @@ pub fn render<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) ->
 /// Follows POSIX shell quoting well enough to tell whether a position stands
 /// inside single or double quotes. Comments are skipped so an apostrophe in a
 /// `# don't` comment does not open a quote.
-#[derive(Default)]
 struct QuoteTracker {
     quote: Option<char>,
     escaped: bool,
     in_comment: bool,
     at_word_start: bool,
-    started: bool,
 }
 
 impl QuoteTracker {
+    fn new() -> Self {
+        QuoteTracker { quote: None, escaped: false, in_comment: false, at_word_start: true }
+    }
+
     fn current(&self) -> Option<char> {
         self.quote
     }
 
     fn feed(&mut self, text: &str) {
         for c in text.chars() {
-            let word_start = !self.started || self.at_word_start;
-            self.started = true;
-            self.at_word_start = false;
+            let word_start = std::mem::replace(&mut self.at_word_start, false);
             if self.in_comment {
                 self.in_comment = c != '\n';
                 self.at_word_start = c == '\n';

@@ -1,5 +1,7 @@
 //! The real binary: exit codes, output formats, and where catalogs come from.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -39,7 +41,7 @@ run = "echo flush"
 danger = "destructive"
 "#;
 
-/// Runs pagerbook with a clean environment: no user catalog, no PAGERBOOK_CATALOG.
+/// Runs pagerbook with a clean environment: no user catalog, no `PAGERBOOK_CATALOG`.
 fn pagerbook(home: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pagerbook"))
         .args(args)
@@ -102,7 +104,15 @@ fn show_prints_an_entry_in_full() {
     let out = pagerbook(dir.path(), &["--catalog", &file, "show", "dns-broken"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    for expected in ["dns-broken: DNS broken", "layer edge (Edge)", "frequency rare · severity high", "Symptom\n  Names do not resolve.", "Signals\n  - no such host", "Steps\n  1. Look the name up.\n     $ dig +short {{host}}", "{{host}}  Host to look up (default: example.org)"] {
+    for expected in [
+        "dns-broken: DNS broken",
+        "layer edge (Edge)",
+        "frequency rare · severity high",
+        "Symptom\n  Names do not resolve.",
+        "Signals\n  - no such host",
+        "Steps\n  1. Look the name up.\n     $ dig +short {{host}}",
+        "{{host}}  Host to look up (default: example.org)",
+    ] {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
     let runbook = stdout(&pagerbook(dir.path(), &["--catalog", &file, "show", "flush-cache"]));
@@ -116,7 +126,10 @@ fn show_json_has_the_catalog_fields() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(json["kind"], "failure");
     assert_eq!(json["symptom"], "Names do not resolve.");
-    assert_eq!(json["steps"][0], serde_json::json!({"do": "Look the name up.", "run": "dig +short {{host}}", "lang": "bash", "danger": "safe", "interactive": false}));
+    assert_eq!(
+        json["steps"][0],
+        serde_json::json!({"do": "Look the name up.", "run": "dig +short {{host}}", "lang": "bash", "danger": "safe", "interactive": false})
+    );
     assert_eq!(json["vars"]["host"]["default"], "example.org");
     assert_eq!(json["origin"]["line"], 11);
 }
@@ -127,7 +140,10 @@ fn unknown_id_exits_1_with_suggestions() {
     let out = pagerbook(dir.path(), &["--catalog", &file, "show", "dns-brokn"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
-    assert_eq!(stderr(&out), "pagerbook: error: no failure mode or runbook with id `dns-brokn`; did you mean dns-broken?\n");
+    assert_eq!(
+        stderr(&out),
+        "pagerbook: error: no failure mode or runbook with id `dns-brokn`; did you mean dns-broken?\n"
+    );
 }
 
 #[test]
@@ -143,7 +159,9 @@ fn bad_flags_are_usage_errors() {
 #[test]
 fn help_has_examples_on_every_command() {
     let dir = tempfile::tempdir().unwrap();
-    for command in [&["--help"][..], &["list", "--help"], &["show", "--help"], &["check", "--help"], &["sources", "--help"]] {
+    for command in
+        [&["--help"][..], &["list", "--help"], &["show", "--help"], &["check", "--help"], &["sources", "--help"]]
+    {
         let out = pagerbook(dir.path(), command);
         assert_eq!(out.status.code(), Some(0));
         assert!(stdout(&out).contains("Examples:"), "{command:?}");
@@ -182,7 +200,10 @@ fn check_json_lists_diagnostics() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let diagnostics = json.as_array().unwrap();
     let id_error = diagnostics.iter().find(|d| d["message"] == "`id` must be a string, not an integer").unwrap();
-    assert_eq!((id_error["line"].as_u64(), id_error["column"].as_u64(), id_error["level"].as_str()), (Some(2), Some(6), Some("error")));
+    assert_eq!(
+        (id_error["line"].as_u64(), id_error["column"].as_u64(), id_error["level"].as_str()),
+        (Some(2), Some(6), Some("error"))
+    );
     assert_eq!(id_error["path"], file.display().to_string());
     assert_eq!(diagnostics.len(), 3, "{json:#}");
 }
@@ -229,7 +250,10 @@ fn problems_in_the_catalog_are_noted_on_stderr_and_the_rest_lists() {
     let out = pagerbook(dir.path(), &["--catalog", &file, "--catalog", &broken.display().to_string(), "list"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("dns-broken"));
-    assert_eq!(stderr(&out), "pagerbook: the catalog has 6 errors and 0 warnings (run `pagerbook check` for details)\n");
+    assert_eq!(
+        stderr(&out),
+        "pagerbook: the catalog has 6 errors and 0 warnings (run `pagerbook check` for details)\n"
+    );
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! Every validation case of the catalog format, each asserting the exact path,
 //! line and column of what is reported, and that the rest still loads.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +27,8 @@ severity = "low"
 "#;
 
 /// A failure mode's required fields after its id, for building broken files.
-const REQUIRED: &str = "title = \"T\"\nlayer = \"edge\"\nsymptom = \"s\"\nrecovery = \"r\"\nfrequency = \"rare\"\nseverity = \"low\"\n";
+const REQUIRED: &str =
+    "title = \"T\"\nlayer = \"edge\"\nsymptom = \"s\"\nrecovery = \"r\"\nfrequency = \"rare\"\nseverity = \"low\"\n";
 
 struct Dir(tempfile::TempDir);
 
@@ -94,7 +98,14 @@ fn unknown_field_suggests_the_near_one() {
     let dir = Dir::new();
     dir.write("a.toml", format!("{GOOD}\n{}recovry = \"x\"\n", failure("typo", "")));
     let loaded = dir.load();
-    assert_one(&loaded, "a.toml", 24, 1, Level::Error, "unknown field `recovry` in failure `typo`; did you mean `recovery`?");
+    assert_one(
+        &loaded,
+        "a.toml",
+        24,
+        1,
+        Level::Error,
+        "unknown field `recovry` in failure `typo`; did you mean `recovery`?",
+    );
     assert_eq!(ids(&loaded), ["good-one"], "the entry with an error is left out, the rest loads");
 }
 
@@ -133,7 +144,14 @@ fn duplicate_ids_name_both_places() {
     dir.write("b.toml", failure("good-one", ""));
     let loaded = dir.load();
     let first = format!("{}:8:6", dir.path().join("a.toml").display());
-    assert_one(&loaded, "b.toml", 2, 6, Level::Error, &format!("duplicate id `good-one`: it is already defined at {first}"));
+    assert_one(
+        &loaded,
+        "b.toml",
+        2,
+        6,
+        Level::Error,
+        &format!("duplicate id `good-one`: it is already defined at {first}"),
+    );
     assert_eq!(ids(&loaded), ["good-one"]);
     assert!(loaded.catalog.entries[0].origin.path.ends_with("a.toml"));
 }
@@ -148,7 +166,11 @@ fn unknown_layer_related_and_runbook_references() {
     let found = problems(&loaded);
     assert_eq!(found.len(), 3, "{found:#?}");
     assert_eq!((found[0].1, found[0].2), (24, 24));
-    assert!(found[0].4.contains("names `goodone`, which is not a known failure mode; did you mean `good-one`?"), "{}", found[0].4);
+    assert!(
+        found[0].4.contains("names `goodone`, which is not a known failure mode; did you mean `good-one`?"),
+        "{}",
+        found[0].4
+    );
     assert_eq!((found[1].1, found[1].2), (25, 13));
     assert!(found[1].4.contains("names `nope`, which is not a known runbook"), "{}", found[1].4);
     assert_eq!((found[2].0.as_str(), found[2].1, found[2].2), ("b.toml", 4, 9));
@@ -163,7 +185,14 @@ fn undeclared_placeholder_is_an_error_at_its_place() {
     let dir = Dir::new();
     let extra = "[[failure.steps]]\ndo = \"look\"\nrun = \"kubectl -n {{namespace}} get pods\"\n";
     dir.write("a.toml", format!("{GOOD}\n{}", failure("ph", extra)));
-    assert_one(&dir.load(), "a.toml", 26, 19, Level::Error, "placeholder `{{namespace}}` in step 1 of failure `ph` is not declared");
+    assert_one(
+        &dir.load(),
+        "a.toml",
+        26,
+        19,
+        Level::Error,
+        "placeholder `{{namespace}}` in step 1 of failure `ph` is not declared",
+    );
 }
 
 #[test]
@@ -201,7 +230,14 @@ fn file_level_vars_apply_to_their_file_only_and_entry_vars_win() {
 fn unused_var_is_a_warning() {
     let dir = Dir::new();
     dir.write("a.toml", format!("{GOOD}\n[vars.ghost]\ndescription = \"never used\"\n"));
-    assert_one(&dir.load(), "a.toml", 16, 7, Level::Warning, "var `ghost` is declared in this file but no command uses `{{ghost}}`");
+    assert_one(
+        &dir.load(),
+        "a.toml",
+        16,
+        7,
+        Level::Warning,
+        "var `ghost` is declared in this file but no command uses `{{ghost}}`",
+    );
 }
 
 #[test]
@@ -222,19 +258,25 @@ fn var_pattern_and_choices_are_checked() {
 #[test]
 fn invalid_danger_and_frequency_values() {
     let dir = Dir::new();
-    let text = format!("{GOOD}\n{}[[failure.steps]]\ndo = \"x\"\ndanger = \"destructiv\"\n", failure("words", "").replace("\"rare\"", "\"often\""));
+    let text = format!(
+        "{GOOD}\n{}[[failure.steps]]\ndo = \"x\"\ndanger = \"destructiv\"\n",
+        failure("words", "").replace("\"rare\"", "\"often\"")
+    );
     dir.write("a.toml", text);
     let found = problems(&dir.load());
     let places: Vec<_> = found.iter().map(|p| (p.1, p.2)).collect();
     assert_eq!(places, [(22, 13), (26, 10)], "{found:#?}");
     assert!(found[0].4.contains("invalid `frequency` `often`: expected one of very-rare, rare, occasional, common"));
-    assert!(found[1].4.contains("invalid `danger` `destructiv`: expected one of safe, caution, destructive; did you mean `destructive`?"));
+    assert!(found[1].4.contains(
+        "invalid `danger` `destructiv`: expected one of safe, caution, destructive; did you mean `destructive`?"
+    ));
 }
 
 #[test]
 fn three_mistakes_in_one_entry_are_all_reported() {
     let dir = Dir::new();
-    let text = format!("{GOOD}\n{}", failure("many", "sympton = \"x\"\ntags = 3\n[[failure.steps]]\ndanger = \"safe\"\n"));
+    let text =
+        format!("{GOOD}\n{}", failure("many", "sympton = \"x\"\ntags = 3\n[[failure.steps]]\ndanger = \"safe\"\n"));
     dir.write("a.toml", text);
     let found = problems(&dir.load());
     let places: Vec<_> = found.iter().map(|p| (p.1, p.2)).collect();
@@ -357,7 +399,7 @@ fn a_ten_megabyte_file_loads() {
     let dir = Dir::new();
     let mut text = String::from(GOOD);
     for i in 0..20_000 {
-        text.push_str(&format!("\n{}signals = [\"{}\"]\n", failure(&format!("f-{i}"), ""), "word ".repeat(80)));
+        writeln!(text, "\n{}signals = [\"{}\"]", failure(&format!("f-{i}"), ""), "word ".repeat(80)).unwrap();
     }
     assert!(text.len() > 10_000_000);
     dir.write("big.toml", &text);
@@ -378,7 +420,13 @@ fn missing_paths_are_errors_but_a_missing_user_directory_is_not() {
 #[test]
 fn entries_come_in_edge_inward_order_whatever_the_file_order() {
     let dir = Dir::new();
-    dir.write("a.toml", format!("[[layer]]\nid = \"data\"\ntitle = \"Data\"\norder = 60\n\n{}", failure("inner", "").replace("\"edge\"", "\"data\"")));
+    dir.write(
+        "a.toml",
+        format!(
+            "[[layer]]\nid = \"data\"\ntitle = \"Data\"\norder = 60\n\n{}",
+            failure("inner", "").replace("\"edge\"", "\"data\"")
+        ),
+    );
     dir.write("b.toml", "[[runbook]]\nid = \"proc\"\ntitle = \"P\"\nsummary = \"s\"\n");
     dir.write("c.toml", GOOD);
     let loaded = dir.load();

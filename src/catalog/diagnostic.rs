@@ -86,9 +86,7 @@ pub(crate) struct SourceMap<'a> {
 
 impl<'a> SourceMap<'a> {
     pub(crate) fn new(path: Arc<str>, text: &'a str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         SourceMap { path, text, line_starts }
     }
 
@@ -112,9 +110,7 @@ impl<'a> SourceMap<'a> {
     pub(crate) fn diagnostic(&self, level: Level, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let (index, line_start) = self.line_of(span.start);
         let start = floor_char_boundary(self.text, span.start.min(self.text.len()));
-        let line_end = self.text[line_start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| line_start + i);
+        let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
         let column = self.text[line_start..start].chars().count();
         let end = floor_char_boundary(self.text, span.end.clamp(start, line_start + line_text.len()));
@@ -143,7 +139,8 @@ fn snippet(line: &str, column: usize, width: usize) -> Snippet {
         return Snippet { text: line.replace('\t', " "), underline_start: column, underline_len: width };
     }
     let first = column.saturating_sub(SNIPPET_WIDTH / 3).min(chars - SNIPPET_WIDTH);
-    let mut text: String = line.chars().skip(first).take(SNIPPET_WIDTH).map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let mut text: String =
+        line.chars().skip(first).take(SNIPPET_WIDTH).map(|c| if c == '\t' { ' ' } else { c }).collect();
     let mut underline_start = column - first;
     if first > 0 {
         text.insert(0, '…');
@@ -191,7 +188,8 @@ mod tests {
         let snippet = d.snippet.unwrap();
         assert!(snippet.text.chars().count() <= SNIPPET_WIDTH + 2);
         assert!(snippet.text.starts_with('…') && snippet.text.ends_with('…'));
-        let underlined: String = snippet.text.chars().skip(snippet.underline_start).take(snippet.underline_len).collect();
+        let underlined: String =
+            snippet.text.chars().skip(snippet.underline_start).take(snippet.underline_len).collect();
         assert_eq!(underlined, "BAD");
         assert_eq!(d.column, u32::try_from(at + 1).unwrap());
     }

@@ -134,7 +134,13 @@ pub fn load(sources: &[Source]) -> Loaded {
             }
             Source::UserDir(path) if !path.exists() => false,
             Source::UserDir(path) | Source::Env(path) | Source::Path(path) => {
-                let mut walk = Walk { files: &mut files, seen: &mut seen, diagnostics: &mut diagnostics, source: index, ancestors: Vec::new() };
+                let mut walk = Walk {
+                    files: &mut files,
+                    seen: &mut seen,
+                    diagnostics: &mut diagnostics,
+                    source: index,
+                    ancestors: Vec::new(),
+                };
                 walk.visit(path, true);
                 true
             }
@@ -158,7 +164,8 @@ pub fn load(sources: &[Source]) -> Loaded {
             reports[source].entries += 1;
         }
     }
-    let file_order: std::collections::HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (&*f.path, i)).collect();
+    let file_order: std::collections::HashMap<&str, usize> =
+        files.iter().enumerate().map(|(i, f)| (&*f.path, i)).collect();
     diagnostics.sort_by_key(|d| (file_order.get(&*d.path).copied().unwrap_or(usize::MAX), d.line, d.column));
     Loaded { catalog, diagnostics, sources: reports }
 }
@@ -194,10 +201,13 @@ impl Walk<'_> {
         let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if file_type.is_dir() {
             if let Some(ancestor) = self.ancestors.iter().find(|a| **a == canonical) {
-                let message = format!("symbolic link loop: this directory leads back to {}; not read again", ancestor.display());
+                let message =
+                    format!("symbolic link loop: this directory leads back to {}; not read again", ancestor.display());
                 return self.problem(path, message);
             }
-            let mut children = match fs::read_dir(path).and_then(|dir| dir.map(|e| e.map(|e| e.path())).collect::<io::Result<Vec<_>>>()) {
+            let mut children = match fs::read_dir(path)
+                .and_then(|dir| dir.map(|e| e.map(|e| e.path())).collect::<io::Result<Vec<_>>>())
+            {
                 Ok(children) => children,
                 Err(err) => return self.problem(path, io_message(&err)),
             };
@@ -205,7 +215,8 @@ impl Walk<'_> {
             self.ancestors.push(canonical);
             for child in children {
                 let is_toml = child.extension().is_some_and(|ext| ext == "toml");
-                let is_dir = fs::metadata(&child).is_ok_and(|m| m.is_dir()) || fs::symlink_metadata(&child).is_ok_and(|m| m.is_dir());
+                let is_dir = fs::metadata(&child).is_ok_and(|m| m.is_dir())
+                    || fs::symlink_metadata(&child).is_ok_and(|m| m.is_dir());
                 let hidden = child.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.'));
                 if !hidden && (is_toml || is_dir) {
                     self.visit(&child, false);
@@ -231,7 +242,8 @@ impl Walk<'_> {
             return;
         }
         if metadata.len() > MAX_FILE_BYTES {
-            let message = format!("file too large ({} MiB); the limit is {} MiB", metadata.len() >> 20, MAX_FILE_BYTES >> 20);
+            let message =
+                format!("file too large ({} MiB); the limit is {} MiB", metadata.len() >> 20, MAX_FILE_BYTES >> 20);
             return self.problem(path, message);
         }
         let display: Arc<str> = path.display().to_string().into();
@@ -256,7 +268,11 @@ fn check_text(path: &Arc<str>, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) 
     match std::str::from_utf8(bytes) {
         Ok(text) => {
             if had_bom {
-                diagnostics.push(file_diagnostic(path, Level::Error, "the file starts with a byte-order mark: save it as UTF-8 without BOM (it was read without it)"));
+                diagnostics.push(file_diagnostic(
+                    path,
+                    Level::Error,
+                    "the file starts with a byte-order mark: save it as UTF-8 without BOM (it was read without it)",
+                ));
             }
             Some(text.into())
         }
@@ -272,7 +288,10 @@ fn check_text(path: &Arc<str>, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) 
                 line: u32::try_from(line).unwrap_or(u32::MAX),
                 column: u32::try_from(column).unwrap_or(u32::MAX),
                 level: Level::Error,
-                message: format!("not UTF-8: byte 0x{byte:02X} at offset {} is invalid; the file was not loaded", err.valid_up_to()),
+                message: format!(
+                    "not UTF-8: byte 0x{byte:02X} at offset {} is invalid; the file was not loaded",
+                    err.valid_up_to()
+                ),
                 snippet: None,
             });
             None

@@ -47,10 +47,8 @@ impl Catalog {
             let layer = entry.layer.as_deref().and_then(|id| self.layers.iter().position(|l| l.id == id));
             (entry.kind, layer.unwrap_or(usize::MAX))
         };
-        let mut ranked: Vec<_> = std::mem::take(&mut self.entries)
-            .into_iter()
-            .map(|entry| (rank(&entry), entry))
-            .collect();
+        let mut ranked: Vec<_> =
+            std::mem::take(&mut self.entries).into_iter().map(|entry| (rank(&entry), entry)).collect();
         // A stable sort keeps the file order within a layer.
         ranked.sort_by_key(|(rank, _)| *rank);
         self.entries = ranked.into_iter().map(|(_, entry)| entry).collect();

@@ -42,9 +42,25 @@ pub(crate) struct ParsedEntry {
 const TOP_LEVEL: &[&str] = &["layer", "failure", "runbook", "vars"];
 const LAYER_FIELDS: &[&str] = &["id", "title", "order", "description"];
 const FAILURE_FIELDS: &[&str] = &[
-    "id", "title", "layer", "component", "symptom", "signals", "recovery", "detection", "prevention",
-    "frequency", "frequency_note", "severity", "tags", "related", "runbooks", "references", "last_reviewed",
-    "steps", "vars",
+    "id",
+    "title",
+    "layer",
+    "component",
+    "symptom",
+    "signals",
+    "recovery",
+    "detection",
+    "prevention",
+    "frequency",
+    "frequency_note",
+    "severity",
+    "tags",
+    "related",
+    "runbooks",
+    "references",
+    "last_reviewed",
+    "steps",
+    "vars",
 ];
 const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars"];
 const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive"];
@@ -75,13 +91,13 @@ pub(crate) fn parse_file(map: &SourceMap<'_>, text: &str, diagnostics: &mut Vec<
     let file_vars = root.get_key_value("vars").and_then(|(_, value)| reader.vars(value, "the file"));
     let mut used_file_vars = BTreeSet::new();
     let mut contents = FileContents::default();
-    for table in reader.array_of_tables(&root, "layer") {
-        contents.layers.extend(reader.layer(table));
+    for (span, table) in reader.array_of_tables(&root, "layer") {
+        contents.layers.extend(reader.layer(span, table));
     }
     for (kind, key) in [(Kind::Failure, "failure"), (Kind::Runbook, "runbook")] {
-        for table in reader.array_of_tables(&root, key) {
+        for (span, table) in reader.array_of_tables(&root, key) {
             let file_vars = file_vars.as_ref().map(|vars| (vars, &mut used_file_vars));
-            contents.entries.extend(reader.entry(kind, table, file_vars));
+            contents.entries.extend(reader.entry(kind, span, table, file_vars));
         }
     }
     if let Some(vars) = &file_vars {
@@ -128,24 +144,19 @@ impl Reader<'_, '_> {
     }
 
     /// The tables of `[[key]]`, reporting a `[key]` written as a single table.
-    fn array_of_tables<'t, 'i>(&mut self, root: &'t Table<'i>, key: &str) -> Vec<Spanned<&'t Table<'i>>> {
+    fn array_of_tables<'t, 'i>(&mut self, root: &'t Table<'i>, key: &str) -> Vec<(Range<usize>, &'t Table<'i>)> {
         let Some((name, value)) = root.get_key_value(key) else { return Vec::new() };
-        let tables = value.get_ref().as_array().map(|items| {
-            items.iter().map(|item| item.get_ref().as_table().map(|t| Spanned::new(item.span(), t))).collect::<Option<Vec<_>>>()
+        let tables = value.get_ref().as_array().and_then(|items| {
+            items.iter().map(|item| item.get_ref().as_table().map(|t| (item.span(), t))).collect::<Option<Vec<_>>>()
         });
-        match tables {
-            Some(Some(tables)) => tables,
-            _ => {
-                self.error(name.span(), format!("`{key}` must be an array of tables: write each one as `[[{key}]]`"));
-                Vec::new()
-            }
+        if tables.is_none() {
+            self.error(name.span(), format!("`{key}` must be an array of tables: write each one as `[[{key}]]`"));
         }
+        tables.unwrap_or_default()
     }
 
-    fn layer(&mut self, table: Spanned<&Table<'_>>) -> Option<Located<Layer>> {
+    fn layer(&mut self, span: Range<usize>, table: &Table<'_>) -> Option<Located<Layer>> {
         let errors = self.errors;
-        let span = table.span();
-        let table = *table.get_ref();
         self.unknown_keys(table, LAYER_FIELDS, "in a layer");
         let id = self.id(table, &span, "a layer");
         let context = self.context("layer", table, &span);
@@ -159,18 +170,18 @@ impl Reader<'_, '_> {
         });
         let description = self.string(table, "description");
         let (Some(id), Some(title), Some(order)) = (id, title, order) else { return None };
-        (self.errors == errors).then(|| Located { value: Layer { id: id.value, title, order, description }, span: id.span })
+        (self.errors == errors)
+            .then_some(Located { value: Layer { id: id.value, title, order, description }, span: id.span })
     }
 
     fn entry(
         &mut self,
         kind: Kind,
-        table: Spanned<&Table<'_>>,
+        span: Range<usize>,
+        table: &Table<'_>,
         file_vars: Option<(&DeclaredVars, &mut BTreeSet<String>)>,
     ) -> Option<ParsedEntry> {
         let errors = self.errors;
-        let span = table.span();
-        let table = *table.get_ref();
         let fields = match kind {
             Kind::Failure => FAILURE_FIELDS,
             Kind::Runbook => RUNBOOK_FIELDS,
@@ -190,8 +201,12 @@ impl Reader<'_, '_> {
         } else {
             (None, self.required_string(table, "summary", &span, &context))
         };
-        let frequency = is_failure.then(|| self.word(table, "frequency", &span, &context, Frequency::ALL, Frequency::as_str)).flatten();
-        let severity = is_failure.then(|| self.word(table, "severity", &span, &context, Severity::ALL, Severity::as_str)).flatten();
+        let frequency = is_failure
+            .then(|| self.word(table, "frequency", &span, &context, Frequency::ALL, Frequency::as_str))
+            .flatten();
+        let severity = is_failure
+            .then(|| self.word(table, "severity", &span, &context, Severity::ALL, Severity::as_str))
+            .flatten();
         let recovery = if is_failure { self.required_string(table, "recovery", &span, &context) } else { None };
         let related = self.strings(table, "related");
         let runbooks = self.strings(table, "runbooks");
@@ -201,9 +216,9 @@ impl Reader<'_, '_> {
         let steps: Vec<Step> = steps_tables
             .into_iter()
             .enumerate()
-            .filter_map(|(i, step)| {
+            .filter_map(|(i, (step_span, step))| {
                 let context = format!("step {} of {context}", i + 1);
-                self.step(step, &context, &mut |name| {
+                self.step(step_span, step, &context, &mut |name| {
                     let known = entry_vars.as_ref().is_some_and(|v| v.contains_key(name))
                         || file_vars.as_ref().is_some_and(|(v, _)| v.contains_key(name));
                     used.insert(name.to_owned());
@@ -224,7 +239,8 @@ impl Reader<'_, '_> {
         }
         if let Some((declared, used_file_vars)) = file_vars {
             let own = entry_vars.as_ref();
-            let inherited = vars.keys().filter(|name| declared.contains_key(*name) && !own.is_some_and(|v| v.contains_key(*name)));
+            let inherited =
+                vars.keys().filter(|name| declared.contains_key(*name) && !own.is_some_and(|v| v.contains_key(*name)));
             used_file_vars.extend(inherited.cloned());
         }
         let entry = Entry {
@@ -262,10 +278,14 @@ impl Reader<'_, '_> {
     }
 
     /// Parses a step; `declare` answers whether a placeholder name is declared.
-    fn step(&mut self, table: Spanned<&Table<'_>>, context: &str, declare: &mut dyn FnMut(&str) -> bool) -> Option<Step> {
+    fn step(
+        &mut self,
+        span: Range<usize>,
+        table: &Table<'_>,
+        context: &str,
+        declare: &mut dyn FnMut(&str) -> bool,
+    ) -> Option<Step> {
         let errors = self.errors;
-        let span = table.span();
-        let table = *table.get_ref();
         self.unknown_keys(table, STEP_FIELDS, &format!("in {context}"));
         let instruction = self.required_string(table, "do", &span, context);
         let run = table.get("run").and_then(|value| self.string_value("run", value));
@@ -288,7 +308,13 @@ impl Reader<'_, '_> {
                 flag
             }
         };
-        let step = Step { instruction: instruction?, run: run.map(Spanned::into_inner), lang, danger: danger?, interactive: interactive? };
+        let step = Step {
+            instruction: instruction?,
+            run: run.map(Spanned::into_inner),
+            lang,
+            danger: danger?,
+            interactive: interactive?,
+        };
         (self.errors == errors).then_some(step)
     }
 
@@ -339,7 +365,8 @@ impl Reader<'_, '_> {
         let raw = &self.text[span.clone()];
         let decoded = value.get_ref();
         // Characters that TOML may escape end the fragment, so it reads the same raw and decoded.
-        let fragment: String = decoded[offset..].chars().take_while(|c| !matches!(c, '"' | '\\' | '\n' | '\t')).take(16).collect();
+        let fragment: String =
+            decoded[offset..].chars().take_while(|c| !matches!(c, '"' | '\\' | '\n' | '\t')).take(16).collect();
         let nth = decoded[..offset].matches(fragment.as_str()).count();
         raw.match_indices(fragment.as_str()).nth(nth).map_or(span.start, |(i, _)| span.start + i)
     }
@@ -347,7 +374,10 @@ impl Reader<'_, '_> {
     fn warn_unused(&mut self, vars: &DeclaredVars, used: &BTreeSet<String>, context: &str) {
         for (name, (_, span)) in vars {
             if !used.contains(name) {
-                self.warn(span.clone(), format!("var `{name}` is declared {context} but no command uses `{{{{{name}}}}}`"));
+                self.warn(
+                    span.clone(),
+                    format!("var `{name}` is declared {context} but no command uses `{{{{{name}}}}}`"),
+                );
             }
         }
     }
@@ -362,7 +392,13 @@ impl Reader<'_, '_> {
         for (name, value) in table {
             let context = format!("var `{}` of {owner}", name.get_ref());
             if !template::is_valid_name(name.get_ref()) {
-                self.error(name.span(), format!("invalid var name `{}`: use lowercase letters, digits and `_`, starting with a letter or `_`", name.get_ref()));
+                self.error(
+                    name.span(),
+                    format!(
+                        "invalid var name `{}`: use lowercase letters, digits and `_`, starting with a letter or `_`",
+                        name.get_ref()
+                    ),
+                );
                 continue;
             }
             let Some(table) = value.get_ref().as_table() else {
@@ -386,7 +422,10 @@ impl Reader<'_, '_> {
             });
             for value in default.iter().chain(&choices) {
                 if regex.as_ref().is_some_and(|r| !r.is_match(value.get_ref())) {
-                    self.error(value.span(), format!("`{}` does not match the `pattern` of {context}", value.get_ref()));
+                    self.error(
+                        value.span(),
+                        format!("`{}` does not match the `pattern` of {context}", value.get_ref()),
+                    );
                 }
             }
             if let Some(default) = &default
@@ -425,14 +464,26 @@ impl Reader<'_, '_> {
         let valid = id.get_ref().starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
             && id.get_ref().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !valid {
-            self.error(id.span(), format!("invalid id `{}`: use lowercase letters, digits and `-`, starting with a letter or digit", id.get_ref()));
+            self.error(
+                id.span(),
+                format!(
+                    "invalid id `{}`: use lowercase letters, digits and `-`, starting with a letter or digit",
+                    id.get_ref()
+                ),
+            );
             return None;
         }
         let span = id.span();
         Some(Located { value: id.into_inner(), span })
     }
 
-    fn required<'t, 'i>(&mut self, table: &'t Table<'i>, key: &str, span: &Range<usize>, context: &str) -> Option<&'t Value<'i>> {
+    fn required<'t, 'i>(
+        &mut self,
+        table: &'t Table<'i>,
+        key: &str,
+        span: &Range<usize>,
+        context: &str,
+    ) -> Option<&'t Value<'i>> {
         let value = table.get(key);
         if value.is_none() && self.misspelled.contains(&key) {
             self.errors += 1;
@@ -457,13 +508,11 @@ impl Reader<'_, '_> {
     }
 
     fn string_value(&mut self, key: &str, value: &Value<'_>) -> Option<Spanned<String>> {
-        match value.get_ref().as_str() {
-            Some(text) => Some(Spanned::new(value.span(), text.to_owned())),
-            None => {
-                self.wrong_type(key, value, "a string");
-                None
-            }
+        let text = value.get_ref().as_str().map(|text| Spanned::new(value.span(), text.to_owned()));
+        if text.is_none() {
+            self.wrong_type(key, value, "a string");
         }
+        text
     }
 
     fn strings(&mut self, table: &Table<'_>, key: &str) -> Vec<Spanned<String>> {
@@ -501,7 +550,12 @@ impl Reader<'_, '_> {
             let words: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
             self.error(
                 word.span(),
-                format!("invalid `{key}` `{}`: expected one of {}{}", word.get_ref(), words.join(", "), did_you_mean(word.get_ref(), &words)),
+                format!(
+                    "invalid `{key}` `{}`: expected one of {}{}",
+                    word.get_ref(),
+                    words.join(", "),
+                    did_you_mean(word.get_ref(), &words)
+                ),
             );
         }
         found

@@ -25,7 +25,12 @@ pub(crate) fn link(files: Vec<(SourceMap<'_>, FileContents)>, diagnostics: &mut 
     for (index, (_, contents)) in files.iter().enumerate() {
         for layer in &contents.layers {
             if let Some(first) = layer_places.get(&layer.value.id) {
-                duplicates.push((index, layer.span.clone(), format!("duplicate layer id `{}`", layer.value.id), first.clone()));
+                duplicates.push((
+                    index,
+                    layer.span.clone(),
+                    format!("duplicate layer id `{}`", layer.value.id),
+                    first.clone(),
+                ));
                 continue;
             }
             layer_places.insert(layer.value.id.clone(), (index, layer.span.clone()));
@@ -36,7 +41,12 @@ pub(crate) fn link(files: Vec<(SourceMap<'_>, FileContents)>, diagnostics: &mut 
     for (index, (_, contents)) in files.iter_mut().enumerate() {
         for parsed in std::mem::take(&mut contents.entries) {
             if let Some((first, _)) = entry_places.get(&parsed.entry.id) {
-                duplicates.push((index, parsed.id_span.clone(), format!("duplicate id `{}`", parsed.entry.id), first.clone()));
+                duplicates.push((
+                    index,
+                    parsed.id_span.clone(),
+                    format!("duplicate id `{}`", parsed.entry.id),
+                    first.clone(),
+                ));
                 continue;
             }
             entry_places.insert(parsed.entry.id.clone(), ((index, parsed.id_span.clone()), parsed.entry.kind));
@@ -44,13 +54,15 @@ pub(crate) fn link(files: Vec<(SourceMap<'_>, FileContents)>, diagnostics: &mut 
         }
     }
     for (index, span, message, first) in duplicates {
-        let message = format!("{message}: it is already defined at {}; this one is ignored", place_text(&files, &first));
+        let message =
+            format!("{message}: it is already defined at {}; this one is ignored", place_text(&files, &first));
         diagnostics.push(files[index].0.diagnostic(Level::Error, span, message));
     }
 
     let layer_ids: Vec<&str> = catalog.layers.iter().map(|l| l.id.as_str()).collect();
     let ids_of = |kind: Kind| -> Vec<&str> {
-        let mut ids: Vec<&str> = entry_places.iter().filter(|(_, (_, k))| *k == kind).map(|(id, _)| id.as_str()).collect();
+        let mut ids: Vec<&str> =
+            entry_places.iter().filter(|(_, (_, k))| *k == kind).map(|(id, _)| id.as_str()).collect();
         ids.sort_unstable();
         ids
     };
@@ -62,7 +74,8 @@ pub(crate) fn link(files: Vec<(SourceMap<'_>, FileContents)>, diagnostics: &mut 
         if let (Some(layer), Some(span)) = (&entry.layer, &parsed.layer_span)
             && !layer_ids.contains(&layer.as_str())
         {
-            let message = format!("unknown layer `{layer}` in {} `{}`{}", entry.kind, entry.id, did_you_mean(layer, &layer_ids));
+            let message =
+                format!("unknown layer `{layer}` in {} `{}`{}", entry.kind, entry.id, did_you_mean(layer, &layer_ids));
             diagnostics.push(map.diagnostic(Level::Error, span.clone(), format!("{message}; the entry is ignored")));
             continue;
         }
@@ -77,12 +90,17 @@ pub(crate) fn link(files: Vec<(SourceMap<'_>, FileContents)>, diagnostics: &mut 
                     keep.push(id);
                     continue;
                 }
-                let message = match found {
-                    Some(kind) => format!("`{id}` in `{field}` is a {}, but `{field}` lists {}s", kind.noun(), expected.0.noun()),
-                    None => {
-                        let hint = closest(&id, expected.1.iter().copied()).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
-                        format!("`{field}` of `{}` names `{id}`, which is not a known {}{hint}", entry.id, expected.0.noun())
-                    }
+                let message = if let Some(kind) = found {
+                    format!("`{id}` in `{field}` is a {}, but `{field}` lists {}s", kind.noun(), expected.0.noun())
+                } else {
+                    let hint = closest(&id, expected.1.iter().copied())
+                        .map(|best| format!("; did you mean `{best}`?"))
+                        .unwrap_or_default();
+                    format!(
+                        "`{field}` of `{}` names `{id}`, which is not a known {}{hint}",
+                        entry.id,
+                        expected.0.noun()
+                    )
                 };
                 diagnostics.push(map.diagnostic(Level::Error, span.clone(), message));
             }
