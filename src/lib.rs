@@ -3,6 +3,10 @@
 //! Module map (data flows catalog files → [`catalog::Catalog`] → output):
 //! - [`catalog`]: the model, loading from every source, validation with
 //!   `path:line:col` diagnostics. Pure: no terminal.
+//! - [`danger`]: recognises destructive commands whatever the catalog says.
+//!   Pure.
+//! - [`search`]: the inverted index, query parsing, ranking and
+//!   highlighting. Pure.
 //! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
 //!   values. Pure.
 //! - [`cli`]: the command line; each subcommand writes to a `&mut dyn Write`
@@ -10,4 +14,6 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod danger;
+pub mod search;
 pub mod template;

@@ -227,6 +227,19 @@ fn file_level_vars_apply_to_their_file_only_and_entry_vars_win() {
 }
 
 #[test]
+fn a_destructive_command_marked_safe_is_a_warning() {
+    let dir = Dir::new();
+    dir.write(
+        "a.toml",
+        format!(
+            "{GOOD}\n{}",
+            failure("wipe", "[[failure.steps]]\ndo = \"Clean.\"\nrun = \"sudo rm -rf /var/log/old\"\n")
+        ),
+    );
+    assert_one(&dir.load(), "a.toml", 26, 7, Level::Warning, "looks destructive (rm -rf) but is marked safe");
+}
+
+#[test]
 fn unused_var_is_a_warning() {
     let dir = Dir::new();
     dir.write("a.toml", format!("{GOOD}\n[vars.ghost]\ndescription = \"never used\"\n"));

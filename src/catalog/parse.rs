@@ -308,6 +308,14 @@ impl Reader<'_, '_> {
                 flag
             }
         };
+        if let (Some(Danger::Safe), Some(run)) = (danger, &run)
+            && let Some(operation) = crate::danger::looks_destructive(run.get_ref())
+        {
+            self.warn(
+                run.span(),
+                format!("the command of {context} looks destructive ({operation}) but is marked safe: set `danger = \"destructive\"` (or \"caution\")"),
+            );
+        }
         let step = Step {
             instruction: instruction?,
             run: run.map(Spanned::into_inner),

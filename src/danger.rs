@@ -1,0 +1,91 @@
+//! Recognises commands that destroy data or capacity, whatever the catalog
+//! says about them: a typed confirmation is asked for these, and `check`
+//! warns when one is marked `safe`.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// (pattern, what to call it). Command words must stand where a command
+/// starts (after a separator, `sudo`, `--` or a quote), so
+/// `echo no reboot required` or `reboot-required.pkgs` are not taken for one.
+const PATTERNS: &[(&str, &str)] = &[
+    (r"\brm\s+(-\S*[rRf]\S*\s+)+", "rm -rf"),
+    (r"\bkubectl\b[^|;&\n]*\s(delete)\b", "kubectl delete"),
+    (r"\bkubectl\b[^|;&\n]*\sdrain\b", "kubectl drain"),
+    (r"\bkubectl\b[^|;&\n]*\sscale\b[^|;&\n]*--replicas[= ]0\b", "scaling to zero"),
+    (r"\bhelm\s+(uninstall|delete)\b", "helm uninstall"),
+    (r"(?i)\bdrop\s+(table|database|schema|index|user|role|owned)\b", "DROP"),
+    (r"(?i)\btruncate\s+(table\s+)?[a-z_]", "TRUNCATE"),
+    (r"(?i)\bdelete\s+from\b", "DELETE FROM"),
+    (r"(?i)\bpg_terminate_backend\b", "pg_terminate_backend"),
+    (r"--force\b", "--force"),
+    (
+        r"(?:^|[;&|(`'\x22]|\bsudo|\bsystemctl|--|\bexec)\s*(reboot|shutdown|poweroff|halt)\b(?:[^-.]|$)",
+        "reboot/shutdown",
+    ),
+    (r"\bk3s-(killall|uninstall)(\.sh)?\b", "k3s-killall"),
+    (r"--cluster-reset\b", "etcd cluster reset"),
+    (r"(?i)\bflush(all|db)\b", "FLUSHALL"),
+    (r"(?i)\bconfig\s+set\b", "CONFIG SET"),
+    (r"(?i)\bsentinel\s+failover\b", "SENTINEL FAILOVER"),
+    (r"(?i)\breplicaof\s+no\s+one\b", "REPLICAOF NO ONE"),
+    (r"\bmkfs(\.\w+)?\b", "mkfs"),
+    (r"\bdd\b[^|;&\n]*\bof=/dev/", "dd to a device"),
+    (r"\biptables\s+(-F|--flush)\b", "iptables flush"),
+    (r"\bufw\s+(disable|reset|delete)\b", "ufw disable/delete"),
+    (r"\bterraform\s+destroy\b", "terraform destroy"),
+];
+
+static COMPILED: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    PATTERNS.iter().filter_map(|(pattern, name)| Some((Regex::new(&format!("(?m){pattern}")).ok()?, *name))).collect()
+});
+
+/// The first destructive operation a command performs, by name, if any.
+#[must_use]
+pub fn looks_destructive(command: &str) -> Option<&'static str> {
+    COMPILED.iter().find(|(regex, _)| regex.is_match(command)).map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_destructive_commands() {
+        let cases = [
+            ("rm -rf /var/lib/rancher/k3s/agent/images", "rm -rf"),
+            ("sudo rm -f /var/log/*.gz", "rm -rf"),
+            ("kubectl -n prod delete pod api-0", "kubectl delete"),
+            ("kubectl drain node-1 --ignore-daemonsets", "kubectl drain"),
+            ("kubectl scale deploy/worker --replicas=0", "scaling to zero"),
+            ("psql -c 'DROP TABLE users'", "DROP"),
+            ("psql -c 'truncate sessions'", "TRUNCATE"),
+            ("git push --force", "--force"),
+            ("ssh root@n1 -- sudo reboot", "reboot/shutdown"),
+            ("ssh n1 'shutdown -h now'", "reboot/shutdown"),
+            ("ssh n1 -- sudo systemctl reboot", "reboot/shutdown"),
+            ("/usr/local/bin/k3s-killall.sh", "k3s-killall"),
+            ("redis-cli FLUSHALL", "FLUSHALL"),
+            ("redis-cli config set maxmemory 2gb", "CONFIG SET"),
+        ];
+        for (command, expected) in cases {
+            assert_eq!(looks_destructive(command), Some(expected), "{command}");
+        }
+    }
+
+    #[test]
+    fn leaves_reads_alone() {
+        for command in [
+            "kubectl get pods -A",
+            "cat /var/run/reboot-required.pkgs || echo no reboot required",
+            "kubectl describe node n1 | grep -i drain",
+            "df -h; du -sh /var/lib/rancher",
+            "redis-cli INFO memory",
+            "psql -c 'select count(*) from pg_stat_activity'",
+            "kubectl rollout restart deployment/api",
+        ] {
+            assert_eq!(looks_destructive(command), None, "{command}");
+        }
+    }
+}
