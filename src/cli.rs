@@ -7,11 +7,13 @@
 use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::catalog::{self, Catalog, Entry, Kind, Level, Loaded, Source};
+use crate::search::{Index, Query};
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -24,6 +26,7 @@ const AFTER_HELP: &str = "\
 Examples:
   pagerbook list                         every failure mode, edge inward
   pagerbook show coredns-down            one entry in full
+  pagerbook search no such host          find what matches a symptom or a log line
   pagerbook check                        validate the catalogs in use
   pagerbook --catalog ./team check       validate only ./team
   pagerbook sources                      which catalogs were read
@@ -32,6 +35,19 @@ Catalogs: without --catalog, the embedded catalog, then ~/.config/pagerbook/cata
 then each path in PAGERBOOK_CATALOG (colon-separated). With --catalog, only those.
 
 Exit codes: 0 ok, 1 catalog problem / unknown id / nothing found, 2 usage error.";
+
+const SEARCH_HELP: &str = "\
+Examples:
+  pagerbook search no such host
+  pagerbook search pgbouncr                      typos are tolerated
+  pagerbook search \"out of memory\" !redis       a phrase, and a word to exclude
+  pagerbook search restart layer:control-plane
+  pagerbook search kind:runbook upgrade
+  pagerbook search --json 'dial tcp: lookup db on 10.43.0.10:53: no such host'
+
+A pasted log line is recognised (long, or holding timestamps, IPs, hashes, paths):
+its volatile parts are ignored and the entries sharing its rarest words come first.
+Exit code 0 with hits, 1 with none.";
 
 /// pagerbook: find the failure mode behind what you see, and what to do about it.
 #[derive(Debug, Parser)]
@@ -64,6 +80,20 @@ pub enum Command {
         /// Print the entry as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Search failure modes and runbooks: words, a symptom, or a pasted log line.
+    #[command(after_help = SEARCH_HELP)]
+    Search {
+        /// What you see: words (all required, typos tolerated), "a phrase", !excluded,
+        /// layer:NAME, tag:NAME, kind:runbook; or a whole pasted log line.
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print a JSON array of {id, kind, layer, title, score}, best first.
+        #[arg(long)]
+        json: bool,
+        /// Print at most N hits.
+        #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+        limit: usize,
     },
     /// Validate catalog files; exit 1 when there are errors.
     #[command(
@@ -122,6 +152,7 @@ pub fn run(
     let result = match cli.command.unwrap_or(Command::List { json: false }) {
         Command::List { json } => list(&sources, json, out, err),
         Command::Show { id, json } => show(&sources, &id, json, out, err),
+        Command::Search { query, json, limit } => search(&sources, &query.join(" "), json, limit, out, err),
         Command::Check { paths, format, verbose } => {
             let sources = if paths.is_empty() { sources } else { paths.into_iter().map(Source::Path).collect() };
             check(&sources, format, verbose, out)
@@ -240,6 +271,76 @@ pub fn groups(catalog: &Catalog) -> Vec<Group<'_>> {
         groups.push(Group { heading: "Runbooks".to_owned(), entries: runbooks });
     }
     groups
+}
+
+/// One hit of `search --json`.
+#[derive(Serialize)]
+struct SearchHit<'a> {
+    id: &'a str,
+    kind: Kind,
+    layer: Option<&'a str>,
+    title: &'a str,
+    score: f32,
+}
+
+fn search(
+    sources: &[Source],
+    input: &str,
+    json: bool,
+    limit: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let loaded = load_noting_problems(sources, err)?;
+    let index = Index::new(Arc::new(loaded.catalog));
+    let results = index.search(&Query::parse(input));
+    let catalog = index.catalog();
+    let hits: Vec<SearchHit<'_>> = results
+        .hits
+        .iter()
+        .take(limit)
+        .map(|hit| {
+            let entry = &catalog.entries[hit.entry];
+            SearchHit {
+                id: &entry.id,
+                kind: entry.kind,
+                layer: entry.layer.as_deref(),
+                title: &entry.title,
+                score: hit.score,
+            }
+        })
+        .collect();
+    if let Some(from) = results.partial_from.filter(|&from| from < hits.len()) {
+        let note = match from {
+            0 => "no entry has every word; these have the most of them".to_owned(),
+            1 => "only the first hit has every word; the rest have most of them".to_owned(),
+            n => format!("only the first {n} hits have every word; the rest have most of them"),
+        };
+        writeln!(err, "pagerbook: {note}")?;
+    }
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &hits)?;
+        writeln!(out)?;
+    } else {
+        let id_width = hits.iter().map(|h| h.id.len()).max().unwrap_or(0);
+        let layer_width = hits.iter().map(|h| h.layer.unwrap_or("-").len()).max().unwrap_or(0);
+        for hit in &hits {
+            let layer = hit.layer.unwrap_or("-");
+            writeln!(
+                out,
+                "{:>6.1}  {:id_width$}  {:7}  {layer:layer_width$}  {}",
+                hit.score,
+                hit.id,
+                hit.kind.as_str(),
+                hit.title
+            )?;
+        }
+    }
+    if hits.is_empty() {
+        writeln!(err, "pagerbook: nothing matches `{input}`")?;
+        return Ok(EXIT_PROBLEM);
+    }
+    Ok(EXIT_OK)
 }
 
 fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {

@@ -1,0 +1,171 @@
+//! Deterministic synthetic catalogs for benchmarks: failure modes written
+//! from an operations vocabulary (components, symptoms, real-looking error
+//! lines with hosts, IPs and numbers), about 240 characters of searchable
+//! text each, plus steps with commands. Shared by `benches/search.rs` and
+//! `examples/synthetic_catalog.rs`.
+
+use std::fmt::Write as _;
+
+const COMPONENTS: &[&str] = &[
+    "redis",
+    "postgres",
+    "pgbouncer",
+    "nginx",
+    "envoy",
+    "kafka",
+    "coredns",
+    "etcd",
+    "kubelet",
+    "ingress",
+    "traefik",
+    "cert-manager",
+    "vault",
+    "rabbitmq",
+    "elasticsearch",
+    "minio",
+    "memcached",
+    "haproxy",
+    "keepalived",
+    "containerd",
+    "flannel",
+    "calico",
+    "prometheus",
+    "grafana",
+    "loki",
+    "sentry",
+    "celery",
+    "sidekiq",
+    "airflow",
+    "zookeeper",
+];
+const PROBLEMS: &[&str] = &[
+    "timeout",
+    "refused",
+    "oom",
+    "crashloop",
+    "evicted",
+    "throttled",
+    "expired",
+    "unreachable",
+    "leak",
+    "deadlock",
+    "saturation",
+    "corrupted",
+    "stuck",
+    "lag",
+    "backlog",
+    "exhausted",
+    "flapping",
+    "partitioned",
+    "misconfigured",
+    "degraded",
+    "overloaded",
+    "stale",
+    "dropped",
+    "rejected",
+];
+const SYMPTOMS: &[&str] = &[
+    "requests time out after thirty seconds",
+    "clients see connection reset by peer",
+    "pods restart in a loop with exit code 137",
+    "latency climbs until the load balancer returns 502",
+    "queue depth grows and workers stop consuming",
+    "writes are refused while reads keep working",
+    "health checks fail and the service is removed from rotation",
+    "dashboards show gaps and alerts stop firing",
+    "users are logged out and sessions vanish",
+    "the node reports disk pressure and evicts pods",
+];
+const SIGNALS: &[&str] = &[
+    "dial tcp {ip}:{port}: connect: connection refused",
+    "read tcp {ip}:{port}: read: connection reset by peer",
+    "context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
+    "Back-off restarting failed container {svc} in pod {svc}-{hash}",
+    "upstream connect error or disconnect/reset before headers. reset reason: connection failure",
+    "FATAL: remaining connection slots are reserved for non-replication superuser connections",
+    "OOM command not allowed when used memory > 'maxmemory'",
+    "x509: certificate has expired or is not yet valid: current time {date}",
+    "Liveness probe failed: Get \"http://{ip}:{port}/healthz\": context deadline exceeded",
+    "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available",
+    "error: {svc} lag {n} messages on partition {m}",
+    "too many open files accepting connection on :{port}",
+];
+const ACTIONS: &[&str] = &[
+    "kubectl -n {ns} rollout restart deployment/{svc}",
+    "kubectl -n {ns} logs deploy/{svc} --since=15m",
+    "kubectl -n {ns} describe pod -l app={svc}",
+    "redis-cli -h {svc} INFO memory",
+    "psql -h {svc} -c 'select count(*) from pg_stat_activity'",
+    "kubectl top pods -n {ns} --sort-by=memory",
+];
+const LAYERS: &[&str] =
+    &["edge", "node", "control-plane", "network", "application", "data", "external", "cross-cutting"];
+
+/// A small deterministic generator (xorshift64*), so every run indexes the same catalog.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).unwrap_or(0)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// The layers of a synthetic catalog, as TOML.
+pub fn layers_toml() -> String {
+    let mut out = String::new();
+    for (i, layer) in LAYERS.iter().enumerate() {
+        let _ = writeln!(out, "[[layer]]\nid = \"{layer}\"\ntitle = \"{layer}\"\norder = {}\n", i * 10);
+    }
+    out
+}
+
+/// Failure modes `first..first + count` as TOML (no layers).
+pub fn failures_toml(first: usize, count: usize) -> String {
+    let mut out = String::with_capacity(count * 700);
+    let _ = writeln!(out, "[vars.ns]\ndescription = \"Namespace\"\ndefault = \"prod\"\n");
+    for i in first..first + count {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
+        let component = rng.pick(COMPONENTS);
+        let problem = rng.pick(PROBLEMS);
+        let svc = format!("{component}-{}", rng.below(500));
+        let fill = |template: &str, rng: &mut Rng| {
+            template
+                .replace("{ip}", &format!("10.{}.{}.{}", rng.below(255), rng.below(255), rng.below(255)))
+                .replace("{port}", &(1024 + rng.below(60000)).to_string())
+                .replace("{svc}", &svc)
+                .replace("{hash}", &format!("{:x}", rng.next() % 0xFFF_FFFF))
+                .replace(
+                    "{date}",
+                    &format!("2026-{:02}-{:02}T03:{:02}:00Z", 1 + rng.below(12), 1 + rng.below(28), rng.below(60)),
+                )
+                .replace("{n}", &rng.below(100_000).to_string())
+                .replace("{m}", &rng.below(64).to_string())
+                .replace("{ns}", "{{ns}}")
+        };
+        let signal_a = fill(rng.pick(SIGNALS), &mut rng);
+        let signal_b = fill(rng.pick(SIGNALS), &mut rng);
+        let symptom = rng.pick(SYMPTOMS);
+        let action = fill(rng.pick(ACTIONS), &mut rng);
+        let layer = rng.pick(LAYERS);
+        let _ = write!(
+            out,
+            "[[failure]]\nid = \"syn-{i}-{component}-{problem}\"\ntitle = \"{component} {problem} on {svc}\"\nlayer = \"{layer}\"\n\
+             symptom = \"{symptom}\"\nsignals = [{signal_a:?}, {signal_b:?}]\n\
+             recovery = \"Heals by itself when {component} recovers; otherwise restart {svc} and check for {problem}.\"\n\
+             frequency = \"rare\"\nseverity = \"medium\"\ntags = [\"{component}\", \"{problem}\"]\n\n\
+             [[failure.steps]]\ndo = \"Look at the logs of {svc}.\"\nrun = {action:?}\n\n"
+        );
+    }
+    out
+}

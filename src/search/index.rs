@@ -1,0 +1,359 @@
+//! The inverted index: every normalised word of every field, built once, with
+//! the entries (and fields) it occurs in. A query expands each of its words
+//! against the sorted vocabulary (exact, prefix, typo, subsequence), so the
+//! cost of a keystroke depends on the vocabulary and the matching entries,
+//! not on the total length of the catalog's text.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::query::Query;
+use super::score::{Field, field_weight, match_word, max_typos, subsequence_candidate};
+use super::text::{is_stopword, is_volatile, tokens};
+use crate::catalog::{Catalog, Entry};
+
+/// A ranked search result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Index of the entry in [`Index::catalog`]'s entries.
+    pub entry: usize,
+    /// Relevance; higher is better. Zero when browsing without a query.
+    pub score: f32,
+}
+
+/// Ranked hits for one query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    /// Best first.
+    pub hits: Vec<Hit>,
+    /// Where the hits that lack some of the words begin, when few entries
+    /// have them all; they are ranked by how many of the rarest words they have.
+    pub partial_from: Option<usize>,
+}
+
+/// Words of a catalog and where they occur, built once per catalog.
+pub struct Index {
+    catalog: Arc<Catalog>,
+    /// The vocabulary, sorted, so a prefix is a contiguous range.
+    words: Vec<Box<str>>,
+    /// Postings of word `i`: `offsets[i]..offsets[i + 1]` in the two arrays below.
+    offsets: Vec<u32>,
+    /// Entry index of each posting, ascending within a word.
+    posting_entries: Vec<u32>,
+    /// Field mask (bits of [`Field`]) of each posting.
+    posting_fields: Vec<u8>,
+    /// Word ids of the purely alphabetic-ish (not volatile) vocabulary, by
+    /// byte length, for typo search without scanning numbers.
+    by_length: Vec<Vec<u32>>,
+}
+
+impl Index {
+    /// Indexes every field of every entry.
+    #[must_use]
+    pub fn new(catalog: Arc<Catalog>) -> Index {
+        let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+        let mut fields_of_entry: HashMap<String, u8> = HashMap::new();
+        for (i, entry) in catalog.entries.iter().enumerate() {
+            fields_of_entry.clear();
+            for_each_field(entry, |field, text| {
+                for token in tokens(text) {
+                    *fields_of_entry.entry(token.word).or_default() |= field as u8;
+                }
+            });
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            for (word, mask) in fields_of_entry.drain() {
+                postings.entry(word).or_default().push((i, mask));
+            }
+        }
+        let mut sorted: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
+        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let total: usize = sorted.iter().map(|(_, p)| p.len()).sum();
+        let mut index = Index {
+            catalog,
+            words: Vec::with_capacity(sorted.len()),
+            offsets: Vec::with_capacity(sorted.len() + 1),
+            posting_entries: Vec::with_capacity(total),
+            posting_fields: Vec::with_capacity(total),
+            by_length: Vec::new(),
+        };
+        index.offsets.push(0);
+        for (id, (word, list)) in sorted.into_iter().enumerate() {
+            if word.is_ascii() && !is_volatile(&word) {
+                if index.by_length.len() <= word.len() {
+                    index.by_length.resize(word.len() + 1, Vec::new());
+                }
+                index.by_length[word.len()].push(u32::try_from(id).unwrap_or(u32::MAX));
+            }
+            index.words.push(word.into_boxed_str());
+            for (entry, mask) in list {
+                index.posting_entries.push(entry);
+                index.posting_fields.push(mask);
+            }
+            index.offsets.push(u32::try_from(index.posting_entries.len()).unwrap_or(u32::MAX));
+        }
+        index
+    }
+
+    /// The catalog this index was built from.
+    #[must_use]
+    pub fn catalog(&self) -> &Arc<Catalog> {
+        &self.catalog
+    }
+
+    /// Distinct words indexed.
+    #[must_use]
+    pub fn vocabulary_len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Runs a query. An empty query lists every entry (that passes the
+    /// filters) in catalog order, which is edge-inward.
+    #[must_use]
+    pub fn search(&self, query: &Query) -> Results {
+        let entries = &self.catalog.entries;
+        let excluded = self.excluded(query);
+        let passes = |i: usize| !excluded.get(i).copied().unwrap_or(false) && passes_filters(query, &entries[i]);
+        if query.is_empty() {
+            let hits = (0..entries.len()).filter(|&i| passes(i)).map(|entry| Hit { entry, score: 0.0 }).collect();
+            return Results { hits, partial_from: None };
+        }
+        // Phrase words are required exactly; the phrase itself is checked on
+        // the survivors.
+        let phrase_words: Vec<String> = query.phrases.iter().flat_map(|p| tokens(p).map(|t| t.word)).collect();
+        let required: Vec<(&str, bool)> = query
+            .terms
+            .iter()
+            .map(|t| (t.as_str(), false))
+            .chain(phrase_words.iter().map(|w| (w.as_str(), true)))
+            .collect();
+
+        let n = entries.len();
+        let mut score = vec![0.0f32; n];
+        let mut words_matched = vec![0u16; n];
+        let mut best = vec![0.0f32; n];
+        let mut touched = Vec::new();
+        let matcher = SkimMatcherV2::default();
+        #[allow(clippy::cast_precision_loss)] // entry counts are far below 2^24
+        let total = n as f32;
+        for (word, exact_only) in &required {
+            for (id, quality) in self.expand(word, query.pasted || *exact_only, &matcher) {
+                let range = self.postings(id);
+                #[allow(clippy::cast_precision_loss)]
+                let idf = (1.0 + total / range.len() as f32).ln();
+                for p in range {
+                    let entry = self.posting_entries[p] as usize;
+                    let value = quality * field_weight(self.posting_fields[p], query.pasted) * idf;
+                    if best[entry] == 0.0 {
+                        touched.push(entry);
+                    }
+                    best[entry] = best[entry].max(value);
+                }
+            }
+            for &entry in &touched {
+                score[entry] += best[entry];
+                words_matched[entry] += 1;
+                best[entry] = 0.0;
+            }
+            touched.clear();
+        }
+
+        let needed = u16::try_from(required.len()).unwrap_or(u16::MAX);
+        let words_matched = &words_matched;
+        let candidates = |min: u16| (0..n).filter(move |&i| words_matched[i] >= min && passes(i));
+        if query.pasted {
+            let hits = candidates(1).map(|entry| Hit { entry, score: score[entry] }).collect();
+            return Results { hits: sorted(self.rank_by_best_signal(query, hits)), partial_from: None };
+        }
+        // Long natural-language queries may miss one word: "cache keys for
+        // one user" should not lose the runbook that never says "one". Entries
+        // lacking a word rank lower by the coverage factor.
+        let enough = if needed >= LONG_QUERY { needed - 1 } else { needed };
+        #[allow(clippy::cast_precision_loss)]
+        let coverage = |entry: usize| (f32::from(words_matched[entry]) / f32::from(needed)).powi(2);
+        let is_full = |i: usize| words_matched[i] >= enough && has_phrases(query, &entries[i]);
+        let full = sorted(
+            candidates(enough)
+                .filter(|&i| is_full(i))
+                .map(|entry| Hit { entry, score: score[entry] * coverage(entry) })
+                .collect(),
+        );
+        if full.len() >= FEW || required.len() < 2 || !query.phrases.is_empty() {
+            return Results { hits: full, partial_from: None };
+        }
+        // Few entries have every word: those with most of the rarest words
+        // follow, so a word the catalog happens to phrase differently does
+        // not hide the right entry.
+        let partial =
+            candidates(1).filter(|&i| !is_full(i)).map(|entry| Hit { entry, score: score[entry] * coverage(entry) });
+        let partial_from = Some(full.len());
+        let mut hits = full;
+        hits.extend(sorted(partial.collect()));
+        Results { hits, partial_from }
+    }
+    /// Re-ranks the best hits of a pasted line by how much of it a single
+    /// signal explains: the idf of the line's words found in that signal,
+    /// plus a bonus for words that follow each other there as in the line.
+    /// A log line is one occurrence of one signal, not a bag of words
+    /// scattered over an entry.
+    fn rank_by_best_signal(&self, query: &Query, hits: Vec<Hit>) -> Vec<Hit> {
+        const RERANKED: usize = 100;
+        let mut hits = sorted(hits);
+        let idf: HashMap<&str, f32> = query.terms.iter().map(|t| (t.as_str(), self.idf(t))).collect();
+        let matcher = SkimMatcherV2::default();
+        for hit in hits.iter_mut().take(RERANKED) {
+            let entry = &self.catalog.entries[hit.entry];
+            let best = entry
+                .signals
+                .iter()
+                .map(|signal| {
+                    let mut total = 0.0;
+                    let mut previous: Option<usize> = None;
+                    for token in tokens(signal) {
+                        let position =
+                            query.terms.iter().position(|t| match_word(t, &token.word, true, &matcher).is_some());
+                        if let Some(i) = position {
+                            total += idf[query.terms[i].as_str()];
+                            if previous.is_some_and(|p| p + 1 == i) {
+                                total += 0.5 * idf[query.terms[i].as_str()];
+                            }
+                        }
+                        if position.is_some() || !(is_stopword(&token.word) || is_volatile(&token.word)) {
+                            previous = position;
+                        }
+                    }
+                    total
+                })
+                .fold(0.0, f32::max);
+            hit.score = 0.5 * hit.score + 10.0 * best;
+        }
+        hits
+    }
+
+    /// Inverse document frequency of a word (0 when absent).
+    fn idf(&self, word: &str) -> f32 {
+        let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(word)) else { return 0.0 };
+        #[allow(clippy::cast_precision_loss)]
+        let (total, df) =
+            (self.catalog.entries.len() as f32, self.postings(u32::try_from(id).unwrap_or(u32::MAX)).len() as f32);
+        (1.0 + total / df).ln()
+    }
+
+    fn postings(&self, id: u32) -> std::ops::Range<usize> {
+        let id = id as usize;
+        self.offsets[id] as usize..self.offsets[id + 1] as usize
+    }
+
+    /// Vocabulary words matching a query word, with the quality of each match.
+    fn expand(&self, term: &str, exact_only: bool, matcher: &SkimMatcherV2) -> Vec<(u32, f32)> {
+        let mut found = Vec::new();
+        let start = self.words.partition_point(|w| w.as_ref() < term);
+        // Exact and prefix matches form one contiguous range from `start`.
+        for (offset, word) in self.words[start..].iter().enumerate() {
+            if !word.starts_with(term) {
+                break;
+            }
+            let Some(kind) = match_word(term, word, exact_only, matcher) else {
+                if exact_only {
+                    break;
+                }
+                continue;
+            };
+            let id = u32::try_from(start + offset).unwrap_or(u32::MAX);
+            found.push((id, kind.quality(term.len(), word.len())));
+        }
+        if exact_only || term.len() < 4 || !term.is_ascii() {
+            return found;
+        }
+        let max = max_typos(term.len());
+        let lengths = term.len().saturating_sub(max)..=term.len() * 2 + 4;
+        for len in lengths {
+            for &id in self.by_length.get(len).map_or(&[][..], Vec::as_slice) {
+                let word = &self.words[id as usize];
+                if word.starts_with(term) {
+                    continue; // already found as a prefix
+                }
+                let near_length = word.len().abs_diff(term.len()) <= max;
+                if (near_length || subsequence_candidate(term, word))
+                    && let Some(kind) = match_word(term, word, false, matcher)
+                {
+                    found.push((id, kind.quality(term.len(), word.len())));
+                }
+            }
+        }
+        found
+    }
+
+    /// Which entries contain an excluded word (exactly or as a prefix).
+    fn excluded(&self, query: &Query) -> Vec<bool> {
+        let mut excluded = vec![false; if query.excluded.is_empty() { 0 } else { self.catalog.entries.len() }];
+        for term in &query.excluded {
+            let start = self.words.partition_point(|w| w.as_ref() < term.as_str());
+            let ids = (start..self.words.len()).take_while(|&i| self.words[i].starts_with(term.as_str()));
+            for id in ids {
+                for p in self.postings(u32::try_from(id).unwrap_or(u32::MAX)) {
+                    excluded[self.posting_entries[p] as usize] = true;
+                }
+            }
+        }
+        excluded
+    }
+}
+
+/// When fewer entries than this have every word, partial matches follow.
+const FEW: usize = 3;
+
+/// Queries of this many words or more may miss one of them.
+const LONG_QUERY: u16 = 4;
+
+/// Best first; ties keep catalog order, which is edge-inward.
+fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+    hits
+}
+
+/// Whether an entry passes the `layer:`, `tag:` and `kind:` filters.
+fn passes_filters(query: &Query, entry: &Entry) -> bool {
+    query.kind.is_none_or(|kind| entry.kind == kind)
+        && (query.layers.is_empty()
+            || query.layers.iter().any(|l| entry.layer.as_deref().is_some_and(|layer| layer.starts_with(l.as_str()))))
+        && query.tags.iter().all(|t| entry.tags.iter().any(|tag| tag.to_lowercase().starts_with(t.as_str())))
+}
+
+/// Whether every phrase of the query appears, case-insensitively, in one field.
+fn has_phrases(query: &Query, entry: &Entry) -> bool {
+    query.phrases.iter().all(|phrase| {
+        let mut found = false;
+        for_each_field(entry, |_, text| found = found || text.to_lowercase().contains(phrase.as_str()));
+        found
+    })
+}
+
+/// Calls `visit` with every searchable text of an entry and its field.
+fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
+    visit(Field::Id, &entry.id);
+    visit(Field::Title, &entry.title);
+    visit(Field::Symptom, entry.headline());
+    for signal in &entry.signals {
+        visit(Field::Signal, signal);
+    }
+    for tag in entry.tags.iter().chain(&entry.component).chain(&entry.layer) {
+        visit(Field::Tag, tag);
+    }
+    for text in [&entry.recovery, &entry.detection, &entry.prevention].into_iter().flatten() {
+        visit(Field::Body, text);
+    }
+    for step in &entry.steps {
+        visit(Field::Body, &step.instruction);
+        if let Some(run) = &step.run {
+            visit(Field::Body, run);
+        }
+    }
+    // The commands as they will run: people search with the real names.
+    for var in entry.vars.values() {
+        for value in var.default.iter().chain(&var.choices) {
+            visit(Field::Body, value);
+        }
+    }
+}

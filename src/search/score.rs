@@ -1,0 +1,260 @@
+//! How well a query word matches an indexed word (exact, prefix, typo,
+//! fuzzy subsequence), how much each field weighs, and the character ranges
+//! to highlight.
+
+use std::ops::Range;
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+
+use super::query::Query;
+use super::text::tokens;
+
+/// The fields of an entry, as bits of a posting's field mask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Field {
+    /// The entry's id.
+    Id = 1,
+    /// Its title.
+    Title = 2,
+    /// Literal error lines.
+    Signal = 4,
+    /// A failure's symptom or a runbook's summary.
+    Symptom = 8,
+    /// Tags, component and layer.
+    Tag = 16,
+    /// Recovery, detection, prevention, steps.
+    Body = 32,
+}
+
+/// Field weights for typed queries: id and title most, then signals and
+/// symptom, then tags, then the long prose.
+const TYPED_WEIGHTS: [(Field, f32); 6] = [
+    (Field::Id, 10.0),
+    (Field::Title, 10.0),
+    (Field::Signal, 7.0),
+    (Field::Symptom, 6.0),
+    (Field::Tag, 4.0),
+    (Field::Body, 2.0),
+];
+
+/// Field weights for pasted lines: a log line is most like a signal.
+const PASTED_WEIGHTS: [(Field, f32); 6] = [
+    (Field::Signal, 10.0),
+    (Field::Id, 6.0),
+    (Field::Title, 6.0),
+    (Field::Symptom, 5.0),
+    (Field::Tag, 3.0),
+    (Field::Body, 1.5),
+];
+
+/// The weight of the best field in a mask.
+pub fn field_weight(mask: u8, pasted: bool) -> f32 {
+    let weights = if pasted { &PASTED_WEIGHTS } else { &TYPED_WEIGHTS };
+    weights.iter().filter(|(field, _)| mask & *field as u8 != 0).map(|(_, w)| *w).fold(0.0, f32::max)
+}
+
+/// How an indexed word matches a query word, as a factor of the score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Match {
+    /// The same word.
+    Exact,
+    /// The query word begins the indexed word.
+    Prefix,
+    /// One or two letters off.
+    Typo(usize),
+    /// The query's letters appear in order (fuzzy-matcher's skim algorithm).
+    Subsequence,
+}
+
+impl Match {
+    /// Score factor: exact beats prefix beats typo beats subsequence. A prefix
+    /// that covers most of the word is nearly as good as the word.
+    pub fn quality(self, query_len: usize, word_len: usize) -> f32 {
+        match self {
+            Match::Exact => 1.0,
+            #[allow(clippy::cast_precision_loss)] // word lengths are small
+            Match::Prefix => 0.55 + 0.35 * (query_len as f32 / word_len.max(1) as f32),
+            Match::Typo(1) => 0.6,
+            Match::Typo(_) => 0.4,
+            Match::Subsequence => 0.35,
+        }
+    }
+}
+
+/// Whether and how `word` (indexed) matches `term` (typed). Pasted words
+/// match only exactly, or as prefixes when long, since their spelling is the
+/// machine's own.
+pub fn match_word(term: &str, word: &str, pasted: bool, matcher: &SkimMatcherV2) -> Option<Match> {
+    if word == term {
+        return Some(Match::Exact);
+    }
+    if word.starts_with(term) && (!pasted || term.len() >= 5) {
+        return Some(Match::Prefix);
+    }
+    if pasted || term.len() < 4 || !term.is_ascii() || !word.is_ascii() {
+        return None;
+    }
+    let max_typos = max_typos(term.len());
+    if word.len().abs_diff(term.len()) <= max_typos
+        && let Some(d) = bounded_distance(term.as_bytes(), word.as_bytes(), max_typos)
+    {
+        return Some(Match::Typo(d));
+    }
+    if subsequence_candidate(term, word) && matcher.fuzzy_match(word, term).is_some() {
+        return Some(Match::Subsequence);
+    }
+    None
+}
+
+/// Typos tolerated in a word of this length: none under 4 letters, one up to
+/// 7, two from 8.
+pub fn max_typos(len: usize) -> usize {
+    match len {
+        0..4 => 0,
+        4..8 => 1,
+        _ => 2,
+    }
+}
+
+/// Subsequence matching is tried only on words that start like the query and
+/// are not much longer, where it catches dropped letters (`crshloop`) and
+/// not chance scatterings of common letters.
+pub fn subsequence_candidate(term: &str, word: &str) -> bool {
+    term.len() >= 4
+        && word.len() > term.len()
+        && word.len() <= term.len() * 2 + 4
+        && word.as_bytes()[0] == term.as_bytes()[0]
+}
+
+/// Damerau-Levenshtein distance (adjacent transpositions count one) if it
+/// is at most `max`, computed on two rows and a half with an early exit.
+pub fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut before: Vec<usize> = vec![0; width];
+    let mut previous: Vec<usize> = (0..width).collect();
+    let mut current = vec![0; width];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(before[j - 2] + 1);
+            }
+            current[j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    Some(previous[b.len()]).filter(|&d| d <= max)
+}
+
+/// Character ranges of `text` that match the query, for highlighting. Only
+/// called for the rows on screen.
+#[must_use]
+pub fn highlight(query: &Query, text: &str) -> Vec<Range<usize>> {
+    let matcher = SkimMatcherV2::default();
+    let mut ranges = Vec::new();
+    for token in tokens(text) {
+        let best =
+            query.terms.iter().find_map(|term| Some((term, match_word(term, &token.word, query.pasted, &matcher)?)));
+        match best {
+            Some((term, Match::Prefix)) => {
+                ranges.push(token.start..(token.start + term.chars().count()).min(token.end));
+            }
+            Some((term, Match::Subsequence)) => {
+                let original: String = text.chars().skip(token.start).take(token.end - token.start).collect();
+                if let Some((_, indices)) = matcher.fuzzy_indices(&original, term) {
+                    ranges.extend(indices.into_iter().map(|i| token.start + i..token.start + i + 1));
+                }
+            }
+            Some(_) => ranges.push(token.start..token.end),
+            None => {}
+        }
+    }
+    if !query.phrases.is_empty() {
+        let lower: Vec<char> = text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
+        for phrase in &query.phrases {
+            let phrase: Vec<char> = phrase.chars().collect();
+            let mut at = 0;
+            while at + phrase.len() <= lower.len() {
+                if lower[at..at + phrase.len()] == phrase[..] {
+                    ranges.push(at..at + phrase.len());
+                    at += phrase.len();
+                } else {
+                    at += 1;
+                }
+            }
+        }
+    }
+    merge(ranges)
+}
+
+/// Sorts ranges and merges those that touch.
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => merged.push(range),
+        }
+    }
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(term: &str, word: &str) -> Option<Match> {
+        match_word(term, word, false, &SkimMatcherV2::default())
+    }
+
+    #[test]
+    fn match_kinds() {
+        assert_eq!(matches("redis", "redis"), Some(Match::Exact));
+        assert_eq!(matches("pgb", "pgbouncer"), Some(Match::Prefix));
+        assert_eq!(matches("pgbouncr", "pgbouncer"), Some(Match::Typo(1)));
+        assert_eq!(matches("pgbuoncer", "pgbouncer"), Some(Match::Typo(1)));
+        assert_eq!(matches("certficate", "certificate"), Some(Match::Typo(1)));
+        assert_eq!(matches("kubrnetes", "kubernete"), Some(Match::Typo(2)));
+        assert_eq!(matches("crshloop", "crashloopbackoff"), Some(Match::Subsequence));
+        assert_eq!(matches("dns", "dn"), None, "no typos in short words");
+        assert_eq!(matches("node", "nginx"), None);
+    }
+
+    #[test]
+    fn pasted_words_match_only_exactly_or_by_long_prefix() {
+        let m = SkimMatcherV2::default();
+        assert_eq!(match_word("pgbouncr", "pgbouncer", true, &m), None);
+        assert_eq!(match_word("conn", "connection", true, &m), None);
+        assert_eq!(match_word("connect", "connection", true, &m), Some(Match::Prefix));
+    }
+
+    #[test]
+    fn distance_counts_transpositions_once() {
+        assert_eq!(bounded_distance(b"ndoe", b"node", 1), Some(1));
+        assert_eq!(bounded_distance(b"abcdef", b"azcdzf", 1), None);
+        assert_eq!(bounded_distance(b"abcdef", b"azcdzf", 2), Some(2));
+    }
+
+    #[test]
+    fn highlights_words_prefixes_and_phrases() {
+        let q = Query::parse("resol \"no such host\"");
+        let text = "Pods can't resolve names: no such host";
+        let spans: Vec<String> =
+            highlight(&q, text).into_iter().map(|r| text.chars().skip(r.start).take(r.len()).collect()).collect();
+        assert_eq!(spans, ["resol", "no such host"]);
+    }
+}
