@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::RegexSet;
 
 /// (pattern, what to call it). Command words must stand where a command
 /// starts (after a separator, `sudo`, `--` or a quote), so
@@ -37,14 +37,14 @@ const PATTERNS: &[(&str, &str)] = &[
     (r"\bterraform\s+destroy\b", "terraform destroy"),
 ];
 
-static COMPILED: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    PATTERNS.iter().filter_map(|(pattern, name)| Some((Regex::new(&format!("(?m){pattern}")).ok()?, *name))).collect()
-});
+/// All patterns in one set: a command is scanned once, not once per pattern.
+static PATTERN_SET: LazyLock<RegexSet> =
+    LazyLock::new(|| RegexSet::new(PATTERNS.iter().map(|(pattern, _)| format!("(?m){pattern}"))).unwrap_or_else(|_| RegexSet::empty()));
 
 /// The first destructive operation a command performs, by name, if any.
 #[must_use]
 pub fn looks_destructive(command: &str) -> Option<&'static str> {
-    COMPILED.iter().find(|(regex, _)| regex.is_match(command)).map(|(_, name)| *name)
+    PATTERN_SET.matches(command).iter().next().map(|i| PATTERNS[i].1)
 }
 
 #[cfg(test)]
@@ -72,6 +72,11 @@ mod tests {
         for (command, expected) in cases {
             assert_eq!(looks_destructive(command), Some(expected), "{command}");
         }
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        assert_eq!(PATTERN_SET.len(), PATTERNS.len());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::query::Query;
 use super::score::{Field, field_weight, match_word, max_typos, subsequence_candidate};
-use super::text::{is_stopword, is_volatile, tokens};
+use super::text::{for_each_word, is_stopword, is_volatile, tokens};
 use crate::catalog::{Catalog, Entry};
 
 /// A ranked search result.
@@ -53,47 +53,79 @@ impl Index {
     /// Indexes every field of every entry.
     #[must_use]
     pub fn new(catalog: Arc<Catalog>) -> Index {
-        let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
-        let mut fields_of_entry: HashMap<String, u8> = HashMap::new();
-        for (i, entry) in catalog.entries.iter().enumerate() {
-            fields_of_entry.clear();
+        // First pass: number the words as they come, and list each entry's
+        // distinct words with the fields they occur in.
+        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
+        let mut words: Vec<Box<str>> = Vec::new();
+        let mut frequency: Vec<u32> = Vec::new();
+        let mut entry_words: Vec<(u32, u8)> = Vec::new();
+        let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries.len());
+        let mut current: Vec<(u32, u8)> = Vec::new();
+        for entry in &catalog.entries {
+            current.clear();
             for_each_field(entry, |field, text| {
-                for token in tokens(text) {
-                    *fields_of_entry.entry(token.word).or_default() |= field as u8;
-                }
+                for_each_word(text, |word, _, _| {
+                    let id = if let Some(&id) = ids.get(word) {
+                        id
+                    } else {
+                        words.push(word.into());
+                        frequency.push(0);
+                        ids.insert(word.into(), to_u32(words.len() - 1));
+                        to_u32(words.len() - 1)
+                    };
+                    current.push((id, field as u8));
+                });
             });
-            let i = u32::try_from(i).unwrap_or(u32::MAX);
-            for (word, mask) in fields_of_entry.drain() {
-                postings.entry(word).or_default().push((i, mask));
-            }
-        }
-        let mut sorted: Vec<(String, Vec<(u32, u8)>)> = postings.into_iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let total: usize = sorted.iter().map(|(_, p)| p.len()).sum();
-        let mut index = Index {
-            catalog,
-            words: Vec::with_capacity(sorted.len()),
-            offsets: Vec::with_capacity(sorted.len() + 1),
-            posting_entries: Vec::with_capacity(total),
-            posting_fields: Vec::with_capacity(total),
-            by_length: Vec::new(),
-        };
-        index.offsets.push(0);
-        for (id, (word, list)) in sorted.into_iter().enumerate() {
-            if word.is_ascii() && !is_volatile(&word) {
-                if index.by_length.len() <= word.len() {
-                    index.by_length.resize(word.len() + 1, Vec::new());
+            current.sort_unstable_by_key(|&(id, _)| id);
+            let first = entry_words.len();
+            for &(id, mask) in &current {
+                match entry_words[first..].last_mut() {
+                    Some((last, fields)) if *last == id => *fields |= mask,
+                    _ => {
+                        entry_words.push((id, mask));
+                        frequency[id as usize] += 1;
+                    }
                 }
-                index.by_length[word.len()].push(u32::try_from(id).unwrap_or(u32::MAX));
             }
-            index.words.push(word.into_boxed_str());
-            for (entry, mask) in list {
-                index.posting_entries.push(entry);
-                index.posting_fields.push(mask);
-            }
-            index.offsets.push(u32::try_from(index.posting_entries.len()).unwrap_or(u32::MAX));
+            entry_ends.push(entry_words.len());
         }
-        index
+        drop(ids);
+
+        // Second pass: lay the postings out word by word in sorted order,
+        // entries ascending within a word.
+        let mut order: Vec<u32> = (0..to_u32(words.len())).collect();
+        order.sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
+        let mut rank = vec![0u32; words.len()];
+        let mut offsets = Vec::with_capacity(words.len() + 1);
+        offsets.push(0u32);
+        for (position, &id) in order.iter().enumerate() {
+            rank[id as usize] = to_u32(position);
+            offsets.push(offsets[position] + frequency[id as usize]);
+        }
+        let mut cursor = offsets.clone();
+        let mut posting_entries = vec![0u32; entry_words.len()];
+        let mut posting_fields = vec![0u8; entry_words.len()];
+        let mut start = 0;
+        for (entry, &end) in entry_ends.iter().enumerate() {
+            for &(id, mask) in &entry_words[start..end] {
+                let slot = &mut cursor[rank[id as usize] as usize];
+                posting_entries[*slot as usize] = to_u32(entry);
+                posting_fields[*slot as usize] = mask;
+                *slot += 1;
+            }
+            start = end;
+        }
+        let words: Vec<Box<str>> = order.iter().map(|&id| std::mem::take(&mut words[id as usize])).collect();
+        let mut by_length: Vec<Vec<u32>> = Vec::new();
+        for (id, word) in words.iter().enumerate() {
+            if word.is_ascii() && !is_volatile(word) {
+                if by_length.len() <= word.len() {
+                    by_length.resize(word.len() + 1, Vec::new());
+                }
+                by_length[word.len()].push(to_u32(id));
+            }
+        }
+        Index { catalog, words, offsets, posting_entries, posting_fields, by_length }
     }
 
     /// The catalog this index was built from.
@@ -121,7 +153,7 @@ impl Index {
         }
         // Phrase words are required exactly; the phrase itself is checked on
         // the survivors.
-        let phrase_words: Vec<String> = query.phrases.iter().flat_map(|p| tokens(p).map(|t| t.word)).collect();
+        let phrase_words: Vec<String> = query.phrases.iter().flat_map(|p| tokens(p).into_iter().map(|t| t.word)).collect();
         let required: Vec<(&str, bool)> = query
             .terms
             .iter()
@@ -236,7 +268,7 @@ impl Index {
         let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(word)) else { return 0.0 };
         #[allow(clippy::cast_precision_loss)]
         let (total, df) =
-            (self.catalog.entries.len() as f32, self.postings(u32::try_from(id).unwrap_or(u32::MAX)).len() as f32);
+            (self.catalog.entries.len() as f32, self.postings(to_u32(id)).len() as f32);
         (1.0 + total / df).ln()
     }
 
@@ -260,7 +292,7 @@ impl Index {
                 }
                 continue;
             };
-            let id = u32::try_from(start + offset).unwrap_or(u32::MAX);
+            let id = to_u32(start + offset);
             found.push((id, kind.quality(term.len(), word.len())));
         }
         if exact_only || term.len() < 4 || !term.is_ascii() {
@@ -292,13 +324,18 @@ impl Index {
             let start = self.words.partition_point(|w| w.as_ref() < term.as_str());
             let ids = (start..self.words.len()).take_while(|&i| self.words[i].starts_with(term.as_str()));
             for id in ids {
-                for p in self.postings(u32::try_from(id).unwrap_or(u32::MAX)) {
+                for p in self.postings(to_u32(id)) {
                     excluded[self.posting_entries[p] as usize] = true;
                 }
             }
         }
         excluded
     }
+}
+
+/// Index positions fit in `u32`: a catalog of four billion words is not one.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// When fewer entries than this have every word, partial matches follow.

@@ -31,7 +31,7 @@ impl Query {
     pub fn parse(input: &str) -> Query {
         if looks_pasted(input) {
             let mut terms: Vec<String> =
-                tokens(input).filter(|t| !is_volatile(&t.word) && !is_stopword(&t.word)).map(|t| t.word).collect();
+                tokens(input).into_iter().filter(|t| !is_volatile(&t.word) && !is_stopword(&t.word)).map(|t| t.word).collect();
             dedup_in_order(&mut terms);
             return Query { terms, pasted: true, ..Query::default() };
         }
@@ -56,7 +56,7 @@ impl Query {
         query.terms.retain(|t| !is_stopword(t));
         if words_given && query.terms.is_empty() {
             // A query of only stop words still searches for them.
-            tokens(input).for_each(|t| query.terms.push(t.word));
+            query.terms.extend(tokens(input).into_iter().map(|t| t.word));
         }
         dedup_in_order(&mut query.terms);
         query
@@ -64,7 +64,7 @@ impl Query {
 
     fn add_word(&mut self, word: &str) {
         if let Some(excluded) = word.strip_prefix('!') {
-            self.excluded.extend(tokens(excluded).map(|t| t.word));
+            self.excluded.extend(tokens(excluded).into_iter().map(|t| t.word));
             return;
         }
         if let Some((field, value)) = word.split_once(':') {
@@ -96,7 +96,7 @@ impl Query {
                 return;
             }
         }
-        self.terms.extend(tokens(word).map(|t| t.word));
+        self.terms.extend(tokens(word).into_iter().map(|t| t.word));
     }
 
     /// Whether the query asks for nothing: every entry, in catalog order.
@@ -116,7 +116,7 @@ fn dedup_in_order(words: &mut Vec<String>) {
 /// (timestamps, IPs, hex ids, UUIDs, pod-name hashes, paths, long numbers).
 #[must_use]
 pub fn looks_pasted(input: &str) -> bool {
-    let words: Vec<Token> = tokens(input).collect();
+    let words: Vec<Token> = tokens(input);
     if words.len() < 4 {
         return false;
     }

@@ -15,17 +15,28 @@ pub struct Token {
 
 /// The words of a text: runs of letters and digits, apostrophes inside a
 /// word skipped.
-pub fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for_each_word(text, |word, start, end| tokens.push(Token { word: word.to_owned(), start, end }));
+    tokens
+}
+
+/// Calls `visit(word, start, end)` for each normalised word of a text, with
+/// character positions, reusing one buffer: indexing a large catalog
+/// allocates only for words it has not seen.
+pub fn for_each_word(text: &str, mut visit: impl FnMut(&str, usize, usize)) {
+    let mut word = String::new();
     let mut chars = text.chars().enumerate().peekable();
-    std::iter::from_fn(move || {
+    loop {
         while chars.next_if(|(_, c)| !c.is_alphanumeric()).is_some() {}
-        let (start, first) = chars.next()?;
-        let mut word: String = first.to_lowercase().collect();
+        let Some((start, first)) = chars.next() else { return };
+        word.clear();
+        push_lowercase(&mut word, first);
         let mut end = start + 1;
         loop {
             match chars.peek() {
                 Some(&(i, c)) if c.is_alphanumeric() => {
-                    word.extend(c.to_lowercase());
+                    push_lowercase(&mut word, c);
                     end = i + 1;
                     chars.next();
                 }
@@ -39,8 +50,16 @@ pub fn tokens(text: &str) -> impl Iterator<Item = Token> + '_ {
             }
         }
         stem_in_place(&mut word);
-        Some(Token { word, start, end })
-    })
+        visit(&word, start, end);
+    }
+}
+
+fn push_lowercase(word: &mut String, c: char) {
+    if c.is_ascii() {
+        word.push(c.to_ascii_lowercase());
+    } else {
+        word.extend(c.to_lowercase());
+    }
 }
 
 /// Strips the commonest English endings so `pods`/`pod` and
@@ -181,7 +200,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        tokens(text).map(|t| t.word).collect()
+        tokens(text).into_iter().map(|t| t.word).collect()
     }
 
     #[test]
@@ -193,7 +212,7 @@ mod tests {
 
     #[test]
     fn positions_are_character_indices() {
-        let t: Vec<Token> = tokens("é: Names").collect();
+        let t = tokens("é: Names");
         assert_eq!((t[1].start, t[1].end), (3, 8));
     }
 
