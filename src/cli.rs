@@ -422,8 +422,8 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
                 if step.interactive {
                     marks.push("interactive".to_owned());
                 }
-                if step.lang != "bash" {
-                    marks.push(step.lang.clone());
+                if step.lang != catalog::DEFAULT_LANG {
+                    marks.push(step.lang.to_string());
                 }
                 if !marks.is_empty() {
                     writeln!(out, "{indent}[{}]", marks.join(", "))?;
@@ -436,7 +436,8 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
         }
     }
     if !entry.vars.is_empty() {
-        let vars = entry.vars.iter().map(|(name, var)| {
+        let vars = entry.vars.iter().map(|var| {
+            let name = &var.name;
             let default = var.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
             format!("{{{{{name}}}}}  {}{default}", var.description)
         });

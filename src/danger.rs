@@ -38,8 +38,9 @@ const PATTERNS: &[(&str, &str)] = &[
 ];
 
 /// All patterns in one set: a command is scanned once, not once per pattern.
-static PATTERN_SET: LazyLock<RegexSet> =
-    LazyLock::new(|| RegexSet::new(PATTERNS.iter().map(|(pattern, _)| format!("(?m){pattern}"))).unwrap_or_else(|_| RegexSet::empty()));
+static PATTERN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(PATTERNS.iter().map(|(pattern, _)| format!("(?m){pattern}"))).unwrap_or_else(|_| RegexSet::empty())
+});
 
 /// The first destructive operation a command performs, by name, if any.
 #[must_use]

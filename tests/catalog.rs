@@ -171,8 +171,7 @@ fn every_bash_command_passes_bash_n() {
             if step.lang != "bash" {
                 continue;
             }
-            let values: HashMap<&str, String> =
-                entry.vars.iter().map(|(name, var)| (name.as_str(), sample_value(var))).collect();
+            let values: HashMap<&str, String> = entry.vars.iter().map(|var| (&*var.name, sample_value(var))).collect();
             let rendered = template::render(run, |name| values.get(name).map(String::as_str)).unwrap();
             let mut child =
                 Command::new("bash").arg("-n").stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();

@@ -222,8 +222,8 @@ fn file_level_vars_apply_to_their_file_only_and_entry_vars_win() {
     let loaded = dir.load();
     assert_one(&loaded, "b.toml", 11, 12, Level::Error, "`{{node}}` in step 1 of failure `other-file` is not declared");
     let catalog = &loaded.catalog;
-    assert_eq!(catalog.get("uses-file").unwrap().vars["node"].description, "file node");
-    assert_eq!(catalog.get("uses-own").unwrap().vars["node"].description, "own node");
+    assert_eq!(catalog.get("uses-file").unwrap().var("node").unwrap().description, "file node");
+    assert_eq!(catalog.get("uses-own").unwrap().var("node").unwrap().description, "own node");
 }
 
 #[test]

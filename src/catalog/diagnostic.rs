@@ -1,6 +1,7 @@
 //! Problems found in catalog files, as data: where (path, line, column), how
 //! bad, what, and the offending line so the reader need not open the file.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -80,18 +81,23 @@ impl fmt::Display for Diagnostic {
 /// Turns byte offsets of one file into lines, columns and snippets.
 pub(crate) struct SourceMap<'a> {
     path: Arc<str>,
-    text: &'a str,
+    text: Cow<'a, str>,
     line_starts: Vec<usize>,
 }
 
 impl<'a> SourceMap<'a> {
-    pub(crate) fn new(path: Arc<str>, text: &'a str) -> Self {
+    pub(crate) fn new(path: Arc<str>, text: impl Into<Cow<'a, str>>) -> Self {
+        let text = text.into();
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         SourceMap { path, text, line_starts }
     }
 
     pub(crate) fn path(&self) -> &Arc<str> {
         &self.path
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
     }
 
     /// 0-based line index and the byte offset of that line's start.
@@ -109,12 +115,13 @@ impl<'a> SourceMap<'a> {
     /// A diagnostic pointing at a byte range of this file.
     pub(crate) fn diagnostic(&self, level: Level, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let (index, line_start) = self.line_of(span.start);
-        let start = floor_char_boundary(self.text, span.start.min(self.text.len()));
-        let line_end = self.text[line_start..].find('\n').map_or(self.text.len(), |i| line_start + i);
-        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
-        let column = self.text[line_start..start].chars().count();
-        let end = floor_char_boundary(self.text, span.end.clamp(start, line_start + line_text.len()));
-        let width = self.text[start..end].chars().count().max(1);
+        let text = self.text();
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let column = text[line_start..start].chars().count();
+        let end = floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
+        let width = text[start..end].chars().count().max(1);
         Diagnostic {
             path: self.path.clone(),
             line: to_u32(index + 1),

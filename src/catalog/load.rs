@@ -4,7 +4,8 @@
 //! Reading never stops at a bad file: every problem becomes a diagnostic and
 //! the other files still load.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::io;
@@ -16,7 +17,7 @@ use serde::Serialize;
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, file_diagnostic};
 use super::model::Catalog;
-use super::parse::parse_file;
+use super::parse::{FileContents, parse_file};
 use super::validate::link;
 
 /// The catalog files built into the binary: (path relative to the repository, text).
@@ -106,11 +107,42 @@ impl Loaded {
     }
 }
 
-/// A file to parse, with the text already checked to be UTF-8.
+/// A catalog file found in a source, not yet read.
 struct SourceFile {
     path: Arc<str>,
-    text: Box<str>,
+    location: Location,
     source: usize,
+}
+
+/// Where a file's text is.
+enum Location {
+    Embedded(&'static str),
+    Disk(PathBuf),
+}
+
+impl SourceFile {
+    /// The file's text, checked to be UTF-8 (a byte-order mark removed and reported).
+    fn read(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<Cow<'static, str>> {
+        match &self.location {
+            Location::Embedded(text) => check_text(&self.path, text.as_bytes(), diagnostics),
+            Location::Disk(path) => {
+                let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                if size > MAX_FILE_BYTES {
+                    let message =
+                        format!("file too large ({} MiB); the limit is {} MiB", size >> 20, MAX_FILE_BYTES >> 20);
+                    diagnostics.push(file_diagnostic(&self.path, Level::Error, message));
+                    return None;
+                }
+                match fs::read(path) {
+                    Ok(bytes) => check_text(&self.path, &bytes, diagnostics).map(|t| Cow::Owned(t.into_owned())),
+                    Err(err) => {
+                        diagnostics.push(file_diagnostic(&self.path, Level::Error, io_message(&err)));
+                        None
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Loads every file of every source, collecting problems as it goes.
@@ -124,12 +156,11 @@ pub fn load(sources: &[Source]) -> Loaded {
         let before = files.len();
         let present = match source {
             Source::Embedded => {
-                for (path, text) in EMBEDDED {
-                    let path: Arc<str> = format!("{EMBEDDED_PREFIX}{path}").into();
-                    if let Some(text) = check_text(&path, text.as_bytes(), &mut diagnostics) {
-                        files.push(SourceFile { path, text, source: index });
-                    }
-                }
+                files.extend(EMBEDDED.iter().map(|(path, text)| SourceFile {
+                    path: format!("{EMBEDDED_PREFIX}{path}").into(),
+                    location: Location::Embedded(text),
+                    source: index,
+                }));
                 true
             }
             Source::UserDir(path) if !path.exists() => false,
@@ -148,26 +179,57 @@ pub fn load(sources: &[Source]) -> Loaded {
         reports.push(SourceReport { source: source.label(), files: files.len() - before, entries: 0, present });
     }
 
-    let parsed: Vec<_> = files
-        .iter()
-        .map(|file| {
-            let map = SourceMap::new(file.path.clone(), &file.text);
-            let contents = parse_file(&map, &file.text, &mut diagnostics);
-            (map, contents)
-        })
-        .collect();
-    let catalog = link(parsed, &mut diagnostics);
+    let contents = parse_all(&files, &mut diagnostics);
+    // Texts are not kept: cross-file problems are rare, and reading a file
+    // again to show one costs less than holding every file meanwhile.
+    let reopen = |index: usize| {
+        let text = files[index].read(&mut Vec::new()).unwrap_or_default();
+        SourceMap::new(files[index].path.clone(), text)
+    };
+    let catalog = link(contents, &reopen, &mut diagnostics);
 
-    let file_source: std::collections::HashMap<&str, usize> = files.iter().map(|f| (&*f.path, f.source)).collect();
+    let file_source: HashMap<&str, usize> = files.iter().map(|f| (&*f.path, f.source)).collect();
     for entry in &catalog.entries {
         if let Some(&source) = file_source.get(&*entry.origin.path) {
             reports[source].entries += 1;
         }
     }
-    let file_order: std::collections::HashMap<&str, usize> =
-        files.iter().enumerate().map(|(i, f)| (&*f.path, i)).collect();
+    let file_order: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (&*f.path, i)).collect();
     diagnostics.sort_by_key(|d| (file_order.get(&*d.path).copied().unwrap_or(usize::MAX), d.line, d.column));
     Loaded { catalog, diagnostics, sources: reports }
+}
+
+/// Reads and parses every file, on as many threads as there are cores: each
+/// file's text lives only while it is parsed.
+fn parse_all(files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<FileContents> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len().max(1));
+    let parse = |index: usize, diagnostics: &mut Vec<Diagnostic>| {
+        let file = &files[index];
+        let Some(text) = file.read(diagnostics) else { return FileContents::default() };
+        let map = SourceMap::new(file.path.clone(), text);
+        parse_file(&map, diagnostics)
+    };
+    let results: Vec<(Vec<(usize, FileContents)>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || {
+                    let mut diagnostics = Vec::new();
+                    let parsed =
+                        (worker..files.len()).step_by(threads).map(|i| (i, parse(i, &mut diagnostics))).collect();
+                    (parsed, diagnostics)
+                })
+            })
+            .collect();
+        workers.into_iter().filter_map(|worker| worker.join().ok()).collect()
+    });
+    let mut contents: Vec<FileContents> = (0..files.len()).map(|_| FileContents::default()).collect();
+    for (parsed, found) in results {
+        diagnostics.extend(found);
+        for (index, file) in parsed {
+            contents[index] = file;
+        }
+    }
+    contents
 }
 
 /// Walks files and directories, skipping files already read and stopping at
@@ -241,26 +303,17 @@ impl Walk<'_> {
             // The same file reached by two routes (a link, or two paths) is read once.
             return;
         }
-        if metadata.len() > MAX_FILE_BYTES {
-            let message =
-                format!("file too large ({} MiB); the limit is {} MiB", metadata.len() >> 20, MAX_FILE_BYTES >> 20);
-            return self.problem(path, message);
-        }
-        let display: Arc<str> = path.display().to_string().into();
-        match fs::read(path) {
-            Ok(bytes) => {
-                if let Some(text) = check_text(&display, &bytes, self.diagnostics) {
-                    self.files.push(SourceFile { path: display, text, source: self.source });
-                }
-            }
-            Err(err) => self.problem(path, io_message(&err)),
-        }
+        self.files.push(SourceFile {
+            path: path.display().to_string().into(),
+            location: Location::Disk(path.to_path_buf()),
+            source: self.source,
+        });
     }
 }
 
 /// Checks that a file is UTF-8 without a byte-order mark. A file that is not
 /// UTF-8 is refused whole: converting it would silently change a command.
-fn check_text(path: &Arc<str>, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> Option<Box<str>> {
+fn check_text<'t>(path: &Arc<str>, bytes: &'t [u8], diagnostics: &mut Vec<Diagnostic>) -> Option<Cow<'t, str>> {
     let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, true),
         None => (bytes, false),
@@ -274,11 +327,11 @@ fn check_text(path: &Arc<str>, bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) 
                     "the file starts with a byte-order mark: save it as UTF-8 without BOM (it was read without it)",
                 ));
             }
-            Some(text.into())
+            Some(Cow::Borrowed(text))
         }
         Err(err) => {
             let valid = &bytes[..err.valid_up_to()];
-            // Safe to unwrap-free: `valid` is UTF-8 by construction of the error.
+            // The bytes before the error are UTF-8 by definition of the error.
             let valid = std::str::from_utf8(valid).unwrap_or_default();
             let line = valid.matches('\n').count() + 1;
             let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;

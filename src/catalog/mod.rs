@@ -9,4 +9,4 @@ mod validate;
 
 pub use diagnostic::{Diagnostic, Level, Snippet};
 pub use load::{EMBEDDED_PREFIX, Loaded, Source, SourceReport, load, user_catalog_dir};
-pub use model::{Catalog, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
+pub use model::{Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};

@@ -3,7 +3,7 @@
 //! (docs/catalog-format.md), and the JSON output of `list` and `show` is their
 //! serialisation, so renaming a field here changes a public contract.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -43,15 +43,13 @@ impl Catalog {
     /// modes by their layer's position (file order within a layer), runbooks last.
     pub(crate) fn sort(&mut self) {
         self.layers.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
-        let rank = |entry: &Entry| {
-            let layer = entry.layer.as_deref().and_then(|id| self.layers.iter().position(|l| l.id == id));
+        let layers = &self.layers;
+        // Stable, so entries keep their file order within a layer; in place,
+        // so a large catalog is not copied.
+        self.entries.sort_by_cached_key(|entry| {
+            let layer = entry.layer.as_deref().and_then(|id| layers.iter().position(|l| l.id == id));
             (entry.kind, layer.unwrap_or(usize::MAX))
-        };
-        let mut ranked: Vec<_> =
-            std::mem::take(&mut self.entries).into_iter().map(|entry| (rank(&entry), entry)).collect();
-        // A stable sort keeps the file order within a layer.
-        ranked.sort_by_key(|(rank, _)| *rank);
-        self.entries = ranked.into_iter().map(|(_, entry)| entry).collect();
+        });
     }
 }
 
@@ -167,15 +165,23 @@ pub struct Entry {
     pub last_reviewed: Option<String>,
     /// What to do, in order.
     pub steps: Vec<Step>,
-    /// Placeholder declarations in force for this entry: the file's, overridden
-    /// by the entry's own.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub vars: BTreeMap<String, Arc<Var>>,
+    /// Declarations of the placeholders this entry's commands use (the
+    /// entry's own, else the file's), sorted by name. A sorted list rather
+    /// than a map: most entries have one or two, and a map node costs more
+    /// than the rest of a small entry.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "vars_by_name")]
+    pub vars: Vec<Arc<Var>>,
     /// Where the entry was defined.
     pub origin: Origin,
 }
 
 impl Entry {
+    /// The declaration of a placeholder used by this entry's commands.
+    #[must_use]
+    pub fn var(&self, name: &str) -> Option<&Var> {
+        self.vars.binary_search_by(|var| (*var.name).cmp(name)).ok().map(|i| &*self.vars[i])
+    }
+
     /// The line that tells what this entry is about: a failure's symptom or a
     /// runbook's summary.
     #[must_use]
@@ -208,17 +214,29 @@ pub struct Step {
     /// The command template, with `{{placeholders}}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
-    /// Syntax of the command (a syntect name or extension), `bash` by default.
-    pub lang: String,
+    /// Syntax of the command (a syntect name or extension), [`DEFAULT_LANG`]
+    /// unless the step says otherwise.
+    pub lang: Cow<'static, str>,
     /// What running it risks.
     pub danger: Danger,
     /// Whether the command needs the real terminal.
     pub interactive: bool,
 }
 
+/// Serialises vars as a map from name to declaration, as they are written.
+fn vars_by_name<S: serde::Serializer>(vars: &[Arc<Var>], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(vars.iter().map(|var| (&*var.name, var)))
+}
+
+/// The syntax of a command whose step names none.
+pub const DEFAULT_LANG: &str = "bash";
+
 /// A placeholder declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Var {
+    /// The placeholder's name, as in `{{name}}`.
+    #[serde(skip)]
+    pub name: Box<str>,
     /// What the value is.
     pub description: String,
     /// The value offered when none was used before.

@@ -5,6 +5,7 @@
 //! problem of a file, each at its exact place, with did-you-mean suggestions.
 //! An entry with an error is left out; the rest of the file still loads.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap};
-use super::model::{Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
+use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
 use crate::template::{self, Piece};
 
 /// What one file defines, with the spans that cross-file checks point at.
@@ -33,10 +34,15 @@ pub(crate) struct Located<T> {
 /// An entry and the spans of the ids it refers to.
 pub(crate) struct ParsedEntry {
     pub entry: Entry,
-    pub id_span: Range<usize>,
-    pub layer_span: Option<Range<usize>>,
-    pub related_spans: Vec<Range<usize>>,
-    pub runbook_spans: Vec<Range<usize>>,
+    pub refs: RefSpans,
+}
+
+/// Where an entry's id and the ids it refers to stand in its file.
+pub(crate) struct RefSpans {
+    pub id: Range<usize>,
+    pub layer: Option<Range<usize>>,
+    pub related: Vec<Range<usize>>,
+    pub runbooks: Vec<Range<usize>>,
 }
 
 const TOP_LEVEL: &[&str] = &["layer", "failure", "runbook", "vars"];
@@ -70,7 +76,8 @@ type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Parses one file, appending its problems to `diagnostics`.
-pub(crate) fn parse_file(map: &SourceMap<'_>, text: &str, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
+pub(crate) fn parse_file(map: &SourceMap<'_>, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
+    let text = map.text();
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new() };
     for error in &errors {
@@ -96,8 +103,7 @@ pub(crate) fn parse_file(map: &SourceMap<'_>, text: &str, diagnostics: &mut Vec<
     }
     for (kind, key) in [(Kind::Failure, "failure"), (Kind::Runbook, "runbook")] {
         for (span, table) in reader.array_of_tables(&root, key) {
-            let file_vars = file_vars.as_ref().map(|vars| (vars, &mut used_file_vars));
-            contents.entries.extend(reader.entry(kind, span, table, file_vars));
+            contents.entries.extend(reader.entry(kind, span, table, file_vars.as_ref(), &mut used_file_vars));
         }
     }
     if let Some(vars) = &file_vars {
@@ -179,7 +185,8 @@ impl Reader<'_, '_> {
         kind: Kind,
         span: Range<usize>,
         table: &Table<'_>,
-        file_vars: Option<(&DeclaredVars, &mut BTreeSet<String>)>,
+        file_vars: Option<&DeclaredVars>,
+        used_file_vars: &mut BTreeSet<String>,
     ) -> Option<ParsedEntry> {
         let errors = self.errors;
         let fields = match kind {
@@ -220,28 +227,26 @@ impl Reader<'_, '_> {
                 let context = format!("step {} of {context}", i + 1);
                 self.step(step_span, step, &context, &mut |name| {
                     let known = entry_vars.as_ref().is_some_and(|v| v.contains_key(name))
-                        || file_vars.as_ref().is_some_and(|(v, _)| v.contains_key(name));
+                        || file_vars.is_some_and(|v| v.contains_key(name));
                     used.insert(name.to_owned());
                     known
                 })
             })
             .collect();
+        let steps = exact(steps);
         if let Some(vars) = &entry_vars {
             self.warn_unused(vars, &used, &format!("in {context}"));
         }
-        let mut vars = BTreeMap::new();
+        let mut vars = Vec::with_capacity(used.len());
         for name in used {
             let own = entry_vars.as_ref().and_then(|v| v.get(&name));
-            let inherited = file_vars.as_ref().and_then(|(v, _)| v.get(&name));
+            let inherited = file_vars.and_then(|v| v.get(&name));
             if let Some((var, _)) = own.or(inherited) {
-                vars.insert(name, var.clone());
+                vars.push(var.clone());
             }
-        }
-        if let Some((declared, used_file_vars)) = file_vars {
-            let own = entry_vars.as_ref();
-            let inherited =
-                vars.keys().filter(|name| declared.contains_key(*name) && !own.is_some_and(|v| v.contains_key(*name)));
-            used_file_vars.extend(inherited.cloned());
+            if own.is_none() && inherited.is_some() {
+                used_file_vars.insert(name);
+            }
         }
         let entry = Entry {
             kind,
@@ -251,17 +256,17 @@ impl Reader<'_, '_> {
             symptom,
             summary,
             component: self.string(table, "component"),
-            signals: self.strings(table, "signals").into_iter().map(Spanned::into_inner).collect(),
+            signals: self.plain_strings(table, "signals"),
             recovery,
             detection: self.string(table, "detection"),
             prevention: self.string(table, "prevention"),
             frequency,
             frequency_note: self.string(table, "frequency_note"),
             severity,
-            tags: self.strings(table, "tags").into_iter().map(Spanned::into_inner).collect(),
+            tags: self.plain_strings(table, "tags"),
             related: related.iter().map(|r| r.get_ref().clone()).collect(),
             runbooks: runbooks.iter().map(|r| r.get_ref().clone()).collect(),
-            references: self.strings(table, "references").into_iter().map(Spanned::into_inner).collect(),
+            references: self.plain_strings(table, "references"),
             last_reviewed: self.date(table, "last_reviewed"),
             steps,
             vars,
@@ -270,10 +275,12 @@ impl Reader<'_, '_> {
         let id = id?;
         (self.errors == errors).then(|| ParsedEntry {
             entry,
-            id_span: id.span,
-            layer_span: layer.map(|l| l.span()),
-            related_spans: related.iter().map(Spanned::span).collect(),
-            runbook_spans: runbooks.iter().map(Spanned::span).collect(),
+            refs: RefSpans {
+                id: id.span,
+                layer: layer.map(|l| l.span()),
+                related: related.iter().map(Spanned::span).collect(),
+                runbooks: runbooks.iter().map(Spanned::span).collect(),
+            },
         })
     }
 
@@ -292,7 +299,7 @@ impl Reader<'_, '_> {
         if let Some(run) = &run {
             self.check_placeholders(run, context, declare);
         }
-        let lang = self.string(table, "lang").unwrap_or_else(|| "bash".to_owned());
+        let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), Cow::Owned);
         let danger = if table.contains_key("danger") {
             self.word(table, "danger", &span, context, Danger::ALL, Danger::as_str)
         } else {
@@ -447,9 +454,10 @@ impl Reader<'_, '_> {
             }
             let Some(description) = description else { continue };
             let var = Var {
+                name: name.get_ref().as_ref().into(),
                 description,
                 default: default.map(Spanned::into_inner),
-                choices: choices.into_iter().map(Spanned::into_inner).collect(),
+                choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
                 pattern: pattern.map(Spanned::into_inner),
             };
             vars.insert(name.get_ref().to_string(), (Arc::new(var), name.span()));
@@ -532,6 +540,11 @@ impl Reader<'_, '_> {
         items.iter().filter_map(|item| self.string_value(key, item)).collect()
     }
 
+    /// A list of strings without their spans, in memory of its exact size.
+    fn plain_strings(&mut self, table: &Table<'_>, key: &str) -> Vec<String> {
+        exact(self.strings(table, key).into_iter().map(Spanned::into_inner).collect())
+    }
+
     fn date(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
         let value = table.get(key)?;
         let date = value.get_ref().as_datetime().filter(|d| d.date.is_some() && d.time.is_none());
@@ -572,6 +585,13 @@ impl Reader<'_, '_> {
     fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str) {
         self.error(value.span(), format!("`{key}` must be {expected}, not {}", describe(value.get_ref())));
     }
+}
+
+/// A vector without spare capacity. Lists collected through `filter_map`
+/// start at four slots, and a catalog of 100 000 entries keeps them all.
+fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
 }
 
 fn describe(value: &DeValue<'_>) -> &'static str {

@@ -6,23 +6,28 @@ use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Level, SourceMap};
 use super::model::{Catalog, Kind};
-use super::parse::{FileContents, closest, did_you_mean};
+use super::parse::{FileContents, ParsedEntry, closest, did_you_mean};
 
 /// Where a definition stands: the file's index and its span.
 type Place = (usize, Range<usize>);
 
 /// Merges parsed files into a catalog, reporting what does not fit together.
-pub(crate) fn link(files: Vec<(SourceMap<'_>, FileContents)>, diagnostics: &mut Vec<Diagnostic>) -> Catalog {
+///
+/// `reopen` gives the text of a file again, to show the line of a problem.
+pub(crate) fn link(
+    mut files: Vec<FileContents>,
+    reopen: &dyn Fn(usize) -> SourceMap<'static>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Catalog {
     let mut catalog = Catalog::default();
     let mut layer_places: HashMap<String, Place> = HashMap::new();
     let mut entry_places: HashMap<String, (Place, Kind)> = HashMap::new();
-    let mut entries = Vec::new();
-    let place_text = |files: &[(SourceMap<'_>, FileContents)], (file, span): &Place| {
-        let d = files[*file].0.diagnostic(Level::Error, span.clone(), "");
+    let place_text = |(file, span): &Place| {
+        let d = reopen(*file).diagnostic(Level::Error, span.clone(), "");
         format!("{}:{}:{}", d.path, d.line, d.column)
     };
     let mut duplicates = Vec::new();
-    for (index, (_, contents)) in files.iter().enumerate() {
+    for (index, contents) in files.iter().enumerate() {
         for layer in &contents.layers {
             if let Some(first) = layer_places.get(&layer.value.id) {
                 duplicates.push((
@@ -37,78 +42,69 @@ pub(crate) fn link(files: Vec<(SourceMap<'_>, FileContents)>, diagnostics: &mut 
             catalog.layers.push(layer.value.clone());
         }
     }
-    let mut files = files;
-    for (index, (_, contents)) in files.iter_mut().enumerate() {
-        for parsed in std::mem::take(&mut contents.entries) {
-            if let Some((first, _)) = entry_places.get(&parsed.entry.id) {
-                duplicates.push((
-                    index,
-                    parsed.id_span.clone(),
-                    format!("duplicate id `{}`", parsed.entry.id),
-                    first.clone(),
-                ));
+    let total = files.iter().map(|contents| contents.entries.len()).sum();
+    // Entries move once, into their final place; what the checks below need
+    // of each (file and spans) is kept beside them.
+    catalog.entries.reserve_exact(total);
+    let mut spans = Vec::with_capacity(total);
+    for (index, contents) in files.iter_mut().enumerate() {
+        for ParsedEntry { entry, refs } in std::mem::take(&mut contents.entries) {
+            if let Some((first, _)) = entry_places.get(&entry.id) {
+                duplicates.push((index, refs.id.clone(), format!("duplicate id `{}`", entry.id), first.clone()));
                 continue;
             }
-            entry_places.insert(parsed.entry.id.clone(), ((index, parsed.id_span.clone()), parsed.entry.kind));
-            entries.push((index, parsed));
+            entry_places.insert(entry.id.clone(), ((index, refs.id.clone()), entry.kind));
+            catalog.entries.push(entry);
+            spans.push((index, refs));
         }
     }
     for (index, span, message, first) in duplicates {
-        let message =
-            format!("{message}: it is already defined at {}; this one is ignored", place_text(&files, &first));
-        diagnostics.push(files[index].0.diagnostic(Level::Error, span, message));
+        let message = format!("{message}: it is already defined at {}; this one is ignored", place_text(&first));
+        diagnostics.push(reopen(index).diagnostic(Level::Error, span, message));
     }
 
     let layer_ids: Vec<&str> = catalog.layers.iter().map(|l| l.id.as_str()).collect();
-    let ids_of = |kind: Kind| -> Vec<&str> {
-        let mut ids: Vec<&str> =
-            entry_places.iter().filter(|(_, (_, k))| *k == kind).map(|(id, _)| id.as_str()).collect();
-        ids.sort_unstable();
-        ids
-    };
-    let (failure_ids, runbook_ids) = (ids_of(Kind::Failure), ids_of(Kind::Runbook));
-    let mut linked = Vec::with_capacity(entries.len());
-    for (index, mut parsed) in entries {
-        let map = &files[index].0;
-        let entry = &mut parsed.entry;
-        if let (Some(layer), Some(span)) = (&entry.layer, &parsed.layer_span)
+    let mut keep = Vec::with_capacity(total);
+    for (entry, (index, refs)) in catalog.entries.iter_mut().zip(&spans) {
+        if let (Some(layer), Some(span)) = (&entry.layer, &refs.layer)
             && !layer_ids.contains(&layer.as_str())
         {
             let message =
                 format!("unknown layer `{layer}` in {} `{}`{}", entry.kind, entry.id, did_you_mean(layer, &layer_ids));
-            diagnostics.push(map.diagnostic(Level::Error, span.clone(), format!("{message}; the entry is ignored")));
+            diagnostics.push(reopen(*index).diagnostic(
+                Level::Error,
+                span.clone(),
+                format!("{message}; the entry is ignored"),
+            ));
+            keep.push(false);
             continue;
         }
         for (field, ids, spans, expected) in [
-            ("related", &mut entry.related, &parsed.related_spans, (Kind::Failure, &failure_ids)),
-            ("runbooks", &mut entry.runbooks, &parsed.runbook_spans, (Kind::Runbook, &runbook_ids)),
+            ("related", &mut entry.related, &refs.related, Kind::Failure),
+            ("runbooks", &mut entry.runbooks, &refs.runbooks, Kind::Runbook),
         ] {
-            let mut keep = Vec::with_capacity(ids.len());
+            let mut resolved = Vec::with_capacity(ids.len());
             for (id, span) in ids.drain(..).zip(spans) {
                 let found = entry_places.get(&id).map(|(_, kind)| *kind);
-                if found == Some(expected.0) {
-                    keep.push(id);
+                if found == Some(expected) {
+                    resolved.push(id);
                     continue;
                 }
                 let message = if let Some(kind) = found {
-                    format!("`{id}` in `{field}` is a {}, but `{field}` lists {}s", kind.noun(), expected.0.noun())
+                    format!("`{id}` in `{field}` is a {}, but `{field}` lists {}s", kind.noun(), expected.noun())
                 } else {
-                    let hint = closest(&id, expected.1.iter().copied())
-                        .map(|best| format!("; did you mean `{best}`?"))
-                        .unwrap_or_default();
-                    format!(
-                        "`{field}` of `{}` names `{id}`, which is not a known {}{hint}",
-                        entry.id,
-                        expected.0.noun()
-                    )
+                    let known = entry_places.iter().filter(|(_, (_, k))| *k == expected).map(|(id, _)| id.as_str());
+                    let hint = closest(&id, known).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
+                    format!("`{field}` of `{}` names `{id}`, which is not a known {}{hint}", entry.id, expected.noun())
                 };
-                diagnostics.push(map.diagnostic(Level::Error, span.clone(), message));
+                diagnostics.push(reopen(*index).diagnostic(Level::Error, span.clone(), message));
             }
-            *ids = keep;
+            *ids = resolved;
         }
-        linked.push(parsed.entry);
+        keep.push(true);
     }
-    catalog.entries = linked;
+    let mut keep = keep.into_iter();
+    catalog.entries.retain(|_| keep.next().unwrap_or(true));
     catalog.sort();
     catalog
 }

@@ -153,7 +153,8 @@ impl Index {
         }
         // Phrase words are required exactly; the phrase itself is checked on
         // the survivors.
-        let phrase_words: Vec<String> = query.phrases.iter().flat_map(|p| tokens(p).into_iter().map(|t| t.word)).collect();
+        let phrase_words: Vec<String> =
+            query.phrases.iter().flat_map(|p| tokens(p).into_iter().map(|t| t.word)).collect();
         let required: Vec<(&str, bool)> = query
             .terms
             .iter()
@@ -267,8 +268,7 @@ impl Index {
     fn idf(&self, word: &str) -> f32 {
         let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(word)) else { return 0.0 };
         #[allow(clippy::cast_precision_loss)]
-        let (total, df) =
-            (self.catalog.entries.len() as f32, self.postings(to_u32(id)).len() as f32);
+        let (total, df) = (self.catalog.entries.len() as f32, self.postings(to_u32(id)).len() as f32);
         (1.0 + total / df).ln()
     }
 
@@ -388,7 +388,7 @@ fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
         }
     }
     // The commands as they will run: people search with the real names.
-    for var in entry.vars.values() {
+    for var in &entry.vars {
         for value in var.default.iter().chain(&var.choices) {
             visit(Field::Body, value);
         }

@@ -30,8 +30,11 @@ impl Query {
     #[must_use]
     pub fn parse(input: &str) -> Query {
         if looks_pasted(input) {
-            let mut terms: Vec<String> =
-                tokens(input).into_iter().filter(|t| !is_volatile(&t.word) && !is_stopword(&t.word)).map(|t| t.word).collect();
+            let mut terms: Vec<String> = tokens(input)
+                .into_iter()
+                .filter(|t| !is_volatile(&t.word) && !is_stopword(&t.word))
+                .map(|t| t.word)
+                .collect();
             dedup_in_order(&mut terms);
             return Query { terms, pasted: true, ..Query::default() };
         }
