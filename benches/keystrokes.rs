@@ -48,14 +48,19 @@ fn main() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("00-layers.toml"), synthetic::layers_toml()).expect("write");
         for first in (0..size).step_by(1_000) {
-            std::fs::write(dir.path().join(format!("{first:07}.toml")), synthetic::failures_toml(first, 1_000)).expect("write");
+            std::fs::write(dir.path().join(format!("{first:07}.toml")), synthetic::failures_toml(first, 1_000))
+                .expect("write");
         }
         let started = Instant::now();
         let loaded = load(&[Source::Path(dir.path().to_path_buf())]);
         let load_time = started.elapsed();
         let started = Instant::now();
         let index = Index::new(Arc::new(loaded.catalog));
-        println!("{size} entries: load {load_time:.2?}, index build {:.2?}, {} words", started.elapsed(), index.vocabulary_len());
+        println!(
+            "{size} entries: load {load_time:.2?}, index build {:.2?}, {} words",
+            started.elapsed(),
+            index.vocabulary_len()
+        );
         let mut typed = Vec::new();
         for _ in 0..ROUNDS {
             for query in TYPED {

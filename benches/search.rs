@@ -25,8 +25,11 @@ fn catalog(size: usize) -> Arc<Catalog> {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("00-layers.toml"), synthetic::layers_toml()).expect("write");
     for first in (0..size).step_by(1_000) {
-        std::fs::write(dir.path().join(format!("{first:07}.toml")), synthetic::failures_toml(first, 1_000.min(size - first)))
-            .expect("write");
+        std::fs::write(
+            dir.path().join(format!("{first:07}.toml")),
+            synthetic::failures_toml(first, 1_000.min(size - first)),
+        )
+        .expect("write");
     }
     let loaded = load(&[Source::Path(dir.path().to_path_buf())]);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics.first());

@@ -126,7 +126,7 @@ impl SourceFile {
         match &self.location {
             Location::Embedded(text) => check_text(&self.path, text.as_bytes(), diagnostics),
             Location::Disk(path) => {
-                let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+                let size = fs::metadata(path).map_or(0, |m| m.len());
                 if size > MAX_FILE_BYTES {
                     let message =
                         format!("file too large ({} MiB); the limit is {} MiB", size >> 20, MAX_FILE_BYTES >> 20);
@@ -199,6 +199,10 @@ pub fn load(sources: &[Source]) -> Loaded {
     Loaded { catalog, diagnostics, sources: reports }
 }
 
+/// What a parsing thread gives back: the files it parsed, by index, and
+/// their diagnostics.
+type WorkerOutput = (Vec<(usize, FileContents)>, Vec<Diagnostic>);
+
 /// Reads and parses every file, on as many threads as there are cores: each
 /// file's text lives only while it is parsed.
 fn parse_all(files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<FileContents> {
@@ -209,7 +213,7 @@ fn parse_all(files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<Fil
         let map = SourceMap::new(file.path.clone(), text);
         parse_file(&map, diagnostics)
     };
-    let results: Vec<(Vec<(usize, FileContents)>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+    let results: Vec<WorkerOutput> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {
                 scope.spawn(move || {
