@@ -1,7 +1,8 @@
 //! Deterministic synthetic catalogs for benchmarks: failure modes written
 //! from an operations vocabulary (components, symptoms, real-looking error
-//! lines with hosts, IPs and numbers), about 240 characters of searchable
-//! text each, plus steps with commands. Shared by `benches/search.rs` and
+//! lines with hosts, IPs and numbers), each a record of about 240 characters
+//! of prose (id, title, symptom, signal, recovery, tags) plus a step with a
+//! command. Shared by `benches/search.rs` and
 //! `examples/synthetic_catalog.rs`.
 
 use std::fmt::Write as _;
@@ -153,18 +154,16 @@ pub fn failures_toml(first: usize, count: usize) -> String {
                 .replace("{m}", &rng.below(64).to_string())
                 .replace("{ns}", "{{ns}}")
         };
-        let signal_a = fill(rng.pick(SIGNALS), &mut rng);
-        let signal_b = fill(rng.pick(SIGNALS), &mut rng);
+        let signal = fill(rng.pick(SIGNALS), &mut rng);
         let symptom = rng.pick(SYMPTOMS);
         let action = fill(rng.pick(ACTIONS), &mut rng);
         let layer = rng.pick(LAYERS);
         let _ = write!(
             out,
             "[[failure]]\nid = \"syn-{i}-{component}-{problem}\"\ntitle = \"{component} {problem} on {svc}\"\nlayer = \"{layer}\"\n\
-             symptom = \"{symptom}\"\nsignals = [{signal_a:?}, {signal_b:?}]\n\
-             recovery = \"Heals by itself when {component} recovers; otherwise restart {svc} and check for {problem}.\"\n\
+             symptom = \"{symptom}\"\nsignals = [{signal:?}]\nrecovery = \"Restart {svc} if it stays {problem}.\"\n\
              frequency = \"rare\"\nseverity = \"medium\"\ntags = [\"{component}\", \"{problem}\"]\n\n\
-             [[failure.steps]]\ndo = \"Look at the logs of {svc}.\"\nrun = {action:?}\n\n"
+             [[failure.steps]]\ndo = \"Look at {svc}.\"\nrun = {action:?}\n\n"
         );
     }
     out

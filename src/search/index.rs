@@ -53,12 +53,14 @@ impl Index {
     /// Indexes every field of every entry.
     #[must_use]
     pub fn new(catalog: Arc<Catalog>) -> Index {
-        // First pass: number the words as they come, and list each entry's
-        // distinct words with the fields they occur in.
+        // First pass: number the words as they come and list each entry's
+        // distinct words with the fields they occur in. The lists are two
+        // flat arrays: large allocations go back to the system when freed,
+        // where a hundred thousand small ones would stay behind as holes.
         let mut ids: HashMap<Box<str>, u32> = HashMap::new();
-        let mut words: Vec<Box<str>> = Vec::new();
         let mut frequency: Vec<u32> = Vec::new();
-        let mut entry_words: Vec<(u32, u8)> = Vec::new();
+        let mut entry_words: Vec<u32> = Vec::new();
+        let mut entry_fields: Vec<u8> = Vec::new();
         let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries.len());
         let mut current: Vec<(u32, u8)> = Vec::new();
         for entry in &catalog.entries {
@@ -68,10 +70,9 @@ impl Index {
                     let id = if let Some(&id) = ids.get(word) {
                         id
                     } else {
-                        words.push(word.into());
                         frequency.push(0);
-                        ids.insert(word.into(), to_u32(words.len() - 1));
-                        to_u32(words.len() - 1)
+                        ids.insert(word.into(), to_u32(frequency.len() - 1));
+                        to_u32(frequency.len() - 1)
                     };
                     current.push((id, field as u8));
                 });
@@ -79,35 +80,36 @@ impl Index {
             current.sort_unstable_by_key(|&(id, _)| id);
             let first = entry_words.len();
             for &(id, mask) in &current {
-                match entry_words[first..].last_mut() {
-                    Some((last, fields)) if *last == id => *fields |= mask,
-                    _ => {
-                        entry_words.push((id, mask));
-                        frequency[id as usize] += 1;
+                if entry_words.len() > first && entry_words.last() == Some(&id) {
+                    if let Some(last) = entry_fields.last_mut() {
+                        *last |= mask;
                     }
+                } else {
+                    entry_words.push(id);
+                    entry_fields.push(mask);
+                    frequency[id as usize] += 1;
                 }
             }
             entry_ends.push(entry_words.len());
         }
-        drop(ids);
 
         // Second pass: lay the postings out word by word in sorted order,
         // entries ascending within a word.
-        let mut order: Vec<u32> = (0..to_u32(words.len())).collect();
-        order.sort_unstable_by(|&a, &b| words[a as usize].cmp(&words[b as usize]));
+        let mut words: Vec<(Box<str>, u32)> = ids.into_iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut rank = vec![0u32; words.len()];
         let mut offsets = Vec::with_capacity(words.len() + 1);
         offsets.push(0u32);
-        for (position, &id) in order.iter().enumerate() {
-            rank[id as usize] = to_u32(position);
-            offsets.push(offsets[position] + frequency[id as usize]);
+        for (position, (_, id)) in words.iter().enumerate() {
+            rank[*id as usize] = to_u32(position);
+            offsets.push(offsets[position] + frequency[*id as usize]);
         }
         let mut cursor = offsets.clone();
         let mut posting_entries = vec![0u32; entry_words.len()];
         let mut posting_fields = vec![0u8; entry_words.len()];
         let mut start = 0;
         for (entry, &end) in entry_ends.iter().enumerate() {
-            for &(id, mask) in &entry_words[start..end] {
+            for (&id, &mask) in entry_words[start..end].iter().zip(&entry_fields[start..end]) {
                 let slot = &mut cursor[rank[id as usize] as usize];
                 posting_entries[*slot as usize] = to_u32(entry);
                 posting_fields[*slot as usize] = mask;
@@ -115,7 +117,7 @@ impl Index {
             }
             start = end;
         }
-        let words: Vec<Box<str>> = order.iter().map(|&id| std::mem::take(&mut words[id as usize])).collect();
+        let words: Vec<Box<str>> = words.into_iter().map(|(word, _)| word).collect();
         let mut by_length: Vec<Vec<u32>> = Vec::new();
         for (id, word) in words.iter().enumerate() {
             if word.is_ascii() && !is_volatile(word) {
