@@ -12,7 +12,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::catalog::{self, Catalog, Entry, Kind, Level, Loaded, Source};
+use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Source, TextField};
 use crate::search::{Index, Query};
 
 /// Exit code: success.
@@ -212,10 +212,10 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
             .entries
             .iter()
             .map(|e| ListedEntry {
-                id: &e.id,
+                id: e.id(),
                 kind: e.kind,
-                layer: e.layer.as_deref(),
-                title: &e.title,
+                layer: e.layer(),
+                title: e.title(),
                 frequency: e.frequency,
                 severity: e.severity,
             })
@@ -225,7 +225,7 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
         writeln!(out)?;
         return Ok(EXIT_OK);
     }
-    let id_width = catalog.entries.iter().map(|e| e.id.len()).max().unwrap_or(0);
+    let id_width = catalog.entries.iter().map(|e| e.id().len()).max().unwrap_or(0);
     for group in groups(catalog) {
         writeln!(out, "{}", group.heading)?;
         for entry in group.entries {
@@ -233,7 +233,7 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
                 (Some(f), Some(s)) => format!("  [{f}, {s}]"),
                 _ => String::new(),
             };
-            writeln!(out, "  {:id_width$}  {}{rating}", entry.id, entry.title)?;
+            writeln!(out, "  {:id_width$}  {}{rating}", entry.id(), entry.title())?;
         }
         writeln!(out)?;
     }
@@ -261,7 +261,7 @@ pub fn groups(catalog: &Catalog) -> Vec<Group<'_>> {
             entries: catalog
                 .entries
                 .iter()
-                .filter(|e| e.kind == Kind::Failure && e.layer.as_deref() == Some(&layer.id))
+                .filter(|e| e.kind == Kind::Failure && e.layer() == Some(&layer.id))
                 .collect(),
         })
         .filter(|group| !group.entries.is_empty())
@@ -301,13 +301,7 @@ fn search(
         .take(limit)
         .map(|hit| {
             let entry = &catalog.entries[hit.entry];
-            SearchHit {
-                id: &entry.id,
-                kind: entry.kind,
-                layer: entry.layer.as_deref(),
-                title: &entry.title,
-                score: hit.score,
-            }
+            SearchHit { id: entry.id(), kind: entry.kind, layer: entry.layer(), title: entry.title(), score: hit.score }
         })
         .collect();
     if let Some(from) = results.partial_from.filter(|&from| from < hits.len()) {
@@ -347,7 +341,7 @@ fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut
     let loaded = load_noting_problems(sources, err)?;
     let catalog = &loaded.catalog;
     let Some(entry) = catalog.get(id) else {
-        let ids = catalog.entries.iter().map(|e| e.id.as_str());
+        let ids = catalog.entries.iter().map(Entry::id);
         let mut near: Vec<(f64, &str)> =
             ids.map(|c| (strsim::jaro_winkler(id, c), c)).filter(|(s, _)| *s > 0.75).collect();
         near.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -370,34 +364,34 @@ const TEXT_WIDTH: usize = 80;
 
 /// An entry in full, for a plain terminal.
 fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}: {}", entry.id, entry.title)?;
+    writeln!(out, "{}: {}", entry.id(), entry.title())?;
     let mut facts = vec![match entry.kind {
         Kind::Failure => "failure mode".to_owned(),
         Kind::Runbook => "runbook".to_owned(),
     }];
-    if let Some(layer) = &entry.layer {
+    if let Some(layer) = entry.layer() {
         let title = catalog.layer(layer).map(|l| format!(" ({})", l.title)).unwrap_or_default();
         facts.push(format!("layer {layer}{title}"));
     }
-    if let Some(component) = &entry.component {
+    if let Some(component) = entry.text(TextField::Component) {
         facts.push(format!("component {component}"));
     }
     writeln!(out, "{}", facts.join(" · "))?;
     if let (Some(frequency), Some(severity)) = (entry.frequency, entry.severity) {
-        let note = entry.frequency_note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+        let note = entry.text(TextField::FrequencyNote).map(|n| format!(" ({n})")).unwrap_or_default();
         writeln!(out, "frequency {frequency}{note} · severity {severity}")?;
     }
     let prose = [
-        ("Symptom", &entry.symptom),
-        ("Summary", &entry.summary),
-        ("Recovery", &entry.recovery),
-        ("Detection", &entry.detection),
-        ("Prevention", &entry.prevention),
+        ("Symptom", TextField::Symptom),
+        ("Summary", TextField::Summary),
+        ("Recovery", TextField::Recovery),
+        ("Detection", TextField::Detection),
+        ("Prevention", TextField::Prevention),
     ];
-    for (heading, text) in prose {
-        if let Some(text) = text {
-            if heading == "Recovery" && !entry.signals.is_empty() {
-                write_list(out, "Signals", entry.signals.iter().map(|s| format!("- {s}")))?;
+    for (heading, field) in prose {
+        if let Some(text) = entry.text(field) {
+            if field == TextField::Recovery {
+                write_list(out, "Signals", entry.signals().map(|s| format!("- {s}")))?;
             }
             writeln!(out, "\n{heading}")?;
             for line in wrap(text, TEXT_WIDTH - 2) {
@@ -443,17 +437,15 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
         });
         write_list(out, "Placeholders", vars)?;
     }
-    let titled = |ids: &[String]| -> Vec<String> {
-        ids.iter().map(|id| format!("{id}: {}", catalog.get(id).map_or("", |e| e.title.as_str()))).collect()
-    };
-    write_list(out, "Related", titled(&entry.related).into_iter())?;
-    write_list(out, "Runbooks", titled(&entry.runbooks).into_iter())?;
-    write_list(out, "References", entry.references.iter().cloned())?;
+    let titled = |id: &str| format!("{id}: {}", catalog.get(id).map_or("", Entry::title));
+    write_list(out, "Related", entry.related().map(titled))?;
+    write_list(out, "Runbooks", entry.runbooks().map(titled))?;
+    write_list(out, "References", entry.list(ListField::References).map(str::to_owned))?;
     writeln!(out)?;
-    if !entry.tags.is_empty() {
-        writeln!(out, "tags: {}", entry.tags.join(", "))?;
+    if entry.tags().len() > 0 {
+        writeln!(out, "tags: {}", entry.tags().collect::<Vec<_>>().join(", "))?;
     }
-    if let Some(date) = &entry.last_reviewed {
+    if let Some(date) = entry.text(TextField::LastReviewed) {
         writeln!(out, "last reviewed: {date}")?;
     }
     writeln!(out, "defined at {}", entry.origin)

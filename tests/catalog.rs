@@ -108,7 +108,7 @@ fn every_failure_mode_is_present_in_its_layer() {
         for id in *ids {
             let entry = catalog.get(id).unwrap_or_else(|| panic!("missing failure mode {id}"));
             assert_eq!(entry.kind, Kind::Failure, "{id}");
-            assert_eq!(entry.layer.as_deref(), Some(*layer), "{id}");
+            assert_eq!(entry.layer(), Some(*layer), "{id}");
         }
     }
     let expected: usize = LAYERS.iter().map(|(_, ids)| ids.len()).sum();
@@ -130,18 +130,15 @@ fn every_link_resolves_and_every_runbook_is_linked() {
     let loaded = embedded();
     let catalog = &loaded.catalog;
     for entry in &catalog.entries {
-        for id in &entry.related {
-            assert_eq!(catalog.get(id).map(|e| e.kind), Some(Kind::Failure), "{}: related {id}", entry.id);
+        for id in entry.related() {
+            assert_eq!(catalog.get(id).map(|e| e.kind), Some(Kind::Failure), "{}: related {id}", entry.id());
         }
-        for id in &entry.runbooks {
-            assert_eq!(catalog.get(id).map(|e| e.kind), Some(Kind::Runbook), "{}: runbook {id}", entry.id);
+        for id in entry.runbooks() {
+            assert_eq!(catalog.get(id).map(|e| e.kind), Some(Kind::Runbook), "{}: runbook {id}", entry.id());
         }
     }
     for id in RUNBOOKS {
-        assert!(
-            catalog.entries.iter().any(|e| e.runbooks.iter().any(|r| r == id)),
-            "no failure mode links runbook {id}"
-        );
+        assert!(catalog.entries.iter().any(|e| e.runbooks().any(|r| r == *id)), "no failure mode links runbook {id}");
     }
 }
 
@@ -149,9 +146,9 @@ fn every_link_resolves_and_every_runbook_is_linked() {
 fn failure_modes_are_complete_enough_to_act_on() {
     let loaded = embedded();
     for entry in loaded.catalog.entries.iter().filter(|e| e.kind == Kind::Failure) {
-        assert!(entry.signals.len() >= 3, "{}: signals are what people paste", entry.id);
-        assert!(entry.steps.iter().any(|s| s.run.is_some()), "{}: no step has a command", entry.id);
-        assert!(entry.frequency.is_some() && entry.severity.is_some(), "{}", entry.id);
+        assert!(entry.signals().len() >= 3, "{}: signals are what people paste", entry.id());
+        assert!(entry.steps.iter().any(|s| s.run.is_some()), "{}: no step has a command", entry.id());
+        assert!(entry.frequency.is_some() && entry.severity.is_some(), "{}", entry.id());
     }
 }
 
@@ -180,7 +177,7 @@ fn every_bash_command_passes_bash_n() {
             assert!(
                 out.status.success(),
                 "{} step {}: {}\n{rendered}",
-                entry.id,
+                entry.id(),
                 i + 1,
                 String::from_utf8_lossy(&out.stderr)
             );

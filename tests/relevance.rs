@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
-use pagerbook::catalog::{Catalog, Source, load};
+use pagerbook::catalog::{Catalog, Source, TextField, load};
 use pagerbook::search::{Index, Query};
 use serde::Deserialize;
 
@@ -58,16 +58,16 @@ fn baseline(catalog: &Catalog, query: &str) -> Vec<String> {
                 .map(|s| format!("{} {}", s.instruction, s.run.as_deref().unwrap_or("")))
                 .collect::<Vec<_>>();
             let line = [
-                e.id.as_str(),
-                &e.title,
+                e.id(),
+                e.title(),
                 e.headline(),
-                &e.signals.join(" "),
-                &e.tags.join(" "),
-                e.recovery.as_deref().unwrap_or(""),
+                &e.signals().collect::<Vec<_>>().join(" "),
+                &e.tags().collect::<Vec<_>>().join(" "),
+                e.text(TextField::Recovery).unwrap_or(""),
                 &steps.join(" "),
             ]
             .join(" ");
-            matcher.fuzzy_match(&line, query).map(|score| (score, e.id.as_str()))
+            matcher.fuzzy_match(&line, query).map(|score| (score, e.id()))
         })
         .collect();
     scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
@@ -100,7 +100,7 @@ fn search_finds_the_expected_entry() {
     for case in &cases {
         assert!(catalog.get(&case.expect).is_some(), "unknown id {}", case.expect);
         let hits = index.search(&Query::parse(&case.query)).hits;
-        let ranked: Vec<&str> = hits.iter().map(|h| catalog.entries[h.entry].id.as_str()).collect();
+        let ranked: Vec<&str> = hits.iter().map(|h| catalog.entries[h.entry].id()).collect();
         let base = baseline(&catalog, &case.query);
         let base: Vec<&str> = base.iter().map(String::as_str).collect();
         let ours = rank(&ranked, &case.expect);

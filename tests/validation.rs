@@ -66,7 +66,7 @@ fn problems(loaded: &Loaded) -> Vec<(String, u32, u32, Level, String)> {
 }
 
 fn ids(loaded: &Loaded) -> Vec<&str> {
-    loaded.catalog.entries.iter().map(|e| e.id.as_str()).collect()
+    loaded.catalog.entries.iter().map(pagerbook::catalog::Entry::id).collect()
 }
 
 /// Asserts exactly one diagnostic, at `line:col`, whose message holds `needle`.
@@ -177,7 +177,7 @@ fn unknown_layer_related_and_runbook_references() {
     assert!(found[2].4.contains("unknown layer `egde` in failure `lost`; did you mean `edge`?"), "{}", found[2].4);
     // A broken link is dropped; the entry still loads. An unknown layer leaves the entry out.
     assert_eq!(ids(&loaded), ["good-one", "refs"]);
-    assert_eq!(loaded.catalog.get("refs").unwrap().related, ["good-one"]);
+    assert_eq!(loaded.catalog.get("refs").unwrap().related().collect::<Vec<_>>(), ["good-one"]);
 }
 
 #[test]

@@ -2,11 +2,13 @@
 //! reports each problem at its place instead of stopping at the first.
 
 mod diagnostic;
+mod entry;
 mod load;
 mod model;
 mod parse;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Level, Snippet};
+pub use entry::{ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, Loaded, Source, SourceReport, load, user_catalog_dir};
 pub use model::{Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};

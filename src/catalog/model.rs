@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use super::entry::Entry;
+
 /// Everything loaded from the catalog sources: layers in edge-inward order and
 /// entries (failure modes, then runbooks) in that same order.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -23,7 +25,7 @@ impl Catalog {
     /// The entry with this id.
     #[must_use]
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|entry| entry.id == id)
+        self.entries.iter().find(|entry| entry.id() == id)
     }
 
     /// The layer with this id.
@@ -47,7 +49,7 @@ impl Catalog {
         // Stable, so entries keep their file order within a layer; in place,
         // so a large catalog is not copied.
         self.entries.sort_by_cached_key(|entry| {
-            let layer = entry.layer.as_deref().and_then(|id| layers.iter().position(|l| l.id == id));
+            let layer = entry.layer().and_then(|id| layers.iter().position(|l| l.id == id));
             (entry.kind, layer.unwrap_or(usize::MAX))
         });
     }
@@ -105,91 +107,6 @@ impl fmt::Display for Kind {
     }
 }
 
-/// A failure mode or a runbook. Fields that only one kind has are `None` or
-/// empty for the other.
-#[derive(Debug, Clone, Serialize)]
-pub struct Entry {
-    /// Failure mode or runbook.
-    pub kind: Kind,
-    /// Unique identifier across everything loaded.
-    pub id: String,
-    /// One-line title.
-    pub title: String,
-    /// Layer id (required for failure modes, optional for runbooks).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub layer: Option<String>,
-    /// Failure modes: what the on-call engineer sees first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symptom: Option<String>,
-    /// Runbooks: what the procedure achieves.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// The part of the system that fails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub component: Option<String>,
-    /// Literal error lines, alert names and log fragments a user might paste.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub signals: Vec<String>,
-    /// What heals by itself and what we do.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recovery: Option<String>,
-    /// How this failure is, or should be, noticed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detection: Option<String>,
-    /// Lessons that keep it from coming back.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prevention: Option<String>,
-    /// How often it happens.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<Frequency>,
-    /// The frequency in words.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub frequency_note: Option<String>,
-    /// How bad it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
-    /// Free-form labels.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-    /// Ids of related failure modes.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<String>,
-    /// Ids of runbooks that apply.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub runbooks: Vec<String>,
-    /// URLs or document names.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
-    /// Date of the last review, as written (YYYY-MM-DD).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_reviewed: Option<String>,
-    /// What to do, in order.
-    pub steps: Vec<Step>,
-    /// Declarations of the placeholders this entry's commands use (the
-    /// entry's own, else the file's), sorted by name. A sorted list rather
-    /// than a map: most entries have one or two, and a map node costs more
-    /// than the rest of a small entry.
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "vars_by_name")]
-    pub vars: Vec<Arc<Var>>,
-    /// Where the entry was defined.
-    pub origin: Origin,
-}
-
-impl Entry {
-    /// The declaration of a placeholder used by this entry's commands.
-    #[must_use]
-    pub fn var(&self, name: &str) -> Option<&Var> {
-        self.vars.binary_search_by(|var| (*var.name).cmp(name)).ok().map(|i| &*self.vars[i])
-    }
-
-    /// The line that tells what this entry is about: a failure's symptom or a
-    /// runbook's summary.
-    #[must_use]
-    pub fn headline(&self) -> &str {
-        self.symptom.as_deref().or(self.summary.as_deref()).unwrap_or_default()
-    }
-}
-
 /// Where something was defined: a file and a line, for people to find it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Origin {
@@ -221,11 +138,6 @@ pub struct Step {
     pub danger: Danger,
     /// Whether the command needs the real terminal.
     pub interactive: bool,
-}
-
-/// Serialises vars as a map from name to declaration, as they are written.
-fn vars_by_name<S: serde::Serializer>(vars: &[Arc<Var>], serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_map(vars.iter().map(|var| (&*var.name, var)))
 }
 
 /// The syntax of a command whose step names none.

@@ -15,6 +15,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap};
+use super::entry::{EntryBuilder, ListField, TextField};
 use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
 use crate::template::{self, Piece};
 
@@ -248,30 +249,25 @@ impl Reader<'_, '_> {
                 used_file_vars.insert(name);
             }
         }
-        let entry = Entry {
-            kind,
-            id: id.as_ref().map(|id| id.value.clone()).unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            layer: layer.as_ref().map(|l| l.get_ref().clone()),
-            symptom,
-            summary,
-            component: self.string(table, "component"),
-            signals: self.plain_strings(table, "signals"),
-            recovery,
-            detection: self.string(table, "detection"),
-            prevention: self.string(table, "prevention"),
-            frequency,
-            frequency_note: self.string(table, "frequency_note"),
-            severity,
-            tags: self.plain_strings(table, "tags"),
-            related: related.iter().map(|r| r.get_ref().clone()).collect(),
-            runbooks: runbooks.iter().map(|r| r.get_ref().clone()).collect(),
-            references: self.plain_strings(table, "references"),
-            last_reviewed: self.date(table, "last_reviewed"),
-            steps,
-            vars,
-            origin: Origin { path: self.map.path().clone(), line: self.map.line(span.start) },
-        };
+        let mut text = EntryBuilder::new();
+        text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str()))
+            .set(TextField::Title, title.as_deref())
+            .set(TextField::Layer, layer.as_ref().map(|l| l.get_ref().as_str()))
+            .set(TextField::Symptom, symptom.as_deref())
+            .set(TextField::Summary, summary.as_deref())
+            .set(TextField::Component, self.string(table, "component").as_deref())
+            .set(TextField::Recovery, recovery.as_deref())
+            .set(TextField::Detection, self.string(table, "detection").as_deref())
+            .set(TextField::Prevention, self.string(table, "prevention").as_deref())
+            .set(TextField::FrequencyNote, self.string(table, "frequency_note").as_deref())
+            .set(TextField::LastReviewed, self.date(table, "last_reviewed").as_deref())
+            .extend(ListField::Signals, self.strings(table, "signals").iter().map(|s| s.get_ref().as_str()))
+            .extend(ListField::Tags, self.strings(table, "tags").iter().map(|s| s.get_ref().as_str()))
+            .extend(ListField::Related, related.iter().map(|r| r.get_ref().as_str()))
+            .extend(ListField::Runbooks, runbooks.iter().map(|r| r.get_ref().as_str()))
+            .extend(ListField::References, self.strings(table, "references").iter().map(|s| s.get_ref().as_str()));
+        let origin = Origin { path: self.map.path().clone(), line: self.map.line(span.start) };
+        let entry = text.build(kind, (frequency, severity), steps, exact(vars), origin);
         let id = id?;
         (self.errors == errors).then(|| ParsedEntry {
             entry,
@@ -538,11 +534,6 @@ impl Reader<'_, '_> {
             return Vec::new();
         };
         items.iter().filter_map(|item| self.string_value(key, item)).collect()
-    }
-
-    /// A list of strings without their spans, in memory of its exact size.
-    fn plain_strings(&mut self, table: &Table<'_>, key: &str) -> Vec<String> {
-        exact(self.strings(table, key).into_iter().map(Spanned::into_inner).collect())
     }
 
     fn date(&mut self, table: &Table<'_>, key: &str) -> Option<String> {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Level, SourceMap};
+use super::entry::ListField;
 use super::model::{Catalog, Kind};
 use super::parse::{FileContents, ParsedEntry, closest, did_you_mean};
 
@@ -49,11 +50,11 @@ pub(crate) fn link(
     let mut spans = Vec::with_capacity(total);
     for (index, contents) in files.iter_mut().enumerate() {
         for ParsedEntry { entry, refs } in std::mem::take(&mut contents.entries) {
-            if let Some((first, _)) = entry_places.get(&entry.id) {
-                duplicates.push((index, refs.id.clone(), format!("duplicate id `{}`", entry.id), first.clone()));
+            if let Some((first, _)) = entry_places.get(entry.id()) {
+                duplicates.push((index, refs.id.clone(), format!("duplicate id `{}`", entry.id()), first.clone()));
                 continue;
             }
-            entry_places.insert(entry.id.clone(), ((index, refs.id.clone()), entry.kind));
+            entry_places.insert(entry.id().to_owned(), ((index, refs.id.clone()), entry.kind));
             catalog.entries.push(entry);
             spans.push((index, refs));
         }
@@ -66,11 +67,15 @@ pub(crate) fn link(
     let layer_ids: Vec<&str> = catalog.layers.iter().map(|l| l.id.as_str()).collect();
     let mut keep = Vec::with_capacity(total);
     for (entry, (index, refs)) in catalog.entries.iter_mut().zip(&spans) {
-        if let (Some(layer), Some(span)) = (&entry.layer, &refs.layer)
-            && !layer_ids.contains(&layer.as_str())
+        if let (Some(layer), Some(span)) = (entry.layer(), &refs.layer)
+            && !layer_ids.contains(&layer)
         {
-            let message =
-                format!("unknown layer `{layer}` in {} `{}`{}", entry.kind, entry.id, did_you_mean(layer, &layer_ids));
+            let message = format!(
+                "unknown layer `{layer}` in {} `{}`{}",
+                entry.kind,
+                entry.id(),
+                did_you_mean(layer, &layer_ids)
+            );
             diagnostics.push(reopen(*index).diagnostic(
                 Level::Error,
                 span.clone(),
@@ -79,27 +84,26 @@ pub(crate) fn link(
             keep.push(false);
             continue;
         }
-        for (field, ids, spans, expected) in [
-            ("related", &mut entry.related, &refs.related, Kind::Failure),
-            ("runbooks", &mut entry.runbooks, &refs.runbooks, Kind::Runbook),
+        for (list, field, spans, expected) in [
+            (ListField::Related, "related", &refs.related, Kind::Failure),
+            (ListField::Runbooks, "runbooks", &refs.runbooks, Kind::Runbook),
         ] {
-            let mut resolved = Vec::with_capacity(ids.len());
-            for (id, span) in ids.drain(..).zip(spans) {
-                let found = entry_places.get(&id).map(|(_, kind)| *kind);
+            let owner = entry.id().to_owned();
+            entry.retain(list, |i, id| {
+                let found = entry_places.get(id).map(|(_, kind)| *kind);
                 if found == Some(expected) {
-                    resolved.push(id);
-                    continue;
+                    return true;
                 }
                 let message = if let Some(kind) = found {
                     format!("`{id}` in `{field}` is a {}, but `{field}` lists {}s", kind.noun(), expected.noun())
                 } else {
                     let known = entry_places.iter().filter(|(_, (_, k))| *k == expected).map(|(id, _)| id.as_str());
-                    let hint = closest(&id, known).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
-                    format!("`{field}` of `{}` names `{id}`, which is not a known {}{hint}", entry.id, expected.noun())
+                    let hint = closest(id, known).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
+                    format!("`{field}` of `{owner}` names `{id}`, which is not a known {}{hint}", expected.noun())
                 };
-                diagnostics.push(reopen(*index).diagnostic(Level::Error, span.clone(), message));
-            }
-            *ids = resolved;
+                diagnostics.push(reopen(*index).diagnostic(Level::Error, spans[i].clone(), message));
+                false
+            });
         }
         keep.push(true);
     }

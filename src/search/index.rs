@@ -12,7 +12,7 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 use super::query::Query;
 use super::score::{Field, field_weight, match_word, max_typos, subsequence_candidate};
 use super::text::{for_each_word, is_stopword, is_volatile, tokens};
-use crate::catalog::{Catalog, Entry};
+use crate::catalog::{Catalog, Entry, TextField};
 
 /// A ranked search result.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -240,8 +240,7 @@ impl Index {
         for hit in hits.iter_mut().take(RERANKED) {
             let entry = &self.catalog.entries[hit.entry];
             let best = entry
-                .signals
-                .iter()
+                .signals()
                 .map(|signal| {
                     let mut total = 0.0;
                     let mut previous: Option<usize> = None;
@@ -356,8 +355,8 @@ fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
 fn passes_filters(query: &Query, entry: &Entry) -> bool {
     query.kind.is_none_or(|kind| entry.kind == kind)
         && (query.layers.is_empty()
-            || query.layers.iter().any(|l| entry.layer.as_deref().is_some_and(|layer| layer.starts_with(l.as_str()))))
-        && query.tags.iter().all(|t| entry.tags.iter().any(|tag| tag.to_lowercase().starts_with(t.as_str())))
+            || query.layers.iter().any(|l| entry.layer().is_some_and(|layer| layer.starts_with(l.as_str()))))
+        && query.tags.iter().all(|t| entry.tags().any(|tag| tag.to_lowercase().starts_with(t.as_str())))
 }
 
 /// Whether every phrase of the query appears, case-insensitively, in one field.
@@ -371,16 +370,17 @@ fn has_phrases(query: &Query, entry: &Entry) -> bool {
 
 /// Calls `visit` with every searchable text of an entry and its field.
 fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
-    visit(Field::Id, &entry.id);
-    visit(Field::Title, &entry.title);
+    visit(Field::Id, entry.id());
+    visit(Field::Title, entry.title());
     visit(Field::Symptom, entry.headline());
-    for signal in &entry.signals {
+    for signal in entry.signals() {
         visit(Field::Signal, signal);
     }
-    for tag in entry.tags.iter().chain(&entry.component).chain(&entry.layer) {
+    for tag in entry.tags().chain(entry.text(TextField::Component)).chain(entry.layer()) {
         visit(Field::Tag, tag);
     }
-    for text in [&entry.recovery, &entry.detection, &entry.prevention].into_iter().flatten() {
+    for field in [TextField::Recovery, TextField::Detection, TextField::Prevention] {
+        let Some(text) = entry.text(field) else { continue };
         visit(Field::Body, text);
     }
     for step in &entry.steps {
