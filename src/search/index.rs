@@ -363,9 +363,19 @@ fn passes_filters(query: &Query, entry: &Entry) -> bool {
 fn has_phrases(query: &Query, entry: &Entry) -> bool {
     query.phrases.iter().all(|phrase| {
         let mut found = false;
-        for_each_field(entry, |_, text| found = found || text.to_lowercase().contains(phrase.as_str()));
+        for_each_field(entry, |_, text| found = found || contains_ignoring_case(text, phrase));
         found
     })
+}
+
+/// Whether `text` contains `lowercase` in any case, without lowercasing a
+/// copy of `text` (phrases are checked on every candidate of a keystroke).
+fn contains_ignoring_case(text: &str, lowercase: &str) -> bool {
+    if !lowercase.is_ascii() {
+        return text.to_lowercase().contains(lowercase);
+    }
+    let needle = lowercase.as_bytes();
+    text.as_bytes().windows(needle.len().max(1)).any(|window| window.eq_ignore_ascii_case(needle))
 }
 
 /// Calls `visit` with every searchable text of an entry and its field.
