@@ -271,3 +271,41 @@ fn a_closed_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_pasted_dns_error_finds_coredns_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pagerbook(
+        dir.path(),
+        &["search", "--json", "dial tcp: lookup db.prod.svc.cluster.local on 10.43.0.10:53: no such host"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let first = &hits[0];
+    assert_eq!(first["id"], "coredns-down");
+    assert_eq!((first["kind"].as_str(), first["layer"].as_str()), (Some("failure"), Some("control-plane")));
+    assert!(first["score"].as_f64().unwrap() > hits[1]["score"].as_f64().unwrap());
+    assert!(first["title"].as_str().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn search_prints_hits_and_exits_1_on_none() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "search", "flush"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("flush-cache") && text.contains("runbook") && text.contains("Flush the cache"), "{text}");
+    let out = pagerbook(dir.path(), &["--catalog", &file, "search", "zzzzqqq"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "pagerbook: nothing matches `zzzzqqq`\n");
+}
+
+#[test]
+fn search_limit_and_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pagerbook(dir.path(), &["search", "--json", "-n", "2", "kind:runbook", "rollback"]);
+    let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), 2);
+    assert!(hits.iter().all(|h| h["kind"] == "runbook"), "{hits:?}");
+}
