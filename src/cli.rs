@@ -8,12 +8,15 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Source, TextField};
 use crate::search::{Index, Query};
+use crate::tui;
+use crate::wrap::wrap;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -24,6 +27,7 @@ pub const EXIT_USAGE: u8 = 2;
 
 const AFTER_HELP: &str = "\
 Examples:
+  pagerbook                              open the navigator (type, Enter, Esc; F1 help)
   pagerbook list                         every failure mode, edge inward
   pagerbook show coredns-down            one entry in full
   pagerbook search no such host          find what matches a symptom or a log line
@@ -57,9 +61,22 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub catalog: Vec<PathBuf>,
 
-    /// What to do (default: list).
+    /// Colours for a dark or a light terminal background.
+    #[arg(long, global = true, value_enum, default_value_t = ThemeChoice::Dark)]
+    pub theme: ThemeChoice,
+
+    /// What to do (default: open the navigator).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Colours of the navigator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeChoice {
+    /// For a dark background.
+    Dark,
+    /// For a light background.
+    Light,
 }
 
 /// The subcommands.
@@ -127,11 +144,33 @@ pub enum Format {
     Json,
 }
 
+/// What the command line reads from the process besides its arguments.
+pub struct Environment {
+    /// `PAGERBOOK_CATALOG`.
+    pub catalog: Option<OsString>,
+    /// When the process started (the navigator measures start-up from it).
+    pub started: Instant,
+    /// `PAGERBOOK_STARTUP_PROBE`: a file to write the time to the first frame to.
+    pub startup_probe: Option<PathBuf>,
+}
+
+impl Environment {
+    /// Reads the process environment.
+    #[must_use]
+    pub fn from_process(started: Instant) -> Self {
+        Environment {
+            catalog: std::env::var_os("PAGERBOOK_CATALOG"),
+            started,
+            startup_probe: std::env::var_os("PAGERBOOK_STARTUP_PROBE").map(PathBuf::from),
+        }
+    }
+}
+
 /// Runs the command line and returns the exit code. A closed pipe on `out`
 /// (`pagerbook list | head`) is not an error.
 pub fn run(
     args: impl IntoIterator<Item = OsString>,
-    env_catalog: Option<OsString>,
+    env: &Environment,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
@@ -145,11 +184,14 @@ pub fn run(
         }
     };
     let sources = if cli.catalog.is_empty() {
-        Source::defaults(env_catalog)
+        Source::defaults(env.catalog.clone())
     } else {
         cli.catalog.iter().cloned().map(Source::Path).collect()
     };
-    let result = match cli.command.unwrap_or(Command::List { json: false }) {
+    let Some(command) = cli.command else {
+        return navigator(&sources, cli.theme, env, err);
+    };
+    let result = match command {
         Command::List { json } => list(&sources, json, out, err),
         Command::Show { id, json } => show(&sources, &id, json, out, err),
         Command::Search { query, json, limit } => search(&sources, &query.join(" "), json, limit, out, err),
@@ -164,6 +206,29 @@ pub fn run(
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
             let _ = writeln!(err, "pagerbook: error: {e}");
+            EXIT_PROBLEM
+        }
+    }
+}
+
+/// Opens the navigator; where it cannot run, says why and what to use instead.
+fn navigator(sources: &[Source], theme: ThemeChoice, env: &Environment, err: &mut dyn Write) -> u8 {
+    let options = tui::Options {
+        light: theme == ThemeChoice::Light,
+        started: env.started,
+        startup_probe: env.startup_probe.clone(),
+    };
+    match tui::run(catalog::load(sources), &options) {
+        Ok(()) => EXIT_OK,
+        Err(tui::Unavailable::NotATerminal(why)) => {
+            let _ = writeln!(
+                err,
+                "pagerbook: {why}; use `pagerbook list`, `pagerbook show ID` or `pagerbook search QUERY` instead"
+            );
+            EXIT_PROBLEM
+        }
+        Err(tui::Unavailable::Io(e)) => {
+            let _ = writeln!(err, "pagerbook: error: the terminal failed: {e}");
             EXIT_PROBLEM
         }
     }
@@ -460,25 +525,6 @@ fn write_list(out: &mut dyn Write, heading: &str, items: impl ExactSizeIterator<
         writeln!(out, "  {item}")?;
     }
     Ok(())
-}
-
-/// Wraps prose at word boundaries, keeping the author's line breaks.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.trim_end().lines() {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
-    lines
 }
 
 fn check(sources: &[Source], format: Format, verbose: bool, out: &mut dyn Write) -> io::Result<u8> {

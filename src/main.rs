@@ -1,11 +1,15 @@
 //! The `pagerbook` binary: parse the command line, run it, exit with its code.
 
 use std::process::ExitCode;
+use std::time::Instant;
+
+use pagerbook::cli::{Environment, run};
 
 fn main() -> ExitCode {
-    let code = pagerbook::cli::run(
+    let started = Instant::now();
+    let code = run(
         std::env::args_os(),
-        std::env::var_os("PAGERBOOK_CATALOG"),
+        &Environment::from_process(started),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
     );

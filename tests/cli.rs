@@ -309,3 +309,11 @@ fn search_limit_and_filters() {
     assert_eq!(hits.len(), 2);
     assert!(hits.iter().all(|h| h["kind"] == "runbook"), "{hits:?}");
 }
+
+#[test]
+fn typed_words_next_to_each_other_rank_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pagerbook(dir.path(), &["search", "--json", "no", "such", "host"]);
+    let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(hits[0]["id"], "coredns-down", "{hits:#}");
+}

@@ -214,6 +214,7 @@ impl Index {
                 .map(|entry| Hit { entry, score: score[entry] * coverage(entry) })
                 .collect(),
         );
+        let full = self.favour_adjacent_words(query, full);
         if full.len() >= FEW || required.len() < 2 || !query.phrases.is_empty() {
             return Results { hits: full, partial_from: None };
         }
@@ -227,6 +228,28 @@ impl Index {
         hits.extend(sorted(partial.collect()));
         Results { hits, partial_from }
     }
+    /// Raises the best hits whose text has the query's words next to each
+    /// other, in order: "no such host" typed as words should find the entry
+    /// whose signal says exactly that before one that says "no such file" and
+    /// "host" apart. Up to half as much again when every word is in one run.
+    fn favour_adjacent_words(&self, query: &Query, hits: Vec<Hit>) -> Vec<Hit> {
+        const RERANKED: usize = 100;
+        if query.terms.len() < 2 {
+            return hits;
+        }
+        let matcher = SkimMatcherV2::default();
+        let mut hits = hits;
+        for hit in hits.iter_mut().take(RERANKED) {
+            let entry = &self.catalog.entries[hit.entry];
+            let texts = [entry.title(), entry.headline()].into_iter().chain(entry.signals());
+            let longest = texts.map(|text| longest_run(&query.terms, text, &matcher)).max().unwrap_or(0);
+            #[allow(clippy::cast_precision_loss)]
+            let share = longest.saturating_sub(1) as f32 / (query.terms.len() - 1) as f32;
+            hit.score *= 1.0 + 0.5 * share;
+        }
+        sorted(hits)
+    }
+
     /// Re-ranks the best hits of a pasted line by how much of it a single
     /// signal explains: the idf of the line's words found in that signal,
     /// plus a bonus for words that follow each other there as in the line.
@@ -337,6 +360,28 @@ impl Index {
 /// Index positions fit in `u32`: a catalog of four billion words is not one.
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The longest run of query words found one after another, in the query's
+/// order, among the words of `text`.
+fn longest_run(terms: &[String], text: &str, matcher: &SkimMatcherV2) -> usize {
+    let mut longest = 0;
+    let mut run = 0;
+    let mut expected = 0;
+    for_each_word(text, |word, _, _| {
+        if is_stopword(word) {
+            return;
+        }
+        let position = terms.iter().position(|t| match_word(t, word, false, matcher).is_some());
+        run = match position {
+            Some(i) if run > 0 && i == expected => run + 1,
+            Some(_) => 1,
+            None => 0,
+        };
+        expected = position.map_or(0, |i| i + 1);
+        longest = longest.max(run);
+    });
+    longest
 }
 
 /// When fewer entries than this have every word, partial matches follow.

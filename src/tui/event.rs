@@ -1,0 +1,146 @@
+//! The event loop: one channel fed by threads (terminal input, the search
+//! worker, signals, the highlighter loading), drained before each frame.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Instant;
+
+use crossterm::event::{Event as TerminalEvent, MouseEventKind};
+
+use super::action::{Action, Effect, Searched};
+use super::keymap::{Context, resolve};
+use super::state::{AppState, Focus};
+use super::terminal::{self, Tui};
+use super::update::update;
+use super::view;
+use crate::search::{Index, Query};
+
+/// What reaches the loop.
+pub enum Event {
+    /// A key, mouse event, paste or resize.
+    Terminal(TerminalEvent),
+    /// The terminal went away (reading it failed).
+    TerminalGone,
+    /// SIGTERM, SIGHUP or SIGINT.
+    Signal,
+    /// The search worker answered.
+    Searched(Searched),
+    /// Something finished loading; draw again.
+    Redraw,
+}
+
+/// Runs the loop until the user quits or a signal arrives. `probe`, when
+/// set, is called once the first frame is on screen and ends the loop (for
+/// measuring start-up).
+pub fn run(
+    terminal: &mut Tui,
+    state: &mut AppState,
+    index: Arc<Index>,
+    probe: Option<&dyn Fn(Instant)>,
+) -> std::io::Result<()> {
+    let (events, inbox) = channel();
+    spawn_input(events.clone());
+    spawn_signals(events.clone());
+    let searches = spawn_search(index, events.clone());
+    let redraw = events.clone();
+    crate::highlight::load_in_background(move || {
+        let _ = redraw.send(Event::Redraw);
+    });
+    loop {
+        terminal.draw(|frame| view::render(state, frame))?;
+        if let Some(probe) = probe {
+            probe(Instant::now());
+            return Ok(());
+        }
+        for event in next_batch(&inbox) {
+            let Some(action) = to_action(state, event) else { continue };
+            for effect in update(state, action) {
+                match effect {
+                    Effect::Search { generation, text } => {
+                        let _ = searches.send((generation, text));
+                    }
+                    Effect::Suspend => terminal::suspend(terminal)?,
+                    Effect::Quit => return Ok(()),
+                }
+            }
+        }
+    }
+}
+
+/// Blocks for one event, then takes every event already queued, so a burst
+/// of keys (a paste, fast typing) is applied before the next frame.
+fn next_batch(inbox: &Receiver<Event>) -> Vec<Event> {
+    let Ok(first) = inbox.recv() else { return vec![Event::TerminalGone] };
+    std::iter::once(first).chain(inbox.try_iter()).collect()
+}
+
+fn to_action(state: &AppState, event: Event) -> Option<Action> {
+    match event {
+        Event::TerminalGone | Event::Signal => Some(Action::Quit),
+        Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
+        Event::Redraw => Some(Action::Redraw),
+        Event::Terminal(TerminalEvent::Key(key)) => {
+            let context = if !state.overlays.is_empty() {
+                Context::Overlay
+            } else if state.focus == Focus::Detail {
+                Context::Detail
+            } else {
+                Context::Main
+            };
+            resolve(context, key)
+        }
+        Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
+        Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),
+        Event::Terminal(TerminalEvent::Mouse(mouse)) => match mouse.kind {
+            MouseEventKind::ScrollDown => Some(Action::Scroll { column: mouse.column, row: mouse.row, lines: 3 }),
+            MouseEventKind::ScrollUp => Some(Action::Scroll { column: mouse.column, row: mouse.row, lines: -3 }),
+            MouseEventKind::Down(_) => Some(Action::Click { column: mouse.column, row: mouse.row }),
+            _ => None,
+        },
+        Event::Terminal(_) => None,
+    }
+}
+
+fn spawn_input(events: Sender<Event>) {
+    std::thread::spawn(move || {
+        loop {
+            let event = match crossterm::event::read() {
+                Ok(event) => Event::Terminal(event),
+                Err(_) => Event::TerminalGone,
+            };
+            let gone = matches!(event, Event::TerminalGone);
+            if events.send(event).is_err() || gone {
+                return;
+            }
+        }
+    });
+}
+
+fn spawn_signals(events: Sender<Event>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else { return };
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = events.send(Event::Signal);
+        }
+    });
+}
+
+/// The search worker: answers the latest query only, dropping any that a
+/// newer keystroke has overtaken, so typing never waits for a search.
+fn spawn_search(index: Arc<Index>, events: Sender<Event>) -> Sender<(u64, String)> {
+    let (queries, inbox) = channel::<(u64, String)>();
+    std::thread::spawn(move || {
+        while let Ok(mut job) = inbox.recv() {
+            if let Some(newest) = inbox.try_iter().last() {
+                job = newest;
+            }
+            let query = Query::parse(&job.1);
+            let results = index.search(&query);
+            if events.send(Event::Searched(Searched { generation: job.0, query, results })).is_err() {
+                return;
+            }
+        }
+    });
+    queries
+}

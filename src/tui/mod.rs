@@ -1,0 +1,82 @@
+//! The navigator: a thin terminal layer over the library. The Elm shape: a
+//! key becomes an [`action::Action`], [`update::update`] changes the
+//! [`state::AppState`] and returns effects, [`view::render`] draws the state.
+//!
+//! - `action`: actions and effects; `keymap`: keys to actions, as data;
+//! - `state`: the one state and the screen geometry; `update`: no I/O;
+//! - `view`: rendering; `theme`: colours; `event`: the loop and its threads;
+//!   `terminal`: taking and restoring the terminal.
+
+pub mod action;
+pub mod event;
+pub mod keymap;
+pub mod state;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use ratatui::layout::Rect;
+
+use crate::catalog::Loaded;
+use crate::search::{Index, Query};
+use state::AppState;
+use theme::Theme;
+
+/// How the navigator starts.
+pub struct Options {
+    /// Colours for a light background.
+    pub light: bool,
+    /// When the process started, for the start-up probe.
+    pub started: Instant,
+    /// Write the time to the first complete frame (microseconds) to this
+    /// file and exit: `PAGERBOOK_STARTUP_PROBE`.
+    pub startup_probe: Option<PathBuf>,
+}
+
+/// Why the navigator could not start.
+#[derive(Debug)]
+pub enum Unavailable {
+    /// Standard output is not a terminal, or `TERM=dumb`.
+    NotATerminal(&'static str),
+    /// The terminal failed.
+    Io(io::Error),
+}
+
+impl From<io::Error> for Unavailable {
+    fn from(err: io::Error) -> Self {
+        Unavailable::Io(err)
+    }
+}
+
+/// Opens the navigator on a loaded catalog and runs it until the user quits.
+pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return Err(Unavailable::NotATerminal("TERM=dumb cannot show the navigator"));
+    }
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let theme =
+        Theme::detect(options.light, env("NO_COLOR").as_deref(), env("COLORTERM").as_deref(), env("TERM").as_deref());
+    let index = Arc::new(Index::new(Arc::new(loaded.catalog)));
+    let results = index.search(&Query::default());
+    let mut terminal = terminal::init()?;
+    let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
+    let mut state = AppState::new(index.catalog().clone(), loaded.diagnostics, results, theme, size);
+    let probe = options.startup_probe.as_ref().map(|path| {
+        move |at: Instant| {
+            let micros = at.duration_since(options.started).as_micros();
+            let _ = std::fs::write(path, format!("{micros}\n"));
+        }
+    });
+    let outcome = event::run(&mut terminal, &mut state, index, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
+    terminal::restore();
+    Ok(outcome?)
+}

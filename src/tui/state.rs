@@ -1,0 +1,236 @@
+//! The navigator's whole state, and the geometry both the update (paging,
+//! mouse) and the view need: where each pane is, which rows the results
+//! list shows.
+
+use std::sync::Arc;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui_textarea::TextArea;
+
+use super::theme::Theme;
+use crate::catalog::{Catalog, Diagnostic, Kind};
+use crate::search::{Query, Results};
+
+/// Narrower than this, results and detail show one at a time.
+pub const WIDE: u16 = 100;
+/// Smaller than this, only a "too small" notice shows.
+pub const MIN_WIDTH: u16 = 30;
+/// See [`MIN_WIDTH`].
+pub const MIN_HEIGHT: u16 = 8;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The search line and the results list.
+    Results,
+    /// An entry's detail.
+    Detail,
+}
+
+/// A modal on top of the screen; the top one gets the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    /// Keys and query syntax.
+    Help {
+        /// First line shown.
+        scroll: usize,
+    },
+    /// Every catalog problem.
+    Problems {
+        /// First line shown.
+        scroll: usize,
+    },
+}
+
+/// A page of the detail: which entry, which item is selected, how far down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Index into the catalog's entries.
+    pub entry: usize,
+    /// Selected item (step or link), if any.
+    pub item: Option<usize>,
+    /// First line shown.
+    pub scroll: usize,
+}
+
+/// The detail pane when it has the keyboard, with the pages it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    /// What is shown.
+    pub page: Page,
+    /// Pages to go back to, most recent last.
+    pub history: Vec<Page>,
+}
+
+/// Everything the navigator shows and remembers.
+pub struct AppState {
+    /// The loaded catalog.
+    pub catalog: Arc<Catalog>,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The search line.
+    pub search: TextArea<'static>,
+    /// The query the results answer.
+    pub query: Query,
+    /// The ranked hits for `query`.
+    pub results: Results,
+    /// Number of the latest query sent to the worker.
+    pub generation: u64,
+    /// Selected hit (index into `results.hits`).
+    pub selected: usize,
+    /// First row of the results list shown.
+    pub results_scroll: usize,
+    /// Which pane has the keyboard.
+    pub focus: Focus,
+    /// The detail pane, when it has the keyboard.
+    pub detail: Option<Detail>,
+    /// Modals, topmost last.
+    pub overlays: Vec<Overlay>,
+    /// Colours.
+    pub theme: Theme,
+    /// The terminal's size.
+    pub size: Rect,
+}
+
+impl AppState {
+    /// A new state showing every entry, edge inward.
+    #[must_use]
+    pub fn new(
+        catalog: Arc<Catalog>,
+        diagnostics: Vec<Diagnostic>,
+        results: Results,
+        theme: Theme,
+        size: Rect,
+    ) -> Self {
+        let mut search = TextArea::default();
+        search.set_placeholder_text("type a symptom or an error, or paste a log line");
+        AppState {
+            catalog,
+            diagnostics,
+            search,
+            query: Query::default(),
+            results,
+            generation: 0,
+            selected: 0,
+            results_scroll: 0,
+            focus: Focus::Results,
+            detail: None,
+            overlays: Vec::new(),
+            theme,
+            size,
+        }
+    }
+
+    /// The search line's text.
+    #[must_use]
+    pub fn search_text(&self) -> String {
+        self.search.lines().join(" ")
+    }
+
+    /// The entry the detail pane shows: the page with the keyboard, else the
+    /// selected result (wide screens preview it).
+    #[must_use]
+    pub fn shown_entry(&self) -> Option<usize> {
+        match &self.detail {
+            Some(detail) => Some(detail.page.entry),
+            None => self.results.hits.get(self.selected).map(|hit| hit.entry),
+        }
+    }
+
+    /// Where everything goes on the screen.
+    #[must_use]
+    pub fn screen(&self) -> Screen {
+        Screen::new(self.size, self.focus)
+    }
+
+    /// The rows of the results list: with an empty query, entries under
+    /// their layer's heading (runbooks last); with a query, the ranked hits,
+    /// with a divider where partial matches begin.
+    #[must_use]
+    pub fn rows(&self) -> Vec<Row> {
+        let browsing = self.query.is_empty();
+        let mut rows = Vec::with_capacity(self.results.hits.len() + 16);
+        let mut group: Option<(Kind, Option<&str>)> = None;
+        for (i, hit) in self.results.hits.iter().enumerate() {
+            let entry = &self.catalog.entries[hit.entry];
+            if browsing {
+                let this = (entry.kind, if entry.kind == Kind::Failure { entry.layer() } else { None });
+                if group != Some(this) {
+                    rows.push(Row::Heading(self.heading(this)));
+                    group = Some(this);
+                }
+            } else if self.results.partial_from == Some(i) {
+                rows.push(Row::Heading(if i == 0 {
+                    "no entry has every word; closest:".to_owned()
+                } else {
+                    "with some of the words:".to_owned()
+                }));
+            }
+            rows.push(Row::Hit(i));
+        }
+        rows
+    }
+
+    fn heading(&self, (kind, layer): (Kind, Option<&str>)) -> String {
+        match (kind, layer) {
+            (Kind::Runbook, _) => "Runbooks".to_owned(),
+            (Kind::Failure, Some(id)) => self.catalog.layer(id).map_or_else(|| id.to_owned(), |l| l.title.clone()),
+            (Kind::Failure, None) => "Other".to_owned(),
+        }
+    }
+}
+
+/// One row of the results list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Row {
+    /// A layer heading or a divider; not selectable.
+    Heading(String),
+    /// A hit, by index into the results.
+    Hit(usize),
+}
+
+/// The areas of the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screen {
+    /// The whole terminal.
+    pub area: Rect,
+    /// The search line.
+    pub search: Rect,
+    /// The results list (inside its border), when shown.
+    pub results: Option<Rect>,
+    /// The detail pane (inside its border), when shown.
+    pub detail: Option<Rect>,
+    /// The status line.
+    pub status: Rect,
+    /// Too small for anything but a notice.
+    pub too_small: bool,
+}
+
+impl Screen {
+    /// Lays out a terminal of this size: side by side when wide, one pane at
+    /// a time (the one with the keyboard) when narrow.
+    #[must_use]
+    pub fn new(area: Rect, focus: Focus) -> Screen {
+        let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
+        let [search, body, status] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+        let inner = |r: Rect| Rect {
+            x: r.x + 1,
+            y: r.y + 1,
+            width: r.width.saturating_sub(2),
+            height: r.height.saturating_sub(2),
+        };
+        let (results, detail) = if too_small {
+            (None, None)
+        } else if area.width >= WIDE {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body);
+            (Some(inner(left)), Some(inner(right)))
+        } else if focus == Focus::Detail {
+            (None, Some(inner(body)))
+        } else {
+            (Some(inner(body)), None)
+        };
+        Screen { area, search, results, detail, status, too_small }
+    }
+}

@@ -1,0 +1,53 @@
+//! Taking the terminal and giving it back: raw mode, the alternate screen,
+//! mouse and bracketed paste on the way in, all undone on the way out,
+//! including when the program panics.
+
+use std::io::{self, Stdout, stdout};
+use std::sync::Once;
+
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+/// The terminal the navigator draws on.
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+static PANIC_HOOK: Once = Once::new();
+
+/// Takes the terminal. The first call also installs a panic hook that gives
+/// the terminal back before the panic message is printed.
+pub fn init() -> io::Result<Tui> {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+    enter()?;
+    Terminal::new(CrosstermBackend::new(stdout()))
+}
+
+fn enter() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)
+}
+
+/// Gives the terminal back. Never fails: there is nothing better to do with
+/// an error while leaving.
+pub fn restore() {
+    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen);
+    let _ = disable_raw_mode();
+}
+
+/// Gives the terminal back, stops the process as Ctrl-Z does in a shell,
+/// and takes the terminal again when `fg` continues it.
+pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
+    restore();
+    #[cfg(unix)]
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    enter()?;
+    terminal.clear()
+}

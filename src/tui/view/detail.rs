@@ -1,0 +1,304 @@
+//! The detail pane: an entry laid out as lines, with its selectable items
+//! (steps, links) and the line each starts on, so the update can scroll to
+//! the selected one and Enter can follow a link.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use unicode_width::UnicodeWidthChar;
+
+use crate::catalog::{Entry, Kind, ListField, TextField};
+use crate::highlight;
+use crate::tui::state::{AppState, Focus};
+use crate::tui::theme::{Theme, frequency_glyph};
+use crate::wrap::wrap;
+
+/// What an item of the detail leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A step, by index.
+    Step(usize),
+    /// Another entry, by index into the catalog.
+    Link(usize),
+}
+
+/// A selectable item and the line it starts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    /// Where it leads.
+    pub target: Target,
+    /// Its first line in the document.
+    pub line: usize,
+}
+
+/// An entry laid out for a given width.
+pub struct Document {
+    /// The lines, already wrapped.
+    pub lines: Vec<Line<'static>>,
+    /// The selectable items in order.
+    pub items: Vec<Item>,
+}
+
+/// Lays out entry `index` for `width` columns, `selected` item highlighted.
+#[must_use]
+pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usize>) -> Document {
+    let entry = &state.catalog.entries[index];
+    let theme = state.theme;
+    let width = usize::from(width).max(10);
+    let mut doc = Builder { lines: Vec::new(), items: Vec::new(), width, theme, selected };
+    doc.line(Line::from(Span::styled(entry.title().to_owned(), theme.heading())));
+    for line in wrap(&facts(state, entry), width) {
+        doc.line(Line::from(Span::styled(line, theme.dim())));
+    }
+    if let (Some(frequency), Some(severity)) = (entry.frequency, entry.severity) {
+        let (word, style) = theme.severity(severity);
+        let word = word.trim_end();
+        let note = entry.text(TextField::FrequencyNote).map(|n| format!(" ({n})")).unwrap_or_default();
+        let text = format!("{word} severity · {} {frequency}{note}", frequency_glyph(frequency));
+        for (i, line) in wrap(&text, width).into_iter().enumerate() {
+            let styled = match line.strip_prefix(word).filter(|_| i == 0) {
+                Some(rest) => Line::from(vec![Span::styled(word.to_owned(), style), Span::raw(rest.to_owned())]),
+                None => Line::from(line),
+            };
+            doc.line(styled);
+        }
+    }
+    for (heading, field) in [("Symptom", TextField::Symptom), ("Summary", TextField::Summary)] {
+        if let Some(text) = entry.text(field) {
+            doc.section(heading);
+            doc.prose(text, Style::default());
+        }
+    }
+    if entry.signals().len() > 0 {
+        doc.section("Signals");
+        for signal in entry.signals() {
+            doc.prose_with_lead("› ", signal, theme.dim());
+        }
+    }
+    for (heading, field) in
+        [("Recovery", TextField::Recovery), ("Detection", TextField::Detection), ("Prevention", TextField::Prevention)]
+    {
+        if let Some(text) = entry.text(field) {
+            doc.section(heading);
+            doc.prose(text, Style::default());
+        }
+    }
+    if !entry.steps.is_empty() {
+        doc.section("Steps");
+        for (i, step) in entry.steps.iter().enumerate() {
+            doc.step(i, step, theme);
+        }
+    }
+    for (heading, field) in [("Related", ListField::Related), ("Runbooks", ListField::Runbooks)] {
+        let links: Vec<(usize, &Entry)> = entry
+            .list(field)
+            .filter_map(|id| state.catalog.entries.iter().enumerate().find(|(_, e)| e.id() == id))
+            .collect();
+        if !links.is_empty() {
+            doc.section(heading);
+            for (target, linked) in links {
+                doc.link(target, linked, theme);
+            }
+        }
+    }
+    if entry.list(ListField::References).len() > 0 {
+        doc.section("References");
+        for reference in entry.list(ListField::References) {
+            doc.prose_with_lead("- ", reference, theme.dim());
+        }
+    }
+    doc.blank();
+    let reviewed = entry.text(TextField::LastReviewed).map(|d| format!(" · reviewed {d}")).unwrap_or_default();
+    let tags = if entry.tags().len() > 0 {
+        format!(" · tags: {}", entry.tags().collect::<Vec<_>>().join(", "))
+    } else {
+        String::new()
+    };
+    doc.prose(&format!("{}{reviewed}{tags}", entry.origin), theme.dim());
+    Document { lines: doc.lines, items: doc.items }
+}
+
+/// "failure mode · layer (title) · component · id".
+fn facts(state: &AppState, entry: &Entry) -> String {
+    let mut facts = vec![entry.kind.noun().to_owned()];
+    if let Some(layer) = entry.layer() {
+        match state.catalog.layer(layer) {
+            Some(l) if entry.kind == Kind::Failure => facts.push(l.title.clone()),
+            _ => facts.push(layer.to_owned()),
+        }
+    }
+    if let Some(component) = entry.text(TextField::Component) {
+        facts.push(component.to_owned());
+    }
+    facts.push(entry.id().to_owned());
+    facts.join(" · ")
+}
+
+struct Builder {
+    lines: Vec<Line<'static>>,
+    items: Vec<Item>,
+    width: usize,
+    theme: Theme,
+    selected: Option<usize>,
+}
+
+impl Builder {
+    fn line(&mut self, line: Line<'static>) {
+        self.lines.push(line);
+    }
+
+    fn blank(&mut self) {
+        self.lines.push(Line::default());
+    }
+
+    fn section(&mut self, heading: &str) {
+        self.blank();
+        self.line(Line::from(Span::styled(heading.to_uppercase(), self.theme.heading())));
+    }
+
+    fn prose(&mut self, text: &str, style: Style) {
+        for line in wrap(text, self.width.saturating_sub(2)) {
+            self.line(Line::from(vec![Span::raw("  "), Span::styled(line, style)]));
+        }
+    }
+
+    fn prose_with_lead(&mut self, lead: &'static str, text: &str, style: Style) {
+        for (i, line) in wrap(text, self.width.saturating_sub(2 + lead.len())).into_iter().enumerate() {
+            let lead = if i == 0 { lead } else { "  " };
+            self.line(Line::from(vec![Span::raw("  "), Span::raw(lead), Span::styled(line, style)]));
+        }
+    }
+
+    fn is_selected(&self) -> bool {
+        self.selected == Some(self.items.len())
+    }
+
+    fn step(&mut self, index: usize, step: &crate::catalog::Step, theme: Theme) {
+        let selected = self.is_selected();
+        self.items.push(Item { target: Target::Step(index), line: self.lines.len() });
+        let number = format!("{:>2}. ", index + 1);
+        let number_style = if selected { theme.selected() } else { Style::default().add_modifier(Modifier::BOLD) };
+        for (i, line) in wrap(&step.instruction, self.width.saturating_sub(number.len() + 1)).into_iter().enumerate() {
+            let lead =
+                if i == 0 { Span::styled(number.clone(), number_style) } else { Span::raw(" ".repeat(number.len())) };
+            self.line(Line::from(vec![lead, Span::raw(line)]));
+        }
+        let Some(run) = &step.run else { return };
+        let mut marks = Vec::new();
+        if let Some((text, style)) = theme.danger(step.danger) {
+            marks.push(Span::styled(text, style));
+        }
+        if step.interactive {
+            if !marks.is_empty() {
+                marks.push(Span::raw(" "));
+            }
+            marks.push(Span::styled("⌨ interactive", theme.dim()));
+        }
+        if !marks.is_empty() {
+            marks.insert(0, Span::raw(" ".repeat(number.len())));
+            self.line(Line::from(marks));
+        }
+        let code = match theme.depth {
+            Some(depth) => {
+                highlight::highlight(run, &step.lang, theme.light, depth).map(|lines| lines.as_ref().clone())
+            }
+            None => None,
+        };
+        let code = code.unwrap_or_else(|| run.lines().map(|l| Line::from(l.to_owned())).collect());
+        let indent = " ".repeat(number.len());
+        let prompt_style = theme.dim();
+        for (i, line) in code.into_iter().enumerate() {
+            let mut spans =
+                vec![Span::raw(indent.clone()), Span::styled(if i == 0 { "$ " } else { "  " }, prompt_style)];
+            spans.extend(line.spans);
+            let continuation = format!("{indent}  ");
+            for (j, mut piece) in wrap_line(&Line::from(spans), self.width).into_iter().enumerate() {
+                if j > 0 {
+                    piece.spans.insert(0, Span::styled(format!("{continuation}↪ "), prompt_style));
+                }
+                self.line(piece);
+            }
+        }
+    }
+
+    fn link(&mut self, target: usize, entry: &Entry, theme: Theme) {
+        let selected = self.is_selected();
+        self.items.push(Item { target: Target::Link(target), line: self.lines.len() });
+        let style = if selected { theme.selected() } else { theme.link() };
+        let text = format!("→ {}", entry.title());
+        let mut lines = wrap(&text, self.width.saturating_sub(2)).into_iter();
+        if let Some(first) = lines.next() {
+            self.line(Line::from(vec![Span::raw("  "), Span::styled(first, style)]));
+        }
+        for rest in lines {
+            self.line(Line::from(vec![Span::raw("    "), Span::styled(rest, style)]));
+        }
+    }
+}
+
+/// Cuts a styled line into lines of at most `width` columns, keeping styles.
+#[must_use]
+pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut lines = vec![Line::default()];
+    let mut used = 0;
+    for span in &line.spans {
+        let mut piece = String::new();
+        for c in span.content.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && used > 0 {
+                push_piece(&mut lines, &mut piece, span.style);
+                lines.push(Line::default());
+                used = 0;
+            }
+            piece.push(c);
+            used += w;
+        }
+        push_piece(&mut lines, &mut piece, span.style);
+    }
+    lines
+}
+
+fn push_piece(lines: &mut [Line<'static>], piece: &mut String, style: Style) {
+    if let (false, Some(last)) = (piece.is_empty(), lines.last_mut()) {
+        last.spans.push(Span::styled(std::mem::take(piece), style));
+    }
+}
+
+/// Draws the detail pane.
+pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
+    let focused = state.focus == Focus::Detail;
+    let block = Block::default().borders(Borders::ALL).border_style(state.theme.border(focused)).title(if focused {
+        " Detail "
+    } else {
+        " Detail (Enter) "
+    });
+    let outer = Rect { x: area.x - 1, y: area.y - 1, width: area.width + 2, height: area.height + 2 };
+    frame.render_widget(block, outer);
+    let Some(index) = state.shown_entry() else {
+        frame.render_widget(Paragraph::new(Span::styled("  nothing selected", state.theme.dim())), area);
+        return;
+    };
+    let page = state.detail.as_ref().map(|d| d.page);
+    let doc = document(state, index, area.width, page.and_then(|p| p.item));
+    let scroll = page.map_or(0, |p| p.scroll).min(doc.lines.len().saturating_sub(1));
+    let shown: Vec<Line<'static>> = doc.lines.into_iter().skip(scroll).take(usize::from(area.height)).collect();
+    frame.render_widget(Paragraph::new(shown), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_line_keeps_styles_across_cuts() {
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let line = Line::from(vec![Span::raw("abc"), Span::styled("defgh", bold)]);
+        let lines = wrap_line(&line, 4);
+        let texts: Vec<String> = lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect();
+        assert_eq!(texts, ["abcd", "efgh"]);
+        assert_eq!(lines[1].spans[0].style, bold);
+    }
+}

@@ -1,0 +1,109 @@
+//! Overlays: the help (keys and query syntax) and the catalog problems.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::tui::state::AppState;
+use crate::wrap::wrap;
+
+/// The help text: every key, then the query syntax.
+pub const HELP: &[(&str, &str)] = &[
+    ("", "Search line and results"),
+    ("type", "filter on every keystroke (paste a log line as it is)"),
+    ("↑ ↓  Ctrl-P Ctrl-N", "move in the results"),
+    ("PgUp PgDn  Home End", "move by a page, to the first or last"),
+    ("Enter", "open the selected entry"),
+    ("Esc", "clear the search; on an empty search, quit"),
+    ("", "Detail"),
+    ("↑ ↓  j k", "select a step or a link"),
+    ("Enter", "follow the selected link"),
+    ("Backspace  ←", "go back to the previous entry"),
+    ("PgUp PgDn  Space", "scroll"),
+    ("/  or any letter", "search again"),
+    ("Esc", "back to the results"),
+    ("", "Anywhere"),
+    ("F1  ?", "this help (? outside the search line)"),
+    ("F2", "catalog problems"),
+    ("Ctrl-Z", "suspend (fg resumes)"),
+    ("Ctrl-C", "quit"),
+    ("", "Query syntax"),
+    ("redis memory", "every word, any order, any field; typos tolerated"),
+    ("\"no such host\"", "a phrase, as written"),
+    ("!sentinel", "without this word"),
+    ("layer:data  tag:dns", "only this layer, only this tag"),
+    ("kind:runbook", "only runbooks (or kind:failure)"),
+    ("a pasted log line", "timestamps, IPs and ids are ignored"),
+];
+
+/// A centred box over most of the screen, cleared.
+fn popup(area: Rect, title: &str, frame: &mut Frame<'_>) -> Rect {
+    let width = area.width.saturating_sub(4).min(90);
+    let height = area.height.saturating_sub(2);
+    let outer = Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height };
+    frame.render_widget(Clear, outer);
+    frame.render_widget(Block::default().borders(Borders::ALL).title(format!(" {title} · Esc closes ")), outer);
+    Rect {
+        x: outer.x + 2,
+        y: outer.y + 1,
+        width: outer.width.saturating_sub(4),
+        height: outer.height.saturating_sub(2),
+    }
+}
+
+/// The help lines for a width.
+#[must_use]
+pub fn help_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+    let key_width = 22;
+    let mut lines = Vec::new();
+    for (key, text) in HELP {
+        if key.is_empty() {
+            if !lines.is_empty() {
+                lines.push(Line::default());
+            }
+            lines.push(Line::from(Span::styled((*text).to_owned(), state.theme.heading())));
+            continue;
+        }
+        let wrapped = wrap(text, usize::from(width).saturating_sub(key_width).max(10));
+        for (i, part) in wrapped.into_iter().enumerate() {
+            let key = if i == 0 { format!("{key:key_width$}") } else { " ".repeat(key_width) };
+            lines.push(Line::from(vec![Span::styled(key, state.theme.link()), Span::raw(part)]));
+        }
+    }
+    lines
+}
+
+/// Draws the help overlay.
+pub fn help(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
+    let inner = popup(frame.area(), "Help", frame);
+    let lines: Vec<Line<'static>> = help_lines(state, inner.width).into_iter().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The problems lines for a width: each diagnostic as `check` prints it.
+#[must_use]
+pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for diagnostic in &state.diagnostics {
+        for (i, text) in diagnostic.to_string().lines().enumerate() {
+            for part in wrap(text, usize::from(width)) {
+                let style = if i == 0 { state.theme.warning() } else { state.theme.dim() };
+                lines.push(Line::from(Span::styled(part, style)));
+            }
+        }
+        lines.push(Line::default());
+    }
+    if lines.is_empty() {
+        lines.push(Line::from("No problems: every catalog file loaded."));
+    }
+    lines
+}
+
+/// Draws the catalog problems overlay.
+pub fn problems(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
+    let title = format!("{} catalog problems (pagerbook check)", state.diagnostics.len());
+    let inner = popup(frame.area(), &title, frame);
+    let lines: Vec<Line<'static>> = problem_lines(state, inner.width).into_iter().skip(scroll).collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
