@@ -74,11 +74,10 @@ pub fn highlight(code: &str, lang: &str, light: bool, depth: Depth) -> Option<Ar
     Some(lines)
 }
 
-/// Highlights without the cache, loading the sets if needed (for tests and
-/// benchmarks that must not depend on the background thread).
-#[must_use]
-pub fn highlight_now(code: &str, lang: &str, light: bool, depth: Depth) -> Vec<Line<'static>> {
-    highlight_with(load(), code, lang, light, depth)
+/// Loads the sets on this thread, for tests and measurements that must not
+/// depend on the background thread.
+pub fn load_now() {
+    load();
 }
 
 fn highlight_with(sets: &Sets, code: &str, lang: &str, light: bool, depth: Depth) -> Vec<Line<'static>> {
@@ -168,7 +167,8 @@ mod tests {
 
     #[test]
     fn bash_is_highlighted_in_several_colours() {
-        let lines = highlight_now("kubectl get pods -n \"$ns\" # list", "bash", false, Depth::TrueColor);
+        load_now();
+        let lines = highlight("kubectl get pods -n \"$ns\" # list", "bash", false, Depth::TrueColor).unwrap();
         assert_eq!(lines.len(), 1);
         let text: String = lines[0].spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, "kubectl get pods -n \"$ns\" # list");
@@ -178,7 +178,8 @@ mod tests {
 
     #[test]
     fn unknown_languages_fall_back_to_plain_text() {
-        let lines = highlight_now("a\nb", "no-such-language", true, Depth::Basic16);
+        load_now();
+        let lines = highlight("a\nb", "no-such-language", true, Depth::Basic16).unwrap();
         assert_eq!(lines.len(), 2);
     }
 

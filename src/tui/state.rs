@@ -76,6 +76,11 @@ pub struct AppState {
     pub results: Results,
     /// Number of the latest query sent to the worker.
     pub generation: u64,
+    /// Number of the query `results` answer.
+    pub results_generation: u64,
+    /// Enter was pressed before the results of the latest query arrived:
+    /// open the first of them when they do.
+    pub open_when_searched: bool,
     /// Selected hit (index into `results.hits`).
     pub selected: usize,
     /// First row of the results list shown.
@@ -111,6 +116,8 @@ impl AppState {
             query: Query::default(),
             results,
             generation: 0,
+            results_generation: 0,
+            open_when_searched: false,
             selected: 0,
             results_scroll: 0,
             focus: Focus::Results,

@@ -35,10 +35,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Open => open(state),
         Action::Follow => follow(state),
         Action::HistoryBack => history_back(state),
-        Action::Move(n) => move_by(state, n),
-        Action::Page(n) => move_by(state, n * page_height(state)),
-        Action::Home => move_by(state, i32::MIN / 2),
-        Action::End => move_by(state, i32::MAX / 2),
+        Action::Move(n) => move_by(state, n, Step::Item),
+        Action::Page(n) => move_by(state, n * page_height(state), Step::Page),
+        Action::Home => move_by(state, i32::MIN / 2, Step::Item),
+        Action::End => move_by(state, i32::MAX / 2, Step::Item),
         Action::Scroll { column, row, lines } => scroll_at(state, Position { x: column, y: row }, lines),
         Action::Click { column, row } => click(state, Position { x: column, y: row }),
         Action::Resize { width, height } => {
@@ -120,20 +120,16 @@ fn edit(state: &mut AppState, input: Input) -> Vec<Effect> {
 }
 
 fn open(state: &mut AppState) {
+    if state.results_generation != state.generation {
+        // Typed then Enter at once: open what the typed query finds.
+        state.open_when_searched = true;
+        return;
+    }
     let Some(hit) = state.results.hits.get(state.selected) else { return };
+    // Nothing selected yet: the page opens at its top, and the first ↓
+    // selects the first step.
     state.detail = Some(Detail { page: Page { entry: hit.entry, item: None, scroll: 0 }, history: Vec::new() });
     state.focus = Focus::Detail;
-    select_first_item(state);
-}
-
-/// Selects the first step or link, if the page has one.
-fn select_first_item(state: &mut AppState) {
-    let Some(width) = state.screen().detail.map(|area| area.width) else { return };
-    let Some(detail) = &state.detail else { return };
-    let doc = document(state, detail.page.entry, width, None);
-    if let Some(detail) = &mut state.detail {
-        detail.page.item = (!doc.items.is_empty()).then_some(0);
-    }
 }
 
 fn follow(state: &mut AppState) {
@@ -144,7 +140,6 @@ fn follow(state: &mut AppState) {
     if let (Some(Target::Link(entry)), Some(detail)) = (target, &mut state.detail) {
         detail.history.push(detail.page);
         detail.page = Page { entry, item: None, scroll: 0 };
-        select_first_item(state);
     }
 }
 
@@ -161,19 +156,26 @@ fn page_height(state: &AppState) -> i32 {
     i32::from(area.map_or(1, |a| a.height.saturating_sub(1).max(1)))
 }
 
-fn move_by(state: &mut AppState, n: i32) {
+/// How a move counts in the detail: by items (steps, links) or by lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Item,
+    Page,
+}
+
+fn move_by(state: &mut AppState, n: i32, step: Step) {
     match state.focus {
         Focus::Results => {
             let last = state.results.hits.len().saturating_sub(1);
             state.selected = offset(state.selected, n).min(last);
             state.keep_selection_visible();
         }
-        Focus::Detail => move_in_detail(state, n),
+        Focus::Detail => move_in_detail(state, n, step),
     }
 }
 
-/// Moves the selected item, or scrolls when a page move goes past items.
-fn move_in_detail(state: &mut AppState, n: i32) {
+/// Moves the selected item, or scrolls by lines for a page.
+fn move_in_detail(state: &mut AppState, n: i32, step: Step) {
     let Some(area) = state.screen().detail else { return };
     let Some(detail) = &state.detail else { return };
     let page = detail.page;
@@ -181,7 +183,7 @@ fn move_in_detail(state: &mut AppState, n: i32) {
     let height = usize::from(area.height);
     let max_scroll = doc.lines.len().saturating_sub(height);
     let Some(detail) = &mut state.detail else { return };
-    if n.unsigned_abs() > 1 {
+    if step == Step::Page {
         // Pages scroll the text; the selection follows to an item in view.
         detail.page.scroll = offset(page.scroll, n).min(max_scroll);
         let view = detail.page.scroll..detail.page.scroll + height;
@@ -194,7 +196,12 @@ fn move_in_detail(state: &mut AppState, n: i32) {
         detail.page.scroll = offset(page.scroll, n).min(max_scroll);
         return;
     };
-    let item = page.item.map_or(0, |i| offset(i, n).min(last));
+    // With nothing selected yet, the first move down selects the first item.
+    let item = match page.item {
+        Some(i) => offset(i, n),
+        None => offset(0, n.saturating_sub(1).max(0)),
+    }
+    .min(last);
     detail.page.item = Some(item);
     let line = doc.items[item].line;
     let end = doc.items.get(item + 1).map_or(doc.lines.len(), |next| next.line);
@@ -237,8 +244,12 @@ fn receive(state: &mut AppState, searched: Searched) {
     }
     state.query = searched.query;
     state.results = searched.results;
+    state.results_generation = searched.generation;
     state.selected = 0;
     state.results_scroll = 0;
+    if std::mem::take(&mut state.open_when_searched) {
+        open(state);
+    }
 }
 
 impl AppState {
@@ -267,5 +278,148 @@ impl AppState {
             self.results_scroll = row + 1 - height;
         }
         self.results_scroll = self.results_scroll.min(rows.len().saturating_sub(height));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use ratatui::layout::Rect;
+    use ratatui_textarea::{Input, Key};
+
+    use super::*;
+    use crate::catalog::{Source, load};
+    use crate::highlight::Depth;
+    use crate::search::{Index, Query};
+    use crate::tui::theme::Theme;
+
+    fn setup() -> (AppState, Index) {
+        let index = Index::new(Arc::new(load(&[Source::Embedded]).catalog));
+        let results = index.search(&Query::default());
+        let theme = Theme { light: false, depth: Some(Depth::Basic16) };
+        (AppState::new(index.catalog().clone(), Vec::new(), results, theme, Rect::new(0, 0, 120, 40)), index)
+    }
+
+    fn typed(state: &mut AppState, text: &str) -> Vec<Effect> {
+        text.chars()
+            .flat_map(|c| update(state, Action::Edit(Input { key: Key::Char(c), ..Input::default() })))
+            .collect()
+    }
+
+    fn answer(state: &mut AppState, index: &Index, effects: &[Effect]) {
+        for effect in effects {
+            if let Effect::Search { generation, text } = effect {
+                let query = Query::parse(text);
+                let results = index.search(&query);
+                update(state, Action::Searched(Box::new(Searched { generation: *generation, query, results })));
+            }
+        }
+    }
+
+    fn shown_id(state: &AppState) -> &str {
+        state.catalog.entries[state.shown_entry().unwrap()].id()
+    }
+
+    #[test]
+    fn typing_sends_numbered_queries_and_stale_answers_are_dropped() {
+        let (mut state, index) = setup();
+        let effects = typed(&mut state, "ab");
+        assert_eq!(effects.len(), 2);
+        assert_eq!(effects[1], Effect::Search { generation: 2, text: "ab".into() });
+        // The answer to "a" arrives after "ab" was typed: ignored.
+        let overtaken = Searched { generation: 1, query: Query::parse("a"), results: index.search(&Query::parse("a")) };
+        update(&mut state, Action::Searched(Box::new(overtaken)));
+        assert_eq!(state.results_generation, 0);
+        answer(&mut state, &index, &effects[1..]);
+        assert_eq!(state.results_generation, 2);
+    }
+
+    #[test]
+    fn enter_before_the_results_opens_what_the_query_finds() {
+        let (mut state, index) = setup();
+        let effects = typed(&mut state, "no such host");
+        assert!(update(&mut state, Action::Open).is_empty());
+        assert_eq!(state.focus, Focus::Results, "waits for the results");
+        answer(&mut state, &index, &effects);
+        assert_eq!(state.focus, Focus::Detail);
+        assert_eq!(shown_id(&state), "coredns-down");
+    }
+
+    #[test]
+    fn escape_backs_out_one_level_at_a_time() {
+        let (mut state, index) = setup();
+        let effects = typed(&mut state, "redis");
+        answer(&mut state, &index, &effects);
+        update(&mut state, Action::Open);
+        assert_eq!(state.focus, Focus::Detail);
+        assert!(update(&mut state, Action::Back).is_empty());
+        assert_eq!(state.focus, Focus::Results);
+        let effects = update(&mut state, Action::Back);
+        assert!(matches!(&effects[..], [Effect::Search { text, .. }] if text.is_empty()));
+        assert_eq!(state.search_text(), "");
+        assert_eq!(update(&mut state, Action::Back), [Effect::Quit]);
+    }
+
+    #[test]
+    fn links_are_followed_and_backspace_returns_to_the_same_place() {
+        let (mut state, index) = setup();
+        let effects = typed(&mut state, "coredns");
+        answer(&mut state, &index, &effects);
+        update(&mut state, Action::Open);
+        update(&mut state, Action::End);
+        let before = state.detail.clone().unwrap().page;
+        update(&mut state, Action::Follow);
+        let after = state.detail.clone().unwrap();
+        assert_ne!(after.page.entry, before.entry, "followed a link");
+        assert_eq!(after.history, [before]);
+        update(&mut state, Action::HistoryBack);
+        assert_eq!(state.detail.as_ref().unwrap().page, before);
+        update(&mut state, Action::HistoryBack);
+        assert_eq!(state.focus, Focus::Results, "no history left: back to the results");
+    }
+
+    #[test]
+    fn selection_moves_within_bounds() {
+        let (mut state, _) = setup();
+        update(&mut state, Action::Move(-1));
+        assert_eq!(state.selected, 0);
+        update(&mut state, Action::End);
+        assert_eq!(state.selected, state.results.hits.len() - 1);
+        update(&mut state, Action::Move(5));
+        assert_eq!(state.selected, state.results.hits.len() - 1);
+        update(&mut state, Action::Page(-1));
+        assert!(state.selected < state.results.hits.len() - 1);
+        update(&mut state, Action::Home);
+        assert_eq!((state.selected, state.results_scroll), (0, 0));
+    }
+
+    #[test]
+    fn overlays_take_the_keys_until_closed() {
+        let (mut state, _) = setup();
+        state.size = Rect::new(0, 0, 80, 16);
+        update(&mut state, Action::ShowHelp);
+        update(&mut state, Action::Move(3));
+        assert_eq!(state.selected, 0, "the help scrolled, not the results");
+        assert_eq!(state.overlays, [Overlay::Help { scroll: 3 }]);
+        assert!(update(&mut state, Action::Back).is_empty());
+        assert!(state.overlays.is_empty());
+        assert_eq!(update(&mut state, Action::Back), [Effect::Quit]);
+    }
+
+    #[test]
+    fn pasted_lines_become_one_line_of_search() {
+        let (mut state, _) = setup();
+        let effects = update(&mut state, Action::Paste("dial tcp\nno such host\r\n".into()));
+        assert_eq!(effects, [Effect::Search { generation: 1, text: "dial tcp no such host  ".into() }]);
+    }
+
+    #[test]
+    fn a_letter_typed_in_the_detail_starts_a_new_search() {
+        let (mut state, _) = setup();
+        update(&mut state, Action::Open);
+        let effects = update(&mut state, Action::Type('x'));
+        assert_eq!(state.focus, Focus::Results);
+        assert!(matches!(&effects[..], [Effect::Search { text, .. }] if text == "x"));
     }
 }

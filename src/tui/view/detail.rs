@@ -209,16 +209,18 @@ impl Builder {
         let code = code.unwrap_or_else(|| run.lines().map(|l| Line::from(l.to_owned())).collect());
         let indent = " ".repeat(number.len());
         let prompt_style = theme.dim();
+        // Every character of a command is shown: long lines wrap, marked ↪.
+        let room = self.width.saturating_sub(indent.len() + 2);
         for (i, line) in code.into_iter().enumerate() {
-            let mut spans =
-                vec![Span::raw(indent.clone()), Span::styled(if i == 0 { "$ " } else { "  " }, prompt_style)];
-            spans.extend(line.spans);
-            let continuation = format!("{indent}  ");
-            for (j, mut piece) in wrap_line(&Line::from(spans), self.width).into_iter().enumerate() {
-                if j > 0 {
-                    piece.spans.insert(0, Span::styled(format!("{continuation}↪ "), prompt_style));
-                }
-                self.line(piece);
+            for (j, piece) in wrap_line(&line, room).into_iter().enumerate() {
+                let prompt = match (i, j) {
+                    (0, 0) => "$ ",
+                    (_, 0) => "  ",
+                    _ => "↪ ",
+                };
+                let mut spans = vec![Span::raw(indent.clone()), Span::styled(prompt, prompt_style)];
+                spans.extend(piece.spans);
+                self.line(Line::from(spans));
             }
         }
     }

@@ -16,7 +16,7 @@ use super::state::{AppState, Focus, Overlay};
 pub fn render(state: &AppState, frame: &mut Frame<'_>) {
     let screen = state.screen();
     if screen.too_small {
-        let notice = Paragraph::new(vec![Line::from("Terminal too small"), Line::from("for pagerbook: enlarge it")])
+        let notice = Paragraph::new(vec![Line::from("Terminal too small:"), Line::from("please enlarge it")])
             .alignment(Alignment::Center);
         frame.render_widget(notice, screen.area);
         return;
@@ -54,9 +54,7 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
             "type to search · ↑↓ move · Enter open · F1 help · Esc quit"
         }
         (None, Focus::Results) => "↑↓ move · Enter open · Esc clear · F1 help",
-        (None, Focus::Detail) => {
-            "↑↓ step/link · Enter follow · ⌫ back · PgUp/PgDn scroll · / search · ? help · Esc results"
-        }
+        (None, Focus::Detail) => "↑↓ select · Enter follow · ⌫ back · / search · ? help · Esc",
     };
     let theme = state.theme;
     let right = if state.diagnostics.is_empty() {

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::tui::state::AppState;
+use crate::tui::view::detail::wrap_line;
 use crate::wrap::wrap;
 
 /// The help text: every key, then the query syntax.
@@ -87,10 +88,17 @@ pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for diagnostic in &state.diagnostics {
         for (i, text) in diagnostic.to_string().lines().enumerate() {
-            for part in wrap(text, usize::from(width)) {
-                let style = if i == 0 { state.theme.warning() } else { state.theme.dim() };
-                lines.push(Line::from(Span::styled(part, style)));
-            }
+            // The message wraps at words; the source line and its caret keep
+            // their columns.
+            let parts = if i == 0 {
+                wrap(text, usize::from(width))
+                    .into_iter()
+                    .map(|part| Line::styled(part, state.theme.warning()))
+                    .collect()
+            } else {
+                wrap_line(&Line::styled(text.to_owned(), state.theme.dim()), usize::from(width))
+            };
+            lines.extend(parts);
         }
         lines.push(Line::default());
     }
