@@ -5,8 +5,11 @@
 //! add shell syntax. A placeholder written inside quotes in the template would
 //! be quoted twice, which is why [`parse`] reports where each one stands.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock};
 
+use regex::Regex;
 use thiserror::Error;
 
 /// The escape for a literal `{{` in a template.
@@ -54,6 +57,30 @@ pub enum RenderError {
     /// A value cannot be quoted for the shell (it holds a NUL byte).
     #[error("the value of {{{{{0}}}}} cannot be passed to a shell: it holds a NUL byte")]
     Unquotable(String),
+}
+
+/// A compiled var pattern, or why it does not compile.
+pub type CompiledPattern = Result<Arc<Regex>, String>;
+
+/// A var's `pattern` compiled to match whole values. Catalogs repeat the
+/// same few patterns (a Kubernetes name) hundreds of times, so each distinct
+/// pattern is compiled once per process.
+///
+/// # Errors
+/// The regex error, in one line.
+pub fn compile_pattern(pattern: &str) -> CompiledPattern {
+    static COMPILED: OnceLock<Mutex<HashMap<String, CompiledPattern>>> = OnceLock::new();
+    let cache = COMPILED.get_or_init(Mutex::default);
+    if let Some(known) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
+        return known;
+    }
+    let compiled = Regex::new(&format!("^(?:{pattern})$"))
+        .map(Arc::new)
+        .map_err(|err| err.to_string().lines().last().unwrap_or_default().trim().to_owned());
+    if let Ok(mut cache) = cache.lock() {
+        cache.insert(pattern.to_owned(), compiled.clone());
+    }
+    compiled
 }
 
 /// Whether `name` is a valid placeholder name: `[a-z_][a-z0-9_]*`.

@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex::Regex;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -423,10 +422,9 @@ impl Reader<'_, '_> {
             let default = table.get("default").and_then(|v| self.string_value("default", v));
             let choices = self.strings(table, "choices");
             let pattern = table.get("pattern").and_then(|v| self.string_value("pattern", v));
-            let regex = pattern.as_ref().and_then(|p| match Regex::new(&format!("^(?:{})$", p.get_ref())) {
+            let regex = pattern.as_ref().and_then(|p| match template::compile_pattern(p.get_ref()) {
                 Ok(regex) => Some(regex),
-                Err(err) => {
-                    let message = err.to_string().lines().last().unwrap_or_default().trim().to_owned();
+                Err(message) => {
                     self.error(p.span(), format!("invalid `pattern` of {context}: {message}"));
                     None
                 }

@@ -33,6 +33,18 @@ pub struct Results {
     pub partial_from: Option<usize>,
 }
 
+impl Results {
+    /// Every entry in catalog order, which is edge-inward: what an empty
+    /// query shows, without needing the index.
+    #[must_use]
+    pub fn browse(catalog: &Catalog) -> Results {
+        Results {
+            hits: (0..catalog.entries.len()).map(|entry| Hit { entry, score: 0.0 }).collect(),
+            partial_from: None,
+        }
+    }
+}
+
 /// Words of a catalog and where they occur, built once per catalog.
 pub struct Index {
     catalog: Arc<Catalog>,

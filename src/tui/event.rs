@@ -13,6 +13,7 @@ use super::state::{AppState, Focus};
 use super::terminal::{self, Tui};
 use super::update::update;
 use super::view;
+use crate::catalog::Catalog;
 use crate::search::{Index, Query};
 
 /// What reaches the loop.
@@ -35,23 +36,24 @@ pub enum Event {
 pub fn run(
     terminal: &mut Tui,
     state: &mut AppState,
-    index: Arc<Index>,
+    catalog: Arc<Catalog>,
     probe: Option<&dyn Fn(Instant)>,
 ) -> std::io::Result<()> {
     let (events, inbox) = channel();
     spawn_input(events.clone());
     spawn_signals(events.clone());
-    let searches = spawn_search(index, events.clone());
+    let searches = spawn_search(catalog, events.clone());
+    terminal.draw(|frame| view::render(state, frame))?;
+    if let Some(probe) = probe {
+        probe(Instant::now());
+        return Ok(());
+    }
+    // Highlighting loads after the first frame, not in its way.
     let redraw = events.clone();
     crate::highlight::load_in_background(move || {
         let _ = redraw.send(Event::Redraw);
     });
     loop {
-        terminal.draw(|frame| view::render(state, frame))?;
-        if let Some(probe) = probe {
-            probe(Instant::now());
-            return Ok(());
-        }
         for event in next_batch(&inbox) {
             let Some(action) = to_action(state, event) else { continue };
             for effect in update(state, action) {
@@ -64,6 +66,7 @@ pub fn run(
                 }
             }
         }
+        terminal.draw(|frame| view::render(state, frame))?;
     }
 }
 
@@ -128,9 +131,11 @@ fn spawn_signals(events: Sender<Event>) {
 
 /// The search worker: answers the latest query only, dropping any that a
 /// newer keystroke has overtaken, so typing never waits for a search.
-fn spawn_search(index: Arc<Index>, events: Sender<Event>) -> Sender<(u64, String)> {
+/// It builds the index first; queries typed meanwhile wait in its inbox.
+fn spawn_search(catalog: Arc<Catalog>, events: Sender<Event>) -> Sender<(u64, String)> {
     let (queries, inbox) = channel::<(u64, String)>();
     std::thread::spawn(move || {
+        let index = Index::new(catalog);
         while let Ok(mut job) = inbox.recv() {
             if let Some(newest) = inbox.try_iter().last() {
                 job = newest;

@@ -24,7 +24,7 @@ use std::time::Instant;
 use ratatui::layout::Rect;
 
 use crate::catalog::Loaded;
-use crate::search::{Index, Query};
+use crate::search::Results;
 use state::AppState;
 use theme::Theme;
 
@@ -65,18 +65,20 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
     let env = |name: &str| std::env::var(name).ok();
     let theme =
         Theme::detect(options.light, env("NO_COLOR").as_deref(), env("COLORTERM").as_deref(), env("TERM").as_deref());
-    let index = Arc::new(Index::new(Arc::new(loaded.catalog)));
-    let results = index.search(&Query::default());
+    // The first frame lists the catalog; the index is built on the search
+    // worker meanwhile, so start-up does not wait for it.
+    let catalog = Arc::new(loaded.catalog);
+    let results = Results::browse(&catalog);
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
-    let mut state = AppState::new(index.catalog().clone(), loaded.diagnostics, results, theme, size);
+    let mut state = AppState::new(catalog.clone(), loaded.diagnostics, results, theme, size);
     let probe = options.startup_probe.as_ref().map(|path| {
         move |at: Instant| {
             let micros = at.duration_since(options.started).as_micros();
             let _ = std::fs::write(path, format!("{micros}\n"));
         }
     });
-    let outcome = event::run(&mut terminal, &mut state, index, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
+    let outcome = event::run(&mut terminal, &mut state, catalog, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
     terminal::restore();
     Ok(outcome?)
 }
