@@ -317,3 +317,21 @@ fn typed_words_next_to_each_other_rank_first() {
     let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(hits[0]["id"], "coredns-down", "{hits:#}");
 }
+
+#[test]
+fn the_navigator_explains_itself_where_it_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pagerbook(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "pagerbook: the navigator needs a terminal; use `pagerbook list`, `pagerbook show ID` or `pagerbook search QUERY` instead\n"
+    );
+    let dumb = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
+        .env("TERM", "dumb")
+        .env("XDG_CONFIG_HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(dumb.status.code(), Some(1));
+    assert!(stderr(&dumb).starts_with("pagerbook: TERM=dumb cannot show the navigator;"), "{}", stderr(&dumb));
+}
