@@ -177,3 +177,23 @@ fn the_process_exits_when_its_terminal_goes_away() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn ctrl_z_suspends_and_fg_resumes_where_it_was() {
+    let Some(tmux) = Tmux::start("suspend", 90, 24) else { return };
+    tmux.type_text(env!("CARGO_BIN_EXE_pagerbook"));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Failure modes, edge inward", "the navigator");
+    tmux.type_text("redis");
+    tmux.wait_until(|s| s.starts_with("Search › redis") && s.contains(" matches "), "the results for redis");
+    tmux.send(&["C-z"]);
+    tmux.wait_for("Stopped", "the shell's job notice");
+    tmux.wait_for("READY$", "the shell prompt");
+    tmux.type_text("fg");
+    tmux.send(&["Enter"]);
+    // Redrawn at once, the query still there, without a key to wake it up.
+    tmux.wait_until(|s| s.starts_with("Search › redis") && s.contains(" matches "), "the navigator back as it was");
+    tmux.send(&["C-c"]);
+    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    assert_cooked(&tmux);
+}

@@ -2,8 +2,9 @@
 //! worker, signals, the highlighter loading), drained before each frame.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TerminalEvent, MouseEventKind};
 
@@ -40,7 +41,7 @@ pub fn run(
     probe: Option<&dyn Fn(Instant)>,
 ) -> std::io::Result<()> {
     let (events, inbox) = channel();
-    spawn_input(events.clone());
+    let input = spawn_input(events.clone());
     spawn_signals(events.clone());
     let searches = spawn_search(catalog, events.clone());
     terminal.draw(|frame| view::render(state, frame))?;
@@ -61,7 +62,12 @@ pub fn run(
                     Effect::Search { generation, text } => {
                         let _ = searches.send((generation, text));
                     }
-                    Effect::Suspend => terminal::suspend(terminal)?,
+                    Effect::Suspend => {
+                        input.pause();
+                        let suspended = terminal::suspend(terminal);
+                        input.resume();
+                        suspended?;
+                    }
                     Effect::Quit => return Ok(()),
                 }
             }
@@ -104,11 +110,48 @@ fn to_action(state: &AppState, event: Event) -> Option<Action> {
     }
 }
 
-fn spawn_input(events: Sender<Event>) {
+/// Lets the loop take the terminal back from the input thread: while
+/// paused, the thread does not read, so another reader (the cursor query of
+/// a redraw after Ctrl-Z, a program run in the terminal) gets the input.
+#[derive(Default)]
+pub struct InputControl {
+    paused: AtomicBool,
+    idle: AtomicBool,
+}
+
+impl InputControl {
+    /// Stops reading; returns once the thread is out of its read.
+    fn pause(&self) {
+        self.paused.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !self.idle.load(Ordering::SeqCst) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    /// Reads again.
+    fn resume(&self) {
+        self.idle.store(false, Ordering::SeqCst);
+        self.paused.store(false, Ordering::SeqCst);
+    }
+}
+
+/// How long a read waits before the thread looks at its pause flag again.
+const READ_SLICE: Duration = Duration::from_millis(50);
+
+fn spawn_input(events: Sender<Event>) -> Arc<InputControl> {
+    let control = Arc::new(InputControl::default());
+    let shared = control.clone();
     std::thread::spawn(move || {
         loop {
-            let event = match crossterm::event::read() {
-                Ok(event) => Event::Terminal(event),
+            if shared.paused.load(Ordering::SeqCst) {
+                shared.idle.store(true, Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(5));
+                continue;
+            }
+            let event = match crossterm::event::poll(READ_SLICE) {
+                Ok(false) => continue,
+                Ok(true) => crossterm::event::read().map_or(Event::TerminalGone, Event::Terminal),
                 Err(_) => Event::TerminalGone,
             };
             let gone = matches!(event, Event::TerminalGone);
@@ -117,6 +160,7 @@ fn spawn_input(events: Sender<Event>) {
             }
         }
     });
+    control
 }
 
 fn spawn_signals(events: Sender<Event>) {
