@@ -112,9 +112,11 @@ fn detail_shows_steps_with_highlighted_commands() {
     app.type_text("tls certificate expired");
     app.key(KeyCode::Enter);
     assert_eq!(app.state.focus, Focus::Detail);
-    for _ in 0..3 {
+    // ↓ scrolls through the text until the steps come into view, then selects them.
+    for _ in 0..14 {
         app.key(KeyCode::Down);
     }
+    assert!(app.state.detail.as_ref().unwrap().page.item.is_some(), "a step is selected");
     let terminal = app.render();
     insta::assert_snapshot!("detail", terminal.backend());
     // The command after the `$ ` prompt is coloured by syntect.

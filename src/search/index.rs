@@ -211,7 +211,12 @@ impl Index {
         let candidates = |min: u16| (0..n).filter(move |&i| words_matched[i] >= min && passes(i));
         if query.pasted {
             let hits = candidates(1).map(|entry| Hit { entry, score: score[entry] }).collect();
-            return Results { hits: sorted(self.rank_by_best_signal(query, hits)), partial_from: None };
+            let mut hits = sorted(self.rank_by_best_signal(query, hits));
+            // A log line shares some word with almost every entry; those far
+            // below the best are noise, not answers.
+            let floor = hits.first().map_or(0.0, |best| best.score * PASTED_FLOOR);
+            hits.retain(|hit| hit.score >= floor);
+            return Results { hits, partial_from: None };
         }
         // Long natural-language queries may miss one word: "cache keys for
         // one user" should not lose the runbook that never says "one". Entries
@@ -398,6 +403,9 @@ fn longest_run(terms: &[String], text: &str, matcher: &SkimMatcherV2) -> usize {
 
 /// When fewer entries than this have every word, partial matches follow.
 const FEW: usize = 3;
+
+/// Hits of a pasted line scoring under this share of the best are dropped.
+const PASTED_FLOOR: f32 = 0.2;
 
 /// Queries of this many words or more may miss one of them.
 const LONG_QUERY: u16 = 4;

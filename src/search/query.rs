@@ -102,10 +102,22 @@ impl Query {
         self.terms.extend(tokens(word).into_iter().map(|t| t.word));
     }
 
-    /// Whether the query asks for nothing: every entry, in catalog order.
+    /// Whether the query has no words or phrases: entries come in catalog
+    /// order (filtered, if it has filters).
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.terms.is_empty() && self.phrases.is_empty()
+    }
+
+    /// Whether the query asks for nothing at all, filters included: the
+    /// whole catalog, edge inward.
+    #[must_use]
+    pub fn is_blank(&self) -> bool {
+        self.is_empty()
+            && self.excluded.is_empty()
+            && self.layers.is_empty()
+            && self.tags.is_empty()
+            && self.kind.is_none()
     }
 }
 

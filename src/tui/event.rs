@@ -143,14 +143,30 @@ fn spawn_input(events: Sender<Event>) -> Arc<InputControl> {
     let control = Arc::new(InputControl::default());
     let shared = control.clone();
     std::thread::spawn(move || {
+        let mut early_returns = 0;
         loop {
             if shared.paused.load(Ordering::SeqCst) {
                 shared.idle.store(true, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(5));
                 continue;
             }
+            let started = Instant::now();
             let event = match crossterm::event::poll(READ_SLICE) {
-                Ok(false) => continue,
+                // A poll that returns at once with nothing, again and again,
+                // means the terminal is gone without a hang-up signal
+                // (crossterm reports a closed tty as "no event"): stop
+                // rather than spin.
+                Ok(false) if started.elapsed() < READ_SLICE / 10 => {
+                    early_returns += 1;
+                    if early_returns < 20 {
+                        continue;
+                    }
+                    Event::TerminalGone
+                }
+                Ok(false) => {
+                    early_returns = 0;
+                    continue;
+                }
                 Ok(true) => crossterm::event::read().map_or(Event::TerminalGone, Event::Terminal),
                 Err(_) => Event::TerminalGone,
             };

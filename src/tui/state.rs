@@ -155,7 +155,7 @@ impl AppState {
     /// with a divider where partial matches begin.
     #[must_use]
     pub fn rows(&self) -> Vec<Row> {
-        let browsing = self.query.is_empty();
+        let browsing = self.query.is_blank();
         let mut rows = Vec::with_capacity(self.results.hits.len() + 16);
         let mut group: Option<(Kind, Option<&str>)> = None;
         for (i, hit) in self.results.hits.iter().enumerate() {
@@ -231,7 +231,7 @@ impl Screen {
             (None, None)
         } else if area.width >= WIDE {
             let [left, right] =
-                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body);
+                Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body);
             (Some(inner(left)), Some(inner(right)))
         } else if focus == Focus::Detail {
             (None, Some(inner(body)))

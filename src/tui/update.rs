@@ -7,7 +7,7 @@ use ratatui_textarea::{Input, Key};
 use super::action::{Action, Effect, Searched};
 use super::state::{AppState, Detail, Focus, Overlay, Page};
 use super::view::detail::{Target, document};
-use super::view::overlay::{help_lines, problem_lines};
+use super::view::overlay::{help_lines, popup_areas, problem_lines};
 
 /// Applies one action.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
@@ -27,7 +27,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             return state.search_now();
         }
         Action::Type(c) => {
+            // A letter typed while reading starts a new search.
             state.focus_results();
+            state.search.select_all();
+            state.search.cut();
             state.search.insert_char(c);
             return state.search_now();
         }
@@ -52,8 +55,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
 }
 
 fn update_overlay(state: &mut AppState, overlay: Overlay, action: Action) -> Vec<Effect> {
-    let height = usize::from(state.size.height.saturating_sub(4));
-    let width = state.size.width.saturating_sub(8).min(86);
+    let (_, inner) = popup_areas(state.size);
+    let (width, height) = (inner.width, usize::from(inner.height));
     let total = match overlay {
         Overlay::Help { .. } => help_lines(state, width).len(),
         Overlay::Problems { .. } => problem_lines(state, width).len(),
@@ -115,7 +118,12 @@ fn edit(state: &mut AppState, input: Input) -> Vec<Effect> {
         return Vec::new();
     }
     let before = state.search_text();
-    state.search.input(input);
+    if input.ctrl && input.key == Key::Char('u') {
+        // As in a shell: Ctrl-U deletes back to the start of the line.
+        state.search.delete_line_by_head();
+    } else {
+        state.search.input(input);
+    }
     if state.search_text() == before { Vec::new() } else { state.search_now() }
 }
 
@@ -136,7 +144,11 @@ fn follow(state: &mut AppState) {
     let Some(area) = state.screen().detail else { return };
     let Some(detail) = &state.detail else { return };
     let doc = document(state, detail.page.entry, area.width, detail.page.item);
-    let target = detail.page.item.and_then(|i| doc.items.get(i)).map(|item| item.target);
+    // Only what can be seen is followed (a resize may have scrolled it away).
+    let height = usize::from(area.height);
+    let visible = |line: usize| (detail.page.scroll..detail.page.scroll + height).contains(&line);
+    let target =
+        detail.page.item.and_then(|i| doc.items.get(i)).filter(|item| visible(item.line)).map(|item| item.target);
     if let (Some(Target::Link(entry)), Some(detail)) = (target, &mut state.detail) {
         detail.history.push(detail.page);
         detail.page = Page { entry, item: None, scroll: 0 };
@@ -174,7 +186,12 @@ fn move_by(state: &mut AppState, n: i32, step: Step) {
     }
 }
 
-/// Moves the selected item, or scrolls by lines for a page.
+/// Lines scrolled by ↑/↓ when the next step or link is not in view.
+const SCROLL_LINES: usize = 3;
+
+/// Moves in the detail like a pager with links: ↑/↓ select the previous or
+/// next step or link while it is in view, and otherwise scroll, so no text
+/// is skipped; pages scroll; Home and End go to the top and the bottom.
 fn move_in_detail(state: &mut AppState, n: i32, step: Step) {
     let Some(area) = state.screen().detail else { return };
     let Some(detail) = &state.detail else { return };
@@ -182,33 +199,42 @@ fn move_in_detail(state: &mut AppState, n: i32, step: Step) {
     let doc = document(state, page.entry, area.width, page.item);
     let height = usize::from(area.height);
     let max_scroll = doc.lines.len().saturating_sub(height);
+    let in_view =
+        |scroll: usize, item: usize| doc.items.get(item).is_some_and(|i| (scroll..scroll + height).contains(&i.line));
+    let first_in_view = |scroll: usize| (0..doc.items.len()).find(|&i| in_view(scroll, i));
     let Some(detail) = &mut state.detail else { return };
-    if step == Step::Page {
-        // Pages scroll the text; the selection follows to an item in view.
-        detail.page.scroll = offset(page.scroll, n).min(max_scroll);
-        let view = detail.page.scroll..detail.page.scroll + height;
-        if !page.item.is_some_and(|i| doc.items.get(i).is_some_and(|item| view.contains(&item.line))) {
-            detail.page.item = doc.items.iter().position(|item| view.contains(&item.line)).or(page.item);
+    let current = &mut detail.page;
+    match step {
+        Step::Page => current.scroll = offset(current.scroll, n).min(max_scroll),
+        Step::Item if n.unsigned_abs() > 1 => {
+            // Home and End.
+            current.scroll = if n < 0 { 0 } else { max_scroll };
+            current.item = if n < 0 { None } else { doc.items.len().checked_sub(1) };
+            return;
         }
-        return;
+        Step::Item => {
+            let candidate = match (current.item, n > 0) {
+                (Some(i), true) => Some(i + 1),
+                (None, true) => first_in_view(current.scroll),
+                (Some(i), false) => i.checked_sub(1),
+                (None, false) => None,
+            };
+            if let Some(next) = candidate.filter(|&i| in_view(current.scroll, i)) {
+                current.item = Some(next);
+                // Show the whole item if it fits, never scrolling past its start.
+                let start = doc.items[next].line;
+                let end = doc.items.get(next + 1).map_or(doc.lines.len(), |after| after.line);
+                if end > current.scroll + height {
+                    current.scroll = end.saturating_sub(height).min(start).min(max_scroll);
+                }
+                return;
+            }
+            let lines = if n > 0 { SCROLL_LINES.cast_signed() } else { -SCROLL_LINES.cast_signed() };
+            current.scroll = current.scroll.saturating_add_signed(lines).min(max_scroll);
+        }
     }
-    let Some(last) = doc.items.len().checked_sub(1) else {
-        detail.page.scroll = offset(page.scroll, n).min(max_scroll);
-        return;
-    };
-    // With nothing selected yet, the first move down selects the first item.
-    let item = match page.item {
-        Some(i) => offset(i, n),
-        None => offset(0, n.saturating_sub(1).max(0)),
-    }
-    .min(last);
-    detail.page.item = Some(item);
-    let line = doc.items[item].line;
-    let end = doc.items.get(item + 1).map_or(doc.lines.len(), |next| next.line);
-    if line < detail.page.scroll {
-        detail.page.scroll = line.saturating_sub(1);
-    } else if end > detail.page.scroll + height {
-        detail.page.scroll = (end.saturating_sub(height)).min(line.saturating_sub(1)).min(max_scroll);
+    if !current.item.is_some_and(|i| in_view(current.scroll, i)) {
+        current.item = first_in_view(current.scroll);
     }
 }
 
@@ -380,6 +406,49 @@ mod tests {
     }
 
     #[test]
+    fn arrows_in_the_detail_scroll_until_a_step_is_in_view_and_back_to_the_top() {
+        let (mut state, index) = setup();
+        state.size = Rect::new(0, 0, 80, 24);
+        let effects = typed(&mut state, "coredns");
+        answer(&mut state, &index, &effects);
+        update(&mut state, Action::Open);
+        update(&mut state, Action::Move(1));
+        let page = state.detail.as_ref().unwrap().page;
+        assert_eq!((page.scroll, page.item), (SCROLL_LINES, None), "no step in view yet: scrolled, nothing skipped");
+        for _ in 0..30 {
+            update(&mut state, Action::Move(1));
+        }
+        assert!(state.detail.as_ref().unwrap().page.item.is_some(), "steps reached and selected");
+        for _ in 0..60 {
+            update(&mut state, Action::Move(-1));
+        }
+        assert_eq!(state.detail.as_ref().unwrap().page.scroll, 0, "↑ gets back to the title");
+    }
+
+    #[test]
+    fn a_link_scrolled_out_of_view_is_not_followed() {
+        let (mut state, index) = setup();
+        let effects = typed(&mut state, "coredns");
+        answer(&mut state, &index, &effects);
+        update(&mut state, Action::Open);
+        update(&mut state, Action::End);
+        // A smaller terminal: the selected link, last on the page, is below the view.
+        update(&mut state, Action::Resize { width: 80, height: 12 });
+        let before = state.detail.clone().unwrap().page;
+        assert!(before.item.is_some());
+        update(&mut state, Action::Follow);
+        assert_eq!(state.detail.as_ref().unwrap().page.entry, before.entry);
+    }
+
+    #[test]
+    fn ctrl_u_clears_the_search_line() {
+        let (mut state, _) = setup();
+        typed(&mut state, "redis down");
+        update(&mut state, Action::Edit(Input { key: Key::Char('u'), ctrl: true, ..Input::default() }));
+        assert_eq!(state.search_text(), "");
+    }
+
+    #[test]
     fn selection_moves_within_bounds() {
         let (mut state, _) = setup();
         update(&mut state, Action::Move(-1));
@@ -418,8 +487,9 @@ mod tests {
     fn a_letter_typed_in_the_detail_starts_a_new_search() {
         let (mut state, _) = setup();
         update(&mut state, Action::Open);
+        typed(&mut state, "old");
         let effects = update(&mut state, Action::Type('x'));
         assert_eq!(state.focus, Focus::Results);
-        assert!(matches!(&effects[..], [Effect::Search { text, .. }] if text == "x"));
+        assert!(matches!(&effects[..], [Effect::Search { text, .. }] if text == "x"), "{effects:?}");
     }
 }

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthChar;
 
-use crate::catalog::{Entry, Kind, ListField, TextField};
+use crate::catalog::{Entry, ListField, TextField};
 use crate::highlight;
 use crate::tui::state::{AppState, Focus};
 use crate::tui::theme::{Theme, frequency_glyph};
@@ -48,7 +48,9 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     let theme = state.theme;
     let width = usize::from(width).max(10);
     let mut doc = Builder { lines: Vec::new(), items: Vec::new(), width, theme, selected };
-    doc.line(Line::from(Span::styled(entry.title().to_owned(), theme.heading())));
+    for line in wrap(entry.title(), width) {
+        doc.line(Line::from(Span::styled(line, theme.heading())));
+    }
     for line in wrap(&facts(state, entry), width) {
         doc.line(Line::from(Span::styled(line, theme.dim())));
     }
@@ -91,6 +93,13 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
             doc.step(i, step, theme);
         }
     }
+    if !entry.vars.is_empty() {
+        doc.section("Placeholders");
+        for var in &entry.vars {
+            let default = var.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
+            doc.prose_with_lead("", &format!("{{{{{}}}}}  {}{default}", var.name, var.description), Style::default());
+        }
+    }
     for (heading, field) in [("Related", ListField::Related), ("Runbooks", ListField::Runbooks)] {
         let links: Vec<(usize, &Entry)> = entry
             .list(field)
@@ -124,10 +133,7 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
 fn facts(state: &AppState, entry: &Entry) -> String {
     let mut facts = vec![entry.kind.noun().to_owned()];
     if let Some(layer) = entry.layer() {
-        match state.catalog.layer(layer) {
-            Some(l) if entry.kind == Kind::Failure => facts.push(l.title.clone()),
-            _ => facts.push(layer.to_owned()),
-        }
+        facts.push(state.catalog.layer(layer).map_or_else(|| layer.to_owned(), |l| l.title.clone()));
     }
     if let Some(component) = entry.text(TextField::Component) {
         facts.push(component.to_owned());
@@ -240,33 +246,47 @@ impl Builder {
     }
 }
 
-/// Cuts a styled line into lines of at most `width` columns, keeping styles.
+/// Cuts a styled line into lines of at most `width` columns, keeping styles
+/// and every character: breaks go after a space where there is one in the
+/// line's second half, else mid-word.
 #[must_use]
 pub fn wrap_line(line: &Line<'_>, width: usize) -> Vec<Line<'static>> {
     let width = width.max(1);
-    let mut lines = vec![Line::default()];
-    let mut used = 0;
-    for span in &line.spans {
-        let mut piece = String::new();
-        for c in span.content.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > width && used > 0 {
-                push_piece(&mut lines, &mut piece, span.style);
-                lines.push(Line::default());
-                used = 0;
-            }
-            piece.push(c);
-            used += w;
+    let cells: Vec<(char, Style)> =
+        line.spans.iter().flat_map(|s| s.content.chars().map(move |c| (c, s.style))).collect();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < cells.len() {
+        let mut used = 0;
+        let mut end = start;
+        while end < cells.len() && (used + cells[end].0.width().unwrap_or(0) <= width || end == start) {
+            used += cells[end].0.width().unwrap_or(0);
+            end += 1;
         }
-        push_piece(&mut lines, &mut piece, span.style);
+        if end < cells.len()
+            && let Some(space) = (start + (end - start) / 2..end).rev().find(|&i| cells[i].0 == ' ')
+        {
+            end = space + 1;
+        }
+        lines.push(styled_line(&cells[start..end]));
+        start = end;
+    }
+    if lines.is_empty() {
+        lines.push(Line::default());
     }
     lines
 }
 
-fn push_piece(lines: &mut [Line<'static>], piece: &mut String, style: Style) {
-    if let (false, Some(last)) = (piece.is_empty(), lines.last_mut()) {
-        last.spans.push(Span::styled(std::mem::take(piece), style));
+/// Joins styled characters into spans of equal style.
+fn styled_line(cells: &[(char, Style)]) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for &(c, style) in cells {
+        match spans.last_mut() {
+            Some(span) if span.style == style => span.content.to_mut().push(c),
+            _ => spans.push(Span::styled(c.to_string(), style)),
+        }
     }
+    Line::from(spans)
 }
 
 /// Draws the detail pane.
@@ -302,5 +322,9 @@ mod tests {
         let texts: Vec<String> = lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect();
         assert_eq!(texts, ["abcd", "efgh"]);
         assert_eq!(lines[1].spans[0].style, bold);
+        let words = wrap_line(&Line::from("kubectl get configmap -n kube-system"), 16);
+        let texts: Vec<String> = words.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect();
+        assert_eq!(texts, ["kubectl get ", "configmap -n ", "kube-system"]);
+        assert_eq!(texts.concat(), "kubectl get configmap -n kube-system");
     }
 }

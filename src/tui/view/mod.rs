@@ -54,20 +54,24 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
             "type to search · ↑↓ move · Enter open · F1 help · Esc quit"
         }
         (None, Focus::Results) => "↑↓ move · Enter open · Esc clear · F1 help",
-        (None, Focus::Detail) => "↑↓ select · Enter follow · ⌫ back · / search · ? help · Esc",
+        (None, Focus::Detail) => "↑↓ select · Enter follow · ⌫ back · / search · ? help · Esc results",
     };
     let theme = state.theme;
+    // The keys come first; the counts show only where they fit beside them.
+    // A problems notice is shown in any case: it says where to look (F2).
+    let keys_width = keys.width();
     let right = if state.diagnostics.is_empty() {
         let (failures, runbooks) = state.catalog.counts();
-        Span::styled(format!("{failures} failure modes · {runbooks} runbooks"), theme.dim())
+        let counts = format!("{failures} failure modes · {runbooks} runbooks");
+        (keys_width + 2 + counts.width() <= usize::from(area.width)).then(|| Span::styled(counts, theme.dim()))
     } else {
         let n = state.diagnostics.len();
-        Span::styled(format!("⚠ {n} catalog problem{} · F2", if n == 1 { "" } else { "s" }), theme.warning())
+        Some(Span::styled(format!("⚠ {n} catalog problem{} · F2", if n == 1 { "" } else { "s" }), theme.warning()))
     };
-    let right_width = u16::try_from(right.content.width()).unwrap_or(0);
+    let right_width = right.as_ref().map_or(0, |r| u16::try_from(r.content.width()).unwrap_or(0));
     let left = Rect { width: area.width.saturating_sub(right_width + 1), ..area };
     frame.render_widget(Span::styled(results::truncate(keys, usize::from(left.width)), theme.dim()), left);
-    if area.width > right_width {
+    if let Some(right) = right.filter(|_| area.width > right_width) {
         let right_area = Rect { x: area.x + area.width - right_width, width: right_width, ..area };
         frame.render_widget(right, right_area);
     }

@@ -16,12 +16,14 @@ pub const HELP: &[(&str, &str)] = &[
     ("↑ ↓  Ctrl-P Ctrl-N", "move in the results"),
     ("PgUp PgDn  Home End", "move by a page, to the first or last"),
     ("Enter", "open the selected entry"),
+    ("Ctrl-U", "clear the search line"),
     ("Esc", "clear the search; on an empty search, quit"),
     ("", "Detail"),
     ("↑ ↓  j k", "select a step or a link"),
     ("Enter", "follow the selected link"),
     ("Backspace  ←", "go back to the previous entry"),
     ("PgUp PgDn  Space", "scroll"),
+    ("Home End", "top, bottom"),
     ("/  or any letter", "search again"),
     ("Esc", "back to the results"),
     ("", "Anywhere"),
@@ -29,6 +31,12 @@ pub const HELP: &[(&str, &str)] = &[
     ("F2", "catalog problems"),
     ("Ctrl-Z", "suspend (fg resumes)"),
     ("Ctrl-C", "quit"),
+    ("mouse wheel, click", "scroll the pane under the pointer, select a result"),
+    ("Shift + drag", "select text with the mouse (to copy it)"),
+    ("", "In the results"),
+    ("CRIT HIGH MED LOW", "severity"),
+    ("▁ ▃ ▅ ▇", "frequency: very rare, rare, occasional, common"),
+    ("BOOK", "a runbook (a multi-step procedure)"),
     ("", "Query syntax"),
     ("redis memory", "every word, any order, any field; typos tolerated"),
     ("\"no such host\"", "a phrase, as written"),
@@ -38,19 +46,27 @@ pub const HELP: &[(&str, &str)] = &[
     ("a pasted log line", "timestamps, IPs and ids are ignored"),
 ];
 
-/// A centred box over most of the screen, cleared.
-fn popup(area: Rect, title: &str, frame: &mut Frame<'_>) -> Rect {
-    let width = area.width.saturating_sub(4).min(90);
+/// Where an overlay goes on a screen: its box and the text area inside.
+#[must_use]
+pub fn popup_areas(area: Rect) -> (Rect, Rect) {
+    let width = if area.width <= 94 { area.width } else { 90 };
     let height = area.height.saturating_sub(2);
     let outer = Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height };
-    frame.render_widget(Clear, outer);
-    frame.render_widget(Block::default().borders(Borders::ALL).title(format!(" {title} · Esc closes ")), outer);
-    Rect {
+    let inner = Rect {
         x: outer.x + 2,
         y: outer.y + 1,
         width: outer.width.saturating_sub(4),
         height: outer.height.saturating_sub(2),
-    }
+    };
+    (outer, inner)
+}
+
+/// A centred box over most of the screen, cleared; returns the text area.
+fn popup(area: Rect, title: &str, frame: &mut Frame<'_>) -> Rect {
+    let (outer, inner) = popup_areas(area);
+    frame.render_widget(Clear, outer);
+    frame.render_widget(Block::default().borders(Borders::ALL).title(format!(" {title} · Esc closes ")), outer);
+    inner
 }
 
 /// The help lines for a width.
@@ -78,8 +94,18 @@ pub fn help_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 /// Draws the help overlay.
 pub fn help(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
     let inner = popup(frame.area(), "Help", frame);
-    let lines: Vec<Line<'static>> = help_lines(state, inner.width).into_iter().skip(scroll).collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    scrolled(state, frame, inner, help_lines(state, inner.width), scroll);
+}
+
+/// Draws lines from `scroll` on, saying so on the last line when more follow.
+fn scrolled(state: &AppState, frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>, scroll: usize) {
+    let height = usize::from(area.height);
+    let more = lines.len() > scroll + height;
+    let mut shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(height).collect();
+    if more && let Some(last) = shown.last_mut() {
+        *last = Line::from(Span::styled("↓ more: ↓ or PgDn", state.theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(shown), area);
 }
 
 /// The problems lines for a width: each diagnostic as `check` prints it.
@@ -110,8 +136,8 @@ pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 
 /// Draws the catalog problems overlay.
 pub fn problems(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
-    let title = format!("{} catalog problems (pagerbook check)", state.diagnostics.len());
+    let n = state.diagnostics.len();
+    let title = format!("{n} catalog problem{} (pagerbook check)", if n == 1 { "" } else { "s" });
     let inner = popup(frame.area(), &title, frame);
-    let lines: Vec<Line<'static>> = problem_lines(state, inner.width).into_iter().skip(scroll).collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    scrolled(state, frame, inner, problem_lines(state, inner.width), scroll);
 }

@@ -20,7 +20,7 @@ use crate::tui::theme::{Theme, frequency_glyph};
 pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let theme = state.theme;
     let focused = state.focus == Focus::Results;
-    let title = if state.query.is_empty() {
+    let title = if state.query.is_blank() {
         " Failure modes, edge inward ".to_owned()
     } else {
         format!(" {} matches ", state.results.hits.len())
@@ -30,7 +30,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let rows = state.rows();
     if rows.is_empty() {
         let text =
-            if state.query.is_empty() { "  the catalog is empty" } else { "  no match: try fewer or other words" };
+            if state.query.is_blank() { "  the catalog is empty" } else { "  no match: try fewer or other words" };
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), area);
         return;
     }
@@ -61,7 +61,9 @@ fn hit_line(state: &AppState, index: usize, width: usize, theme: Theme) -> Line<
         _ if entry.kind == Kind::Runbook => spans.push(Span::styled("BOOK   ", theme.dim())),
         _ => spans.push(Span::raw("       ")),
     }
-    let tag = if state.query.is_empty() {
+    // The layer shows beside search results where the list is wide enough
+    // to keep most of the title.
+    let tag = if state.query.is_blank() || width < 50 {
         String::new()
     } else {
         format!(" {}", entry.layer().unwrap_or(entry.kind.as_str()))
