@@ -42,6 +42,20 @@ impl Tmux {
         Some(tmux)
     }
 
+    /// Starts the navigator from the shell, waits for it, returns its pid.
+    fn open_navigator(&self) -> String {
+        self.type_text(env!("CARGO_BIN_EXE_pagerbook"));
+        self.send(&["Enter"]);
+        self.wait_for("Failure modes, edge inward", "the navigator");
+        let pane =
+            Command::new("tmux").arg("-L").arg(&self.socket).args(["display", "-p", "-t", "t", "#{pane_pid}"]).output();
+        let shell = String::from_utf8_lossy(&pane.unwrap().stdout).trim().to_owned();
+        let child = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
+        let pid = String::from_utf8_lossy(&child.stdout).trim().to_owned();
+        assert!(!pid.is_empty(), "no pagerbook under the shell {shell}");
+        pid
+    }
+
     fn command(&self, args: &[&str]) -> std::process::ExitStatus {
         Command::new("tmux").arg("-L").arg(&self.socket).args(args).status().unwrap()
     }
@@ -90,9 +104,7 @@ impl Drop for Tmux {
 #[test]
 fn find_open_and_quit_leaves_a_sane_terminal() {
     let Some(tmux) = Tmux::start("find", 100, 30) else { return };
-    tmux.type_text(env!("CARGO_BIN_EXE_pagerbook"));
-    tmux.send(&["Enter"]);
-    tmux.wait_for("Failure modes, edge inward", "the navigator");
+    tmux.open_navigator();
     tmux.type_text("no such host");
     // The first hit, once the results answer the whole query (those of
     // "no" and "no such" may show first).
@@ -124,19 +136,7 @@ fn find_open_and_quit_leaves_a_sane_terminal() {
 #[test]
 fn sigterm_quits_through_the_normal_path_and_restores_the_terminal() {
     let Some(tmux) = Tmux::start("sigterm", 80, 24) else { return };
-    tmux.type_text(env!("CARGO_BIN_EXE_pagerbook"));
-    tmux.send(&["Enter"]);
-    tmux.wait_for("Failure modes, edge inward", "the navigator");
-    let pane_pid = Command::new("tmux")
-        .arg("-L")
-        .arg(&tmux.socket)
-        .args(["display", "-p", "-t", "t", "#{pane_pid}"])
-        .output()
-        .unwrap();
-    let shell = String::from_utf8_lossy(&pane_pid.stdout).trim().to_owned();
-    let child = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    let pid = String::from_utf8_lossy(&child.stdout).trim().to_owned();
-    assert!(!pid.is_empty(), "no pagerbook under the shell {shell}");
+    let pid = tmux.open_navigator();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     tmux.wait_for("READY$", "the shell prompt after SIGTERM");
     assert_cooked(&tmux);
@@ -156,19 +156,7 @@ fn assert_cooked(tmux: &Tmux) {
 #[test]
 fn the_process_exits_when_its_terminal_goes_away() {
     let Some(tmux) = Tmux::start("hangup", 80, 24) else { return };
-    tmux.type_text(env!("CARGO_BIN_EXE_pagerbook"));
-    tmux.send(&["Enter"]);
-    tmux.wait_for("Failure modes, edge inward", "the navigator");
-    let pane_pid = Command::new("tmux")
-        .arg("-L")
-        .arg(&tmux.socket)
-        .args(["display", "-p", "-t", "t", "#{pane_pid}"])
-        .output()
-        .unwrap();
-    let shell = String::from_utf8_lossy(&pane_pid.stdout).trim().to_owned();
-    let child = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-    let pid = String::from_utf8_lossy(&child.stdout).trim().to_owned();
-    assert!(!pid.is_empty());
+    let pid = tmux.open_navigator();
     // Like an ssh connection dropping: the terminal closes under the program.
     assert!(tmux.command(&["kill-session", "-t", "t"]).success());
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -181,9 +169,7 @@ fn the_process_exits_when_its_terminal_goes_away() {
 #[test]
 fn ctrl_z_suspends_and_fg_resumes_where_it_was() {
     let Some(tmux) = Tmux::start("suspend", 90, 24) else { return };
-    tmux.type_text(env!("CARGO_BIN_EXE_pagerbook"));
-    tmux.send(&["Enter"]);
-    tmux.wait_for("Failure modes, edge inward", "the navigator");
+    tmux.open_navigator();
     tmux.type_text("redis");
     tmux.wait_until(|s| s.starts_with("Search › redis") && s.contains(" matches "), "the results for redis");
     tmux.send(&["C-z"]);
