@@ -250,7 +250,7 @@ impl Index {
     /// whose signal says exactly that before one that says "no such file" and
     /// "host" apart. Up to half as much again when every word is in one run.
     fn favour_adjacent_words(&self, query: &Query, hits: Vec<Hit>) -> Vec<Hit> {
-        const RERANKED: usize = 100;
+        const RERANKED: usize = 30;
         if query.terms.len() < 2 {
             return hits;
         }

@@ -441,6 +441,19 @@ mod tests {
     }
 
     #[test]
+    fn a_click_selects_the_result_under_it_and_the_wheel_scrolls() {
+        let (mut state, _) = setup();
+        let area = state.screen().results.unwrap();
+        // Row 0 is the first layer heading, row 2 the second entry.
+        update(&mut state, Action::Click { column: area.x + 2, row: area.y + 2 });
+        assert_eq!(state.selected, 1);
+        update(&mut state, Action::Click { column: area.x + 2, row: area.y });
+        assert_eq!(state.selected, 1, "a heading is not selectable");
+        update(&mut state, Action::Scroll { column: area.x + 2, row: area.y + 2, lines: 3 });
+        assert_eq!(state.selected, 4);
+    }
+
+    #[test]
     fn ctrl_u_clears_the_search_line() {
         let (mut state, _) = setup();
         typed(&mut state, "redis down");
