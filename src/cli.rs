@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Source, TextField};
 use crate::search::{Index, Query};
+use crate::template;
 use crate::tui;
 use crate::wrap::wrap;
 
@@ -31,6 +32,7 @@ Examples:
   pagerbook list                         every failure mode, edge inward
   pagerbook show coredns-down            one entry in full
   pagerbook search no such host          find what matches a symptom or a log line
+  pagerbook cmd coredns-down 1           a step's command, placeholders filled
   pagerbook check                        validate the catalogs in use
   pagerbook --catalog ./team check       validate only ./team
   pagerbook sources                      which catalogs were read
@@ -52,6 +54,24 @@ Examples:
 A pasted log line is recognised (long, or holding timestamps, IPs, hashes, paths):
 its volatile parts are ignored and the entries sharing its rarest words come first.
 Exit code 0 with hits, 1 with none.";
+
+const CMD_HELP: &str = "\
+Examples:
+  pagerbook cmd coredns-down 7 --var namespace=shop --var deployment=api
+  pagerbook cmd node-disk-full 2 | sh          (read it first)
+
+Values are shell-quoted, so nothing in a value can add shell syntax. A value with a
+control or bidirectional character, or that does not match its placeholder's declared
+pattern, is refused; one starting with `-` is printed with a warning on stderr.";
+
+/// Parses `--var name=value`.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
+    if !crate::template::is_valid_name(name) {
+        return Err(format!("`{name}` is not a placeholder name"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
 
 /// pagerbook: find the failure mode behind what you see, and what to do about it.
 #[derive(Debug, Parser)]
@@ -111,6 +131,17 @@ pub enum Command {
         /// Print at most N hits.
         #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
         limit: usize,
+    },
+    /// Print a step's command with its placeholders filled in, shell-quoted.
+    #[command(after_help = CMD_HELP)]
+    Cmd {
+        /// The entry's id.
+        id: String,
+        /// The step's number, as `show` numbers them (1 is the first).
+        step: usize,
+        /// A placeholder's value (repeatable); others take their default.
+        #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+        vars: Vec<(String, String)>,
     },
     /// Validate catalog files; exit 1 when there are errors.
     #[command(
@@ -195,6 +226,7 @@ pub fn run(
         Command::List { json } => list(&sources, json, out, err),
         Command::Show { id, json } => show(&sources, &id, json, out, err),
         Command::Search { query, json, limit } => search(&sources, &query.join(" "), json, limit, out, err),
+        Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
         Command::Check { paths, format, verbose } => {
             let sources = if paths.is_empty() { sources } else { paths.into_iter().map(Source::Path).collect() };
             check(&sources, format, verbose, out)
@@ -422,6 +454,70 @@ fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut
         write_entry(catalog, entry, out)?;
     }
     Ok(EXIT_OK)
+}
+
+/// `cmd`: one step's command, rendered with the given values or defaults.
+fn step_command(
+    sources: &[Source],
+    id: &str,
+    number: usize,
+    given: &[(String, String)],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let loaded = load_noting_problems(sources, err)?;
+    let Some(entry) = loaded.catalog.get(id) else {
+        writeln!(err, "pagerbook: error: no failure mode or runbook with id `{id}`")?;
+        return Ok(EXIT_PROBLEM);
+    };
+    let Some(run) = number.checked_sub(1).and_then(|i| entry.steps.get(i)).and_then(|s| s.run.as_deref()) else {
+        let steps = entry.steps.len();
+        writeln!(
+            err,
+            "pagerbook: error: `{id}` has no command at step {number} (it has {} step{})",
+            steps,
+            if steps == 1 { "" } else { "s" }
+        )?;
+        return Ok(EXIT_PROBLEM);
+    };
+    if let Some((name, _)) = given.iter().find(|(name, _)| entry.var(name).is_none()) {
+        writeln!(err, "pagerbook: error: `{id}` has no placeholder {{{{{name}}}}}")?;
+        return Ok(EXIT_PROBLEM);
+    }
+    let value_of = |name: &str| {
+        given
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| entry.var(name)?.default.as_deref())
+    };
+    for var in &entry.vars {
+        let Some(value) = value_of(&var.name) else { continue };
+        match template::check_value(value, var.pattern.as_deref()) {
+            Ok(None) => {}
+            Ok(Some(warning)) => writeln!(err, "pagerbook: warning: the value of {{{{{}}}}} {warning}", var.name)?,
+            Err(problem) => {
+                writeln!(err, "pagerbook: error: the value of {{{{{}}}}}: {problem}", var.name)?;
+                return Ok(EXIT_PROBLEM);
+            }
+        }
+    }
+    match template::render(run, value_of) {
+        Ok(command) => {
+            writeln!(out, "{command}")?;
+            Ok(EXIT_OK)
+        }
+        Err(template::RenderError::Missing(name)) => {
+            let about = entry.var(&name).map(|v| format!(" ({})", v.description)).unwrap_or_default();
+            writeln!(err, "pagerbook: error: no value for {{{{{name}}}}}{about}: pass --var {name}=VALUE")?;
+            Ok(EXIT_PROBLEM)
+        }
+        Err(problem) => {
+            writeln!(err, "pagerbook: error: {problem}")?;
+            Ok(EXIT_PROBLEM)
+        }
+    }
 }
 
 /// Width plain-text output is wrapped to.

@@ -83,6 +83,55 @@ pub fn compile_pattern(pattern: &str) -> CompiledPattern {
     compiled
 }
 
+/// Why a value cannot fill a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ValueError {
+    /// Nothing was given.
+    #[error("a value is required")]
+    Empty,
+    /// ESC, NUL, newline, BEL and the like: they could hide or change what
+    /// the terminal shows of the command.
+    #[error("control character U+{0:04X} is not allowed")]
+    Control(u32),
+    /// Right-to-left and similar overrides make text read in another order
+    /// than it runs.
+    #[error("bidirectional control U+{0:04X} is not allowed: the command would not read as it runs")]
+    Bidi(u32),
+    /// The value does not match the var's declared pattern.
+    #[error("does not match the declared pattern {0}")]
+    Pattern(String),
+}
+
+/// A value that is allowed but deserves a second look.
+pub const LEADING_DASH_WARNING: &str = "starts with `-`: a command may take it for an option";
+
+/// Checks a value for a placeholder whose var declares `pattern`. Returns a
+/// warning for a value that is allowed but suspicious.
+///
+/// # Errors
+/// An empty value, a control or bidirectional character, or a value that
+/// does not match the pattern.
+pub fn check_value(value: &str, pattern: Option<&str>) -> Result<Option<&'static str>, ValueError> {
+    if value.is_empty() {
+        return Err(ValueError::Empty);
+    }
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Err(ValueError::Control(u32::from(c)));
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'))
+    {
+        return Err(ValueError::Bidi(u32::from(c)));
+    }
+    if let Some(pattern) = pattern
+        && compile_pattern(pattern).is_ok_and(|regex| !regex.is_match(value))
+    {
+        return Err(ValueError::Pattern(pattern.to_owned()));
+    }
+    Ok(value.starts_with('-').then_some(LEADING_DASH_WARNING))
+}
+
 /// Whether `name` is a valid placeholder name: `[a-z_][a-z0-9_]*`.
 #[must_use]
 pub fn is_valid_name(name: &str) -> bool {
@@ -266,6 +315,17 @@ mod tests {
         let output = std::process::Command::new("sh").arg("-c").arg(&rendered).output().unwrap();
         assert_eq!(String::from_utf8(output.stdout).unwrap(), value, "{rendered}");
         assert_eq!(render("echo {{v}}", |_| Some("plain-1.2")).unwrap(), "echo plain-1.2");
+    }
+
+    #[test]
+    fn values_are_checked_before_they_reach_a_command() {
+        assert_eq!(check_value("production", Some("[a-z]+")), Ok(None));
+        assert_eq!(check_value("", None), Err(ValueError::Empty));
+        assert_eq!(check_value("a\u{1b}[2Jb", None), Err(ValueError::Control(0x1b)));
+        assert_eq!(check_value("a\nb", None), Err(ValueError::Control(0x0a)));
+        assert_eq!(check_value("a\u{202E}b", None), Err(ValueError::Bidi(0x202e)));
+        assert_eq!(check_value("Prod", Some("[a-z]+")), Err(ValueError::Pattern("[a-z]+".into())));
+        assert_eq!(check_value("-rf", None), Ok(Some(LEADING_DASH_WARNING)));
     }
 
     #[test]

@@ -335,3 +335,41 @@ fn the_navigator_explains_itself_where_it_cannot_run() {
     assert_eq!(dumb.status.code(), Some(1));
     assert!(stderr(&dumb).starts_with("pagerbook: TERM=dumb cannot show the navigator;"), "{}", stderr(&dumb));
 }
+
+#[test]
+fn cmd_prints_the_final_command_with_quoted_values() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["--catalog", &file, "cmd", "dns-broken", "1"]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "dig +short example.org\n"));
+    let hostile = "x; rm -rf / $(reboot)";
+    let out =
+        pagerbook(dir.path(), &["--catalog", &file, "cmd", "dns-broken", "1", "--var", &format!("host={hostile}")]);
+    assert_eq!(stdout(&out), "dig +short 'x; rm -rf / $(reboot)'\n");
+    let echoed = Command::new("sh").arg("-c").arg(stdout(&out).replace("dig +short", "printf %s")).output().unwrap();
+    assert_eq!(String::from_utf8(echoed.stdout).unwrap(), hostile);
+}
+
+#[test]
+fn cmd_refuses_bad_values_and_says_what_is_missing() {
+    let (dir, file) = with_catalog();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--catalog", file.as_str(), "cmd", "dns-broken", "1"];
+        all.extend_from_slice(args);
+        pagerbook(dir.path(), &all)
+    };
+    let out = run(&["--var", "host=a\u{1b}[2Jb"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "pagerbook: error: the value of {{host}}: control character U+001B is not allowed\n");
+    let out = run(&["--var", "host=-rf"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("warning: the value of {{host}} starts with `-`"));
+    let out = run(&["--var", "host="]);
+    assert_eq!(stderr(&out), "pagerbook: error: the value of {{host}}: a value is required\n");
+    let out = pagerbook(dir.path(), &["--catalog", &file, "cmd", "dns-broken", "2"]);
+    assert_eq!(stderr(&out), "pagerbook: error: `dns-broken` has no command at step 2 (it has 1 step)\n");
+    let without_default = CATALOG.replace("default = \"example.org\"\n", "");
+    std::fs::write(&file, without_default).unwrap();
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "pagerbook: error: no value for {{host}} (Host to look up): pass --var host=VALUE\n");
+}
