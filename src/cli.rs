@@ -438,14 +438,7 @@ fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut
     let loaded = load_noting_problems(sources, err)?;
     let catalog = &loaded.catalog;
     let Some(entry) = catalog.get(id) else {
-        let ids = catalog.entries.iter().map(Entry::id);
-        let mut near: Vec<(f64, &str)> =
-            ids.map(|c| (strsim::jaro_winkler(id, c), c)).filter(|(s, _)| *s > 0.75).collect();
-        near.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let near: Vec<&str> = near.into_iter().take(3).map(|(_, c)| c).collect();
-        let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
-        writeln!(err, "pagerbook: error: no failure mode or runbook with id `{id}`{hint}")?;
-        return Ok(EXIT_PROBLEM);
+        return unknown_id(catalog, id, err);
     };
     if json {
         serde_json::to_writer_pretty(&mut *out, entry)?;
@@ -454,6 +447,14 @@ fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut
         write_entry(catalog, entry, out)?;
     }
     Ok(EXIT_OK)
+}
+
+/// Says an id is unknown, with the ids that were probably meant.
+fn unknown_id(catalog: &Catalog, id: &str, err: &mut dyn Write) -> io::Result<u8> {
+    let near = catalog.similar_ids(id);
+    let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
+    writeln!(err, "pagerbook: error: no failure mode or runbook with id `{id}`{hint}")?;
+    Ok(EXIT_PROBLEM)
 }
 
 /// `cmd`: one step's command, rendered with the given values or defaults.
@@ -467,8 +468,7 @@ fn step_command(
 ) -> io::Result<u8> {
     let loaded = load_noting_problems(sources, err)?;
     let Some(entry) = loaded.catalog.get(id) else {
-        writeln!(err, "pagerbook: error: no failure mode or runbook with id `{id}`")?;
-        return Ok(EXIT_PROBLEM);
+        return unknown_id(&loaded.catalog, id, err);
     };
     let Some(run) = number.checked_sub(1).and_then(|i| entry.steps.get(i)).and_then(|s| s.run.as_deref()) else {
         let steps = entry.steps.len();

@@ -28,6 +28,13 @@ impl Catalog {
         self.entries.iter().find(|entry| entry.id() == id)
     }
 
+    /// Ids close to one that is not in the catalog, nearest first: what the
+    /// user probably meant.
+    #[must_use]
+    pub fn similar_ids(&self, id: &str) -> Vec<&str> {
+        super::parse::nearest(id, self.entries.iter().map(Entry::id), 3)
+    }
+
     /// The layer with this id.
     #[must_use]
     pub fn layer(&self, id: &str) -> Option<&Layer> {

@@ -602,10 +602,17 @@ pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
 
 /// The candidate nearest to `word`, if it is near enough to be a likely typo.
 pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
+    nearest(word, candidates, 1).pop()
+}
+
+/// Up to `limit` candidates near enough to `word` to be what was meant,
+/// nearest first.
+pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
+    let mut near: Vec<(f64, &str)> = candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
         .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0));
+    near.into_iter().take(limit).map(|(_, candidate)| candidate).collect()
 }
