@@ -428,7 +428,10 @@ fn search(
         }
     }
     if hits.is_empty() {
-        writeln!(err, "pagerbook: nothing matches `{input}`")?;
+        // A pasted log may be long; the message names the start of it.
+        let shown: String = input.chars().take(60).collect();
+        let more = if shown.len() < input.len() { "…" } else { "" };
+        writeln!(err, "pagerbook: nothing matches `{shown}{more}`")?;
         return Ok(EXIT_PROBLEM);
     }
     Ok(EXIT_OK)

@@ -120,7 +120,8 @@ impl<'a> SourceMap<'a> {
         let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let column = text[line_start..start].chars().count();
-        let end = floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
+        // A span may start on the line's `\r` or `\n`, past the text shown.
+        let end = floor_char_boundary(text, span.end.clamp(start, (line_start + line_text.len()).max(start)));
         let width = text[start..end].chars().count().max(1);
         Diagnostic {
             path: self.path.clone(),
@@ -199,6 +200,12 @@ mod tests {
             snippet.text.chars().skip(snippet.underline_start).take(snippet.underline_len).collect();
         assert_eq!(underlined, "BAD");
         assert_eq!(d.column, u32::try_from(at + 1).unwrap());
+    }
+
+    #[test]
+    fn a_span_on_a_carriage_return_does_not_panic() {
+        let d = map("a = 1\r\nb = [\r\n").diagnostic(Level::Error, 5..7, "x");
+        assert_eq!((d.line, d.column), (1, 6));
     }
 
     #[test]

@@ -200,7 +200,8 @@ impl Index {
             }
             for &entry in &touched {
                 score[entry] += best[entry];
-                words_matched[entry] += 1;
+                // A pasted log file can hold more distinct words than a u16 counts.
+                words_matched[entry] = words_matched[entry].saturating_add(1);
                 best[entry] = 0.0;
             }
             touched.clear();
