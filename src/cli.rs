@@ -129,8 +129,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Print at most N hits.
-        #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
-        limit: usize,
+        #[arg(long, short = 'n', value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+        limit: u16,
     },
     /// Print a step's command with its placeholders filled in, shell-quoted.
     #[command(after_help = CMD_HELP)]
@@ -225,7 +225,9 @@ pub fn run(
     let result = match command {
         Command::List { json } => list(&sources, json, out, err),
         Command::Show { id, json } => show(&sources, &id, json, out, err),
-        Command::Search { query, json, limit } => search(&sources, &query.join(" "), json, limit, out, err),
+        Command::Search { query, json, limit } => {
+            search(&sources, &query.join(" "), json, usize::from(limit), out, err)
+        }
         Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
         Command::Check { paths, format, verbose } => {
             let sources = if paths.is_empty() { sources } else { paths.into_iter().map(Source::Path).collect() };

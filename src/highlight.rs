@@ -1,7 +1,7 @@
 //! Syntax highlighting of step commands with syntect, as ratatui lines.
 //!
 //! syntect's syntax and theme sets take milliseconds to load, so they load on
-//! a background thread started with the program; until they are ready,
+//! a background thread started after the first frame; until they are ready,
 //! commands show as plain text. Highlighted commands are cached: a detail
 //! view is drawn on every frame.
 

@@ -54,6 +54,12 @@ pub enum RenderError {
     /// A placeholder has no value.
     #[error("no value for {{{{{0}}}}}")]
     Missing(String),
+    /// The placeholder stands inside quotes in the template: its quoted
+    /// value would not be literal there, so it is not filled at all.
+    #[error(
+        "{{{{{0}}}}} stands inside quotes in the command, where a quoted value is not safe; the catalog must move it out"
+    )]
+    InsideQuotes(String),
     /// A value cannot be quoted for the shell (it holds a NUL byte).
     #[error("the value of {{{{{0}}}}} cannot be passed to a shell: it holds a NUL byte")]
     Unquotable(String),
@@ -198,6 +204,9 @@ pub fn render<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) ->
         match piece {
             Piece::Text(text) => out.push_str(&text),
             Piece::Placeholder(p) => {
+                if p.inside_quote.is_some() {
+                    return Err(RenderError::InsideQuotes(p.name.to_owned()));
+                }
                 let value = value_of(p.name).ok_or_else(|| RenderError::Missing(p.name.to_owned()))?;
                 let quoted = shlex::try_quote(value).map_err(|_| RenderError::Unquotable(p.name.to_owned()))?;
                 out.push_str(&quoted);
@@ -326,6 +335,14 @@ mod tests {
         assert_eq!(check_value("a\u{202E}b", None), Err(ValueError::Bidi(0x202e)));
         assert_eq!(check_value("Prod", Some("[a-z]+")), Err(ValueError::Pattern("[a-z]+".into())));
         assert_eq!(check_value("-rf", None), Ok(Some(LEADING_DASH_WARNING)));
+    }
+
+    #[test]
+    fn placeholders_inside_quotes_are_never_filled() {
+        assert_eq!(
+            render("ssh h \"sudo ls {{dir}}\"", |_| Some("$(id)")),
+            Err(RenderError::InsideQuotes("dir".into()))
+        );
     }
 
     #[test]

@@ -227,6 +227,16 @@ fn file_level_vars_apply_to_their_file_only_and_entry_vars_win() {
 }
 
 #[test]
+fn control_characters_in_a_command_are_errors() {
+    let dir = Dir::new();
+    dir.write(
+        "a.toml",
+        format!("{GOOD}\n{}", failure("hidden", "[[failure.steps]]\ndo = \"x\"\nrun = \"echo hi \\u001b[2K\\rls\"\n")),
+    );
+    assert_one(&dir.load(), "a.toml", 26, 7, Level::Error, "control character U+001B");
+}
+
+#[test]
 fn a_destructive_command_marked_safe_is_a_warning() {
     let dir = Dir::new();
     dir.write(

@@ -293,6 +293,15 @@ impl Reader<'_, '_> {
         let run = table.get("run").and_then(|value| self.string_value("run", value));
         if let Some(run) = &run {
             self.check_placeholders(run, context, declare);
+            // ESC, CR and the like could make a terminal show another command
+            // than the one that runs.
+            if let Some(c) = run.get_ref().chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+                let message = format!(
+                    "the command of {context} holds control character U+{:04X}, which could hide what runs",
+                    u32::from(c)
+                );
+                self.error(run.span(), message);
+            }
         }
         let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), Cow::Owned);
         let danger = if table.contains_key("danger") {

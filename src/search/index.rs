@@ -224,7 +224,10 @@ impl Index {
         // lacking a word rank lower by the coverage factor.
         let enough = if needed >= LONG_QUERY { needed - 1 } else { needed };
         #[allow(clippy::cast_precision_loss)]
-        let coverage = |entry: usize| (f32::from(words_matched[entry]) / f32::from(needed)).powi(2);
+        // A phrase of punctuation only has no words: nothing to cover.
+        let coverage = |entry: usize| {
+            if needed == 0 { 1.0 } else { (f32::from(words_matched[entry]) / f32::from(needed)).powi(2) }
+        };
         let is_full = |i: usize| words_matched[i] >= enough && has_phrases(query, &entries[i]);
         let full = sorted(
             candidates(enough)

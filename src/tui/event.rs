@@ -67,6 +67,9 @@ pub fn run(
                         let suspended = terminal::suspend(terminal);
                         input.resume();
                         suspended?;
+                        // The terminal may have been resized while stopped.
+                        let size = terminal.size()?;
+                        update(state, Action::Resize { width: size.width, height: size.height });
                     }
                     Effect::Quit => return Ok(()),
                 }

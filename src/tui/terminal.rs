@@ -32,7 +32,11 @@ pub fn init() -> io::Result<Tui> {
 
 fn enter() -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste)
+    let entered = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste);
+    if entered.is_err() {
+        restore();
+    }
+    entered
 }
 
 /// Gives the terminal back. Never fails: there is nothing better to do with

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::catalog::{Entry, ListField, TextField};
 use crate::highlight;
@@ -171,7 +171,7 @@ impl Builder {
     }
 
     fn prose_with_lead(&mut self, lead: &'static str, text: &str, style: Style) {
-        for (i, line) in wrap(text, self.width.saturating_sub(2 + lead.len())).into_iter().enumerate() {
+        for (i, line) in wrap(text, self.width.saturating_sub(2 + lead.width())).into_iter().enumerate() {
             let lead = if i == 0 { lead } else { "  " };
             self.line(Line::from(vec![Span::raw("  "), Span::raw(lead), Span::styled(line, style)]));
         }
