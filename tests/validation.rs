@@ -181,6 +181,18 @@ fn unknown_layer_related_and_runbook_references() {
 }
 
 #[test]
+fn a_link_to_an_entry_left_out_is_an_error_too() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("linker", "related = [\"lost\"]\n")));
+    dir.write("b.toml", failure("lost", "").replace("layer = \"edge\"", "layer = \"nowhere\""));
+    let loaded = dir.load();
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].4.contains("names `lost`, which is not a known failure mode"), "{}", found[0].4);
+    assert!(loaded.catalog.get("linker").unwrap().related().next().is_none());
+}
+
+#[test]
 fn undeclared_placeholder_is_an_error_at_its_place() {
     let dir = Dir::new();
     let extra = "[[failure.steps]]\ndo = \"look\"\nrun = \"kubectl -n {{namespace}} get pods\"\n";

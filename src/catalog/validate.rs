@@ -65,25 +65,21 @@ pub(crate) fn link(
     }
 
     let layer_ids: Vec<&str> = catalog.layers.iter().map(|l| l.id.as_str()).collect();
+    // First the layers: an entry left out for an unknown layer must not stay
+    // a valid target for other entries' links.
     let mut keep = Vec::with_capacity(total);
-    for (entry, (index, refs)) in catalog.entries.iter_mut().zip(&spans) {
-        if let (Some(layer), Some(span)) = (entry.layer(), &refs.layer)
-            && !layer_ids.contains(&layer)
-        {
-            let message = format!(
-                "unknown layer `{layer}` in {} `{}`{}",
-                entry.kind,
-                entry.id(),
-                did_you_mean(layer, &layer_ids)
-            );
-            diagnostics.push(reopen(*index).diagnostic(
-                Level::Error,
-                span.clone(),
-                format!("{message}; the entry is ignored"),
-            ));
-            keep.push(false);
-            continue;
+    for (entry, (index, refs)) in catalog.entries.iter().zip(&spans) {
+        let known = entry.layer().is_none_or(|layer| layer_ids.contains(&layer));
+        if let (false, Some(layer), Some(span)) = (known, entry.layer(), &refs.layer) {
+            let hint = did_you_mean(layer, &layer_ids);
+            let message =
+                format!("unknown layer `{layer}` in {} `{}`{hint}; the entry is ignored", entry.kind, entry.id());
+            diagnostics.push(reopen(*index).diagnostic(Level::Error, span.clone(), message));
+            entry_places.remove(entry.id());
         }
+        keep.push(known);
+    }
+    for ((entry, (index, refs)), _) in catalog.entries.iter_mut().zip(&spans).zip(&keep).filter(|(_, kept)| **kept) {
         for (list, field, spans, expected) in [
             (ListField::Related, "related", &refs.related, Kind::Failure),
             (ListField::Runbooks, "runbooks", &refs.runbooks, Kind::Runbook),
@@ -105,7 +101,6 @@ pub(crate) fn link(
                 false
             });
         }
-        keep.push(true);
     }
     let mut keep = keep.into_iter();
     catalog.entries.retain(|_| keep.next().unwrap_or(true));
