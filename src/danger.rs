@@ -1,6 +1,6 @@
 //! Recognises commands that destroy data or capacity, whatever the catalog
-//! says about them: a typed confirmation is asked for these, and `check`
-//! warns when one is marked `safe`.
+//! says about them: `check` warns when one is marked `safe`, and running one
+//! will ask for a typed confirmation (the run dialog is still to come).
 
 use std::sync::LazyLock;
 

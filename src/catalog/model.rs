@@ -187,12 +187,6 @@ macro_rules! word_enum {
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$variant => $word),+ }
             }
-
-            /// Parses the catalog's word.
-            #[must_use]
-            pub fn from_word(word: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == word)
-            }
         }
 
         impl fmt::Display for $name {
@@ -238,7 +232,7 @@ word_enum! {
         Safe = "safe",
         /// Changes state, easy to undo.
         Caution = "caution",
-        /// Loses data or capacity; needs a typed confirmation.
+        /// Loses data or capacity; running it will need a typed confirmation.
         Destructive = "destructive",
     }
 }
