@@ -17,7 +17,7 @@ use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Sourc
 use crate::search::{Index, Query};
 use crate::template;
 use crate::tui;
-use crate::wrap::wrap;
+use crate::wrap::{plural, wrap};
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -283,15 +283,6 @@ fn problem_count(loaded: &Loaded) -> String {
     format!("{} and {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
-/// "1 error", "2 errors"; "1 entry", "2 entries".
-fn plural(n: usize, word: &str) -> String {
-    match (n, word.strip_suffix('y')) {
-        (1, _) => format!("1 {word}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        (_, None) => format!("{n} {word}s"),
-    }
-}
-
 /// One line of `list --json`.
 #[derive(Serialize)]
 struct ListedEntry<'a> {
@@ -476,13 +467,8 @@ fn step_command(
         return unknown_id(&loaded.catalog, id, err);
     };
     let Some(run) = number.checked_sub(1).and_then(|i| entry.steps.get(i)).and_then(|s| s.run.as_deref()) else {
-        let steps = entry.steps.len();
-        writeln!(
-            err,
-            "pagerbook: error: `{id}` has no command at step {number} (it has {} step{})",
-            steps,
-            if steps == 1 { "" } else { "s" }
-        )?;
+        let steps = plural(entry.steps.len(), "step");
+        writeln!(err, "pagerbook: error: `{id}` has no command at step {number} (it has {steps})")?;
         return Ok(EXIT_PROBLEM);
     };
     if let Some((name, _)) = given.iter().find(|(name, _)| entry.var(name).is_none()) {

@@ -1,5 +1,5 @@
-//! Word wrapping by display width, shared by `show` and the navigator, which
-//! both need to know how many lines a text takes.
+//! Text for people, shared by the command line and the navigator: word
+//! wrapping by display width, and counts with their noun.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -37,9 +37,24 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// "1 error", "2 errors"; "1 entry", "2 entries".
+#[must_use]
+pub fn plural(n: usize, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {word}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{plural, wrap};
+
+    #[test]
+    fn counts_take_their_noun() {
+        assert_eq!([plural(1, "step"), plural(2, "step"), plural(3, "entry")], ["1 step", "2 steps", "3 entries"]);
+    }
 
     #[test]
     fn wraps_at_words_and_keeps_line_breaks() {

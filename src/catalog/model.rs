@@ -25,7 +25,13 @@ impl Catalog {
     /// The entry with this id.
     #[must_use]
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.entries.iter().find(|entry| entry.id() == id)
+        self.position(id).map(|i| &self.entries[i])
+    }
+
+    /// The index of the entry with this id.
+    #[must_use]
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.entries.iter().position(|entry| entry.id() == id)
     }
 
     /// Ids close to one that is not in the catalog, nearest first: what the

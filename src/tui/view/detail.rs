@@ -103,7 +103,7 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     for (heading, field) in [("Related", ListField::Related), ("Runbooks", ListField::Runbooks)] {
         let links: Vec<(usize, &Entry)> = entry
             .list(field)
-            .filter_map(|id| state.catalog.entries.iter().enumerate().find(|(_, e)| e.id() == id))
+            .filter_map(|id| state.catalog.position(id).map(|i| (i, &state.catalog.entries[i])))
             .collect();
         if !links.is_empty() {
             doc.section(heading);

@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::state::{AppState, Focus, Overlay};
+use crate::wrap::plural;
 
 /// Draws the whole screen.
 pub fn render(state: &AppState, frame: &mut Frame<'_>) {
@@ -66,7 +67,7 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         (keys_width + 2 + counts.width() <= usize::from(area.width)).then(|| Span::styled(counts, theme.dim()))
     } else {
         let n = state.diagnostics.len();
-        Some(Span::styled(format!("⚠ {n} catalog problem{} · F2", if n == 1 { "" } else { "s" }), theme.warning()))
+        Some(Span::styled(format!("⚠ {} · F2", plural(n, "catalog problem")), theme.warning()))
     };
     let right_width = right.as_ref().map_or(0, |r| u16::try_from(r.content.width()).unwrap_or(0));
     let left = Rect { width: area.width.saturating_sub(right_width + 1), ..area };

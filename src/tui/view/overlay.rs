@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::tui::state::AppState;
 use crate::tui::view::detail::wrap_line;
-use crate::wrap::wrap;
+use crate::wrap::{plural, wrap};
 
 /// The help text: every key, then the query syntax.
 pub const HELP: &[(&str, &str)] = &[
@@ -137,7 +137,7 @@ pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 /// Draws the catalog problems overlay.
 pub fn problems(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
     let n = state.diagnostics.len();
-    let title = format!("{n} catalog problem{} (pagerbook check)", if n == 1 { "" } else { "s" });
+    let title = format!("{} (pagerbook check)", plural(n, "catalog problem"));
     let inner = popup(frame.area(), &title, frame);
     scrolled(state, frame, inner, problem_lines(state, inner.width), scroll);
 }
