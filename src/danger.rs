@@ -1,10 +1,12 @@
 //! Recognises commands that destroy data or capacity, whatever the catalog
-//! says about them: `check` warns when one is marked `safe`, and running one
-//! will ask for a typed confirmation (the run dialog is still to come).
+//! says about them: `check` warns when one is marked `safe`, `cmd` warns
+//! when it prints one, and running one asks for a typed confirmation.
 
 use std::sync::LazyLock;
 
 use regex::bytes::RegexSet;
+
+use crate::catalog::Danger;
 
 /// (pattern, what to call it). Command words must stand where a command
 /// starts (after a separator, `sudo`, `--` or a quote), so
@@ -51,9 +53,71 @@ pub fn looks_destructive(command: &str) -> Option<&'static str> {
     PATTERN_SET.matches(command.as_bytes()).iter().next().map(|i| PATTERNS[i].1)
 }
 
+/// Why a command needs care: the first destructive operation it performs,
+/// or that the catalog marks it destructive.
+#[must_use]
+pub fn destructive_reason(marked: Danger, command: &str) -> Option<&'static str> {
+    looks_destructive(command).or((marked == Danger::Destructive).then_some("marked destructive in the catalog"))
+}
+
+/// Placeholders that say where or as whom a command runs rather than what
+/// it acts on; typing one of them would not prove the person read the target.
+const NOT_TARGETS: &[&str] = &["namespace", "ssh_user", "user", "context", "kube_context"];
+
+/// What the person must type before a destructive command runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// Why it is asked (see [`destructive_reason`]).
+    pub reason: &'static str,
+    /// The word to type: the value of the command's target, else `yes`.
+    pub word: String,
+}
+
+impl Confirmation {
+    /// Whether what was typed confirms (surrounding spaces aside).
+    #[must_use]
+    pub fn accepts(&self, typed: &str) -> bool {
+        typed.trim() == self.word
+    }
+}
+
+/// The typed confirmation a rendered command needs, if any. `values` are
+/// the placeholders in the order the command uses them; the first that
+/// names what the command acts on (not the namespace or the user) is the
+/// word to type.
+#[must_use]
+pub fn confirmation(marked: Danger, command: &str, values: &[(&str, &str)]) -> Option<Confirmation> {
+    let reason = destructive_reason(marked, command)?;
+    let target = values.iter().find(|(name, value)| !NOT_TARGETS.contains(name) && !value.trim().is_empty());
+    let word = target.map_or_else(|| "yes".to_owned(), |(_, value)| value.trim().to_owned());
+    Some(Confirmation { reason, word })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn destructive_commands_ask_for_their_target() {
+        let drain = confirmation(Danger::Caution, "kubectl drain n1", &[("namespace", "prod"), ("node", "n1")]);
+        assert_eq!(drain, Some(Confirmation { reason: "kubectl drain", word: "n1".into() }));
+        let marked = confirmation(Danger::Destructive, "systemctl restart k3s", &[("ssh_user", "root")]);
+        assert_eq!(marked, Some(Confirmation { reason: "marked destructive in the catalog", word: "yes".into() }));
+        assert_eq!(confirmation(Danger::Caution, "kubectl rollout restart deploy/api", &[("deployment", "api")]), None);
+        assert_eq!(confirmation(Danger::Safe, "kubectl get pods", &[]), None);
+        // Whatever the catalog says, a command that looks destructive asks.
+        assert_eq!(confirmation(Danger::Safe, "redis-cli FLUSHALL", &[]).map(|c| c.word), Some("yes".into()));
+    }
+
+    #[test]
+    fn only_the_exact_word_confirms() {
+        let confirm = Confirmation { reason: "rm -rf", word: "node-1".into() };
+        assert!(confirm.accepts("node-1"));
+        assert!(confirm.accepts(" node-1 "));
+        for typed in ["", "y", "yes", "node-", "node-12", "NODE-1"] {
+            assert!(!confirm.accepts(typed), "{typed:?}");
+        }
+    }
 
     #[test]
     fn recognises_destructive_commands() {

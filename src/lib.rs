@@ -3,15 +3,19 @@
 //! Module map (data flows catalog files → [`catalog::Catalog`] → output):
 //! - [`catalog`]: the model, loading from every source, validation with
 //!   `path:line:col` diagnostics. Pure: no terminal.
-//! - [`danger`]: recognises destructive commands whatever the catalog says.
-//!   Pure.
+//! - [`clipboard`]: copying a command: OSC 52 over SSH, tmux or the
+//!   platform's tool locally.
+//! - [`danger`]: recognises destructive commands whatever the catalog says,
+//!   and what must be typed to run one. Pure.
 //! - [`search`]: the inverted index, query parsing, ranking and
 //!   highlighting. Pure.
+//! - [`settings`]: `config.toml` and the remembered placeholder values.
 //! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
 //!   values. Pure.
 //! - [`wrap`]: word wrapping by display width. Pure.
 //! - [`highlight`]: syntect, loaded off the first frame's path, commands as
 //!   ratatui lines, cached.
+//! - [`runner`]: runs one shell command in its own process group. No terminal.
 //! - [`tui`]: the navigator, a thin terminal layer: state, actions, update,
 //!   view, event loop.
 //! - [`cli`]: the command line; each subcommand writes to a `&mut dyn Write`
@@ -19,9 +23,12 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod clipboard;
 pub mod danger;
 pub mod highlight;
+pub mod runner;
 pub mod search;
+pub mod settings;
 pub mod template;
 pub mod tui;
 pub mod wrap;

@@ -3,7 +3,9 @@
 //!
 //! Rendering quotes every value with `shlex::try_quote`, so a value can never
 //! add shell syntax. A placeholder written inside quotes in the template would
-//! be quoted twice, which is why [`parse`] reports where each one stands.
+//! be quoted twice, which is why [`parse`] reports where each one stands. A
+//! value that a second shell parses again (the remote command of `ssh`, the
+//! command of `watch`) is quoted once more, one layer per shell.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -33,6 +35,9 @@ pub struct Placeholder<'a> {
     pub span: Range<usize>,
     /// The shell quote (`'` or `"`) the placeholder stands inside, if any.
     pub inside_quote: Option<char>,
+    /// The value is parsed by a second shell: it stands in the remote
+    /// command of `ssh` or in the command `watch` hands to `sh -c`.
+    pub reparsed: bool,
 }
 
 /// A template that cannot be parsed.
@@ -106,6 +111,9 @@ pub enum ValueError {
     /// The value does not match the var's declared pattern.
     #[error("does not match the declared pattern {0}")]
     Pattern(String),
+    /// The var declares `choices` and the value is not one of them.
+    #[error("must be one of: {0}")]
+    NotAChoice(String),
 }
 
 /// A value that is allowed but deserves a second look.
@@ -153,16 +161,16 @@ pub fn is_valid_name(name: &str) -> bool {
 pub fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
     let mut pieces = Vec::new();
     let mut text = String::new();
-    let mut quotes = QuoteTracker::new();
+    let mut shell = ShellTracker::new();
     let mut rest = template;
     while let Some(at) = rest.find("{{") {
         let offset = template.len() - rest.len() + at;
-        quotes.feed(&rest[..at]);
+        shell.feed(&rest[..at]);
         text.push_str(&rest[..at]);
         let after = &rest[at..];
         if let Some(escaped) = after.strip_prefix(ESCAPED_BRACES) {
             text.push_str("{{");
-            quotes.feed("{{");
+            shell.feed("{{");
             rest = escaped;
             continue;
         }
@@ -182,8 +190,10 @@ pub fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
         pieces.push(Piece::Placeholder(Placeholder {
             name,
             span: offset..offset + end + 2,
-            inside_quote: quotes.current(),
+            inside_quote: shell.quote,
+            reparsed: shell.reparsed(),
         }));
+        shell.feed_value();
         rest = &after[end + 2..];
     }
     text.push_str(rest);
@@ -208,31 +218,93 @@ pub fn render<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) ->
                     return Err(RenderError::InsideQuotes(p.name.to_owned()));
                 }
                 let value = value_of(p.name).ok_or_else(|| RenderError::Missing(p.name.to_owned()))?;
-                let quoted = shlex::try_quote(value).map_err(|_| RenderError::Unquotable(p.name.to_owned()))?;
-                out.push_str(&quoted);
+                let unquotable = |_| RenderError::Unquotable(p.name.to_owned());
+                let quoted = shlex::try_quote(value).map_err(unquotable)?;
+                if p.reparsed {
+                    out.push_str(&shlex::try_quote(&quoted).map_err(unquotable)?);
+                } else {
+                    out.push_str(&quoted);
+                }
             }
         }
     }
     Ok(out)
 }
 
-/// Follows POSIX shell quoting well enough to tell whether a position stands
-/// inside single or double quotes. Comments are skipped so an apostrophe in a
+/// The template as a person reads it: escapes resolved (`{{{{` shows as the
+/// `{{` that runs), placeholders left as `{{name}}`. A malformed template is
+/// shown as written.
+#[must_use]
+pub fn display(template: &str) -> String {
+    if !template.contains(ESCAPED_BRACES) {
+        return template.to_owned();
+    }
+    match parse(template) {
+        Ok(pieces) => pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.clone(),
+                Piece::Placeholder(p) => format!("{{{{{}}}}}", p.name),
+            })
+            .collect(),
+        Err(_) => template.to_owned(),
+    }
+}
+
+/// Follows POSIX shell syntax well enough to tell, at each placeholder,
+/// whether it stands inside single or double quotes and whether a second
+/// shell will parse its value. Comments are skipped so an apostrophe in a
 /// `# don't` comment does not open a quote.
-struct QuoteTracker {
+// Independent flags of one scanner, each cleared by its own character.
+#[allow(clippy::struct_excessive_bools)]
+struct ShellTracker {
     quote: Option<char>,
     escaped: bool,
     in_comment: bool,
     at_word_start: bool,
+    /// The word being read, and whether a placeholder is part of it.
+    word: String,
+    word_has_value: bool,
+    command: Command,
 }
 
-impl QuoteTracker {
+/// What the current simple command is, as far as quoting cares.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Command {
+    /// No command word yet (only `sudo` or `NAME=value` words, if any).
+    Start,
+    /// `ssh`: options, then the destination, then the remote command.
+    Ssh { option_argument_next: bool, destination_seen: bool },
+    /// `watch`: every later word goes to `sh -c`.
+    Watch,
+    /// Any other command.
+    Other,
+}
+
+/// ssh's options that take an argument (`-p 22`, `-o Option=value`).
+const SSH_OPTIONS_WITH_ARGUMENT: &str = "BbcDEeFIiJLlmOoPpQRSWw";
+
+impl ShellTracker {
     fn new() -> Self {
-        QuoteTracker { quote: None, escaped: false, in_comment: false, at_word_start: true }
+        ShellTracker {
+            quote: None,
+            escaped: false,
+            in_comment: false,
+            at_word_start: true,
+            word: String::new(),
+            word_has_value: false,
+            command: Command::Start,
+        }
     }
 
-    fn current(&self) -> Option<char> {
-        self.quote
+    fn reparsed(&self) -> bool {
+        matches!(self.command, Command::Ssh { destination_seen: true, .. } | Command::Watch)
+    }
+
+    /// A placeholder's value is part of the current word.
+    fn feed_value(&mut self) {
+        self.word_has_value = true;
+        self.at_word_start = false;
     }
 
     fn feed(&mut self, text: &str) {
@@ -241,21 +313,80 @@ impl QuoteTracker {
             if self.in_comment {
                 self.in_comment = c != '\n';
                 self.at_word_start = c == '\n';
+                if c == '\n' {
+                    self.command = Command::Start;
+                }
                 continue;
             }
             if self.escaped {
                 self.escaped = false;
+                self.word.push(c);
                 continue;
             }
             match (self.quote, c) {
                 (Some('\''), '\'') | (Some('"'), '"') => self.quote = None,
                 (Some('"') | None, '\\') => self.escaped = true,
                 (None, '\'' | '"') => self.quote = Some(c),
-                (None, '#') if word_start => self.in_comment = true,
-                (None, c) if c.is_whitespace() || ";|&()".contains(c) => self.at_word_start = true,
+                (None, '#') if word_start => {
+                    self.in_comment = true;
+                    continue;
+                }
+                (None, c) if c.is_whitespace() || ";|&()".contains(c) => {
+                    self.end_word();
+                    if c == '\n' || ";|&()".contains(c) {
+                        self.command = Command::Start;
+                    }
+                    self.at_word_start = true;
+                    continue;
+                }
                 _ => {}
             }
+            self.word.push(c);
         }
+    }
+
+    fn end_word(&mut self) {
+        let word = std::mem::take(&mut self.word);
+        if word.is_empty() && !std::mem::take(&mut self.word_has_value) {
+            return;
+        }
+        self.word_has_value = false;
+        self.command = match self.command {
+            Command::Start if word == "sudo" || is_assignment(&word) => Command::Start,
+            Command::Start => match word.rsplit('/').next() {
+                Some("ssh") => Command::Ssh { option_argument_next: false, destination_seen: false },
+                Some("watch") => Command::Watch,
+                _ => Command::Other,
+            },
+            Command::Ssh { option_argument_next: true, .. } => {
+                Command::Ssh { option_argument_next: false, destination_seen: false }
+            }
+            Command::Ssh { destination_seen: false, .. } if word == "--" => self.command,
+            Command::Ssh { destination_seen: false, .. } if word.starts_with('-') => {
+                Command::Ssh { option_argument_next: ssh_option_wants_argument(&word), destination_seen: false }
+            }
+            Command::Ssh { .. } => Command::Ssh { option_argument_next: false, destination_seen: true },
+            other => other,
+        };
+    }
+}
+
+/// `NAME=value` before a command sets its environment.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// Whether an ssh option word (`-p`, `-tt`, `-o`, `-p22`) leaves its
+/// argument for the next word.
+fn ssh_option_wants_argument(word: &str) -> bool {
+    let flags = &word[1..];
+    match flags.find(|c| SSH_OPTIONS_WITH_ARGUMENT.contains(c)) {
+        Some(at) => at + 1 == flags.len(),
+        None => false,
     }
 }
 
@@ -335,6 +466,54 @@ mod tests {
         assert_eq!(check_value("a\u{202E}b", None), Err(ValueError::Bidi(0x202e)));
         assert_eq!(check_value("Prod", Some("[a-z]+")), Err(ValueError::Pattern("[a-z]+".into())));
         assert_eq!(check_value("-rf", None), Ok(Some(LEADING_DASH_WARNING)));
+    }
+
+    fn reparsed(template: &str) -> Vec<(&str, bool)> {
+        parse(template)
+            .unwrap()
+            .into_iter()
+            .filter_map(|piece| match piece {
+                Piece::Placeholder(p) => Some((p.name, p.reparsed)),
+                Piece::Text(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn knows_which_values_a_second_shell_parses() {
+        assert_eq!(
+            reparsed("ssh {{user}}@{{host}} -- sudo systemctl restart {{service}} | grep {{word}}"),
+            [("user", false), ("host", false), ("service", true), ("word", false)]
+        );
+        assert_eq!(
+            reparsed("ssh -p {{port}} -o ConnectTimeout=5 -tt {{host}} cat {{file}}; echo {{x}}"),
+            [("port", false), ("host", false), ("file", true), ("x", false)]
+        );
+        assert_eq!(reparsed("ssh -p22 -- {{host}} {{cmd}}"), [("host", false), ("cmd", true)]);
+        assert_eq!(reparsed("watch -n 2 kubectl get pods -n {{ns}}"), [("ns", true)]);
+        assert_eq!(reparsed("SSH_AUTH_SOCK=x sudo ssh h ls {{dir}} && ls {{dir}}"), [("dir", true), ("dir", false)]);
+        assert_eq!(reparsed("kubectl exec {{pod}} -- ssh {{x}}"), [("pod", false), ("x", false)]);
+        assert_eq!(reparsed("echo ssh {{x}} # ssh h {{y}}\nssh h {{z}}"), [("x", false), ("y", false), ("z", true)]);
+    }
+
+    /// ssh joins its remote words with spaces for the remote shell: a stub
+    /// that does the same shows each value arriving intact.
+    #[test]
+    fn values_for_a_remote_shell_are_quoted_twice() {
+        let stub = r#"ssh() { while [ "$1" != -- ]; do shift; done; shift; sh -c "$*"; }; "#;
+        for value in ["plain", "a b", "$(id)", "it's", "x; touch /tmp/pwned", "*", "\"q\" `id` {a,b} !x ~"] {
+            let rendered =
+                render("ssh {{host}} -- printf %s {{v}}", |name| Some(if name == "v" { value } else { "h" })).unwrap();
+            let output = std::process::Command::new("sh").arg("-c").arg(format!("{stub}{rendered}")).output().unwrap();
+            assert_eq!(String::from_utf8(output.stdout).unwrap(), value, "{rendered}");
+        }
+    }
+
+    #[test]
+    fn display_shows_escapes_as_they_run() {
+        assert_eq!(display("echo '{{{{.x}}' {{ ns }}"), "echo '{{.x}}' {{ns}}");
+        assert_eq!(display("echo {{ns}}"), "echo {{ns}}");
+        assert_eq!(display("bad {{"), "bad {{");
     }
 
     #[test]

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::template::{self, ValueError};
+
 pub use super::entry::Entry;
 
 /// Everything loaded from the catalog sources: layers in edge-inward order and
@@ -151,6 +153,22 @@ pub struct Step {
     pub danger: Danger,
     /// Whether the command needs the real terminal.
     pub interactive: bool,
+}
+
+impl Var {
+    /// Checks a value for this placeholder: [`template::check_value`] with
+    /// the declared `pattern`, and one of the `choices` when there are any.
+    /// Returns a warning for a value that is allowed but suspicious.
+    ///
+    /// # Errors
+    /// Why the value is refused.
+    pub fn check(&self, value: &str) -> Result<Option<&'static str>, ValueError> {
+        let warning = template::check_value(value, self.pattern.as_deref())?;
+        if !self.choices.is_empty() && !self.choices.iter().any(|choice| choice == value) {
+            return Err(ValueError::NotAChoice(self.choices.join(", ")));
+        }
+        Ok(warning)
+    }
 }
 
 /// The syntax of a command whose step names none.

@@ -1,0 +1,645 @@
+//! Runs one shell command for the navigator, knowing nothing of the terminal.
+//!
+//! A runbook command can be anything: a prompt, a progress bar, a runaway
+//! loop, a daemon it forks. So the child gets no stdin (a prompt can never
+//! hang it), its output is cleaned of every escape before it reaches the
+//! screen, and it lives in its own process group so that interrupting or
+//! killing it reaches its children too. Every live group is registered so the
+//! panic hook and exit paths can kill what is left with [`kill_all`].
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::{self, Read};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal, kill_process_group, test_kill_process_group};
+
+/// How long each signal of [`Running::interrupt`] gets before the next one.
+const GRACE: Duration = Duration::from_millis(300);
+/// Longer lines are split so one runaway line cannot swamp the view.
+const MAX_LINE_CHARS: usize = 4096;
+const TAB_STOP: usize = 8;
+
+/// Groups that may still have members, for [`kill_all`].
+static GROUPS: Mutex<Vec<Pid>> = Mutex::new(Vec::new());
+
+/// The shell a command is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Sh,
+}
+
+impl Shell {
+    /// Bash for a `bash` code block (any case), the portable `sh` otherwise.
+    #[must_use]
+    pub fn for_lang(lang: &str) -> Shell {
+        if lang.eq_ignore_ascii_case("bash") { Shell::Bash } else { Shell::Sh }
+    }
+
+    /// The program to run with `-c`.
+    #[must_use]
+    pub fn program(self) -> &'static str {
+        match self {
+            Shell::Bash => "bash",
+            Shell::Sh => "sh",
+        }
+    }
+}
+
+/// Which of the child's outputs a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What the sink passed to [`spawn`] hears, in order per stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunEvent {
+    /// One cleaned line, without its newline.
+    Line(Stream, String),
+    /// The last event: all output is read and the shell has been waited for.
+    Exited(Outcome),
+}
+
+/// How the shell ended: an exit code or the signal that stopped it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+}
+
+impl Outcome {
+    /// True for exit code 0.
+    #[must_use]
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+impl From<ExitStatus> for Outcome {
+    fn from(status: ExitStatus) -> Self {
+        Outcome { code: status.code(), signal: status.signal() }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let named = [(Signal::INT, "SIGINT"), (Signal::TERM, "SIGTERM"), (Signal::KILL, "SIGKILL")];
+        match (self.code, self.signal) {
+            (Some(code), _) => write!(f, "exit {code}"),
+            (None, Some(signal)) => match named.iter().find(|(known, _)| known.as_raw() == signal) {
+                Some((_, name)) => write!(f, "stopped by {name}"),
+                None => write!(f, "stopped by signal {signal}"),
+            },
+            (None, None) => f.write_str("exit status unknown"),
+        }
+    }
+}
+
+/// A running command. Dropping it kills whatever is left of its group.
+#[derive(Debug)]
+pub struct Running {
+    pgid: Pid,
+    reaped: Arc<AtomicBool>,
+}
+
+impl Running {
+    /// The shell's process id, which is also its process group id.
+    pub fn pid(&self) -> u32 {
+        self.pgid.as_raw_pid().unsigned_abs()
+    }
+
+    /// True until the shell has been waited for, just before
+    /// [`RunEvent::Exited`] is sent.
+    pub fn is_running(&self) -> bool {
+        !self.reaped.load(Ordering::Acquire)
+    }
+
+    /// Asks the group to stop as Ctrl-C would, then insists: SIGINT now, and
+    /// while the group still has members SIGTERM and SIGKILL, each after
+    /// [`GRACE`], from a background thread so the caller never waits.
+    pub fn interrupt(&self) {
+        let pgid = self.pgid;
+        if !signal_group(pgid, Signal::INT) {
+            return;
+        }
+        let escalate = move || {
+            for signal in [Signal::TERM, Signal::KILL] {
+                if empties_within(pgid, GRACE) || !signal_group(pgid, signal) {
+                    return;
+                }
+            }
+        };
+        if thread::Builder::new().name("runner-interrupt".into()).spawn(escalate).is_err() {
+            // Nothing could wait out the grace, so stop the group the sure way.
+            signal_group(pgid, Signal::KILL);
+        }
+    }
+
+    /// Kills the whole group at once, for leaving the app.
+    pub fn kill(&self) {
+        signal_group(self.pgid, Signal::KILL);
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Starts `command` in `shell`, in its own process group, with no stdin.
+/// Every output line, then the outcome, goes to `sink` from reader threads.
+pub fn spawn(
+    command: &str,
+    shell: Shell,
+    cwd: Option<&Path>,
+    sink: impl Fn(RunEvent) + Send + Sync + 'static,
+) -> io::Result<Running> {
+    let mut builder = Command::new(shell.program());
+    builder.arg("-c").arg(command).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    builder.process_group(0);
+    if let Some(dir) = cwd {
+        builder.current_dir(dir);
+    }
+    let mut child = builder.spawn()?;
+    let pgid = Pid::from_child(&child);
+    let mut groups = lock_groups();
+    // Groups whose last member went after their shell was reaped are done.
+    groups.retain(|group| test_kill_process_group(*group).is_ok());
+    groups.push(pgid);
+    drop(groups);
+    // From here on an early return drops `running`, which kills the group.
+    let running = Running { pgid, reaped: Arc::new(AtomicBool::new(false)) };
+
+    let sink: Arc<dyn Fn(RunEvent) + Send + Sync> = Arc::new(sink);
+    let stderr_reader = child
+        .stderr
+        .take()
+        .map(|source| {
+            let sink = Arc::clone(&sink);
+            thread::Builder::new().name("runner-stderr".into()).spawn(move || pump(source, Stream::Stderr, &*sink))
+        })
+        .transpose()?;
+    let stdout = child.stdout.take();
+    let reaped = Arc::clone(&running.reaped);
+    thread::Builder::new().name("runner-stdout".into()).spawn(move || {
+        if let Some(source) = stdout {
+            pump(source, Stream::Stdout, &*sink);
+        }
+        if let Some(reader) = stderr_reader {
+            let _ = reader.join();
+        }
+        let outcome = child.wait().map_or(Outcome { code: None, signal: None }, Outcome::from);
+        // A grandchild that let go of the pipes may outlive the shell: keep
+        // its group registered so `kill_all` still finds it.
+        if test_kill_process_group(pgid).is_err() {
+            lock_groups().retain(|group| *group != pgid);
+        }
+        reaped.store(true, Ordering::Release);
+        sink(RunEvent::Exited(outcome));
+    })?;
+    Ok(running)
+}
+
+/// SIGKILLs every group still registered, for the panic hook and exit paths.
+pub fn kill_all() {
+    for pgid in lock_groups().drain(..) {
+        let _ = kill_process_group(pgid, Signal::KILL);
+    }
+}
+
+/// Locks the registry even after a panic elsewhere: `kill_all` must still work.
+fn lock_groups() -> MutexGuard<'static, Vec<Pid>> {
+    GROUPS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Signals the group if it is still registered; false once it is gone, so a
+/// reused id is never signalled. A group sent SIGKILL is forgotten.
+fn signal_group(pgid: Pid, signal: Signal) -> bool {
+    let mut groups = lock_groups();
+    if !groups.contains(&pgid) {
+        return false;
+    }
+    // ESRCH only means the group emptied just now.
+    let _ = kill_process_group(pgid, signal);
+    if signal == Signal::KILL {
+        groups.retain(|group| *group != pgid);
+    }
+    true
+}
+
+/// Waits up to `grace` for the group to have no members left; the unreaped
+/// shell counts, so this also waits for the output to be read.
+fn empties_within(pgid: Pid, grace: Duration) -> bool {
+    let deadline = Instant::now() + grace;
+    while test_kill_process_group(pgid).is_ok() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+    true
+}
+
+/// Reads `source` to EOF, sending each cleaned line to `sink`.
+fn pump(mut source: impl Read, stream: Stream, sink: &dyn Fn(RunEvent)) {
+    let mut lines = LineSplitter::default();
+    let mut emit = |line| sink(RunEvent::Line(stream, line));
+    let mut buffer = [0; 8192];
+    loop {
+        match source.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => lines.feed(&buffer[..read], &mut emit),
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    lines.finish(&mut emit);
+}
+
+/// Cleans one line of output for display: drops ANSI escape sequences and
+/// other control characters, expands tabs, keeps only what follows the last
+/// `\r` (a progress bar's final state) and drops a trailing `\r` (CRLF).
+#[must_use]
+pub fn strip_controls(text: &str) -> String {
+    let mut cleaner = Cleaner::default();
+    text.chars().for_each(|c| cleaner.push(c));
+    cleaner.take_line()
+}
+
+/// Turns a byte stream into cleaned lines of at most [`MAX_LINE_CHARS`].
+#[derive(Default)]
+struct LineSplitter {
+    cleaner: Cleaner,
+    /// The start of a UTF-8 sequence whose end is still to be read.
+    partial: Vec<u8>,
+}
+
+impl LineSplitter {
+    fn feed(&mut self, bytes: &[u8], emit: &mut impl FnMut(String)) {
+        let mut joined = std::mem::take(&mut self.partial);
+        joined.extend_from_slice(bytes);
+        let mut rest = joined.as_slice();
+        while !rest.is_empty() {
+            let error = match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    text.chars().for_each(|c| self.push(c, emit));
+                    break;
+                }
+                Err(error) => error,
+            };
+            let (valid, invalid) = rest.split_at(error.valid_up_to());
+            String::from_utf8_lossy(valid).chars().for_each(|c| self.push(c, emit));
+            let Some(bad_len) = error.error_len() else {
+                // Cut by the read: the next one brings the rest.
+                self.partial = invalid.to_vec();
+                break;
+            };
+            self.push(char::REPLACEMENT_CHARACTER, emit);
+            rest = &invalid[bad_len..];
+        }
+    }
+
+    fn push(&mut self, c: char, emit: &mut impl FnMut(String)) {
+        if c == '\n' {
+            emit(self.cleaner.take_line());
+            return;
+        }
+        self.cleaner.push(c);
+        if self.cleaner.chars >= MAX_LINE_CHARS {
+            emit(self.cleaner.take_first(MAX_LINE_CHARS));
+        }
+    }
+
+    /// At EOF: a cut-off UTF-8 sequence is invalid, and an unfinished line
+    /// is still a line.
+    fn finish(mut self, emit: &mut impl FnMut(String)) {
+        if !self.partial.is_empty() {
+            self.cleaner.push(char::REPLACEMENT_CHARACTER);
+        }
+        let line = self.cleaner.take_line();
+        if !line.is_empty() {
+            emit(line);
+        }
+    }
+}
+
+/// Where we are inside an escape sequence, whose characters are all dropped.
+#[derive(Default, Clone, Copy)]
+enum Escape {
+    #[default]
+    Outside,
+    /// Just after ESC.
+    Start,
+    /// `ESC [`, up to a final byte in `@..=~`.
+    Csi,
+    /// `ESC ]`, up to BEL or `ESC \`.
+    Osc,
+    /// ESC inside an OSC: the next character ends it.
+    OscEnd,
+}
+
+/// Builds one display line from characters, cleaning as it goes.
+#[derive(Default)]
+struct Cleaner {
+    line: String,
+    chars: usize,
+    escape: Escape,
+    /// A `\r` is pending: it clears the line unless the line ends here.
+    carriage_return: bool,
+}
+
+impl Cleaner {
+    fn push(&mut self, c: char) {
+        self.escape = match (self.escape, c) {
+            (Escape::Outside, _) => self.push_outside(c),
+            (Escape::Start, '[') => Escape::Csi,
+            (Escape::Start, ']') => Escape::Osc,
+            (Escape::Csi, '@'..='~') | (Escape::Start | Escape::OscEnd, _) | (Escape::Osc, '\x07') => Escape::Outside,
+            (Escape::Osc, '\x1b') => Escape::OscEnd,
+            (Escape::Csi | Escape::Osc, _) => self.escape,
+        };
+    }
+
+    /// Handles a character outside any escape; returns the escape state after it.
+    fn push_outside(&mut self, c: char) -> Escape {
+        if c == '\r' {
+            self.carriage_return = true;
+            return Escape::Outside;
+        }
+        if std::mem::take(&mut self.carriage_return) {
+            self.line.clear();
+            self.chars = 0;
+        }
+        match c {
+            '\x1b' => return Escape::Start,
+            '\t' => {
+                let spaces = TAB_STOP - self.chars % TAB_STOP;
+                self.line.extend(std::iter::repeat_n(' ', spaces));
+                self.chars += spaces;
+            }
+            c if c.is_control() => {}
+            c => {
+                self.line.push(c);
+                self.chars += 1;
+            }
+        }
+        Escape::Outside
+    }
+
+    /// Ends the line; a pending `\r` or unfinished escape goes with it.
+    fn take_line(&mut self) -> String {
+        self.chars = 0;
+        self.escape = Escape::Outside;
+        self.carriage_return = false;
+        std::mem::take(&mut self.line)
+    }
+
+    /// Splits off the first `count` characters; the line goes on after them.
+    fn take_first(&mut self, count: usize) -> String {
+        let at = self.line.char_indices().nth(count).map_or(self.line.len(), |(index, _)| index);
+        let rest = self.line.split_off(at);
+        self.chars -= count;
+        std::mem::replace(&mut self.line, rest)
+    }
+}
+
+/// The output of a run as the UI holds it: the latest [`Output::CAP`] lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    lines: VecDeque<(Stream, String)>,
+    dropped: usize,
+}
+
+impl Output {
+    /// Most lines held; older ones are dropped so memory stays bounded.
+    pub const CAP: usize = 5000;
+
+    /// Appends a line, dropping the oldest once more than [`Output::CAP`].
+    pub fn push(&mut self, stream: Stream, line: String) {
+        self.lines.push_back((stream, line));
+        if self.lines.len() > Self::CAP {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+    }
+
+    /// Appends the lines of another buffer (output gathered between two
+    /// frames), counting what it dropped.
+    pub fn append(&mut self, more: Output) {
+        self.dropped += more.dropped;
+        for (stream, line) in more.lines {
+            self.push(stream, line);
+        }
+    }
+
+    /// The lines held, oldest first.
+    pub fn lines(&self) -> std::collections::vec_deque::Iter<'_, (Stream, String)> {
+        self.lines.iter()
+    }
+
+    /// How many lines are held.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when no line is held.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// How many lines were dropped from the front to respect the cap.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::read_to_string;
+    use std::sync::mpsc::{self, Receiver};
+    use std::time::{Duration, Instant};
+
+    use rustix::io::Errno;
+    use rustix::process::{Pid, test_kill_process_group};
+
+    use super::{LineSplitter, Outcome, Output, RunEvent, Running, Shell, Stream, spawn, strip_controls};
+
+    fn start(command: &str, shell: Shell) -> (Running, Receiver<RunEvent>) {
+        let (sender, events) = mpsc::channel();
+        let running = spawn(command, shell, None, move |event| sender.send(event).unwrap()).unwrap();
+        (running, events)
+    }
+
+    /// Receives until Exited, failing after a deadline rather than hanging.
+    fn finish(events: &Receiver<RunEvent>) -> (Vec<(Stream, String)>, Outcome) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut lines = Vec::new();
+        loop {
+            match events.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap() {
+                RunEvent::Line(stream, line) => lines.push((stream, line)),
+                RunEvent::Exited(outcome) => return (lines, outcome),
+            }
+        }
+    }
+
+    fn wait_for_line(events: &Receiver<RunEvent>, wanted: &str) {
+        let event = events.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(event, RunEvent::Line(Stream::Stdout, wanted.to_string()));
+    }
+
+    fn run(command: &str, shell: Shell) -> (Vec<String>, Outcome) {
+        let (_running, events) = start(command, shell);
+        let (lines, outcome) = finish(&events);
+        (lines.into_iter().map(|(_, line)| line).collect(), outcome)
+    }
+
+    /// Members of the group that have not exited. A killed shell's children
+    /// become zombies of init until it reaps them, and this VM's init reaps
+    /// only every couple of seconds, so zombies are not counted.
+    fn live_members(pgid: Pid) -> usize {
+        if test_kill_process_group(pgid) == Err(Errno::SRCH) {
+            return 0;
+        }
+        let group = pgid.as_raw_pid().to_string();
+        let stats = std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|entry| read_to_string(entry.ok()?.path().join("stat")).ok());
+        stats
+            .filter(|stat| {
+                // "pid (comm) state ppid pgrp ...", where comm may hold anything.
+                let fields: Vec<&str> =
+                    stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+                fields.get(2) == Some(&group.as_str()) && fields[0] != "Z"
+            })
+            .count()
+    }
+
+    /// Polls until nothing of the group is alive; returns how long that took.
+    fn time_until_group_dies(pgid: Pid, since: Instant) -> Duration {
+        let deadline = since + Duration::from_millis(1500);
+        while live_members(pgid) > 0 {
+            assert!(Instant::now() < deadline, "group {pgid:?} is still alive");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        since.elapsed()
+    }
+
+    #[test]
+    fn streams_stdout_and_stderr_apart_then_the_exit_code() {
+        let (running, events) = start("printf 'a\\nb' ; printf 'err\\n' >&2 ; exit 3", Shell::Sh);
+        let (lines, outcome) = finish(&events);
+        let of =
+            |wanted| lines.iter().filter(|(stream, _)| *stream == wanted).map(|(_, l)| l.as_str()).collect::<Vec<_>>();
+        assert_eq!(of(Stream::Stdout), ["a", "b"]);
+        assert_eq!(of(Stream::Stderr), ["err"]);
+        assert_eq!(outcome, Outcome { code: Some(3), signal: None });
+        assert_eq!(outcome.to_string(), "exit 3");
+        assert!(!outcome.success());
+        assert!(!running.is_running());
+    }
+
+    #[test]
+    fn stdin_is_closed_so_prompts_cannot_hang() {
+        let started = Instant::now();
+        let (lines, outcome) = run("read x; echo \"got:$x\"", Shell::Sh);
+        assert_eq!(lines, ["got:"]);
+        assert!(outcome.success());
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn strips_escapes_and_controls_and_keeps_the_last_carriage_return_state() {
+        assert_eq!(strip_controls("\x1b[31mred\x1b[0m \x1b[1;32mgreen"), "red green");
+        assert_eq!(strip_controls("\x1b]0;title\x07a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"), "alink");
+        assert_eq!(strip_controls("a\x1b7b\x1b8c"), "abc");
+        assert_eq!(strip_controls("a\x07b\x00c\u{9b}d\x7f"), "abcd");
+        assert_eq!(strip_controls("10%\r50%\r\x1b[K100%"), "100%");
+        assert_eq!(strip_controls("crlf\r"), "crlf");
+        assert_eq!([strip_controls("a\tb"), strip_controls("12345678\tc")], ["a       b", "12345678        c"]);
+    }
+
+    #[test]
+    fn cleans_real_output_line_by_line() {
+        let command = r"printf '\033[31mred\033[0m\n' ; printf 'dos\r\n10%%\r100%%\n' ; printf '\377ok'";
+        let (lines, _) = run(command, Shell::Sh);
+        assert_eq!(lines, ["red", "dos", "100%", "\u{FFFD}ok"]);
+        let (lines, _) = run("head -c 10000 /dev/zero | tr '\\0' x", Shell::Sh);
+        assert_eq!(lines.iter().map(String::len).collect::<Vec<_>>(), [4096, 4096, 1808]);
+    }
+
+    #[test]
+    fn a_character_cut_between_reads_is_joined() {
+        let mut lines = Vec::new();
+        let mut splitter = LineSplitter::default();
+        for bytes in [&b"h\xc3"[..], b"\xa9\n\xff", b"x\xe2\x82"] {
+            splitter.feed(bytes, &mut |line| lines.push(line));
+        }
+        splitter.finish(&mut |line| lines.push(line));
+        assert_eq!(lines, ["h\u{e9}", "\u{FFFD}x\u{FFFD}"]);
+    }
+
+    #[test]
+    fn interrupt_empties_runaway_groups_within_a_second() {
+        for command in [
+            "echo ready; sleep 600",
+            "echo ready; yes > /dev/null",
+            "trap '' INT; echo ready; sleep 600",
+            "trap '' INT TERM; echo ready; sleep 600",
+            "sleep 600 & echo ready; sleep 600",
+        ] {
+            let (running, events) = start(command, Shell::Sh);
+            wait_for_line(&events, "ready");
+            let interrupted = Instant::now();
+            running.interrupt();
+            let elapsed = time_until_group_dies(running.pgid, interrupted);
+            assert!(elapsed < Duration::from_secs(1), "{command}: took {elapsed:?}");
+            let (_, outcome) = finish(&events);
+            assert!(outcome.signal.is_some(), "{command}: {outcome}");
+        }
+    }
+
+    #[test]
+    fn dropping_a_running_command_kills_its_group() {
+        let (running, events) = start("sleep 600 & echo ready; sleep 600", Shell::Sh);
+        wait_for_line(&events, "ready");
+        let pgid = running.pgid;
+        let dropped = Instant::now();
+        drop(running);
+        let elapsed = time_until_group_dies(pgid, dropped);
+        assert!(elapsed < Duration::from_secs(1), "took {elapsed:?}");
+        assert_eq!(finish(&events).1.to_string(), "stopped by SIGKILL");
+    }
+
+    #[test]
+    fn output_keeps_the_latest_lines_and_counts_the_dropped() {
+        let mut output = Output::default();
+        assert!(output.is_empty());
+        for n in 0..Output::CAP + 7 {
+            output.push(Stream::Stdout, n.to_string());
+        }
+        assert_eq!((output.len(), output.dropped()), (Output::CAP, 7));
+        assert_eq!(output.lines().next(), Some(&(Stream::Stdout, "7".to_string())));
+    }
+
+    #[test]
+    fn runs_bash_for_bash_blocks_and_sh_otherwise() {
+        assert_eq!(
+            [Shell::for_lang("BASH"), Shell::for_lang("sh"), Shell::for_lang("")],
+            [Shell::Bash, Shell::Sh, Shell::Sh]
+        );
+        let (bash, _) = run("echo \"$0 ${BASH_VERSION:+has-version}\"", Shell::for_lang("bash"));
+        assert_eq!(bash, ["bash has-version"]);
+        let (sh, _) = run("echo \"$0\"", Shell::for_lang("sh"));
+        assert_eq!(sh, ["sh"]);
+    }
+}
