@@ -14,7 +14,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Source, TextField};
+use crate::danger;
 use crate::search::{Index, Query};
+use crate::settings;
 use crate::template;
 use crate::tui;
 use crate::wrap::{plural, wrap};
@@ -84,6 +86,11 @@ pub struct Cli {
     /// Colours for a dark or a light terminal background.
     #[arg(long, global = true, value_enum, default_value_t = ThemeChoice::Dark)]
     pub theme: ThemeChoice,
+
+    /// Never run commands from the navigator; copying still works (for drills
+    /// on a shared screen). Also `read_only = true` in config.toml.
+    #[arg(long)]
+    pub read_only: bool,
 
     /// What to do (default: open the navigator).
     #[command(subcommand)]
@@ -220,7 +227,7 @@ pub fn run(
         cli.catalog.iter().cloned().map(Source::Path).collect()
     };
     let Some(command) = cli.command else {
-        return navigator(&sources, cli.theme, env, err);
+        return navigator(&sources, cli.theme, cli.read_only, env, err);
     };
     let result = match command {
         Command::List { json } => list(&sources, json, out, err),
@@ -246,11 +253,15 @@ pub fn run(
 }
 
 /// Opens the navigator; where it cannot run, says why and what to use instead.
-fn navigator(sources: &[Source], theme: ThemeChoice, env: &Environment, err: &mut dyn Write) -> u8 {
+fn navigator(sources: &[Source], theme: ThemeChoice, read_only: bool, env: &Environment, err: &mut dyn Write) -> u8 {
+    let (config, notice) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
     let options = tui::Options {
         light: theme == ThemeChoice::Light,
         started: env.started,
         startup_probe: env.startup_probe.clone(),
+        read_only: read_only || config.read_only,
+        values_path: settings::values_path(),
+        notice,
     };
     match tui::run(catalog::load(sources), &options) {
         Ok(()) => EXIT_OK,
@@ -466,7 +477,8 @@ fn step_command(
     let Some(entry) = loaded.catalog.get(id) else {
         return unknown_id(&loaded.catalog, id, err);
     };
-    let Some(run) = number.checked_sub(1).and_then(|i| entry.steps.get(i)).and_then(|s| s.run.as_deref()) else {
+    let step = number.checked_sub(1).and_then(|i| entry.steps.get(i));
+    let Some((step, run)) = step.and_then(|s| Some((s, s.run.as_deref()?))) else {
         let steps = plural(entry.steps.len(), "step");
         writeln!(err, "pagerbook: error: `{id}` has no command at step {number} (it has {steps})")?;
         return Ok(EXIT_PROBLEM);
@@ -485,7 +497,7 @@ fn step_command(
     };
     for var in &entry.vars {
         let Some(value) = value_of(&var.name) else { continue };
-        match template::check_value(value, var.pattern.as_deref()) {
+        match var.check(value) {
             Ok(None) => {}
             Ok(Some(warning)) => writeln!(err, "pagerbook: warning: the value of {{{{{}}}}} {warning}", var.name)?,
             Err(problem) => {
@@ -496,6 +508,9 @@ fn step_command(
     }
     match template::render(run, value_of) {
         Ok(command) => {
+            if let Some(why) = danger::destructive_reason(step.danger, &command) {
+                writeln!(err, "pagerbook: warning: this command is destructive ({why}): read it before you run it")?;
+            }
             writeln!(out, "{command}")?;
             Ok(EXIT_OK)
         }
@@ -574,7 +589,7 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
                 if !marks.is_empty() {
                     writeln!(out, "{indent}[{}]", marks.join(", "))?;
                 }
-                for (j, line) in run.lines().enumerate() {
+                for (j, line) in template::display(run).lines().enumerate() {
                     let prompt = if j == 0 { "$ " } else { "  " };
                     writeln!(out, "{indent}{prompt}{line}")?;
                 }

@@ -44,9 +44,15 @@ impl Tmux {
 
     /// Starts the navigator from the shell, waits for it, returns its pid.
     fn open_navigator(&self) -> String {
-        self.type_text(env!("CARGO_BIN_EXE_pagerbook"));
+        self.open_navigator_on("", "Failure modes, edge inward")
+    }
+
+    /// Starts the navigator with `args`, waits for `first` on its screen,
+    /// returns its pid.
+    fn open_navigator_on(&self, args: &str, first: &str) -> String {
+        self.type_text(&format!("{} {args}", env!("CARGO_BIN_EXE_pagerbook")));
         self.send(&["Enter"]);
-        self.wait_for("Failure modes, edge inward", "the navigator");
+        self.wait_for(first, "the navigator");
         let pane =
             Command::new("tmux").arg("-L").arg(&self.socket).args(["display", "-p", "-t", "t", "#{pane_pid}"]).output();
         let shell = String::from_utf8_lossy(&pane.unwrap().stdout).trim().to_owned();
@@ -182,4 +188,124 @@ fn ctrl_z_suspends_and_fg_resumes_where_it_was() {
     tmux.send(&["C-c"]);
     tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
     assert_cooked(&tmux);
+}
+
+/// The drill catalog: harmless commands to run for real.
+fn drill_catalog() -> String {
+    format!("--catalog {}/tests/fixtures/drill", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_safe_step_runs_through_form_and_confirmation_and_copies_by_osc52() {
+    let Some(tmux) = Tmux::start("run", 100, 30) else { return };
+    // tmux takes OSC 52 from programs into its buffer, as a terminal would
+    // into the clipboard.
+    assert!(tmux.command(&["set", "-g", "set-clipboard", "on"]).success());
+    tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    tmux.send(&["Down", "r"]);
+    tmux.wait_for("Fill in", "the placeholder form");
+    tmux.send(&["C-u"]);
+    tmux.type_text("pager book; id");
+    tmux.wait_for("$ echo hello 'pager book; id'", "the live preview, quoted");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Run this command?", "the confirmation");
+    tmux.wait_for("Danger: safe", "the danger level");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("✓ exit 0", "the end of the run");
+    assert!(screen.contains("  hello pager book; id"), "the output, literal:\n{screen}");
+    tmux.send(&["Escape"]);
+    tmux.wait_for("· o output", "the run's status under its step");
+    // Copy the same step: the form offers the value just used.
+    tmux.send(&["y"]);
+    tmux.wait_for("pager book; id", "the remembered value");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("select the command above with the mouse", "the command shown alone");
+    let buffer = Command::new("tmux").arg("-L").arg(&tmux.socket).arg("show-buffer").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&buffer.stdout), "echo hello 'pager book; id'");
+    tmux.send(&["Escape"]);
+    tmux.send(&["C-c"]);
+    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    assert_cooked(&tmux);
+}
+
+/// The process group of the command pagerbook runs: its one child (the
+/// shell, or what the shell exec'd) leads a group of its own.
+fn run_group(navigator: &str) -> String {
+    let child = Command::new("pgrep").args(["-P", navigator]).output().unwrap();
+    let group = String::from_utf8_lossy(&child.stdout).trim().to_owned();
+    assert!(!group.is_empty() && !group.contains('\n'), "expected one child of pagerbook {navigator}: {group:?}");
+    let own = Command::new("ps").args(["-o", "pgid=", "-p", &group]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&own.stdout).trim(), group, "the command leads its own process group");
+    group
+}
+
+/// Members of a process group that are still alive (zombies waiting for
+/// init to reap them are not).
+fn live_members(group: &str) -> Vec<String> {
+    let out = Command::new("ps").args(["-e", "-o", "pid=,pgid=,stat=,args="]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.get(1) == Some(&group) && !fields.get(2).unwrap_or(&"Z").starts_with('Z')
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn a_runaway_command_stops_within_a_second_and_leaves_nothing() {
+    let Some(tmux) = Tmux::start("runaway", 100, 30) else { return };
+    let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    // The first ↓ selects step 1; the selection stays while the pane shows.
+    for (downs, runs, stop) in [(3, "echo sleeping; sleep 600", "C-c"), (1, "yes", "k")] {
+        for _ in 0..downs {
+            tmux.send(&["Down"]);
+        }
+        tmux.send(&["r"]);
+        let command = format!("$ {runs}");
+        tmux.wait_until(|s| s.contains("Run this command?") && s.contains(&command), "the confirmation");
+        tmux.send(&["Enter"]);
+        tmux.wait_for("▶ running", "the run");
+        let group = run_group(&navigator);
+        assert!(!live_members(&group).is_empty(), "`{runs}` is not running");
+        let asked = Instant::now();
+        tmux.send(&[stop]);
+        while !live_members(&group).is_empty() {
+            assert!(asked.elapsed() < Duration::from_secs(1), "`{runs}` still runs: {:?}", live_members(&group));
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        tmux.wait_for("stopped by SIGINT", "the end of the run");
+        tmux.send(&["Escape"]);
+    }
+    tmux.send(&["C-c"]);
+    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+}
+
+#[test]
+fn leaving_kills_a_command_still_running() {
+    let Some(tmux) = Tmux::start("leave", 100, 30) else { return };
+    let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    tmux.send(&["Down", "Down", "Down", "r"]);
+    tmux.wait_for("Step 3 of", "the confirmation");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("  sleeping", "the run's output");
+    let group = run_group(&navigator);
+    assert!(!live_members(&group).is_empty(), "the command is not running");
+    // Esc hides the pane (the command keeps running), Esc again leaves the
+    // detail; SIGTERM then ends pagerbook, which takes the command with it.
+    tmux.send(&["Escape"]);
+    assert!(Command::new("kill").args(["-TERM", &navigator]).status().unwrap().success());
+    tmux.wait_for("READY$", "the shell prompt");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !live_members(&group).is_empty() {
+        assert!(Instant::now() < deadline, "left behind: {:?}", live_members(&group));
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -11,11 +11,15 @@ use pagerbook::catalog::{Source, load};
 use pagerbook::highlight::{self, Depth};
 use pagerbook::search::{Index, Query};
 use pagerbook::tui::action::{Action, Effect, Searched};
-use pagerbook::tui::keymap::{Context, resolve};
-use pagerbook::tui::state::{AppState, Focus};
+use pagerbook::tui::keymap::resolve;
+use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page};
 use pagerbook::tui::theme::Theme;
 use pagerbook::tui::update::update;
 use pagerbook::tui::view;
+use std::time::Duration;
+
+use pagerbook::clipboard::{self, Copied};
+use pagerbook::runner::{Outcome, Output, Stream};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -55,14 +59,11 @@ impl App {
     }
 
     fn key(&mut self, code: KeyCode) -> Vec<Effect> {
-        let context = if !self.state.overlays.is_empty() {
-            Context::Overlay
-        } else if self.state.focus == Focus::Detail {
-            Context::Detail
-        } else {
-            Context::Main
-        };
-        match resolve(context, KeyEvent::new(code, KeyModifiers::NONE)) {
+        self.key_with(code, KeyModifiers::NONE)
+    }
+
+    fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
+        match resolve(self.state.context(), KeyEvent::new(code, modifiers)) {
             Some(action) => self.apply(action),
             None => Vec::new(),
         }
@@ -83,6 +84,53 @@ impl App {
     fn screen(&self) -> String {
         self.render().backend().to_string()
     }
+
+    /// The screen as plain text, one line per row (`screen` quotes rows).
+    fn text(&self) -> String {
+        let terminal = self.render();
+        let buffer = terminal.backend().buffer();
+        let area = buffer.area;
+        (0..area.height)
+            .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn drill(width: u16, height: u16) -> App {
+        App::new(&[Source::Path("tests/fixtures/drill".into())], width, height)
+    }
+
+    /// Opens entry `id` with step `step` selected and in view, as ↓ would.
+    fn select_step(&mut self, id: &str, step: usize) {
+        let entry = self.state.catalog.position(id).unwrap();
+        self.state.detail = Some(Detail { page: Page { entry, item: None, scroll: 0 }, history: Vec::new() });
+        self.state.focus = Focus::Detail;
+        let width = self.state.screen().detail.unwrap().width;
+        let line = view::detail::document(&self.state, entry, width, None).items[step].line;
+        self.state.detail.as_mut().unwrap().page = Page { entry, item: Some(step), scroll: line };
+    }
+
+    fn ctrl(&mut self, c: char) -> Vec<Effect> {
+        self.key_with(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn overlay(&self) -> Option<&Overlay> {
+        self.state.overlays.last()
+    }
+
+    /// The value in the focused field of the form.
+    fn field_value(&self) -> String {
+        let Some(Overlay::Form(form)) = self.overlay() else { panic!("no form: {:?}", self.overlay()) };
+        form.fields[form.focused].value()
+    }
+}
+
+/// The run a list of effects starts.
+fn started_run(effects: &[Effect]) -> Option<(u64, String)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Run { id, command, .. } => Some((*id, command.clone())),
+        _ => None,
+    })
 }
 
 #[test]
@@ -163,8 +211,183 @@ fn catalog_problems_are_noted_and_listed() {
 }
 
 #[test]
+fn running_a_step_goes_through_the_form_and_the_confirmation() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 0);
+    assert!(app.key(KeyCode::Char('r')).is_empty());
+    assert_eq!(app.field_value(), "world", "the declared default");
+    insta::assert_snapshot!("form", app.screen());
+    // A value full of shell syntax stays one literal argument.
+    app.ctrl('u');
+    app.type_text("it's $(id)");
+    let quoted = pagerbook::template::render("echo hello {{v}}", |_| Some("it's $(id)")).unwrap();
+    assert!(app.text().contains(&format!("$ {quoted}")), "the preview shows what runs:\n{}", app.text());
+    assert!(app.key(KeyCode::Enter).is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))), "{:?}", app.overlay());
+    insta::assert_snapshot!("confirm", app.screen());
+    let effects = app.key(KeyCode::Enter);
+    let (id, command) = started_run(&effects).unwrap();
+    assert_eq!(command, quoted);
+    assert!(effects.contains(&Effect::SaveValues));
+    assert_eq!(app.state.remembered["greeting"], "it's $(id)");
+    assert!(matches!(app.overlay(), Some(Overlay::Output { scroll: None, .. })));
+    // Output arrives, then the end; the elapsed time is the clock's.
+    let mut output = Output::default();
+    output.push(Stream::Stdout, "hello it's $(id)".into());
+    output.push(Stream::Stderr, "a warning".into());
+    app.apply(Action::RunOutput(id, output));
+    app.state.now += Duration::from_millis(1500);
+    app.apply(Action::RunExited(id, Outcome { code: Some(0), signal: None }));
+    insta::assert_snapshot!("output", app.screen());
+    // Esc hides the pane; the step says how it went and `o` shows it again.
+    app.key(KeyCode::Esc);
+    assert!(app.text().contains("✓ exit 0 after 1.5s · o output"), "{}", app.text());
+    app.key(KeyCode::Char('o'));
+    assert!(matches!(app.overlay(), Some(Overlay::Output { .. })));
+}
+
+#[test]
+fn the_last_value_used_is_offered_next_time() {
+    let mut app = App::drill(100, 30);
+    app.state.remembered.insert("greeting".into(), "team".into());
+    app.state.remembered.insert("colour".into(), "pink".into());
+    app.select_step("drill-echo", 0);
+    app.key(KeyCode::Char('y'));
+    assert_eq!(app.field_value(), "team");
+    app.key(KeyCode::Esc);
+    app.select_step("drill-echo", 5);
+    app.key(KeyCode::Char('y'));
+    assert_eq!(app.field_value(), "red", "a remembered value that is not a choice gives way to the default");
+}
+
+#[test]
+fn refused_values_keep_the_form_open_and_say_why() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 4);
+    app.key(KeyCode::Char('r'));
+    app.ctrl('u');
+    app.type_text("Not/Ok");
+    assert!(app.key(KeyCode::Enter).is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::Form(_))));
+    let screen = app.text();
+    assert!(screen.contains("✗ does not match the declared pattern ^[a-z]+$"), "{screen}");
+    assert!(screen.contains("the value of {{target}} is refused"), "{screen}");
+    app.ctrl('u');
+    app.apply(Action::Paste("ok\u{1b}[2J".into()));
+    assert!(app.text().contains("✗ control character U+001B is not allowed"), "{}", app.text());
+    app.ctrl('u');
+    assert!(app.text().contains("✗ a value is required"), "{}", app.text());
+    app.key(KeyCode::Esc);
+    app.select_step("drill-echo", 0);
+    app.key(KeyCode::Char('r'));
+    app.ctrl('u');
+    app.type_text("-rf");
+    assert!(app.text().contains("⚠ starts with `-`"), "{}", app.text());
+}
+
+#[test]
+fn destructive_commands_run_only_after_the_target_is_typed() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 4);
+    app.key(KeyCode::Char('r'));
+    app.key(KeyCode::Enter);
+    let Some(Overlay::Confirm(confirm)) = app.overlay() else { panic!("{:?}", app.overlay()) };
+    assert_eq!(confirm.needs.as_ref().unwrap().word, "scratch");
+    insta::assert_snapshot!("confirm_destructive", app.screen());
+    assert!(started_run(&app.key(KeyCode::Enter)).is_none(), "Enter alone does not run it");
+    assert!(app.text().contains("type scratch to confirm"), "{}", app.text());
+    app.type_text("scratc");
+    assert!(started_run(&app.key(KeyCode::Enter)).is_none(), "nor does part of the word");
+    app.type_text("h");
+    let (_, command) = started_run(&app.key(KeyCode::Enter)).unwrap();
+    assert_eq!(command, "rm -rf /tmp/pagerbook-drill-scratch");
+}
+
+#[test]
+fn read_only_refuses_to_run_but_still_copies() {
+    let mut app = App::drill(100, 30);
+    app.state.read_only = true;
+    app.select_step("drill-echo", 1);
+    assert!(app.key(KeyCode::Char('r')).is_empty());
+    assert!(app.overlay().is_none());
+    assert!(app.text().contains("read-only: running is off"), "{}", app.text());
+    let effects = app.key(KeyCode::Char('y'));
+    assert_eq!(
+        effects,
+        [Effect::Copy("printf 'to stdout\\n'; printf 'to stderr\\n' >&2; exit 3".into()), Effect::SaveValues]
+    );
+}
+
+#[test]
+fn choices_are_offered_with_the_arrows_and_tab_moves_between_fields() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 5);
+    app.key(KeyCode::Char('y'));
+    assert!(app.text().contains("choices: red · green · blue (↑↓)"), "{}", app.text());
+    app.key(KeyCode::Down);
+    assert_eq!(app.field_value(), "green");
+    app.key(KeyCode::Up);
+    app.key(KeyCode::Up);
+    assert_eq!(app.field_value(), "blue", "wraps around");
+    app.ctrl('u');
+    app.type_text("pink");
+    assert!(app.text().contains("✗ must be one of: red, green, blue"), "{}", app.text());
+    // Tab with one field stays on it; Ctrl-C still quits from a form.
+    app.key(KeyCode::Tab);
+    assert_eq!(app.field_value(), "pink");
+    assert_eq!(app.ctrl('c'), [Effect::Quit]);
+}
+
+#[test]
+fn in_the_output_pane_ctrl_c_and_k_stop_the_command() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 2);
+    app.key(KeyCode::Char('r'));
+    let (id, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
+    assert_eq!(app.ctrl('c'), [Effect::Interrupt(id)]);
+    assert!(app.text().contains("■ stopping…"), "{}", app.text());
+    assert_eq!(app.key(KeyCode::Char('k')), [Effect::Interrupt(id)]);
+    app.apply(Action::RunExited(id, Outcome { code: None, signal: Some(2) }));
+    assert!(app.text().contains("✗ stopped by SIGINT"), "{}", app.text());
+    assert!(app.key(KeyCode::Char('k')).is_empty(), "nothing left to stop");
+    // While a step runs, `r` on it shows its output rather than a second run.
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Char('r'));
+    let (second, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
+    app.key(KeyCode::Esc);
+    assert!(app.key(KeyCode::Char('r')).is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::Output { .. })));
+    assert_ne!(second, id);
+}
+
+#[test]
+fn a_copy_nothing_confirmed_shows_the_command_alone() {
+    let mut app = App::drill(80, 12);
+    let copied = Copied { by: vec![clipboard::Method::Osc52], failed: Vec::new() };
+    let effects = app.apply(Action::Copied(copied, "echo hello world".into()));
+    assert_eq!(effects, [Effect::MouseCapture(false)]);
+    let screen = app.text();
+    assert!(screen.starts_with("echo hello world  "), "{screen}");
+    assert_eq!(app.key(KeyCode::Esc), [Effect::MouseCapture(true)]);
+    // Over SSH, OSC 52 is the way: the status line says so and that is all.
+    app.state.over_ssh = true;
+    let copied = Copied { by: vec![clipboard::Method::Osc52], failed: Vec::new() };
+    assert!(app.apply(Action::Copied(copied, "ls".into())).is_empty());
+    assert!(app.text().contains("copied to the terminal (OSC 52)"), "{}", app.text());
+}
+
+#[test]
 fn every_size_renders_without_panic() {
     let mut states = vec![App::embedded(1, 1)];
+    for (step, keys) in [(0, vec![]), (4, vec![KeyCode::Enter]), (2, vec![KeyCode::Enter])] {
+        let mut acting = App::drill(100, 30);
+        acting.select_step("drill-echo", step);
+        acting.key(KeyCode::Char('r'));
+        for key in keys {
+            acting.key(key);
+        }
+        states.push(acting);
+    }
     let mut detail = App::embedded(1, 1);
     detail.type_text("redis");
     detail.key(KeyCode::Enter);

@@ -4,6 +4,8 @@
 
 use ratatui_textarea::Input;
 
+use crate::clipboard::Copied;
+use crate::runner::{Outcome, Output, Shell};
 use crate::search::{Query, Results};
 
 /// One thing to apply to the state.
@@ -52,6 +54,28 @@ pub enum Action {
     Searched(Box<Searched>),
     /// Something changed that only needs a new frame (highlighting loaded).
     Redraw,
+    /// Copy the selected step's command (`y`).
+    Copy,
+    /// Run the selected step's command (`r`).
+    Run,
+    /// Show the output of the selected step's last run (`o`).
+    ShowOutput,
+    /// The next field of the form.
+    NextField,
+    /// The previous field of the form.
+    PrevField,
+    /// Enter in the form or the confirmation.
+    Submit,
+    /// Stop the run shown (Ctrl-C or `k` in the output pane).
+    Interrupt,
+    /// The clipboard answered.
+    Copied(Copied, String),
+    /// A run printed these lines (gathered since the last frame).
+    RunOutput(u64, Output),
+    /// A run ended.
+    RunExited(u64, Outcome),
+    /// A run could not start.
+    RunFailed(u64, String),
 }
 
 /// The answer to one query.
@@ -77,6 +101,27 @@ pub enum Effect {
     },
     /// Restore the terminal and stop until `fg`.
     Suspend,
+    /// Put this text on the clipboard; the answer comes back as
+    /// [`Action::Copied`].
+    Copy(String),
+    /// Start run `id`: in the output pane, or in the terminal when
+    /// `interactive`.
+    Run {
+        /// Number of the run.
+        id: u64,
+        /// Exactly what was confirmed.
+        command: String,
+        /// The shell to run it with.
+        shell: Shell,
+        /// Hand the terminal over to it.
+        interactive: bool,
+    },
+    /// Stop run `id` (SIGINT, then TERM, then KILL, to its process group).
+    Interrupt(u64),
+    /// Write the remembered values to their file.
+    SaveValues,
+    /// Turn mouse reporting on or off (off lets the terminal select text).
+    MouseCapture(bool),
     /// Restore the terminal and exit.
     Quit,
 }

@@ -1,21 +1,27 @@
 //! The event loop: one channel fed by threads (terminal input, the search
 //! worker, signals, the highlighter loading), drained before each frame.
 
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TerminalEvent, MouseEventKind};
 
 use super::action::{Action, Effect, Searched};
-use super::keymap::{Context, resolve};
-use super::state::{AppState, Focus};
+use super::keymap::resolve;
+use super::state::AppState;
 use super::terminal::{self, Tui};
 use super::update::update;
 use super::view;
 use crate::catalog::Catalog;
+use crate::clipboard::{self, Plan};
+use crate::runner::{self, Outcome, Output, RunEvent, Running, Shell};
 use crate::search::{Index, Query};
+use crate::settings::Remembered;
 
 /// What reaches the loop.
 pub enum Event {
@@ -27,17 +33,35 @@ pub enum Event {
     Signal,
     /// The search worker answered.
     Searched(Searched),
+    /// A run has new output waiting in its [`Pending`].
+    RunOutput(u64),
+    /// A run ended (after all its output).
+    RunExited(u64, Outcome),
     /// Something finished loading; draw again.
     Redraw,
 }
 
+/// What the loop needs besides the state: where the clipboard is and where
+/// the remembered values go.
+pub struct Context {
+    /// How to copy.
+    pub clipboard: Plan,
+    /// The remembered values' file, if there is a data directory.
+    pub values_path: Option<PathBuf>,
+}
+
+/// While a command has the terminal, Ctrl-C is its own: SIGINT reaches
+/// pagerbook too (same process group) and must not end it.
+static HANDED_OVER: AtomicBool = AtomicBool::new(false);
+
 /// Runs the loop until the user quits or a signal arrives. `probe`, when
 /// set, is called once the first frame is on screen and ends the loop (for
-/// measuring start-up).
+/// measuring start-up). Commands still running when it ends are killed.
 pub fn run(
     terminal: &mut Tui,
     state: &mut AppState,
     catalog: Arc<Catalog>,
+    context: &Context,
     probe: Option<&dyn Fn(Instant)>,
 ) -> std::io::Result<()> {
     let (events, inbox) = channel();
@@ -54,35 +78,176 @@ pub fn run(
     crate::highlight::load_in_background(move || {
         let _ = redraw.send(Event::Redraw);
     });
+    // Dropping a `Running` kills its process group: leaving the loop by any
+    // path leaves no command behind.
+    let mut running: HashMap<u64, (Running, Arc<Pending>)> = HashMap::new();
     loop {
-        for event in next_batch(&inbox) {
-            let Some(action) = to_action(state, event) else { continue };
-            for effect in update(state, action) {
-                match effect {
-                    Effect::Search { generation, text } => {
-                        let _ = searches.send((generation, text));
+        // While something runs, wake up to show its elapsed time.
+        let tick = (!running.is_empty()).then_some(TICK);
+        let batch = next_batch(&inbox, tick);
+        state.now = Instant::now();
+        for event in batch {
+            let action = match event {
+                Event::RunOutput(id) => running.get(&id).map(|(_, pending)| Action::RunOutput(id, pending.take())),
+                Event::RunExited(id, outcome) => {
+                    // Output gathered after the last wake-up comes first.
+                    if let Some((_, pending)) = running.remove(&id) {
+                        update(state, Action::RunOutput(id, pending.take()));
                     }
-                    Effect::Suspend => {
-                        input.pause();
-                        let suspended = terminal::suspend(terminal);
-                        input.resume();
-                        suspended?;
-                        // The terminal may have been resized while stopped.
-                        let size = terminal.size()?;
-                        update(state, Action::Resize { width: size.width, height: size.height });
-                    }
-                    Effect::Quit => return Ok(()),
+                    Some(Action::RunExited(id, outcome))
                 }
+                event => to_action(state, event),
+            };
+            let Some(action) = action else { continue };
+            let mut pending = update(state, action);
+            while !pending.is_empty() {
+                let mut next = Vec::new();
+                for effect in pending {
+                    match effect {
+                        Effect::Search { generation, text } => {
+                            let _ = searches.send((generation, text));
+                        }
+                        Effect::Suspend => {
+                            input.pause();
+                            let suspended = terminal::suspend(terminal);
+                            input.resume();
+                            suspended?;
+                            // The terminal may have been resized while stopped.
+                            let size = terminal.size()?;
+                            update(state, Action::Resize { width: size.width, height: size.height });
+                        }
+                        Effect::Quit => return Ok(()),
+                        Effect::Copy(text) => {
+                            let copied = clipboard::copy(&text, &context.clipboard, &mut std::io::stdout());
+                            next.extend(update(state, Action::Copied(copied, text)));
+                        }
+                        Effect::Run { id, command, shell, interactive: false } => {
+                            let pending = Arc::new(Pending::default());
+                            match runner::spawn(&command, shell, None, pending.sink(id, events.clone())) {
+                                Ok(child) => {
+                                    running.insert(id, (child, pending));
+                                }
+                                Err(err) => next.extend(update(state, Action::RunFailed(id, err.to_string()))),
+                            }
+                        }
+                        Effect::Run { id, command, shell, interactive: true } => {
+                            input.pause();
+                            let ran = in_terminal(terminal, &command, shell);
+                            input.resume();
+                            state.now = Instant::now();
+                            let action = match ran? {
+                                Ok(outcome) => Action::RunExited(id, outcome),
+                                Err(err) => Action::RunFailed(id, err.to_string()),
+                            };
+                            next.extend(update(state, action));
+                            let size = terminal.size()?;
+                            update(state, Action::Resize { width: size.width, height: size.height });
+                        }
+                        Effect::Interrupt(id) => {
+                            if let Some((child, _)) = running.get(&id) {
+                                child.interrupt();
+                            }
+                        }
+                        Effect::SaveValues => {
+                            let remembered = Remembered { values: state.remembered.clone() };
+                            if let Some(Err(err)) = context.values_path.as_ref().map(|p| remembered.save(p)) {
+                                state.flash(&format!("could not remember the values: {err}"));
+                            }
+                        }
+                        Effect::MouseCapture(on) => {
+                            use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+                            let mut out = std::io::stdout();
+                            let _ = if on {
+                                crossterm::execute!(out, EnableMouseCapture)
+                            } else {
+                                crossterm::execute!(out, DisableMouseCapture)
+                            };
+                        }
+                    }
+                }
+                pending = next;
             }
         }
         terminal.draw(|frame| view::render(state, frame))?;
     }
 }
 
-/// Blocks for one event, then takes every event already queued, so a burst
-/// of keys (a paste, fast typing) is applied before the next frame.
-fn next_batch(inbox: &Receiver<Event>) -> Vec<Event> {
-    let Ok(first) = inbox.recv() else { return vec![Event::TerminalGone] };
+/// A run's output between two frames. A command can print far faster than
+/// the screen can show (`yes`): lines gather here, capped, and the loop is
+/// woken once per batch, so keys never queue behind output and memory stays
+/// bounded.
+#[derive(Default)]
+struct Pending {
+    output: std::sync::Mutex<Output>,
+    woken: AtomicBool,
+}
+
+impl Pending {
+    /// The sink for [`runner::spawn`]: lines gather, the end is sent on.
+    fn sink(self: &Arc<Self>, id: u64, events: Sender<Event>) -> impl Fn(RunEvent) + Send + Sync + 'static {
+        let pending = self.clone();
+        move |event| match event {
+            RunEvent::Line(stream, line) => {
+                if let Ok(mut output) = pending.output.lock() {
+                    output.push(stream, line);
+                }
+                if !pending.woken.swap(true, Ordering::SeqCst) {
+                    let _ = events.send(Event::RunOutput(id));
+                }
+            }
+            RunEvent::Exited(outcome) => {
+                let _ = events.send(Event::RunExited(id, outcome));
+            }
+        }
+    }
+
+    /// What gathered since the last call.
+    fn take(&self) -> Output {
+        self.woken.store(false, Ordering::SeqCst);
+        self.output.lock().map(|mut output| std::mem::take(&mut *output)).unwrap_or_default()
+    }
+}
+
+/// How often the screen refreshes while a command runs.
+const TICK: Duration = Duration::from_millis(200);
+
+/// Runs an interactive command in the real terminal: pagerbook steps aside,
+/// the command runs, and Enter brings the navigator back as it was.
+fn in_terminal(terminal: &mut Tui, command: &str, shell: Shell) -> std::io::Result<std::io::Result<Outcome>> {
+    HANDED_OVER.store(true, Ordering::SeqCst);
+    let result = terminal::hand_over(terminal, || {
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "$ {command}");
+        let status = std::process::Command::new(shell.program()).arg("-c").arg(command).status();
+        let outcome = status.map(Outcome::from);
+        let said = match &outcome {
+            Ok(outcome) => format!("[{outcome}]"),
+            Err(err) => format!("[could not start: {err}]"),
+        };
+        let _ = write!(out, "\n{said} Press Enter to return to pagerbook ");
+        let _ = out.flush();
+        let _ = std::io::stdin().read_line(&mut String::new());
+        outcome
+    });
+    HANDED_OVER.store(false, Ordering::SeqCst);
+    result
+}
+
+/// Blocks for one event (or at most `tick`), then takes every event
+/// already queued, so a burst of keys (a paste, fast typing) is applied
+/// before the next frame.
+fn next_batch(inbox: &Receiver<Event>, tick: Option<Duration>) -> Vec<Event> {
+    let first = match tick {
+        Some(tick) => match inbox.recv_timeout(tick) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => return Vec::new(),
+            Err(RecvTimeoutError::Disconnected) => return vec![Event::TerminalGone],
+        },
+        None => match inbox.recv() {
+            Ok(event) => event,
+            Err(_) => return vec![Event::TerminalGone],
+        },
+    };
     std::iter::once(first).chain(inbox.try_iter()).collect()
 }
 
@@ -91,16 +256,7 @@ fn to_action(state: &AppState, event: Event) -> Option<Action> {
         Event::TerminalGone | Event::Signal => Some(Action::Quit),
         Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
         Event::Redraw => Some(Action::Redraw),
-        Event::Terminal(TerminalEvent::Key(key)) => {
-            let context = if !state.overlays.is_empty() {
-                Context::Overlay
-            } else if state.focus == Focus::Detail {
-                Context::Detail
-            } else {
-                Context::Main
-            };
-            resolve(context, key)
-        }
+        Event::Terminal(TerminalEvent::Key(key)) => resolve(state.context(), key),
         Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
         Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),
         Event::Terminal(TerminalEvent::Mouse(mouse)) => match mouse.kind {
@@ -109,7 +265,8 @@ fn to_action(state: &AppState, event: Event) -> Option<Action> {
             MouseEventKind::Down(_) => Some(Action::Click { column: mouse.column, row: mouse.row }),
             _ => None,
         },
-        Event::Terminal(_) => None,
+        // Runs are taken care of by the loop, which holds their buffers.
+        Event::Terminal(_) | Event::RunOutput(_) | Event::RunExited(..) => None,
     }
 }
 
@@ -186,8 +343,12 @@ fn spawn_signals(events: Sender<Event>) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else { return };
     std::thread::spawn(move || {
-        if signals.forever().next().is_some() {
+        for signal in signals.forever() {
+            if signal == SIGINT && HANDED_OVER.load(Ordering::SeqCst) {
+                continue;
+            }
             let _ = events.send(Event::Signal);
+            return;
         }
     });
 }

@@ -13,13 +13,19 @@ pub enum Context {
     Main,
     /// An entry's detail.
     Detail,
-    /// An overlay (help, problems) on top of either.
+    /// An overlay to read (help, problems, a command to select).
     Overlay,
+    /// The placeholder form: keys type into its fields.
+    Form,
+    /// The confirmation dialog: keys type the confirmation word.
+    Confirm,
+    /// A run's output.
+    Output,
 }
 
 /// One key binding.
 struct Binding {
-    context: Option<Context>,
+    contexts: &'static [Context],
     code: KeyCode,
     modifiers: KeyModifiers,
     action: Action,
@@ -27,29 +33,47 @@ struct Binding {
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
-const fn bind(context: Option<Context>, code: KeyCode, modifiers: KeyModifiers, action: Action) -> Binding {
-    Binding { context, code, modifiers, action }
+const fn bind(contexts: &'static [Context], code: KeyCode, modifiers: KeyModifiers, action: Action) -> Binding {
+    Binding { contexts, code, modifiers, action }
 }
 
-const ANY: Option<Context> = None;
-const MAIN: Option<Context> = Some(Context::Main);
-const DETAIL: Option<Context> = Some(Context::Detail);
-const OVERLAY: Option<Context> = Some(Context::Overlay);
+use Context::{Confirm, Detail, Form, Main, Output, Overlay};
+
+/// Every context.
+const ANY: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output];
+/// Contexts where keys move and scroll rather than type.
+const NAVIGATE: &[Context] = &[Main, Detail, Overlay, Output];
+/// Contexts with a text field.
+const TYPING: &[Context] = &[Form, Confirm];
+const MAIN: &[Context] = &[Main];
+const DETAIL: &[Context] = &[Detail];
+const OVERLAY: &[Context] = &[Overlay];
+const FORM: &[Context] = &[Form];
+const OUTPUT: &[Context] = &[Output];
 
 /// The default bindings; the first that matches wins.
 const BINDINGS: &[Binding] = &[
+    // In the output pane Ctrl-C stops the command, as in a shell.
+    bind(OUTPUT, KeyCode::Char('c'), CTRL, Action::Interrupt),
+    bind(OUTPUT, KeyCode::Char('k'), NONE, Action::Interrupt),
+    bind(OUTPUT, KeyCode::Char('q'), NONE, Action::Back),
     bind(ANY, KeyCode::Char('c'), CTRL, Action::Quit),
     bind(ANY, KeyCode::Char('z'), CTRL, Action::Suspend),
     bind(ANY, KeyCode::Esc, NONE, Action::Back),
-    bind(ANY, KeyCode::F(1), NONE, Action::ShowHelp),
-    bind(ANY, KeyCode::F(2), NONE, Action::ShowProblems),
+    bind(NAVIGATE, KeyCode::F(1), NONE, Action::ShowHelp),
+    bind(NAVIGATE, KeyCode::F(2), NONE, Action::ShowProblems),
     bind(ANY, KeyCode::Up, NONE, Action::Move(-1)),
     bind(ANY, KeyCode::Down, NONE, Action::Move(1)),
-    bind(ANY, KeyCode::PageUp, NONE, Action::Page(-1)),
-    bind(ANY, KeyCode::PageDown, NONE, Action::Page(1)),
-    bind(ANY, KeyCode::Home, NONE, Action::Home),
-    bind(ANY, KeyCode::End, NONE, Action::End),
+    bind(NAVIGATE, KeyCode::PageUp, NONE, Action::Page(-1)),
+    bind(NAVIGATE, KeyCode::PageDown, NONE, Action::Page(1)),
+    bind(NAVIGATE, KeyCode::Home, NONE, Action::Home),
+    bind(NAVIGATE, KeyCode::End, NONE, Action::End),
+    bind(TYPING, KeyCode::Enter, NONE, Action::Submit),
+    bind(FORM, KeyCode::Tab, NONE, Action::NextField),
+    bind(FORM, KeyCode::BackTab, SHIFT, Action::PrevField),
+    bind(FORM, KeyCode::BackTab, NONE, Action::PrevField),
     bind(MAIN, KeyCode::Char('p'), CTRL, Action::Move(-1)),
     bind(MAIN, KeyCode::Char('n'), CTRL, Action::Move(1)),
     bind(MAIN, KeyCode::Enter, NONE, Action::Open),
@@ -63,6 +87,9 @@ const BINDINGS: &[Binding] = &[
     bind(DETAIL, KeyCode::Left, NONE, Action::HistoryBack),
     bind(DETAIL, KeyCode::Char('?'), NONE, Action::ShowHelp),
     bind(DETAIL, KeyCode::Char('/'), NONE, Action::FocusSearch),
+    bind(DETAIL, KeyCode::Char('y'), NONE, Action::Copy),
+    bind(DETAIL, KeyCode::Char('r'), NONE, Action::Run),
+    bind(DETAIL, KeyCode::Char('o'), NONE, Action::ShowOutput),
     bind(OVERLAY, KeyCode::Char('?'), NONE, Action::Back),
     bind(OVERLAY, KeyCode::Char('q'), NONE, Action::Back),
     bind(OVERLAY, KeyCode::Enter, NONE, Action::Back),
@@ -84,13 +111,13 @@ pub fn resolve(context: Context, key: KeyEvent) -> Option<Action> {
     };
     let bound = BINDINGS
         .iter()
-        .find(|b| b.context.is_none_or(|c| c == context) && b.code == key.code && b.modifiers == modifiers)
+        .find(|b| b.contexts.contains(&context) && b.code == key.code && b.modifiers == modifiers)
         .map(|b| b.action.clone());
     if bound.is_some() {
         return bound;
     }
     match (context, key.code) {
-        (Context::Main, _) => Some(Action::Edit(key.into())),
+        (Context::Main | Context::Form | Context::Confirm, _) => Some(Action::Edit(key.into())),
         (Context::Detail, KeyCode::Char(c)) if modifiers.is_empty() => Some(Action::Type(c)),
         _ => None,
     }
@@ -135,14 +162,34 @@ mod tests {
     }
 
     #[test]
+    fn fields_take_letters_and_enter_submits() {
+        for context in [Context::Form, Context::Confirm] {
+            assert!(matches!(resolve(context, key(KeyCode::Char('q'), NONE)), Some(Action::Edit(_))));
+            assert!(matches!(resolve(context, key(KeyCode::Home, NONE)), Some(Action::Edit(_))));
+            assert_eq!(resolve(context, key(KeyCode::Enter, NONE)), Some(Action::Submit));
+            assert_eq!(resolve(context, key(KeyCode::Esc, NONE)), Some(Action::Back));
+        }
+        assert_eq!(resolve(Context::Form, key(KeyCode::Tab, NONE)), Some(Action::NextField));
+        assert_eq!(resolve(Context::Form, key(KeyCode::BackTab, SHIFT)), Some(Action::PrevField));
+    }
+
+    #[test]
+    fn ctrl_c_in_the_output_pane_stops_the_command_not_the_program() {
+        assert_eq!(resolve(Context::Output, key(KeyCode::Char('c'), CTRL)), Some(Action::Interrupt));
+        assert_eq!(resolve(Context::Output, key(KeyCode::Char('k'), NONE)), Some(Action::Interrupt));
+        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('y'), NONE)), Some(Action::Copy));
+        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('r'), NONE)), Some(Action::Run));
+    }
+
+    #[test]
     fn other_letters_in_the_detail_start_a_search() {
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('r'), NONE)), Some(Action::Type('r')));
-        assert_eq!(resolve(Context::Overlay, key(KeyCode::Char('r'), NONE)), None);
+        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('x'), NONE)), Some(Action::Type('x')));
+        assert_eq!(resolve(Context::Overlay, key(KeyCode::Char('x'), NONE)), None);
     }
 
     #[test]
     fn ctrl_c_quits_from_anywhere_and_releases_are_ignored() {
-        for context in [Context::Main, Context::Detail, Context::Overlay] {
+        for context in [Context::Main, Context::Detail, Context::Overlay, Context::Form, Context::Confirm] {
             assert_eq!(resolve(context, key(KeyCode::Char('c'), CTRL)), Some(Action::Quit));
         }
         let mut release = key(KeyCode::Char('a'), NONE);

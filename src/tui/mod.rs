@@ -4,10 +4,12 @@
 //!
 //! - `action`: actions and effects; `keymap`: keys to actions, as data;
 //! - `state`: the one state and the screen geometry; `update`: no I/O;
+//!   `command`: the form, confirmation and runs of a step's command;
 //! - `view`: rendering; `theme`: colours; `event`: the loop and its threads;
 //!   `terminal`: taking and restoring the terminal.
 
 pub mod action;
+pub mod command;
 pub mod event;
 pub mod keymap;
 pub mod state;
@@ -24,7 +26,9 @@ use std::time::Instant;
 use ratatui::layout::Rect;
 
 use crate::catalog::Loaded;
+use crate::clipboard;
 use crate::search::Results;
+use crate::settings::Remembered;
 use state::AppState;
 use theme::Theme;
 
@@ -37,6 +41,12 @@ pub struct Options {
     /// Write the time to the first complete frame (microseconds) to this
     /// file and exit: `PAGERBOOK_STARTUP_PROBE`.
     pub startup_probe: Option<PathBuf>,
+    /// Never run commands (`--read-only`, or `read_only` in the config).
+    pub read_only: bool,
+    /// The remembered placeholder values' file.
+    pub values_path: Option<PathBuf>,
+    /// A message for the first frame (a broken config file).
+    pub notice: Option<String>,
 }
 
 /// Why the navigator could not start.
@@ -72,13 +82,23 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
     let mut state = AppState::new(catalog.clone(), loaded.diagnostics, results, theme, size);
+    let place = clipboard::Place::from_process();
+    state.read_only = options.read_only;
+    state.working_dir = std::env::current_dir().map_or_else(|_| ".".to_owned(), |d| d.display().to_string());
+    state.over_ssh = place.ssh;
+    state.flash.clone_from(&options.notice);
+    if let Some(path) = &options.values_path {
+        state.remembered = Remembered::load(path).values;
+    }
+    let context = event::Context { clipboard: clipboard::plan(place), values_path: options.values_path.clone() };
     let probe = options.startup_probe.as_ref().map(|path| {
         move |at: Instant| {
             let micros = at.duration_since(options.started).as_micros();
             let _ = std::fs::write(path, format!("{micros}\n"));
         }
     });
-    let outcome = event::run(&mut terminal, &mut state, catalog, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
+    let outcome =
+        event::run(&mut terminal, &mut state, catalog, &context, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
     terminal::restore();
     Ok(outcome?)
 }

@@ -2,11 +2,15 @@
 //! mouse) and the view need: where each pane is, which rows the results
 //! list shows.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui_textarea::TextArea;
 
+use super::command::{Confirm, Form, RunView, StepKey};
+use super::keymap::Context;
 use super::theme::Theme;
 use crate::catalog::{Catalog, Diagnostic, Kind};
 use crate::search::{Query, Results};
@@ -28,7 +32,7 @@ pub enum Focus {
 }
 
 /// A modal on top of the screen; the top one gets the keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Overlay {
     /// Keys and query syntax.
     Help {
@@ -40,6 +44,20 @@ pub enum Overlay {
         /// First line shown.
         scroll: usize,
     },
+    /// The placeholders of a step to copy or run.
+    Form(Box<Form>),
+    /// The exact command, before it runs.
+    Confirm(Box<Confirm>),
+    /// A run's output.
+    Output {
+        /// Whose.
+        key: StepKey,
+        /// First line shown; `None` follows the end.
+        scroll: Option<usize>,
+    },
+    /// A command alone on the screen, to select with the mouse when no
+    /// clipboard could be reached.
+    Plain(String),
 }
 
 /// A page of the detail: which entry, which item is selected, how far down.
@@ -95,6 +113,22 @@ pub struct AppState {
     pub theme: Theme,
     /// The terminal's size.
     pub size: Rect,
+    /// Running commands is off.
+    pub read_only: bool,
+    /// Over SSH, where OSC 52 is the expected way to the clipboard.
+    pub over_ssh: bool,
+    /// The last value used for each placeholder name.
+    pub remembered: BTreeMap<String, String>,
+    /// The last run of each step, this session.
+    pub runs: BTreeMap<StepKey, RunView>,
+    /// Number of the last run started.
+    pub next_run: u64,
+    /// The time, as of the events being applied (for elapsed times).
+    pub now: Instant,
+    /// A message for the status line, until the next key.
+    pub flash: Option<String>,
+    /// Where commands run (shown in the confirmation).
+    pub working_dir: String,
 }
 
 impl AppState {
@@ -125,7 +159,33 @@ impl AppState {
             overlays: Vec::new(),
             theme,
             size,
+            read_only: false,
+            over_ssh: false,
+            remembered: BTreeMap::new(),
+            runs: BTreeMap::new(),
+            next_run: 0,
+            now: Instant::now(),
+            flash: None,
+            working_dir: ".".to_owned(),
         }
+    }
+
+    /// Where the keyboard is, for the keymap.
+    #[must_use]
+    pub fn context(&self) -> Context {
+        match self.overlays.last() {
+            Some(Overlay::Form(_)) => Context::Form,
+            Some(Overlay::Confirm(_)) => Context::Confirm,
+            Some(Overlay::Output { .. }) => Context::Output,
+            Some(_) => Context::Overlay,
+            None if self.focus == Focus::Detail => Context::Detail,
+            None => Context::Main,
+        }
+    }
+
+    /// Shows a message on the status line until the next key.
+    pub fn flash(&mut self, message: &str) {
+        self.flash = Some(message.to_owned());
     }
 
     /// The search line's text.

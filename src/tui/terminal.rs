@@ -22,6 +22,7 @@ pub fn init() -> io::Result<Tui> {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            crate::runner::kill_all();
             restore();
             previous(info);
         }));
@@ -46,12 +47,21 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
+/// Gives the terminal back while `work` runs (a command that needs it, a
+/// stop), then takes it again and redraws from scratch.
+pub fn hand_over<T>(terminal: &mut Tui, work: impl FnOnce() -> T) -> io::Result<T> {
+    restore();
+    let done = work();
+    enter()?;
+    terminal.clear()?;
+    Ok(done)
+}
+
 /// Gives the terminal back, stops the process as Ctrl-Z does in a shell,
 /// and takes the terminal again when `fg` continues it.
 pub fn suspend(terminal: &mut Tui) -> io::Result<()> {
-    restore();
     #[cfg(unix)]
-    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
-    enter()?;
-    terminal.clear()
+    return hand_over(terminal, || signal_hook::low_level::raise(signal_hook::consts::SIGTSTP))?;
+    #[cfg(not(unix))]
+    hand_over(terminal, || Ok(()))?
 }

@@ -5,18 +5,60 @@ use ratatui::layout::{Position, Rect};
 use ratatui_textarea::{Input, Key};
 
 use super::action::{Action, Effect, Searched};
+use super::command::{self, Purpose, StepKey};
 use super::state::{AppState, Detail, Focus, Overlay, Page};
+use super::view::command::output_lines;
 use super::view::detail::{Target, document};
 use super::view::overlay::{help_lines, popup_areas, problem_lines};
 
 /// Applies one action.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
-    if let Some(&overlay) = state.overlays.last() {
-        return update_overlay(state, overlay, action);
-    }
+    // Answers from the threads apply whatever is on screen; a key clears
+    // the last message.
     match action {
+        Action::Resize { width, height } => {
+            state.size = Rect { x: 0, y: 0, width, height };
+            state.keep_selection_visible();
+            return Vec::new();
+        }
+        Action::Searched(searched) => {
+            receive(state, *searched);
+            return Vec::new();
+        }
+        Action::RunOutput(id, output) => {
+            command::receive(state, id, output);
+            return Vec::new();
+        }
+        Action::RunExited(id, outcome) => {
+            command::exited(state, id, outcome);
+            return Vec::new();
+        }
+        Action::RunFailed(id, message) => {
+            command::failed(state, id, message);
+            return Vec::new();
+        }
+        Action::Copied(copied, text) => return copied_to(state, &copied, text),
+        Action::Redraw => return Vec::new(),
         Action::Quit => return vec![Effect::Quit],
         Action::Suspend => return vec![Effect::Suspend],
+        _ => state.flash = None,
+    }
+    match state.overlays.last() {
+        Some(Overlay::Form(_)) => return command::update_form(state, action),
+        Some(Overlay::Confirm(_)) => return command::update_confirm(state, action),
+        Some(&Overlay::Output { key, .. }) => {
+            let (_, inner) = popup_areas(state.size);
+            let rows = output_lines(state, key, inner.width).len();
+            // The header (command, status) takes a few rows of the pane.
+            let height = usize::from(inner.height).saturating_sub(4);
+            return command::update_output(state, &action, rows.saturating_sub(height), height);
+        }
+        Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::Plain(_)) => {
+            return update_overlay(state, &action);
+        }
+        None => {}
+    }
+    match action {
         Action::Back => return back(state),
         Action::ShowHelp => state.overlays.push(Overlay::Help { scroll: 0 }),
         Action::ShowProblems => state.overlays.push(Overlay::Problems { scroll: 0 }),
@@ -44,45 +86,64 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::End => move_by(state, i32::MAX / 2, Step::Item),
         Action::Scroll { column, row, lines } => scroll_at(state, Position { x: column, y: row }, lines),
         Action::Click { column, row } => click(state, Position { x: column, y: row }),
-        Action::Resize { width, height } => {
-            state.size = Rect { x: 0, y: 0, width, height };
-            state.keep_selection_visible();
-        }
-        Action::Searched(searched) => receive(state, *searched),
-        Action::Redraw => {}
+        Action::Copy => return command::start(state, selected_step(state), Purpose::Copy),
+        Action::Run => return command::start(state, selected_step(state), Purpose::Run),
+        Action::ShowOutput => command::show_output(state, selected_step(state)),
+        _ => {}
     }
     Vec::new()
 }
 
-fn update_overlay(state: &mut AppState, overlay: Overlay, action: Action) -> Vec<Effect> {
+/// The clipboard answered: say how, and where nothing could be confirmed,
+/// show the command alone so it can be selected by hand.
+fn copied_to(state: &mut AppState, copied: &crate::clipboard::Copied, text: String) -> Vec<Effect> {
+    state.flash(&copied.summary());
+    if copied.by.is_empty() || (copied.unconfirmed() && !state.over_ssh) {
+        state.overlays.push(Overlay::Plain(text));
+        return vec![Effect::MouseCapture(false)];
+    }
+    Vec::new()
+}
+
+/// The step selected in the detail, while it is in view.
+fn selected_step(state: &AppState) -> Option<StepKey> {
+    let area = state.screen().detail?;
+    let detail = state.detail.as_ref()?;
+    let doc = document(state, detail.page.entry, area.width, detail.page.item);
+    let height = usize::from(area.height);
+    let item = doc.items.get(detail.page.item?)?;
+    if !(detail.page.scroll..detail.page.scroll + height).contains(&item.line) {
+        return None;
+    }
+    match item.target {
+        Target::Step(step) => Some(StepKey { entry: detail.page.entry, step }),
+        Target::Link(_) => None,
+    }
+}
+
+fn update_overlay(state: &mut AppState, action: &Action) -> Vec<Effect> {
     let (_, inner) = popup_areas(state.size);
     let (width, height) = (inner.width, usize::from(inner.height));
-    let total = match overlay {
-        Overlay::Help { .. } => help_lines(state, width).len(),
-        Overlay::Problems { .. } => problem_lines(state, width).len(),
+    let total = match state.overlays.last() {
+        Some(Overlay::Help { .. }) => help_lines(state, width).len(),
+        Some(Overlay::Problems { .. }) => problem_lines(state, width).len(),
+        _ => 0,
     };
     let max = total.saturating_sub(height);
     let step = |scroll: usize, n: i32| offset(scroll, n).min(max);
     let page = i32::try_from(height.max(1)).unwrap_or(1);
     let moved = match action {
-        Action::Quit => return vec![Effect::Quit],
-        Action::Suspend => return vec![Effect::Suspend],
         Action::Back | Action::ShowHelp | Action::ShowProblems => {
-            state.overlays.pop();
+            let closed = state.overlays.pop();
+            if matches!(closed, Some(Overlay::Plain(_))) {
+                return vec![Effect::MouseCapture(true)];
+            }
             return Vec::new();
         }
-        Action::Move(n) | Action::Scroll { lines: n, .. } => Some(n),
+        Action::Move(n) | Action::Scroll { lines: n, .. } => Some(*n),
         Action::Page(n) => Some(n * page),
         Action::Home => Some(i32::MIN / 2),
         Action::End => Some(i32::MAX / 2),
-        Action::Resize { width, height } => {
-            state.size = Rect { x: 0, y: 0, width, height };
-            None
-        }
-        Action::Searched(searched) => {
-            receive(state, *searched);
-            None
-        }
         _ => None,
     };
     if let (Some(n), Some(Overlay::Help { scroll } | Overlay::Problems { scroll })) = (moved, state.overlays.last_mut())
@@ -483,7 +544,7 @@ mod tests {
         update(&mut state, Action::ShowHelp);
         update(&mut state, Action::Move(3));
         assert_eq!(state.selected, 0, "the help scrolled, not the results");
-        assert_eq!(state.overlays, [Overlay::Help { scroll: 3 }]);
+        assert!(matches!(state.overlays[..], [Overlay::Help { scroll: 3 }]), "{:?}", state.overlays);
         assert!(update(&mut state, Action::Back).is_empty());
         assert!(state.overlays.is_empty());
         assert_eq!(update(&mut state, Action::Back), [Effect::Quit]);

@@ -9,8 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+use std::time::Instant;
+
 use crate::catalog::{Entry, ListField, TextField};
 use crate::highlight;
+use crate::tui::command::{RunView, StepKey};
 use crate::tui::state::{AppState, Focus};
 use crate::tui::theme::{Theme, frequency_glyph};
 use crate::wrap::wrap;
@@ -90,7 +93,7 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     if !entry.steps.is_empty() {
         doc.section("Steps");
         for (i, step) in entry.steps.iter().enumerate() {
-            doc.step(i, step, theme);
+            doc.step(i, step, state.runs.get(&StepKey { entry: index, step: i }), state.now);
         }
     }
     if !entry.vars.is_empty() {
@@ -181,7 +184,8 @@ impl Builder {
         self.selected == Some(self.items.len())
     }
 
-    fn step(&mut self, index: usize, step: &crate::catalog::Step, theme: Theme) {
+    fn step(&mut self, index: usize, step: &crate::catalog::Step, run_view: Option<&RunView>, now: Instant) {
+        let theme = self.theme;
         let selected = self.is_selected();
         self.items.push(Item { target: Target::Step(index), line: self.lines.len() });
         let number = format!("{:>2}. ", index + 1);
@@ -192,6 +196,7 @@ impl Builder {
             self.line(Line::from(vec![lead, Span::raw(line)]));
         }
         let Some(run) = &step.run else { return };
+        let run = &crate::template::display(run);
         let mut marks = Vec::new();
         if let Some((text, style)) = theme.danger(step.danger) {
             marks.push(Span::styled(text, style));
@@ -206,28 +211,17 @@ impl Builder {
             marks.insert(0, Span::raw(" ".repeat(number.len())));
             self.line(Line::from(marks));
         }
-        let code = match theme.depth {
-            Some(depth) => {
-                highlight::highlight(run, &step.lang, theme.light, depth).map(|lines| lines.as_ref().clone())
-            }
-            None => None,
-        };
-        let code = code.unwrap_or_else(|| run.lines().map(|l| Line::from(l.to_owned())).collect());
-        let indent = " ".repeat(number.len());
-        let prompt_style = theme.dim();
-        // Every character of a command is shown: long lines wrap, marked ↪.
-        let room = self.width.saturating_sub(indent.len() + 2);
-        for (i, line) in code.into_iter().enumerate() {
-            for (j, piece) in wrap_line(&line, room).into_iter().enumerate() {
-                let prompt = match (i, j) {
-                    (0, 0) => "$ ",
-                    (_, 0) => "  ",
-                    _ => "↪ ",
-                };
-                let mut spans = vec![Span::raw(indent.clone()), Span::styled(prompt, prompt_style)];
-                spans.extend(piece.spans);
-                self.line(Line::from(spans));
-            }
+        for line in command_lines(theme, run, &step.lang, self.width, number.len()) {
+            self.line(line);
+        }
+        if let Some(view) = &run_view {
+            let (text, style) = run_status(theme, view, now);
+            let hint = if view.interactive { "" } else { " · o output" };
+            self.line(Line::from(vec![
+                Span::raw(" ".repeat(number.len())),
+                Span::styled(text, style),
+                Span::styled(hint, theme.dim()),
+            ]));
         }
     }
 
@@ -243,6 +237,74 @@ impl Builder {
         for rest in lines {
             self.line(Line::from(vec![Span::raw("    "), Span::styled(rest, style)]));
         }
+    }
+}
+
+/// A command as shown wherever it appears: highlighted, control characters
+/// made visible, every character kept (long lines wrap, marked ↪), after
+/// `indent` columns and a `$ ` prompt.
+#[must_use]
+pub fn command_lines(theme: Theme, command: &str, lang: &str, width: usize, indent: usize) -> Vec<Line<'static>> {
+    let command = visible_controls(command);
+    let code = match theme.depth {
+        Some(depth) => highlight::highlight(&command, lang, theme.light, depth).map(|lines| lines.as_ref().clone()),
+        None => None,
+    };
+    let code = code.unwrap_or_else(|| command.lines().map(|l| Line::from(l.to_owned())).collect());
+    let indent = " ".repeat(indent);
+    let room = width.saturating_sub(indent.len() + 2);
+    let mut lines = Vec::new();
+    for (i, line) in code.into_iter().enumerate() {
+        for (j, piece) in wrap_line(&line, room).into_iter().enumerate() {
+            let prompt = match (i, j) {
+                (0, 0) => "$ ",
+                (_, 0) => "  ",
+                _ => "↪ ",
+            };
+            let mut spans = vec![Span::raw(indent.clone()), Span::styled(prompt, theme.dim())];
+            spans.extend(piece.spans);
+            lines.push(Line::from(spans));
+        }
+    }
+    lines
+}
+
+/// Control characters other than newlines as their visible symbols (␛, ␀,
+/// ␉), so nothing in a command acts on the terminal or hides.
+#[must_use]
+pub fn visible_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| match u32::from(c) {
+            0x0a => c,
+            code @ 0..0x20 => char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'),
+            0x7f => '␡',
+            _ if c.is_control() => '\u{FFFD}',
+            _ => c,
+        })
+        .collect()
+}
+
+/// How a run stands, in a few words: running, stopping, or how it ended.
+#[must_use]
+pub fn run_status(theme: Theme, view: &RunView, now: Instant) -> (String, Style) {
+    let elapsed = elapsed(view.ended.unwrap_or(now).saturating_duration_since(view.started));
+    match (&view.error, view.outcome, view.stopping) {
+        (Some(error), _, _) => (format!("✗ could not start: {error}"), theme.warning()),
+        (None, Some(outcome), _) if outcome.success() => (format!("✓ {outcome} after {elapsed}"), theme.heading()),
+        (None, Some(outcome), _) => (format!("✗ {outcome} after {elapsed}"), theme.warning()),
+        (None, None, true) => (format!("■ stopping… {elapsed}"), theme.warning()),
+        (None, None, false) if view.interactive => (format!("▶ in the terminal {elapsed}"), theme.heading()),
+        (None, None, false) => (format!("▶ running {elapsed}"), theme.heading()),
+    }
+}
+
+/// `0.4s`, `12.0s`, `3m05s`.
+fn elapsed(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs();
+    if seconds < 60 {
+        format!("{:.1}s", duration.as_secs_f64())
+    } else {
+        format!("{}m{:02}s", seconds / 60, seconds % 60)
     }
 }
 

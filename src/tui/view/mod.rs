@@ -1,5 +1,6 @@
 //! Rendering: a pure function of the state, one file per pane or overlay.
 
+pub mod command;
 pub mod detail;
 pub mod overlay;
 pub mod results;
@@ -33,6 +34,10 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>) {
     match state.overlays.last() {
         Some(Overlay::Help { scroll }) => overlay::help(state, frame, *scroll),
         Some(Overlay::Problems { scroll }) => overlay::problems(state, frame, *scroll),
+        Some(Overlay::Form(form)) => command::form(state, frame, form),
+        Some(Overlay::Confirm(confirm)) => command::confirm(state, frame, confirm),
+        Some(Overlay::Output { key, scroll }) => command::output(state, frame, *key, *scroll),
+        Some(Overlay::Plain(text)) => command::plain(state, frame, text),
         None => {}
     }
 }
@@ -50,20 +55,27 @@ fn render_search(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
 /// Keys that apply now, then catalog counts or a problems notice.
 fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let keys = match (state.overlays.last(), state.focus) {
+        (Some(Overlay::Form(_)), _) => "type a value · Tab next · ↑↓ choices · Enter go on · Esc cancel",
+        (Some(Overlay::Confirm(_)), _) => "Enter confirm · Esc cancel",
+        (Some(Overlay::Output { .. }), _) => "↑↓ PgUp PgDn scroll · End follow · k stop · Esc close",
         (Some(_), _) => "↑↓ scroll · Esc close",
         (None, Focus::Results) if state.search_text().is_empty() => {
             "type to search · ↑↓ move · Enter open · F1 help · Esc quit"
         }
         (None, Focus::Results) => "↑↓ move · Enter open · Esc clear · F1 help",
-        (None, Focus::Detail) => "↑↓ select · Enter follow · ⌫ back · / search · ? help · Esc results",
+        (None, Focus::Detail) => "↑↓ select · y copy · r run · o output · Enter follow · ⌫ back · ? help · Esc back",
     };
     let theme = state.theme;
+    if let Some(message) = &state.flash {
+        frame.render_widget(Span::styled(results::truncate(message, usize::from(area.width)), theme.warning()), area);
+        return;
+    }
     // The keys come first; the counts show only where they fit beside them.
     // A problems notice is shown in any case: it says where to look (F2).
     let keys_width = keys.width();
     let right = if state.diagnostics.is_empty() {
         let (failures, runbooks) = state.catalog.counts();
-        let counts = format!("{failures} failure modes · {runbooks} runbooks");
+        let counts = format!("{} · {}", plural(failures, "failure mode"), plural(runbooks, "runbook"));
         (keys_width + 2 + counts.width() <= usize::from(area.width)).then(|| Span::styled(counts, theme.dim()))
     } else {
         let n = state.diagnostics.len();

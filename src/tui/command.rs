@@ -1,0 +1,524 @@
+//! Acting on a step: the placeholder form, the confirmation dialog and the
+//! output of runs, as state and pure transitions. The loop does the I/O the
+//! transitions ask for (copy, run, interrupt, save the values).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use ratatui::style::Style;
+use ratatui_textarea::{Input, Key, TextArea};
+
+use super::action::{Action, Effect};
+use super::state::{AppState, Overlay};
+use crate::catalog::{Catalog, Danger, Entry, Step};
+use crate::danger::{Confirmation, confirmation};
+use crate::runner::{Outcome, Output, Shell};
+use crate::template::{self, Piece, RenderError, ValueError};
+
+/// One step of one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepKey {
+    /// Index into the catalog's entries.
+    pub entry: usize,
+    /// Index into the entry's steps.
+    pub step: usize,
+}
+
+impl StepKey {
+    /// The entry and the step.
+    #[must_use]
+    pub fn resolve(self, catalog: &Catalog) -> Option<(&Entry, &Step)> {
+        let entry = catalog.entries.get(self.entry)?;
+        Some((entry, entry.steps.get(self.step)?))
+    }
+}
+
+/// What the filled-in command is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Put on the clipboard.
+    Copy,
+    /// Run, after the confirmation.
+    Run,
+}
+
+impl Purpose {
+    /// The verb for titles and keys.
+    #[must_use]
+    pub fn verb(self) -> &'static str {
+        match self {
+            Purpose::Copy => "copy",
+            Purpose::Run => "run",
+        }
+    }
+}
+
+/// One placeholder's field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The placeholder's name.
+    pub name: String,
+    /// What is typed.
+    pub input: TextArea<'static>,
+}
+
+impl Field {
+    /// The value typed.
+    #[must_use]
+    pub fn value(&self) -> String {
+        self.input.lines().concat()
+    }
+}
+
+/// The form that fills a step's placeholders.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// The step.
+    pub key: StepKey,
+    /// What happens on Enter.
+    pub purpose: Purpose,
+    /// One field per placeholder, in the order the command uses them.
+    pub fields: Vec<Field>,
+    /// The field with the keyboard.
+    pub focused: usize,
+}
+
+impl Form {
+    /// A form for a step, each field prefilled with the last value used for
+    /// its name, else the declared default.
+    #[must_use]
+    pub fn new(
+        entry: &Entry,
+        step: &Step,
+        key: StepKey,
+        purpose: Purpose,
+        remembered: &BTreeMap<String, String>,
+    ) -> Self {
+        let fields = placeholder_names(step)
+            .into_iter()
+            .map(|name| {
+                let value = remembered
+                    .get(&name)
+                    .filter(|v| entry.var(&name).is_some_and(|var| var.check(v).is_ok()))
+                    .cloned()
+                    .or_else(|| entry.var(&name).and_then(|var| var.default.clone()))
+                    .unwrap_or_default();
+                let mut input = TextArea::new(vec![value]);
+                input.move_cursor(ratatui_textarea::CursorMove::End);
+                Field { name, input }
+            })
+            .collect();
+        let mut form = Form { key, purpose, fields, focused: 0 };
+        form.restyle();
+        form
+    }
+
+    /// The values typed, by name, in the order the command uses them.
+    #[must_use]
+    pub fn values(&self) -> Vec<(String, String)> {
+        self.fields.iter().map(|f| (f.name.clone(), f.value())).collect()
+    }
+
+    /// Shows the cursor in the focused field only.
+    fn restyle(&mut self) {
+        for (i, field) in self.fields.iter_mut().enumerate() {
+            let style = if i == self.focused { Style::default().reversed() } else { Style::default() };
+            field.input.set_cursor_style(style);
+            field.input.set_cursor_line_style(Style::default());
+        }
+    }
+
+    fn focus(&mut self, n: isize) {
+        let count = self.fields.len().max(1).cast_signed();
+        self.focused = (self.focused.cast_signed() + n).rem_euclid(count).cast_unsigned();
+        self.restyle();
+    }
+}
+
+/// The placeholders of a step's command, each name once, in order.
+#[must_use]
+pub fn placeholder_names(step: &Step) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let pieces = step.run.as_deref().and_then(|run| template::parse(run).ok()).unwrap_or_default();
+    for piece in pieces {
+        if let Piece::Placeholder(p) = piece
+            && !names.iter().any(|n| n == p.name)
+        {
+            names.push(p.name.to_owned());
+        }
+    }
+    names
+}
+
+/// A step's command with the values given: each value's check, and the
+/// command as it would run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filled {
+    /// Per value: refused, or allowed with an optional warning.
+    pub checks: Vec<Result<Option<&'static str>, ValueError>>,
+    /// The final command, or why there is none.
+    pub command: Result<String, RenderError>,
+}
+
+impl Filled {
+    /// The command, when every value is allowed and it renders.
+    #[must_use]
+    pub fn ready(&self) -> Option<&str> {
+        if self.checks.iter().all(Result::is_ok) { self.command.as_deref().ok() } else { None }
+    }
+}
+
+/// Checks the values and renders the step's command with them.
+#[must_use]
+pub fn fill(entry: &Entry, step: &Step, values: &[(String, String)]) -> Filled {
+    let checks = values
+        .iter()
+        .map(|(name, value)| match entry.var(name) {
+            Some(var) => var.check(value),
+            None => template::check_value(value, None),
+        })
+        .collect();
+    let run = step.run.as_deref().unwrap_or_default();
+    let command = template::render(run, |name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()));
+    Filled { checks, command }
+}
+
+/// The dialog that shows the exact command before it runs.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    /// The step.
+    pub key: StepKey,
+    /// Exactly what will run.
+    pub command: String,
+    /// What the catalog says it risks.
+    pub danger: Danger,
+    /// Runs in the real terminal rather than the output pane.
+    pub interactive: bool,
+    /// The shell that runs it.
+    pub shell: Shell,
+    /// The word to type first, for a destructive command.
+    pub needs: Option<Confirmation>,
+    /// What has been typed of it.
+    pub typed: TextArea<'static>,
+    /// The values used, remembered once it runs.
+    pub values: Vec<(String, String)>,
+    /// First line shown, for a command taller than the dialog.
+    pub scroll: usize,
+}
+
+impl Confirm {
+    fn new(key: StepKey, step: &Step, command: String, values: Vec<(String, String)>) -> Self {
+        let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let needs = confirmation(step.danger, &command, &pairs);
+        let mut typed = TextArea::default();
+        typed.set_cursor_line_style(Style::default());
+        Confirm {
+            key,
+            command,
+            danger: step.danger,
+            interactive: step.interactive,
+            shell: Shell::for_lang(&step.lang),
+            needs,
+            typed,
+            values,
+            scroll: 0,
+        }
+    }
+}
+
+/// A run of a step's command, kept for the session.
+#[derive(Debug, Clone)]
+pub struct RunView {
+    /// Number of the run (events from the process carry it).
+    pub id: u64,
+    /// What ran.
+    pub command: String,
+    /// It ran in the terminal: there is no captured output.
+    pub interactive: bool,
+    /// What it printed (stdout and stderr told apart).
+    pub output: Output,
+    /// When it started and ended.
+    pub started: Instant,
+    /// See `started`.
+    pub ended: Option<Instant>,
+    /// How it ended.
+    pub outcome: Option<Outcome>,
+    /// Ctrl-C was pressed and the signals are on their way.
+    pub stopping: bool,
+    /// It could not start.
+    pub error: Option<String>,
+}
+
+impl RunView {
+    /// Still running.
+    #[must_use]
+    pub fn running(&self) -> bool {
+        self.ended.is_none()
+    }
+}
+
+/// Starts copying or running the selected step (`y`, `r`): the form when
+/// the command has placeholders, else straight on.
+pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Vec<Effect> {
+    let Some(key) = key else {
+        state.flash("select a step with ↑↓ first");
+        return Vec::new();
+    };
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = key.resolve(&catalog) else { return Vec::new() };
+    if step.run.is_none() {
+        state.flash("this step has no command");
+        return Vec::new();
+    }
+    if purpose == Purpose::Run {
+        if state.read_only {
+            state.flash("read-only: running is off (--read-only or config); y copies");
+            return Vec::new();
+        }
+        if state.runs.get(&key).is_some_and(RunView::running) {
+            state.flash("still running: k stops it");
+            state.overlays.push(Overlay::Output { key, scroll: None });
+            return Vec::new();
+        }
+    }
+    let form = Form::new(entry, step, key, purpose, &state.remembered);
+    if form.fields.is_empty() {
+        return proceed(state, &form);
+    }
+    state.overlays.push(Overlay::Form(Box::new(form)));
+    Vec::new()
+}
+
+/// Opens the output of the selected step's last run (`o`).
+pub fn show_output(state: &mut AppState, key: Option<StepKey>) {
+    match key.filter(|k| state.runs.contains_key(k)) {
+        Some(key) => state.overlays.push(Overlay::Output { key, scroll: None }),
+        None => state.flash("this step has not run in this session"),
+    }
+}
+
+/// With every value allowed: copies, or asks to confirm the run.
+fn proceed(state: &mut AppState, form: &Form) -> Vec<Effect> {
+    let Some((entry, step)) = form.key.resolve(&state.catalog) else { return Vec::new() };
+    let values = form.values();
+    let filled = fill(entry, step, &values);
+    let Some(command) = filled.ready() else {
+        let why = match (filled.checks.iter().position(Result::is_err), &filled.command) {
+            (Some(i), _) => format!("the value of {{{{{}}}}} is refused", values[i].0),
+            (None, Err(err)) => err.to_string(),
+            (None, Ok(_)) => String::new(),
+        };
+        state.flash(&why);
+        return Vec::new();
+    };
+    let command = command.to_owned();
+    match form.purpose {
+        Purpose::Copy => {
+            state.remember(&values);
+            vec![Effect::Copy(command), Effect::SaveValues]
+        }
+        Purpose::Run => {
+            let confirm = Confirm::new(form.key, step, command, values);
+            state.overlays.push(Overlay::Confirm(Box::new(confirm)));
+            Vec::new()
+        }
+    }
+}
+
+/// A key in the form.
+pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = state.overlays.last_mut() else { return Vec::new() };
+    match action {
+        Action::Back => {
+            state.overlays.pop();
+        }
+        Action::NextField => form.focus(1),
+        Action::PrevField => form.focus(-1),
+        Action::Move(n) => {
+            let choices = state
+                .catalog
+                .entries
+                .get(form.key.entry)
+                .and_then(|e| e.var(&form.fields.get(form.focused)?.name))
+                .map(|var| var.choices.clone())
+                .unwrap_or_default();
+            if choices.is_empty() {
+                form.focus(n.signum() as isize);
+            } else if let Some(field) = form.fields.get_mut(form.focused) {
+                // ↑↓ go through the declared choices.
+                let at = choices.iter().position(|c| *c == field.value());
+                let next = match at {
+                    Some(i) => (i.cast_signed() + n.signum() as isize).rem_euclid(choices.len().cast_signed()),
+                    None => 0,
+                };
+                field.input = TextArea::new(vec![choices[next.cast_unsigned()].clone()]);
+                field.input.move_cursor(ratatui_textarea::CursorMove::End);
+                form.restyle();
+            }
+        }
+        Action::Submit => {
+            let form = form.as_ref().clone();
+            let effects = proceed(state, &form);
+            // The form closes once it has done its part; a refused value
+            // keeps it open with the message.
+            if state.flash.is_none() {
+                state.overlays.retain(|o| !matches!(o, Overlay::Form(_)));
+            }
+            return effects;
+        }
+        Action::Edit(input) => {
+            if let Some(field) = form.fields.get_mut(form.focused) {
+                edit_line(&mut field.input, input);
+            }
+        }
+        Action::Paste(text) => {
+            if let Some(field) = form.fields.get_mut(form.focused) {
+                // Pasted as it is: a newline or escape in it is refused by
+                // the check, with a message, rather than silently dropped.
+                field.input.insert_str(text);
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Edits a one-line field: Enter never adds a line; Ctrl-U clears back to
+/// the start as in a shell.
+fn edit_line(input_area: &mut TextArea<'static>, input: Input) {
+    if matches!(input.key, Key::Enter | Key::Tab) || (input.ctrl && matches!(input.key, Key::Char('m' | 'j'))) {
+        return;
+    }
+    if input.ctrl && input.key == Key::Char('u') {
+        input_area.delete_line_by_head();
+    } else {
+        input_area.input(input);
+    }
+}
+
+/// A key in the confirmation dialog.
+pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() else { return Vec::new() };
+    match action {
+        Action::Back => {
+            state.overlays.pop();
+        }
+        Action::Move(n) => confirm.scroll = confirm.scroll.saturating_add_signed(n as isize),
+        Action::Home => confirm.scroll = 0,
+        Action::Edit(input) if confirm.needs.is_some() => edit_line(&mut confirm.typed, input),
+        Action::Paste(text) if confirm.needs.is_some() => {
+            confirm.typed.insert_str(text);
+        }
+        Action::Submit => {
+            if let Some(needs) = &confirm.needs
+                && !needs.accepts(&confirm.typed.lines().concat())
+            {
+                let word = needs.word.clone();
+                state.flash(&format!("type {word} to confirm, or Esc to cancel"));
+                return Vec::new();
+            }
+            let Some(Overlay::Confirm(confirm)) = state.overlays.pop() else { return Vec::new() };
+            return run(state, *confirm);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Confirmed: the run begins.
+fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
+    state.next_run += 1;
+    let id = state.next_run;
+    state.remember(&confirm.values);
+    let view = RunView {
+        id,
+        command: confirm.command.clone(),
+        interactive: confirm.interactive,
+        output: Output::default(),
+        started: state.now,
+        ended: None,
+        outcome: None,
+        stopping: false,
+        error: None,
+    };
+    state.runs.insert(confirm.key, view);
+    if !confirm.interactive {
+        state.overlays.push(Overlay::Output { key: confirm.key, scroll: None });
+    }
+    vec![
+        Effect::Run { id, command: confirm.command, shell: confirm.shell, interactive: confirm.interactive },
+        Effect::SaveValues,
+    ]
+}
+
+/// A key in the output pane of `height` rows; `bottom` is the first line
+/// shown at the end.
+pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, height: usize) -> Vec<Effect> {
+    let Some(&Overlay::Output { key, scroll }) = state.overlays.last() else { return Vec::new() };
+    let Some(view) = state.runs.get_mut(&key) else {
+        state.overlays.pop();
+        return Vec::new();
+    };
+    let at = scroll.unwrap_or(bottom);
+    let page = height.max(1).cast_signed();
+    let moved = match action {
+        Action::Back => {
+            state.overlays.pop();
+            return Vec::new();
+        }
+        Action::Interrupt => {
+            if view.running() {
+                view.stopping = true;
+                return vec![Effect::Interrupt(view.id)];
+            }
+            state.flash("not running");
+            return Vec::new();
+        }
+        Action::Move(n) | Action::Scroll { lines: n, .. } => at.saturating_add_signed(*n as isize),
+        Action::Page(n) => at.saturating_add_signed(*n as isize * page),
+        Action::Home => 0,
+        Action::End => usize::MAX,
+        _ => return Vec::new(),
+    };
+    // At the bottom the pane follows new output again.
+    let scroll = if moved >= bottom { None } else { Some(moved) };
+    if let Some(Overlay::Output { scroll: s, .. }) = state.overlays.last_mut() {
+        *s = scroll;
+    }
+    Vec::new()
+}
+
+/// Output of a run, from the process.
+pub fn receive(state: &mut AppState, id: u64, output: Output) {
+    if let Some(view) = state.runs.values_mut().find(|v| v.id == id) {
+        view.output.append(output);
+    }
+}
+
+/// The end of a run.
+pub fn exited(state: &mut AppState, id: u64, outcome: Outcome) {
+    let now = state.now;
+    if let Some(view) = state.runs.values_mut().find(|v| v.id == id) {
+        view.outcome = Some(outcome);
+        view.ended = Some(now);
+        view.stopping = false;
+    }
+}
+
+/// A run that could not start.
+pub fn failed(state: &mut AppState, id: u64, message: String) {
+    let now = state.now;
+    if let Some(view) = state.runs.values_mut().find(|v| v.id == id) {
+        view.error = Some(message);
+        view.ended = Some(now);
+    }
+}
+
+impl AppState {
+    /// Remembers the values used, for the next form.
+    fn remember(&mut self, values: &[(String, String)]) {
+        for (name, value) in values {
+            self.remembered.insert(name.clone(), value.clone());
+        }
+    }
+}

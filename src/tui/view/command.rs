@@ -1,0 +1,246 @@
+//! The overlays of acting on a step: the placeholder form, the
+//! confirmation dialog, the output pane, and a command shown alone.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::detail::{command_lines, run_status, wrap_line};
+use super::overlay::popup_areas;
+use crate::catalog::Danger;
+use crate::runner::Stream;
+use crate::tui::command::{Confirm, Form, RunView, StepKey, fill};
+use crate::tui::state::AppState;
+use crate::wrap::wrap;
+
+/// A cleared box with a title; returns the area inside.
+fn dialog(frame: &mut Frame<'_>, title: &str, style: Style) -> Rect {
+    let (outer, inner) = popup_areas(frame.area());
+    frame.render_widget(Clear, outer);
+    frame.render_widget(Block::default().borders(Borders::ALL).border_style(style).title(title.to_owned()), outer);
+    inner
+}
+
+/// "Step 3 of `CoreDNS` is down".
+fn step_heading(state: &AppState, key: StepKey) -> Line<'static> {
+    let title = state.catalog.entries.get(key.entry).map_or("", |e| e.title());
+    Line::styled(format!("Step {} of {title}", key.step + 1), state.theme.heading())
+}
+
+/// Lines drawn from `top` on in `area`, one row each.
+struct Rows<'f, 'a> {
+    frame: &'f mut Frame<'a>,
+    area: Rect,
+    y: u16,
+}
+
+impl Rows<'_, '_> {
+    fn room(&self) -> bool {
+        self.y < self.area.y + self.area.height
+    }
+
+    fn next(&mut self) -> Option<Rect> {
+        self.room().then(|| {
+            let row = Rect { y: self.y, height: 1, ..self.area };
+            self.y += 1;
+            row
+        })
+    }
+
+    fn line(&mut self, line: Line<'static>) {
+        if let Some(row) = self.next() {
+            self.frame.render_widget(Paragraph::new(line), row);
+        }
+    }
+}
+
+/// Draws the placeholder form.
+pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
+    let theme = state.theme;
+    let verb = form.purpose.verb();
+    let title = format!(" Fill in · Tab next field · Enter {verb}s · Esc cancels ");
+    let area = dialog(frame, &title, theme.border(true));
+    let Some((entry, step)) = form.key.resolve(&state.catalog) else { return };
+    let values = form.values();
+    let filled = fill(entry, step, &values);
+    let label_width = form.fields.iter().map(|f| f.name.len()).max().unwrap_or(0) + 2;
+    let mut rows = Rows { frame, area, y: area.y };
+    rows.line(step_heading(state, form.key));
+    rows.line(Line::default());
+    for (i, (field, check)) in form.fields.iter().zip(&filled.checks).enumerate() {
+        let var = entry.var(&field.name);
+        let focused = i == form.focused;
+        let Some(row) = rows.next() else { break };
+        let marker = if focused { "› " } else { "  " };
+        let label_style = if focused { theme.heading() } else { Style::default() };
+        let label = format!("{marker}{:label_width$}", field.name);
+        let label_len = u16::try_from(label.chars().count()).unwrap_or(u16::MAX);
+        rows.frame.render_widget(Span::styled(label, label_style), row);
+        let input = Rect { x: row.x + label_len, width: row.width.saturating_sub(label_len), ..row };
+        rows.frame.render_widget(&field.input, input);
+        let indent = " ".repeat(label_width + 2);
+        let room = usize::from(area.width).saturating_sub(indent.len()).max(10);
+        let mut notes: Vec<(String, Style)> = Vec::new();
+        match check {
+            Err(problem) => notes.push((format!("✗ {problem}"), theme.warning())),
+            Ok(Some(warning)) => notes.push((format!("⚠ {warning}"), theme.warning())),
+            Ok(None) => {}
+        }
+        if let Some(var) = var {
+            notes.push((var.description.clone(), theme.dim()));
+            if !var.choices.is_empty() {
+                notes.push((format!("choices: {} (↑↓)", var.choices.join(" · ")), theme.dim()));
+            }
+        }
+        for (text, style) in notes {
+            for part in wrap(&text, room) {
+                rows.line(Line::from(vec![Span::raw(indent.clone()), Span::styled(part, style)]));
+            }
+        }
+    }
+    rows.line(Line::default());
+    rows.line(Line::styled(format!("Will {verb}:"), theme.heading()));
+    match &filled.command {
+        Ok(command) => {
+            for line in command_lines(theme, command, &step.lang, usize::from(area.width), 0) {
+                rows.line(line);
+            }
+        }
+        Err(problem) => rows.line(Line::styled(format!("✗ {problem}"), theme.warning())),
+    }
+}
+
+/// The confirmation's lines, and which of them holds the typed word's field.
+fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'static>>, Option<usize>) {
+    let theme = state.theme;
+    let width = usize::from(width);
+    let mut lines = vec![step_heading(state, confirm.key), Line::default()];
+    let lang = confirm.key.resolve(&state.catalog).map_or("sh", |(_, step)| &step.lang);
+    lines.extend(command_lines(theme, &confirm.command, lang, width, 2));
+    lines.push(Line::default());
+    let (danger, danger_style) = match (confirm.danger, &confirm.needs) {
+        (Danger::Destructive, _) | (_, Some(_)) => theme.danger(Danger::Destructive).unwrap_or_default(),
+        (danger, None) => theme.danger(danger).unwrap_or(("safe", theme.dim())),
+    };
+    let mut danger_line = vec![Span::raw("Danger: "), Span::styled(danger, danger_style)];
+    if let Some(needs) = &confirm.needs {
+        danger_line.push(Span::raw(format!(" ({})", needs.reason)));
+    }
+    lines.push(Line::from(danger_line));
+    let directory = &state.working_dir;
+    let place = if confirm.interactive {
+        format!("Runs in: {} -c, in this terminal (pagerbook steps aside), in {directory}", confirm.shell.program())
+    } else {
+        format!("Runs in: {} -c, in {directory}, input closed, output in a pane", confirm.shell.program())
+    };
+    for part in wrap(&place, width) {
+        lines.push(Line::styled(part, theme.dim()));
+    }
+    lines.push(Line::default());
+    let field = confirm.needs.as_ref().map(|needs| {
+        let prompt = format!("Type {} to confirm, then Enter:", needs.word);
+        for part in wrap(&prompt, width) {
+            lines.push(Line::styled(part, theme.warning()));
+        }
+        lines.push(Line::default());
+        lines.len() - 1
+    });
+    if field.is_none() {
+        lines.push(Line::styled("Enter runs it · Esc cancels", theme.heading()));
+    }
+    (lines, field)
+}
+
+/// Draws the confirmation dialog.
+pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
+    let style = if confirm.needs.is_some() { state.theme.warning() } else { state.theme.border(true) };
+    let area = dialog(frame, " Run this command? · Enter runs · Esc cancels ", style);
+    let (lines, field) = confirm_lines(state, confirm, area.width);
+    let height = usize::from(area.height);
+    let scroll = confirm.scroll.min(lines.len().saturating_sub(height));
+    let more = lines.len() > scroll + height;
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), area);
+    if more && let Some(y) = (area.y + area.height).checked_sub(1) {
+        let note = Span::styled("↓ more: ↓", state.theme.dim());
+        frame.render_widget(Paragraph::new(note).right_aligned(), Rect { y, height: 1, ..area });
+    }
+    if let Some(line) = field.and_then(|f| f.checked_sub(scroll)).filter(|&l| l < height) {
+        let y = area.y + u16::try_from(line).unwrap_or(0);
+        frame.render_widget(Span::styled("› ", state.theme.warning()), Rect { y, height: 1, ..area });
+        let row = Rect { x: area.x + 2, y, width: area.width.saturating_sub(2).min(40), height: 1 };
+        frame.render_widget(Block::default().style(state.theme.selected()), row);
+        frame.render_widget(&confirm.typed, row);
+    }
+}
+
+/// The output pane's header, which stays while the output scrolls: the
+/// command and how it stands.
+fn output_header(state: &AppState, view: &RunView, width: u16) -> Vec<Line<'static>> {
+    let mut lines = command_lines(state.theme, &view.command, "bash", usize::from(width), 0);
+    let (status, style) = run_status(state.theme, view, state.now);
+    lines.push(Line::styled(status, style));
+    lines.push(Line::default());
+    lines
+}
+
+/// The output pane's body for a width: what the command printed (stderr
+/// marked), wrapped.
+#[must_use]
+pub fn output_lines(state: &AppState, key: StepKey, width: u16) -> Vec<Line<'static>> {
+    let theme = state.theme;
+    let Some(view) = state.runs.get(&key) else { return Vec::new() };
+    let width = usize::from(width);
+    let mut lines = Vec::new();
+    if view.interactive {
+        lines.push(Line::styled("It ran in the terminal: its output is there, not here.", theme.dim()));
+    }
+    if view.output.dropped() > 0 {
+        lines.push(Line::styled(format!("… {} earlier lines dropped", view.output.dropped()), theme.dim()));
+    }
+    for (stream, text) in view.output.lines() {
+        // stderr is marked in the text too, for terminals without colour.
+        let (mark, style) = if *stream == Stream::Stderr { ("! ", theme.warning()) } else { ("  ", Style::default()) };
+        let wrapped = wrap_line(&Line::styled(text.clone(), style), width.saturating_sub(2));
+        for (i, line) in wrapped.into_iter().enumerate() {
+            let mark = Span::styled(if i == 0 { mark } else { "  " }, style);
+            lines.push(Line::from(std::iter::once(mark).chain(line.spans).collect::<Vec<_>>()));
+        }
+    }
+    lines
+}
+
+/// Draws the output pane.
+pub fn output(state: &AppState, frame: &mut Frame<'_>, key: StepKey, scroll: Option<usize>) {
+    let running = state.runs.get(&key).is_some_and(RunView::running);
+    let title = if running {
+        " Output · k or Ctrl-C stops · ↑↓ scroll · Esc hides (it keeps running) "
+    } else {
+        " Output · ↑↓ scroll · Esc closes · o reopens "
+    };
+    let area = dialog(frame, title, state.theme.border(true));
+    let Some(view) = state.runs.get(&key) else { return };
+    let header = output_header(state, view, area.width);
+    let header_height = u16::try_from(header.len()).unwrap_or(u16::MAX).min(area.height);
+    frame.render_widget(Paragraph::new(header), Rect { height: header_height, ..area });
+    let area = Rect { y: area.y + header_height, height: area.height - header_height, ..area };
+    let lines = output_lines(state, key, area.width);
+    let height = usize::from(area.height);
+    let bottom = lines.len().saturating_sub(height);
+    let top = scroll.unwrap_or(bottom).min(bottom);
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(top).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), area);
+}
+
+/// A command alone, without decoration, for selecting with the mouse.
+pub fn plain(state: &AppState, frame: &mut Frame<'_>, text: &str) {
+    let area = frame.area();
+    frame.render_widget(Clear, area);
+    let body = Rect { height: area.height.saturating_sub(2), ..area };
+    frame.render_widget(Paragraph::new(text.to_owned()).wrap(Wrap { trim: false }), body);
+    let hint = "No clipboard could be confirmed: select the command above with the mouse · Esc returns";
+    let row = Rect { y: area.y + area.height.saturating_sub(1), height: 1, ..area };
+    frame.render_widget(Paragraph::new(Span::styled(hint, state.theme.dim())), row);
+}
