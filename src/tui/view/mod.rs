@@ -55,7 +55,7 @@ fn render_search(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
 /// Keys that apply now, then catalog counts or a problems notice.
 fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let keys = match (state.overlays.last(), state.focus) {
-        (Some(Overlay::Form(_)), _) => "type a value · Tab next · ↑↓ choices · Enter go on · Esc cancel",
+        (Some(Overlay::Form(_)), _) => "type a value · Tab next field · Enter go on · Esc cancel",
         (Some(Overlay::Confirm(_)), _) => "Enter confirm · Esc cancel",
         (Some(Overlay::Output { .. }), _) => "↑↓ PgUp PgDn scroll · End follow · k stop · Esc close",
         (Some(_), _) => "↑↓ scroll · Esc close",
@@ -63,7 +63,7 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
             "type to search · ↑↓ move · Enter open · F1 help · Esc quit"
         }
         (None, Focus::Results) => "↑↓ move · Enter open · Esc clear · F1 help",
-        (None, Focus::Detail) => "↑↓ select · y copy · r run · o output · Enter follow · ⌫ back · ? help · Esc back",
+        (None, Focus::Detail) => "↑↓ select · y copy · r run · Enter follow · ⌫ back · ? help · Esc back",
     };
     let theme = state.theme;
     if let Some(message) = &state.flash {
