@@ -254,7 +254,9 @@ pub fn run(
 
 /// Opens the navigator; where it cannot run, says why and what to use instead.
 fn navigator(sources: &[Source], theme: ThemeChoice, read_only: bool, env: &Environment, err: &mut dyn Write) -> u8 {
-    let (config, notice) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
+    let (config, problem) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
+    // The status line has one line for it: where, and what.
+    let notice = problem.and_then(|p| p.to_string().lines().next().map(str::to_owned));
     let options = tui::Options {
         light: theme == ThemeChoice::Light,
         started: env.started,

@@ -11,7 +11,6 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -112,11 +111,6 @@ pub struct Running {
 }
 
 impl Running {
-    /// The shell's process id, which is also its process group id.
-    pub fn pid(&self) -> u32 {
-        self.pgid.as_raw_pid().unsigned_abs()
-    }
-
     /// True until the shell has been waited for, just before
     /// [`RunEvent::Exited`] is sent.
     pub fn is_running(&self) -> bool {
@@ -156,20 +150,13 @@ impl Drop for Running {
     }
 }
 
-/// Starts `command` in `shell`, in its own process group, with no stdin.
-/// Every output line, then the outcome, goes to `sink` from reader threads.
-pub fn spawn(
-    command: &str,
-    shell: Shell,
-    cwd: Option<&Path>,
-    sink: impl Fn(RunEvent) + Send + Sync + 'static,
-) -> io::Result<Running> {
+/// Starts `command` in `shell`, in its own process group, with no stdin, in
+/// pagerbook's working directory. Every output line, then the outcome, goes
+/// to `sink` from reader threads.
+pub fn spawn(command: &str, shell: Shell, sink: impl Fn(RunEvent) + Send + Sync + 'static) -> io::Result<Running> {
     let mut builder = Command::new(shell.program());
     builder.arg("-c").arg(command).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     builder.process_group(0);
-    if let Some(dir) = cwd {
-        builder.current_dir(dir);
-    }
     let mut child = builder.spawn()?;
     let pgid = Pid::from_child(&child);
     let mut groups = lock_groups();
@@ -266,16 +253,6 @@ fn pump(mut source: impl Read, stream: Stream, sink: &dyn Fn(RunEvent)) {
     lines.finish(&mut emit);
 }
 
-/// Cleans one line of output for display: drops ANSI escape sequences and
-/// other control characters, expands tabs, keeps only what follows the last
-/// `\r` (a progress bar's final state) and drops a trailing `\r` (CRLF).
-#[must_use]
-pub fn strip_controls(text: &str) -> String {
-    let mut cleaner = Cleaner::default();
-    text.chars().for_each(|c| cleaner.push(c));
-    cleaner.take_line()
-}
-
 /// Turns a byte stream into cleaned lines of at most [`MAX_LINE_CHARS`].
 #[derive(Default)]
 struct LineSplitter {
@@ -348,7 +325,10 @@ enum Escape {
     OscEnd,
 }
 
-/// Builds one display line from characters, cleaning as it goes.
+/// Builds one display line from characters, cleaning as it goes: drops ANSI
+/// escape sequences and other control characters, expands tabs, keeps only
+/// what follows the last `\r` (a progress bar's final state) and drops a
+/// trailing `\r` (CRLF).
 #[derive(Default)]
 struct Cleaner {
     line: String,
@@ -472,11 +452,18 @@ mod tests {
     use rustix::io::Errno;
     use rustix::process::{Pid, test_kill_process_group};
 
-    use super::{LineSplitter, Outcome, Output, RunEvent, Running, Shell, Stream, spawn, strip_controls};
+    use super::{Cleaner, LineSplitter, Outcome, Output, RunEvent, Running, Shell, Stream, spawn};
+
+    /// One line through the cleaner every line of output goes through.
+    fn strip_controls(text: &str) -> String {
+        let mut cleaner = Cleaner::default();
+        text.chars().for_each(|c| cleaner.push(c));
+        cleaner.take_line()
+    }
 
     fn start(command: &str, shell: Shell) -> (Running, Receiver<RunEvent>) {
         let (sender, events) = mpsc::channel();
-        let running = spawn(command, shell, None, move |event| sender.send(event).unwrap()).unwrap();
+        let running = spawn(command, shell, move |event| sender.send(event).unwrap()).unwrap();
         (running, events)
     }
 

@@ -8,8 +8,12 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::diagnostic::{SourceMap, file_diagnostic};
+use crate::catalog::{Diagnostic, Level};
 use crate::template::check_value;
 
 /// The user's directories, from the `directories` crate (XDG on Linux).
@@ -41,31 +45,25 @@ pub struct Config {
 
 impl Config {
     /// Reads the config file. A missing file gives the defaults; a broken
-    /// one gives the defaults and `path:line:col: error: …`.
+    /// one gives the defaults and where it is broken, as catalog problems
+    /// are reported (`path:line:col: error: …`).
     #[must_use]
-    pub fn load(path: &Path) -> (Config, Option<String>) {
+    pub fn load(path: &Path) -> (Config, Option<Diagnostic>) {
+        let name: Arc<str> = path.display().to_string().into();
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(err) if err.kind() == io::ErrorKind::NotFound => return (Config::default(), None),
-            Err(err) => return (Config::default(), Some(format!("{}: error: {err}", path.display()))),
+            Err(err) => return (Config::default(), Some(file_diagnostic(&name, Level::Error, err.to_string()))),
         };
         match toml::from_str(&text) {
             Ok(config) => (config, None),
             Err(err) => {
-                let (line, column) = err.span().map_or((1, 1), |span| line_and_column(&text, span.start));
-                let message = err.message().to_owned();
-                (Config::default(), Some(format!("{}:{line}:{column}: error: {message}", path.display())))
+                let span = err.span().unwrap_or(0..0);
+                let problem = SourceMap::new(name, text.as_str()).diagnostic(Level::Error, span, err.message());
+                (Config::default(), Some(problem))
             }
         }
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// The last value used for each placeholder name.
@@ -122,7 +120,7 @@ mod tests {
         std::fs::write(&path, "# settings\nread_olny = true\n").unwrap();
         let (config, problem) = Config::load(&path);
         assert_eq!(config, Config::default());
-        let problem = problem.unwrap();
+        let problem = problem.unwrap().to_string();
         assert!(problem.starts_with(&format!("{}:2:1: error: unknown field `read_olny`", path.display())), "{problem}");
     }
 

@@ -203,6 +203,21 @@ pub fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
     Ok(pieces)
 }
 
+/// The placeholders of a template, each name once, in the order it uses
+/// them; none for a malformed template.
+#[must_use]
+pub fn placeholder_names(template: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for piece in parse(template).unwrap_or_default() {
+        if let Piece::Placeholder(p) = piece
+            && !names.contains(&p.name)
+        {
+            names.push(p.name);
+        }
+    }
+    names
+}
+
 /// Renders a template, shell-quoting each value given by `value_of`.
 ///
 /// # Errors
@@ -394,15 +409,26 @@ fn ssh_option_wants_argument(word: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn names(template: &str) -> Vec<(&str, Option<char>)> {
+    /// What `fact` says of each placeholder of a template.
+    fn placeholders<'a, T>(template: &'a str, fact: fn(Placeholder<'a>) -> T) -> Vec<T> {
         parse(template)
             .unwrap()
             .into_iter()
             .filter_map(|piece| match piece {
-                Piece::Placeholder(p) => Some((p.name, p.inside_quote)),
+                Piece::Placeholder(p) => Some(fact(p)),
                 Piece::Text(_) => None,
             })
             .collect()
+    }
+
+    fn names(template: &str) -> Vec<(&str, Option<char>)> {
+        placeholders(template, |p| (p.name, p.inside_quote))
+    }
+
+    #[test]
+    fn names_each_placeholder_once_in_order() {
+        assert_eq!(placeholder_names("ssh {{user}}@{{host}} ls {{dir}}; ls {{ host }}"), ["user", "host", "dir"]);
+        assert!(placeholder_names("bad {{").is_empty());
     }
 
     #[test]
@@ -469,14 +495,7 @@ mod tests {
     }
 
     fn reparsed(template: &str) -> Vec<(&str, bool)> {
-        parse(template)
-            .unwrap()
-            .into_iter()
-            .filter_map(|piece| match piece {
-                Piece::Placeholder(p) => Some((p.name, p.reparsed)),
-                Piece::Text(_) => None,
-            })
-            .collect()
+        placeholders(template, |p| (p.name, p.reparsed))
     }
 
     #[test]

@@ -53,13 +53,15 @@ impl Tmux {
         self.type_text(&format!("{} {args}", env!("CARGO_BIN_EXE_pagerbook")));
         self.send(&["Enter"]);
         self.wait_for(first, "the navigator");
-        let pane =
-            Command::new("tmux").arg("-L").arg(&self.socket).args(["display", "-p", "-t", "t", "#{pane_pid}"]).output();
-        let shell = String::from_utf8_lossy(&pane.unwrap().stdout).trim().to_owned();
-        let child = Command::new("pgrep").args(["-P", &shell]).output().unwrap();
-        let pid = String::from_utf8_lossy(&child.stdout).trim().to_owned();
+        let shell = self.output(&["display", "-p", "-t", "t", "#{pane_pid}"]).trim().to_owned();
+        let pid = stdout_of("pgrep", &["-P", &shell]).trim().to_owned();
         assert!(!pid.is_empty(), "no pagerbook under the shell {shell}");
         pid
+    }
+
+    /// What a tmux command prints.
+    fn output(&self, args: &[&str]) -> String {
+        stdout_of("tmux", &[&["-L", &self.socket], args].concat())
     }
 
     fn command(&self, args: &[&str]) -> std::process::ExitStatus {
@@ -77,9 +79,7 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        let out =
-            Command::new("tmux").arg("-L").arg(&self.socket).args(["capture-pane", "-p", "-t", "t"]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        self.output(&["capture-pane", "-p", "-t", "t"])
     }
 
     /// Waits until the screen shows `text`, failing with the screen after 10 s.
@@ -190,6 +190,12 @@ fn ctrl_z_suspends_and_fg_resumes_where_it_was() {
     assert_cooked(&tmux);
 }
 
+/// What a command prints, as text.
+fn stdout_of(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// The drill catalog: harmless commands to run for real.
 fn drill_catalog() -> String {
     format!("--catalog {}/tests/fixtures/drill", env!("CARGO_MANIFEST_DIR"))
@@ -222,8 +228,7 @@ fn a_safe_step_runs_through_form_and_confirmation_and_copies_by_osc52() {
     tmux.wait_for("pager book; id", "the remembered value");
     tmux.send(&["Enter"]);
     tmux.wait_for("select the command above with the mouse", "the command shown alone");
-    let buffer = Command::new("tmux").arg("-L").arg(&tmux.socket).arg("show-buffer").output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&buffer.stdout), "echo hello 'pager book; id'");
+    assert_eq!(tmux.output(&["show-buffer"]), "echo hello 'pager book; id'");
     tmux.send(&["Escape"]);
     tmux.send(&["C-c"]);
     tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
@@ -233,19 +238,17 @@ fn a_safe_step_runs_through_form_and_confirmation_and_copies_by_osc52() {
 /// The process group of the command pagerbook runs: its one child (the
 /// shell, or what the shell exec'd) leads a group of its own.
 fn run_group(navigator: &str) -> String {
-    let child = Command::new("pgrep").args(["-P", navigator]).output().unwrap();
-    let group = String::from_utf8_lossy(&child.stdout).trim().to_owned();
+    let group = stdout_of("pgrep", &["-P", navigator]).trim().to_owned();
     assert!(!group.is_empty() && !group.contains('\n'), "expected one child of pagerbook {navigator}: {group:?}");
-    let own = Command::new("ps").args(["-o", "pgid=", "-p", &group]).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&own.stdout).trim(), group, "the command leads its own process group");
+    let own = stdout_of("ps", &["-o", "pgid=", "-p", &group]);
+    assert_eq!(own.trim(), group, "the command leads its own process group");
     group
 }
 
 /// Members of a process group that are still alive (zombies waiting for
 /// init to reap them are not).
 fn live_members(group: &str) -> Vec<String> {
-    let out = Command::new("ps").args(["-e", "-o", "pid=,pgid=,stat=,args="]).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
+    stdout_of("ps", &["-e", "-o", "pid=,pgid=,stat=,args="])
         .lines()
         .filter(|line| {
             let fields: Vec<&str> = line.split_whitespace().collect();

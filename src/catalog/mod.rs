@@ -1,7 +1,7 @@
 //! The catalog: its model, loading from every source, and validation that
 //! reports each problem at its place instead of stopping at the first.
 
-mod diagnostic;
+pub(crate) mod diagnostic;
 mod entry;
 mod load;
 mod model;

@@ -10,10 +10,10 @@ use ratatui_textarea::{Input, Key, TextArea};
 
 use super::action::{Action, Effect};
 use super::state::{AppState, Overlay};
-use crate::catalog::{Catalog, Danger, Entry, Step};
+use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation};
 use crate::runner::{Outcome, Output, Shell};
-use crate::template::{self, Piece, RenderError, ValueError};
+use crate::template::{self, RenderError, ValueError};
 
 /// One step of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -94,9 +94,10 @@ impl Form {
         purpose: Purpose,
         remembered: &BTreeMap<String, String>,
     ) -> Self {
-        let fields = placeholder_names(step)
+        let fields = template::placeholder_names(step.run.as_deref().unwrap_or_default())
             .into_iter()
             .map(|name| {
+                let name = name.to_owned();
                 let value = remembered
                     .get(&name)
                     .filter(|v| entry.var(&name).is_some_and(|var| var.check(v).is_ok()))
@@ -135,21 +136,6 @@ impl Form {
     }
 }
 
-/// The placeholders of a step's command, each name once, in order.
-#[must_use]
-pub fn placeholder_names(step: &Step) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let pieces = step.run.as_deref().and_then(|run| template::parse(run).ok()).unwrap_or_default();
-    for piece in pieces {
-        if let Piece::Placeholder(p) = piece
-            && !names.iter().any(|n| n == p.name)
-        {
-            names.push(p.name.to_owned());
-        }
-    }
-    names
-}
-
 /// A step's command with the values given: each value's check, and the
 /// command as it would run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,10 +147,13 @@ pub struct Filled {
 }
 
 impl Filled {
-    /// The command, when every value is allowed and it renders.
-    #[must_use]
-    pub fn ready(&self) -> Option<&str> {
-        if self.checks.iter().all(Result::is_ok) { self.command.as_deref().ok() } else { None }
+    /// The command, when every value is allowed and it renders; else why
+    /// not, in a line (`values` are those it was filled with).
+    pub fn ready(&self, values: &[(String, String)]) -> Result<&str, String> {
+        if let Some(i) = self.checks.iter().position(Result::is_err) {
+            return Err(format!("the value of {{{{{}}}}} is refused", values[i].0));
+        }
+        self.command.as_deref().map_err(ToString::to_string)
     }
 }
 
@@ -190,12 +179,6 @@ pub struct Confirm {
     pub key: StepKey,
     /// Exactly what will run.
     pub command: String,
-    /// What the catalog says it risks.
-    pub danger: Danger,
-    /// Runs in the real terminal rather than the output pane.
-    pub interactive: bool,
-    /// The shell that runs it.
-    pub shell: Shell,
     /// The word to type first, for a destructive command.
     pub needs: Option<Confirmation>,
     /// What has been typed of it.
@@ -212,17 +195,7 @@ impl Confirm {
         let needs = confirmation(step.danger, &command, &pairs);
         let mut typed = TextArea::default();
         typed.set_cursor_line_style(Style::default());
-        Confirm {
-            key,
-            command,
-            danger: step.danger,
-            interactive: step.interactive,
-            shell: Shell::for_lang(&step.lang),
-            needs,
-            typed,
-            values,
-            scroll: 0,
-        }
+        Confirm { key, command, needs, typed, values, scroll: 0 }
     }
 }
 
@@ -282,11 +255,14 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
         }
     }
     let form = Form::new(entry, step, key, purpose, &state.remembered);
-    if form.fields.is_empty() {
-        return proceed(state, &form);
+    if !form.fields.is_empty() {
+        state.overlays.push(Overlay::Form(Box::new(form)));
+        return Vec::new();
     }
-    state.overlays.push(Overlay::Form(Box::new(form)));
-    Vec::new()
+    proceed(state, key, purpose, Vec::new()).unwrap_or_else(|why| {
+        state.flash(&why);
+        Vec::new()
+    })
 }
 
 /// Opens the output of the selected step's last run (`o`).
@@ -297,32 +273,29 @@ pub fn show_output(state: &mut AppState, key: Option<StepKey>) {
     }
 }
 
-/// With every value allowed: copies, or asks to confirm the run.
-fn proceed(state: &mut AppState, form: &Form) -> Vec<Effect> {
-    let Some((entry, step)) = form.key.resolve(&state.catalog) else { return Vec::new() };
-    let values = form.values();
+/// With every value allowed, copies or asks to confirm the run; else says
+/// why not.
+fn proceed(
+    state: &mut AppState,
+    key: StepKey,
+    purpose: Purpose,
+    values: Vec<(String, String)>,
+) -> Result<Vec<Effect>, String> {
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = key.resolve(&catalog) else { return Ok(Vec::new()) };
     let filled = fill(entry, step, &values);
-    let Some(command) = filled.ready() else {
-        let why = match (filled.checks.iter().position(Result::is_err), &filled.command) {
-            (Some(i), _) => format!("the value of {{{{{}}}}} is refused", values[i].0),
-            (None, Err(err)) => err.to_string(),
-            (None, Ok(_)) => String::new(),
-        };
-        state.flash(&why);
-        return Vec::new();
-    };
-    let command = command.to_owned();
-    match form.purpose {
+    let command = filled.ready(&values)?.to_owned();
+    Ok(match purpose {
         Purpose::Copy => {
             state.remember(&values);
             vec![Effect::Copy(command), Effect::SaveValues]
         }
         Purpose::Run => {
-            let confirm = Confirm::new(form.key, step, command, values);
+            let confirm = Confirm::new(key, step, command, values);
             state.overlays.push(Overlay::Confirm(Box::new(confirm)));
             Vec::new()
         }
-    }
+    })
 }
 
 /// A key in the form.
@@ -357,14 +330,18 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::Submit => {
-            let form = form.as_ref().clone();
-            let effects = proceed(state, &form);
-            // The form closes once it has done its part; a refused value
-            // keeps it open with the message.
-            if state.flash.is_none() {
-                state.overlays.retain(|o| !matches!(o, Overlay::Form(_)));
-            }
-            return effects;
+            let (key, purpose, values) = (form.key, form.purpose, form.values());
+            return match proceed(state, key, purpose, values) {
+                // Done its part (copied, or the confirmation is on top).
+                Ok(effects) => {
+                    state.overlays.retain(|o| !matches!(o, Overlay::Form(_)));
+                    effects
+                }
+                Err(why) => {
+                    state.flash(&why);
+                    Vec::new()
+                }
+            };
         }
         Action::Edit(input) => {
             if let Some(field) = form.fields.get_mut(form.focused) {
@@ -427,13 +404,15 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// Confirmed: the run begins.
 fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
+    let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return Vec::new() };
+    let (shell, interactive) = (Shell::for_lang(&step.lang), step.interactive);
     state.next_run += 1;
     let id = state.next_run;
     state.remember(&confirm.values);
     let view = RunView {
         id,
         command: confirm.command.clone(),
-        interactive: confirm.interactive,
+        interactive,
         output: Output::default(),
         started: state.now,
         ended: None,
@@ -442,13 +421,10 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
         error: None,
     };
     state.runs.insert(confirm.key, view);
-    if !confirm.interactive {
+    if !interactive {
         state.overlays.push(Overlay::Output { key: confirm.key, scroll: None });
     }
-    vec![
-        Effect::Run { id, command: confirm.command, shell: confirm.shell, interactive: confirm.interactive },
-        Effect::SaveValues,
-    ]
+    vec![Effect::Run { id, command: confirm.command, shell, interactive }, Effect::SaveValues]
 }
 
 /// A key in the output pane of `height` rows; `bottom` is the first line
@@ -488,9 +464,14 @@ pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, heigh
     Vec::new()
 }
 
+/// Run `id`, if it is still the last run of its step.
+fn run_mut(state: &mut AppState, id: u64) -> Option<&mut RunView> {
+    state.runs.values_mut().find(|v| v.id == id)
+}
+
 /// Output of a run, from the process.
 pub fn receive(state: &mut AppState, id: u64, output: Output) {
-    if let Some(view) = state.runs.values_mut().find(|v| v.id == id) {
+    if let Some(view) = run_mut(state, id) {
         view.output.append(output);
     }
 }
@@ -498,7 +479,7 @@ pub fn receive(state: &mut AppState, id: u64, output: Output) {
 /// The end of a run.
 pub fn exited(state: &mut AppState, id: u64, outcome: Outcome) {
     let now = state.now;
-    if let Some(view) = state.runs.values_mut().find(|v| v.id == id) {
+    if let Some(view) = run_mut(state, id) {
         view.outcome = Some(outcome);
         view.ended = Some(now);
         view.stopping = false;
@@ -508,7 +489,7 @@ pub fn exited(state: &mut AppState, id: u64, outcome: Outcome) {
 /// A run that could not start.
 pub fn failed(state: &mut AppState, id: u64, message: String) {
     let now = state.now;
-    if let Some(view) = state.runs.values_mut().find(|v| v.id == id) {
+    if let Some(view) = run_mut(state, id) {
         view.error = Some(message);
         view.ended = Some(now);
     }

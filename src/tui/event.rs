@@ -1,7 +1,7 @@
 //! The event loop: one channel fed by threads (terminal input, the search
 //! worker, signals, the highlighter loading), drained before each frame.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -78,97 +78,132 @@ pub fn run(
     crate::highlight::load_in_background(move || {
         let _ = redraw.send(Event::Redraw);
     });
-    // Dropping a `Running` kills its process group: leaving the loop by any
-    // path leaves no command behind.
-    let mut running: HashMap<u64, (Running, Arc<Pending>)> = HashMap::new();
+    let mut runtime = Runtime { terminal, input, searches, events, context, running: HashMap::new() };
     loop {
         // While something runs, wake up to show its elapsed time.
-        let tick = (!running.is_empty()).then_some(TICK);
+        let tick = (!runtime.running.is_empty()).then_some(TICK);
         let batch = next_batch(&inbox, tick);
         state.now = Instant::now();
         for event in batch {
-            let action = match event {
-                Event::RunOutput(id) => running.get(&id).map(|(_, pending)| Action::RunOutput(id, pending.take())),
-                Event::RunExited(id, outcome) => {
-                    // Output gathered after the last wake-up comes first.
-                    if let Some((_, pending)) = running.remove(&id) {
-                        update(state, Action::RunOutput(id, pending.take()));
-                    }
-                    Some(Action::RunExited(id, outcome))
+            let Some(action) = runtime.action_for(state, event) else { continue };
+            let mut effects: VecDeque<Effect> = update(state, action).into();
+            while let Some(effect) = effects.pop_front() {
+                match runtime.carry_out(state, effect)? {
+                    Some(more) => effects.extend(more),
+                    None => return Ok(()),
                 }
-                event => to_action(state, event),
-            };
-            let Some(action) = action else { continue };
-            let mut pending = update(state, action);
-            while !pending.is_empty() {
-                let mut next = Vec::new();
-                for effect in pending {
-                    match effect {
-                        Effect::Search { generation, text } => {
-                            let _ = searches.send((generation, text));
-                        }
-                        Effect::Suspend => {
-                            input.pause();
-                            let suspended = terminal::suspend(terminal);
-                            input.resume();
-                            suspended?;
-                            // The terminal may have been resized while stopped.
-                            let size = terminal.size()?;
-                            update(state, Action::Resize { width: size.width, height: size.height });
-                        }
-                        Effect::Quit => return Ok(()),
-                        Effect::Copy(text) => {
-                            let copied = clipboard::copy(&text, &context.clipboard, &mut std::io::stdout());
-                            next.extend(update(state, Action::Copied(copied, text)));
-                        }
-                        Effect::Run { id, command, shell, interactive: false } => {
-                            let pending = Arc::new(Pending::default());
-                            match runner::spawn(&command, shell, None, pending.sink(id, events.clone())) {
-                                Ok(child) => {
-                                    running.insert(id, (child, pending));
-                                }
-                                Err(err) => next.extend(update(state, Action::RunFailed(id, err.to_string()))),
-                            }
-                        }
-                        Effect::Run { id, command, shell, interactive: true } => {
-                            input.pause();
-                            let ran = in_terminal(terminal, &command, shell);
-                            input.resume();
-                            state.now = Instant::now();
-                            let action = match ran? {
-                                Ok(outcome) => Action::RunExited(id, outcome),
-                                Err(err) => Action::RunFailed(id, err.to_string()),
-                            };
-                            next.extend(update(state, action));
-                            let size = terminal.size()?;
-                            update(state, Action::Resize { width: size.width, height: size.height });
-                        }
-                        Effect::Interrupt(id) => {
-                            if let Some((child, _)) = running.get(&id) {
-                                child.interrupt();
-                            }
-                        }
-                        Effect::SaveValues => {
-                            let remembered = Remembered { values: state.remembered.clone() };
-                            if let Some(Err(err)) = context.values_path.as_ref().map(|p| remembered.save(p)) {
-                                state.flash(&format!("could not remember the values: {err}"));
-                            }
-                        }
-                        Effect::MouseCapture(on) => {
-                            use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
-                            let mut out = std::io::stdout();
-                            let _ = if on {
-                                crossterm::execute!(out, EnableMouseCapture)
-                            } else {
-                                crossterm::execute!(out, DisableMouseCapture)
-                            };
-                        }
-                    }
-                }
-                pending = next;
             }
         }
-        terminal.draw(|frame| view::render(state, frame))?;
+        runtime.terminal.draw(|frame| view::render(state, frame))?;
+    }
+}
+
+/// The loop's side of the effects: the terminal, the threads, the
+/// commands running.
+struct Runtime<'a> {
+    terminal: &'a mut Tui,
+    input: Arc<InputControl>,
+    searches: Sender<(u64, String)>,
+    events: Sender<Event>,
+    context: &'a Context,
+    /// Dropping a `Running` kills its process group: leaving the loop by
+    /// any path leaves no command behind.
+    running: HashMap<u64, (Running, Arc<Pending>)>,
+}
+
+impl Runtime<'_> {
+    /// The action an event means; a run's events bring the output gathered
+    /// for it.
+    fn action_for(&mut self, state: &mut AppState, event: Event) -> Option<Action> {
+        match event {
+            Event::RunOutput(id) => self.running.get(&id).map(|(_, pending)| Action::RunOutput(id, pending.take())),
+            Event::RunExited(id, outcome) => {
+                // Output gathered after the last wake-up comes first.
+                if let Some((_, pending)) = self.running.remove(&id) {
+                    update(state, Action::RunOutput(id, pending.take()));
+                }
+                Some(Action::RunExited(id, outcome))
+            }
+            event => to_action(state, event),
+        }
+    }
+
+    /// Carries out one effect; returns the effects that follow from it, or
+    /// `None` to quit.
+    fn carry_out(&mut self, state: &mut AppState, effect: Effect) -> std::io::Result<Option<Vec<Effect>>> {
+        let follow = match effect {
+            Effect::Quit => return Ok(None),
+            Effect::Search { generation, text } => {
+                let _ = self.searches.send((generation, text));
+                Vec::new()
+            }
+            Effect::Suspend => {
+                self.step_aside(state, terminal::suspend)?;
+                Vec::new()
+            }
+            Effect::Copy(text) => {
+                let copied = clipboard::copy(&text, &self.context.clipboard, &mut std::io::stdout());
+                update(state, Action::Copied(copied, text))
+            }
+            Effect::Run { id, command, shell, interactive: false } => {
+                let pending = Arc::new(Pending::default());
+                match runner::spawn(&command, shell, pending.sink(id, self.events.clone())) {
+                    Ok(child) => {
+                        self.running.insert(id, (child, pending));
+                        Vec::new()
+                    }
+                    Err(err) => update(state, Action::RunFailed(id, err.to_string())),
+                }
+            }
+            Effect::Run { id, command, shell, interactive: true } => {
+                let ran = self.step_aside(state, |terminal| in_terminal(terminal, &command, shell))?;
+                state.now = Instant::now();
+                match ran {
+                    Ok(outcome) => update(state, Action::RunExited(id, outcome)),
+                    Err(err) => update(state, Action::RunFailed(id, err.to_string())),
+                }
+            }
+            Effect::Interrupt(id) => {
+                if let Some((child, _)) = self.running.get(&id) {
+                    child.interrupt();
+                }
+                Vec::new()
+            }
+            Effect::SaveValues => {
+                let remembered = Remembered { values: state.remembered.clone() };
+                if let Some(Err(err)) = self.context.values_path.as_ref().map(|p| remembered.save(p)) {
+                    state.flash(&format!("could not remember the values: {err}"));
+                }
+                Vec::new()
+            }
+            Effect::MouseCapture(on) => {
+                use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+                let mut out = std::io::stdout();
+                let _ = if on {
+                    crossterm::execute!(out, EnableMouseCapture)
+                } else {
+                    crossterm::execute!(out, DisableMouseCapture)
+                };
+                Vec::new()
+            }
+        };
+        Ok(Some(follow))
+    }
+
+    /// Lets `work` have the terminal (the input thread paused), then reads
+    /// its size again: it may have changed meanwhile.
+    fn step_aside<T>(
+        &mut self,
+        state: &mut AppState,
+        work: impl FnOnce(&mut Tui) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        self.input.pause();
+        let done = work(self.terminal);
+        self.input.resume();
+        let done = done?;
+        let size = self.terminal.size()?;
+        update(state, Action::Resize { width: size.width, height: size.height });
+        Ok(done)
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui_textarea::{Input, Key};
 use super::action::{Action, Effect, Searched};
 use super::command::{self, Purpose, StepKey};
 use super::state::{AppState, Detail, Focus, Overlay, Page};
-use super::view::command::output_lines;
+use super::view::command::{output_body, output_lines};
 use super::view::detail::{Target, document};
 use super::view::overlay::{help_lines, popup_areas, problem_lines};
 
@@ -47,11 +47,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Some(Overlay::Form(_)) => return command::update_form(state, action),
         Some(Overlay::Confirm(_)) => return command::update_confirm(state, action),
         Some(&Overlay::Output { key, .. }) => {
-            let (_, inner) = popup_areas(state.size);
-            let rows = output_lines(state, key, inner.width).len();
-            // The header (command, status) takes a few rows of the pane.
-            let height = usize::from(inner.height).saturating_sub(4);
-            return command::update_output(state, &action, rows.saturating_sub(height), height);
+            let (bottom, height) = state.runs.get(&key).map_or((0, 1), |view| {
+                let body = output_body(state, view, popup_areas(state.size).1);
+                let height = usize::from(body.height);
+                (output_lines(state, key, body.width).len().saturating_sub(height), height)
+            });
+            return command::update_output(state, &action, bottom, height);
         }
         Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::Plain(_)) => {
             return update_overlay(state, &action);

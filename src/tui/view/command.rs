@@ -5,23 +5,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::detail::{command_lines, run_status, wrap_line};
-use super::overlay::popup_areas;
+use super::overlay::popup;
 use crate::catalog::Danger;
-use crate::runner::Stream;
+use crate::runner::{Shell, Stream};
 use crate::tui::command::{Confirm, Form, RunView, StepKey, fill};
 use crate::tui::state::AppState;
 use crate::wrap::wrap;
-
-/// A cleared box with a title; returns the area inside.
-fn dialog(frame: &mut Frame<'_>, title: &str, style: Style) -> Rect {
-    let (outer, inner) = popup_areas(frame.area());
-    frame.render_widget(Clear, outer);
-    frame.render_widget(Block::default().borders(Borders::ALL).border_style(style).title(title.to_owned()), outer);
-    inner
-}
 
 /// "Step 3 of `CoreDNS` is down".
 fn step_heading(state: &AppState, key: StepKey) -> Line<'static> {
@@ -61,7 +53,7 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
     let theme = state.theme;
     let verb = form.purpose.verb();
     let title = format!(" Fill in · Tab next field · Enter {verb}s · Esc cancels ");
-    let area = dialog(frame, &title, theme.border(true));
+    let area = popup(frame, &title, theme.border(true));
     let Some((entry, step)) = form.key.resolve(&state.catalog) else { return };
     let values = form.values();
     let filled = fill(entry, step, &values);
@@ -116,24 +108,25 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
 fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'static>>, Option<usize>) {
     let theme = state.theme;
     let width = usize::from(width);
+    let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return (Vec::new(), None) };
     let mut lines = vec![step_heading(state, confirm.key), Line::default()];
-    let lang = confirm.key.resolve(&state.catalog).map_or("sh", |(_, step)| &step.lang);
-    lines.extend(command_lines(theme, &confirm.command, lang, width, 2));
+    lines.extend(command_lines(theme, &confirm.command, &step.lang, width, 2));
     lines.push(Line::default());
-    let (danger, danger_style) = match (confirm.danger, &confirm.needs) {
-        (Danger::Destructive, _) | (_, Some(_)) => theme.danger(Danger::Destructive).unwrap_or_default(),
-        (danger, None) => theme.danger(danger).unwrap_or(("safe", theme.dim())),
-    };
+    // A command that needs the typed word is destructive, whatever the
+    // catalog says.
+    let danger = if confirm.needs.is_some() { Danger::Destructive } else { step.danger };
+    let (danger, danger_style) = theme.danger(danger).unwrap_or(("safe", theme.dim()));
     let mut danger_line = vec![Span::raw("Danger: "), Span::styled(danger, danger_style)];
     if let Some(needs) = &confirm.needs {
         danger_line.push(Span::raw(format!(" ({})", needs.reason)));
     }
     lines.push(Line::from(danger_line));
     let directory = &state.working_dir;
-    let place = if confirm.interactive {
-        format!("Runs in: {} -c, in this terminal (pagerbook steps aside), in {directory}", confirm.shell.program())
+    let shell = Shell::for_lang(&step.lang).program();
+    let place = if step.interactive {
+        format!("Runs in: {shell} -c, in this terminal (pagerbook steps aside), in {directory}")
     } else {
-        format!("Runs in: {} -c, in {directory}, input closed, output in a pane", confirm.shell.program())
+        format!("Runs in: {shell} -c, in {directory}, input closed, output in a pane")
     };
     for part in wrap(&place, width) {
         lines.push(Line::styled(part, theme.dim()));
@@ -156,7 +149,7 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
 /// Draws the confirmation dialog.
 pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
     let style = if confirm.needs.is_some() { state.theme.warning() } else { state.theme.border(true) };
-    let area = dialog(frame, " Run this command? · Enter runs · Esc cancels ", style);
+    let area = popup(frame, " Run this command? · Enter runs · Esc cancels ", style);
     let (lines, field) = confirm_lines(state, confirm, area.width);
     let height = usize::from(area.height);
     let scroll = confirm.scroll.min(lines.len().saturating_sub(height));
@@ -184,6 +177,14 @@ fn output_header(state: &AppState, view: &RunView, width: u16) -> Vec<Line<'stat
     lines.push(Line::styled(status, style));
     lines.push(Line::default());
     lines
+}
+
+/// Where the output scrolls inside the pane's `inner` area: below the
+/// header. The update scrolls by the same area.
+#[must_use]
+pub fn output_body(state: &AppState, view: &RunView, inner: Rect) -> Rect {
+    let header = u16::try_from(output_header(state, view, inner.width).len()).unwrap_or(u16::MAX).min(inner.height);
+    Rect { y: inner.y + header, height: inner.height - header, ..inner }
 }
 
 /// The output pane's body for a width: what the command printed (stderr
@@ -220,12 +221,11 @@ pub fn output(state: &AppState, frame: &mut Frame<'_>, key: StepKey, scroll: Opt
     } else {
         " Output · ↑↓ scroll · Esc closes · o reopens "
     };
-    let area = dialog(frame, title, state.theme.border(true));
+    let inner = popup(frame, title, state.theme.border(true));
     let Some(view) = state.runs.get(&key) else { return };
-    let header = output_header(state, view, area.width);
-    let header_height = u16::try_from(header.len()).unwrap_or(u16::MAX).min(area.height);
-    frame.render_widget(Paragraph::new(header), Rect { height: header_height, ..area });
-    let area = Rect { y: area.y + header_height, height: area.height - header_height, ..area };
+    let area = output_body(state, view, inner);
+    let header = Rect { height: area.y - inner.y, ..inner };
+    frame.render_widget(Paragraph::new(output_header(state, view, inner.width)), header);
     let lines = output_lines(state, key, area.width);
     let height = usize::from(area.height);
     let bottom = lines.len().saturating_sub(height);

@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -73,11 +74,12 @@ pub fn popup_areas(area: Rect) -> (Rect, Rect) {
     (outer, inner)
 }
 
-/// A centred box over most of the screen, cleared; returns the text area.
-fn popup(area: Rect, title: &str, frame: &mut Frame<'_>) -> Rect {
-    let (outer, inner) = popup_areas(area);
+/// A centred box over most of the screen, cleared, with `title` on its
+/// border in `style`; returns the text area.
+pub fn popup(frame: &mut Frame<'_>, title: &str, style: Style) -> Rect {
+    let (outer, inner) = popup_areas(frame.area());
     frame.render_widget(Clear, outer);
-    frame.render_widget(Block::default().borders(Borders::ALL).title(format!(" {title} · Esc closes ")), outer);
+    frame.render_widget(Block::default().borders(Borders::ALL).border_style(style).title(title.to_owned()), outer);
     inner
 }
 
@@ -105,7 +107,7 @@ pub fn help_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 
 /// Draws the help overlay.
 pub fn help(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
-    let inner = popup(frame.area(), "Help", frame);
+    let inner = popup(frame, " Help · Esc closes ", Style::default());
     scrolled(state, frame, inner, help_lines(state, inner.width), scroll);
 }
 
@@ -150,6 +152,6 @@ pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 pub fn problems(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
     let n = state.diagnostics.len();
     let title = format!("{} (pagerbook check)", plural(n, "catalog problem"));
-    let inner = popup(frame.area(), &title, frame);
+    let inner = popup(frame, &format!(" {title} · Esc closes "), Style::default());
     scrolled(state, frame, inner, problem_lines(state, inner.width), scroll);
 }
