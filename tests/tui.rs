@@ -12,7 +12,7 @@ use pagerbook::highlight::{self, Depth};
 use pagerbook::search::{Index, Query};
 use pagerbook::tui::action::{Action, Effect, Searched};
 use pagerbook::tui::keymap::resolve;
-use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page};
+use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page, Question};
 use pagerbook::tui::theme::Theme;
 use pagerbook::tui::update::update;
 use pagerbook::tui::view;
@@ -39,6 +39,14 @@ impl App {
         let state =
             AppState::new(index.catalog().clone(), loaded.diagnostics, results, theme, Rect::new(0, 0, width, height));
         App { state, index }
+    }
+
+    /// A fresh state over the same catalog and index (building the index is
+    /// the slow part).
+    fn reset(&mut self) {
+        let state = &self.state;
+        let results = self.index.search(&Query::default());
+        self.state = AppState::new(state.catalog.clone(), Vec::new(), results, state.theme, state.size);
     }
 
     fn embedded(width: u16, height: u16) -> App {
@@ -160,11 +168,8 @@ fn detail_shows_steps_with_highlighted_commands() {
     app.type_text("tls certificate expired");
     app.key(KeyCode::Enter);
     assert_eq!(app.state.focus, Focus::Detail);
-    // ↓ scrolls through the text until the steps come into view, then selects them.
-    for _ in 0..14 {
-        app.key(KeyCode::Down);
-    }
-    assert!(app.state.detail.as_ref().unwrap().page.item.is_some(), "a step is selected");
+    // Opening selects step 1, its command in view.
+    assert_eq!(app.state.detail.as_ref().unwrap().page.item, Some(0), "step 1 is selected");
     let terminal = app.render();
     insta::assert_snapshot!("detail", terminal.backend());
     // The command after the `$ ` prompt is coloured by syntect.
@@ -182,6 +187,8 @@ fn help_lists_keys_and_query_syntax() {
     let mut app = App::embedded(100, 34);
     app.key(KeyCode::F(1));
     insta::assert_snapshot!("help", app.screen());
+    app.key(KeyCode::PageDown);
+    insta::assert_snapshot!("help_page_2", app.screen());
 }
 
 #[test]
@@ -205,7 +212,7 @@ fn catalog_problems_are_noted_and_listed() {
     let mut app = App::new(&[Source::Embedded, broken], 100, 24);
     let screen = app.screen();
     let status = screen.lines().last().unwrap();
-    assert!(status.contains("7 catalog problems · F2"), "{status}");
+    assert!(status.contains("⚠ 7 problems · F2"), "{status}");
     app.key(KeyCode::F(2));
     insta::assert_snapshot!("problems", app.screen());
 }
@@ -214,7 +221,7 @@ fn catalog_problems_are_noted_and_listed() {
 fn running_a_step_goes_through_the_form_and_the_confirmation() {
     let mut app = App::drill(100, 30);
     app.select_step("drill-echo", 0);
-    assert!(app.key(KeyCode::Char('r')).is_empty());
+    assert!(app.ctrl('r').is_empty());
     assert_eq!(app.field_value(), "world", "the declared default");
     insta::assert_snapshot!("form", app.screen());
     // A value full of shell syntax stays one literal argument.
@@ -241,8 +248,8 @@ fn running_a_step_goes_through_the_form_and_the_confirmation() {
     insta::assert_snapshot!("output", app.screen());
     // Esc hides the pane; the step says how it went and `o` shows it again.
     app.key(KeyCode::Esc);
-    assert!(app.text().contains("✓ exit 0 after 1.5s · o output"), "{}", app.text());
-    app.key(KeyCode::Char('o'));
+    assert!(app.text().contains("✓ exit 0 after 1.5s · ^O output"), "{}", app.text());
+    app.ctrl('o');
     assert!(matches!(app.overlay(), Some(Overlay::Output { .. })));
 }
 
@@ -252,11 +259,11 @@ fn the_last_value_used_is_offered_next_time() {
     app.state.remembered.insert("greeting".into(), "team".into());
     app.state.remembered.insert("colour".into(), "pink".into());
     app.select_step("drill-echo", 0);
-    app.key(KeyCode::Char('y'));
+    app.key(KeyCode::Enter);
     assert_eq!(app.field_value(), "team");
     app.key(KeyCode::Esc);
     app.select_step("drill-echo", 5);
-    app.key(KeyCode::Char('y'));
+    app.key(KeyCode::Enter);
     assert_eq!(app.field_value(), "red", "a remembered value that is not a choice gives way to the default");
 }
 
@@ -264,7 +271,7 @@ fn the_last_value_used_is_offered_next_time() {
 fn refused_values_keep_the_form_open_and_say_why() {
     let mut app = App::drill(100, 30);
     app.select_step("drill-echo", 4);
-    app.key(KeyCode::Char('r'));
+    app.ctrl('r');
     app.ctrl('u');
     app.type_text("Not/Ok");
     assert!(app.key(KeyCode::Enter).is_empty());
@@ -279,7 +286,7 @@ fn refused_values_keep_the_form_open_and_say_why() {
     assert!(app.text().contains("✗ a value is required"), "{}", app.text());
     app.key(KeyCode::Esc);
     app.select_step("drill-echo", 0);
-    app.key(KeyCode::Char('r'));
+    app.ctrl('r');
     app.ctrl('u');
     app.type_text("-rf");
     assert!(app.text().contains("⚠ starts with `-`"), "{}", app.text());
@@ -289,7 +296,7 @@ fn refused_values_keep_the_form_open_and_say_why() {
 fn destructive_commands_run_only_after_the_target_is_typed() {
     let mut app = App::drill(100, 30);
     app.select_step("drill-echo", 4);
-    app.key(KeyCode::Char('r'));
+    app.ctrl('r');
     app.key(KeyCode::Enter);
     let Some(Overlay::Confirm(confirm)) = app.overlay() else { panic!("{:?}", app.overlay()) };
     assert_eq!(confirm.needs.as_ref().unwrap().word, "scratch");
@@ -308,10 +315,10 @@ fn read_only_refuses_to_run_but_still_copies() {
     let mut app = App::drill(100, 30);
     app.state.read_only = true;
     app.select_step("drill-echo", 1);
-    assert!(app.key(KeyCode::Char('r')).is_empty());
+    assert!(app.ctrl('r').is_empty());
     assert!(app.overlay().is_none());
     assert!(app.text().contains("read-only: running is off"), "{}", app.text());
-    let effects = app.key(KeyCode::Char('y'));
+    let effects = app.key(KeyCode::Enter);
     assert_eq!(
         effects,
         [Effect::Copy("printf 'to stdout\\n'; printf 'to stderr\\n' >&2; exit 3".into()), Effect::SaveValues]
@@ -322,7 +329,7 @@ fn read_only_refuses_to_run_but_still_copies() {
 fn choices_are_offered_with_the_arrows_and_tab_moves_between_fields() {
     let mut app = App::drill(100, 30);
     app.select_step("drill-echo", 5);
-    app.key(KeyCode::Char('y'));
+    app.key(KeyCode::Enter);
     assert!(app.text().contains("choices: red · green · blue (↑↓)"), "{}", app.text());
     app.key(KeyCode::Down);
     assert_eq!(app.field_value(), "green");
@@ -332,32 +339,70 @@ fn choices_are_offered_with_the_arrows_and_tab_moves_between_fields() {
     app.ctrl('u');
     app.type_text("pink");
     assert!(app.text().contains("✗ must be one of: red, green, blue"), "{}", app.text());
-    // Tab with one field stays on it; Ctrl-C still quits from a form.
+    // Tab with one field stays on it; Ctrl-C cancels the form, not the program.
     app.key(KeyCode::Tab);
     assert_eq!(app.field_value(), "pink");
-    assert_eq!(app.ctrl('c'), [Effect::Quit]);
+    assert!(app.ctrl('c').is_empty());
+    assert!(app.overlay().is_none(), "{:?}", app.overlay());
 }
 
 #[test]
-fn in_the_output_pane_ctrl_c_and_k_stop_the_command() {
+fn in_the_output_pane_ctrl_k_stops_the_command_and_ctrl_c_asks_before_quitting() {
     let mut app = App::drill(100, 30);
     app.select_step("drill-echo", 2);
-    app.key(KeyCode::Char('r'));
+    app.ctrl('r');
     let (id, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
-    assert_eq!(app.ctrl('c'), [Effect::Interrupt(id)]);
+    // Regression: Ctrl-C by reflex quit and killed the command; `k` stopped
+    // it while it moved up in the detail.
+    assert!(app.ctrl('c').is_empty());
+    assert!(matches!(app.overlay(), Some(Overlay::Ask(Question::Quit))), "{:?}", app.overlay());
+    assert!(app.text().contains("1 command still running:"), "{}", app.text());
+    assert!(app.key(KeyCode::Char('n')).is_empty(), "no: nothing is stopped");
+    assert!(matches!(app.overlay(), Some(Overlay::Output { .. })));
+    assert!(app.key(KeyCode::Char('k')).is_empty(), "a letter does not stop it");
+    assert_eq!(app.ctrl('k'), [Effect::Interrupt(id)]);
     assert!(app.text().contains("■ stopping…"), "{}", app.text());
-    assert_eq!(app.key(KeyCode::Char('k')), [Effect::Interrupt(id)]);
     app.apply(Action::RunExited(id, Outcome { code: None, signal: Some(2) }));
     assert!(app.text().contains("✗ stopped by SIGINT"), "{}", app.text());
-    assert!(app.key(KeyCode::Char('k')).is_empty(), "nothing left to stop");
-    // While a step runs, `r` on it shows its output rather than a second run.
+    assert!(app.ctrl('k').is_empty(), "nothing left to stop");
+    // While a step runs, ^R on it shows its output rather than a second run.
     app.key(KeyCode::Esc);
-    app.key(KeyCode::Char('r'));
+    app.ctrl('r');
     let (second, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
     app.key(KeyCode::Esc);
-    assert!(app.key(KeyCode::Char('r')).is_empty());
+    assert!(app.ctrl('r').is_empty());
     assert!(matches!(app.overlay(), Some(Overlay::Output { .. })));
     assert_ne!(second, id);
+}
+
+#[test]
+fn quitting_while_a_command_runs_asks_first_and_keeps_it_running_until_yes() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 2);
+    app.ctrl('r');
+    let (_, command) = started_run(&app.key(KeyCode::Enter)).unwrap();
+    // Esc closes the pane, leaves the detail, then would quit.
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Esc);
+    assert!(app.key(KeyCode::Esc).is_empty(), "not quit: asked");
+    assert!(matches!(app.overlay(), Some(Overlay::Ask(Question::Quit))));
+    let screen = app.text();
+    assert!(screen.contains("Stop it and quit? y/N"), "{screen}");
+    assert!(screen.contains(&command[..20]), "names the command:\n{screen}");
+    assert!(screen.contains("▶ 1 running"), "the badge:\n{screen}");
+    for no in [KeyCode::Enter, KeyCode::Esc, KeyCode::Char('q')] {
+        assert!(app.key(no).is_empty(), "{no:?} is not yes");
+        assert!(app.overlay().is_none());
+        app.key(KeyCode::Esc);
+    }
+    assert_eq!(app.key(KeyCode::Char('y')), [Effect::Quit]);
+    // Once it has ended, quitting asks nothing.
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 2);
+    app.ctrl('r');
+    let (id2, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
+    app.apply(Action::RunExited(id2, Outcome { code: Some(0), signal: None }));
+    assert_eq!(app.key(KeyCode::Char('q')), [Effect::Quit]);
 }
 
 #[test]
@@ -382,7 +427,7 @@ fn every_size_renders_without_panic() {
     for (step, keys) in [(0, vec![]), (4, vec![KeyCode::Enter]), (2, vec![KeyCode::Enter])] {
         let mut acting = App::drill(100, 30);
         acting.select_step("drill-echo", step);
-        acting.key(KeyCode::Char('r'));
+        acting.ctrl('r');
         for key in keys {
             acting.key(key);
         }
@@ -406,4 +451,86 @@ fn every_size_renders_without_panic() {
             }
         }
     }
+}
+
+/// Types `text` then Enter, Enter, as keys through the keymap, answering
+/// only the last search (as the worker would when keys come fast), and
+/// returns every effect.
+fn type_then_enter_twice(app: &mut App, text: &str) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let keys = text.chars().map(KeyCode::Char).chain([KeyCode::Enter, KeyCode::Enter]);
+    for code in keys {
+        if code == KeyCode::Enter
+            && let Some(i) = effects.iter().rposition(|e| matches!(e, Effect::Search { .. }))
+        {
+            let Effect::Search { generation, text } = effects.remove(i) else { unreachable!() };
+            effects.retain(|e| !matches!(e, Effect::Search { .. }));
+            let query = Query::parse(&text);
+            let results = app.index.search(&query);
+            effects.extend(update(&mut app.state, Action::Searched(Box::new(Searched { generation, query, results }))));
+        }
+        if let Some(action) = resolve(app.state.context(), KeyEvent::new(code, KeyModifiers::NONE)) {
+            effects.extend(update(&mut app.state, action));
+        }
+    }
+    effects
+}
+
+#[test]
+fn no_word_typed_in_the_detail_then_enter_enter_ever_runs_a_command() {
+    // Regression: `redis` typed in the detail with a step selected opened
+    // the run form (`r`) with `edis` in it; Enter, Enter ran the step.
+    let app = App::embedded(80, 24);
+    let mut words: Vec<String> = Vec::new();
+    for entry in &app.state.catalog.entries {
+        let mut texts: Vec<&str> = vec![entry.title(), entry.headline()];
+        texts.extend(entry.signals());
+        for step in &entry.steps {
+            texts.push(&step.instruction);
+            texts.extend(step.run.as_deref());
+        }
+        for text in texts {
+            words.extend(
+                text.split(|c: char| !(c.is_alphanumeric() || "-_.".contains(c)))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    words.sort();
+    words.dedup();
+    assert!(words.len() > 1000, "the vocabulary: {} words", words.len());
+    let coredns = app.state.catalog.position("coredns-down").unwrap();
+    let mut app = app;
+    for word in &words {
+        for selected in [None, Some(6)] {
+            app.reset();
+            app.state.detail =
+                Some(Detail { page: Page { entry: coredns, item: None, scroll: 0 }, history: Vec::new() });
+            app.state.focus = Focus::Detail;
+            if let Some(step) = selected {
+                app.select_step("coredns-down", step);
+            }
+            let effects = type_then_enter_twice(&mut app, word);
+            assert!(
+                started_run(&effects).is_none(),
+                "typing {word:?} (step {selected:?}) then Enter, Enter ran: {effects:?}"
+            );
+            assert!(
+                !matches!(app.overlay(), Some(Overlay::Confirm(_))),
+                "typing {word:?} then Enter, Enter reached a confirmation"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_word_typed_in_the_detail_is_a_search_for_that_whole_word() {
+    // Regression: the first letter was swallowed (`redis` searched `edis`).
+    let mut app = App::embedded(80, 24);
+    app.select_step("coredns-down", 6);
+    app.type_text("redis");
+    assert_eq!(app.state.focus, Focus::Results);
+    assert_eq!(app.state.search_text(), "redis");
+    assert!(app.overlay().is_none());
 }

@@ -11,15 +11,24 @@ use crate::search::{Query, Results};
 /// One thing to apply to the state.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Leave the program.
+    /// Leave the program, asking first while commands run (Ctrl-C, `q`,
+    /// Esc on an empty search).
     Quit,
+    /// Leave now, killing what runs: a signal, or the terminal went away.
+    Terminate,
+    /// The answer to the question on top (`y` is yes, any other key no).
+    Answer(bool),
     /// Back out one level: an overlay, then the detail, then a non-empty
     /// query, then the program.
     Back,
     /// Open the selected result's detail, with the keyboard in it.
     Open,
-    /// Follow the selected link of the detail (and remember where we were).
-    Follow,
+    /// Enter in the detail: copy the selected step's command, or follow the
+    /// selected link (remembering where we were).
+    Choose,
+    /// Select step N (counted from 1, as `show` and `cmd` number them) and
+    /// bring it into view.
+    SelectStep(usize),
     /// Return to the previous detail page, or to the results.
     HistoryBack,
     /// Move the selection by this many rows or items (negative is up).
@@ -54,11 +63,10 @@ pub enum Action {
     Searched(Box<Searched>),
     /// Something changed that only needs a new frame (highlighting loaded).
     Redraw,
-    /// Copy the selected step's command (`y`).
-    Copy,
-    /// Run the selected step's command (`r`).
+    /// Run the selected step's command, through its placeholders and the
+    /// confirmation (Ctrl-R).
     Run,
-    /// Show the output of the selected step's last run (`o`).
+    /// Show the output of the selected step's last run (Ctrl-O).
     ShowOutput,
     /// The next field of the form.
     NextField,
@@ -66,7 +74,7 @@ pub enum Action {
     PrevField,
     /// Enter in the form or the confirmation.
     Submit,
-    /// Stop the run shown (Ctrl-C or `k` in the output pane).
+    /// Stop the run shown (Ctrl-K in the output pane).
     Interrupt,
     /// The clipboard answered.
     Copied(Copied, String),

@@ -234,7 +234,7 @@ impl RunView {
 /// the command has placeholders, else straight on.
 pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Vec<Effect> {
     let Some(key) = key else {
-        state.flash("select a step with ↑↓ first");
+        state.flash("select a step first: its number, or ↑↓");
         return Vec::new();
     };
     let catalog = state.catalog.clone();
@@ -245,11 +245,11 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
     }
     if purpose == Purpose::Run {
         if state.read_only {
-            state.flash("read-only: running is off (--read-only or config); y copies");
+            state.flash("read-only: running is off (--read-only or config); Enter copies");
             return Vec::new();
         }
         if state.runs.get(&key).is_some_and(RunView::running) {
-            state.flash("still running: k stops it");
+            state.flash("still running: ^K in its output stops it");
             state.overlays.push(Overlay::Output { key, scroll: None });
             return Vec::new();
         }

@@ -1,6 +1,12 @@
-//! Keys to actions, as data: a table of bindings per context, resolved by a
-//! pure function. On the main screen every key that is not bound edits the
-//! search line, so typing always filters.
+//! Keys to actions, as data: one table of bindings, each with the label and
+//! the help line that the status line and the help overlay are built from,
+//! resolved by a pure function.
+//!
+//! The rule that keeps a tired person safe: wherever text can be typed (the
+//! search line, and the detail, where a letter starts a new search), a
+//! printable key is text. Acting on a step takes a key that is never text
+//! (Enter, Ctrl-R, Ctrl-O), so a word typed in the wrong place can only
+//! ever become a search.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -21,81 +27,174 @@ pub enum Context {
     Confirm,
     /// A run's output.
     Output,
+    /// A yes/no question (quitting while commands run).
+    Ask,
+}
+
+/// The keys a binding matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    /// One key with exactly these modifiers (Shift aside, for characters).
+    Key(KeyCode, KeyModifiers),
+    /// `1` to `9`: the action takes the digit.
+    Digit,
+    /// Any printable character without Ctrl or Alt.
+    Text,
+    /// Any key at all (a text field takes what is not bound before it).
+    Any,
 }
 
 /// One key binding.
 struct Binding {
     contexts: &'static [Context],
-    code: KeyCode,
-    modifiers: KeyModifiers,
+    keys: Keys,
     action: Action,
+    /// How the key is written in hints and help (`Enter`, `^R`).
+    label: &'static str,
+    /// What it does, for the help overlay; empty for another key of the
+    /// binding just before it, which shares its row.
+    help: &'static str,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 
-const fn bind(contexts: &'static [Context], code: KeyCode, modifiers: KeyModifiers, action: Action) -> Binding {
-    Binding { contexts, code, modifiers, action }
+const fn key(code: KeyCode, modifiers: KeyModifiers) -> Keys {
+    Keys::Key(code, modifiers)
 }
 
-use Context::{Confirm, Detail, Form, Main, Output, Overlay};
+const fn bind(
+    contexts: &'static [Context],
+    keys: Keys,
+    action: Action,
+    label: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding { contexts, keys, action, label, help }
+}
 
-/// Every context.
-const ANY: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output];
-/// Contexts where keys move and scroll rather than type.
-const NAVIGATE: &[Context] = &[Main, Detail, Overlay, Output];
-/// Contexts with a text field.
-const TYPING: &[Context] = &[Form, Confirm];
+/// What a text field gets: the key itself, filled in by `resolve`.
+const TEXT_INPUT: Action =
+    Action::Edit(ratatui_textarea::Input { key: ratatui_textarea::Key::Null, ctrl: false, alt: false, shift: false });
+
+use Context::{Ask, Confirm, Detail, Form, Main, Output, Overlay};
+
+/// Contexts where Ctrl-C leaves the program (asking first when commands
+/// run).
+const LEAVE: &[Context] = &[Main, Detail, Overlay, Output];
+/// Dialogs: Ctrl-C cancels them rather than quitting.
+const DIALOGS: &[Context] = &[Form, Confirm, Ask];
+/// Where letters are not text, so `q` can quit.
+const READING: &[Context] = &[Overlay, Output];
+/// Everywhere but a question, which takes only its answer.
+const NOT_ASK: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output];
+const SCROLLING: &[Context] = &[Main, Detail, Overlay, Output];
+const ANY: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output, Ask];
 const MAIN: &[Context] = &[Main];
 const DETAIL: &[Context] = &[Detail];
 const OVERLAY: &[Context] = &[Overlay];
 const FORM: &[Context] = &[Form];
+const FIELDS: &[Context] = &[Form, Confirm];
+const CONFIRM: &[Context] = &[Confirm];
 const OUTPUT: &[Context] = &[Output];
+const ASK: &[Context] = &[Ask];
 
-/// The default bindings; the first that matches wins.
+/// The bindings; the first that matches wins.
+#[rustfmt::skip]
 const BINDINGS: &[Binding] = &[
-    // In the output pane Ctrl-C stops the command, as in a shell.
-    bind(OUTPUT, KeyCode::Char('c'), CTRL, Action::Interrupt),
-    bind(OUTPUT, KeyCode::Char('k'), NONE, Action::Interrupt),
-    bind(OUTPUT, KeyCode::Char('q'), NONE, Action::Back),
-    bind(ANY, KeyCode::Char('c'), CTRL, Action::Quit),
-    bind(ANY, KeyCode::Char('z'), CTRL, Action::Suspend),
-    bind(ANY, KeyCode::Esc, NONE, Action::Back),
-    bind(NAVIGATE, KeyCode::F(1), NONE, Action::ShowHelp),
-    bind(NAVIGATE, KeyCode::F(2), NONE, Action::ShowProblems),
-    bind(ANY, KeyCode::Up, NONE, Action::Move(-1)),
-    bind(ANY, KeyCode::Down, NONE, Action::Move(1)),
-    bind(NAVIGATE, KeyCode::PageUp, NONE, Action::Page(-1)),
-    bind(NAVIGATE, KeyCode::PageDown, NONE, Action::Page(1)),
-    bind(NAVIGATE, KeyCode::Home, NONE, Action::Home),
-    bind(NAVIGATE, KeyCode::End, NONE, Action::End),
-    bind(TYPING, KeyCode::Enter, NONE, Action::Submit),
-    bind(FORM, KeyCode::Tab, NONE, Action::NextField),
-    bind(FORM, KeyCode::BackTab, SHIFT, Action::PrevField),
-    bind(FORM, KeyCode::BackTab, NONE, Action::PrevField),
-    bind(MAIN, KeyCode::Char('p'), CTRL, Action::Move(-1)),
-    bind(MAIN, KeyCode::Char('n'), CTRL, Action::Move(1)),
-    bind(MAIN, KeyCode::Enter, NONE, Action::Open),
-    bind(DETAIL, KeyCode::Char('k'), NONE, Action::Move(-1)),
-    bind(DETAIL, KeyCode::Char('j'), NONE, Action::Move(1)),
-    bind(DETAIL, KeyCode::Char('p'), CTRL, Action::Move(-1)),
-    bind(DETAIL, KeyCode::Char('n'), CTRL, Action::Move(1)),
-    bind(DETAIL, KeyCode::Char(' '), NONE, Action::Page(1)),
-    bind(DETAIL, KeyCode::Enter, NONE, Action::Follow),
-    bind(DETAIL, KeyCode::Backspace, NONE, Action::HistoryBack),
-    bind(DETAIL, KeyCode::Left, NONE, Action::HistoryBack),
-    bind(DETAIL, KeyCode::Char('?'), NONE, Action::ShowHelp),
-    bind(DETAIL, KeyCode::Char('/'), NONE, Action::FocusSearch),
-    bind(DETAIL, KeyCode::Char('y'), NONE, Action::Copy),
-    bind(DETAIL, KeyCode::Char('r'), NONE, Action::Run),
-    bind(DETAIL, KeyCode::Char('o'), NONE, Action::ShowOutput),
-    bind(OVERLAY, KeyCode::Char('?'), NONE, Action::Back),
-    bind(OVERLAY, KeyCode::Char('q'), NONE, Action::Back),
-    bind(OVERLAY, KeyCode::Enter, NONE, Action::Back),
-    bind(OVERLAY, KeyCode::Char('k'), NONE, Action::Move(-1)),
-    bind(OVERLAY, KeyCode::Char('j'), NONE, Action::Move(1)),
+    bind(ASK, key(KeyCode::Char('y'), NONE), Action::Answer(true), "y", "yes"),
+    bind(ASK, Keys::Any, Action::Answer(false), "n", "no (any other key)"),
+    bind(ANY, key(KeyCode::Esc, NONE), Action::Back, "Esc", "back one level: dialog, overlay, detail, query, then quit"),
+    bind(ANY, key(KeyCode::Char('z'), CTRL), Action::Suspend, "Ctrl-Z", "suspend (fg resumes)"),
+    bind(DIALOGS, key(KeyCode::Char('c'), CTRL), Action::Back, "Ctrl-C", "cancel the dialog"),
+    bind(READING, key(KeyCode::Char('q'), NONE), Action::Quit, "q", "quit (asks first while a command runs)"),
+    bind(LEAVE, key(KeyCode::Char('c'), CTRL), Action::Quit, "Ctrl-C", "quit (asks first while a command runs)"),
+    // Detail: acting on a step takes keys that are never text.
+    bind(DETAIL, key(KeyCode::Enter, NONE), Action::Choose, "Enter", "on a step: copy its command (placeholders first); on a link: follow it"),
+    bind(DETAIL, key(KeyCode::Char('r'), CTRL), Action::Run, "^R", "run the selected step: placeholders, then the exact command to confirm"),
+    bind(DETAIL, key(KeyCode::Char('o'), CTRL), Action::ShowOutput, "^O", "the output of the step's last run"),
+    bind(DETAIL, Keys::Digit, Action::SelectStep(0), "1-9", "select step N"),
+    bind(DETAIL, key(KeyCode::Backspace, NONE), Action::HistoryBack, "⌫", "back to the previous entry, then to the results"),
+    bind(DETAIL, key(KeyCode::Left, NONE), Action::HistoryBack, "←", ""),
+    bind(DETAIL, key(KeyCode::Char(' '), NONE), Action::Page(1), "Space", "a page down"),
+    bind(DETAIL, key(KeyCode::Char('/'), NONE), Action::FocusSearch, "/", "back to the search line, query kept"),
+    bind(DETAIL, key(KeyCode::Char('?'), NONE), Action::ShowHelp, "?", "this help"),
+    bind(DETAIL, Keys::Text, Action::Type(' '), "a-z", "any other key that is text: a new search, starting with it"),
+    bind(MAIN, key(KeyCode::Enter, NONE), Action::Open, "Enter", "open the selected entry, its first step selected"),
+    bind(CONFIRM, key(KeyCode::Enter, NONE), Action::Submit, "Enter", "run it (a destructive command first needs its target typed)"),
+    bind(FORM, key(KeyCode::Enter, NONE), Action::Submit, "Enter", "copy, or show the command to confirm"),
+    bind(FORM, key(KeyCode::Tab, NONE), Action::NextField, "Tab", "next field"),
+    bind(FORM, key(KeyCode::BackTab, SHIFT), Action::PrevField, "Shift-Tab", "previous field"),
+    bind(FORM, key(KeyCode::BackTab, NONE), Action::PrevField, "Shift-Tab", ""),
+    bind(OUTPUT, key(KeyCode::Char('k'), CTRL), Action::Interrupt, "^K", "stop the command: SIGINT, then SIGTERM, then SIGKILL to its process group"),
+    bind(OVERLAY, key(KeyCode::Enter, NONE), Action::Back, "Enter", "close"),
+    // Moving and scrolling.
+    bind(ANY, key(KeyCode::Down, NONE), Action::Move(1), "↓", "move; in the detail, the next step or link in view, else scroll; in a form, the next choice"),
+    bind(ANY, key(KeyCode::Up, NONE), Action::Move(-1), "↑", ""),
+    bind(SCROLLING, key(KeyCode::Char('n'), CTRL), Action::Move(1), "Ctrl-N", ""),
+    bind(SCROLLING, key(KeyCode::Char('p'), CTRL), Action::Move(-1), "Ctrl-P", ""),
+    bind(SCROLLING, key(KeyCode::PageDown, NONE), Action::Page(1), "PgDn", "a page down or up"),
+    bind(SCROLLING, key(KeyCode::PageUp, NONE), Action::Page(-1), "PgUp", ""),
+    bind(SCROLLING, key(KeyCode::End, NONE), Action::End, "End", "the last or the first; in the output, End follows new output"),
+    bind(SCROLLING, key(KeyCode::Home, NONE), Action::Home, "Home", ""),
+    bind(NOT_ASK, key(KeyCode::F(1), NONE), Action::ShowHelp, "F1", "keys and query syntax"),
+    bind(NOT_ASK, key(KeyCode::F(2), NONE), Action::ShowProblems, "F2", "catalog and config problems"),
+    bind(MAIN, Keys::Any, TEXT_INPUT, "type", "edit the search (paste a log line as it is); Ctrl-U clears it"),
+    bind(FIELDS, Keys::Any, TEXT_INPUT, "type", "type the value, or the word asked for; Ctrl-U clears it"),
 ];
+
+/// The status line's hints per context: which actions, in what words. The
+/// keys themselves come from the bindings.
+const HINTS: &[(Context, &[(Action, &str)])] = &[
+    (Main, &[(Action::Move(1), "move"), (Action::Open, "open"), (Action::ShowHelp, "help"), (Action::Back, "clear")]),
+    (
+        Detail,
+        &[
+            (Action::Choose, "copy"),
+            (Action::Run, "run"),
+            (Action::SelectStep(0), "step"),
+            (Action::HistoryBack, "back"),
+            (Action::FocusSearch, "search"),
+            (Action::ShowHelp, "help"),
+        ],
+    ),
+    (Overlay, &[(Action::Move(1), "scroll"), (Action::Back, "close"), (Action::Quit, "quit")]),
+    (Form, &[(Action::NextField, "next field"), (Action::Submit, "go on"), (Action::Back, "cancel")]),
+    (Confirm, &[(Action::Submit, "run"), (Action::Back, "cancel")]),
+    (
+        Output,
+        &[(Action::Move(1), "scroll"), (Action::End, "follow"), (Action::Interrupt, "stop"), (Action::Back, "close")],
+    ),
+    (Ask, &[(Action::Answer(true), "yes"), (Action::Answer(false), "no")]),
+];
+
+impl Keys {
+    /// Whether `code` with `modifiers` (Shift removed for characters) is one
+    /// of these keys.
+    fn matches(self, code: KeyCode, modifiers: KeyModifiers) -> bool {
+        let text = matches!(code, KeyCode::Char(c) if !c.is_control()) && modifiers.is_empty();
+        match self {
+            Keys::Key(bound, bound_modifiers) => bound == code && bound_modifiers == modifiers,
+            Keys::Digit => text && matches!(code, KeyCode::Char('1'..='9')),
+            Keys::Text => text,
+            Keys::Any => true,
+        }
+    }
+}
+
+impl Binding {
+    /// This binding's action for the key pressed: the digit or character is
+    /// filled in, and a text field gets the key itself.
+    fn action_for(&self, key: KeyEvent) -> Action {
+        match (&self.action, key.code) {
+            (Action::SelectStep(_), KeyCode::Char(c)) => Action::SelectStep(c.to_digit(10).unwrap_or(1) as usize),
+            (Action::Type(_), KeyCode::Char(c)) => Action::Type(c),
+            (Action::Edit(_), _) => Action::Edit(key.into()),
+            (action, _) => action.clone(),
+        }
+    }
+}
 
 /// The action a key means in a context, if any. Key releases (reported by
 /// some terminals) mean nothing.
@@ -109,91 +208,214 @@ pub fn resolve(context: Context, key: KeyEvent) -> Option<Action> {
         KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
         _ => key.modifiers,
     };
-    let bound = BINDINGS
+    BINDINGS
         .iter()
-        .find(|b| b.contexts.contains(&context) && b.code == key.code && b.modifiers == modifiers)
-        .map(|b| b.action.clone());
-    if bound.is_some() {
-        return bound;
-    }
-    match (context, key.code) {
-        (Context::Main | Context::Form | Context::Confirm, _) => Some(Action::Edit(key.into())),
-        (Context::Detail, KeyCode::Char(c)) if modifiers.is_empty() => Some(Action::Type(c)),
-        _ => None,
-    }
+        .find(|b| b.contexts.contains(&context) && b.keys.matches(key.code, modifiers))
+        .map(|b| b.action_for(key))
+}
+
+/// Whether `action` is one the status line and help may offer: running is
+/// not offered when it is off.
+fn offered(action: &Action, read_only: bool) -> bool {
+    !(read_only && matches!(action, Action::Run))
+}
+
+/// The status line's key hints for a context: `Enter copy · ^R run · …`.
+#[must_use]
+pub fn hints(context: Context, read_only: bool) -> String {
+    let Some((_, hints)) = HINTS.iter().find(|(c, _)| *c == context) else { return String::new() };
+    hints
+        .iter()
+        .filter(|(action, _)| offered(action, read_only))
+        .map(|(action, words)| {
+            let keys = if *action == Action::Move(1) { "↑↓" } else { key_for(context, action) };
+            format!("{keys} {words}")
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// The key bound to `action` in `context`, as the help writes it (`Enter`,
+/// `^R`): for hints, titles and messages that name a key.
+#[must_use]
+pub fn key_for(context: Context, action: &Action) -> &'static str {
+    BINDINGS.iter().find(|b| b.contexts.contains(&context) && b.action == *action).map_or("", |b| b.label)
+}
+
+/// One section of the help: a heading and its rows of keys and what they
+/// do.
+pub struct HelpSection {
+    /// What the section covers.
+    pub heading: &'static str,
+    /// (keys, what they do); the keys of one thing share a row.
+    pub rows: Vec<(String, &'static str)>,
+}
+
+/// The help for every context, built from the bindings: a binding that
+/// applies in most contexts is listed once, under "Anywhere".
+#[must_use]
+pub fn help(read_only: bool) -> Vec<HelpSection> {
+    let sections = [
+        ("Search line and results", Some(Main)),
+        ("Detail", Some(Detail)),
+        ("Placeholder form", Some(Form)),
+        ("Confirmation", Some(Confirm)),
+        ("Output pane", Some(Output)),
+        ("Help and problems", Some(Overlay)),
+        ("Quit? (asked while commands run)", Some(Ask)),
+        ("Anywhere", None),
+    ];
+    let everywhere = |b: &Binding| b.contexts.len() >= SCROLLING.len();
+    sections
+        .into_iter()
+        .map(|(heading, context)| {
+            let mut rows: Vec<(String, &'static str)> = Vec::new();
+            let belongs = |b: &&Binding| match context {
+                Some(context) => b.contexts.contains(&context) && !everywhere(b),
+                None => everywhere(b),
+            };
+            for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action, read_only)) {
+                match rows.last_mut() {
+                    Some((keys, help)) if binding.help.is_empty() || binding.help == *help => {
+                        if !keys.split("  ").any(|k| k == binding.label) {
+                            keys.push_str("  ");
+                            keys.push_str(binding.label);
+                        }
+                    }
+                    _ => rows.push((binding.label.to_owned(), binding.help)),
+                }
+            }
+            HelpSection { heading, rows }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
     }
 
     #[test]
     fn typing_on_the_main_screen_edits_the_search() {
-        let typed = resolve(Context::Main, key(KeyCode::Char('j'), NONE));
+        let typed = resolve(Context::Main, press(KeyCode::Char('j'), NONE));
         assert!(matches!(typed, Some(Action::Edit(_))), "{typed:?}");
-        assert!(matches!(resolve(Context::Main, key(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Edit(_))));
-        assert!(matches!(resolve(Context::Main, key(KeyCode::Backspace, NONE)), Some(Action::Edit(_))));
+        assert!(matches!(resolve(Context::Main, press(KeyCode::Char('?'), SHIFT)), Some(Action::Edit(_))));
+        assert!(matches!(resolve(Context::Main, press(KeyCode::Char('q'), NONE)), Some(Action::Edit(_))));
+        assert!(matches!(resolve(Context::Main, press(KeyCode::Backspace, NONE)), Some(Action::Edit(_))));
+    }
+
+    #[test]
+    fn every_letter_in_the_detail_is_text_so_a_word_never_acts_on_a_step() {
+        // Regression: `redis` typed in the detail hit `r` (run) and put
+        // `edis` in the form; `y`, `o`, `k`, `j` acted too.
+        for c in ('a'..='z').chain('A'..='Z') {
+            assert_eq!(resolve(Context::Detail, press(KeyCode::Char(c), NONE)), Some(Action::Type(c)), "{c}");
+        }
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Char('-'), NONE)), Some(Action::Type('-')));
+    }
+
+    #[test]
+    fn steps_are_acted_on_by_keys_that_are_never_text() {
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Enter, NONE)), Some(Action::Choose));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Char('r'), CTRL)), Some(Action::Run));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Char('o'), CTRL)), Some(Action::ShowOutput));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Char('3'), NONE)), Some(Action::SelectStep(3)));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Char('0'), NONE)), Some(Action::Type('0')));
     }
 
     #[test]
     fn movement_keys_work_everywhere_they_should() {
-        assert_eq!(resolve(Context::Main, key(KeyCode::Down, NONE)), Some(Action::Move(1)));
-        assert_eq!(resolve(Context::Main, key(KeyCode::Char('p'), CTRL)), Some(Action::Move(-1)));
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('j'), NONE)), Some(Action::Move(1)));
-        assert_eq!(resolve(Context::Detail, key(KeyCode::PageDown, NONE)), Some(Action::Page(1)));
+        assert_eq!(resolve(Context::Main, press(KeyCode::Down, NONE)), Some(Action::Move(1)));
+        assert_eq!(resolve(Context::Main, press(KeyCode::Char('p'), CTRL)), Some(Action::Move(-1)));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Down, NONE)), Some(Action::Move(1)));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::PageDown, NONE)), Some(Action::Page(1)));
+        assert_eq!(resolve(Context::Output, press(KeyCode::End, NONE)), Some(Action::End));
     }
 
     #[test]
-    fn enter_opens_then_follows_and_backspace_goes_back() {
-        assert_eq!(resolve(Context::Main, key(KeyCode::Enter, NONE)), Some(Action::Open));
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Enter, NONE)), Some(Action::Follow));
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Backspace, NONE)), Some(Action::HistoryBack));
-    }
-
-    #[test]
-    fn help_is_f1_everywhere_and_question_mark_outside_the_search_line() {
-        assert_eq!(resolve(Context::Main, key(KeyCode::F(1), NONE)), Some(Action::ShowHelp));
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::ShowHelp));
-        assert_eq!(resolve(Context::Overlay, key(KeyCode::Char('?'), NONE)), Some(Action::Back));
+    fn help_is_f1_everywhere_and_question_mark_in_the_detail() {
+        assert_eq!(resolve(Context::Main, press(KeyCode::F(1), NONE)), Some(Action::ShowHelp));
+        assert_eq!(resolve(Context::Form, press(KeyCode::F(1), NONE)), Some(Action::ShowHelp));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Char('?'), SHIFT)), Some(Action::ShowHelp));
     }
 
     #[test]
     fn fields_take_letters_and_enter_submits() {
         for context in [Context::Form, Context::Confirm] {
-            assert!(matches!(resolve(context, key(KeyCode::Char('q'), NONE)), Some(Action::Edit(_))));
-            assert!(matches!(resolve(context, key(KeyCode::Home, NONE)), Some(Action::Edit(_))));
-            assert_eq!(resolve(context, key(KeyCode::Enter, NONE)), Some(Action::Submit));
-            assert_eq!(resolve(context, key(KeyCode::Esc, NONE)), Some(Action::Back));
+            assert!(matches!(resolve(context, press(KeyCode::Char('q'), NONE)), Some(Action::Edit(_))));
+            assert!(matches!(resolve(context, press(KeyCode::Char('y'), NONE)), Some(Action::Edit(_))));
+            assert!(matches!(resolve(context, press(KeyCode::Home, NONE)), Some(Action::Edit(_))));
+            assert_eq!(resolve(context, press(KeyCode::Enter, NONE)), Some(Action::Submit));
+            assert_eq!(resolve(context, press(KeyCode::Esc, NONE)), Some(Action::Back));
         }
-        assert_eq!(resolve(Context::Form, key(KeyCode::Tab, NONE)), Some(Action::NextField));
-        assert_eq!(resolve(Context::Form, key(KeyCode::BackTab, SHIFT)), Some(Action::PrevField));
+        assert_eq!(resolve(Context::Form, press(KeyCode::Tab, NONE)), Some(Action::NextField));
+        assert_eq!(resolve(Context::Form, press(KeyCode::BackTab, SHIFT)), Some(Action::PrevField));
     }
 
     #[test]
-    fn ctrl_c_in_the_output_pane_stops_the_command_not_the_program() {
-        assert_eq!(resolve(Context::Output, key(KeyCode::Char('c'), CTRL)), Some(Action::Interrupt));
-        assert_eq!(resolve(Context::Output, key(KeyCode::Char('k'), NONE)), Some(Action::Interrupt));
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('y'), NONE)), Some(Action::Copy));
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('r'), NONE)), Some(Action::Run));
+    fn ctrl_c_cancels_a_dialog_and_asks_to_quit_elsewhere() {
+        // Regression: Ctrl-C inside a typed-confirmation dialog quit at once
+        // and killed the running drain.
+        for context in [Context::Form, Context::Confirm, Context::Ask] {
+            assert_ne!(resolve(context, press(KeyCode::Char('c'), CTRL)), Some(Action::Quit), "{context:?}");
+        }
+        for context in [Context::Main, Context::Detail, Context::Overlay, Context::Output] {
+            assert_eq!(resolve(context, press(KeyCode::Char('c'), CTRL)), Some(Action::Quit), "{context:?}");
+        }
     }
 
     #[test]
-    fn other_letters_in_the_detail_start_a_search() {
-        assert_eq!(resolve(Context::Detail, key(KeyCode::Char('x'), NONE)), Some(Action::Type('x')));
-        assert_eq!(resolve(Context::Overlay, key(KeyCode::Char('x'), NONE)), None);
-    }
-
-    #[test]
-    fn ctrl_c_quits_from_anywhere_and_releases_are_ignored() {
+    fn stopping_a_command_is_one_key_that_means_nothing_else() {
+        // Regression: `k` stopped the command in the output pane and moved
+        // up in the detail.
+        assert_eq!(resolve(Context::Output, press(KeyCode::Char('k'), CTRL)), Some(Action::Interrupt));
+        assert_eq!(resolve(Context::Output, press(KeyCode::Char('k'), NONE)), None);
         for context in [Context::Main, Context::Detail, Context::Overlay, Context::Form, Context::Confirm] {
-            assert_eq!(resolve(context, key(KeyCode::Char('c'), CTRL)), Some(Action::Quit));
+            assert_ne!(resolve(context, press(KeyCode::Char('k'), CTRL)), Some(Action::Interrupt), "{context:?}");
         }
-        let mut release = key(KeyCode::Char('a'), NONE);
+    }
+
+    #[test]
+    fn q_quits_where_letters_are_not_text() {
+        assert_eq!(resolve(Context::Overlay, press(KeyCode::Char('q'), NONE)), Some(Action::Quit));
+        assert_eq!(resolve(Context::Output, press(KeyCode::Char('q'), NONE)), Some(Action::Quit));
+        assert_eq!(resolve(Context::Detail, press(KeyCode::Char('q'), NONE)), Some(Action::Type('q')));
+    }
+
+    #[test]
+    fn a_question_takes_y_for_yes_and_anything_else_for_no() {
+        assert_eq!(resolve(Context::Ask, press(KeyCode::Char('y'), NONE)), Some(Action::Answer(true)));
+        for code in [KeyCode::Char('n'), KeyCode::Enter, KeyCode::Esc, KeyCode::Char('q')] {
+            assert_eq!(resolve(Context::Ask, press(code, NONE)), Some(Action::Answer(false)), "{code:?}");
+        }
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut release = press(KeyCode::Char('a'), NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(resolve(Context::Main, release), None);
+    }
+
+    #[test]
+    fn hints_come_from_the_bindings_and_drop_run_when_read_only() {
+        let detail = hints(Context::Detail, false);
+        assert_eq!(detail, "Enter copy · ^R run · 1-9 step · ⌫ back · / search · ? help");
+        assert!(!hints(Context::Detail, true).contains("run"), "{}", hints(Context::Detail, true));
+        assert_eq!(key_for(Context::Output, &Action::Interrupt), "^K");
+    }
+
+    #[test]
+    fn every_binding_is_described_in_the_help() {
+        let sections = help(false);
+        let described: Vec<&str> = sections.iter().flat_map(|s| s.rows.iter().map(|(_, h)| *h)).collect();
+        for binding in BINDINGS.iter().filter(|b| !b.help.is_empty()) {
+            assert!(described.contains(&binding.help), "{} is not in the help", binding.label);
+        }
+        assert!(described.iter().all(|h| !h.is_empty()), "a row without a description");
+        assert!(!help(true).iter().any(|s| s.rows.iter().any(|(_, h)| h.starts_with("run the selected"))));
     }
 }

@@ -58,6 +58,15 @@ pub enum Overlay {
     /// A command alone on the screen, to select with the mouse when no
     /// clipboard could be reached.
     Plain(String),
+    /// A yes/no question; `y` carries it out, any other key does not.
+    Ask(Question),
+}
+
+/// What a question asks, and what yes does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    /// Commands still run: stop them and quit?
+    Quit,
 }
 
 /// A page of the detail: which entry, which item is selected, how far down.
@@ -177,10 +186,18 @@ impl AppState {
             Some(Overlay::Form(_)) => Context::Form,
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Output { .. }) => Context::Output,
+            Some(Overlay::Ask(_)) => Context::Ask,
             Some(_) => Context::Overlay,
             None if self.focus == Focus::Detail => Context::Detail,
             None => Context::Main,
         }
+    }
+
+    /// The runs still going, oldest first.
+    pub fn running(&self) -> impl Iterator<Item = &RunView> {
+        let mut running: Vec<&RunView> = self.runs.values().filter(|view| view.running()).collect();
+        running.sort_by_key(|view| view.id);
+        running.into_iter()
     }
 
     /// Shows a message on the status line until the next key.

@@ -6,9 +6,9 @@ use ratatui_textarea::{Input, Key};
 
 use super::action::{Action, Effect, Searched};
 use super::command::{self, Purpose, StepKey};
-use super::state::{AppState, Detail, Focus, Overlay, Page};
+use super::state::{AppState, Detail, Focus, Overlay, Page, Question};
 use super::view::command::{output_body, output_lines};
-use super::view::detail::{Target, document};
+use super::view::detail::{Document, Target, document};
 use super::view::overlay::{help_lines, popup_areas, problem_lines};
 
 /// Applies one action.
@@ -39,11 +39,13 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Copied(copied, text) => return copied_to(state, &copied, text),
         Action::Redraw => return Vec::new(),
-        Action::Quit => return vec![Effect::Quit],
+        Action::Terminate => return vec![Effect::Quit],
         Action::Suspend => return vec![Effect::Suspend],
         _ => state.flash = None,
     }
     match state.overlays.last() {
+        Some(Overlay::Ask(_)) => return answer(state, &action),
+        _ if action == Action::Quit => return quit(state),
         Some(Overlay::Form(_)) => return command::update_form(state, action),
         Some(Overlay::Confirm(_)) => return command::update_confirm(state, action),
         Some(&Overlay::Output { key, .. }) => {
@@ -79,7 +81,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::FocusSearch => state.focus_results(),
         Action::Open => open(state),
-        Action::Follow => follow(state),
+        Action::Choose => return choose(state),
+        Action::SelectStep(n) => select_step(state, n),
         Action::HistoryBack => history_back(state),
         Action::Move(n) => move_by(state, n, Step::Item),
         Action::Page(n) => move_by(state, n * page_height(state), Step::Page),
@@ -87,7 +90,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::End => move_by(state, i32::MAX / 2, Step::Item),
         Action::Scroll { column, row, lines } => scroll_at(state, Position { x: column, y: row }, lines),
         Action::Click { column, row } => click(state, Position { x: column, y: row }),
-        Action::Copy => return command::start(state, selected_step(state), Purpose::Copy),
         Action::Run => return command::start(state, selected_step(state), Purpose::Run),
         Action::ShowOutput => command::show_output(state, selected_step(state)),
         _ => {}
@@ -166,7 +168,7 @@ fn back(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     if state.search_text().is_empty() {
-        return vec![Effect::Quit];
+        return quit(state);
     }
     state.search.select_all();
     state.search.cut();
@@ -196,10 +198,76 @@ fn open(state: &mut AppState) {
         return;
     }
     let Some(hit) = state.results.hits.get(state.selected) else { return };
-    // Nothing selected yet: the page opens at its top, and the first ↓
-    // selects the first step.
     state.detail = Some(Detail { page: Page { entry: hit.entry, item: None, scroll: 0 }, history: Vec::new() });
     state.focus = Focus::Detail;
+    // Step 1 is selected and in view: one key copies or runs it.
+    if state.catalog.entries[hit.entry].steps.is_empty() {
+        return;
+    }
+    select_step(state, 1);
+}
+
+/// Quits, unless commands still run: then asks first.
+fn quit(state: &mut AppState) -> Vec<Effect> {
+    if state.running().next().is_none() {
+        return vec![Effect::Quit];
+    }
+    if !matches!(state.overlays.last(), Some(Overlay::Ask(_))) {
+        state.overlays.push(Overlay::Ask(Question::Quit));
+    }
+    Vec::new()
+}
+
+/// The answer to the question on top; anything but yes keeps things as
+/// they were.
+fn answer(state: &mut AppState, action: &Action) -> Vec<Effect> {
+    let Some(Overlay::Ask(question)) = state.overlays.pop() else { return Vec::new() };
+    match (question, action) {
+        (Question::Quit, Action::Answer(true)) => vec![Effect::Quit],
+        _ => Vec::new(),
+    }
+}
+
+/// Enter in the detail: copy the selected step, or follow the selected
+/// link. Never a run: running takes its own key, so no word typed and no
+/// Enter pressed by habit starts a command.
+fn choose(state: &mut AppState) -> Vec<Effect> {
+    if let Some(step) = selected_step(state) {
+        return command::start(state, Some(step), Purpose::Copy);
+    }
+    follow(state);
+    Vec::new()
+}
+
+/// Selects step `n` (from 1) of the detail and scrolls it into view.
+fn select_step(state: &mut AppState, n: usize) {
+    let Some(area) = state.screen().detail else { return };
+    let Some(detail) = &state.detail else { return };
+    let doc = document(state, detail.page.entry, area.width, detail.page.item);
+    let Some(item) = doc.items.iter().position(|i| i.target == Target::Step(n.wrapping_sub(1))) else {
+        state.flash(&format!("there is no step {n}"));
+        return;
+    };
+    let scroll = scroll_to_show(&doc, item, detail.page.scroll, usize::from(area.height));
+    if let Some(detail) = &mut state.detail {
+        detail.page.item = Some(item);
+        detail.page.scroll = scroll;
+    }
+}
+
+/// The scroll that shows item `item` whole when it fits, else from its
+/// start, moving as little as possible from `scroll`.
+fn scroll_to_show(doc: &Document, item: usize, scroll: usize, height: usize) -> usize {
+    let start = doc.items[item].line;
+    let end = doc.items.get(item + 1).map_or(doc.lines.len(), |after| after.line);
+    let max_scroll = doc.lines.len().saturating_sub(height);
+    if start < scroll {
+        start
+    } else if end > scroll + height {
+        end.saturating_sub(height).min(start).min(max_scroll)
+    } else {
+        scroll
+    }
 }
 
 fn follow(state: &mut AppState) {
@@ -283,12 +351,7 @@ fn move_in_detail(state: &mut AppState, n: i32, step: Step) {
             };
             if let Some(next) = candidate.filter(|&i| in_view(current.scroll, i)) {
                 current.item = Some(next);
-                // Show the whole item if it fits, never scrolling past its start.
-                let start = doc.items[next].line;
-                let end = doc.items.get(next + 1).map_or(doc.lines.len(), |after| after.line);
-                if end > current.scroll + height {
-                    current.scroll = end.saturating_sub(height).min(start).min(max_scroll);
-                }
+                current.scroll = scroll_to_show(&doc, next, current.scroll, height);
                 return;
             }
             let lines = if n > 0 { SCROLL_LINES.cast_signed() } else { -SCROLL_LINES.cast_signed() };
@@ -380,6 +443,7 @@ mod tests {
     use crate::catalog::{Source, load};
     use crate::highlight::Depth;
     use crate::search::{Index, Query};
+    use crate::tui::command::StepKey;
     use crate::tui::theme::Theme;
 
     fn setup() -> (AppState, Index) {
@@ -457,7 +521,7 @@ mod tests {
         update(&mut state, Action::Open);
         update(&mut state, Action::End);
         let before = state.detail.clone().unwrap().page;
-        update(&mut state, Action::Follow);
+        update(&mut state, Action::Choose);
         let after = state.detail.clone().unwrap();
         assert_ne!(after.page.entry, before.entry, "followed a link");
         assert_eq!(after.history, [before]);
@@ -470,10 +534,11 @@ mod tests {
     #[test]
     fn arrows_in_the_detail_scroll_until_a_step_is_in_view_and_back_to_the_top() {
         let (mut state, index) = setup();
-        state.size = Rect::new(0, 0, 80, 24);
+        state.size = Rect::new(0, 0, 80, 12);
         let effects = typed(&mut state, "coredns");
         answer(&mut state, &index, &effects);
         update(&mut state, Action::Open);
+        update(&mut state, Action::Home);
         update(&mut state, Action::Move(1));
         let page = state.detail.as_ref().unwrap().page;
         assert_eq!((page.scroll, page.item), (SCROLL_LINES, None), "no step in view yet: scrolled, nothing skipped");
@@ -488,6 +553,56 @@ mod tests {
     }
 
     #[test]
+    fn opening_an_entry_selects_step_one_with_its_command_in_view_at_80x24() {
+        // Regression: nothing was selected on open and the first command was
+        // below the fold at 80×24.
+        let (mut state, _) = setup();
+        state.size = Rect::new(0, 0, 80, 24);
+        for (i, entry) in state.catalog.entries.clone().iter().enumerate().filter(|(_, e)| !e.steps.is_empty()) {
+            state.focus_results();
+            state.selected = state
+                .results
+                .hits
+                .iter()
+                .position(|h| h.entry == i)
+                .unwrap_or_else(|| panic!("{} not listed", entry.id()));
+            update(&mut state, Action::Open);
+            let height = usize::from(state.screen().detail.unwrap().height);
+            let page = state.detail.as_ref().unwrap().page;
+            let doc = document(&state, i, 78, page.item);
+            let item = doc.items[page.item.expect("step 1 selected")];
+            assert_eq!(item.target, Target::Step(0), "{}", entry.id());
+            let command = doc.lines[item.line..].iter().position(|l| line_text(l).contains("$ ")).unwrap() + item.line;
+            assert!((page.scroll..page.scroll + height).contains(&command), "{}: {page:?}", entry.id());
+            assert_eq!(selected_step(&state), Some(StepKey { entry: i, step: 0 }));
+        }
+    }
+
+    fn line_text(line: &ratatui::text::Line<'_>) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn a_digit_selects_that_step_and_enter_copies_it() {
+        let (mut state, index) = setup();
+        state.size = Rect::new(0, 0, 80, 24);
+        let effects = typed(&mut state, "coredns down");
+        answer(&mut state, &index, &effects);
+        update(&mut state, Action::Open);
+        update(&mut state, Action::SelectStep(4));
+        let entry = state.detail.as_ref().unwrap().page.entry;
+        assert_eq!(selected_step(&state), Some(StepKey { entry, step: 3 }));
+        let effects = update(&mut state, Action::Choose);
+        assert!(
+            matches!(&effects[..], [Effect::Copy(c), Effect::SaveValues] if c.starts_with("kubectl get endpointslices")),
+            "{effects:?}"
+        );
+        update(&mut state, Action::SelectStep(42));
+        assert_eq!(state.flash.as_deref(), Some("there is no step 42"));
+        assert_eq!(selected_step(&state), Some(StepKey { entry, step: 3 }), "unchanged");
+    }
+
+    #[test]
     fn a_link_scrolled_out_of_view_is_not_followed() {
         let (mut state, index) = setup();
         let effects = typed(&mut state, "coredns");
@@ -498,7 +613,7 @@ mod tests {
         update(&mut state, Action::Resize { width: 80, height: 12 });
         let before = state.detail.clone().unwrap().page;
         assert!(before.item.is_some());
-        update(&mut state, Action::Follow);
+        update(&mut state, Action::Choose);
         assert_eq!(state.detail.as_ref().unwrap().page.entry, before.entry);
     }
 

@@ -11,7 +11,7 @@ use super::detail::{command_lines, run_status, wrap_line};
 use super::overlay::popup;
 use crate::catalog::Danger;
 use crate::runner::{Shell, Stream};
-use crate::tui::command::{Confirm, Form, RunView, StepKey, fill};
+use crate::tui::command::{Confirm, Form, Purpose, RunView, StepKey, fill};
 use crate::tui::state::AppState;
 use crate::wrap::wrap;
 
@@ -52,8 +52,11 @@ impl Rows<'_, '_> {
 pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
     let theme = state.theme;
     let verb = form.purpose.verb();
-    let title = format!(" Fill in · Tab next field · Enter {verb}s · Esc cancels ");
-    let area = popup(frame, &title, theme.border(true));
+    let title = match form.purpose {
+        Purpose::Copy => " Fill in, then Enter copies · Esc cancels ",
+        Purpose::Run => " Fill in, then Enter shows the command to confirm · Esc cancels ",
+    };
+    let area = popup(frame, title, theme.border(true));
     let Some((entry, step)) = form.key.resolve(&state.catalog) else { return };
     let values = form.values();
     let filled = fill(entry, step, &values);
@@ -149,7 +152,12 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
 /// Draws the confirmation dialog.
 pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
     let style = if confirm.needs.is_some() { state.theme.warning() } else { state.theme.border(true) };
-    let area = popup(frame, " Run this command? · Enter runs · Esc cancels ", style);
+    let title = if confirm.needs.is_some() {
+        " Run this command? · type the word asked for, then Enter · Esc cancels "
+    } else {
+        " Run this command? · Enter runs · Esc cancels "
+    };
+    let area = popup(frame, title, style);
     let (lines, field) = confirm_lines(state, confirm, area.width);
     let height = usize::from(area.height);
     let scroll = confirm.scroll.min(lines.len().saturating_sub(height));
@@ -217,9 +225,9 @@ pub fn output_lines(state: &AppState, key: StepKey, width: u16) -> Vec<Line<'sta
 pub fn output(state: &AppState, frame: &mut Frame<'_>, key: StepKey, scroll: Option<usize>) {
     let running = state.runs.get(&key).is_some_and(RunView::running);
     let title = if running {
-        " Output · k or Ctrl-C stops · ↑↓ scroll · Esc hides (it keeps running) "
+        " Output · ^K stops it · ↑↓ scroll · Esc hides it (it keeps running) "
     } else {
-        " Output · ↑↓ scroll · Esc closes · o reopens "
+        " Output · ↑↓ scroll · Esc closes · ^O in the detail reopens "
     };
     let inner = popup(frame, title, state.theme.border(true));
     let Some(view) = state.runs.get(&key) else { return };

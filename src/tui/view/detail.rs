@@ -16,6 +16,7 @@ use crate::highlight;
 use crate::tui::command::{RunView, StepKey};
 use crate::tui::state::{AppState, Focus};
 use crate::tui::theme::{Theme, frequency_glyph};
+use crate::tui::view::results::truncate;
 use crate::wrap::wrap;
 
 /// What an item of the detail leads to.
@@ -54,36 +55,13 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     for line in wrap(entry.title(), width) {
         doc.line(Line::from(Span::styled(line, theme.heading())));
     }
-    for line in wrap(&facts(state, entry), width) {
-        doc.line(Line::from(Span::styled(line, theme.dim())));
-    }
-    if let (Some(frequency), Some(severity)) = (entry.frequency, entry.severity) {
-        let (word, style) = theme.severity(severity);
-        let word = word.trim_end();
-        let note = entry.text(TextField::FrequencyNote).map(|n| format!(" ({n})")).unwrap_or_default();
-        let text = format!("{word} severity · {} {frequency}{note}", frequency_glyph(frequency));
-        for (i, line) in wrap(&text, width).into_iter().enumerate() {
-            let styled = match line.strip_prefix(word).filter(|_| i == 0) {
-                Some(rest) => Line::from(vec![Span::styled(word.to_owned(), style), Span::raw(rest.to_owned())]),
-                None => Line::from(line),
-            };
-            doc.line(styled);
-        }
-    }
-    for (heading, field) in [("Symptom", TextField::Symptom), ("Summary", TextField::Summary)] {
-        if let Some(text) = entry.text(field) {
-            doc.section(heading);
-            doc.prose(text, Style::default());
-        }
-    }
-    if entry.signals().len() > 0 {
-        doc.section("Signals");
-        for signal in entry.signals() {
-            doc.prose_with_lead("› ", signal, theme.dim());
-        }
-    }
+    doc.facts(state, entry);
+    // What the engineer needs first, in the order they need it: the symptom
+    // (is this it?), the recovery (does it heal by itself?), then the steps,
+    // so at 80×24 the first command is on the first screen. What helps to
+    // confirm or prevent it comes after.
     for (heading, field) in
-        [("Recovery", TextField::Recovery), ("Detection", TextField::Detection), ("Prevention", TextField::Prevention)]
+        [("Symptom", TextField::Symptom), ("Summary", TextField::Summary), ("Recovery", TextField::Recovery)]
     {
         if let Some(text) = entry.text(field) {
             doc.section(heading);
@@ -94,6 +72,18 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
         doc.section("Steps");
         for (i, step) in entry.steps.iter().enumerate() {
             doc.step(i, step, state.runs.get(&StepKey { entry: index, step: i }), state.now);
+        }
+    }
+    if entry.signals().len() > 0 {
+        doc.section("Signals");
+        for signal in entry.signals() {
+            doc.prose_with_lead("› ", signal, theme.dim());
+        }
+    }
+    for (heading, field) in [("Detection", TextField::Detection), ("Prevention", TextField::Prevention)] {
+        if let Some(text) = entry.text(field) {
+            doc.section(heading);
+            doc.prose(text, Style::default());
         }
     }
     if !entry.vars.is_empty() {
@@ -128,21 +118,12 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     } else {
         String::new()
     };
-    doc.prose(&format!("{}{reviewed}{tags}", entry.origin), theme.dim());
+    let frequency = match (entry.frequency, entry.text(TextField::FrequencyNote)) {
+        (Some(frequency), Some(note)) => format!(" · {frequency}: {note}"),
+        _ => String::new(),
+    };
+    doc.prose(&format!("{}{reviewed}{tags}{frequency}", entry.origin), theme.dim());
     Document { lines: doc.lines, items: doc.items }
-}
-
-/// "failure mode · layer (title) · component · id".
-fn facts(state: &AppState, entry: &Entry) -> String {
-    let mut facts = vec![entry.kind.noun().to_owned()];
-    if let Some(layer) = entry.layer() {
-        facts.push(state.catalog.layer(layer).map_or_else(|| layer.to_owned(), |l| l.title.clone()));
-    }
-    if let Some(component) = entry.text(TextField::Component) {
-        facts.push(component.to_owned());
-    }
-    facts.push(entry.id().to_owned());
-    facts.join(" · ")
 }
 
 struct Builder {
@@ -156,6 +137,41 @@ struct Builder {
 impl Builder {
     fn line(&mut self, line: Line<'static>) {
         self.lines.push(line);
+    }
+
+    /// One line under the title: `HIGH severity · ▃ rare · layer ·
+    /// component · id` (the kind for a runbook).
+    fn facts(&mut self, state: &AppState, entry: &Entry) {
+        let theme = self.theme;
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        if let Some(severity) = entry.severity {
+            let (word, style) = theme.severity(severity);
+            spans.push(Span::styled(format!("{} severity", word.trim_end()), style));
+        }
+        let mut facts = Vec::new();
+        if let Some(frequency) = entry.frequency {
+            facts.push(format!("{} {frequency}", frequency_glyph(frequency)));
+        }
+        if entry.severity.is_none() {
+            facts.push(entry.kind.noun().to_owned());
+        }
+        if let Some(layer) = entry.layer() {
+            facts.push(state.catalog.layer(layer).map_or_else(|| layer.to_owned(), |l| short_title(&l.title)));
+        }
+        if let Some(component) = entry.text(TextField::Component) {
+            facts.push(component.to_owned());
+        }
+        facts.push(entry.id().to_owned());
+        let rest = facts.join(" · ");
+        let lead = spans.first().map_or(0, |s| s.content.width() + 3);
+        for (i, line) in wrap(&rest, self.width.saturating_sub(lead)).into_iter().enumerate() {
+            let mut line_spans = if i == 0 { spans.clone() } else { Vec::new() };
+            if i == 0 && !line_spans.is_empty() {
+                line_spans.push(Span::styled(" · ", theme.dim()));
+            }
+            line_spans.push(Span::styled(line, theme.dim()));
+            self.line(Line::from(line_spans));
+        }
     }
 
     fn blank(&mut self) {
@@ -173,9 +189,12 @@ impl Builder {
         }
     }
 
+    /// Prose after a lead (`› `, `- `); wrapped lines start under the text,
+    /// not under the lead, and never run past the width.
     fn prose_with_lead(&mut self, lead: &'static str, text: &str, style: Style) {
+        let hanging = " ".repeat(lead.width());
         for (i, line) in wrap(text, self.width.saturating_sub(2 + lead.width())).into_iter().enumerate() {
-            let lead = if i == 0 { lead } else { "  " };
+            let lead = if i == 0 { lead.to_owned() } else { hanging.clone() };
             self.line(Line::from(vec![Span::raw("  "), Span::raw(lead), Span::styled(line, style)]));
         }
     }
@@ -216,7 +235,7 @@ impl Builder {
         }
         if let Some(view) = &run_view {
             let (text, style) = run_status(theme, view, now);
-            let hint = if view.interactive { "" } else { " · o output" };
+            let hint = if view.interactive { "" } else { " · ^O output" };
             self.line(Line::from(vec![
                 Span::raw(" ".repeat(number.len())),
                 Span::styled(text, style),
@@ -238,6 +257,12 @@ impl Builder {
             self.line(Line::from(vec![Span::raw("    "), Span::styled(rest, style)]));
         }
     }
+}
+
+/// A layer's title up to its colon: `Control plane` of `Control plane:
+/// etcd, cluster DNS, controllers`.
+fn short_title(title: &str) -> String {
+    title.split(':').next().unwrap_or(title).trim().to_owned()
 }
 
 /// A command as shown wherever it appears: highlighted, control characters
@@ -351,17 +376,22 @@ fn styled_line(cells: &[(char, Style)]) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Draws the detail pane.
+/// Draws the detail pane. Its border carries the entry's title, so the
+/// title stays in sight when the page scrolls to a step.
 pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let focused = state.focus == Focus::Detail;
-    let block = Block::default().borders(Borders::ALL).border_style(state.theme.border(focused)).title(if focused {
-        " Detail "
-    } else {
-        " Detail (Enter) "
-    });
+    let entry = state.shown_entry();
+    let title = match entry {
+        Some(index) if focused => {
+            let title = truncate(state.catalog.entries[index].title(), usize::from(area.width).saturating_sub(2));
+            format!(" {title} ")
+        }
+        _ => " Detail (Enter) ".to_owned(),
+    };
+    let block = Block::default().borders(Borders::ALL).border_style(state.theme.border(focused)).title(title);
     let outer = Rect { x: area.x - 1, y: area.y - 1, width: area.width + 2, height: area.height + 2 };
     frame.render_widget(block, outer);
-    let Some(index) = state.shown_entry() else {
+    let Some(index) = entry else {
         frame.render_widget(Paragraph::new(Span::styled("  nothing selected", state.theme.dim())), area);
         return;
     };

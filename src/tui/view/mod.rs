@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use super::keymap;
 use super::state::{AppState, Focus, Overlay};
 use crate::wrap::plural;
 
@@ -38,6 +39,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>) {
         Some(Overlay::Confirm(confirm)) => command::confirm(state, frame, confirm),
         Some(Overlay::Output { key, scroll }) => command::output(state, frame, *key, *scroll),
         Some(Overlay::Plain(text)) => command::plain(state, frame, text),
+        Some(Overlay::Ask(question)) => overlay::ask(state, frame, *question),
         None => {}
     }
 }
@@ -52,40 +54,37 @@ fn render_search(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(&state.search, field);
 }
 
-/// Keys that apply now, then catalog counts or a problems notice.
+/// Keys that apply now (or a message), then the badges that must be seen
+/// wherever one is: read-only, commands running, catalog problems; the
+/// catalog counts where there is room.
 fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
-    let keys = match (state.overlays.last(), state.focus) {
-        (Some(Overlay::Form(_)), _) => "type a value · Tab next field · Enter go on · Esc cancel",
-        (Some(Overlay::Confirm(_)), _) => "Enter confirm · Esc cancel",
-        (Some(Overlay::Output { .. }), _) => "↑↓ PgUp PgDn scroll · End follow · k stop · Esc close",
-        (Some(_), _) => "↑↓ scroll · Esc close",
-        (None, Focus::Results) if state.search_text().is_empty() => {
-            "type to search · ↑↓ move · Enter open · F1 help · Esc quit"
-        }
-        (None, Focus::Results) => "↑↓ move · Enter open · Esc clear · F1 help",
-        (None, Focus::Detail) => "↑↓ select · y copy · r run · Enter follow · ⌫ back · ? help · Esc back",
-    };
     let theme = state.theme;
-    if let Some(message) = &state.flash {
-        frame.render_widget(Span::styled(results::truncate(message, usize::from(area.width)), theme.warning()), area);
-        return;
+    let mut badges: Vec<Span<'static>> = Vec::new();
+    if state.read_only {
+        badges.push(Span::styled(" READ-ONLY ", theme.selected()));
     }
-    // The keys come first; the counts show only where they fit beside them.
-    // A problems notice is shown in any case: it says where to look (F2).
-    let keys_width = keys.width();
-    let right = if state.diagnostics.is_empty() {
-        let (failures, runbooks) = state.catalog.counts();
-        let counts = format!("{} · {}", plural(failures, "failure mode"), plural(runbooks, "runbook"));
-        (keys_width + 2 + counts.width() <= usize::from(area.width)).then(|| Span::styled(counts, theme.dim()))
-    } else {
+    let running = state.running().count();
+    if running > 0 {
+        badges.push(Span::styled(format!("▶ {running} running"), theme.heading()));
+    }
+    if !state.diagnostics.is_empty() {
         let n = state.diagnostics.len();
-        Some(Span::styled(format!("⚠ {} · F2", plural(n, "catalog problem")), theme.warning()))
-    };
-    let right_width = right.as_ref().map_or(0, |r| u16::try_from(r.content.width()).unwrap_or(0));
-    let left = Rect { width: area.width.saturating_sub(right_width + 1), ..area };
-    frame.render_widget(Span::styled(results::truncate(keys, usize::from(left.width)), theme.dim()), left);
-    if let Some(right) = right.filter(|_| area.width > right_width) {
-        let right_area = Rect { x: area.x + area.width - right_width, width: right_width, ..area };
-        frame.render_widget(right, right_area);
+        badges.push(Span::styled(format!("⚠ {} · F2", plural(n, "problem")), theme.warning()));
     }
+    let (left, left_style) = match &state.flash {
+        Some(message) => (message.clone(), theme.warning()),
+        None => (keymap::hints(state.context(), state.read_only), theme.dim()),
+    };
+    let (failures, runbooks) = state.catalog.counts();
+    let counts = format!("{} · {}", plural(failures, "failure mode"), plural(runbooks, "runbook"));
+    if badges.is_empty() && state.flash.is_none() && left.width() + 2 + counts.width() <= usize::from(area.width) {
+        badges.push(Span::styled(counts, theme.dim()));
+    }
+    let right: Vec<Span<'static>> = badges.into_iter().flat_map(|b| [Span::raw(" "), b]).collect();
+    let right_width = u16::try_from(right.iter().map(|s| s.content.width()).sum::<usize>()).unwrap_or(u16::MAX);
+    let right_width = right_width.min(area.width);
+    let left_area = Rect { width: area.width - right_width, ..area };
+    frame.render_widget(Span::styled(results::truncate(&left, usize::from(left_area.width)), left_style), left_area);
+    let right_area = Rect { x: area.x + area.width - right_width, width: right_width, ..area };
+    frame.render_widget(Line::from(right), right_area);
 }

@@ -6,57 +6,41 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::tui::state::AppState;
+use crate::tui::keymap;
+use crate::tui::state::{AppState, Question};
 use crate::tui::view::detail::wrap_line;
+use crate::tui::view::results::truncate;
 use crate::wrap::{plural, wrap};
 
-/// The help text: every key, then the query syntax.
-pub const HELP: &[(&str, &str)] = &[
-    ("", "Search line and results"),
-    ("type", "filter on every keystroke (paste a log line as it is)"),
-    ("↑ ↓  Ctrl-P Ctrl-N", "move in the results"),
-    ("PgUp PgDn  Home End", "move by a page, to the first or last"),
-    ("Enter", "open the selected entry"),
-    ("Ctrl-U", "clear the search line"),
-    ("Esc", "clear the search; on an empty search, quit"),
-    ("", "Detail"),
-    ("↑ ↓  j k", "select a step or a link"),
-    ("Enter", "follow the selected link"),
-    ("Backspace  ←", "go back to the previous entry"),
-    ("PgUp PgDn  Space", "scroll"),
-    ("Home End", "top, bottom"),
-    ("y", "copy the selected step's command (placeholders first)"),
-    ("r", "run it: placeholders, then the exact command to confirm"),
-    ("o", "show the output of the step's last run"),
-    ("/  or another letter", "search again"),
-    ("Esc", "back to the results"),
-    ("", "Placeholders and confirmation"),
-    ("Tab  Shift-Tab", "next or previous field"),
-    ("↑ ↓", "go through a field's choices"),
-    ("Enter", "copy, or show the command to confirm; Enter again runs it"),
-    ("type the word", "a destructive command runs only once its target is typed"),
-    ("", "Output pane"),
-    ("Ctrl-C  k", "stop the command (SIGINT, then SIGTERM, then SIGKILL)"),
-    ("↑ ↓  PgUp PgDn  End", "scroll; End follows new output"),
-    ("Esc", "hide the pane (the command keeps running)"),
-    ("", "Anywhere"),
-    ("F1  ?", "this help (? outside the search line)"),
-    ("F2", "catalog problems"),
-    ("Ctrl-Z", "suspend (fg resumes)"),
-    ("Ctrl-C", "quit"),
-    ("mouse wheel, click", "scroll the pane under the pointer, select a result"),
-    ("Shift + drag", "select text with the mouse (to copy it)"),
-    ("", "In the results"),
-    ("CRIT HIGH MED LOW", "severity"),
-    ("▁ ▃ ▅ ▇", "frequency: very rare, rare, occasional, common"),
-    ("BOOK", "a runbook (a multi-step procedure)"),
-    ("", "Query syntax"),
-    ("redis memory", "every word, any order, any field; typos tolerated"),
-    ("\"no such host\"", "a phrase, as written"),
-    ("!sentinel", "without this word"),
-    ("layer:data  tag:dns", "only this layer, only this tag"),
-    ("kind:runbook", "only runbooks (or kind:failure)"),
-    ("a pasted log line", "timestamps, IPs and ids are ignored"),
+/// What the help says after the keys: the marks of the results and the
+/// query syntax.
+const LEGEND: &[(&str, &[(&str, &str)])] = &[
+    (
+        "In the results",
+        &[
+            ("CRIT HIGH MED LOW", "severity"),
+            ("▁ ▃ ▅ ▇", "frequency: very rare, rare, occasional, common"),
+            ("BOOK", "a runbook (a multi-step procedure)"),
+        ],
+    ),
+    (
+        "Query syntax",
+        &[
+            ("redis memory", "every word, any order, any field; typos tolerated"),
+            ("\"no such host\"", "a phrase, as written"),
+            ("!sentinel", "without this word"),
+            ("layer:data  tag:dns", "only this layer, only this tag"),
+            ("kind:runbook", "only runbooks (or kind:failure)"),
+            ("a pasted log line", "timestamps, IPs and ids are ignored"),
+        ],
+    ),
+    (
+        "Mouse",
+        &[
+            ("wheel, click", "scroll the pane under the pointer, select a result"),
+            ("Shift + drag", "select text with the mouse (to copy it)"),
+        ],
+    ),
 ];
 
 /// Where an overlay goes on a screen: its box and the text area inside.
@@ -83,23 +67,26 @@ pub fn popup(frame: &mut Frame<'_>, title: &str, style: Style) -> Rect {
     inner
 }
 
-/// The help lines for a width.
+/// The help lines for a width: the keys, from the binding table, then the
+/// legend.
 #[must_use]
 pub fn help_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let key_width = 22;
+    let keys = keymap::help(state.read_only).into_iter().map(|section| (section.heading, section.rows));
+    let legend =
+        LEGEND.iter().map(|(heading, rows)| (*heading, rows.iter().map(|(k, t)| ((*k).to_owned(), *t)).collect()));
     let mut lines = Vec::new();
-    for (key, text) in HELP {
-        if key.is_empty() {
-            if !lines.is_empty() {
-                lines.push(Line::default());
-            }
-            lines.push(Line::from(Span::styled((*text).to_owned(), state.theme.heading())));
-            continue;
+    for (heading, rows) in keys.chain(legend) {
+        if !lines.is_empty() {
+            lines.push(Line::default());
         }
-        let wrapped = wrap(text, usize::from(width).saturating_sub(key_width).max(10));
-        for (i, part) in wrapped.into_iter().enumerate() {
-            let key = if i == 0 { format!("{key:key_width$}") } else { " ".repeat(key_width) };
-            lines.push(Line::from(vec![Span::styled(key, state.theme.link()), Span::raw(part)]));
+        lines.push(Line::from(Span::styled(heading, state.theme.heading())));
+        for (key, text) in rows {
+            let wrapped = wrap(text, usize::from(width).saturating_sub(key_width).max(10));
+            for (i, part) in wrapped.into_iter().enumerate() {
+                let key = if i == 0 { format!("{key:key_width$}") } else { " ".repeat(key_width) };
+                lines.push(Line::from(vec![Span::styled(key, state.theme.link()), Span::raw(part)]));
+            }
         }
     }
     lines
@@ -154,4 +141,42 @@ pub fn problems(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
     let title = format!("{} (pagerbook check)", plural(n, "catalog problem"));
     let inner = popup(frame, &format!(" {title} · Esc closes "), Style::default());
     scrolled(state, frame, inner, problem_lines(state, inner.width), scroll);
+}
+
+/// Draws a question in a small box: what it is about, then `y/N`.
+pub fn ask(state: &AppState, frame: &mut Frame<'_>, question: Question) {
+    let area = frame.area();
+    let width = area.width.saturating_sub(4).min(72);
+    let text_width = usize::from(width.saturating_sub(4));
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    match question {
+        Question::Quit => {
+            let running: Vec<&str> = state.running().map(|view| view.command.as_str()).collect();
+            let head = format!("{} still running:", plural(running.len(), "command"));
+            lines.push(Line::styled(head, state.theme.warning()));
+            for command in running.iter().take(3) {
+                let one_line = command.replace('\n', " ");
+                lines.push(Line::from(truncate(&format!("  {one_line}"), text_width)));
+            }
+            if running.len() > 3 {
+                lines.push(Line::styled(format!("  and {} more", running.len() - 3), state.theme.dim()));
+            }
+            lines.push(Line::default());
+            let stop = if running.len() == 1 { "Stop it and quit?" } else { "Stop them and quit?" };
+            lines.push(Line::styled(format!("{stop} y/N"), state.theme.heading()));
+        }
+    }
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
+    let outer = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, outer);
+    let block = Block::default().borders(Borders::ALL).border_style(state.theme.warning()).title(" Quit? ");
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    let inner = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    frame.render_widget(Paragraph::new(lines), inner);
 }
