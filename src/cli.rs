@@ -5,12 +5,12 @@
 //! 2 a usage error.
 
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Source, TextField};
@@ -28,9 +28,14 @@ pub const EXIT_PROBLEM: u8 = 1;
 /// Exit code: the command line was wrong.
 pub const EXIT_USAGE: u8 = 2;
 
+/// Two forms: clap's default (`[QUERY]... [COMMAND]`) reads as if both
+/// could be given at once.
+const USAGE: &str = "pagerbook [OPTIONS] [QUERY]...\n       pagerbook [OPTIONS] <COMMAND>";
+
 const AFTER_HELP: &str = "\
 Examples:
   pagerbook                              open the navigator (type, Enter, Esc; F1 help)
+  pagerbook no such host                 open it with a query typed
   pagerbook list                         every failure mode, edge inward
   pagerbook show coredns-down            one entry in full
   pagerbook search no such host          find what matches a symptom or a log line
@@ -52,10 +57,14 @@ Examples:
   pagerbook search restart layer:control-plane
   pagerbook search kind:runbook upgrade
   pagerbook search --json 'dial tcp: lookup db on 10.43.0.10:53: no such host'
+  kubectl logs api-7d4b9 --tail 20 | pagerbook search -
 
 A pasted log line is recognised (long, or holding timestamps, IPs, hashes, paths):
 its volatile parts are ignored and the entries sharing its rarest words come first.
-Exit code 0 with hits, 1 with none.";
+`-` reads the query from standard input: every line, joined with spaces (the first
+64 KiB), so a pasted multi-line log is one query.
+Exit code 0 with hits, 1 with none, 2 when the query has nothing to search for
+(it is empty, only punctuation, or only !exclusions).";
 
 const CMD_HELP: &str = "\
 Examples:
@@ -77,7 +86,7 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
 
 /// pagerbook: find the failure mode behind what you see, and what to do about it.
 #[derive(Debug, Parser)]
-#[command(name = "pagerbook", version, about, after_help = AFTER_HELP)]
+#[command(name = "pagerbook", version, about, after_help = AFTER_HELP, override_usage = USAGE)]
 pub struct Cli {
     /// Read catalogs only from PATH (a TOML file or a directory); repeatable.
     #[arg(long, global = true, value_name = "PATH")]
@@ -91,6 +100,11 @@ pub struct Cli {
     /// on a shared screen). Also `read_only = true` in config.toml.
     #[arg(long)]
     pub read_only: bool,
+
+    /// Open the navigator with these words typed as its query (the first
+    /// must not be a subcommand's name).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
 
     /// What to do (default: open the navigator).
     #[command(subcommand)]
@@ -129,7 +143,8 @@ pub enum Command {
     #[command(after_help = SEARCH_HELP)]
     Search {
         /// What you see: words (all required, typos tolerated), "a phrase", !excluded,
-        /// layer:NAME, tag:NAME, kind:runbook; or a whole pasted log line.
+        /// layer:NAME, tag:NAME, kind:runbook; or a whole pasted log line; or `-`
+        /// to read it from standard input.
         #[arg(required = true, value_name = "QUERY")]
         query: Vec<String>,
         /// Print a JSON array of {id, kind, layer, title, score}, best first.
@@ -190,6 +205,9 @@ pub struct Environment {
     pub started: Instant,
     /// `PAGERBOOK_STARTUP_PROBE`: a file to write the time to the first frame to.
     pub startup_probe: Option<PathBuf>,
+    /// Whether standard input is a terminal: `search -` then says it waits
+    /// for the query to be typed.
+    pub stdin_is_terminal: bool,
 }
 
 impl Environment {
@@ -200,15 +218,17 @@ impl Environment {
             catalog: std::env::var_os("PAGERBOOK_CATALOG"),
             started,
             startup_probe: std::env::var_os("PAGERBOOK_STARTUP_PROBE").map(PathBuf::from),
+            stdin_is_terminal: io::stdin().is_terminal(),
         }
     }
 }
 
-/// Runs the command line and returns the exit code. A closed pipe on `out`
-/// (`pagerbook list | head`) is not an error.
+/// Runs the command line and returns the exit code. `stdin` is read only by
+/// `search -`. A closed pipe on `out` (`pagerbook list | head`) is not an error.
 pub fn run(
     args: impl IntoIterator<Item = OsString>,
     env: &Environment,
+    stdin: &mut dyn Read,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
@@ -227,14 +247,16 @@ pub fn run(
         cli.catalog.iter().cloned().map(Source::Path).collect()
     };
     let Some(command) = cli.command else {
-        return navigator(&sources, cli.theme, cli.read_only, env, err);
+        return navigator(&sources, &cli, env, err);
     };
     let result = match command {
         Command::List { json } => list(&sources, json, out, err),
         Command::Show { id, json } => show(&sources, &id, json, out, err),
-        Command::Search { query, json, limit } => {
-            search(&sources, &query.join(" "), json, usize::from(limit), out, err)
-        }
+        Command::Search { query, json, limit } => match search_input(&query, env, stdin, err) {
+            Ok(Some((input, query))) => search(&sources, &input, &query, json, usize::from(limit), out, err),
+            Ok(None) => Ok(EXIT_USAGE),
+            Err(e) => Err(e),
+        },
         Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
         Command::Check { paths, format, verbose } => {
             let sources = if paths.is_empty() { sources } else { paths.into_iter().map(Source::Path).collect() };
@@ -252,22 +274,29 @@ pub fn run(
     }
 }
 
-/// Opens the navigator; where it cannot run, says why and what to use instead.
-fn navigator(sources: &[Source], theme: ThemeChoice, read_only: bool, env: &Environment, err: &mut dyn Write) -> u8 {
+/// Opens the navigator, with the query the command line gave typed; where it
+/// cannot run, says why and what to use instead.
+fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &mut dyn Write) -> u8 {
     let (config, problem) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
-    // The status line has one line for it: where, and what.
-    let notice = problem.and_then(|p| p.to_string().lines().next().map(str::to_owned));
+    let hint = misspelled_subcommand(&cli.query);
+    // The status line has one line for them: where, and what.
+    let problem = problem.and_then(|p| p.to_string().lines().next().map(str::to_owned));
+    let notices: Vec<String> = hint.iter().cloned().chain(problem).collect();
     let options = tui::Options {
-        light: theme == ThemeChoice::Light,
+        light: cli.theme == ThemeChoice::Light,
         started: env.started,
         startup_probe: env.startup_probe.clone(),
-        read_only: read_only || config.read_only,
+        read_only: cli.read_only || config.read_only,
         values_path: settings::values_path(),
-        notice,
+        notice: (!notices.is_empty()).then(|| notices.join(" · ")),
+        query: cli.query.join(" "),
     };
     match tui::run(catalog::load(sources), &options) {
         Ok(()) => EXIT_OK,
         Err(tui::Unavailable::NotATerminal(why)) => {
+            if let Some(hint) = hint {
+                let _ = writeln!(err, "pagerbook: {hint}");
+            }
             let _ = writeln!(
                 err,
                 "pagerbook: {why}; use `pagerbook list`, `pagerbook show ID` or `pagerbook search QUERY` instead"
@@ -279,6 +308,77 @@ fn navigator(sources: &[Source], theme: ThemeChoice, read_only: bool, env: &Envi
             EXIT_PROBLEM
         }
     }
+}
+
+/// When the first word of the navigator's query is close to a subcommand's
+/// name (`pagerbook shwo x`), says which was probably meant: the words are
+/// still searched for, since they may be a symptom that happens to be close.
+fn misspelled_subcommand(query: &[String]) -> Option<String> {
+    let first = query.first()?;
+    let command = Cli::command();
+    let names = command.get_subcommands().map(clap::Command::get_name);
+    let meant = catalog::closest(first, names)?;
+    Some(format!("`{first}` is not a command, so it is searched for; did you mean `pagerbook {meant}`?"))
+}
+
+/// Most of standard input `search -` reads: pages of log, not a whole log
+/// file, whose words belong to many failures and blur the ranking; and a
+/// stream (`kubectl logs -f`) does not end. Not for speed: 1 MiB of log
+/// searches in 0.2 s.
+const STDIN_LIMIT: u64 = 64 * 1024;
+
+/// The text `search` looks for: the words given, or with `-` standard input
+/// with its lines joined (a log pasted from several lines is one query).
+/// `None` after saying why on `err` when there is nothing to search for:
+/// that would list the whole catalog as if it matched.
+fn search_input(
+    words: &[String],
+    env: &Environment,
+    stdin: &mut dyn Read,
+    err: &mut dyn Write,
+) -> io::Result<Option<(String, Query)>> {
+    let (input, origin) = if let [dash] = words
+        && dash == "-"
+    {
+        if env.stdin_is_terminal {
+            writeln!(err, "pagerbook: reading the query from standard input; end it with Ctrl-D")?;
+        }
+        let mut bytes = Vec::new();
+        stdin
+            .take(STDIN_LIMIT)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot read the query from standard input: {e}")))?;
+        let text = String::from_utf8_lossy(&bytes).lines().collect::<Vec<_>>().join(" ");
+        (text, "standard input")
+    } else if words.len() > 1 && words.iter().any(|w| w == "-") {
+        writeln!(err, "pagerbook: error: `-` reads the query from standard input, so it must be the only word")?;
+        return Ok(None);
+    } else {
+        (words.join(" "), "the query")
+    };
+    let query = Query::parse(&input);
+    match unsearchable(&input, &query) {
+        None => Ok(Some((input, query))),
+        Some(why) => {
+            writeln!(err, "pagerbook: error: nothing to search for: {origin} {why}")?;
+            Ok(None)
+        }
+    }
+}
+
+/// Why a query asks for nothing (no word, phrase or filter), if it does.
+fn unsearchable(input: &str, query: &Query) -> Option<&'static str> {
+    let filters = !query.layers.is_empty() || !query.tags.is_empty() || query.kind.is_some();
+    if !query.is_empty() || filters {
+        return None;
+    }
+    Some(if input.trim().is_empty() {
+        "is empty"
+    } else if query.excluded.is_empty() {
+        "has no words, only punctuation"
+    } else {
+        "only excludes words (`!word`); add a word to search for"
+    })
 }
 
 /// Loads the sources and tells stderr, in one line, when some files had problems.
@@ -386,9 +486,11 @@ struct SearchHit<'a> {
     score: f32,
 }
 
+/// `search`: the hits for a query, `input` as it was given.
 fn search(
     sources: &[Source],
     input: &str,
+    query: &Query,
     json: bool,
     limit: usize,
     out: &mut dyn Write,
@@ -396,7 +498,7 @@ fn search(
 ) -> io::Result<u8> {
     let loaded = load_noting_problems(sources, err)?;
     let index = Index::new(Arc::new(loaded.catalog));
-    let results = index.search(&Query::parse(input));
+    let results = index.search(query);
     let catalog = index.catalog();
     let hits: Vec<SearchHit<'_>> = results
         .hits

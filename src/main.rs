@@ -10,6 +10,7 @@ fn main() -> ExitCode {
     let code = run(
         std::env::args_os(),
         &Environment::from_process(started),
+        &mut std::io::stdin().lock(),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
     );

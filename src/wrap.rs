@@ -4,7 +4,9 @@
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Wraps prose at word boundaries to `width` columns, keeping the author's
-/// line breaks. A word longer than the width is cut, so nothing overflows.
+/// line breaks. A word longer than the width is cut, so nothing overflows,
+/// except a URL: it goes on a line of its own, whole and overflowing, since a
+/// terminal opens a URL only when it is on one line.
 #[must_use]
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
@@ -22,6 +24,11 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                 line.push(' ');
                 used += 1;
             }
+            if is_url(word) {
+                line.push_str(word);
+                used += word_width;
+                continue;
+            }
             for c in word.chars() {
                 let w = c.width().unwrap_or(0);
                 if used + w > width && used > 0 {
@@ -37,6 +44,18 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Whether a whitespace-free word is, or holds, a URL (`scheme://…`, maybe
+/// after an opening bracket or quote): cutting it would leave no line a
+/// terminal can open.
+#[must_use]
+pub fn is_url(word: &str) -> bool {
+    let Some((before, after)) = word.split_once("://") else { return false };
+    let scheme = before.trim_start_matches(['(', '[', '<', '"', '\'']);
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !after.is_empty()
+}
+
 /// "1 error", "2 errors"; "1 entry", "2 entries".
 #[must_use]
 pub fn plural(n: usize, word: &str) -> String {
@@ -49,7 +68,7 @@ pub fn plural(n: usize, word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{plural, wrap};
+    use super::{is_url, plural, wrap};
 
     #[test]
     fn counts_take_their_noun() {
@@ -64,6 +83,30 @@ mod tests {
     #[test]
     fn cuts_words_longer_than_the_width() {
         assert_eq!(wrap("abcdefghij k", 4), ["abcd", "efgh", "ij k"]);
+    }
+
+    #[test]
+    fn a_url_longer_than_the_width_was_cut_mid_word() {
+        let url = "https://runbooks.example.internal/k3s/etcd-restore";
+        assert_eq!(wrap(&format!("see {url} now"), 20), ["see", url, "now"]);
+        assert_eq!(wrap(&format!("({url}) and"), 20), [format!("({url})"), "and".to_owned()]);
+        // Other long words are still cut, so they do not overflow.
+        assert_eq!(wrap("see abcdefghijklmnopqrstuvwxyz", 20), ["see", "abcdefghijklmnopqrst", "uvwxyz"]);
+    }
+
+    #[test]
+    fn a_url_that_fits_wraps_like_any_word() {
+        assert_eq!(wrap("docs at https://k3s.io/ today", 16), ["docs at", "https://k3s.io/", "today"]);
+    }
+
+    #[test]
+    fn urls_are_told_from_words_with_colons() {
+        for url in ["https://a.b/c", "<http://x>", "(git+ssh://host/repo)", "s3://bucket/key"] {
+            assert!(is_url(url), "{url}");
+        }
+        for word in ["host:port", "://x", "https://", "10.0.0.1:6443", "1http://x", "a/b://c"] {
+            assert!(!is_url(word), "{word}");
+        }
     }
 
     #[test]

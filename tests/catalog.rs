@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use pagerbook::catalog::{Kind, Loaded, Source, load};
-use pagerbook::template;
+use pagerbook::catalog::{DEFAULT_LANG, Entry, Kind, Loaded, Source, Step, load};
+use pagerbook::{danger, template};
 
 fn embedded() -> Loaded {
     load(&[Source::Embedded])
@@ -158,6 +158,22 @@ fn sample_value(var: &pagerbook::catalog::Var) -> String {
     var.default.clone().or_else(|| var.choices.first().cloned()).unwrap_or_else(|| "sample".to_owned())
 }
 
+/// A step's command rendered with the sample values.
+fn rendered(entry: &Entry, run: &str) -> String {
+    let values: HashMap<&str, String> = entry.vars.iter().map(|var| (&*var.name, sample_value(var))).collect();
+    template::render(run, |name| values.get(name).map(String::as_str)).unwrap()
+}
+
+/// Every step with a command, with where it is, for messages.
+fn commands(loaded: &Loaded) -> impl Iterator<Item = (String, &Entry, &Step, &str)> {
+    loaded.catalog.entries.iter().flat_map(|entry| {
+        entry.steps.iter().enumerate().filter_map(move |(i, step)| {
+            let run = step.run.as_deref()?;
+            Some((format!("{} step {}", entry.id(), i + 1), entry, step, run))
+        })
+    })
+}
+
 #[test]
 fn every_bash_command_passes_bash_n() {
     let loaded = embedded();
@@ -168,8 +184,7 @@ fn every_bash_command_passes_bash_n() {
             if step.lang != "bash" {
                 continue;
             }
-            let values: HashMap<&str, String> = entry.vars.iter().map(|var| (&*var.name, sample_value(var))).collect();
-            let rendered = template::render(run, |name| values.get(name).map(String::as_str)).unwrap();
+            let rendered = rendered(entry, run);
             let mut child =
                 Command::new("bash").arg("-n").stdin(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
             child.stdin.take().unwrap().write_all(rendered.as_bytes()).unwrap();
@@ -185,4 +200,205 @@ fn every_bash_command_passes_bash_n() {
         }
     }
     assert!(checked > 200, "only {checked} commands checked");
+}
+
+/// A destructive step asks to type its target's value (`danger::confirmation`).
+/// Defaulted, the form comes filled with a plausible node or host and the
+/// person types back what they were shown: node-os-upgrade drained `node-3`
+/// then offered to reboot `node-1.example.internal`.
+#[test]
+fn a_destructive_steps_target_has_no_default() {
+    let loaded = embedded();
+    let mut defaulted = Vec::new();
+    let mut checked = 0;
+    for (place, entry, step, run) in commands(&loaded) {
+        // Each placeholder's value is its own name, so the word to type names it.
+        let names = template::placeholder_names(run);
+        let values: Vec<(&str, &str)> = names.iter().map(|name| (*name, *name)).collect();
+        let Some(confirm) = danger::confirmation(step.danger, &rendered(entry, run), &values) else { continue };
+        checked += 1;
+        if let Some(default) = entry.var(&confirm.word).and_then(|var| var.default.as_deref()) {
+            defaulted.push(format!("{place}: {{{{{}}}}} defaults to {default}", confirm.word));
+        }
+    }
+    assert!(defaulted.is_empty(), "the target of a destructive step has a default:\n{}", defaulted.join("\n"));
+    assert!(checked > 20, "only {checked} destructive steps checked");
+}
+
+/// Variables any shell has, which a step may read without setting.
+const SHELL_VARIABLES: &[&str] = &["HOME", "USER", "PATH", "RANDOM"];
+
+/// The shell variables a command reads and where each becomes set, by byte offset.
+#[derive(Debug, Default)]
+struct Variables {
+    reads: Vec<(String, usize)>,
+    sets: Vec<(String, usize)>,
+}
+
+/// Words that come before a command (`while read -r id`).
+const KEYWORDS: &[&str] = &["while", "until", "if", "elif", "then", "else", "do", "!"];
+
+fn is_name_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Finds reads (`$NAME`, `${NAME}`, not `${NAME:-default}`) and sets
+/// (`NAME=`, `for NAME in`, `read NAME`). Quoting is followed: nothing in
+/// single quotes expands here (an awk `$NF`, or a command for the remote
+/// shell), and `$(…)` inside double quotes quotes afresh.
+fn variables(command: &str) -> Variables {
+    enum Context {
+        /// Unquoted text, with the parentheses opened in it.
+        Plain(usize),
+        Double,
+    }
+    let bytes = command.as_bytes();
+    let mut found = Variables::default();
+    let mut stack = vec![Context::Plain(0)];
+    let mut word_start = true;
+    // The words of the current simple command, to spot `for` and `read`.
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    // Assignments in the current word take effect when it ends.
+    let mut pending: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        let plain = matches!(stack.last(), Some(Context::Plain(_)));
+        let starts_word = std::mem::replace(&mut word_start, false);
+        if plain && (c.is_ascii_whitespace() || b";|&()".contains(&c)) {
+            let ended = std::mem::take(&mut word);
+            for name in pending.drain(..) {
+                found.sets.push((name, i));
+            }
+            let mut command = words.iter().map(String::as_str).skip_while(|w| KEYWORDS.contains(w));
+            let loop_or_read = match command.next() {
+                Some("for") => command.next().is_none(),
+                Some("read") => !ended.starts_with('-'),
+                _ => false,
+            };
+            if loop_or_read && !ended.is_empty() && ended.bytes().all(is_name_char) {
+                found.sets.push((ended.clone(), i));
+            }
+            if !ended.is_empty() {
+                words.push(ended);
+            }
+            if b";|&()\n".contains(&c) {
+                words.clear();
+            }
+            word_start = true;
+            let nested = stack.len() > 1;
+            match (c, stack.last_mut()) {
+                (b'(', Some(Context::Plain(open))) => *open += 1,
+                (b')', Some(Context::Plain(0))) if nested => {
+                    stack.pop();
+                }
+                (b')', Some(Context::Plain(open))) => *open = open.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if plain && starts_word {
+            let name_end = bytes[i..].iter().position(|&b| !is_name_char(b)).map_or(bytes.len(), |n| i + n);
+            if name_end > i && bytes.get(name_end) == Some(&b'=') && !bytes[i].is_ascii_digit() {
+                pending.push(command[i..name_end].to_owned());
+            }
+            if c == b'#' {
+                i = bytes[i..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+        }
+        match c {
+            b'\\' => {
+                i += 2;
+                continue;
+            }
+            b'\'' if plain => {
+                i = bytes[i + 1..].iter().position(|&b| b == b'\'').map_or(bytes.len(), |n| i + n + 2);
+                word.push_str("''");
+                continue;
+            }
+            b'"' if plain => stack.push(Context::Double),
+            b'"' => {
+                stack.pop();
+            }
+            b'$' if bytes.get(i + 1) == Some(&b'(') => {
+                stack.push(Context::Plain(0));
+                word.push_str("$(");
+                i += 2;
+                continue;
+            }
+            b'$' => {
+                let braced = bytes.get(i + 1) == Some(&b'{');
+                let start = i + 1 + usize::from(braced);
+                let end = bytes[start..].iter().position(|&b| !is_name_char(b)).map_or(bytes.len(), |n| start + n);
+                let defaulted = braced && [&b":-"[..], b"-", b":=", b"="].iter().any(|op| bytes[end..].starts_with(op));
+                if end > start && !bytes[start].is_ascii_digit() && !defaulted {
+                    found.reads.push((command[start..end].to_owned(), i));
+                }
+            }
+            _ => {}
+        }
+        word.push(char::from(c));
+        i += 1;
+    }
+    for name in pending {
+        found.sets.push((name, bytes.len()));
+    }
+    found
+}
+
+/// The variables a command reads before it sets them, if ever.
+fn unset_reads(command: &str) -> Vec<String> {
+    let found = variables(command);
+    let mut unset: Vec<String> = found
+        .reads
+        .iter()
+        .filter(|(name, at)| {
+            !SHELL_VARIABLES.contains(&name.as_str()) && !found.sets.iter().any(|(set, from)| set == name && from <= at)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    unset.dedup();
+    unset
+}
+
+#[test]
+fn the_variable_reader_follows_quotes_and_assignments() {
+    let cases: &[(&str, &[&str])] = &[
+        ("echo $K3S_TOKEN", &["K3S_TOKEN"]),
+        ("curl -H \"Bearer ${CF_API_TOKEN}\" x", &["CF_API_TOKEN"]),
+        ("s=node-1; ssh x -- \"curl https://$s:6443\"", &[]),
+        ("K3S_TOKEN=$K3S_TOKEN sh", &["K3S_TOKEN"]),
+        ("awk '{print $NF}' | sort", &[]),
+        ("x=\"$(awk '{print $2}' f)\"; echo $x", &[]),
+        ("for id in a b; do echo $id; done", &[]),
+        ("cut -f1 f | while read -r id name; do echo $id $name; done", &[]),
+        ("echo ${KUBECONFIG:-~/.kube/config} $HOME $1 $? \\$LITERAL", &[]),
+        ("echo $late; late=1", &["late"]),
+        ("# export TOKEN first\necho done", &[]),
+    ];
+    for (command, expected) in cases {
+        assert_eq!(unset_reads(command), *expected, "{command}");
+    }
+}
+
+/// Each step runs in a fresh `bash -c`: what an earlier step exported, or
+/// told the person to export "in your shell", is not there. cluster-rebuild
+/// joined a server with `K3S_TOKEN=$K3S_TOKEN`, empty.
+#[test]
+fn a_bash_step_reads_only_variables_it_sets() {
+    let loaded = embedded();
+    let mut problems = Vec::new();
+    for (place, entry, step, run) in commands(&loaded) {
+        if step.lang != DEFAULT_LANG {
+            continue;
+        }
+        let unset = unset_reads(&rendered(entry, run));
+        if !unset.is_empty() {
+            problems.push(format!("{place} reads ${}", unset.join(", $")));
+        }
+    }
+    assert!(problems.is_empty(), "a step reads a variable no part of it sets:\n{}", problems.join("\n"));
 }

@@ -3,8 +3,12 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::fs;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+use clap::Parser;
+use pagerbook::cli::Cli;
 
 const CATALOG: &str = r#"
 [[layer]]
@@ -41,17 +45,29 @@ run = "echo flush"
 danger = "destructive"
 "#;
 
-/// Runs pagerbook with a clean environment: no user catalog, no `PAGERBOOK_CATALOG`.
-fn pagerbook(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pagerbook"))
+/// pagerbook with a clean environment: no user catalog, no `PAGERBOOK_CATALOG`.
+fn clean_command(home: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pagerbook"));
+    command
         .args(args)
         .env_clear()
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+/// Runs pagerbook with a clean environment and nothing on standard input.
+fn pagerbook(home: &Path, args: &[&str]) -> Output {
+    clean_command(home, args).stdin(Stdio::null()).output().unwrap()
+}
+
+/// Runs pagerbook with a clean environment and `input` on standard input.
+fn pagerbook_reading(home: &Path, args: &[&str], input: &str) -> Output {
+    let mut child =
+        clean_command(home, args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn stdout(output: &Output) -> String {
@@ -372,4 +388,94 @@ fn cmd_refuses_bad_values_and_says_what_is_missing() {
     let out = run(&[]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "pagerbook: error: no value for {{host}} (Host to look up): pass --var host=VALUE\n");
+}
+
+#[test]
+fn words_that_are_not_a_subcommand_were_an_unrecognized_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["coredns"][..], &["no", "such", "host"]] {
+        let out = pagerbook(dir.path(), args);
+        // Exit 1 from the navigator (no terminal here), not 2 from clap.
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).starts_with("pagerbook: the navigator needs a terminal"), "{}", stderr(&out));
+    }
+    let cli = Cli::try_parse_from(["pagerbook", "no", "such", "host"]).unwrap();
+    assert_eq!((cli.query.join(" "), cli.command.is_none()), ("no such host".to_owned(), true));
+    let cli = Cli::try_parse_from(["pagerbook", "--catalog", "team", "list"]).unwrap();
+    assert!(cli.query.is_empty() && matches!(cli.command, Some(pagerbook::cli::Command::List { .. })));
+}
+
+#[test]
+fn a_query_close_to_a_subcommand_says_which_was_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = pagerbook(dir.path(), &["shwo", "coredns-down"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert_eq!(
+        text.lines().next(),
+        Some("pagerbook: `shwo` is not a command, so it is searched for; did you mean `pagerbook show`?"),
+        "{text}"
+    );
+    let out = pagerbook(dir.path(), &["coredns"]);
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_misspelled_flag_beside_a_query_is_still_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["coredns", "--jsn"][..], &["--bogus"]] {
+        let out = pagerbook(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains("Usage: pagerbook [OPTIONS] [QUERY]...\n       pagerbook [OPTIONS] <COMMAND>"));
+    }
+    let help = stdout(&pagerbook(dir.path(), &["--help"]));
+    assert!(help.contains("Open the navigator with these words typed as its query"), "{help}");
+}
+
+#[test]
+fn search_dash_listed_the_whole_catalog_instead_of_reading_stdin() {
+    let (dir, file) = with_catalog();
+    let out = pagerbook_reading(dir.path(), &["--catalog", &file, "search", "-"], "no such host\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("dns-broken") && !text.contains("flush-cache"), "{text}");
+    // Every line is read: the word that finds the runbook is on the second.
+    let out = pagerbook_reading(dir.path(), &["--catalog", &file, "search", "-"], "qqqq\nflush\n");
+    assert!(stdout(&out).contains("flush-cache"), "{}{}", stdout(&out), stderr(&out));
+}
+
+#[test]
+fn search_with_nothing_to_search_for_listed_the_whole_catalog() {
+    let (dir, file) = with_catalog();
+    let cases = [
+        ("!", "the query has no words, only punctuation"),
+        (":", "the query has no words, only punctuation"),
+        ("", "the query is empty"),
+        ("!dns", "the query only excludes words (`!word`); add a word to search for"),
+    ];
+    for (query, why) in cases {
+        let out = pagerbook(dir.path(), &["--catalog", &file, "search", query]);
+        assert_eq!(out.status.code(), Some(2), "{query:?}");
+        assert!(stdout(&out).is_empty(), "{query:?}: {}", stdout(&out));
+        assert_eq!(stderr(&out), format!("pagerbook: error: nothing to search for: {why}\n"), "{query:?}");
+    }
+    let out = pagerbook_reading(dir.path(), &["--catalog", &file, "search", "-"], " \n\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr(&out), "pagerbook: error: nothing to search for: standard input is empty\n");
+    let out = pagerbook(dir.path(), &["--catalog", &file, "search", "-", "dns"]);
+    assert_eq!(out.status.code(), Some(2));
+    // A filter alone asks for something: that layer's entries.
+    let out = pagerbook(dir.path(), &["--catalog", &file, "search", "layer:edge"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("dns-broken") && !stdout(&out).contains("flush-cache"));
+}
+
+#[test]
+fn an_exact_id_ranked_below_a_runbook_sharing_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    for id in ["config-rollback", "cluster-total-loss", "redis-failover-failed"] {
+        let out = pagerbook(dir.path(), &["search", "--json", id]);
+        let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(hits[0]["id"], id, "{hits:#}");
+    }
 }

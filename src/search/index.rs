@@ -155,9 +155,18 @@ impl Index {
     }
 
     /// Runs a query. An empty query lists every entry (that passes the
-    /// filters) in catalog order, which is edge-inward.
+    /// filters) in catalog order, which is edge-inward. A query that is an
+    /// entry's id puts that entry first.
     #[must_use]
     pub fn search(&self, query: &Query) -> Results {
+        let mut results = self.rank(query);
+        if let Some(entry) = query.id.as_deref().and_then(|id| self.catalog.position(id)) {
+            put_first(&mut results, entry);
+        }
+        results
+    }
+
+    fn rank(&self, query: &Query) -> Results {
         let entries = &self.catalog.entries;
         let excluded = self.excluded(query);
         let passes = |i: usize| !excluded.get(i).copied().unwrap_or(false) && passes_filters(query, &entries[i]);
@@ -414,6 +423,23 @@ const PASTED_FLOOR: f32 = 0.2;
 /// Queries of this many words or more may miss one of them.
 const LONG_QUERY: u16 = 4;
 
+/// Moves an entry to the front of the hits, scoring at least the best, so
+/// scores still go down the list; it counts among the hits with every word,
+/// which an entry has of its own id.
+fn put_first(results: &mut Results, entry: usize) {
+    let best = results.hits.first().map_or(0.0, |hit| hit.score);
+    let position = results.hits.iter().position(|hit| hit.entry == entry);
+    let score = position.map_or(best, |i| results.hits[i].score).max(best);
+    let was_full = position.is_some_and(|i| results.partial_from.is_none_or(|from| i < from));
+    if let Some(i) = position {
+        results.hits.remove(i);
+    }
+    results.hits.insert(0, Hit { entry, score });
+    if !was_full && let Some(from) = &mut results.partial_from {
+        *from += 1;
+    }
+}
+
 /// Best first; ties keep catalog order, which is edge-inward.
 fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
@@ -473,5 +499,50 @@ fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
         for value in var.default.iter().chain(&var.choices) {
             visit(Field::Body, value);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Source, load};
+
+    /// A runbook whose title says "config rollback" before the one whose id
+    /// is `config-rollback`: on word scores alone the first would win.
+    const CATALOG: &str = r#"
+[[runbook]]
+id = "bad-config"
+title = "Config rollback: roll back a bad config"
+summary = "Put the last good config back."
+
+[[runbook]]
+id = "config-rollback"
+title = "Restore the previous settings"
+summary = "Undo a settings change."
+"#;
+
+    fn index() -> Index {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("catalog.toml");
+        std::fs::write(&path, CATALOG).unwrap();
+        let loaded = load(&[Source::Path(path)]);
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+        Index::new(Arc::new(loaded.catalog))
+    }
+
+    fn ids(index: &Index, query: &Query) -> Vec<String> {
+        let entries = &index.catalog().entries;
+        index.search(query).hits.iter().map(|hit| entries[hit.entry].id().to_owned()).collect()
+    }
+
+    #[test]
+    fn an_exact_id_ranks_first() {
+        let index = index();
+        let query = Query::parse("config-rollback");
+        assert_eq!(ids(&index, &Query { id: None, ..query.clone() }), ["bad-config", "config-rollback"]);
+        assert_eq!(ids(&index, &query), ["config-rollback", "bad-config"]);
+        let hits = index.search(&query).hits;
+        assert!(hits[0].score >= hits[1].score, "scores go down the list: {hits:?}");
+        assert_eq!(ids(&index, &Query::parse("Config-Rollback"))[0], "config-rollback");
     }
 }

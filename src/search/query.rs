@@ -22,6 +22,9 @@ pub struct Query {
     /// Whether the input looked like a pasted log line; then `terms` holds its
     /// distinctive words and the syntax above is not applied.
     pub pasted: bool,
+    /// The input, lowercased, when it is one word: the entry with exactly this
+    /// id ranks first, however its words score elsewhere.
+    pub id: Option<String>,
 }
 
 impl Query {
@@ -29,6 +32,15 @@ impl Query {
     /// colons in it are not taken for query syntax.
     #[must_use]
     pub fn parse(input: &str) -> Query {
+        let mut query = Query::parse_words(input);
+        let word = input.trim();
+        if !word.is_empty() && !word.contains(char::is_whitespace) {
+            query.id = Some(word.to_lowercase());
+        }
+        query
+    }
+
+    fn parse_words(input: &str) -> Query {
         if looks_pasted(input) {
             let mut terms: Vec<String> = tokens(input)
                 .into_iter()
@@ -169,6 +181,13 @@ mod tests {
             ["pod", "cant", "resolve", "service", "name"]
         );
         assert_eq!(Query::parse("the").terms, ["the"]);
+    }
+
+    #[test]
+    fn a_single_word_may_be_an_id() {
+        assert_eq!(Query::parse(" CoreDNS-down ").id.as_deref(), Some("coredns-down"));
+        assert_eq!(Query::parse("coredns down").id, None);
+        assert_eq!(Query::parse("").id, None);
     }
 
     #[test]

@@ -47,6 +47,8 @@ pub struct Options {
     pub values_path: Option<PathBuf>,
     /// A message for the first frame (a broken config file).
     pub notice: Option<String>,
+    /// The query typed when the navigator opens (`pagerbook QUERY…`).
+    pub query: String,
 }
 
 /// Why the navigator could not start.
