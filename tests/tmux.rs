@@ -17,6 +17,8 @@ impl Tmux {
     /// not installed (`.ci/run` installs it, so CI always runs this).
     fn start(name: &str, width: u16, height: u16) -> Option<Tmux> {
         if Command::new("tmux").arg("-V").output().is_err() {
+            // In CI a missing tmux is a broken set-up, not a reason to pass.
+            assert!(std::env::var_os("CI").is_none(), "tmux is not installed, and CI must run the end-to-end tests");
             eprintln!("tmux is not installed: skipping the end-to-end test");
             return None;
         }
@@ -74,6 +76,23 @@ impl Tmux {
         assert!(self.command(&args).success());
     }
 
+    /// Presses each key and waits for the screen to change before the next.
+    /// Keys sent back to back arrive as one read: Esc followed by a letter
+    /// is then Alt+letter, and the test would wait for nothing.
+    fn press(&self, keys: &[&str]) {
+        // Styles count: selecting a step may change only its colours.
+        let styled = || self.output(&["capture-pane", "-p", "-e", "-t", "t"]);
+        for key in keys {
+            let before = styled();
+            self.send(&[key]);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while styled() == before {
+                assert!(Instant::now() < deadline, "the screen did not change after {key}:\n{}", self.screen());
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+
     fn type_text(&self, text: &str) {
         assert!(self.command(&["send-keys", "-t", "t", "-l", text]).success());
     }
@@ -126,12 +145,12 @@ fn find_open_and_quit_leaves_a_sane_terminal() {
     );
     let first = first_hit(&screen).unwrap();
     assert!(first.contains("CoreDNS down"), "first hit:\n{screen}");
-    tmux.send(&["Enter"]);
-    tmux.wait_for("SIGNALS", "the detail of the entry");
-    tmux.wait_for("↑↓ select", "the detail's keys");
-    tmux.send(&["Escape"]);
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the detail of the entry");
+    tmux.wait_for("Enter copy · ^R run", "the detail's keys");
+    tmux.press(&["Escape"]);
     tmux.wait_for("Esc clear", "the results again");
-    tmux.send(&["Escape"]);
+    tmux.press(&["Escape"]);
     tmux.wait_for("Failure modes, edge inward", "the cleared search");
     tmux.send(&["Escape"]);
     tmux.wait_for("READY$", "the shell prompt after quitting");
@@ -190,6 +209,26 @@ fn ctrl_z_suspends_and_fg_resumes_where_it_was() {
     assert_cooked(&tmux);
 }
 
+#[test]
+fn a_word_typed_in_the_detail_with_a_step_selected_searches_and_opens_no_form() {
+    // Regression: `redis` typed here hit `r`, opened the run form with
+    // `edis` in it, and Enter, Enter ran `kubectl rollout restart
+    // deployment/apiedis`.
+    let Some(tmux) = Tmux::start("word", 80, 24) else { return };
+    tmux.open_navigator();
+    tmux.type_text("coredns down");
+    tmux.wait_until(|s| s.starts_with("Search › coredns down") && s.contains(" matches "), "the results");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the detail of coredns-down");
+    tmux.press(&["7"]);
+    tmux.wait_for("restart it.", "step 7 in view");
+    tmux.type_text("redis");
+    let screen = tmux.wait_until(|s| s.starts_with("Search › redis") && s.contains(" matches "), "a search for redis");
+    assert!(!screen.contains("Fill in"), "a form opened:\n{screen}");
+    tmux.send(&["C-c"]);
+    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+}
+
 /// What a command prints, as text.
 fn stdout_of(program: &str, args: &[&str]) -> String {
     let out = Command::new(program).args(args).output().unwrap();
@@ -208,28 +247,28 @@ fn a_safe_step_runs_through_form_and_confirmation_and_copies_by_osc52() {
     // into the clipboard.
     assert!(tmux.command(&["set", "-g", "set-clipboard", "on"]).success());
     tmux.open_navigator_on(&drill_catalog(), "Drills");
-    tmux.send(&["Enter"]);
+    tmux.press(&["Enter"]);
     tmux.wait_for("STEPS", "the drill entry");
-    tmux.send(&["Down", "r"]);
+    tmux.press(&["C-r"]);
     tmux.wait_for("Fill in", "the placeholder form");
     tmux.send(&["C-u"]);
     tmux.type_text("pager book; id");
     tmux.wait_for("$ echo hello 'pager book; id'", "the live preview, quoted");
-    tmux.send(&["Enter"]);
+    tmux.press(&["Enter"]);
     tmux.wait_for("Run this command?", "the confirmation");
     tmux.wait_for("Danger: safe", "the danger level");
-    tmux.send(&["Enter"]);
+    tmux.press(&["Enter"]);
     let screen = tmux.wait_for("✓ exit 0", "the end of the run");
     assert!(screen.contains("  hello pager book; id"), "the output, literal:\n{screen}");
-    tmux.send(&["Escape"]);
-    tmux.wait_for("· o output", "the run's status under its step");
-    // Copy the same step: the form offers the value just used.
-    tmux.send(&["y"]);
+    tmux.press(&["Escape"]);
+    tmux.wait_for("· ^O output", "the run's status under its step");
+    // Copy the same step (Enter): the form offers the value just used.
+    tmux.press(&["Enter"]);
     tmux.wait_for("pager book; id", "the remembered value");
-    tmux.send(&["Enter"]);
+    tmux.press(&["Enter"]);
     tmux.wait_for("select the command above with the mouse", "the command shown alone");
     assert_eq!(tmux.output(&["show-buffer"]), "echo hello 'pager book; id'");
-    tmux.send(&["Escape"]);
+    tmux.press(&["Escape"]);
     tmux.send(&["C-c"]);
     tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
     assert_cooked(&tmux);
@@ -262,48 +301,77 @@ fn live_members(group: &str) -> Vec<String> {
 fn a_runaway_command_stops_within_a_second_and_leaves_nothing() {
     let Some(tmux) = Tmux::start("runaway", 100, 30) else { return };
     let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
-    tmux.send(&["Enter"]);
+    tmux.press(&["Enter"]);
     tmux.wait_for("STEPS", "the drill entry");
-    // The first ↓ selects step 1; the selection stays while the pane shows.
-    for (downs, runs, stop) in [(3, "echo sleeping; sleep 600", "C-c"), (1, "yes", "k")] {
-        for _ in 0..downs {
-            tmux.send(&["Down"]);
-        }
-        tmux.send(&["r"]);
+    for (step, runs) in [("3", "echo sleeping; sleep 600"), ("4", "yes")] {
+        tmux.press(&[step, "C-r"]);
         let command = format!("$ {runs}");
         tmux.wait_until(|s| s.contains("Run this command?") && s.contains(&command), "the confirmation");
-        tmux.send(&["Enter"]);
+        tmux.press(&["Enter"]);
         tmux.wait_for("▶ running", "the run");
         let group = run_group(&navigator);
         assert!(!live_members(&group).is_empty(), "`{runs}` is not running");
         let asked = Instant::now();
-        tmux.send(&[stop]);
+        tmux.send(&["C-k"]);
         while !live_members(&group).is_empty() {
             assert!(asked.elapsed() < Duration::from_secs(1), "`{runs}` still runs: {:?}", live_members(&group));
             std::thread::sleep(Duration::from_millis(10));
         }
         tmux.wait_for("stopped by SIGINT", "the end of the run");
-        tmux.send(&["Escape"]);
+        tmux.press(&["Escape"]);
     }
     tmux.send(&["C-c"]);
     tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
 }
 
 #[test]
+fn escape_until_quitting_asks_while_a_command_runs_and_it_lives_until_the_answer() {
+    let Some(tmux) = Tmux::start("ask", 80, 24) else { return };
+    let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    tmux.press(&["3", "C-r"]);
+    tmux.wait_for("Run this command?", "the confirmation");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("  sleeping", "the run's output");
+    let group = run_group(&navigator);
+    // Esc hides the pane, leaves the detail, then would quit: it asks.
+    tmux.press(&["Escape", "Escape"]);
+    tmux.wait_for("▶ 1 running", "the running badge on the results");
+    tmux.press(&["Escape"]);
+    let screen = tmux.wait_for("Stop it and quit? y/N", "the question");
+    assert!(screen.contains("echo sleeping; sleep 600"), "names the command:\n{screen}");
+    assert!(!live_members(&group).is_empty(), "the command died before the answer");
+    // No: nothing stops. Ask again, and yes quits and takes it along.
+    tmux.press(&["n"]);
+    assert!(!live_members(&group).is_empty(), "no stopped the command");
+    tmux.press(&["C-c"]);
+    tmux.wait_for("Stop it and quit? y/N", "the question again");
+    tmux.send(&["y"]);
+    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !live_members(&group).is_empty() {
+        assert!(Instant::now() < deadline, "left behind: {:?}", live_members(&group));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_cooked(&tmux);
+}
+
+#[test]
 fn leaving_kills_a_command_still_running() {
     let Some(tmux) = Tmux::start("leave", 100, 30) else { return };
     let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
-    tmux.send(&["Enter"]);
+    tmux.press(&["Enter"]);
     tmux.wait_for("STEPS", "the drill entry");
-    tmux.send(&["Down", "Down", "Down", "r"]);
+    tmux.press(&["3", "C-r"]);
     tmux.wait_for("Step 3 of", "the confirmation");
-    tmux.send(&["Enter"]);
+    tmux.press(&["Enter"]);
     tmux.wait_for("  sleeping", "the run's output");
     let group = run_group(&navigator);
     assert!(!live_members(&group).is_empty(), "the command is not running");
-    // Esc hides the pane (the command keeps running), Esc again leaves the
-    // detail; SIGTERM then ends pagerbook, which takes the command with it.
-    tmux.send(&["Escape"]);
+    // Esc hides the pane (the command keeps running); SIGTERM then ends
+    // pagerbook without asking, and it takes the command with it.
+    tmux.press(&["Escape"]);
     assert!(Command::new("kill").args(["-TERM", &navigator]).status().unwrap().success());
     tmux.wait_for("READY$", "the shell prompt");
     let deadline = Instant::now() + Duration::from_secs(2);

@@ -79,6 +79,12 @@ pub fn run(
         let _ = redraw.send(Event::Redraw);
     });
     let mut runtime = Runtime { terminal, input, searches, events, context, running: HashMap::new() };
+    // A query from the command line is searched at once, as if typed.
+    if !state.search_text().is_empty() {
+        for effect in state.search_now() {
+            runtime.carry_out(state, effect)?;
+        }
+    }
     loop {
         // While something runs, wake up to show its elapsed time.
         let tick = (!runtime.running.is_empty()).then_some(TICK);
@@ -288,7 +294,7 @@ fn next_batch(inbox: &Receiver<Event>, tick: Option<Duration>) -> Vec<Event> {
 
 fn to_action(state: &AppState, event: Event) -> Option<Action> {
     match event {
-        Event::TerminalGone | Event::Signal => Some(Action::Quit),
+        Event::TerminalGone | Event::Signal => Some(Action::Terminate),
         Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
         Event::Redraw => Some(Action::Redraw),
         Event::Terminal(TerminalEvent::Key(key)) => resolve(state.context(), key),

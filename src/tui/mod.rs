@@ -89,6 +89,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
     state.working_dir = std::env::current_dir().map_or_else(|_| ".".to_owned(), |d| d.display().to_string());
     state.over_ssh = place.ssh;
     state.flash.clone_from(&options.notice);
+    state.search.insert_str(&options.query);
     if let Some(path) = &options.values_path {
         state.remembered = Remembered::load(path).values;
     }

@@ -411,7 +411,7 @@ impl AppState {
     }
 
     /// Sends the search line to the worker as a new query.
-    fn search_now(&mut self) -> Vec<Effect> {
+    pub fn search_now(&mut self) -> Vec<Effect> {
         self.generation += 1;
         vec![Effect::Search { generation: self.generation, text: self.search_text() }]
     }
