@@ -16,6 +16,11 @@
 //! - [`highlight`]: syntect, loaded off the first frame's path, commands as
 //!   ratatui lines, cached.
 //! - [`runner`]: runs one shell command in its own process group. No terminal.
+//! - [`whereabouts`]: where a final command will act (kube context and
+//!   namespace, ssh hosts, programs not found, variables unset). Pure
+//!   reading of the command; reads kubeconfig files and looks in `PATH`.
+//! - [`files`]: reading small files without blocking on a FIFO or filling
+//!   memory. Touches the file system only.
 //! - [`tui`]: the navigator, a thin terminal layer: state, actions, update,
 //!   view, event loop.
 //! - [`cli`]: the command line; each subcommand writes to a `&mut dyn Write`
@@ -25,10 +30,12 @@ pub mod catalog;
 pub mod cli;
 pub mod clipboard;
 pub mod danger;
+pub mod files;
 pub mod highlight;
 pub mod runner;
 pub mod search;
 pub mod settings;
 pub mod template;
 pub mod tui;
+pub mod whereabouts;
 pub mod wrap;

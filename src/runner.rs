@@ -9,7 +9,8 @@
 
 use std::collections::VecDeque;
 use std::fmt;
-use std::io::{self, Read};
+use std::io;
+use std::os::fd::OwnedFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +18,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use rustix::event::{PollFd, PollFlags, poll};
+use rustix::io::Errno;
 use rustix::process::{Pid, Signal, kill_process_group, test_kill_process_group};
 
 /// How long each signal of [`Running::interrupt`] gets before the next one.
@@ -59,7 +62,8 @@ pub enum Stream {
     Stderr,
 }
 
-/// What the sink passed to [`spawn`] hears, in order per stream.
+/// What the sink passed to [`spawn`] hears: lines in the order they were
+/// read from the two pipes (see [`spawn`]), then the exit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunEvent {
     /// One cleaned line, without its newline.
@@ -152,8 +156,10 @@ impl Drop for Running {
 
 /// Starts `command` in `shell`, in its own process group, with no stdin, in
 /// pagerbook's working directory. Every output line, then the outcome, goes
-/// to `sink` from reader threads.
-pub fn spawn(command: &str, shell: Shell, sink: impl Fn(RunEvent) + Send + Sync + 'static) -> io::Result<Running> {
+/// to `sink` from one reader thread, in the order the child wrote them
+/// unless its writes to stdout and stderr come closer together than that
+/// thread can be scheduled (see `Pipes`).
+pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send + 'static) -> io::Result<Running> {
     let mut builder = Command::new(shell.program());
     builder.arg("-c").arg(command).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     builder.process_group(0);
@@ -167,24 +173,13 @@ pub fn spawn(command: &str, shell: Shell, sink: impl Fn(RunEvent) + Send + Sync 
     // From here on an early return drops `running`, which kills the group.
     let running = Running { pgid, reaped: Arc::new(AtomicBool::new(false)) };
 
-    let sink: Arc<dyn Fn(RunEvent) + Send + Sync> = Arc::new(sink);
-    let stderr_reader = child
-        .stderr
-        .take()
-        .map(|source| {
-            let sink = Arc::clone(&sink);
-            thread::Builder::new().name("runner-stderr".into()).spawn(move || pump(source, Stream::Stderr, &*sink))
-        })
-        .transpose()?;
-    let stdout = child.stdout.take();
+    let pipes = Pipes::new([
+        child.stdout.take().map(|pipe| (Stream::Stdout, pipe.into())),
+        child.stderr.take().map(|pipe| (Stream::Stderr, pipe.into())),
+    ]);
     let reaped = Arc::clone(&running.reaped);
-    thread::Builder::new().name("runner-stdout".into()).spawn(move || {
-        if let Some(source) = stdout {
-            pump(source, Stream::Stdout, &*sink);
-        }
-        if let Some(reader) = stderr_reader {
-            let _ = reader.join();
-        }
+    thread::Builder::new().name("runner-output".into()).spawn(move || {
+        pipes.drain(&mut |stream, line| sink(RunEvent::Line(stream, line)));
         let outcome = child.wait().map_or(Outcome { code: None, signal: None }, Outcome::from);
         // A grandchild that let go of the pipes may outlive the shell: keep
         // its group registered so `kill_all` still finds it.
@@ -237,20 +232,83 @@ fn empties_within(pgid: Pid, grace: Duration) -> bool {
     true
 }
 
-/// Reads `source` to EOF, sending each cleaned line to `sink`.
-fn pump(mut source: impl Read, stream: Stream, sink: &dyn Fn(RunEvent)) {
-    let mut lines = LineSplitter::default();
-    let mut emit = |line| sink(RunEvent::Line(stream, line));
-    let mut buffer = [0; 8192];
-    loop {
-        match source.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(read) => lines.feed(&buffer[..read], &mut emit),
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => break,
+/// The child's output pipes, read by one thread as each becomes readable.
+///
+/// One reader for both keeps the order the child wrote in whenever its
+/// writes to the two pipes are further apart than this thread takes to be
+/// woken and run (tens of microseconds on an idle machine, up to a
+/// scheduler time slice on a busy one): a line read first is sent first.
+/// Two pipes have no common order, so writes that both land before the
+/// thread runs come out stdout first. Only a single pipe would keep that
+/// order, and it would lose which stream each line came from.
+struct Pipes {
+    open: Vec<Pipe>,
+}
+
+/// One open pipe and the line it is in the middle of.
+struct Pipe {
+    stream: Stream,
+    source: OwnedFd,
+    lines: LineSplitter,
+}
+
+impl Pipes {
+    /// Small reads, so a burst on one pipe cannot hold back a line that
+    /// arrived meanwhile on the other.
+    const READ_SIZE: usize = 4096;
+
+    /// The pipes the child has (both, unless spawning failed to make one).
+    fn new(pipes: impl IntoIterator<Item = Option<(Stream, OwnedFd)>>) -> Pipes {
+        let open =
+            pipes.into_iter().flatten().map(|(stream, source)| Pipe { stream, source, lines: LineSplitter::default() });
+        Pipes { open: open.collect() }
+    }
+
+    /// Reads every pipe to EOF, sending each cleaned line to `emit`.
+    fn drain(mut self, emit: &mut impl FnMut(Stream, String)) {
+        while !self.open.is_empty() {
+            self.read_ready(emit);
         }
     }
-    lines.finish(&mut emit);
+
+    /// Waits until a pipe is readable (or closed), then reads once from each
+    /// that is, stdout first. A pipe at EOF or failing is finished and closed.
+    fn read_ready(&mut self, emit: &mut impl FnMut(Stream, String)) {
+        let mut fds: Vec<PollFd<'_>> = self.open.iter().map(|pipe| PollFd::new(&pipe.source, PollFlags::IN)).collect();
+        let ready: Vec<bool> = match poll(&mut fds, None) {
+            Ok(_) => fds.iter().map(|fd| !fd.revents().is_empty()).collect(),
+            Err(Errno::INTR) => return,
+            Err(_) => {
+                // Nothing can wait for the pipes (short of running out of
+                // memory, this does not happen): closing them ends the
+                // child's writes with SIGPIPE rather than blocking it forever.
+                self.open.drain(..).for_each(|pipe| pipe.lines.finish(&mut |line| emit(pipe.stream, line)));
+                return;
+            }
+        };
+        let mut ready = ready.into_iter();
+        let mut buffer = [0; Self::READ_SIZE];
+        self.open.retain_mut(|pipe| !ready.next().unwrap_or(false) || pipe.read_once(&mut buffer, emit));
+    }
+}
+
+impl Pipe {
+    /// Reads what the pipe holds, up to a buffer; false once it is closed.
+    fn read_once(&mut self, buffer: &mut [u8], emit: &mut impl FnMut(Stream, String)) -> bool {
+        let stream = self.stream;
+        let mut emit = |line| emit(stream, line);
+        match rustix::io::read(&self.source, &mut *buffer) {
+            Ok(0) => {}
+            Ok(read) => {
+                self.lines.feed(&buffer[..read], &mut emit);
+                return true;
+            }
+            Err(Errno::INTR | Errno::AGAIN) => return true,
+            Err(_) => {}
+        }
+        std::mem::take(&mut self.lines).finish(&mut emit);
+        false
+    }
 }
 
 /// Turns a byte stream into cleaned lines of at most [`MAX_LINE_CHARS`].
@@ -446,13 +504,14 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use std::fs::read_to_string;
+    use std::io::Write;
     use std::sync::mpsc::{self, Receiver};
     use std::time::{Duration, Instant};
 
     use rustix::io::Errno;
     use rustix::process::{Pid, test_kill_process_group};
 
-    use super::{Cleaner, LineSplitter, Outcome, Output, RunEvent, Running, Shell, Stream, spawn};
+    use super::{Cleaner, LineSplitter, Outcome, Output, Pipes, RunEvent, Running, Shell, Stream, spawn};
 
     /// One line through the cleaner every line of output goes through.
     fn strip_controls(text: &str) -> String {
@@ -533,6 +592,46 @@ mod tests {
         assert_eq!(outcome.to_string(), "exit 3");
         assert!(!outcome.success());
         assert!(!running.is_running());
+    }
+
+    /// The child writes each line only once the one before has reached the
+    /// sink (it waits for a file the test creates on receiving it), so the
+    /// writes are apart however loaded the machine is.
+    #[test]
+    fn lines_from_stdout_and_stderr_come_in_the_order_they_were_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let seen = |n| format!("until [ -e '{}/{n}' ]; do sleep 0.01; done", dir.path().display());
+        let command = format!("echo out1; {}; echo err1 >&2; {}; echo out2", seen(1), seen(2));
+        let (_running, events) = start(&command, Shell::Sh);
+        let mut lines = Vec::new();
+        for n in 1..=3 {
+            match events.recv_timeout(Duration::from_secs(5)).unwrap() {
+                RunEvent::Line(stream, line) => lines.push((stream, line)),
+                RunEvent::Exited(outcome) => panic!("exited ({outcome}) after {lines:?}"),
+            }
+            std::fs::write(dir.path().join(n.to_string()), "").unwrap();
+        }
+        let expected = [(Stream::Stdout, "out1"), (Stream::Stderr, "err1"), (Stream::Stdout, "out2")];
+        assert_eq!(lines, expected.map(|(stream, line)| (stream, line.to_owned())));
+        assert!(finish(&events).1.success());
+    }
+
+    /// The same on the reader alone, with pipes the test writes to.
+    #[test]
+    fn the_reader_sends_each_pipe_as_it_becomes_readable_and_finishes_both() {
+        let (stdout, mut stdout_writer) = std::io::pipe().unwrap();
+        let (stderr, mut stderr_writer) = std::io::pipe().unwrap();
+        let mut pipes = Pipes::new([Some((Stream::Stdout, stdout.into())), Some((Stream::Stderr, stderr.into()))]);
+        let mut lines = Vec::new();
+        let mut emit = |stream, line: String| lines.push(format!("{stream:?} {line}"));
+        stdout_writer.write_all(b"out1\nunfinished ").unwrap();
+        pipes.read_ready(&mut emit);
+        stderr_writer.write_all(b"err1\n").unwrap();
+        pipes.read_ready(&mut emit);
+        stdout_writer.write_all(b"out2").unwrap();
+        drop((stdout_writer, stderr_writer));
+        pipes.drain(&mut emit);
+        assert_eq!(lines, ["Stdout out1", "Stderr err1", "Stdout unfinished out2"]);
     }
 
     #[test]

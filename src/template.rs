@@ -297,7 +297,7 @@ enum Command {
 }
 
 /// ssh's options that take an argument (`-p 22`, `-o Option=value`).
-const SSH_OPTIONS_WITH_ARGUMENT: &str = "BbcDEeFIiJLlmOoPpQRSWw";
+pub(crate) const SSH_OPTIONS_WITH_ARGUMENT: &str = "BbcDEeFIiJLlmOoPpQRSWw";
 
 impl ShellTracker {
     fn new() -> Self {
@@ -398,8 +398,15 @@ fn is_assignment(word: &str) -> bool {
 /// Whether an ssh option word (`-p`, `-tt`, `-o`, `-p22`) leaves its
 /// argument for the next word.
 fn ssh_option_wants_argument(word: &str) -> bool {
-    let flags = &word[1..];
-    match flags.find(|c| SSH_OPTIONS_WITH_ARGUMENT.contains(c)) {
+    short_option_wants_argument(word, SSH_OPTIONS_WITH_ARGUMENT)
+}
+
+/// Whether a cluster of short options (`-p`, `-tt`, `-p22`, `-vu`) leaves
+/// an argument for the next word: its first letter among `with_argument`
+/// (which takes the rest of the word as its argument) is its last.
+pub(crate) fn short_option_wants_argument(word: &str, with_argument: &str) -> bool {
+    let flags = word.strip_prefix('-').unwrap_or(word);
+    match flags.find(|c| with_argument.contains(c)) {
         Some(at) => at + 1 == flags.len(),
         None => false,
     }
