@@ -10,7 +10,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pagerbook::catalog::{Source, load};
 use pagerbook::highlight::{self, Depth};
 use pagerbook::search::{Index, Query};
-use pagerbook::tui::action::{Action, Effect, Searched};
+use pagerbook::tui::action::{Action, Effect, LookedUp, Searched};
+use pagerbook::whereabouts::whereabouts;
+use std::ffi::OsString;
 use pagerbook::tui::keymap::resolve;
 use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page, Question};
 use pagerbook::tui::theme::Theme;
@@ -28,6 +30,8 @@ use ratatui::style::Color;
 struct App {
     state: AppState,
     index: Index,
+    /// The environment look-ups see.
+    environment: Box<dyn Fn(&str) -> Option<OsString>>,
 }
 
 impl App {
@@ -38,7 +42,8 @@ impl App {
         let theme = Theme { light: false, depth: Some(Depth::TrueColor) };
         let state =
             AppState::new(index.catalog().clone(), loaded.diagnostics, results, theme, Rect::new(0, 0, width, height));
-        App { state, index }
+        let environment = Box::new(|name: &str| (name == "PATH").then(|| OsString::from("/usr/bin:/bin")));
+        App { state, index, environment }
     }
 
     /// A fresh state over the same catalog and index (building the index is
@@ -54,14 +59,25 @@ impl App {
     }
 
     /// Applies an action and carries out its searches at once, as the worker would.
+    /// Applies an action and carries out its searches and look-ups at once,
+    /// as the worker and the loop would (look-ups in a fixed environment, so
+    /// the screen does not depend on the machine).
     fn apply(&mut self, action: Action) -> Vec<Effect> {
         let mut effects = update(&mut self.state, action);
-        while let Some(i) = effects.iter().position(|e| matches!(e, Effect::Search { .. })) {
-            let Effect::Search { generation, text } = effects.remove(i) else { unreachable!() };
-            let query = Query::parse(&text);
-            let results = self.index.search(&query);
-            effects
-                .extend(update(&mut self.state, Action::Searched(Box::new(Searched { generation, query, results }))));
+        while let Some(i) = effects.iter().position(|e| matches!(e, Effect::Search { .. } | Effect::LookUp(_))) {
+            let answer = match effects.remove(i) {
+                Effect::Search { generation, text } => {
+                    let query = Query::parse(&text);
+                    let results = self.index.search(&query);
+                    Action::Searched(Box::new(Searched { generation, query, results }))
+                }
+                Effect::LookUp(command) => {
+                    let whereabouts = whereabouts(&command, &self.environment);
+                    Action::LookedUp(Box::new(LookedUp { command, whereabouts }))
+                }
+                _ => unreachable!(),
+            };
+            effects.extend(update(&mut self.state, answer));
         }
         effects
     }
@@ -533,4 +549,39 @@ fn a_word_typed_in_the_detail_is_a_search_for_that_whole_word() {
     assert_eq!(app.state.focus, Focus::Results);
     assert_eq!(app.state.search_text(), "redis");
     assert!(app.overlay().is_none());
+}
+
+#[test]
+fn the_confirmation_says_which_cluster_namespace_and_host_a_step_acts_on() {
+    // Regression: it said only "bash -c, in ~/work", nothing of the cluster:
+    // a staging drain read exactly like a production one.
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("config");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\ncurrent-context: prod-eu\ncontexts:\n- name: prod-eu\n  context:\n    cluster: eu\n    user: me\n    namespace: web\n",
+    )
+    .unwrap();
+    let mut app = App::drill(100, 30);
+    let path = kubeconfig.clone().into_os_string();
+    app.environment = Box::new(move |name| match name {
+        "KUBECONFIG" => Some(path.clone()),
+        "PATH" => Some("/nonexistent".into()),
+        _ => None,
+    });
+    app.select_step("drill-echo", 6);
+    app.ctrl('r');
+    app.key(KeyCode::Enter);
+    assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))), "{:?}", app.overlay());
+    let screen = app.text();
+    assert!(screen.contains("Context:   prod-eu"), "{screen}");
+    assert!(screen.contains("(current-context of"), "{screen}");
+    assert!(screen.contains("Namespace: shop  (-n)"), "{screen}");
+    assert!(screen.contains("⚠ not found on PATH: kubectl"), "{screen}");
+    assert!(screen.contains("⎈ prod-eu/web"), "the status line has the default context:\n{screen}");
+    app.key(KeyCode::Esc);
+    app.select_step("drill-echo", 7);
+    app.ctrl('r');
+    app.key(KeyCode::Enter);
+    assert!(app.text().contains("Host:      node-1  (over ssh)"), "{}", app.text());
 }

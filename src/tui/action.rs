@@ -7,6 +7,7 @@ use ratatui_textarea::Input;
 use crate::clipboard::Copied;
 use crate::runner::{Outcome, Output, Shell};
 use crate::search::{Query, Results};
+use crate::whereabouts::Whereabouts;
 
 /// One thing to apply to the state.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +85,18 @@ pub enum Action {
     RunExited(u64, Outcome),
     /// A run could not start.
     RunFailed(u64, String),
+    /// Where a command will act (the answer to [`Effect::LookUp`]).
+    LookedUp(Box<LookedUp>),
+}
+
+/// Where a command will act, looked up for the confirmation (and the
+/// status line's kube context).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookedUp {
+    /// The command looked at.
+    pub command: String,
+    /// What was found.
+    pub whereabouts: Whereabouts,
 }
 
 /// The answer to one query.
@@ -128,6 +141,10 @@ pub enum Effect {
     Interrupt(u64),
     /// Write the remembered values to their file.
     SaveValues,
+    /// Find out where this command would act (kube context, ssh hosts,
+    /// programs not on `PATH`, unset variables); the answer comes back as
+    /// [`Action::LookedUp`].
+    LookUp(String),
     /// Turn mouse reporting on or off (off lets the terminal select text).
     MouseCapture(bool),
     /// Restore the terminal and exit.

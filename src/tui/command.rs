@@ -8,12 +8,13 @@ use std::time::Instant;
 use ratatui::style::Style;
 use ratatui_textarea::{Input, Key, TextArea};
 
-use super::action::{Action, Effect};
+use super::action::{Action, Effect, LookedUp};
 use super::state::{AppState, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation};
 use crate::runner::{Outcome, Output, Shell};
 use crate::template::{self, RenderError, ValueError};
+use crate::whereabouts::Whereabouts;
 
 /// One step of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -187,6 +188,8 @@ pub struct Confirm {
     pub values: Vec<(String, String)>,
     /// First line shown, for a command taller than the dialog.
     pub scroll: usize,
+    /// Where it will act, once looked up.
+    pub whereabouts: Option<Whereabouts>,
 }
 
 impl Confirm {
@@ -195,7 +198,7 @@ impl Confirm {
         let needs = confirmation(step.danger, &command, &pairs);
         let mut typed = TextArea::default();
         typed.set_cursor_line_style(Style::default());
-        Confirm { key, command, needs, typed, values, scroll: 0 }
+        Confirm { key, command, needs, typed, values, scroll: 0, whereabouts: None }
     }
 }
 
@@ -291,9 +294,11 @@ fn proceed(
             vec![Effect::Copy(command), Effect::SaveValues]
         }
         Purpose::Run => {
-            let confirm = Confirm::new(key, step, command, values);
+            let confirm = Confirm::new(key, step, command.clone(), values);
             state.overlays.push(Overlay::Confirm(Box::new(confirm)));
-            Vec::new()
+            // The status line's context is looked up again too: it may have
+            // changed since (kubectx in another pane).
+            vec![Effect::LookUp(command), Effect::LookUp(KUBECTL.to_owned())]
         }
     })
 }
@@ -462,6 +467,28 @@ pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, heigh
         *s = scroll;
     }
     Vec::new()
+}
+
+/// The command whose context the status line shows: a plain `kubectl`.
+pub const KUBECTL: &str = "kubectl";
+
+/// Where a command will act: into the confirmation that shows it, and the
+/// kube context into the status line.
+pub fn looked_up(state: &mut AppState, looked_up: &LookedUp) {
+    if looked_up.command == KUBECTL {
+        // No kubeconfig, no badge: "?" would only be noise.
+        state.kube = looked_up.whereabouts.kube.first().and_then(|kube| {
+            let context = kube.context.value.as_deref()?;
+            Some(format!("⎈ {context}/{}", kube.namespace.value.as_deref().unwrap_or("?")))
+        });
+    }
+    for overlay in &mut state.overlays {
+        if let Overlay::Confirm(confirm) = overlay
+            && confirm.command == looked_up.command
+        {
+            confirm.whereabouts = Some(looked_up.whereabouts.clone());
+        }
+    }
 }
 
 /// Run `id`, if it is still the last run of its step.

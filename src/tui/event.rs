@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TerminalEvent, MouseEventKind};
 
-use super::action::{Action, Effect, Searched};
+use super::action::{Action, Effect, LookedUp, Searched};
 use super::keymap::resolve;
 use super::state::AppState;
 use super::terminal::{self, Tui};
@@ -39,6 +39,8 @@ pub enum Event {
     RunExited(u64, Outcome),
     /// Something finished loading; draw again.
     Redraw,
+    /// Where a command acts, looked up off the loop.
+    LookedUp(LookedUp),
 }
 
 /// What the loop needs besides the state: where the clipboard is and where
@@ -73,10 +75,17 @@ pub fn run(
         probe(Instant::now());
         return Ok(());
     }
-    // Highlighting loads after the first frame, not in its way.
+    // Highlighting loads after the first frame, not in its way; so does
+    // the kube context for the status line.
     let redraw = events.clone();
     crate::highlight::load_in_background(move || {
         let _ = redraw.send(Event::Redraw);
+    });
+    let looked_up = events.clone();
+    std::thread::spawn(move || {
+        let command = super::command::KUBECTL.to_owned();
+        let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
+        let _ = looked_up.send(Event::LookedUp(LookedUp { command, whereabouts }));
     });
     let mut runtime = Runtime { terminal, input, searches, events, context, running: HashMap::new() };
     // A query from the command line is searched at once, as if typed.
@@ -181,6 +190,10 @@ impl Runtime<'_> {
                     state.flash(&format!("could not remember the values: {err}"));
                 }
                 Vec::new()
+            }
+            Effect::LookUp(command) => {
+                let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
+                update(state, Action::LookedUp(Box::new(LookedUp { command, whereabouts })))
             }
             Effect::MouseCapture(on) => {
                 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -297,6 +310,7 @@ fn to_action(state: &AppState, event: Event) -> Option<Action> {
         Event::TerminalGone | Event::Signal => Some(Action::Terminate),
         Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
         Event::Redraw => Some(Action::Redraw),
+        Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
         Event::Terminal(TerminalEvent::Key(key)) => resolve(state.context(), key),
         Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
         Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),

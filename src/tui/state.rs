@@ -138,6 +138,9 @@ pub struct AppState {
     pub flash: Option<String>,
     /// Where commands run (shown in the confirmation).
     pub working_dir: String,
+    /// The kube context and namespace a plain `kubectl` would use, for the
+    /// status line: refreshed whenever a confirmation looks it up.
+    pub kube: Option<String>,
 }
 
 impl AppState {
@@ -176,6 +179,7 @@ impl AppState {
             now: Instant::now(),
             flash: None,
             working_dir: ".".to_owned(),
+            kube: None,
         }
     }
 

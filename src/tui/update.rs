@@ -38,6 +38,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Copied(copied, text) => return copied_to(state, &copied, text),
+        Action::LookedUp(looked_up) => {
+            command::looked_up(state, &looked_up);
+            return Vec::new();
+        }
         Action::Redraw => return Vec::new(),
         Action::Terminate => return vec![Effect::Quit],
         Action::Suspend => return vec![Effect::Suspend],

@@ -119,21 +119,20 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
     // catalog says.
     let danger = if confirm.needs.is_some() { Danger::Destructive } else { step.danger };
     let (danger, danger_style) = theme.danger(danger).unwrap_or(("safe", theme.dim()));
-    let mut danger_line = vec![Span::raw("Danger: "), Span::styled(danger, danger_style)];
+    let mut danger_line = vec![Span::raw("Danger:    "), Span::styled(danger, danger_style)];
     if let Some(needs) = &confirm.needs {
         danger_line.push(Span::raw(format!(" ({})", needs.reason)));
     }
     lines.push(Line::from(danger_line));
+    where_lines(state, confirm, width, &mut lines);
     let directory = &state.working_dir;
     let shell = Shell::for_lang(&step.lang).program();
     let place = if step.interactive {
-        format!("Runs in: {shell} -c, in this terminal (pagerbook steps aside), in {directory}")
+        format!("Runs in:   {shell} -c, in this terminal (pagerbook steps aside), in {directory}")
     } else {
-        format!("Runs in: {shell} -c, in {directory}, input closed, output in a pane")
+        format!("Runs in:   {shell} -c, in {directory}, input closed, output in a pane")
     };
-    for part in wrap(&place, width) {
-        lines.push(Line::styled(part, theme.dim()));
-    }
+    lines.extend(wrap_line(&Line::styled(place, theme.dim()), width));
     lines.push(Line::default());
     let field = confirm.needs.as_ref().map(|needs| {
         let prompt = format!("Type {} to confirm, then Enter:", needs.word);
@@ -147,6 +146,47 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
         lines.push(Line::styled("Enter runs it · Esc cancels", theme.heading()));
     }
     (lines, field)
+}
+
+/// Where the command acts, as the confirmation says it: the cluster and
+/// namespace of each `kubectl`/`helm`, the ssh hosts, and warnings for
+/// programs not on `PATH` and variables that are not set.
+fn where_lines(state: &AppState, confirm: &Confirm, width: usize, lines: &mut Vec<Line<'static>>) {
+    let theme = state.theme;
+    let Some(whereabouts) = &confirm.whereabouts else {
+        lines.push(Line::styled("Where:     looking…", theme.dim()));
+        return;
+    };
+    // `Label:    value (where it came from)`: the value is what the eye must
+    // catch, so only it is bright.
+    let mut add = |label: &str, value: Option<&str>, note: &str| {
+        let (value, style) = match value {
+            Some(value) => (value.to_owned(), theme.heading()),
+            None => ("unknown".to_owned(), theme.warning()),
+        };
+        let line = Line::from(vec![
+            Span::raw(format!("{label:<11}")),
+            Span::styled(value, style),
+            Span::styled(format!("  ({note})"), theme.dim()),
+        ]);
+        lines.extend(wrap_line(&line, width));
+    };
+    for kube in &whereabouts.kube {
+        add("Context:", kube.context.value.as_deref(), &kube.context.from);
+        add("Namespace:", kube.namespace.value.as_deref(), &kube.namespace.from);
+    }
+    for host in &whereabouts.ssh_hosts {
+        add("Host:", Some(host), "over ssh");
+    }
+    let mut warn =
+        |text: String| lines.extend(wrap(&text, width).into_iter().map(|l| Line::styled(l, theme.warning())));
+    if !whereabouts.missing_programs.is_empty() {
+        warn(format!("⚠ not found on PATH: {}", whereabouts.missing_programs.join(", ")));
+    }
+    if !whereabouts.unset_vars.is_empty() {
+        let vars: Vec<String> = whereabouts.unset_vars.iter().map(|name| format!("${name}")).collect();
+        warn(format!("⚠ not set in pagerbook's environment, so empty when it runs: {}", vars.join(", ")));
+    }
 }
 
 /// Draws the confirmation dialog.

@@ -63,6 +63,9 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     if state.read_only {
         badges.push(Span::styled(" READ-ONLY ", theme.selected()));
     }
+    if let Some(kube) = &state.kube {
+        badges.push(Span::styled(kube.clone(), theme.heading()));
+    }
     let running = state.running().count();
     if running > 0 {
         badges.push(Span::styled(format!("▶ {running} running"), theme.heading()));
