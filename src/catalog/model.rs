@@ -40,7 +40,7 @@ impl Catalog {
     /// user probably meant.
     #[must_use]
     pub fn similar_ids(&self, id: &str) -> Vec<&str> {
-        super::parse::nearest(id, self.entries.iter().map(Entry::id), 3)
+        super::diagnostic::nearest(id, self.entries.iter().map(Entry::id), 3)
     }
 
     /// The layer with this id.

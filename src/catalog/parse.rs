@@ -13,7 +13,7 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::diagnostic::{Diagnostic, Level, SourceMap};
+use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
 use super::entry::{EntryBuilder, ListField, TextField};
 use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
 use crate::template::{self, Piece};
@@ -602,26 +602,4 @@ fn describe(value: &DeValue<'_>) -> &'static str {
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
     }
-}
-
-/// `; did you mean `x`?` when one of `known` is close to `word`, else empty.
-pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
-    closest(word, known.iter().copied()).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default()
-}
-
-/// The candidate nearest to `word`, if it is near enough to be a likely typo.
-pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    nearest(word, candidates, 1).pop()
-}
-
-/// Up to `limit` candidates near enough to `word` to be what was meant,
-/// nearest first.
-pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
-    let mut near: Vec<(f64, &str)> = candidates
-        .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
-        .filter(|(score, _)| *score >= 0.8)
-        .collect();
-    near.sort_by(|a, b| b.0.total_cmp(&a.0));
-    near.into_iter().take(limit).map(|(_, candidate)| candidate).collect()
 }

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::diagnostic::{Diagnostic, Level, SourceMap};
+use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
 use super::entry::ListField;
 use super::model::{Catalog, Kind};
-use super::parse::{FileContents, ParsedEntry, closest, did_you_mean};
+use super::parse::{FileContents, ParsedEntry};
 
 /// Where a definition stands: the file's index and its span.
 type Place = (usize, Range<usize>);
