@@ -332,9 +332,9 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
     for group in groups(catalog) {
         writeln!(out, "{}", group.heading)?;
         for entry in group.entries {
-            let rating = match (entry.frequency, entry.severity) {
-                (Some(f), Some(s)) => format!("  [{f}, {s}]"),
-                _ => String::new(),
+            let rating = match entry.kind {
+                Kind::Failure => format!("  [{}, {}]", or_unknown(entry.frequency), or_unknown(entry.severity)),
+                Kind::Runbook => String::new(),
             };
             writeln!(out, "  {:id_width$}  {}{rating}", entry.id(), entry.title())?;
         }
@@ -343,6 +343,11 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
     let (failures, runbooks) = catalog.counts();
     writeln!(out, "{} and {}", plural(failures, "failure mode"), plural(runbooks, "runbook"))?;
     Ok(EXIT_OK)
+}
+
+/// A failure's frequency or severity as shown: "unknown" where it gives none.
+fn or_unknown(rating: Option<impl std::fmt::Display>) -> String {
+    rating.map_or_else(|| "unknown".to_owned(), |rating| rating.to_string())
 }
 
 /// A heading and the entries under it, in edge-inward order.
@@ -546,8 +551,9 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
         facts.push(format!("component {component}"));
     }
     writeln!(out, "{}", facts.join(" · "))?;
-    if let (Some(frequency), Some(severity)) = (entry.frequency, entry.severity) {
+    if entry.kind == Kind::Failure {
         let note = entry.text(TextField::FrequencyNote).map(|n| format!(" ({n})")).unwrap_or_default();
+        let (frequency, severity) = (or_unknown(entry.frequency), or_unknown(entry.severity));
         writeln!(out, "frequency {frequency}{note} · severity {severity}")?;
     }
     let prose = [

@@ -82,6 +82,29 @@ fn list_groups_by_layer_then_runbooks() {
 }
 
 #[test]
+fn a_minimal_entry_lists_under_unsorted_with_unknown_ratings() {
+    let (dir, file) = with_catalog();
+    let draft = dir.path().join("draft.toml");
+    fs::write(&draft, "[[failure]]\nid = \"first-draft\"\ntitle = \"First draft\"\nsymptom = \"Something is off.\"\n")
+        .unwrap();
+    let draft = draft.display().to_string();
+    let out = pagerbook(dir.path(), &["--catalog", &draft, "--catalog", &file, "list"]);
+    assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(0), ""));
+    assert_eq!(
+        stdout(&out),
+        "Edge (edge)\n  dns-broken   DNS broken  [rare, high]\n\n\
+         Unsorted (unsorted)\n  first-draft  First draft  [unknown, unknown]\n\n\
+         Runbooks\n  flush-cache  Flush the cache\n\n\
+         2 failure modes and 1 runbook\n"
+    );
+    let shown = stdout(&pagerbook(dir.path(), &["--catalog", &draft, "show", "first-draft"]));
+    assert!(
+        shown.contains("failure mode · layer unsorted (Unsorted)\nfrequency unknown · severity unknown\n"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn list_json_is_stable() {
     let (dir, file) = with_catalog();
     let out = pagerbook(dir.path(), &["--catalog", &file, "list", "--json"]);
@@ -252,7 +275,7 @@ fn problems_in_the_catalog_are_noted_on_stderr_and_the_rest_lists() {
     assert!(stdout(&out).contains("dns-broken"));
     assert_eq!(
         stderr(&out),
-        "pagerbook: the catalog has 6 errors and 0 warnings (run `pagerbook check` for details)\n"
+        "pagerbook: the catalog has 2 errors and 0 warnings (run `pagerbook check` for details)\n"
     );
 }
 

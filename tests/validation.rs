@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pagerbook::catalog::{Level, Loaded, Source, load};
+use pagerbook::catalog::{Level, Loaded, Source, TextField, UNSORTED_LAYER, load};
+use pagerbook::search::Results;
 
 /// A valid layer and failure mode to put next to broken ones.
 const GOOD: &str = r#"
@@ -126,8 +127,53 @@ fn wrong_types_are_reported_with_what_was_expected() {
 #[test]
 fn missing_required_field_points_at_the_table() {
     let dir = Dir::new();
-    dir.write("a.toml", format!("{GOOD}\n[[failure]]\nid = \"half\"\ntitle = \"T\"\nlayer = \"edge\"\nsymptom = \"s\"\nfrequency = \"rare\"\nseverity = \"low\"\n"));
-    assert_one(&dir.load(), "a.toml", 16, 1, Level::Error, "failure `half` has no `recovery`, which is required");
+    dir.write(
+        "a.toml",
+        format!("{GOOD}\n[[failure]]\nid = \"half\"\ntitle = \"T\"\n\n[[runbook]]\nid = \"proc\"\ntitle = \"P\"\n"),
+    );
+    let loaded = dir.load();
+    assert_eq!(
+        problems(&loaded),
+        [
+            ("a.toml".into(), 16, 1, Level::Error, "failure `half` has no `symptom`, which is required".into()),
+            ("a.toml".into(), 20, 1, Level::Error, "runbook `proc` has no `summary`, which is required".into()),
+        ]
+    );
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn a_minimal_failure_loads_under_unsorted_after_every_layer() {
+    let dir = Dir::new();
+    // Read first, and beside a layer whose order and id both sort as late as Unsorted's.
+    dir.write("a.toml", "[[failure]]\nid = \"minimal\"\ntitle = \"Minimal\"\nsymptom = \"s\"\n");
+    dir.write("b.toml", GOOD.replace("order = 10", &format!("order = {}", i64::MAX)).replace("\"edge\"", "\"zone\""));
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    let minimal = loaded.catalog.get("minimal").unwrap();
+    assert_eq!(minimal.layer(), Some(UNSORTED_LAYER));
+    assert_eq!((minimal.frequency, minimal.severity, minimal.text(TextField::Recovery)), (None, None, None));
+    let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| (l.id.as_str(), l.title.as_str())).collect();
+    assert_eq!(layers, [("zone", "Edge"), ("unsorted", "Unsorted")]);
+    let catalog = &loaded.catalog;
+    let browsed: Vec<_> = Results::browse(catalog).hits.iter().map(|hit| catalog.entries[hit.entry].id()).collect();
+    assert_eq!(browsed, ["good-one", "minimal"]);
+}
+
+#[test]
+fn the_unsorted_layer_id_is_reserved() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n[[layer]]\nid = \"unsorted\"\ntitle = \"Mine\"\norder = 1\n"));
+    let loaded = dir.load();
+    assert_one(
+        &loaded,
+        "a.toml",
+        17,
+        6,
+        Level::Error,
+        "layer id `unsorted` is reserved for the failure modes that name no layer",
+    );
+    assert_eq!(loaded.catalog.layers.len(), 1);
 }
 
 #[test]

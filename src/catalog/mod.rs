@@ -11,4 +11,6 @@ mod validate;
 pub use diagnostic::{Diagnostic, Level, Snippet};
 pub use entry::{ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, Loaded, Source, SourceReport, load, user_catalog_dir};
-pub use model::{Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
+pub use model::{
+    Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var,
+};

@@ -15,7 +15,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
 use super::entry::{EntryBuilder, ListField, TextField};
-use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
+use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var};
 use crate::template::{self, Piece};
 
 /// What one file defines, with the spans that cross-file checks point at.
@@ -175,6 +175,14 @@ impl Reader<'_, '_> {
             order
         });
         let description = self.string(table, "description");
+        if let Some(id) = id.as_ref().filter(|id| id.value == UNSORTED_LAYER) {
+            self.error(
+                id.span.clone(),
+                format!(
+                    "layer id `{UNSORTED_LAYER}` is reserved for the failure modes that name no layer; choose another"
+                ),
+            );
+        }
         let (Some(id), Some(title), Some(order)) = (id, title, order) else { return None };
         (self.errors == errors)
             .then_some(Located { value: Layer { id: id.value, title, order, description }, span: id.span })
@@ -198,23 +206,17 @@ impl Reader<'_, '_> {
         let id = self.id(table, &span, &context);
         let title = self.required_string(table, "title", &span, &context);
         let is_failure = kind == Kind::Failure;
-        let layer = if is_failure {
-            self.required(table, "layer", &span, &context).and_then(|value| self.string_value("layer", value))
-        } else {
-            table.get("layer").and_then(|value| self.string_value("layer", value))
-        };
+        // Only what identifies an entry and says what it is about is required,
+        // so a team's first entry loads; `check --strict` asks for the rest.
+        let layer = table.get("layer").and_then(|value| self.string_value("layer", value));
         let (symptom, summary) = if is_failure {
             (self.required_string(table, "symptom", &span, &context), None)
         } else {
             (None, self.required_string(table, "summary", &span, &context))
         };
-        let frequency = is_failure
-            .then(|| self.word(table, "frequency", &span, &context, Frequency::ALL, Frequency::as_str))
-            .flatten();
-        let severity = is_failure
-            .then(|| self.word(table, "severity", &span, &context, Severity::ALL, Severity::as_str))
-            .flatten();
-        let recovery = if is_failure { self.required_string(table, "recovery", &span, &context) } else { None };
+        let frequency = is_failure.then(|| self.word(table, "frequency", Frequency::ALL, Frequency::as_str)).flatten();
+        let severity = is_failure.then(|| self.word(table, "severity", Severity::ALL, Severity::as_str)).flatten();
+        let recovery = is_failure.then(|| self.string(table, "recovery")).flatten();
         let related = self.strings(table, "related");
         let runbooks = self.strings(table, "runbooks");
         let entry_vars = table.get_key_value("vars").and_then(|(_, value)| self.vars(value, &context));
@@ -251,7 +253,10 @@ impl Reader<'_, '_> {
         let mut text = EntryBuilder::new();
         text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str()))
             .set(TextField::Title, title.as_deref())
-            .set(TextField::Layer, layer.as_ref().map(|l| l.get_ref().as_str()))
+            .set(
+                TextField::Layer,
+                layer.as_ref().map(|l| l.get_ref().as_str()).or(is_failure.then_some(UNSORTED_LAYER)),
+            )
             .set(TextField::Symptom, symptom.as_deref())
             .set(TextField::Summary, summary.as_deref())
             .set(TextField::Component, self.string(table, "component").as_deref())
@@ -305,7 +310,7 @@ impl Reader<'_, '_> {
         }
         let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), Cow::Owned);
         let danger = if table.contains_key("danger") {
-            self.word(table, "danger", &span, context, Danger::ALL, Danger::as_str)
+            self.word(table, "danger", Danger::ALL, Danger::as_str)
         } else {
             Some(Danger::Safe)
         };
@@ -552,17 +557,10 @@ impl Reader<'_, '_> {
         date.map(ToString::to_string)
     }
 
-    /// A field holding one word of a fixed set (frequency, severity, danger).
-    fn word<T: Copy>(
-        &mut self,
-        table: &Table<'_>,
-        key: &str,
-        span: &Range<usize>,
-        context: &str,
-        all: &[T],
-        as_str: fn(T) -> &'static str,
-    ) -> Option<T> {
-        let value = self.required(table, key, span, context)?;
+    /// An optional field holding one word of a fixed set (frequency,
+    /// severity, danger): `None` when absent or invalid (then reported).
+    fn word<T: Copy>(&mut self, table: &Table<'_>, key: &str, all: &[T], as_str: fn(T) -> &'static str) -> Option<T> {
+        let value = table.get(key)?;
         let word = self.string_value(key, value)?;
         let found = all.iter().copied().find(|v| as_str(*v) == word.get_ref());
         if found.is_none() {

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
 use super::entry::ListField;
-use super::model::{Catalog, Kind};
+use super::model::{Catalog, Kind, Layer, UNSORTED_LAYER};
 use super::parse::{FileContents, ParsedEntry};
 
 /// Where a definition stands: the file's index and its span.
@@ -69,7 +69,7 @@ pub(crate) fn link(
     // a valid target for other entries' links.
     let mut keep = Vec::with_capacity(total);
     for (entry, (index, refs)) in catalog.entries.iter().zip(&spans) {
-        let known = entry.layer().is_none_or(|layer| layer_ids.contains(&layer));
+        let known = entry.layer().is_none_or(|layer| layer == UNSORTED_LAYER || layer_ids.contains(&layer));
         if let (false, Some(layer), Some(span)) = (known, entry.layer(), &refs.layer) {
             let hint = did_you_mean(layer, &layer_ids);
             let message =
@@ -104,6 +104,9 @@ pub(crate) fn link(
     }
     let mut keep = keep.into_iter();
     catalog.entries.retain(|_| keep.next().unwrap_or(true));
+    if catalog.entries.iter().any(|entry| entry.layer() == Some(UNSORTED_LAYER)) {
+        catalog.layers.push(Layer::unsorted());
+    }
     catalog.sort();
     catalog
 }
