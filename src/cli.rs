@@ -13,7 +13,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Source, TextField};
+use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, LoadOptions, Loaded, Source, TextField};
 use crate::danger;
 use crate::search::{Index, Query};
 use crate::settings;
@@ -152,10 +152,12 @@ pub enum Command {
     },
     /// Validate catalog files; exit 1 when there are errors.
     #[command(
-        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check catalog/ extra.toml\n  pagerbook check --format json   for editors and CI"
+        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check ./team          ./team as it loads beside the embedded catalog\n  pagerbook check --format json   for editors and CI"
     )]
     Check {
-        /// Files or directories to check (default: the catalogs in use).
+        /// Files or directories to check, as they load after the embedded catalog
+        /// (or the --catalog paths), reporting only their problems (default: the
+        /// catalogs in use).
         paths: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -237,8 +239,15 @@ pub fn run(
         }
         Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
         Command::Check { paths, format, verbose } => {
-            let sources = if paths.is_empty() { sources } else { paths.into_iter().map(Source::Path).collect() };
-            check(&sources, format, verbose, out)
+            let (sources, options) = if paths.is_empty() {
+                (sources, LoadOptions::default())
+            } else {
+                // Paths are checked as they load after the catalog they join:
+                // the embedded one, or the `--catalog` paths.
+                let context = if cli.catalog.is_empty() { vec![Source::Embedded] } else { sources };
+                (paths.into_iter().map(Source::Path).collect(), LoadOptions { context })
+            };
+            check(&sources, &options, format, verbose, out)
         }
         Command::Sources { json } => sources_command(&sources, json, out),
     };
@@ -637,8 +646,14 @@ fn write_list(out: &mut dyn Write, heading: &str, items: impl ExactSizeIterator<
     Ok(())
 }
 
-fn check(sources: &[Source], format: Format, verbose: bool, out: &mut dyn Write) -> io::Result<u8> {
-    let loaded = catalog::load(sources);
+fn check(
+    sources: &[Source],
+    options: &LoadOptions,
+    format: Format,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let loaded = catalog::load_with(sources, options);
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &loaded.diagnostics)?;
@@ -652,13 +667,14 @@ fn check(sources: &[Source], format: Format, verbose: bool, out: &mut dyn Write)
             for diagnostic in &loaded.diagnostics {
                 writeln!(out, "{diagnostic}")?;
             }
+            // The context's files and entries are not what was checked.
             let files: usize = loaded.sources.iter().map(|s| s.files).sum();
-            let (failures, runbooks) = loaded.catalog.counts();
+            let entries: usize = loaded.sources.iter().map(|s| s.entries).sum();
             writeln!(
                 out,
                 "checked {}: {} loaded, {}",
                 plural(files, "file"),
-                plural(failures + runbooks, "entry"),
+                plural(entries, "entry"),
                 if loaded.diagnostics.is_empty() { "no problems".to_owned() } else { problem_count(&loaded) }
             )?;
         }

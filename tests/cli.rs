@@ -8,8 +8,8 @@ use std::process::{Command, Output, Stdio};
 
 const CATALOG: &str = r#"
 [[layer]]
-id = "edge"
-title = "Edge"
+id = "team"
+title = "Team"
 order = 10
 
 [vars.host]
@@ -19,7 +19,7 @@ default = "example.org"
 [[failure]]
 id = "dns-broken"
 title = "DNS broken"
-layer = "edge"
+layer = "team"
 symptom = "Names do not resolve."
 signals = ["no such host"]
 recovery = "Wait."
@@ -77,7 +77,7 @@ fn list_groups_by_layer_then_runbooks() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "Edge (edge)\n  dns-broken   DNS broken  [rare, high]\n\nRunbooks\n  flush-cache  Flush the cache\n\n1 failure mode and 1 runbook\n"
+        "Team (team)\n  dns-broken   DNS broken  [rare, high]\n\nRunbooks\n  flush-cache  Flush the cache\n\n1 failure mode and 1 runbook\n"
     );
 }
 
@@ -92,7 +92,7 @@ fn a_minimal_entry_lists_under_unsorted_with_unknown_ratings() {
     assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(0), ""));
     assert_eq!(
         stdout(&out),
-        "Edge (edge)\n  dns-broken   DNS broken  [rare, high]\n\n\
+        "Team (team)\n  dns-broken   DNS broken  [rare, high]\n\n\
          Unsorted (unsorted)\n  first-draft  First draft  [unknown, unknown]\n\n\
          Runbooks\n  flush-cache  Flush the cache\n\n\
          2 failure modes and 1 runbook\n"
@@ -112,9 +112,9 @@ fn list_json_is_stable() {
     assert_eq!(
         json,
         serde_json::json!({
-            "layers": [{"id": "edge", "title": "Edge", "order": 10}],
+            "layers": [{"id": "team", "title": "Team", "order": 10}],
             "entries": [
-                {"id": "dns-broken", "kind": "failure", "layer": "edge", "title": "DNS broken", "frequency": "rare", "severity": "high"},
+                {"id": "dns-broken", "kind": "failure", "layer": "team", "title": "DNS broken", "frequency": "rare", "severity": "high"},
                 {"id": "flush-cache", "kind": "runbook", "layer": null, "title": "Flush the cache", "frequency": null, "severity": null}
             ]
         })
@@ -129,7 +129,7 @@ fn show_prints_an_entry_in_full() {
     let text = stdout(&out);
     for expected in [
         "dns-broken: DNS broken",
-        "layer edge (Edge)",
+        "layer team (Team)",
         "frequency rare · severity high",
         "Symptom\n  Names do not resolve.",
         "Signals\n  - no such host",
@@ -237,6 +237,52 @@ fn check_on_a_clean_catalog_exits_0() {
     let out = pagerbook(dir.path(), &["check", &file]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert_eq!(stdout(&out), "checked 1 file: 2 entries loaded, no problems\n");
+}
+
+/// A team's own directory: entries in built-in layers, one linking to an
+/// embedded failure mode and runbook, no `[[layer]]` of its own.
+fn team_dir(link: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team");
+    fs::create_dir(&team).unwrap();
+    let edge = "[[failure]]\nid = \"our-cdn-down\"\ntitle = \"Our CDN down\"\nlayer = \"edge\"\nsymptom = \"s\"\n";
+    fs::write(team.join("edge.toml"), format!("{edge}{link}")).unwrap();
+    let external =
+        "[[failure]]\nid = \"our-smtp-down\"\ntitle = \"Our SMTP down\"\nlayer = \"external\"\nsymptom = \"s\"\n";
+    fs::write(team.join("external.toml"), external).unwrap();
+    dir
+}
+
+#[test]
+fn check_path_knows_the_embedded_layers_and_ids() {
+    let dir = team_dir("related = [\"cdn-pop-outage\"]\nrunbooks = [\"cdn-bypass\"]\n");
+    let team = dir.path().join("team").display().to_string();
+    let out = pagerbook(dir.path(), &["check", &team]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "checked 2 files: 2 entries loaded, no problems\n");
+}
+
+#[test]
+fn check_with_catalog_knows_the_embedded_layers_but_not_their_entries() {
+    let dir = team_dir("");
+    let team = dir.path().join("team").display().to_string();
+    let out = pagerbook(dir.path(), &["--catalog", &team, "check"]);
+    assert_eq!(
+        (out.status.code(), stdout(&out).as_str()),
+        (Some(0), "checked 2 files: 2 entries loaded, no problems\n")
+    );
+    // `--catalog` replaces the embedded entries, so a link to one dangles there.
+    let linked = team_dir("related = [\"cdn-pop-outage\"]\n");
+    let team = linked.path().join("team").display().to_string();
+    let out = pagerbook(linked.path(), &["--catalog", &team, "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "{team}/edge.toml:6:12: error: `related` of `our-cdn-down` names `cdn-pop-outage`, which is not a known failure mode"
+        )),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

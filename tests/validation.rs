@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pagerbook::catalog::{Level, Loaded, Source, TextField, UNSORTED_LAYER, load};
+use pagerbook::catalog::{Level, LoadOptions, Loaded, Source, TextField, UNSORTED_LAYER, load, load_with};
 use pagerbook::search::Results;
 
 /// A valid layer and failure mode to put next to broken ones.
@@ -158,6 +158,43 @@ fn a_minimal_failure_loads_under_unsorted_after_every_layer() {
     let catalog = &loaded.catalog;
     let browsed: Vec<_> = Results::browse(catalog).hits.iter().map(|hit| catalog.entries[hit.entry].id()).collect();
     assert_eq!(browsed, ["good-one", "minimal"]);
+}
+
+#[test]
+fn a_catalog_path_places_entries_in_the_embedded_layers_and_may_redeclare_them() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("ours", "").replace("\"edge\"", "\"external\"")));
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    let embedded = load(&[Source::Embedded]).catalog.layer("external").unwrap().title.clone();
+    let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| (l.id.as_str(), l.title.as_str())).collect();
+    assert_eq!(layers, [("edge", "Edge"), ("external", embedded.as_str())], "only the layers in use are listed");
+}
+
+#[test]
+fn context_counts_for_links_and_duplicates_but_its_problems_are_not_reported() {
+    let context = Dir::new();
+    context.write("base.toml", GOOD);
+    context.write("broken.toml", "[[failure]]\nid = \"x\"\n");
+    let dir = Dir::new();
+    dir.write("team.toml", failure("linker", "related = [\"good-one\"]\n") + &failure("good-one", ""));
+    let options = LoadOptions { context: vec![Source::Path(context.path().to_path_buf())] };
+    let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
+    assert_one(&loaded, "team.toml", 11, 6, Level::Error, "duplicate id `good-one`: it is already defined at");
+    assert_eq!(loaded.catalog.get("linker").unwrap().related().collect::<Vec<_>>(), ["good-one"]);
+    let reports: Vec<_> = loaded.sources.iter().map(|r| (r.files, r.entries)).collect();
+    assert_eq!(reports, [(1, 1)], "the context's files are not counted");
+}
+
+#[test]
+fn a_file_both_checked_and_in_the_context_is_checked() {
+    let dir = Dir::new();
+    let file = dir.write("a.toml", "[[failure]]\nid = \"x\"\n");
+    let options = LoadOptions { context: vec![Source::Path(dir.path().to_path_buf())] };
+    let loaded = load_with(&[Source::Path(file)], &options);
+    let found: Vec<_> = problems(&loaded).into_iter().map(|(file, line, col, _, _)| (file, line, col)).collect();
+    assert_eq!(found, [("a.toml".into(), 1, 1), ("a.toml".into(), 1, 1)]);
+    assert_eq!(loaded.sources[0].files, 1);
 }
 
 #[test]

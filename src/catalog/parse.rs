@@ -112,6 +112,18 @@ pub(crate) fn parse_file(map: &SourceMap<'_>, diagnostics: &mut Vec<Diagnostic>)
     contents
 }
 
+/// The layers a file declares, without a word about anything else in it or
+/// any problem: what the embedded catalog contributes when its entries are
+/// not loaded.
+pub(crate) fn parse_layers(map: &SourceMap<'_>) -> Vec<Layer> {
+    let Ok(root) = DeTable::parse(map.text()) else { return Vec::new() };
+    let mut ignored = Vec::new();
+    let mut reader = Reader { map, text: map.text(), diagnostics: &mut ignored, errors: 0, misspelled: Vec::new() };
+    let root = root.into_inner();
+    let tables = reader.array_of_tables(&root, "layer");
+    tables.into_iter().filter_map(|(span, table)| reader.layer(span, table)).map(|layer| layer.value).collect()
+}
+
 /// Declared vars with the spans of their names.
 type DeclaredVars = BTreeMap<String, (Arc<Var>, Range<usize>)>;
 

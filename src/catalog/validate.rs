@@ -1,12 +1,12 @@
 //! Checks across files: unique ids, and layer, related and runbook references
 //! that resolve. Turns the parsed files into one [`Catalog`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
 use super::entry::ListField;
-use super::model::{Catalog, Kind, Layer, UNSORTED_LAYER};
+use super::model::{Catalog, Entry, Kind, Layer, UNSORTED_LAYER};
 use super::parse::{FileContents, ParsedEntry};
 
 /// Where a definition stands: the file's index and its span.
@@ -14,9 +14,12 @@ type Place = (usize, Range<usize>);
 
 /// Merges parsed files into a catalog, reporting what does not fit together.
 ///
-/// `reopen` gives the text of a file again, to show the line of a problem.
+/// `fallback_layers` stand in for the layers that no file declares (the
+/// embedded catalog's, when its files are not among them). `reopen` gives
+/// the text of a file again, to show the line of a problem.
 pub(crate) fn link(
     mut files: Vec<FileContents>,
+    fallback_layers: Vec<Layer>,
     reopen: &dyn Fn(usize) -> SourceMap<'static>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Catalog {
@@ -64,7 +67,8 @@ pub(crate) fn link(
         diagnostics.push(reopen(index).diagnostic(Level::Error, span, message));
     }
 
-    let layer_ids: Vec<&str> = catalog.layers.iter().map(|l| l.id.as_str()).collect();
+    let fallback: Vec<Layer> = fallback_layers.into_iter().filter(|l| !layer_places.contains_key(&l.id)).collect();
+    let layer_ids: Vec<&str> = catalog.layers.iter().chain(&fallback).map(|l| l.id.as_str()).collect();
     // First the layers: an entry left out for an unknown layer must not stay
     // a valid target for other entries' links.
     let mut keep = Vec::with_capacity(total);
@@ -104,7 +108,10 @@ pub(crate) fn link(
     }
     let mut keep = keep.into_iter();
     catalog.entries.retain(|_| keep.next().unwrap_or(true));
-    if catalog.entries.iter().any(|entry| entry.layer() == Some(UNSORTED_LAYER)) {
+    // A layer that is not declared is listed only when an entry is in it.
+    let used: HashSet<&str> = catalog.entries.iter().filter_map(Entry::layer).collect();
+    catalog.layers.extend(fallback.into_iter().filter(|layer| used.contains(layer.id.as_str())));
+    if used.contains(UNSORTED_LAYER) {
         catalog.layers.push(Layer::unsorted());
     }
     catalog.sort();
