@@ -263,6 +263,29 @@ fn check_path_knows_the_embedded_layers_and_ids() {
 }
 
 #[test]
+fn check_path_accepts_a_replaced_embedded_entry_and_says_how_to_replace_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dns.toml");
+    let ours = "[[failure]]\nid = \"coredns-down\"\ntitle = \"Our DNS\"\nsymptom = \"s\"\n";
+    fs::write(&file, format!("{ours}replaces = true\n")).unwrap();
+    let path = file.display().to_string();
+    let out = pagerbook(dir.path(), &["check", &path]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "checked 1 file: 1 entry loaded, no problems\n"));
+    fs::write(&file, ours).unwrap();
+    let out = pagerbook(dir.path(), &["check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{path}:2:6: error: duplicate id `coredns-down`: it is already defined at <embedded>/catalog/"
+        )),
+        "{text}"
+    );
+    assert!(first.ends_with("; this one is ignored (to replace it, add `replaces = true`)"), "{text}");
+}
+
+#[test]
 fn check_with_catalog_knows_the_embedded_layers_but_not_their_entries() {
     let dir = team_dir("");
     let team = dir.path().join("team").display().to_string();

@@ -187,6 +187,23 @@ fn context_counts_for_links_and_duplicates_but_its_problems_are_not_reported() {
 }
 
 #[test]
+fn declaring_an_embedded_layer_beside_the_embedded_catalog_is_a_duplicate() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    let options = LoadOptions { context: vec![Source::Embedded] };
+    let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
+    assert_one(
+        &loaded,
+        "a.toml",
+        3,
+        6,
+        Level::Error,
+        "; this one is ignored (the embedded catalog's layers need no declaration)",
+    );
+    assert_eq!(loaded.catalog.get("good-one").and_then(|e| e.layer()), Some("edge"), "its entry still loads");
+}
+
+#[test]
 fn a_file_both_checked_and_in_the_context_is_checked() {
     let dir = Dir::new();
     let file = dir.write("a.toml", "[[failure]]\nid = \"x\"\n");
@@ -237,6 +254,51 @@ fn duplicate_ids_name_both_places() {
     );
     assert_eq!(ids(&loaded), ["good-one"]);
     assert!(loaded.catalog.entries[0].origin.path.ends_with("a.toml"));
+}
+
+#[test]
+fn replaces_true_replaces_an_earlier_sources_entry_in_its_place() {
+    let (base, team) = (Dir::new(), Dir::new());
+    base.write("a.toml", format!("{GOOD}\n{}", failure("second", "")));
+    let ours = failure("good-one", "replaces = true\n").replace("title = \"T\"", "title = \"Ours\"");
+    team.write("t.toml", ours);
+    let loaded = load(&[Source::Path(base.path().to_path_buf()), Source::Path(team.path().to_path_buf())]);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    assert_eq!(ids(&loaded), ["good-one", "second"]);
+    let replaced = loaded.catalog.get("good-one").unwrap();
+    assert_eq!((replaced.title(), replaced.origin.line), ("Ours", 1));
+    assert!(replaced.origin.path.ends_with("t.toml"));
+}
+
+#[test]
+fn a_duplicate_of_an_earlier_sources_entry_says_to_add_replaces() {
+    let (base, team) = (Dir::new(), Dir::new());
+    base.write("a.toml", GOOD);
+    team.write("t.toml", failure("good-one", ""));
+    let loaded = load(&[Source::Path(base.path().to_path_buf()), Source::Path(team.path().to_path_buf())]);
+    let message = format!(
+        "duplicate id `good-one`: it is already defined at {}:8:6; this one is ignored (to replace it, add `replaces = true`)",
+        base.path().join("a.toml").display()
+    );
+    assert_eq!(problems(&loaded), [("t.toml".into(), 2, 6, Level::Error, message)]);
+    assert_eq!(loaded.catalog.get("good-one").unwrap().title(), "Good");
+}
+
+#[test]
+fn replaces_does_not_replace_an_entry_of_the_same_source() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    dir.write("b.toml", failure("good-one", "replaces = true\n"));
+    let loaded = dir.load();
+    assert_one(
+        &loaded,
+        "b.toml",
+        2,
+        6,
+        Level::Error,
+        "this one is ignored (`replaces = true` replaces only an entry of an earlier source, not of the same one)",
+    );
+    assert_eq!(loaded.catalog.get("good-one").unwrap().title(), "Good");
 }
 
 #[test]

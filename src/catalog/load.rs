@@ -219,7 +219,8 @@ pub fn load_with(sources: &[Source], options: &LoadOptions) -> Loaded {
         let text = files[index].read(&mut Vec::new()).unwrap_or_default();
         SourceMap::new(files[index].path.clone(), text)
     };
-    let catalog = link(contents, fallback_layers, &reopen, &mut diagnostics);
+    let file_sources: Vec<usize> = files.iter().map(|file| file.source).collect();
+    let catalog = link(contents, &file_sources, fallback_layers, &reopen, &mut diagnostics);
 
     let file_source: HashMap<&str, usize> = files.iter().map(|f| (&*f.path, f.source)).collect();
     for entry in &catalog.entries {

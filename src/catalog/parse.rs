@@ -35,6 +35,8 @@ pub(crate) struct Located<T> {
 pub(crate) struct ParsedEntry {
     pub entry: Entry,
     pub refs: RefSpans,
+    /// `replaces = true`: it replaces an earlier source's entry of the same id.
+    pub replaces: bool,
 }
 
 /// Where an entry's id and the ids it refers to stand in its file.
@@ -67,8 +69,9 @@ const FAILURE_FIELDS: &[&str] = &[
     "last_reviewed",
     "steps",
     "vars",
+    "replaces",
 ];
-const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars"];
+const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars", "replaces"];
 const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive"];
 const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern"];
 
@@ -229,6 +232,7 @@ impl Reader<'_, '_> {
         let frequency = is_failure.then(|| self.word(table, "frequency", Frequency::ALL, Frequency::as_str)).flatten();
         let severity = is_failure.then(|| self.word(table, "severity", Severity::ALL, Severity::as_str)).flatten();
         let recovery = is_failure.then(|| self.string(table, "recovery")).flatten();
+        let replaces = self.flag(table, "replaces").unwrap_or_default();
         let related = self.strings(table, "related");
         let runbooks = self.strings(table, "runbooks");
         let entry_vars = table.get_key_value("vars").and_then(|(_, value)| self.vars(value, &context));
@@ -293,6 +297,7 @@ impl Reader<'_, '_> {
                 related: related.iter().map(Spanned::span).collect(),
                 runbooks: runbooks.iter().map(Spanned::span).collect(),
             },
+            replaces,
         })
     }
 
@@ -326,16 +331,7 @@ impl Reader<'_, '_> {
         } else {
             Some(Danger::Safe)
         };
-        let interactive = match table.get("interactive") {
-            None => Some(false),
-            Some(value) => {
-                let flag = value.get_ref().as_bool();
-                if flag.is_none() {
-                    self.wrong_type("interactive", value, "true or false");
-                }
-                flag
-            }
-        };
+        let interactive = self.flag(table, "interactive");
         if let (Some(Danger::Safe), Some(run)) = (danger, &run)
             && let Some(operation) = crate::danger::looks_destructive(run.get_ref())
         {
@@ -558,6 +554,17 @@ impl Reader<'_, '_> {
             return Vec::new();
         };
         items.iter().filter_map(|item| self.string_value(key, item)).collect()
+    }
+
+    /// An optional boolean: `Some(false)` when absent, `None` when it is not
+    /// a boolean (then reported).
+    fn flag(&mut self, table: &Table<'_>, key: &str) -> Option<bool> {
+        let Some(value) = table.get(key) else { return Some(false) };
+        let flag = value.get_ref().as_bool();
+        if flag.is_none() {
+            self.wrong_type(key, value, "true or false");
+        }
+        flag
     }
 
     fn date(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
