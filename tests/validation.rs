@@ -319,7 +319,15 @@ fn unknown_layer_related_and_runbook_references() {
     assert_eq!((found[1].1, found[1].2), (25, 13));
     assert!(found[1].4.contains("names `nope`, which is not a known runbook"), "{}", found[1].4);
     assert_eq!((found[2].0.as_str(), found[2].1, found[2].2), ("b.toml", 4, 9));
-    assert!(found[2].4.contains("unknown layer `egde` in failure `lost`; did you mean `edge`?"), "{}", found[2].4);
+    let layers: Vec<String> = load(&[Source::Embedded]).catalog.layers.into_iter().map(|l| l.id).collect();
+    assert_eq!(
+        found[2].4,
+        format!(
+            "unknown layer `egde` in failure `lost`, so the entry is ignored; the layers are {} \
+             (or leave `layer` out, for Unsorted); did you mean `edge`?",
+            layers.join(", ")
+        )
+    );
     // A broken link is dropped; the entry still loads. An unknown layer leaves the entry out.
     assert_eq!(ids(&loaded), ["good-one", "refs"]);
     assert_eq!(loaded.catalog.get("refs").unwrap().related().collect::<Vec<_>>(), ["good-one"]);
@@ -350,6 +358,42 @@ fn undeclared_placeholder_is_an_error_at_its_place() {
         Level::Error,
         "placeholder `{{namespace}}` in step 1 of failure `ph` is not declared",
     );
+}
+
+#[test]
+fn an_undeclared_placeholder_near_a_declared_one_suggests_it() {
+    let dir = Dir::new();
+    let vars = "[vars.namespace]\ndescription = \"Namespace\"\n";
+    let extra = "[[failure.steps]]\ndo = \"look\"\nrun = \"kubectl -n {{namespce}} get pods\"\n";
+    dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("ph", extra)));
+    let found = problems(&dir.load());
+    assert_eq!(found.len(), 2, "an unused-var warning, then: {found:#?}");
+    assert_eq!((found[1].1, found[1].2), (28, 19), "{found:#?}");
+    let tail = "is not declared: add a `[vars.namespce]` table (or write `{{{{` for a literal `{{`); did you mean `{{namespace}}`?";
+    assert!(found[1].4.ends_with(tail), "{}", found[1].4);
+}
+
+#[test]
+fn a_misspelled_field_of_a_var_is_not_reported_as_an_undeclared_placeholder() {
+    let dir = Dir::new();
+    let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"echo {{group}}\"\n";
+    let entry_level = "[failure.vars.mine]\ndescription = \"Mine\"\ndefualt = \"a\"\n[[failure.steps]]\ndo = \"y\"\nrun = \"echo {{mine}}\"\n";
+    let text = format!(
+        "[vars.group]\ndescripton = \"Group\"\n{GOOD}\n{}\n{}",
+        failure("uses", steps),
+        failure("own", entry_level)
+    );
+    dir.write("a.toml", text);
+    let loaded = dir.load();
+    let found: Vec<_> = problems(&loaded).into_iter().map(|(_, line, col, _, message)| (line, col, message)).collect();
+    assert_eq!(
+        found,
+        [
+            (2, 1, "unknown field `descripton` in var `group` of the file; did you mean `description`?".to_owned()),
+            (40, 1, "unknown field `defualt` in var `mine` of failure `own`; did you mean `default`?".to_owned()),
+        ]
+    );
+    assert_eq!(ids(&loaded), ["good-one"], "entries using a broken declaration are left out");
 }
 
 #[test]

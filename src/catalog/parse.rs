@@ -127,8 +127,19 @@ pub(crate) fn parse_layers(map: &SourceMap<'_>) -> Vec<Layer> {
     tables.into_iter().filter_map(|(span, table)| reader.layer(span, table)).map(|layer| layer.value).collect()
 }
 
-/// Declared vars with the spans of their names.
-type DeclaredVars = BTreeMap<String, (Arc<Var>, Range<usize>)>;
+/// Declared vars with the spans of their names; `None` for a declaration
+/// with errors, already reported.
+type DeclaredVars = BTreeMap<String, (Option<Arc<Var>>, Range<usize>)>;
+
+/// What a placeholder's name refers to.
+enum Declaration {
+    /// A valid declaration.
+    Valid,
+    /// A declaration with errors: reported there, not again at each use.
+    Broken,
+    /// None; the declared name nearest to it, if one is close.
+    Missing(Option<String>),
+}
 
 struct Reader<'a, 'm> {
     map: &'a SourceMap<'m>,
@@ -244,10 +255,15 @@ impl Reader<'_, '_> {
             .filter_map(|(i, (step_span, step))| {
                 let context = format!("step {} of {context}", i + 1);
                 self.step(step_span, step, &context, &mut |name| {
-                    let known = entry_vars.as_ref().is_some_and(|v| v.contains_key(name))
-                        || file_vars.is_some_and(|v| v.contains_key(name));
                     used.insert(name.to_owned());
-                    known
+                    let scopes = || entry_vars.iter().chain(file_vars);
+                    match scopes().find_map(|vars| vars.get(name)) {
+                        Some((Some(_), _)) => Declaration::Valid,
+                        Some((None, _)) => Declaration::Broken,
+                        None => Declaration::Missing(
+                            closest(name, scopes().flat_map(BTreeMap::keys).map(String::as_str)).map(str::to_owned),
+                        ),
+                    }
                 })
             })
             .collect();
@@ -259,7 +275,7 @@ impl Reader<'_, '_> {
         for name in used {
             let own = entry_vars.as_ref().and_then(|v| v.get(&name));
             let inherited = file_vars.and_then(|v| v.get(&name));
-            if let Some((var, _)) = own.or(inherited) {
+            if let Some((Some(var), _)) = own.or(inherited) {
                 vars.push(var.clone());
             }
             if own.is_none() && inherited.is_some() {
@@ -307,7 +323,7 @@ impl Reader<'_, '_> {
         span: Range<usize>,
         table: &Table<'_>,
         context: &str,
-        declare: &mut dyn FnMut(&str) -> bool,
+        declare: &mut dyn FnMut(&str) -> Declaration,
     ) -> Option<Step> {
         let errors = self.errors;
         self.unknown_keys(table, STEP_FIELDS, &format!("in {context}"));
@@ -350,7 +366,12 @@ impl Reader<'_, '_> {
         (self.errors == errors).then_some(step)
     }
 
-    fn check_placeholders(&mut self, run: &Spanned<String>, context: &str, declare: &mut dyn FnMut(&str) -> bool) {
+    fn check_placeholders(
+        &mut self,
+        run: &Spanned<String>,
+        context: &str,
+        declare: &mut dyn FnMut(&str) -> Declaration,
+    ) {
         let template = run.get_ref();
         let pieces = match template::parse(template) {
             Ok(pieces) => pieces,
@@ -364,15 +385,21 @@ impl Reader<'_, '_> {
             let Piece::Placeholder(p) = piece else { continue };
             let at = self.offset_in_value(run, p.span.start);
             let span = at..at + p.span.len();
-            if !declare(p.name) {
-                self.error(
-                    span.clone(),
-                    format!(
-                        "placeholder `{{{{{}}}}}` in {context} is not declared: add a `[vars.{0}]` table \
-                         (or write `{{{{{{{{` for a literal `{{{{`)",
-                        p.name
-                    ),
-                );
+            match declare(p.name) {
+                Declaration::Valid => {}
+                // The entry is left out; the declaration's own error says why.
+                Declaration::Broken => self.errors += 1,
+                Declaration::Missing(near) => {
+                    let hint = near.map(|near| format!("; did you mean `{{{{{near}}}}}`?")).unwrap_or_default();
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "placeholder `{{{{{}}}}}` in {context} is not declared: add a `[vars.{0}]` table \
+                             (or write `{{{{{{{{` for a literal `{{{{`){hint}",
+                            p.name
+                        ),
+                    );
+                }
             }
             if let Some(quote) = p.inside_quote {
                 let kind = if quote == '"' { "double" } else { "single" };
@@ -404,8 +431,9 @@ impl Reader<'_, '_> {
     }
 
     fn warn_unused(&mut self, vars: &DeclaredVars, used: &BTreeSet<String>, context: &str) {
-        for (name, (_, span)) in vars {
-            if !used.contains(name) {
+        for (name, (var, span)) in vars {
+            // A broken declaration has its error already.
+            if var.is_some() && !used.contains(name) {
                 self.warn(
                     span.clone(),
                     format!("var `{name}` is declared {context} but no command uses `{{{{{name}}}}}`"),
@@ -435,6 +463,7 @@ impl Reader<'_, '_> {
             }
             let Some(table) = value.get_ref().as_table() else {
                 self.wrong_type(name.get_ref(), value, "a table with a `description`");
+                vars.insert(name.get_ref().to_string(), (None, name.span()));
                 continue;
             };
             let errors = self.errors;
@@ -465,18 +494,16 @@ impl Reader<'_, '_> {
             {
                 self.error(default.span(), format!("the `default` of {context} is not one of its `choices`"));
             }
-            if self.errors != errors {
-                continue;
-            }
-            let Some(description) = description else { continue };
-            let var = Var {
-                name: name.get_ref().as_ref().into(),
-                description,
-                default: default.map(Spanned::into_inner),
-                choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
-                pattern: pattern.map(Spanned::into_inner),
-            };
-            vars.insert(name.get_ref().to_string(), (Arc::new(var), name.span()));
+            let var = description.filter(|_| self.errors == errors).map(|description| {
+                Arc::new(Var {
+                    name: name.get_ref().as_ref().into(),
+                    description,
+                    default: default.map(Spanned::into_inner),
+                    choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
+                    pattern: pattern.map(Spanned::into_inner),
+                })
+            });
+            vars.insert(name.get_ref().to_string(), (var, name.span()));
         }
         Some(vars)
     }

@@ -66,16 +66,23 @@ pub(crate) fn link(
     }
 
     let fallback: Vec<Layer> = fallback_layers.into_iter().filter(|l| !layer_places.contains_key(&l.id)).collect();
-    let layer_ids: Vec<&str> = catalog.layers.iter().chain(&fallback).map(|l| l.id.as_str()).collect();
+    let mut known_layers: Vec<&Layer> = catalog.layers.iter().chain(&fallback).collect();
+    known_layers.sort_by_key(|layer| layer.order);
+    let layer_ids: Vec<&str> = known_layers.iter().map(|layer| layer.id.as_str()).collect();
     // First the layers: an entry left out for an unknown layer must not stay
     // a valid target for other entries' links.
     let mut keep = Vec::with_capacity(total);
     for (entry, (index, refs)) in catalog.entries.iter().zip(&spans) {
         let known = entry.layer().is_none_or(|layer| layer == UNSORTED_LAYER || layer_ids.contains(&layer));
         if let (false, Some(layer), Some(span)) = (known, entry.layer(), &refs.layer) {
-            let hint = did_you_mean(layer, &layer_ids);
-            let message =
-                format!("unknown layer `{layer}` in {} `{}`{hint}; the entry is ignored", entry.kind, entry.id());
+            let message = format!(
+                "unknown layer `{layer}` in {} `{}`, so the entry is ignored; the layers are {} \
+                 (or leave `layer` out, for Unsorted){}",
+                entry.kind,
+                entry.id(),
+                layer_ids.join(", "),
+                did_you_mean(layer, &layer_ids)
+            );
             diagnostics.push(reopen(*index).diagnostic(Level::Error, span.clone(), message));
             entry_places.remove(entry.id());
         }
