@@ -397,6 +397,41 @@ fn a_misspelled_field_of_a_var_is_not_reported_as_an_undeclared_placeholder() {
 }
 
 #[test]
+fn a_var_may_be_secret() {
+    let dir = Dir::new();
+    let vars = "[vars.token]\ndescription = \"API token\"\nsecret = true\n[vars.user]\ndescription = \"User\"\n";
+    let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"login {{user}} {{token}}\"\n";
+    dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("uses", steps)));
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    let entry = loaded.catalog.get("uses").unwrap();
+    assert_eq!((entry.var("token").unwrap().secret, entry.var("user").unwrap().secret), (true, false));
+    let json = serde_json::to_value(entry).unwrap();
+    assert_eq!((&json["vars"]["token"]["secret"], json["vars"]["user"].get("secret")), (&serde_json::json!(true), None));
+}
+
+#[test]
+fn a_secret_var_has_no_default_or_choices_and_secret_is_a_boolean() {
+    let dir = Dir::new();
+    let vars = "[vars.token]\ndescription = \"T\"\nsecret = true\ndefault = \"hunter2\"\nchoices = [\"hunter2\"]\n\
+                [vars.key]\ndescription = \"K\"\nsecret = \"yes\"\n";
+    let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"login {{token}} {{key}}\"\n";
+    dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("uses", steps)));
+    let loaded = dir.load();
+    let found: Vec<_> = problems(&loaded).into_iter().map(|(_, line, col, _, message)| (line, col, message)).collect();
+    let secret = "var `token` of the file is `secret`, so it cannot have";
+    assert_eq!(
+        found,
+        [
+            (4, 11, format!("{secret} `default`: the catalog file would hold the secret")),
+            (5, 11, format!("{secret} `choices`: the catalog file would hold the secret")),
+            (8, 10, "`secret` must be true or false, not a string".to_owned()),
+        ]
+    );
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
 fn malformed_braces_ask_for_the_escape() {
     let dir = Dir::new();
     let extra = "[[failure.steps]]\ndo = \"look\"\nrun = '''kubectl get pods -o go-template={{.metadata.name}}'''\n";

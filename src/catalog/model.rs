@@ -214,6 +214,11 @@ pub struct Var {
     /// A regex the whole value must match.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// A password or token: never remembered, never written to disk, shown
+    /// masked. Such a var has no `default` or `choices`, which would put the
+    /// secret in the catalog file.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 /// Defines an enum written in TOML as one of a fixed set of lowercase words.

@@ -73,7 +73,7 @@ const FAILURE_FIELDS: &[&str] = &[
 ];
 const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars", "replaces"];
 const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive"];
-const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern"];
+const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern", "secret"];
 
 type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
@@ -442,7 +442,8 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Parses a `vars` table: `[vars.NAME]` tables of description, default, choices, pattern.
+    /// Parses a `vars` table: `[vars.NAME]` tables of description, default,
+    /// choices, pattern and secret.
     fn vars(&mut self, value: &Value<'_>, owner: &str) -> Option<DeclaredVars> {
         let Some(table) = value.get_ref().as_table() else {
             self.wrong_type("vars", value, "a table of `[vars.NAME]` tables");
@@ -494,6 +495,20 @@ impl Reader<'_, '_> {
             {
                 self.error(default.span(), format!("the `default` of {context} is not one of its `choices`"));
             }
+            let secret = self.flag(table, "secret");
+            if secret == Some(true) {
+                for (key, found) in [
+                    ("default", default.as_ref().map(Spanned::span)),
+                    ("choices", table.get("choices").map(Spanned::span)),
+                ] {
+                    if let Some(span) = found {
+                        let message = format!(
+                            "{context} is `secret`, so it cannot have `{key}`: the catalog file would hold the secret"
+                        );
+                        self.error(span, message);
+                    }
+                }
+            }
             let var = description.filter(|_| self.errors == errors).map(|description| {
                 Arc::new(Var {
                     name: name.get_ref().as_ref().into(),
@@ -501,6 +516,7 @@ impl Reader<'_, '_> {
                     default: default.map(Spanned::into_inner),
                     choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
                     pattern: pattern.map(Spanned::into_inner),
+                    secret: secret.unwrap_or_default(),
                 })
             });
             vars.insert(name.get_ref().to_string(), (var, name.span()));
