@@ -152,7 +152,7 @@ pub enum Command {
     },
     /// Validate catalog files; exit 1 when there are errors.
     #[command(
-        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check ./team          ./team as it loads beside the embedded catalog\n  pagerbook check --format json   for editors and CI"
+        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check ./team          ./team as it loads beside the embedded catalog\n  pagerbook check --strict        also what a reviewed entry should have\n  pagerbook check --format json   for editors and CI"
     )]
     Check {
         /// Files or directories to check, as they load after the embedded catalog
@@ -165,6 +165,10 @@ pub enum Command {
         /// Also show which sources were read.
         #[arg(long, short)]
         verbose: bool,
+        /// Also warn about what a reviewed entry should have: a layer, signals,
+        /// recovery, frequency and severity for a failure mode, and steps.
+        #[arg(long)]
+        strict: bool,
     },
     /// Show which catalog sources were read and what each gave.
     #[command(after_help = "Examples:\n  pagerbook sources\n  PAGERBOOK_CATALOG=./team pagerbook sources")]
@@ -238,14 +242,14 @@ pub fn run(
             search(&sources, &query.join(" "), json, usize::from(limit), out, err)
         }
         Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
-        Command::Check { paths, format, verbose } => {
+        Command::Check { paths, format, verbose, strict } => {
             let (sources, options) = if paths.is_empty() {
-                (sources, LoadOptions::default())
+                (sources, LoadOptions { context: Vec::new(), strict })
             } else {
                 // Paths are checked as they load after the catalog they join:
                 // the embedded one, or the `--catalog` paths.
                 let context = if cli.catalog.is_empty() { vec![Source::Embedded] } else { sources };
-                (paths.into_iter().map(Source::Path).collect(), LoadOptions { context })
+                (paths.into_iter().map(Source::Path).collect(), LoadOptions { context, strict })
             };
             check(&sources, &options, format, verbose, out)
         }

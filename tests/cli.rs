@@ -286,6 +286,24 @@ fn check_path_accepts_a_replaced_embedded_entry_and_says_how_to_replace_one() {
 }
 
 #[test]
+fn check_strict_warns_at_each_entry_and_still_exits_0() {
+    let dir = team_dir("");
+    let team = dir.path().join("team").display().to_string();
+    let out = pagerbook(dir.path(), &["check", "--strict", &team]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    let warnings: Vec<&str> = text.lines().filter(|line| line.contains(": warning: ")).collect();
+    assert_eq!(warnings.len(), 10, "five for each of the two entries:\n{text}");
+    assert_eq!(
+        warnings[0],
+        format!(
+            "{team}/edge.toml:1:1: warning: failure `our-cdn-down` has no `signals`: the log lines and alerts people paste, which search matches"
+        )
+    );
+    assert!(text.ends_with("checked 2 files: 2 entries loaded, 0 errors and 10 warnings\n"), "{text}");
+}
+
+#[test]
 fn check_with_catalog_knows_the_embedded_layers_but_not_their_entries() {
     let dir = team_dir("");
     let team = dir.path().join("team").display().to_string();

@@ -178,7 +178,7 @@ fn context_counts_for_links_and_duplicates_but_its_problems_are_not_reported() {
     context.write("broken.toml", "[[failure]]\nid = \"x\"\n");
     let dir = Dir::new();
     dir.write("team.toml", failure("linker", "related = [\"good-one\"]\n") + &failure("good-one", ""));
-    let options = LoadOptions { context: vec![Source::Path(context.path().to_path_buf())] };
+    let options = LoadOptions { context: vec![Source::Path(context.path().to_path_buf())], strict: false };
     let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
     assert_one(&loaded, "team.toml", 11, 6, Level::Error, "duplicate id `good-one`: it is already defined at");
     assert_eq!(loaded.catalog.get("linker").unwrap().related().collect::<Vec<_>>(), ["good-one"]);
@@ -190,7 +190,7 @@ fn context_counts_for_links_and_duplicates_but_its_problems_are_not_reported() {
 fn declaring_an_embedded_layer_beside_the_embedded_catalog_is_a_duplicate() {
     let dir = Dir::new();
     dir.write("a.toml", GOOD);
-    let options = LoadOptions { context: vec![Source::Embedded] };
+    let options = LoadOptions { context: vec![Source::Embedded], strict: false };
     let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
     assert_one(
         &loaded,
@@ -207,11 +207,41 @@ fn declaring_an_embedded_layer_beside_the_embedded_catalog_is_a_duplicate() {
 fn a_file_both_checked_and_in_the_context_is_checked() {
     let dir = Dir::new();
     let file = dir.write("a.toml", "[[failure]]\nid = \"x\"\n");
-    let options = LoadOptions { context: vec![Source::Path(dir.path().to_path_buf())] };
+    let options = LoadOptions { context: vec![Source::Path(dir.path().to_path_buf())], strict: false };
     let loaded = load_with(&[Source::Path(file)], &options);
     let found: Vec<_> = problems(&loaded).into_iter().map(|(file, line, col, _, _)| (file, line, col)).collect();
     assert_eq!(found, [("a.toml".into(), 1, 1), ("a.toml".into(), 1, 1)]);
     assert_eq!(loaded.sources[0].files, 1);
+}
+
+#[test]
+fn strict_warns_at_each_entry_about_what_a_reviewed_entry_should_have() {
+    let dir = Dir::new();
+    let complete = "signals = [\"x\"]\n[[failure.steps]]\ndo = \"x\"\n";
+    let text = format!(
+        "[[failure]]\nid = \"draft\"\ntitle = \"D\"\nsymptom = \"s\"\n\n\
+         [[runbook]]\nid = \"proc\"\ntitle = \"P\"\nsummary = \"s\"\n\n{GOOD}{complete}"
+    );
+    dir.write("a.toml", text);
+    let strict = LoadOptions { context: Vec::new(), strict: true };
+    let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &strict);
+    let found: Vec<_> =
+        problems(&loaded).into_iter().map(|(_, line, col, level, message)| (line, col, level, message)).collect();
+    let at = |line: u32, message: &str| (line, 1, Level::Warning, message.to_owned());
+    assert_eq!(
+        found,
+        [
+            at(1, "failure `draft` has no `layer`, so it is listed under Unsorted"),
+            at(1, "failure `draft` has no `signals`: the log lines and alerts people paste, which search matches"),
+            at(1, "failure `draft` has no `recovery`: what heals by itself, and what we do"),
+            at(1, "failure `draft` has no `frequency` (very-rare, rare, occasional or common), so it shows as unknown"),
+            at(1, "failure `draft` has no `severity` (low, medium, high or critical), so it shows as unknown"),
+            at(1, "failure `draft` has no steps: add a `[[failure.steps]]` table for each thing to do"),
+            at(6, "runbook `proc` has no steps: add a `[[runbook.steps]]` table for each thing to do"),
+        ]
+    );
+    assert_eq!(ids(&loaded).len(), 3, "warnings leave every entry in");
+    assert!(dir.load().diagnostics.is_empty(), "without strict, a minimal entry is fine");
 }
 
 #[test]
@@ -407,7 +437,10 @@ fn a_var_may_be_secret() {
     let entry = loaded.catalog.get("uses").unwrap();
     assert_eq!((entry.var("token").unwrap().secret, entry.var("user").unwrap().secret), (true, false));
     let json = serde_json::to_value(entry).unwrap();
-    assert_eq!((&json["vars"]["token"]["secret"], json["vars"]["user"].get("secret")), (&serde_json::json!(true), None));
+    assert_eq!(
+        (&json["vars"]["token"]["secret"], json["vars"]["user"].get("secret")),
+        (&serde_json::json!(true), None)
+    );
 }
 
 #[test]

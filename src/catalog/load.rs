@@ -153,6 +153,8 @@ pub struct LoadOptions {
     /// reported and [`Loaded::sources`] leaves them out. `check PATH` checks
     /// PATH against the embedded catalog this way.
     pub context: Vec<Source>,
+    /// Also warn about what a reviewed entry should have (`check --strict`).
+    pub strict: bool,
 }
 
 /// Loads every file of every source, collecting problems as it goes.
@@ -211,7 +213,7 @@ pub fn load_with(sources: &[Source], options: &LoadOptions) -> Loaded {
     files.sort_by_key(|file| file.source);
     let mut reports: Vec<SourceReport> = reports.into_iter().flatten().collect();
 
-    let contents = parse_all(&files, &mut diagnostics);
+    let contents = parse_all(&files, options.strict, &mut diagnostics);
     let fallback_layers = if all.contains(&&Source::Embedded) { Vec::new() } else { embedded_layers() };
     // Texts are not kept: cross-file problems are rare, and reading a file
     // again to show one costs less than holding every file meanwhile.
@@ -263,13 +265,13 @@ type WorkerOutput = (Vec<(usize, FileContents)>, Vec<Diagnostic>);
 
 /// Reads and parses every file, on as many threads as there are cores: each
 /// file's text lives only while it is parsed.
-fn parse_all(files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<FileContents> {
+fn parse_all(files: &[SourceFile], strict: bool, diagnostics: &mut Vec<Diagnostic>) -> Vec<FileContents> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len().max(1));
     let parse = |index: usize, diagnostics: &mut Vec<Diagnostic>| {
         let file = &files[index];
         let Some(text) = file.read(diagnostics) else { return FileContents::default() };
         let map = SourceMap::new(file.path.clone(), text);
-        parse_file(&map, diagnostics)
+        parse_file(&map, strict, diagnostics)
     };
     let results: Vec<WorkerOutput> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)

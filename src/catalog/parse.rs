@@ -79,10 +79,11 @@ type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Parses one file, appending its problems to `diagnostics`.
-pub(crate) fn parse_file(map: &SourceMap<'_>, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
+/// With `strict`, it also warns about what a reviewed entry should have.
+pub(crate) fn parse_file(map: &SourceMap<'_>, strict: bool, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
     let text = map.text();
     let (root, errors) = DeTable::parse_recoverable(text);
-    let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new() };
+    let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new(), strict };
     for error in &errors {
         let span = error.span().unwrap_or(0..0);
         reader.error(span, format!("invalid TOML: {}", error.message().trim_end()));
@@ -121,7 +122,8 @@ pub(crate) fn parse_file(map: &SourceMap<'_>, diagnostics: &mut Vec<Diagnostic>)
 pub(crate) fn parse_layers(map: &SourceMap<'_>) -> Vec<Layer> {
     let Ok(root) = DeTable::parse(map.text()) else { return Vec::new() };
     let mut ignored = Vec::new();
-    let mut reader = Reader { map, text: map.text(), diagnostics: &mut ignored, errors: 0, misspelled: Vec::new() };
+    let mut reader =
+        Reader { map, text: map.text(), diagnostics: &mut ignored, errors: 0, misspelled: Vec::new(), strict: false };
     let root = root.into_inner();
     let tables = reader.array_of_tables(&root, "layer");
     tables.into_iter().filter_map(|(span, table)| reader.layer(span, table)).map(|layer| layer.value).collect()
@@ -150,6 +152,8 @@ struct Reader<'a, 'm> {
     /// Fields that an unknown key of the table being read is a likely typo
     /// of: their absence is already explained by the did-you-mean.
     misspelled: Vec<&'static str>,
+    /// `check --strict`: warn about what a reviewed entry lacks.
+    strict: bool,
 }
 
 impl Reader<'_, '_> {
@@ -305,6 +309,9 @@ impl Reader<'_, '_> {
         let origin = Origin { path: self.map.path().clone(), line: self.map.line(span.start) };
         let entry = text.build(kind, (frequency, severity), steps, exact(vars), origin);
         let id = id?;
+        if self.strict && self.errors == errors {
+            self.review(kind, table, &span, &context);
+        }
         (self.errors == errors).then(|| ParsedEntry {
             entry,
             refs: RefSpans {
@@ -315,6 +322,29 @@ impl Reader<'_, '_> {
             },
             replaces,
         })
+    }
+
+    /// Warns, at the entry, about each field a reviewed entry should have and
+    /// this one lacks: what `check --strict` adds.
+    fn review(&mut self, kind: Kind, table: &Table<'_>, span: &Range<usize>, context: &str) {
+        let failure_fields: &[(&str, &str)] = &[
+            ("layer", ", so it is listed under Unsorted"),
+            ("signals", ": the log lines and alerts people paste, which search matches"),
+            ("recovery", ": what heals by itself, and what we do"),
+            ("frequency", " (very-rare, rare, occasional or common), so it shows as unknown"),
+            ("severity", " (low, medium, high or critical), so it shows as unknown"),
+        ];
+        let fields = if kind == Kind::Failure { failure_fields } else { &[] };
+        for (key, why) in fields {
+            if !table.contains_key(*key) {
+                self.warn(span.start..span.start, format!("{context} has no `{key}`{why}"));
+            }
+        }
+        let has_steps = table.get("steps").and_then(|steps| steps.get_ref().as_array()).is_some_and(|s| !s.is_empty());
+        if !has_steps {
+            let message = format!("{context} has no steps: add a `[[{kind}.steps]]` table for each thing to do");
+            self.warn(span.start..span.start, message);
+        }
     }
 
     /// Parses a step; `declare` answers whether a placeholder name is declared.
