@@ -6,7 +6,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -243,6 +243,8 @@ pub fn run(
         }
         Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
         Command::Check { paths, format, verbose, strict } => {
+            // The catalogs in use come with the settings in use; given paths stand alone.
+            let config = paths.is_empty().then(settings::config_path).flatten();
             let (sources, options) = if paths.is_empty() {
                 (sources, LoadOptions { context: Vec::new(), strict })
             } else {
@@ -251,7 +253,7 @@ pub fn run(
                 let context = if cli.catalog.is_empty() { vec![Source::Embedded] } else { sources };
                 (paths.into_iter().map(Source::Path).collect(), LoadOptions { context, strict })
             };
-            check(&sources, &options, format, verbose, out)
+            check(&sources, &options, config.as_deref(), format, verbose, out)
         }
         Command::Sources { json } => sources_command(&sources, json, out),
     };
@@ -267,9 +269,14 @@ pub fn run(
 
 /// Opens the navigator; where it cannot run, says why and what to use instead.
 fn navigator(sources: &[Source], theme: ThemeChoice, read_only: bool, env: &Environment, err: &mut dyn Write) -> u8 {
-    let (config, problem) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
-    // The status line has one line for it: where, and what.
-    let notice = problem.and_then(|p| p.to_string().lines().next().map(str::to_owned));
+    let (config, problems) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
+    // The status line has one line for it: why commands will not run, else
+    // where the first problem is, and what.
+    let notice = match (&config.forced_read_only, problems.first()) {
+        (Some(why), _) => Some(format!("read-only: {why} (pagerbook check)")),
+        (None, Some(problem)) => problem.to_string().lines().next().map(str::to_owned),
+        (None, None) => None,
+    };
     let options = tui::Options {
         light: theme == ThemeChoice::Light,
         started: env.started,
@@ -650,14 +657,20 @@ fn write_list(out: &mut dyn Write, heading: &str, items: impl ExactSizeIterator<
     Ok(())
 }
 
+/// `check`: the catalogs' problems, after those of the config file when one is given.
 fn check(
     sources: &[Source],
     options: &LoadOptions,
+    config: Option<&Path>,
     format: Format,
     verbose: bool,
     out: &mut dyn Write,
 ) -> io::Result<u8> {
-    let loaded = catalog::load_with(sources, options);
+    let mut loaded = catalog::load_with(sources, options);
+    if let Some(path) = config {
+        let (_, problems) = settings::Config::load(path);
+        loaded.diagnostics.splice(0..0, problems);
+    }
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &loaded.diagnostics)?;

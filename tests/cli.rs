@@ -327,6 +327,27 @@ fn check_with_catalog_knows_the_embedded_layers_but_not_their_entries() {
 }
 
 #[test]
+fn check_reports_the_config_file_and_counts_it_in_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".config/pagerbook/config.toml");
+    fs::create_dir_all(config.parent().unwrap()).unwrap();
+    fs::write(&config, "readonly = true\n").unwrap();
+    let out = pagerbook(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let message = "unknown setting `readonly`; did you mean `read_only`? (commands will not run until this is fixed)";
+    assert!(text.starts_with(&format!("{}:1:1: error: {message}\n", config.display())), "{text}");
+    assert!(text.ends_with(" entries loaded, 1 error and 0 warnings\n"), "{text}");
+    // Given paths are checked alone, without the settings.
+    let (_catalog_dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["check", &file]);
+    assert_eq!(
+        (out.status.code(), stdout(&out).as_str()),
+        (Some(0), "checked 1 file: 2 entries loaded, no problems\n")
+    );
+}
+
+#[test]
 fn default_sources_are_embedded_then_user_dir_then_env() {
     let (dir, file) = with_catalog();
     let user = dir.path().join(".config/pagerbook/catalog");

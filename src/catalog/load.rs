@@ -352,15 +352,7 @@ impl Walk<'_> {
             return;
         }
         if !file_type.is_file() {
-            let what = if file_type.is_fifo() {
-                "a FIFO"
-            } else if file_type.is_char_device() || file_type.is_block_device() {
-                "a device"
-            } else if file_type.is_socket() {
-                "a socket"
-            } else {
-                "not a regular file"
-            };
+            let what = file_kind(file_type);
             return self.problem(path, format!("not a catalog file: it is {what}; give a TOML file or a directory"));
         }
         if !self.seen.insert(canonical) {
@@ -375,9 +367,28 @@ impl Walk<'_> {
     }
 }
 
+/// What a file that is not a regular one is, for messages: "it is {kind}".
+pub(crate) fn file_kind(file_type: fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
 /// Checks that a file is UTF-8 without a byte-order mark. A file that is not
 /// UTF-8 is refused whole: converting it would silently change a command.
-fn check_text<'t>(path: &Arc<str>, bytes: &'t [u8], diagnostics: &mut Vec<Diagnostic>) -> Option<Cow<'t, str>> {
+pub(crate) fn check_text<'t>(
+    path: &Arc<str>,
+    bytes: &'t [u8],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Cow<'t, str>> {
     let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, true),
         None => (bytes, false),
@@ -416,7 +427,8 @@ fn check_text<'t>(path: &Arc<str>, bytes: &'t [u8], diagnostics: &mut Vec<Diagno
     }
 }
 
-fn io_message(err: &io::Error) -> String {
+/// What went wrong reading a file, for people.
+pub(crate) fn io_message(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         io::ErrorKind::PermissionDenied => "cannot read: permission denied".to_owned(),

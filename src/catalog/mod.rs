@@ -3,7 +3,7 @@
 
 pub(crate) mod diagnostic;
 mod entry;
-mod load;
+pub(crate) mod load;
 mod model;
 mod parse;
 mod validate;
