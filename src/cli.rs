@@ -6,14 +6,14 @@
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, Loaded, Source, TextField};
+use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, LoadOptions, Loaded, Source, TextField};
 use crate::danger;
 use crate::search::{Index, Query};
 use crate::settings;
@@ -167,10 +167,12 @@ pub enum Command {
     },
     /// Validate catalog files; exit 1 when there are errors.
     #[command(
-        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check catalog/ extra.toml\n  pagerbook check --format json   for editors and CI"
+        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check ./team          ./team as it loads beside the embedded catalog\n  pagerbook check --strict        also what a reviewed entry should have\n  pagerbook check --format json   for editors and CI"
     )]
     Check {
-        /// Files or directories to check (default: the catalogs in use).
+        /// Files or directories to check, as they load after the embedded catalog
+        /// (or the --catalog paths), reporting only their problems (default: the
+        /// catalogs in use).
         paths: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -178,6 +180,10 @@ pub enum Command {
         /// Also show which sources were read.
         #[arg(long, short)]
         verbose: bool,
+        /// Also warn about what a reviewed entry should have: a layer, signals,
+        /// recovery, frequency and severity for a failure mode, and steps.
+        #[arg(long)]
+        strict: bool,
     },
     /// Show which catalog sources were read and what each gave.
     #[command(after_help = "Examples:\n  pagerbook sources\n  PAGERBOOK_CATALOG=./team pagerbook sources")]
@@ -258,9 +264,18 @@ pub fn run(
             Err(e) => Err(e),
         },
         Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
-        Command::Check { paths, format, verbose } => {
-            let sources = if paths.is_empty() { sources } else { paths.into_iter().map(Source::Path).collect() };
-            check(&sources, format, verbose, out)
+        Command::Check { paths, format, verbose, strict } => {
+            // The catalogs in use come with the settings in use; given paths stand alone.
+            let config = paths.is_empty().then(settings::config_path).flatten();
+            let (sources, options) = if paths.is_empty() {
+                (sources, LoadOptions { context: Vec::new(), strict })
+            } else {
+                // Paths are checked as they load after the catalog they join:
+                // the embedded one, or the `--catalog` paths.
+                let context = if cli.catalog.is_empty() { vec![Source::Embedded] } else { sources };
+                (paths.into_iter().map(Source::Path).collect(), LoadOptions { context, strict })
+            };
+            check(&sources, &options, config.as_deref(), format, verbose, out)
         }
         Command::Sources { json } => sources_command(&sources, json, out),
     };
@@ -277,11 +292,12 @@ pub fn run(
 /// Opens the navigator, with the query the command line gave typed; where it
 /// cannot run, says why and what to use instead.
 fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &mut dyn Write) -> u8 {
-    let (config, problem) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
+    let (config, problems) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
     let hint = misspelled_subcommand(&cli.query);
-    // The status line has one line for them: where, and what.
-    let problem = problem.and_then(|p| p.to_string().lines().next().map(str::to_owned));
-    let notices: Vec<String> = hint.iter().cloned().chain(problem).collect();
+    // The status line has one line for them: why commands will not run, and
+    // what the command line may have meant.
+    let forced = config.forced_read_only.as_ref().map(|why| format!("read-only: {why} (F2)"));
+    let notices: Vec<String> = hint.iter().cloned().chain(forced).collect();
     let options = tui::Options {
         light: cli.theme == ThemeChoice::Light,
         started: env.started,
@@ -290,6 +306,7 @@ fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &mut dyn Wri
         values_path: settings::values_path(),
         notice: (!notices.is_empty()).then(|| notices.join(" · ")),
         query: cli.query.join(" "),
+        problems,
     };
     match tui::run(catalog::load(sources), &options) {
         Ok(()) => EXIT_OK,
@@ -317,7 +334,7 @@ fn misspelled_subcommand(query: &[String]) -> Option<String> {
     let first = query.first()?;
     let command = Cli::command();
     let names = command.get_subcommands().map(clap::Command::get_name);
-    let meant = catalog::closest(first, names)?;
+    let meant = catalog::diagnostic::closest(first, names)?;
     Some(format!("`{first}` is not a command, so it is searched for; did you mean `pagerbook {meant}`?"))
 }
 
@@ -432,9 +449,9 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
     for group in groups(catalog) {
         writeln!(out, "{}", group.heading)?;
         for entry in group.entries {
-            let rating = match (entry.frequency, entry.severity) {
-                (Some(f), Some(s)) => format!("  [{f}, {s}]"),
-                _ => String::new(),
+            let rating = match entry.kind {
+                Kind::Failure => format!("  [{}, {}]", or_unknown(entry.frequency), or_unknown(entry.severity)),
+                Kind::Runbook => String::new(),
             };
             writeln!(out, "  {:id_width$}  {}{rating}", entry.id(), entry.title())?;
         }
@@ -443,6 +460,11 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
     let (failures, runbooks) = catalog.counts();
     writeln!(out, "{} and {}", plural(failures, "failure mode"), plural(runbooks, "runbook"))?;
     Ok(EXIT_OK)
+}
+
+/// A failure's frequency or severity as shown: "unknown" where it gives none.
+fn or_unknown(rating: Option<impl std::fmt::Display>) -> String {
+    rating.map_or_else(|| "unknown".to_owned(), |rating| rating.to_string())
 }
 
 /// A heading and the entries under it, in edge-inward order.
@@ -648,8 +670,9 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
         facts.push(format!("component {component}"));
     }
     writeln!(out, "{}", facts.join(" · "))?;
-    if let (Some(frequency), Some(severity)) = (entry.frequency, entry.severity) {
+    if entry.kind == Kind::Failure {
         let note = entry.text(TextField::FrequencyNote).map(|n| format!(" ({n})")).unwrap_or_default();
+        let (frequency, severity) = (or_unknown(entry.frequency), or_unknown(entry.severity));
         writeln!(out, "frequency {frequency}{note} · severity {severity}")?;
     }
     let prose = [
@@ -733,8 +756,20 @@ fn write_list(out: &mut dyn Write, heading: &str, items: impl ExactSizeIterator<
     Ok(())
 }
 
-fn check(sources: &[Source], format: Format, verbose: bool, out: &mut dyn Write) -> io::Result<u8> {
-    let loaded = catalog::load(sources);
+/// `check`: the catalogs' problems, after those of the config file when one is given.
+fn check(
+    sources: &[Source],
+    options: &LoadOptions,
+    config: Option<&Path>,
+    format: Format,
+    verbose: bool,
+    out: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut loaded = catalog::load_with(sources, options);
+    if let Some(path) = config {
+        let (_, problems) = settings::Config::load(path);
+        loaded.diagnostics.splice(0..0, problems);
+    }
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &loaded.diagnostics)?;
@@ -748,13 +783,14 @@ fn check(sources: &[Source], format: Format, verbose: bool, out: &mut dyn Write)
             for diagnostic in &loaded.diagnostics {
                 writeln!(out, "{diagnostic}")?;
             }
+            // The context's files and entries are not what was checked.
             let files: usize = loaded.sources.iter().map(|s| s.files).sum();
-            let (failures, runbooks) = loaded.catalog.counts();
+            let entries: usize = loaded.sources.iter().map(|s| s.entries).sum();
             writeln!(
                 out,
                 "checked {}: {} loaded, {}",
                 plural(files, "file"),
-                plural(failures + runbooks, "entry"),
+                plural(entries, "entry"),
                 if loaded.diagnostics.is_empty() { "no problems".to_owned() } else { problem_count(&loaded) }
             )?;
         }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use pagerbook::catalog::{DEFAULT_LANG, Entry, Kind, Loaded, Source, Step, load};
+use pagerbook::catalog::{DEFAULT_LANG, Entry, Kind, LoadOptions, Loaded, Source, Step, load, load_with};
 use pagerbook::{danger, template};
 
 fn embedded() -> Loaded {
@@ -88,6 +88,13 @@ const RUNBOOKS: &[&str] = &[
 #[test]
 fn the_embedded_catalog_has_no_problems() {
     let loaded = embedded();
+    let shown: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(shown.is_empty(), "{}", shown.join("\n"));
+}
+
+#[test]
+fn the_embedded_catalog_passes_strict() {
+    let loaded = load_with(&[Source::Embedded], &LoadOptions { context: Vec::new(), strict: true });
     let shown: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
     assert!(shown.is_empty(), "{}", shown.join("\n"));
 }

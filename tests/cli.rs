@@ -12,8 +12,8 @@ use pagerbook::cli::Cli;
 
 const CATALOG: &str = r#"
 [[layer]]
-id = "edge"
-title = "Edge"
+id = "team"
+title = "Team"
 order = 10
 
 [vars.host]
@@ -23,7 +23,7 @@ default = "example.org"
 [[failure]]
 id = "dns-broken"
 title = "DNS broken"
-layer = "edge"
+layer = "team"
 symptom = "Names do not resolve."
 signals = ["no such host"]
 recovery = "Wait."
@@ -93,7 +93,30 @@ fn list_groups_by_layer_then_runbooks() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "Edge (edge)\n  dns-broken   DNS broken  [rare, high]\n\nRunbooks\n  flush-cache  Flush the cache\n\n1 failure mode and 1 runbook\n"
+        "Team (team)\n  dns-broken   DNS broken  [rare, high]\n\nRunbooks\n  flush-cache  Flush the cache\n\n1 failure mode and 1 runbook\n"
+    );
+}
+
+#[test]
+fn a_minimal_entry_lists_under_unsorted_with_unknown_ratings() {
+    let (dir, file) = with_catalog();
+    let draft = dir.path().join("draft.toml");
+    fs::write(&draft, "[[failure]]\nid = \"first-draft\"\ntitle = \"First draft\"\nsymptom = \"Something is off.\"\n")
+        .unwrap();
+    let draft = draft.display().to_string();
+    let out = pagerbook(dir.path(), &["--catalog", &draft, "--catalog", &file, "list"]);
+    assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(0), ""));
+    assert_eq!(
+        stdout(&out),
+        "Team (team)\n  dns-broken   DNS broken  [rare, high]\n\n\
+         Unsorted (unsorted)\n  first-draft  First draft  [unknown, unknown]\n\n\
+         Runbooks\n  flush-cache  Flush the cache\n\n\
+         2 failure modes and 1 runbook\n"
+    );
+    let shown = stdout(&pagerbook(dir.path(), &["--catalog", &draft, "show", "first-draft"]));
+    assert!(
+        shown.contains("failure mode · layer unsorted (Unsorted)\nfrequency unknown · severity unknown\n"),
+        "{shown}"
     );
 }
 
@@ -105,9 +128,9 @@ fn list_json_is_stable() {
     assert_eq!(
         json,
         serde_json::json!({
-            "layers": [{"id": "edge", "title": "Edge", "order": 10}],
+            "layers": [{"id": "team", "title": "Team", "order": 10}],
             "entries": [
-                {"id": "dns-broken", "kind": "failure", "layer": "edge", "title": "DNS broken", "frequency": "rare", "severity": "high"},
+                {"id": "dns-broken", "kind": "failure", "layer": "team", "title": "DNS broken", "frequency": "rare", "severity": "high"},
                 {"id": "flush-cache", "kind": "runbook", "layer": null, "title": "Flush the cache", "frequency": null, "severity": null}
             ]
         })
@@ -122,7 +145,7 @@ fn show_prints_an_entry_in_full() {
     let text = stdout(&out);
     for expected in [
         "dns-broken: DNS broken",
-        "layer edge (Edge)",
+        "layer team (Team)",
         "frequency rare · severity high",
         "Symptom\n  Names do not resolve.",
         "Signals\n  - no such host",
@@ -232,6 +255,114 @@ fn check_on_a_clean_catalog_exits_0() {
     assert_eq!(stdout(&out), "checked 1 file: 2 entries loaded, no problems\n");
 }
 
+/// A team's own directory: entries in built-in layers, one linking to an
+/// embedded failure mode and runbook, no `[[layer]]` of its own.
+fn team_dir(link: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team");
+    fs::create_dir(&team).unwrap();
+    let edge = "[[failure]]\nid = \"our-cdn-down\"\ntitle = \"Our CDN down\"\nlayer = \"edge\"\nsymptom = \"s\"\n";
+    fs::write(team.join("edge.toml"), format!("{edge}{link}")).unwrap();
+    let external =
+        "[[failure]]\nid = \"our-smtp-down\"\ntitle = \"Our SMTP down\"\nlayer = \"external\"\nsymptom = \"s\"\n";
+    fs::write(team.join("external.toml"), external).unwrap();
+    dir
+}
+
+#[test]
+fn check_path_knows_the_embedded_layers_and_ids() {
+    let dir = team_dir("related = [\"cdn-pop-outage\"]\nrunbooks = [\"cdn-bypass\"]\n");
+    let team = dir.path().join("team").display().to_string();
+    let out = pagerbook(dir.path(), &["check", &team]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(stdout(&out), "checked 2 files: 2 entries loaded, no problems\n");
+}
+
+#[test]
+fn check_path_accepts_a_replaced_embedded_entry_and_says_how_to_replace_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dns.toml");
+    let ours = "[[failure]]\nid = \"coredns-down\"\ntitle = \"Our DNS\"\nsymptom = \"s\"\n";
+    fs::write(&file, format!("{ours}replaces = true\n")).unwrap();
+    let path = file.display().to_string();
+    let out = pagerbook(dir.path(), &["check", &path]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "checked 1 file: 1 entry loaded, no problems\n"));
+    fs::write(&file, ours).unwrap();
+    let out = pagerbook(dir.path(), &["check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!(
+            "{path}:2:6: error: duplicate id `coredns-down`: it is already defined at <embedded>/catalog/"
+        )),
+        "{text}"
+    );
+    assert!(first.ends_with("; this one is ignored (to replace it, add `replaces = true`)"), "{text}");
+}
+
+#[test]
+fn check_strict_warns_at_each_entry_and_still_exits_0() {
+    let dir = team_dir("");
+    let team = dir.path().join("team").display().to_string();
+    let out = pagerbook(dir.path(), &["check", "--strict", &team]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    let warnings: Vec<&str> = text.lines().filter(|line| line.contains(": warning: ")).collect();
+    assert_eq!(warnings.len(), 10, "five for each of the two entries:\n{text}");
+    assert_eq!(
+        warnings[0],
+        format!(
+            "{team}/edge.toml:1:1: warning: failure `our-cdn-down` has no `signals`: the log lines and alerts people paste, which search matches"
+        )
+    );
+    assert!(text.ends_with("checked 2 files: 2 entries loaded, 0 errors and 10 warnings\n"), "{text}");
+}
+
+#[test]
+fn check_with_catalog_knows_the_embedded_layers_but_not_their_entries() {
+    let dir = team_dir("");
+    let team = dir.path().join("team").display().to_string();
+    let out = pagerbook(dir.path(), &["--catalog", &team, "check"]);
+    assert_eq!(
+        (out.status.code(), stdout(&out).as_str()),
+        (Some(0), "checked 2 files: 2 entries loaded, no problems\n")
+    );
+    // `--catalog` replaces the embedded entries, so a link to one dangles there.
+    let linked = team_dir("related = [\"cdn-pop-outage\"]\n");
+    let team = linked.path().join("team").display().to_string();
+    let out = pagerbook(linked.path(), &["--catalog", &team, "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).starts_with(&format!(
+            "{team}/edge.toml:6:12: error: `related` of `our-cdn-down` names `cdn-pop-outage`, which is not a known failure mode"
+        )),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_reports_the_config_file_and_counts_it_in_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join(".config/pagerbook/config.toml");
+    fs::create_dir_all(config.parent().unwrap()).unwrap();
+    fs::write(&config, "readonly = true\n").unwrap();
+    let out = pagerbook(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    let message = "unknown setting `readonly`; did you mean `read_only`? (commands will not run until this is fixed)";
+    assert!(text.starts_with(&format!("{}:1:1: error: {message}\n", config.display())), "{text}");
+    assert!(text.ends_with(" entries loaded, 1 error and 0 warnings\n"), "{text}");
+    // Given paths are checked alone, without the settings.
+    let (_catalog_dir, file) = with_catalog();
+    let out = pagerbook(dir.path(), &["check", &file]);
+    assert_eq!(
+        (out.status.code(), stdout(&out).as_str()),
+        (Some(0), "checked 1 file: 2 entries loaded, no problems\n")
+    );
+}
+
 #[test]
 fn default_sources_are_embedded_then_user_dir_then_env() {
     let (dir, file) = with_catalog();
@@ -268,7 +399,7 @@ fn problems_in_the_catalog_are_noted_on_stderr_and_the_rest_lists() {
     assert!(stdout(&out).contains("dns-broken"));
     assert_eq!(
         stderr(&out),
-        "pagerbook: the catalog has 6 errors and 0 warnings (run `pagerbook check` for details)\n"
+        "pagerbook: the catalog has 2 errors and 0 warnings (run `pagerbook check` for details)\n"
     );
 }
 
@@ -465,7 +596,7 @@ fn search_with_nothing_to_search_for_listed_the_whole_catalog() {
     let out = pagerbook(dir.path(), &["--catalog", &file, "search", "-", "dns"]);
     assert_eq!(out.status.code(), Some(2));
     // A filter alone asks for something: that layer's entries.
-    let out = pagerbook(dir.path(), &["--catalog", &file, "search", "layer:edge"]);
+    let out = pagerbook(dir.path(), &["--catalog", &file, "search", "layer:team"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("dns-broken") && !stdout(&out).contains("flush-cache"));
 }

@@ -256,7 +256,7 @@ fn a_safe_step_runs_through_form_and_confirmation_and_copies_by_osc52() {
     tmux.wait_for("$ echo hello 'pager book; id'", "the live preview, quoted");
     tmux.press(&["Enter"]);
     tmux.wait_for("Run this command?", "the confirmation");
-    tmux.wait_for("Danger: safe", "the danger level");
+    tmux.wait_for("Danger:    safe", "the danger level");
     tmux.press(&["Enter"]);
     let screen = tmux.wait_for("✓ exit 0", "the end of the run");
     assert!(screen.contains("  hello pager book; id"), "the output, literal:\n{screen}");

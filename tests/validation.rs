@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pagerbook::catalog::{Level, Loaded, Source, load};
+use pagerbook::catalog::{Level, LoadOptions, Loaded, Source, TextField, UNSORTED_LAYER, load, load_with};
+use pagerbook::search::Results;
 
 /// A valid layer and failure mode to put next to broken ones.
 const GOOD: &str = r#"
@@ -126,8 +127,137 @@ fn wrong_types_are_reported_with_what_was_expected() {
 #[test]
 fn missing_required_field_points_at_the_table() {
     let dir = Dir::new();
-    dir.write("a.toml", format!("{GOOD}\n[[failure]]\nid = \"half\"\ntitle = \"T\"\nlayer = \"edge\"\nsymptom = \"s\"\nfrequency = \"rare\"\nseverity = \"low\"\n"));
-    assert_one(&dir.load(), "a.toml", 16, 1, Level::Error, "failure `half` has no `recovery`, which is required");
+    dir.write(
+        "a.toml",
+        format!("{GOOD}\n[[failure]]\nid = \"half\"\ntitle = \"T\"\n\n[[runbook]]\nid = \"proc\"\ntitle = \"P\"\n"),
+    );
+    let loaded = dir.load();
+    assert_eq!(
+        problems(&loaded),
+        [
+            ("a.toml".into(), 16, 1, Level::Error, "failure `half` has no `symptom`, which is required".into()),
+            ("a.toml".into(), 20, 1, Level::Error, "runbook `proc` has no `summary`, which is required".into()),
+        ]
+    );
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
+#[test]
+fn a_minimal_failure_loads_under_unsorted_after_every_layer() {
+    let dir = Dir::new();
+    // Read first, and beside a layer whose order and id both sort as late as Unsorted's.
+    dir.write("a.toml", "[[failure]]\nid = \"minimal\"\ntitle = \"Minimal\"\nsymptom = \"s\"\n");
+    dir.write("b.toml", GOOD.replace("order = 10", &format!("order = {}", i64::MAX)).replace("\"edge\"", "\"zone\""));
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    let minimal = loaded.catalog.get("minimal").unwrap();
+    assert_eq!(minimal.layer(), Some(UNSORTED_LAYER));
+    assert_eq!((minimal.frequency, minimal.severity, minimal.text(TextField::Recovery)), (None, None, None));
+    let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| (l.id.as_str(), l.title.as_str())).collect();
+    assert_eq!(layers, [("zone", "Edge"), ("unsorted", "Unsorted")]);
+    let catalog = &loaded.catalog;
+    let browsed: Vec<_> = Results::browse(catalog).hits.iter().map(|hit| catalog.entries[hit.entry].id()).collect();
+    assert_eq!(browsed, ["good-one", "minimal"]);
+}
+
+#[test]
+fn a_catalog_path_places_entries_in_the_embedded_layers_and_may_redeclare_them() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("ours", "").replace("\"edge\"", "\"external\"")));
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    let embedded = load(&[Source::Embedded]).catalog.layer("external").unwrap().title.clone();
+    let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| (l.id.as_str(), l.title.as_str())).collect();
+    assert_eq!(layers, [("edge", "Edge"), ("external", embedded.as_str())], "only the layers in use are listed");
+}
+
+#[test]
+fn context_counts_for_links_and_duplicates_but_its_problems_are_not_reported() {
+    let context = Dir::new();
+    context.write("base.toml", GOOD);
+    context.write("broken.toml", "[[failure]]\nid = \"x\"\n");
+    let dir = Dir::new();
+    dir.write("team.toml", failure("linker", "related = [\"good-one\"]\n") + &failure("good-one", ""));
+    let options = LoadOptions { context: vec![Source::Path(context.path().to_path_buf())], strict: false };
+    let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
+    assert_one(&loaded, "team.toml", 11, 6, Level::Error, "duplicate id `good-one`: it is already defined at");
+    assert_eq!(loaded.catalog.get("linker").unwrap().related().collect::<Vec<_>>(), ["good-one"]);
+    let reports: Vec<_> = loaded.sources.iter().map(|r| (r.files, r.entries)).collect();
+    assert_eq!(reports, [(1, 1)], "the context's files are not counted");
+}
+
+#[test]
+fn declaring_an_embedded_layer_beside_the_embedded_catalog_is_a_duplicate() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    let options = LoadOptions { context: vec![Source::Embedded], strict: false };
+    let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
+    assert_one(
+        &loaded,
+        "a.toml",
+        3,
+        6,
+        Level::Error,
+        "; this one is ignored (the embedded catalog's layers need no declaration)",
+    );
+    assert_eq!(loaded.catalog.get("good-one").and_then(|e| e.layer()), Some("edge"), "its entry still loads");
+}
+
+#[test]
+fn a_file_both_checked_and_in_the_context_is_checked() {
+    let dir = Dir::new();
+    let file = dir.write("a.toml", "[[failure]]\nid = \"x\"\n");
+    let options = LoadOptions { context: vec![Source::Path(dir.path().to_path_buf())], strict: false };
+    let loaded = load_with(&[Source::Path(file)], &options);
+    let found: Vec<_> = problems(&loaded).into_iter().map(|(file, line, col, _, _)| (file, line, col)).collect();
+    assert_eq!(found, [("a.toml".into(), 1, 1), ("a.toml".into(), 1, 1)]);
+    assert_eq!(loaded.sources[0].files, 1);
+}
+
+#[test]
+fn strict_warns_at_each_entry_about_what_a_reviewed_entry_should_have() {
+    let dir = Dir::new();
+    let complete = "signals = [\"x\"]\n[[failure.steps]]\ndo = \"x\"\n";
+    let text = format!(
+        "[[failure]]\nid = \"draft\"\ntitle = \"D\"\nsymptom = \"s\"\n\n\
+         [[runbook]]\nid = \"proc\"\ntitle = \"P\"\nsummary = \"s\"\n\n{GOOD}{complete}"
+    );
+    dir.write("a.toml", text);
+    let strict = LoadOptions { context: Vec::new(), strict: true };
+    let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &strict);
+    let found: Vec<_> =
+        problems(&loaded).into_iter().map(|(_, line, col, level, message)| (line, col, level, message)).collect();
+    let at = |line: u32, message: &str| (line, 1, Level::Warning, message.to_owned());
+    assert_eq!(
+        found,
+        [
+            at(1, "failure `draft` has no `layer`, so it is listed under Unsorted"),
+            at(1, "failure `draft` has no `signals`: the log lines and alerts people paste, which search matches"),
+            at(1, "failure `draft` has no `recovery`: what heals by itself, and what we do"),
+            at(1, "failure `draft` has no `frequency` (very-rare, rare, occasional or common), so it shows as unknown"),
+            at(1, "failure `draft` has no `severity` (low, medium, high or critical), so it shows as unknown"),
+            at(1, "failure `draft` has no steps: add a `[[failure.steps]]` table for each thing to do"),
+            at(6, "runbook `proc` has no steps: add a `[[runbook.steps]]` table for each thing to do"),
+        ]
+    );
+    assert_eq!(ids(&loaded).len(), 3, "warnings leave every entry in");
+    assert!(dir.load().diagnostics.is_empty(), "without strict, a minimal entry is fine");
+}
+
+#[test]
+fn the_unsorted_layer_id_is_reserved() {
+    let dir = Dir::new();
+    dir.write("a.toml", format!("{GOOD}\n[[layer]]\nid = \"unsorted\"\ntitle = \"Mine\"\norder = 1\n"));
+    let loaded = dir.load();
+    assert_one(
+        &loaded,
+        "a.toml",
+        17,
+        6,
+        Level::Error,
+        "layer id `unsorted` is reserved for the failure modes that name no layer",
+    );
+    assert_eq!(loaded.catalog.layers.len(), 1);
 }
 
 #[test]
@@ -157,6 +287,51 @@ fn duplicate_ids_name_both_places() {
 }
 
 #[test]
+fn replaces_true_replaces_an_earlier_sources_entry_in_its_place() {
+    let (base, team) = (Dir::new(), Dir::new());
+    base.write("a.toml", format!("{GOOD}\n{}", failure("second", "")));
+    let ours = failure("good-one", "replaces = true\n").replace("title = \"T\"", "title = \"Ours\"");
+    team.write("t.toml", ours);
+    let loaded = load(&[Source::Path(base.path().to_path_buf()), Source::Path(team.path().to_path_buf())]);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    assert_eq!(ids(&loaded), ["good-one", "second"]);
+    let replaced = loaded.catalog.get("good-one").unwrap();
+    assert_eq!((replaced.title(), replaced.origin.line), ("Ours", 1));
+    assert!(replaced.origin.path.ends_with("t.toml"));
+}
+
+#[test]
+fn a_duplicate_of_an_earlier_sources_entry_says_to_add_replaces() {
+    let (base, team) = (Dir::new(), Dir::new());
+    base.write("a.toml", GOOD);
+    team.write("t.toml", failure("good-one", ""));
+    let loaded = load(&[Source::Path(base.path().to_path_buf()), Source::Path(team.path().to_path_buf())]);
+    let message = format!(
+        "duplicate id `good-one`: it is already defined at {}:8:6; this one is ignored (to replace it, add `replaces = true`)",
+        base.path().join("a.toml").display()
+    );
+    assert_eq!(problems(&loaded), [("t.toml".into(), 2, 6, Level::Error, message)]);
+    assert_eq!(loaded.catalog.get("good-one").unwrap().title(), "Good");
+}
+
+#[test]
+fn replaces_does_not_replace_an_entry_of_the_same_source() {
+    let dir = Dir::new();
+    dir.write("a.toml", GOOD);
+    dir.write("b.toml", failure("good-one", "replaces = true\n"));
+    let loaded = dir.load();
+    assert_one(
+        &loaded,
+        "b.toml",
+        2,
+        6,
+        Level::Error,
+        "this one is ignored (`replaces = true` replaces only an entry of an earlier source, not of the same one)",
+    );
+    assert_eq!(loaded.catalog.get("good-one").unwrap().title(), "Good");
+}
+
+#[test]
 fn unknown_layer_related_and_runbook_references() {
     let dir = Dir::new();
     let extra = "related = [\"good-one\", \"goodone\"]\nrunbooks = [\"nope\"]\n";
@@ -174,7 +349,15 @@ fn unknown_layer_related_and_runbook_references() {
     assert_eq!((found[1].1, found[1].2), (25, 13));
     assert!(found[1].4.contains("names `nope`, which is not a known runbook"), "{}", found[1].4);
     assert_eq!((found[2].0.as_str(), found[2].1, found[2].2), ("b.toml", 4, 9));
-    assert!(found[2].4.contains("unknown layer `egde` in failure `lost`; did you mean `edge`?"), "{}", found[2].4);
+    let layers: Vec<String> = load(&[Source::Embedded]).catalog.layers.into_iter().map(|l| l.id).collect();
+    assert_eq!(
+        found[2].4,
+        format!(
+            "unknown layer `egde` in failure `lost`, so the entry is ignored; the layers are {} \
+             (or leave `layer` out, for Unsorted); did you mean `edge`?",
+            layers.join(", ")
+        )
+    );
     // A broken link is dropped; the entry still loads. An unknown layer leaves the entry out.
     assert_eq!(ids(&loaded), ["good-one", "refs"]);
     assert_eq!(loaded.catalog.get("refs").unwrap().related().collect::<Vec<_>>(), ["good-one"]);
@@ -205,6 +388,80 @@ fn undeclared_placeholder_is_an_error_at_its_place() {
         Level::Error,
         "placeholder `{{namespace}}` in step 1 of failure `ph` is not declared",
     );
+}
+
+#[test]
+fn an_undeclared_placeholder_near_a_declared_one_suggests_it() {
+    let dir = Dir::new();
+    let vars = "[vars.namespace]\ndescription = \"Namespace\"\n";
+    let extra = "[[failure.steps]]\ndo = \"look\"\nrun = \"kubectl -n {{namespce}} get pods\"\n";
+    dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("ph", extra)));
+    let found = problems(&dir.load());
+    assert_eq!(found.len(), 2, "an unused-var warning, then: {found:#?}");
+    assert_eq!((found[1].1, found[1].2), (28, 19), "{found:#?}");
+    let tail = "is not declared: add a `[vars.namespce]` table (or write `{{{{` for a literal `{{`); did you mean `{{namespace}}`?";
+    assert!(found[1].4.ends_with(tail), "{}", found[1].4);
+}
+
+#[test]
+fn a_misspelled_field_of_a_var_is_not_reported_as_an_undeclared_placeholder() {
+    let dir = Dir::new();
+    let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"echo {{group}}\"\n";
+    let entry_level = "[failure.vars.mine]\ndescription = \"Mine\"\ndefualt = \"a\"\n[[failure.steps]]\ndo = \"y\"\nrun = \"echo {{mine}}\"\n";
+    let text = format!(
+        "[vars.group]\ndescripton = \"Group\"\n{GOOD}\n{}\n{}",
+        failure("uses", steps),
+        failure("own", entry_level)
+    );
+    dir.write("a.toml", text);
+    let loaded = dir.load();
+    let found: Vec<_> = problems(&loaded).into_iter().map(|(_, line, col, _, message)| (line, col, message)).collect();
+    assert_eq!(
+        found,
+        [
+            (2, 1, "unknown field `descripton` in var `group` of the file; did you mean `description`?".to_owned()),
+            (40, 1, "unknown field `defualt` in var `mine` of failure `own`; did you mean `default`?".to_owned()),
+        ]
+    );
+    assert_eq!(ids(&loaded), ["good-one"], "entries using a broken declaration are left out");
+}
+
+#[test]
+fn a_var_may_be_secret() {
+    let dir = Dir::new();
+    let vars = "[vars.token]\ndescription = \"API token\"\nsecret = true\n[vars.user]\ndescription = \"User\"\n";
+    let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"login {{user}} {{token}}\"\n";
+    dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("uses", steps)));
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    let entry = loaded.catalog.get("uses").unwrap();
+    assert_eq!((entry.var("token").unwrap().secret, entry.var("user").unwrap().secret), (true, false));
+    let json = serde_json::to_value(entry).unwrap();
+    assert_eq!(
+        (&json["vars"]["token"]["secret"], json["vars"]["user"].get("secret")),
+        (&serde_json::json!(true), None)
+    );
+}
+
+#[test]
+fn a_secret_var_has_no_default_or_choices_and_secret_is_a_boolean() {
+    let dir = Dir::new();
+    let vars = "[vars.token]\ndescription = \"T\"\nsecret = true\ndefault = \"hunter2\"\nchoices = [\"hunter2\"]\n\
+                [vars.key]\ndescription = \"K\"\nsecret = \"yes\"\n";
+    let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"login {{token}} {{key}}\"\n";
+    dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("uses", steps)));
+    let loaded = dir.load();
+    let found: Vec<_> = problems(&loaded).into_iter().map(|(_, line, col, _, message)| (line, col, message)).collect();
+    let secret = "var `token` of the file is `secret`, so it cannot have";
+    assert_eq!(
+        found,
+        [
+            (4, 11, format!("{secret} `default`: the catalog file would hold the secret")),
+            (5, 11, format!("{secret} `choices`: the catalog file would hold the secret")),
+            (8, 10, "`secret` must be true or false, not a string".to_owned()),
+        ]
+    );
+    assert_eq!(ids(&loaded), ["good-one"]);
 }
 
 #[test]

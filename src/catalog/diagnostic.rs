@@ -1,5 +1,6 @@
 //! Problems found in catalog files, as data: where (path, line, column), how
-//! bad, what, and the offending line so the reader need not open the file.
+//! bad, what, and the offending line so the reader need not open the file;
+//! and the did-you-mean suggestions that catalog and config messages share.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -170,6 +171,28 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
 /// Line and column numbers past `u32::MAX` cannot occur in files we accept.
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// `; did you mean `x`?` when one of `known` is close to `word`, else empty.
+pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
+    closest(word, known.iter().copied()).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default()
+}
+
+/// The candidate nearest to `word`, if it is near enough to be a likely typo.
+pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    nearest(word, candidates, 1).pop()
+}
+
+/// Up to `limit` candidates near enough to `word` to be what was meant,
+/// nearest first.
+pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
+    let mut near: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0));
+    near.into_iter().take(limit).map(|(_, candidate)| candidate).collect()
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ pub enum TextField {
     Id,
     /// One-line title.
     Title,
-    /// Layer id (required for failure modes, optional for runbooks).
+    /// Layer id: a failure mode that names none is in the Unsorted layer
+    /// ([`super::model::UNSORTED_LAYER`]); optional for runbooks.
     Layer,
     /// Failure modes: what the on-call engineer sees first.
     Symptom,

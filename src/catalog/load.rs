@@ -16,8 +16,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, file_diagnostic};
-use super::model::Catalog;
-use super::parse::{FileContents, parse_file};
+use super::model::{Catalog, Layer};
+use super::parse::{FileContents, parse_file, parse_layers};
 use super::validate::link;
 
 /// The catalog files built into the binary: (path relative to the repository, text).
@@ -145,16 +145,46 @@ impl SourceFile {
     }
 }
 
+/// How sources are read, besides the sources themselves.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Sources read before the others for what they define: their layers and
+    /// entries count for links and duplicates, but their problems are not
+    /// reported and [`Loaded::sources`] leaves them out. `check PATH` checks
+    /// PATH against the embedded catalog this way.
+    pub context: Vec<Source>,
+    /// Also warn about what a reviewed entry should have (`check --strict`).
+    pub strict: bool,
+}
+
 /// Loads every file of every source, collecting problems as it goes.
 #[must_use]
 pub fn load(sources: &[Source]) -> Loaded {
+    load_with(sources, &LoadOptions::default())
+}
+
+/// Loads the context, then every file of every source, collecting the
+/// sources' problems as it goes.
+///
+/// The embedded catalog's layers are always known: when neither `sources`
+/// nor the context holds [`Source::Embedded`], a layer that no file declares
+/// is taken from it, so a team's `--catalog` can place entries in `edge` or
+/// `external` without declaring them.
+#[must_use]
+pub fn load_with(sources: &[Source], options: &LoadOptions) -> Loaded {
+    let checked_from = options.context.len();
+    let all: Vec<&Source> = options.context.iter().chain(sources).collect();
     let mut diagnostics = Vec::new();
     let mut files = Vec::new();
-    let mut reports = Vec::new();
+    let mut reports = vec![None; all.len()];
     let mut seen = HashSet::new();
-    for (index, source) in sources.iter().enumerate() {
+    // The checked sources are walked first, so a file both they and the
+    // context reach is checked rather than taken as context.
+    for index in (checked_from..all.len()).chain(0..checked_from) {
+        let mut context_problems = Vec::new();
+        let problems = if index < checked_from { &mut context_problems } else { &mut diagnostics };
         let before = files.len();
-        let present = match source {
+        let present = match all[index] {
             Source::Embedded => {
                 files.extend(EMBEDDED.iter().map(|(path, text)| SourceFile {
                     path: format!("{EMBEDDED_PREFIX}{path}").into(),
@@ -168,7 +198,7 @@ pub fn load(sources: &[Source]) -> Loaded {
                 let mut walk = Walk {
                     files: &mut files,
                     seen: &mut seen,
-                    diagnostics: &mut diagnostics,
+                    diagnostics: problems,
                     source: index,
                     ancestors: Vec::new(),
                 };
@@ -176,17 +206,23 @@ pub fn load(sources: &[Source]) -> Loaded {
                 true
             }
         };
-        reports.push(SourceReport { source: source.label(), files: files.len() - before, entries: 0, present });
+        let report = SourceReport { source: all[index].label(), files: files.len() - before, entries: 0, present };
+        reports[index] = Some(report);
     }
+    // Stable: each source's files keep their walk order.
+    files.sort_by_key(|file| file.source);
+    let mut reports: Vec<SourceReport> = reports.into_iter().flatten().collect();
 
-    let contents = parse_all(&files, &mut diagnostics);
+    let contents = parse_all(&files, options.strict, &mut diagnostics);
+    let fallback_layers = if all.contains(&&Source::Embedded) { Vec::new() } else { embedded_layers() };
     // Texts are not kept: cross-file problems are rare, and reading a file
     // again to show one costs less than holding every file meanwhile.
     let reopen = |index: usize| {
         let text = files[index].read(&mut Vec::new()).unwrap_or_default();
         SourceMap::new(files[index].path.clone(), text)
     };
-    let catalog = link(contents, &reopen, &mut diagnostics);
+    let file_sources: Vec<usize> = files.iter().map(|file| file.source).collect();
+    let catalog = link(contents, &file_sources, fallback_layers, &reopen, &mut diagnostics);
 
     let file_source: HashMap<&str, usize> = files.iter().map(|f| (&*f.path, f.source)).collect();
     for entry in &catalog.entries {
@@ -194,9 +230,33 @@ pub fn load(sources: &[Source]) -> Loaded {
             reports[source].entries += 1;
         }
     }
+    diagnostics.retain(|d| file_source.get(&*d.path).is_none_or(|&source| source >= checked_from));
     let file_order: HashMap<&str, usize> = files.iter().enumerate().map(|(i, f)| (&*f.path, i)).collect();
     diagnostics.sort_by_key(|d| (file_order.get(&*d.path).copied().unwrap_or(usize::MAX), d.line, d.column));
+    reports.drain(..checked_from);
     Loaded { catalog, diagnostics, sources: reports }
+}
+
+/// The layers the embedded catalog declares. Only the `[[layer]]` tables are
+/// parsed, each up to the next table: parsing the whole catalog for them took
+/// a millisecond of the start-up with `--catalog`.
+fn embedded_layers() -> Vec<Layer> {
+    EMBEDDED
+        .iter()
+        .flat_map(|(path, text)| {
+            let path: Arc<str> = format!("{EMBEDDED_PREFIX}{path}").into();
+            layer_tables(text).flat_map(move |table| parse_layers(&SourceMap::new(path.clone(), table)))
+        })
+        .collect()
+}
+
+/// The text of each `[[layer]]` table of a file, up to the next table header.
+fn layer_tables(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("[[layer]]").filter(|(at, _)| *at == 0 || text[..*at].ends_with('\n')).map(|(at, header)| {
+        let body = at + header.len();
+        let end = text[body..].find("\n[").map_or(text.len(), |i| body + i + 1);
+        &text[at..end]
+    })
 }
 
 /// What a parsing thread gives back: the files it parsed, by index, and
@@ -205,13 +265,13 @@ type WorkerOutput = (Vec<(usize, FileContents)>, Vec<Diagnostic>);
 
 /// Reads and parses every file, on as many threads as there are cores: each
 /// file's text lives only while it is parsed.
-fn parse_all(files: &[SourceFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<FileContents> {
+fn parse_all(files: &[SourceFile], strict: bool, diagnostics: &mut Vec<Diagnostic>) -> Vec<FileContents> {
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len().max(1));
     let parse = |index: usize, diagnostics: &mut Vec<Diagnostic>| {
         let file = &files[index];
         let Some(text) = file.read(diagnostics) else { return FileContents::default() };
         let map = SourceMap::new(file.path.clone(), text);
-        parse_file(&map, diagnostics)
+        parse_file(&map, strict, diagnostics)
     };
     let results: Vec<WorkerOutput> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -292,15 +352,7 @@ impl Walk<'_> {
             return;
         }
         if !file_type.is_file() {
-            let what = if file_type.is_fifo() {
-                "a FIFO"
-            } else if file_type.is_char_device() || file_type.is_block_device() {
-                "a device"
-            } else if file_type.is_socket() {
-                "a socket"
-            } else {
-                "not a regular file"
-            };
+            let what = file_kind(file_type);
             return self.problem(path, format!("not a catalog file: it is {what}; give a TOML file or a directory"));
         }
         if !self.seen.insert(canonical) {
@@ -315,9 +367,28 @@ impl Walk<'_> {
     }
 }
 
+/// What a file that is not a regular one is, for messages: "it is {kind}".
+pub(crate) fn file_kind(file_type: fs::FileType) -> &'static str {
+    if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
 /// Checks that a file is UTF-8 without a byte-order mark. A file that is not
 /// UTF-8 is refused whole: converting it would silently change a command.
-fn check_text<'t>(path: &Arc<str>, bytes: &'t [u8], diagnostics: &mut Vec<Diagnostic>) -> Option<Cow<'t, str>> {
+pub(crate) fn check_text<'t>(
+    path: &Arc<str>,
+    bytes: &'t [u8],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Cow<'t, str>> {
     let (bytes, had_bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, true),
         None => (bytes, false),
@@ -356,11 +427,27 @@ fn check_text<'t>(path: &Arc<str>, bytes: &'t [u8], diagnostics: &mut Vec<Diagno
     }
 }
 
-fn io_message(err: &io::Error) -> String {
+/// What went wrong reading a file, for people.
+pub(crate) fn io_message(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         io::ErrorKind::PermissionDenied => "cannot read: permission denied".to_owned(),
         _ if err.raw_os_error() == Some(40) => "symbolic link loop (too many levels of symbolic links)".to_owned(),
         _ => format!("cannot read: {err}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_layers_read_alone_are_those_of_the_whole_catalog() {
+        let fields = |layer: Layer| (layer.order, layer.id, layer.title, layer.description);
+        let whole: Vec<_> = load(&[Source::Embedded]).catalog.layers.into_iter().map(fields).collect();
+        let mut alone: Vec<_> = embedded_layers().into_iter().map(fields).collect();
+        alone.sort();
+        assert!(!alone.is_empty());
+        assert_eq!(alone, whole);
     }
 }

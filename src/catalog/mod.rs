@@ -3,13 +3,14 @@
 
 pub(crate) mod diagnostic;
 mod entry;
-mod load;
+pub(crate) mod load;
 mod model;
 mod parse;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Level, Snippet};
 pub use entry::{ListField, TextField};
-pub use load::{EMBEDDED_PREFIX, Loaded, Source, SourceReport, load, user_catalog_dir};
-pub use model::{Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
-pub(crate) use parse::closest;
+pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
+pub use model::{
+    Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var,
+};

@@ -40,7 +40,7 @@ impl Catalog {
     /// user probably meant.
     #[must_use]
     pub fn similar_ids(&self, id: &str) -> Vec<&str> {
-        super::parse::nearest(id, self.entries.iter().map(Entry::id), 3)
+        super::diagnostic::nearest(id, self.entries.iter().map(Entry::id), 3)
     }
 
     /// The layer with this id.
@@ -59,7 +59,13 @@ impl Catalog {
     /// Puts layers and entries in edge-inward order: layers by `order`, failure
     /// modes by their layer's position (file order within a layer), runbooks last.
     pub(crate) fn sort(&mut self) {
-        self.layers.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.id.cmp(&b.id)));
+        // Unsorted goes last whatever `order` a declared layer has.
+        self.layers.sort_by(|a, b| {
+            (a.id == UNSORTED_LAYER)
+                .cmp(&(b.id == UNSORTED_LAYER))
+                .then(a.order.cmp(&b.order))
+                .then_with(|| a.id.cmp(&b.id))
+        });
         let layers = &self.layers;
         // Stable, so entries keep their file order within a layer; in place,
         // so a large catalog is not copied.
@@ -82,6 +88,23 @@ pub struct Layer {
     /// What belongs in this layer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+/// The layer of the failure modes that name none; it comes after every
+/// declared layer, and no file may declare it.
+pub const UNSORTED_LAYER: &str = "unsorted";
+
+impl Layer {
+    /// The layer of the failure modes that name none.
+    #[must_use]
+    pub fn unsorted() -> Layer {
+        Layer {
+            id: UNSORTED_LAYER.to_owned(),
+            title: "Unsorted".to_owned(),
+            order: i64::MAX,
+            description: Some("Failure modes that name no layer yet.".to_owned()),
+        }
+    }
 }
 
 /// Whether an entry is a failure mode or a runbook.
@@ -191,6 +214,11 @@ pub struct Var {
     /// A regex the whole value must match.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
+    /// A password or token: never remembered, never written to disk, shown
+    /// masked. Such a var has no `default` or `choices`, which would put the
+    /// secret in the catalog file.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
 }
 
 /// Defines an enum written in TOML as one of a fixed set of lowercase words.

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::diagnostic::{Diagnostic, Level, SourceMap};
+use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
 use super::entry::{EntryBuilder, ListField, TextField};
-use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Var};
+use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var};
 use crate::template::{self, Piece};
 
 /// What one file defines, with the spans that cross-file checks point at.
@@ -35,6 +35,8 @@ pub(crate) struct Located<T> {
 pub(crate) struct ParsedEntry {
     pub entry: Entry,
     pub refs: RefSpans,
+    /// `replaces = true`: it replaces an earlier source's entry of the same id.
+    pub replaces: bool,
 }
 
 /// Where an entry's id and the ids it refers to stand in its file.
@@ -67,19 +69,21 @@ const FAILURE_FIELDS: &[&str] = &[
     "last_reviewed",
     "steps",
     "vars",
+    "replaces",
 ];
-const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars"];
+const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars", "replaces"];
 const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive"];
-const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern"];
+const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern", "secret"];
 
 type Table<'i> = DeTable<'i>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Parses one file, appending its problems to `diagnostics`.
-pub(crate) fn parse_file(map: &SourceMap<'_>, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
+/// With `strict`, it also warns about what a reviewed entry should have.
+pub(crate) fn parse_file(map: &SourceMap<'_>, strict: bool, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
     let text = map.text();
     let (root, errors) = DeTable::parse_recoverable(text);
-    let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new() };
+    let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new(), strict };
     for error in &errors {
         let span = error.span().unwrap_or(0..0);
         reader.error(span, format!("invalid TOML: {}", error.message().trim_end()));
@@ -112,8 +116,32 @@ pub(crate) fn parse_file(map: &SourceMap<'_>, diagnostics: &mut Vec<Diagnostic>)
     contents
 }
 
-/// Declared vars with the spans of their names.
-type DeclaredVars = BTreeMap<String, (Arc<Var>, Range<usize>)>;
+/// The layers a file declares, without a word about anything else in it or
+/// any problem: what the embedded catalog contributes when its entries are
+/// not loaded.
+pub(crate) fn parse_layers(map: &SourceMap<'_>) -> Vec<Layer> {
+    let Ok(root) = DeTable::parse(map.text()) else { return Vec::new() };
+    let mut ignored = Vec::new();
+    let mut reader =
+        Reader { map, text: map.text(), diagnostics: &mut ignored, errors: 0, misspelled: Vec::new(), strict: false };
+    let root = root.into_inner();
+    let tables = reader.array_of_tables(&root, "layer");
+    tables.into_iter().filter_map(|(span, table)| reader.layer(span, table)).map(|layer| layer.value).collect()
+}
+
+/// Declared vars with the spans of their names; `None` for a declaration
+/// with errors, already reported.
+type DeclaredVars = BTreeMap<String, (Option<Arc<Var>>, Range<usize>)>;
+
+/// What a placeholder's name refers to.
+enum Declaration {
+    /// A valid declaration.
+    Valid,
+    /// A declaration with errors: reported there, not again at each use.
+    Broken,
+    /// None; the declared name nearest to it, if one is close.
+    Missing(Option<String>),
+}
 
 struct Reader<'a, 'm> {
     map: &'a SourceMap<'m>,
@@ -124,6 +152,8 @@ struct Reader<'a, 'm> {
     /// Fields that an unknown key of the table being read is a likely typo
     /// of: their absence is already explained by the did-you-mean.
     misspelled: Vec<&'static str>,
+    /// `check --strict`: warn about what a reviewed entry lacks.
+    strict: bool,
 }
 
 impl Reader<'_, '_> {
@@ -175,6 +205,14 @@ impl Reader<'_, '_> {
             order
         });
         let description = self.string(table, "description");
+        if let Some(id) = id.as_ref().filter(|id| id.value == UNSORTED_LAYER) {
+            self.error(
+                id.span.clone(),
+                format!(
+                    "layer id `{UNSORTED_LAYER}` is reserved for the failure modes that name no layer; choose another"
+                ),
+            );
+        }
         let (Some(id), Some(title), Some(order)) = (id, title, order) else { return None };
         (self.errors == errors)
             .then_some(Located { value: Layer { id: id.value, title, order, description }, span: id.span })
@@ -198,23 +236,18 @@ impl Reader<'_, '_> {
         let id = self.id(table, &span, &context);
         let title = self.required_string(table, "title", &span, &context);
         let is_failure = kind == Kind::Failure;
-        let layer = if is_failure {
-            self.required(table, "layer", &span, &context).and_then(|value| self.string_value("layer", value))
-        } else {
-            table.get("layer").and_then(|value| self.string_value("layer", value))
-        };
+        // Only what identifies an entry and says what it is about is required,
+        // so a team's first entry loads; `check --strict` asks for the rest.
+        let layer = table.get("layer").and_then(|value| self.string_value("layer", value));
         let (symptom, summary) = if is_failure {
             (self.required_string(table, "symptom", &span, &context), None)
         } else {
             (None, self.required_string(table, "summary", &span, &context))
         };
-        let frequency = is_failure
-            .then(|| self.word(table, "frequency", &span, &context, Frequency::ALL, Frequency::as_str))
-            .flatten();
-        let severity = is_failure
-            .then(|| self.word(table, "severity", &span, &context, Severity::ALL, Severity::as_str))
-            .flatten();
-        let recovery = if is_failure { self.required_string(table, "recovery", &span, &context) } else { None };
+        let frequency = is_failure.then(|| self.word(table, "frequency", Frequency::ALL, Frequency::as_str)).flatten();
+        let severity = is_failure.then(|| self.word(table, "severity", Severity::ALL, Severity::as_str)).flatten();
+        let recovery = is_failure.then(|| self.string(table, "recovery")).flatten();
+        let replaces = self.flag(table, "replaces").unwrap_or_default();
         let related = self.strings(table, "related");
         let runbooks = self.strings(table, "runbooks");
         let entry_vars = table.get_key_value("vars").and_then(|(_, value)| self.vars(value, &context));
@@ -226,10 +259,15 @@ impl Reader<'_, '_> {
             .filter_map(|(i, (step_span, step))| {
                 let context = format!("step {} of {context}", i + 1);
                 self.step(step_span, step, &context, &mut |name| {
-                    let known = entry_vars.as_ref().is_some_and(|v| v.contains_key(name))
-                        || file_vars.is_some_and(|v| v.contains_key(name));
                     used.insert(name.to_owned());
-                    known
+                    let scopes = || entry_vars.iter().chain(file_vars);
+                    match scopes().find_map(|vars| vars.get(name)) {
+                        Some((Some(_), _)) => Declaration::Valid,
+                        Some((None, _)) => Declaration::Broken,
+                        None => Declaration::Missing(
+                            closest(name, scopes().flat_map(BTreeMap::keys).map(String::as_str)).map(str::to_owned),
+                        ),
+                    }
                 })
             })
             .collect();
@@ -241,7 +279,7 @@ impl Reader<'_, '_> {
         for name in used {
             let own = entry_vars.as_ref().and_then(|v| v.get(&name));
             let inherited = file_vars.and_then(|v| v.get(&name));
-            if let Some((var, _)) = own.or(inherited) {
+            if let Some((Some(var), _)) = own.or(inherited) {
                 vars.push(var.clone());
             }
             if own.is_none() && inherited.is_some() {
@@ -251,7 +289,10 @@ impl Reader<'_, '_> {
         let mut text = EntryBuilder::new();
         text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str()))
             .set(TextField::Title, title.as_deref())
-            .set(TextField::Layer, layer.as_ref().map(|l| l.get_ref().as_str()))
+            .set(
+                TextField::Layer,
+                layer.as_ref().map(|l| l.get_ref().as_str()).or(is_failure.then_some(UNSORTED_LAYER)),
+            )
             .set(TextField::Symptom, symptom.as_deref())
             .set(TextField::Summary, summary.as_deref())
             .set(TextField::Component, self.string(table, "component").as_deref())
@@ -268,6 +309,9 @@ impl Reader<'_, '_> {
         let origin = Origin { path: self.map.path().clone(), line: self.map.line(span.start) };
         let entry = text.build(kind, (frequency, severity), steps, exact(vars), origin);
         let id = id?;
+        if self.strict && self.errors == errors {
+            self.review(kind, table, &span, &context);
+        }
         (self.errors == errors).then(|| ParsedEntry {
             entry,
             refs: RefSpans {
@@ -276,7 +320,31 @@ impl Reader<'_, '_> {
                 related: related.iter().map(Spanned::span).collect(),
                 runbooks: runbooks.iter().map(Spanned::span).collect(),
             },
+            replaces,
         })
+    }
+
+    /// Warns, at the entry, about each field a reviewed entry should have and
+    /// this one lacks: what `check --strict` adds.
+    fn review(&mut self, kind: Kind, table: &Table<'_>, span: &Range<usize>, context: &str) {
+        let failure_fields: &[(&str, &str)] = &[
+            ("layer", ", so it is listed under Unsorted"),
+            ("signals", ": the log lines and alerts people paste, which search matches"),
+            ("recovery", ": what heals by itself, and what we do"),
+            ("frequency", " (very-rare, rare, occasional or common), so it shows as unknown"),
+            ("severity", " (low, medium, high or critical), so it shows as unknown"),
+        ];
+        let fields = if kind == Kind::Failure { failure_fields } else { &[] };
+        for (key, why) in fields {
+            if !table.contains_key(*key) {
+                self.warn(span.start..span.start, format!("{context} has no `{key}`{why}"));
+            }
+        }
+        let has_steps = table.get("steps").and_then(|steps| steps.get_ref().as_array()).is_some_and(|s| !s.is_empty());
+        if !has_steps {
+            let message = format!("{context} has no steps: add a `[[{kind}.steps]]` table for each thing to do");
+            self.warn(span.start..span.start, message);
+        }
     }
 
     /// Parses a step; `declare` answers whether a placeholder name is declared.
@@ -285,7 +353,7 @@ impl Reader<'_, '_> {
         span: Range<usize>,
         table: &Table<'_>,
         context: &str,
-        declare: &mut dyn FnMut(&str) -> bool,
+        declare: &mut dyn FnMut(&str) -> Declaration,
     ) -> Option<Step> {
         let errors = self.errors;
         self.unknown_keys(table, STEP_FIELDS, &format!("in {context}"));
@@ -305,20 +373,11 @@ impl Reader<'_, '_> {
         }
         let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), Cow::Owned);
         let danger = if table.contains_key("danger") {
-            self.word(table, "danger", &span, context, Danger::ALL, Danger::as_str)
+            self.word(table, "danger", Danger::ALL, Danger::as_str)
         } else {
             Some(Danger::Safe)
         };
-        let interactive = match table.get("interactive") {
-            None => Some(false),
-            Some(value) => {
-                let flag = value.get_ref().as_bool();
-                if flag.is_none() {
-                    self.wrong_type("interactive", value, "true or false");
-                }
-                flag
-            }
-        };
+        let interactive = self.flag(table, "interactive");
         if let (Some(Danger::Safe), Some(run)) = (danger, &run)
             && let Some(operation) = crate::danger::looks_destructive(run.get_ref())
         {
@@ -337,7 +396,12 @@ impl Reader<'_, '_> {
         (self.errors == errors).then_some(step)
     }
 
-    fn check_placeholders(&mut self, run: &Spanned<String>, context: &str, declare: &mut dyn FnMut(&str) -> bool) {
+    fn check_placeholders(
+        &mut self,
+        run: &Spanned<String>,
+        context: &str,
+        declare: &mut dyn FnMut(&str) -> Declaration,
+    ) {
         let template = run.get_ref();
         let pieces = match template::parse(template) {
             Ok(pieces) => pieces,
@@ -351,15 +415,21 @@ impl Reader<'_, '_> {
             let Piece::Placeholder(p) = piece else { continue };
             let at = self.offset_in_value(run, p.span.start);
             let span = at..at + p.span.len();
-            if !declare(p.name) {
-                self.error(
-                    span.clone(),
-                    format!(
-                        "placeholder `{{{{{}}}}}` in {context} is not declared: add a `[vars.{0}]` table \
-                         (or write `{{{{{{{{` for a literal `{{{{`)",
-                        p.name
-                    ),
-                );
+            match declare(p.name) {
+                Declaration::Valid => {}
+                // The entry is left out; the declaration's own error says why.
+                Declaration::Broken => self.errors += 1,
+                Declaration::Missing(near) => {
+                    let hint = near.map(|near| format!("; did you mean `{{{{{near}}}}}`?")).unwrap_or_default();
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "placeholder `{{{{{}}}}}` in {context} is not declared: add a `[vars.{0}]` table \
+                             (or write `{{{{{{{{` for a literal `{{{{`){hint}",
+                            p.name
+                        ),
+                    );
+                }
             }
             if let Some(quote) = p.inside_quote {
                 let kind = if quote == '"' { "double" } else { "single" };
@@ -391,8 +461,9 @@ impl Reader<'_, '_> {
     }
 
     fn warn_unused(&mut self, vars: &DeclaredVars, used: &BTreeSet<String>, context: &str) {
-        for (name, (_, span)) in vars {
-            if !used.contains(name) {
+        for (name, (var, span)) in vars {
+            // A broken declaration has its error already.
+            if var.is_some() && !used.contains(name) {
                 self.warn(
                     span.clone(),
                     format!("var `{name}` is declared {context} but no command uses `{{{{{name}}}}}`"),
@@ -401,7 +472,8 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Parses a `vars` table: `[vars.NAME]` tables of description, default, choices, pattern.
+    /// Parses a `vars` table: `[vars.NAME]` tables of description, default,
+    /// choices, pattern and secret.
     fn vars(&mut self, value: &Value<'_>, owner: &str) -> Option<DeclaredVars> {
         let Some(table) = value.get_ref().as_table() else {
             self.wrong_type("vars", value, "a table of `[vars.NAME]` tables");
@@ -422,6 +494,7 @@ impl Reader<'_, '_> {
             }
             let Some(table) = value.get_ref().as_table() else {
                 self.wrong_type(name.get_ref(), value, "a table with a `description`");
+                vars.insert(name.get_ref().to_string(), (None, name.span()));
                 continue;
             };
             let errors = self.errors;
@@ -452,18 +525,31 @@ impl Reader<'_, '_> {
             {
                 self.error(default.span(), format!("the `default` of {context} is not one of its `choices`"));
             }
-            if self.errors != errors {
-                continue;
+            let secret = self.flag(table, "secret");
+            if secret == Some(true) {
+                for (key, found) in [
+                    ("default", default.as_ref().map(Spanned::span)),
+                    ("choices", table.get("choices").map(Spanned::span)),
+                ] {
+                    if let Some(span) = found {
+                        let message = format!(
+                            "{context} is `secret`, so it cannot have `{key}`: the catalog file would hold the secret"
+                        );
+                        self.error(span, message);
+                    }
+                }
             }
-            let Some(description) = description else { continue };
-            let var = Var {
-                name: name.get_ref().as_ref().into(),
-                description,
-                default: default.map(Spanned::into_inner),
-                choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
-                pattern: pattern.map(Spanned::into_inner),
-            };
-            vars.insert(name.get_ref().to_string(), (Arc::new(var), name.span()));
+            let var = description.filter(|_| self.errors == errors).map(|description| {
+                Arc::new(Var {
+                    name: name.get_ref().as_ref().into(),
+                    description,
+                    default: default.map(Spanned::into_inner),
+                    choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
+                    pattern: pattern.map(Spanned::into_inner),
+                    secret: secret.unwrap_or_default(),
+                })
+            });
+            vars.insert(name.get_ref().to_string(), (var, name.span()));
         }
         Some(vars)
     }
@@ -543,6 +629,17 @@ impl Reader<'_, '_> {
         items.iter().filter_map(|item| self.string_value(key, item)).collect()
     }
 
+    /// An optional boolean: `Some(false)` when absent, `None` when it is not
+    /// a boolean (then reported).
+    fn flag(&mut self, table: &Table<'_>, key: &str) -> Option<bool> {
+        let Some(value) = table.get(key) else { return Some(false) };
+        let flag = value.get_ref().as_bool();
+        if flag.is_none() {
+            self.wrong_type(key, value, "true or false");
+        }
+        flag
+    }
+
     fn date(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
         let value = table.get(key)?;
         let date = value.get_ref().as_datetime().filter(|d| d.date.is_some() && d.time.is_none());
@@ -552,17 +649,10 @@ impl Reader<'_, '_> {
         date.map(ToString::to_string)
     }
 
-    /// A field holding one word of a fixed set (frequency, severity, danger).
-    fn word<T: Copy>(
-        &mut self,
-        table: &Table<'_>,
-        key: &str,
-        span: &Range<usize>,
-        context: &str,
-        all: &[T],
-        as_str: fn(T) -> &'static str,
-    ) -> Option<T> {
-        let value = self.required(table, key, span, context)?;
+    /// An optional field holding one word of a fixed set (frequency,
+    /// severity, danger): `None` when absent or invalid (then reported).
+    fn word<T: Copy>(&mut self, table: &Table<'_>, key: &str, all: &[T], as_str: fn(T) -> &'static str) -> Option<T> {
+        let value = table.get(key)?;
         let word = self.string_value(key, value)?;
         let found = all.iter().copied().find(|v| as_str(*v) == word.get_ref());
         if found.is_none() {
@@ -602,26 +692,4 @@ fn describe(value: &DeValue<'_>) -> &'static str {
         DeValue::Array(_) => "an array",
         DeValue::Table(_) => "a table",
     }
-}
-
-/// `; did you mean `x`?` when one of `known` is close to `word`, else empty.
-pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
-    closest(word, known.iter().copied()).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default()
-}
-
-/// The candidate nearest to `word`, if it is near enough to be a likely typo.
-pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    nearest(word, candidates, 1).pop()
-}
-
-/// Up to `limit` candidates near enough to `word` to be what was meant,
-/// nearest first.
-pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec<&'a str> {
-    let mut near: Vec<(f64, &str)> = candidates
-        .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
-        .filter(|(score, _)| *score >= 0.8)
-        .collect();
-    near.sort_by(|a, b| b.0.total_cmp(&a.0));
-    near.into_iter().take(limit).map(|(_, candidate)| candidate).collect()
 }

@@ -25,7 +25,7 @@ use std::time::Instant;
 
 use ratatui::layout::Rect;
 
-use crate::catalog::Loaded;
+use crate::catalog::{Diagnostic, Loaded};
 use crate::clipboard;
 use crate::search::Results;
 use crate::settings::Remembered;
@@ -49,6 +49,9 @@ pub struct Options {
     pub notice: Option<String>,
     /// The query typed when the navigator opens (`pagerbook QUERY…`).
     pub query: String,
+    /// Problems outside the catalog (config.toml), listed with the
+    /// catalog's in the problems overlay.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// Why the navigator could not start.
@@ -83,7 +86,8 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
     let results = Results::browse(&catalog);
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
-    let mut state = AppState::new(catalog.clone(), loaded.diagnostics, results, theme, size);
+    let diagnostics = options.problems.iter().cloned().chain(loaded.diagnostics).collect();
+    let mut state = AppState::new(catalog.clone(), diagnostics, results, theme, size);
     let place = clipboard::Place::from_process();
     state.read_only = options.read_only;
     state.working_dir = std::env::current_dir().map_or_else(|_| ".".to_owned(), |d| d.display().to_string());
