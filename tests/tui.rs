@@ -16,7 +16,7 @@ use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page};
 use pagerbook::tui::theme::Theme;
 use pagerbook::tui::update::update;
 use pagerbook::tui::view;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use pagerbook::clipboard::{self, Copied};
 use pagerbook::runner::{Outcome, Output, Stream};
@@ -229,7 +229,8 @@ fn running_a_step_goes_through_the_form_and_the_confirmation() {
     let (id, command) = started_run(&effects).unwrap();
     assert_eq!(command, quoted);
     assert!(effects.contains(&Effect::SaveValues));
-    assert_eq!(app.state.remembered["greeting"], "it's $(id)");
+    let remembered = app.state.remembered.get("drill-echo", "greeting", SystemTime::now());
+    assert_eq!(remembered.map(|kept| kept.value.as_str()), Some("it's $(id)"));
     assert!(matches!(app.overlay(), Some(Overlay::Output { scroll: None, .. })));
     // Output arrives, then the end; the elapsed time is the clock's.
     let mut output = Output::default();
@@ -249,8 +250,11 @@ fn running_a_step_goes_through_the_form_and_the_confirmation() {
 #[test]
 fn the_last_value_used_is_offered_next_time() {
     let mut app = App::drill(100, 30);
-    app.state.remembered.insert("greeting".into(), "team".into());
-    app.state.remembered.insert("colour".into(), "pink".into());
+    let now = SystemTime::now();
+    app.state.remembered.set("drill-echo", "greeting", "team".into(), now);
+    app.state.remembered.set("drill-echo", "colour", "pink".into(), now);
+    // Another entry's value of the same name is not this one's.
+    app.state.remembered.set("another-entry", "greeting", "elsewhere".into(), now);
     app.select_step("drill-echo", 0);
     app.key(KeyCode::Char('y'));
     assert_eq!(app.field_value(), "team");

@@ -2,8 +2,7 @@
 //! output of runs, as state and pure transitions. The loop does the I/O the
 //! transitions ask for (copy, run, interrupt, save the values).
 
-use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use ratatui::style::Style;
 use ratatui_textarea::{Input, Key, TextArea};
@@ -13,6 +12,7 @@ use super::state::{AppState, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation};
 use crate::runner::{Outcome, Output, Shell};
+use crate::settings::Remembered;
 use crate::template::{self, RenderError, ValueError};
 
 /// One step of one entry.
@@ -87,21 +87,15 @@ impl Form {
     /// A form for a step, each field prefilled with the last value used for
     /// its name, else the declared default.
     #[must_use]
-    pub fn new(
-        entry: &Entry,
-        step: &Step,
-        key: StepKey,
-        purpose: Purpose,
-        remembered: &BTreeMap<String, String>,
-    ) -> Self {
+    pub fn new(entry: &Entry, step: &Step, key: StepKey, purpose: Purpose, remembered: &Remembered) -> Self {
         let fields = template::placeholder_names(step.run.as_deref().unwrap_or_default())
             .into_iter()
             .map(|name| {
                 let name = name.to_owned();
                 let value = remembered
-                    .get(&name)
+                    .get(entry.id(), &name, SystemTime::now())
+                    .map(|kept| kept.value.clone())
                     .filter(|v| entry.var(&name).is_some_and(|var| var.check(v).is_ok()))
-                    .cloned()
                     .or_else(|| entry.var(&name).and_then(|var| var.default.clone()))
                     .unwrap_or_default();
                 let mut input = TextArea::new(vec![value]);
@@ -287,7 +281,7 @@ fn proceed(
     let command = filled.ready(&values)?.to_owned();
     Ok(match purpose {
         Purpose::Copy => {
-            state.remember(&values);
+            state.remember(entry.id(), &values);
             vec![Effect::Copy(command), Effect::SaveValues]
         }
         Purpose::Run => {
@@ -404,11 +398,12 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// Confirmed: the run begins.
 fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
-    let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return Vec::new() };
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = confirm.key.resolve(&catalog) else { return Vec::new() };
     let (shell, interactive) = (Shell::for_lang(&step.lang), step.interactive);
     state.next_run += 1;
     let id = state.next_run;
-    state.remember(&confirm.values);
+    state.remember(entry.id(), &confirm.values);
     let view = RunView {
         id,
         command: confirm.command.clone(),
@@ -497,9 +492,9 @@ pub fn failed(state: &mut AppState, id: u64, message: String) {
 
 impl AppState {
     /// Remembers the values used, for the next form.
-    fn remember(&mut self, values: &[(String, String)]) {
+    fn remember(&mut self, entry: &str, values: &[(String, String)]) {
         for (name, value) in values {
-            self.remembered.insert(name.clone(), value.clone());
+            self.remembered.set(entry, name, value.clone(), SystemTime::now());
         }
     }
 }

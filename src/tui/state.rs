@@ -14,6 +14,7 @@ use super::keymap::Context;
 use super::theme::Theme;
 use crate::catalog::{Catalog, Diagnostic, Kind};
 use crate::search::{Query, Results};
+use crate::settings::Remembered;
 
 /// Narrower than this, results and detail show one at a time.
 pub const WIDE: u16 = 100;
@@ -117,8 +118,8 @@ pub struct AppState {
     pub read_only: bool,
     /// Over SSH, where OSC 52 is the expected way to the clipboard.
     pub over_ssh: bool,
-    /// The last value used for each placeholder name.
-    pub remembered: BTreeMap<String, String>,
+    /// The last value used for each placeholder, per entry.
+    pub remembered: Remembered,
     /// The last run of each step, this session.
     pub runs: BTreeMap<StepKey, RunView>,
     /// Number of the last run started.
@@ -161,7 +162,7 @@ impl AppState {
             size,
             read_only: false,
             over_ssh: false,
-            remembered: BTreeMap::new(),
+            remembered: Remembered::default(),
             runs: BTreeMap::new(),
             next_run: 0,
             now: Instant::now(),
