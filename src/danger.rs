@@ -64,6 +64,14 @@ pub fn destructive_reason(marked: Danger, command: &str) -> Option<&'static str>
 /// it acts on; typing one of them would not prove the person read the target.
 const NOT_TARGETS: &[&str] = &["namespace", "ssh_user", "user", "context", "kube_context"];
 
+/// Whether a placeholder named so can be a command's target: the one a
+/// destructive command asks to be typed, and the one a form never fills in
+/// for it.
+#[must_use]
+pub fn is_target_name(name: &str) -> bool {
+    !NOT_TARGETS.contains(&name)
+}
+
 /// What the person must type before a destructive command runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirmation {
@@ -88,7 +96,7 @@ impl Confirmation {
 #[must_use]
 pub fn confirmation(marked: Danger, command: &str, values: &[(&str, &str)]) -> Option<Confirmation> {
     let reason = destructive_reason(marked, command)?;
-    let target = values.iter().find(|(name, value)| !NOT_TARGETS.contains(name) && !value.trim().is_empty());
+    let target = values.iter().find(|(name, value)| is_target_name(name) && !value.trim().is_empty());
     let word = target.map_or_else(|| "yes".to_owned(), |(_, value)| value.trim().to_owned());
     Some(Confirmation { reason, word })
 }

@@ -1,10 +1,11 @@
-//! Reading the small files pagerbook keeps or consults (remembered values,
-//! kubeconfigs) without trusting what stands at their path: a FIFO there
-//! must not block the interface, and a huge file must not fill memory.
+//! Reading and writing the small files pagerbook keeps or consults
+//! (remembered values, kubeconfigs) without trusting what stands at their
+//! path: a FIFO there must not block the interface, a huge file must not
+//! fill memory, and a link planted next to one must not be written through.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 use rustix::fs::OFlags;
@@ -31,6 +32,31 @@ pub fn read_regular(path: &Path, limit: u64) -> io::Result<String> {
     Ok(text)
 }
 
+/// Replaces `path` with `bytes`, readable by its owner only (creating its
+/// directory, owner-only too, if need be). A crash leaves the old file or
+/// the new one, never half of one.
+///
+/// The new text goes to a temporary file with a random name, created
+/// exclusively (`O_EXCL`: a link planted there is never followed), synced,
+/// then renamed over `path` (which replaces a link at `path` rather than
+/// writing through it).
+///
+/// # Errors
+/// The directory cannot be created or written, or the disk is full.
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    // Created with mode 0600.
+    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+    temporary.write_all(bytes)?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(path).map_err(|err| err.error)?;
+    // The rename itself is durable once the directory is synced; a file
+    // system that cannot sync a directory still has the new file.
+    let _ = File::open(dir).and_then(|dir| dir.sync_all());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,6 +78,31 @@ mod tests {
         assert_eq!(read_regular(&path, 6).unwrap_err().kind(), io::ErrorKind::FileTooLarge);
         assert_eq!(read_regular(dir.path(), 6).unwrap_err().kind(), io::ErrorKind::InvalidInput);
         assert_eq!(read_regular(Path::new("/dev/zero"), 6).unwrap_err().kind(), io::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn writes_owner_only_through_no_planted_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data").join("values.toml");
+        write_private(&path, b"first").unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!((mode(&path), mode(path.parent().unwrap())), (0o600, 0o700));
+        // The old code wrote `values.toml.tmp`: a link there must lead nowhere.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "untouched").unwrap();
+        std::os::unix::fs::symlink(&victim, path.with_extension("toml.tmp")).unwrap();
+        write_private(&path, b"second").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "second");
+        // A link at the path itself is replaced, not written through.
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        write_private(&path, b"third").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_file());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "third");
+        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 2, "temporary files left behind: {left:?}");
     }
 
     /// A FIFO planted where a file is expected would block a plain open

@@ -11,14 +11,14 @@ use pagerbook::catalog::{Source, load};
 use pagerbook::highlight::{self, Depth};
 use pagerbook::search::{Index, Query};
 use pagerbook::tui::action::{Action, Effect, LookedUp, Searched};
-use pagerbook::whereabouts::whereabouts;
-use std::ffi::OsString;
 use pagerbook::tui::keymap::resolve;
 use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page, Question};
 use pagerbook::tui::theme::Theme;
 use pagerbook::tui::update::update;
 use pagerbook::tui::view;
-use std::time::Duration;
+use pagerbook::whereabouts::whereabouts;
+use std::ffi::OsString;
+use std::time::{Duration, SystemTime};
 
 use pagerbook::clipboard::{self, Copied};
 use pagerbook::runner::{Outcome, Output, Stream};
@@ -255,7 +255,8 @@ fn running_a_step_goes_through_the_form_and_the_confirmation() {
     let (id, command) = started_run(&effects).unwrap();
     assert_eq!(command, quoted);
     assert!(effects.contains(&Effect::SaveValues));
-    assert_eq!(app.state.remembered["greeting"], "it's $(id)");
+    let remembered = app.state.remembered.get("drill-echo", "greeting", SystemTime::now());
+    assert_eq!(remembered.map(|kept| kept.value.as_str()), Some("it's $(id)"));
     assert!(matches!(app.overlay(), Some(Overlay::Output { scroll: None, .. })));
     // Output arrives, then the end; the elapsed time is the clock's.
     let mut output = Output::default();
@@ -275,8 +276,11 @@ fn running_a_step_goes_through_the_form_and_the_confirmation() {
 #[test]
 fn the_last_value_used_is_offered_next_time() {
     let mut app = App::drill(100, 30);
-    app.state.remembered.insert("greeting".into(), "team".into());
-    app.state.remembered.insert("colour".into(), "pink".into());
+    let now = SystemTime::now();
+    app.state.remembered.set("drill-echo", "greeting", "team".into(), now);
+    app.state.remembered.set("drill-echo", "colour", "pink".into(), now);
+    // Another entry's value of the same name is not this one's.
+    app.state.remembered.set("another-entry", "greeting", "elsewhere".into(), now);
     app.select_step("drill-echo", 0);
     app.key(KeyCode::Enter);
     assert_eq!(app.field_value(), "team");
@@ -284,6 +288,69 @@ fn the_last_value_used_is_offered_next_time() {
     app.select_step("drill-echo", 5);
     app.key(KeyCode::Enter);
     assert_eq!(app.field_value(), "red", "a remembered value that is not a choice gives way to the default");
+}
+
+#[test]
+fn each_value_says_where_it_came_from_and_remembered_ones_expire() {
+    // Regression: a remembered value looked exactly like a default, and
+    // came back in any entry, any day.
+    let mut app = App::drill(100, 30);
+    let now = SystemTime::now();
+    app.state.wall = now;
+    app.state.remembered.set("drill-echo", "greeting", "team".into(), now - Duration::from_mins(125));
+    app.state.remembered.set("drill-echo", "namespace", "old".into(), now - Duration::from_hours(13));
+    app.select_step("drill-echo", 0);
+    app.key(KeyCode::Enter);
+    assert_eq!(app.field_value(), "team");
+    assert!(app.text().contains("← remembered from this entry, 2 h 5 min ago"), "{}", app.text());
+    app.type_text("s");
+    assert!(app.text().contains("← typed"), "{}", app.text());
+    app.key(KeyCode::Esc);
+    app.select_step("drill-echo", 6);
+    app.ctrl('r');
+    assert_eq!(app.field_value(), "shop", "thirteen hours is past a shift: the default again");
+    assert!(app.text().contains("← the catalog's default"), "{}", app.text());
+    app.key(KeyCode::Enter);
+    assert!(app.text().contains("Values:    namespace = shop  (the catalog's default)"), "{}", app.text());
+}
+
+#[test]
+fn a_secret_is_masked_on_screen_and_never_remembered() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 8);
+    app.ctrl('r');
+    assert_eq!(app.field_value(), "", "a secret has no default and is not remembered");
+    app.type_text("hunter2-token");
+    let form = app.text();
+    assert!(!form.contains("hunter2"), "typed, yet shown:\n{form}");
+    assert!(form.contains("secret: masked, never remembered or written to disk"), "{form}");
+    assert!(form.contains("$ echo token-length $(printf %s •••••• | wc -c)"), "{form}");
+    app.key(KeyCode::Enter);
+    let confirm = app.text();
+    assert!(!confirm.contains("hunter2") && confirm.contains("token = ••••••  (secret)"), "{confirm}");
+    let (_, command) = started_run(&app.key(KeyCode::Enter)).unwrap();
+    assert_eq!(command, "echo token-length $(printf %s hunter2-token | wc -c)", "what runs has the value");
+    assert!(app.state.remembered.get("drill-echo", "token", SystemTime::now()).is_none());
+    assert!(!app.text().contains("hunter2"), "the output pane shows it masked:\n{}", app.text());
+    // The file written holds no trace of it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("values.toml");
+    app.state.remembered.save(&path).unwrap();
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("hunter2"));
+}
+
+#[test]
+fn copying_a_destructive_command_says_so() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 4);
+    app.key(KeyCode::Enter);
+    app.type_text("scratch");
+    let effects = app.key(KeyCode::Enter);
+    assert!(effects.contains(&Effect::Copy("rm -rf /tmp/pagerbook-drill-scratch".into())), "{effects:?}");
+    let copied = Copied { by: vec![clipboard::Method::Tool("tmux", &["load-buffer", "-"])], failed: Vec::new() };
+    app.apply(Action::Copied(copied, "rm -rf /tmp/pagerbook-drill-scratch".into()));
+    let status = app.text().lines().last().unwrap().to_owned();
+    assert!(status.contains("⚠ destructive (rm -rf)"), "{status}");
 }
 
 #[test]
@@ -316,6 +383,15 @@ fn destructive_commands_run_only_after_the_target_is_typed() {
     let mut app = App::drill(100, 30);
     app.select_step("drill-echo", 4);
     app.ctrl('r');
+    // Regression: the target came pre-filled from its default, so the word
+    // to type was one nobody chose. It starts empty, the default only an
+    // example.
+    assert_eq!(app.field_value(), "");
+    assert!(app.text().contains("the target of a destructive step: type it yourself (e.g. scratch)"), "{}", app.text());
+    assert!(app.text().contains("Danger: ⚠ DESTRUCTIVE (rm -rf)"), "the form shows the danger:\n{}", app.text());
+    app.key(KeyCode::Enter);
+    assert!(matches!(app.overlay(), Some(Overlay::Form(_))), "an empty target is refused");
+    app.type_text("scratch");
     app.key(KeyCode::Enter);
     let Some(Overlay::Confirm(confirm)) = app.overlay() else { panic!("{:?}", app.overlay()) };
     assert_eq!(confirm.needs.as_ref().unwrap().word, "scratch");

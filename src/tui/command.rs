@@ -2,8 +2,7 @@
 //! output of runs, as state and pure transitions. The loop does the I/O the
 //! transitions ask for (copy, run, interrupt, save the values).
 
-use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use ratatui::style::Style;
 use ratatui_textarea::{Input, Key, TextArea};
@@ -11,8 +10,9 @@ use ratatui_textarea::{Input, Key, TextArea};
 use super::action::{Action, Effect, LookedUp};
 use super::state::{AppState, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
-use crate::danger::{Confirmation, confirmation};
+use crate::danger::{Confirmation, confirmation, destructive_reason, is_target_name};
 use crate::runner::{Outcome, Output, Shell};
+use crate::settings::Remembered;
 use crate::template::{self, RenderError, ValueError};
 use crate::whereabouts::Whereabouts;
 
@@ -54,6 +54,42 @@ impl Purpose {
     }
 }
 
+/// Where a field's value came from, shown beside it in the form and the
+/// confirmation: a tired person must tell a default from their own choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Nothing was filled in.
+    Empty,
+    /// The catalog's default.
+    Default,
+    /// The value last used in this entry, at this time (unix seconds).
+    Remembered(u64),
+    /// Typed or chosen in this form.
+    Typed,
+}
+
+impl Origin {
+    /// `default`, `remembered from 2 h ago`, `typed`.
+    #[must_use]
+    pub fn describe(self, now: SystemTime) -> String {
+        match self {
+            Origin::Empty => "to fill in".to_owned(),
+            Origin::Default => "the catalog's default".to_owned(),
+            Origin::Typed => "typed".to_owned(),
+            Origin::Remembered(at) => {
+                let now = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let minutes = now.saturating_sub(at) / 60;
+                let ago = match minutes {
+                    0 => "just now".to_owned(),
+                    1..60 => format!("{minutes} min ago"),
+                    _ => format!("{} h {} min ago", minutes / 60, minutes % 60),
+                };
+                format!("remembered from this entry, {ago}")
+            }
+        }
+    }
+}
+
 /// One placeholder's field.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -61,6 +97,12 @@ pub struct Field {
     pub name: String,
     /// What is typed.
     pub input: TextArea<'static>,
+    /// Where the value came from.
+    pub origin: Origin,
+    /// A secret: masked, never remembered.
+    pub secret: bool,
+    /// The target of a destructive step: never filled in for the person.
+    pub target: bool,
 }
 
 impl Field {
@@ -69,6 +111,29 @@ impl Field {
     pub fn value(&self) -> String {
         self.input.lines().concat()
     }
+
+    /// Puts `value` in the field, cursor at its end.
+    fn set(&mut self, value: String, origin: Origin) {
+        self.input = TextArea::new(vec![value]);
+        self.input.move_cursor(ratatui_textarea::CursorMove::End);
+        if self.secret {
+            self.input.set_mask_char('•');
+        }
+        self.origin = origin;
+    }
+}
+
+/// A value filled in, as the form hands it on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chosen {
+    /// The placeholder's name.
+    pub name: String,
+    /// The value.
+    pub value: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// A secret: masked on screen, never remembered or written.
+    pub secret: bool,
 }
 
 /// The form that fills a step's placeholders.
@@ -85,29 +150,45 @@ pub struct Form {
 }
 
 impl Form {
-    /// A form for a step, each field prefilled with the last value used for
-    /// its name, else the declared default.
+    /// A form for a step, each field prefilled with the value last used in
+    /// this entry, else the declared default; but a secret, and the target
+    /// of a destructive step, start empty: the person must choose them.
     #[must_use]
     pub fn new(
-        entry: &Entry,
-        step: &Step,
+        step_of: (&Entry, &Step),
         key: StepKey,
         purpose: Purpose,
-        remembered: &BTreeMap<String, String>,
+        remembered: &Remembered,
+        now: SystemTime,
     ) -> Self {
-        let fields = template::placeholder_names(step.run.as_deref().unwrap_or_default())
+        let (entry, step) = step_of;
+        let run = step.run.as_deref().unwrap_or_default();
+        let destructive = destructive_reason(step.danger, run).is_some();
+        let names = template::placeholder_names(run);
+        let target = names.iter().copied().find(|name| is_target_name(name)).filter(|_| destructive);
+        let fields = names
             .into_iter()
             .map(|name| {
-                let name = name.to_owned();
-                let value = remembered
-                    .get(&name)
-                    .filter(|v| entry.var(&name).is_some_and(|var| var.check(v).is_ok()))
-                    .cloned()
-                    .or_else(|| entry.var(&name).and_then(|var| var.default.clone()))
-                    .unwrap_or_default();
-                let mut input = TextArea::new(vec![value]);
-                input.move_cursor(ratatui_textarea::CursorMove::End);
-                Field { name, input }
+                let var = entry.var(name);
+                let secret = var.is_some_and(|var| var.secret);
+                let mut field = Field {
+                    name: name.to_owned(),
+                    input: TextArea::default(),
+                    origin: Origin::Empty,
+                    secret,
+                    target: target == Some(name),
+                };
+                let filled = if secret || field.target {
+                    None
+                } else {
+                    let valid = |value: &String| var.is_some_and(|var| var.check(value).is_ok());
+                    let kept = remembered.get(entry.id(), name, now).filter(|kept| valid(&kept.value));
+                    kept.map(|kept| (kept.value.clone(), Origin::Remembered(kept.at)))
+                        .or_else(|| var.and_then(|var| var.default.clone()).map(|d| (d, Origin::Default)))
+                };
+                let (value, origin) = filled.unwrap_or((String::new(), Origin::Empty));
+                field.set(value, origin);
+                field
             })
             .collect();
         let mut form = Form { key, purpose, fields, focused: 0 };
@@ -119,6 +200,13 @@ impl Form {
     #[must_use]
     pub fn values(&self) -> Vec<(String, String)> {
         self.fields.iter().map(|f| (f.name.clone(), f.value())).collect()
+    }
+
+    /// The values with where each came from.
+    #[must_use]
+    pub fn chosen(&self) -> Vec<Chosen> {
+        let chosen = |f: &Field| Chosen { name: f.name.clone(), value: f.value(), origin: f.origin, secret: f.secret };
+        self.fields.iter().map(chosen).collect()
     }
 
     /// Shows the cursor in the focused field only.
@@ -180,12 +268,14 @@ pub struct Confirm {
     pub key: StepKey,
     /// Exactly what will run.
     pub command: String,
+    /// The command as shown: secrets masked.
+    pub shown: String,
     /// The word to type first, for a destructive command.
     pub needs: Option<Confirmation>,
     /// What has been typed of it.
     pub typed: TextArea<'static>,
     /// The values used, remembered once it runs.
-    pub values: Vec<(String, String)>,
+    pub values: Vec<Chosen>,
     /// First line shown, for a command taller than the dialog.
     pub scroll: usize,
     /// Where it will act, once looked up.
@@ -193,13 +283,25 @@ pub struct Confirm {
 }
 
 impl Confirm {
-    fn new(key: StepKey, step: &Step, command: String, values: Vec<(String, String)>) -> Self {
-        let pairs: Vec<(&str, &str)> = values.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    fn new(key: StepKey, step: &Step, command: String, shown: String, values: Vec<Chosen>) -> Self {
+        let pairs: Vec<(&str, &str)> = values.iter().map(|c| (c.name.as_str(), c.value.as_str())).collect();
         let needs = confirmation(step.danger, &command, &pairs);
         let mut typed = TextArea::default();
         typed.set_cursor_line_style(Style::default());
-        Confirm { key, command, needs, typed, values, scroll: 0, whereabouts: None }
+        Confirm { key, command, shown, needs, typed, values, scroll: 0, whereabouts: None }
     }
+}
+
+/// A command with its secret values masked, for the screen: what runs has
+/// them, what is shown and kept for the session does not.
+#[must_use]
+pub fn masked(run: &str, values: &[Chosen]) -> String {
+    // Rendered with a stand-in that quoting leaves alone, then replaced.
+    const STAND_IN: &str = "PAGERBOOK_SECRET_VALUE";
+    let rendered = template::render(run, |name| {
+        values.iter().find(|c| c.name == name).map(|c| if c.secret { STAND_IN } else { c.value.as_str() })
+    });
+    rendered.map_or_else(|_| run.to_owned(), |text| text.replace(STAND_IN, "••••••"))
 }
 
 /// A run of a step's command, kept for the session.
@@ -257,7 +359,7 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
             return Vec::new();
         }
     }
-    let form = Form::new(entry, step, key, purpose, &state.remembered);
+    let form = Form::new((entry, step), key, purpose, &state.remembered, state.wall);
     if !form.fields.is_empty() {
         state.overlays.push(Overlay::Form(Box::new(form)));
         return Vec::new();
@@ -278,23 +380,23 @@ pub fn show_output(state: &mut AppState, key: Option<StepKey>) {
 
 /// With every value allowed, copies or asks to confirm the run; else says
 /// why not.
-fn proceed(
-    state: &mut AppState,
-    key: StepKey,
-    purpose: Purpose,
-    values: Vec<(String, String)>,
-) -> Result<Vec<Effect>, String> {
+fn proceed(state: &mut AppState, key: StepKey, purpose: Purpose, values: Vec<Chosen>) -> Result<Vec<Effect>, String> {
     let catalog = state.catalog.clone();
     let Some((entry, step)) = key.resolve(&catalog) else { return Ok(Vec::new()) };
-    let filled = fill(entry, step, &values);
-    let command = filled.ready(&values)?.to_owned();
+    let pairs: Vec<(String, String)> = values.iter().map(|c| (c.name.clone(), c.value.clone())).collect();
+    let filled = fill(entry, step, &pairs);
+    let command = filled.ready(&pairs)?.to_owned();
     Ok(match purpose {
         Purpose::Copy => {
-            state.remember(&values);
+            state.remember(entry.id(), &values);
+            if let Some(reason) = destructive_reason(step.danger, &command) {
+                state.copy_warning = Some(reason);
+            }
             vec![Effect::Copy(command), Effect::SaveValues]
         }
         Purpose::Run => {
-            let confirm = Confirm::new(key, step, command.clone(), values);
+            let shown = masked(step.run.as_deref().unwrap_or_default(), &values);
+            let confirm = Confirm::new(key, step, command.clone(), shown, values);
             state.overlays.push(Overlay::Confirm(Box::new(confirm)));
             // The status line's context is looked up again too: it may have
             // changed since (kubectx in another pane).
@@ -329,13 +431,12 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
                     Some(i) => (i.cast_signed() + n.signum() as isize).rem_euclid(choices.len().cast_signed()),
                     None => 0,
                 };
-                field.input = TextArea::new(vec![choices[next.cast_unsigned()].clone()]);
-                field.input.move_cursor(ratatui_textarea::CursorMove::End);
+                field.set(choices[next.cast_unsigned()].clone(), Origin::Typed);
                 form.restyle();
             }
         }
         Action::Submit => {
-            let (key, purpose, values) = (form.key, form.purpose, form.values());
+            let (key, purpose, values) = (form.key, form.purpose, form.chosen());
             return match proceed(state, key, purpose, values) {
                 // Done its part (copied, or the confirmation is on top).
                 Ok(effects) => {
@@ -350,7 +451,11 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Edit(input) => {
             if let Some(field) = form.fields.get_mut(form.focused) {
+                let before = field.value();
                 edit_line(&mut field.input, input);
+                if field.value() != before {
+                    field.origin = Origin::Typed;
+                }
             }
         }
         Action::Paste(text) => {
@@ -358,6 +463,7 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
                 // Pasted as it is: a newline or escape in it is refused by
                 // the check, with a message, rather than silently dropped.
                 field.input.insert_str(text);
+                field.origin = Origin::Typed;
             }
         }
         _ => {}
@@ -409,14 +515,15 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// Confirmed: the run begins.
 fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
-    let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return Vec::new() };
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = confirm.key.resolve(&catalog) else { return Vec::new() };
     let (shell, interactive) = (Shell::for_lang(&step.lang), step.interactive);
     state.next_run += 1;
     let id = state.next_run;
-    state.remember(&confirm.values);
+    state.remember(entry.id(), &confirm.values);
     let view = RunView {
         id,
-        command: confirm.command.clone(),
+        command: confirm.shown.clone(),
         interactive,
         output: Output::default(),
         started: state.now,
@@ -523,10 +630,11 @@ pub fn failed(state: &mut AppState, id: u64, message: String) {
 }
 
 impl AppState {
-    /// Remembers the values used, for the next form.
-    fn remember(&mut self, values: &[(String, String)]) {
-        for (name, value) in values {
-            self.remembered.insert(name.clone(), value.clone());
+    /// Remembers the values used in an entry, for its next form; never a
+    /// secret.
+    fn remember(&mut self, entry: &str, values: &[Chosen]) {
+        for chosen in values.iter().filter(|c| !c.secret) {
+            self.remembered.set(entry, &chosen.name, chosen.value.clone(), self.wall);
         }
     }
 }

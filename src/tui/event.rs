@@ -21,7 +21,6 @@ use crate::catalog::Catalog;
 use crate::clipboard::{self, Plan};
 use crate::runner::{self, Outcome, Output, RunEvent, Running, Shell};
 use crate::search::{Index, Query};
-use crate::settings::Remembered;
 
 /// What reaches the loop.
 pub enum Event {
@@ -99,6 +98,7 @@ pub fn run(
         let tick = (!runtime.running.is_empty()).then_some(TICK);
         let batch = next_batch(&inbox, tick);
         state.now = Instant::now();
+        state.wall = std::time::SystemTime::now();
         for event in batch {
             let Some(action) = runtime.action_for(state, event) else { continue };
             let mut effects: VecDeque<Effect> = update(state, action).into();
@@ -185,8 +185,7 @@ impl Runtime<'_> {
                 Vec::new()
             }
             Effect::SaveValues => {
-                let remembered = Remembered { values: state.remembered.clone() };
-                if let Some(Err(err)) = self.context.values_path.as_ref().map(|p| remembered.save(p)) {
+                if let Some(Err(err)) = self.context.values_path.as_ref().map(|p| state.remembered.save(p)) {
                     state.flash(&format!("could not remember the values: {err}"));
                 }
                 Vec::new()

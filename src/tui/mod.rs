@@ -95,7 +95,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
     state.flash.clone_from(&options.notice);
     state.search.insert_str(&options.query);
     if let Some(path) = &options.values_path {
-        state.remembered = Remembered::load(path).values;
+        state.remembered = Remembered::load(path, std::time::SystemTime::now());
     }
     let context = event::Context { clipboard: clipboard::plan(place), values_path: options.values_path.clone() };
     let probe = options.startup_probe.as_ref().map(|path| {

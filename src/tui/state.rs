@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui_textarea::TextArea;
@@ -14,6 +14,7 @@ use super::keymap::Context;
 use super::theme::Theme;
 use crate::catalog::{Catalog, Diagnostic, Kind};
 use crate::search::{Query, Results};
+use crate::settings::Remembered;
 
 /// Narrower than this, results and detail show one at a time.
 pub const WIDE: u16 = 100;
@@ -126,14 +127,20 @@ pub struct AppState {
     pub read_only: bool,
     /// Over SSH, where OSC 52 is the expected way to the clipboard.
     pub over_ssh: bool,
-    /// The last value used for each placeholder name.
-    pub remembered: BTreeMap<String, String>,
+    /// The last value used for each placeholder, per entry.
+    pub remembered: Remembered,
     /// The last run of each step, this session.
     pub runs: BTreeMap<StepKey, RunView>,
     /// Number of the last run started.
     pub next_run: u64,
     /// The time, as of the events being applied (for elapsed times).
     pub now: Instant,
+    /// The wall clock, as of the events being applied (for when values
+    /// were remembered).
+    pub wall: SystemTime,
+    /// Why the command being copied is destructive, for the clipboard's
+    /// answer to say so.
+    pub copy_warning: Option<&'static str>,
     /// A message for the status line, until the next key.
     pub flash: Option<String>,
     /// Where commands run (shown in the confirmation).
@@ -173,10 +180,12 @@ impl AppState {
             size,
             read_only: false,
             over_ssh: false,
-            remembered: BTreeMap::new(),
+            remembered: Remembered::default(),
             runs: BTreeMap::new(),
             next_run: 0,
             now: Instant::now(),
+            wall: SystemTime::now(),
+            copy_warning: None,
             flash: None,
             working_dir: ".".to_owned(),
             kube: None,

@@ -104,7 +104,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
 /// The clipboard answered: say how, and where nothing could be confirmed,
 /// show the command alone so it can be selected by hand.
 fn copied_to(state: &mut AppState, copied: &crate::clipboard::Copied, text: String) -> Vec<Effect> {
-    state.flash(&copied.summary());
+    let warning = state.copy_warning.take().map(|why| format!(" · ⚠ destructive ({why}): read it before you paste"));
+    state.flash(&format!("{}{}", copied.summary(), warning.unwrap_or_default()));
     if copied.by.is_empty() || (copied.unconfirmed() && !state.over_ssh) {
         state.overlays.push(Overlay::Plain(text));
         return vec![Effect::MouseCapture(false)];

@@ -5,7 +5,7 @@
 //! context and namespace of each `kubectl` or `helm` in it (and where each
 //! came from), the hosts it reaches over `ssh`, the programs it runs and
 //! which of them are not on `PATH`, and the variables it reads that are not
-//! set. Reading the command is pure ([`shell`]); the only I/O is reading
+//! set. Reading the command is pure (`shell`); the only I/O is reading
 //! kubeconfig files and looking in `PATH` directories. Nothing here fails:
 //! what cannot be told is unknown, with the reason.
 
@@ -28,7 +28,9 @@ use crate::template::{SSH_OPTIONS_WITH_ARGUMENT, short_option_wants_argument};
 /// cannot be told, and where it came from (or why it cannot be told).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fact {
+    /// `prod-eu`, `shop`; `None` when only the run can tell.
     pub value: Option<String>,
+    /// `--context`, `current-context of ~/.kube/config`, or why it is unknown.
     pub from: String,
 }
 
@@ -41,6 +43,7 @@ impl Fact {
 /// The cluster and namespace a `kubectl` or `helm` invocation acts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kube {
+    /// The kubeconfig context, which names the cluster and the user.
     pub context: Fact,
     /// [`ALL_NAMESPACES`] for `-A`.
     pub namespace: Fact,

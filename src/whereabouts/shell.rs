@@ -157,6 +157,7 @@ pub(crate) fn scan(command: &str) -> Script {
         heredocs: Vec::new(),
         open_cases: 0,
         in_backquotes: 0,
+        nesting: 0,
     };
     scanner.list(Until::End);
     scanner.script.commands.retain(|c| !c.words.is_empty() || !c.redirects.is_empty());
@@ -192,7 +193,13 @@ struct Scanner<'a> {
     open_cases: usize,
     /// Inside `` `…` ``, where a backquote ends the word and the list.
     in_backquotes: usize,
+    /// Nested `$(`, `(` and `${`: past [`MAX_NESTING`] the rest is skipped
+    /// rather than the stack overflowed.
+    nesting: usize,
 }
+
+/// Deeper than any command a person writes.
+const MAX_NESTING: usize = 100;
 
 /// Characters that end an unquoted word.
 fn ends_word(c: char) -> bool {
@@ -247,6 +254,16 @@ impl Scanner<'_> {
 
     /// Reads commands until `until`; a separator ends the simple command.
     fn list(&mut self, until: Until) {
+        if self.nesting >= MAX_NESTING {
+            self.pos = self.src.len();
+            return;
+        }
+        self.nesting += 1;
+        self.commands_until(until);
+        self.nesting -= 1;
+    }
+
+    fn commands_until(&mut self, until: Until) {
         let mut current: Option<usize> = None;
         loop {
             self.skip_blanks();
@@ -601,6 +618,16 @@ impl Scanner<'_> {
     /// After a `$`: a variable, a parameter expansion, `$(…)`, `$((…))`,
     /// `$'…'` or a lone dollar sign.
     fn dollar(&mut self, word: &mut Word) {
+        if self.nesting >= MAX_NESTING {
+            self.pos = self.src.len();
+            return;
+        }
+        self.nesting += 1;
+        self.expansion(word);
+        self.nesting -= 1;
+    }
+
+    fn expansion(&mut self, word: &mut Word) {
         match self.peek() {
             Some('(') if self.src[self.pos..].starts_with("((") => {
                 self.pos += 2;
@@ -894,6 +921,25 @@ mod tests {
             let _ = scan(broken);
         }
         assert_eq!(commands("echo \"open $x"), [vec!["echo", "open $x"]]);
+    }
+
+    #[test]
+    fn deep_nesting_stops_instead_of_overflowing_the_stack() {
+        for deep in ["$(".repeat(100_000), "(".repeat(100_000), "${a:-".repeat(100_000), "`$(".repeat(50_000)] {
+            let _ = scan(&deep);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_scans_without_panicking(text in "[a-z$(){}'\"`\\;|&<>=~#!\\[\\] \n\t-]{0,80}") {
+            let script = scan(&text);
+            for command in &script.commands {
+                for word in &command.words {
+                    let _ = (word.literal(), word.expand(&|_| Some("v".into())), word.assignment());
+                }
+            }
+        }
     }
 
     #[test]

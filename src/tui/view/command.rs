@@ -6,12 +6,14 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::detail::{command_lines, run_status, wrap_line};
 use super::overlay::popup;
 use crate::catalog::Danger;
+use crate::danger::destructive_reason;
 use crate::runner::{Shell, Stream};
-use crate::tui::command::{Confirm, Form, Purpose, RunView, StepKey, fill};
+use crate::tui::command::{Confirm, Field, Form, Origin, Purpose, RunView, StepKey, fill, masked};
 use crate::tui::state::AppState;
 use crate::wrap::wrap;
 
@@ -89,6 +91,13 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
                 notes.push((format!("choices: {} (↑↓)", var.choices.join(" · ")), theme.dim()));
             }
         }
+        notes.push(origin_note(state, field, var.and_then(|v| v.default.as_deref())));
+        let value_width = field.value().width();
+        if value_width >= usize::from(input.width) {
+            let note =
+                format!("⋯ {value_width} columns, wider than the field: ←→ move, the command below shows it whole");
+            notes.push((note, theme.dim()));
+        }
         for (text, style) in notes {
             for part in wrap(&text, room) {
                 rows.line(Line::from(vec![Span::raw(indent.clone()), Span::styled(part, style)]));
@@ -96,15 +105,38 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
         }
     }
     rows.line(Line::default());
+    let run = step.run.as_deref().unwrap_or_default();
+    let (danger, reason) = match destructive_reason(step.danger, filled.command.as_deref().unwrap_or(run)) {
+        Some(reason) => (Danger::Destructive, format!(" ({reason})")),
+        None => (step.danger, String::new()),
+    };
+    let (word, style) = theme.danger(danger).unwrap_or(("safe", theme.dim()));
+    rows.line(Line::from(vec![Span::raw("Danger: "), Span::styled(word, style), Span::raw(reason)]));
     rows.line(Line::styled(format!("Will {verb}:"), theme.heading()));
     match &filled.command {
-        Ok(command) => {
-            for line in command_lines(theme, command, &step.lang, usize::from(area.width), 0) {
+        Ok(_) => {
+            let shown = masked(run, &form.chosen());
+            for line in command_lines(theme, &shown, &step.lang, usize::from(area.width), 0) {
                 rows.line(line);
             }
         }
         Err(problem) => rows.line(Line::styled(format!("✗ {problem}"), theme.warning())),
     }
+}
+
+/// Where a field's value came from, in words beside it: a default must
+/// not pass for a choice.
+fn origin_note(state: &AppState, field: &Field, default: Option<&str>) -> (String, Style) {
+    let theme = state.theme;
+    if field.secret {
+        return ("secret: masked, never remembered or written to disk".to_owned(), theme.dim());
+    }
+    if field.target && field.origin == Origin::Empty {
+        let example = default.map(|d| format!(" (e.g. {d})")).unwrap_or_default();
+        return (format!("the target of a destructive step: type it yourself{example}"), theme.warning());
+    }
+    let style = if field.origin == Origin::Typed { theme.dim() } else { theme.heading() };
+    (format!("← {}", field.origin.describe(state.wall)), style)
 }
 
 /// The confirmation's lines, and which of them holds the typed word's field.
@@ -113,7 +145,7 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
     let width = usize::from(width);
     let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return (Vec::new(), None) };
     let mut lines = vec![step_heading(state, confirm.key), Line::default()];
-    lines.extend(command_lines(theme, &confirm.command, &step.lang, width, 2));
+    lines.extend(command_lines(theme, &confirm.shown, &step.lang, width, 2));
     lines.push(Line::default());
     // A command that needs the typed word is destructive, whatever the
     // catalog says.
@@ -133,6 +165,18 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
         format!("Runs in:   {shell} -c, in {directory}, input closed, output in a pane")
     };
     lines.extend(wrap_line(&Line::styled(place, theme.dim()), width));
+    for (i, chosen) in confirm.values.iter().enumerate() {
+        let label = if i == 0 { "Values:" } else { "" };
+        let value = if chosen.secret { "••••••".to_owned() } else { chosen.value.clone() };
+        let origin = if chosen.secret { "secret".to_owned() } else { chosen.origin.describe(state.wall) };
+        let style = if chosen.origin == Origin::Typed { theme.dim() } else { theme.heading() };
+        let line = Line::from(vec![
+            Span::raw(format!("{label:<11}{} = ", chosen.name)),
+            Span::styled(value, theme.heading()),
+            Span::styled(format!("  ({origin})"), style),
+        ]);
+        lines.extend(wrap_line(&line, width));
+    }
     lines.push(Line::default());
     let field = confirm.needs.as_ref().map(|needs| {
         let prompt = format!("Type {} to confirm, then Enter:", needs.word);
