@@ -664,3 +664,21 @@ fn the_confirmation_says_which_cluster_namespace_and_host_a_step_acts_on() {
     app.key(KeyCode::Enter);
     assert!(app.text().contains("Host:      node-1  (over ssh)"), "{}", app.text());
 }
+
+#[test]
+fn no_line_of_the_detail_is_wider_than_the_pane_but_a_long_url() {
+    // Regression: wrapped placeholder lines ran two columns past the pane
+    // and were clipped (`…/api/0.` then `g)`).
+    use unicode_width::UnicodeWidthStr;
+    let app = App::embedded(120, 40);
+    for width in [40u16, 57, 78] {
+        for entry in 0..app.state.catalog.entries.len() {
+            let doc = view::detail::document(&app.state, entry, width, None);
+            for line in &doc.lines {
+                let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+                let url = text.split_whitespace().any(|w| w.contains("://") && w.width() > usize::from(width) - 4);
+                assert!(text.width() <= usize::from(width) || url, "{width} columns: {text:?}");
+            }
+        }
+    }
+}

@@ -249,7 +249,8 @@ impl Builder {
         self.items.push(Item { target: Target::Link(target), line: self.lines.len() });
         let style = if selected { theme.selected() } else { theme.link() };
         let text = format!("→ {}", entry.title());
-        let mut lines = wrap(&text, self.width.saturating_sub(2)).into_iter();
+        // Continuation lines hang two columns further in: wrap for them.
+        let mut lines = wrap(&text, self.width.saturating_sub(4)).into_iter();
         if let Some(first) = lines.next() {
             self.line(Line::from(vec![Span::raw("  "), Span::styled(first, style)]));
         }
