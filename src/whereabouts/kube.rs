@@ -166,7 +166,8 @@ impl Session {
                 });
                 self.namespace = None;
             }
-            [Some("config"), Some("set-context"), ..] if flags.namespace.is_some() => {
+            // `set-context --current`: one naming a context changes that one.
+            [Some("config"), Some("set-context")] if flags.namespace.is_some() => {
                 self.namespace = flags.namespace.as_ref().map(|flag| Fact {
                     value: flag.value.clone(),
                     from: "`kubectl config set-context` earlier in the command".into(),
@@ -440,8 +441,12 @@ mod tests {
         assert_eq!(flags.positional, [Some("config".into()), Some("use-context".into()), Some("prod".into())]);
         let mut session = Session::default();
         session.note(&flags);
-        assert_eq!(session.context.and_then(|fact| fact.value).as_deref(), Some("prod"));
+        assert_eq!(session.context.as_ref().and_then(|fact| fact.value.as_deref()), Some("prod"));
         assert!(edits_kubeconfig(&flags));
+        session.note(&flags_of("kubectl config set-context other --namespace=elsewhere"));
+        assert_eq!(session.namespace, None);
+        session.note(&flags_of("kubectl config set-context --current --namespace=web"));
+        assert_eq!(session.namespace.and_then(|fact| fact.value).as_deref(), Some("web"));
     }
 
     #[test]
