@@ -610,3 +610,23 @@ fn an_exact_id_ranked_below_a_runbook_sharing_its_words() {
         assert_eq!(hits[0]["id"], id, "{hits:#}");
     }
 }
+
+#[test]
+fn a_minimal_entry_in_the_user_catalog_directory_loads_shows_and_searches() {
+    // Regression: a first entry needed seven fields and was dropped without
+    // them; id, title and symptom are enough.
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join(".config/pagerbook/catalog");
+    fs::create_dir_all(&user).unwrap();
+    let entry = "[[failure]]\nid = \"webhooks-stuck\"\ntitle = \"Payment webhooks pile up\"\nsymptom = \"Orders stay pending while the webhook queue grows.\"\n";
+    fs::write(user.join("team.toml"), entry).unwrap();
+    let check = pagerbook(dir.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    let show = pagerbook(dir.path(), &["show", "webhooks-stuck"]);
+    assert_eq!(show.status.code(), Some(0), "{}", stderr(&show));
+    assert!(stdout(&show).contains("Orders stay pending while the webhook queue grows."), "{}", stdout(&show));
+    assert!(stdout(&show).contains("layer unsorted (Unsorted)"), "{}", stdout(&show));
+    let search = pagerbook(dir.path(), &["search", "webhook queue pending"]);
+    assert_eq!(search.status.code(), Some(0));
+    assert!(stdout(&search).lines().next().unwrap().contains("webhooks-stuck"), "{}", stdout(&search));
+}
