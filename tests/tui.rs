@@ -389,6 +389,7 @@ fn destructive_commands_run_only_after_the_target_is_typed() {
     assert_eq!(app.field_value(), "");
     assert!(app.text().contains("the target of a destructive step: type it yourself (e.g. scratch)"), "{}", app.text());
     assert!(app.text().contains("Danger: ⚠ DESTRUCTIVE (rm -rf)"), "the form shows the danger:\n{}", app.text());
+    assert!(app.text().contains("$ rm -rf /tmp/pagerbook-drill-{{target}}"), "unfilled, as written:\n{}", app.text());
     app.key(KeyCode::Enter);
     assert!(matches!(app.overlay(), Some(Overlay::Form(_))), "an empty target is refused");
     app.type_text("scratch");
@@ -410,6 +411,8 @@ fn read_only_refuses_to_run_but_still_copies() {
     let mut app = App::drill(100, 30);
     app.state.read_only = true;
     app.select_step("drill-echo", 1);
+    let status = app.text().lines().last().unwrap().to_owned();
+    assert!(status.contains("READ-ONLY") && !status.contains("run"), "a badge, and no run offered: {status}");
     assert!(app.ctrl('r').is_empty());
     assert!(app.overlay().is_none());
     assert!(app.text().contains("read-only: running is off"), "{}", app.text());

@@ -292,16 +292,31 @@ impl Confirm {
     }
 }
 
-/// A command with its secret values masked, for the screen: what runs has
-/// them, what is shown and kept for the session does not.
+/// A command as the screen shows it: secret values masked (what runs has
+/// them, what is shown and kept for the session does not), and a value not
+/// filled in yet as its `{{placeholder}}`.
 #[must_use]
 pub fn masked(run: &str, values: &[Chosen]) -> String {
-    // Rendered with a stand-in that quoting leaves alone, then replaced.
-    const STAND_IN: &str = "PAGERBOOK_SECRET_VALUE";
+    // Rendered with stand-ins that quoting leaves alone, then replaced.
+    const SECRET: &str = "PAGERBOOK_SECRET_VALUE";
+    let empty = |name: &str| format!("PAGERBOOK_EMPTY_{name}");
+    let stand_ins: Vec<(String, String)> =
+        values.iter().filter(|c| c.value.is_empty()).map(|c| (c.name.clone(), empty(&c.name))).collect();
     let rendered = template::render(run, |name| {
-        values.iter().find(|c| c.name == name).map(|c| if c.secret { STAND_IN } else { c.value.as_str() })
+        let chosen = values.iter().find(|c| c.name == name)?;
+        if chosen.value.is_empty() {
+            stand_ins.iter().find(|(n, _)| n == name).map(|(_, stand_in)| stand_in.as_str())
+        } else if chosen.secret {
+            Some(SECRET)
+        } else {
+            Some(chosen.value.as_str())
+        }
     });
-    rendered.map_or_else(|_| run.to_owned(), |text| text.replace(STAND_IN, "••••••"))
+    let Ok(mut shown) = rendered else { return template::display(run) };
+    for (name, stand_in) in &stand_ins {
+        shown = shown.replace(stand_in, &format!("{{{{{name}}}}}"));
+    }
+    shown.replace(SECRET, "••••••")
 }
 
 /// A run of a step's command, kept for the session.
