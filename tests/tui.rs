@@ -82,6 +82,8 @@ impl App {
             };
             effects.extend(update(&mut self.state, answer));
         }
+        // The loop draws a frame after each batch of keys.
+        self.state.drawn();
         effects
     }
 
@@ -684,4 +686,22 @@ fn no_line_of_the_detail_is_wider_than_the_pane_but_a_long_url() {
             }
         }
     }
+}
+
+#[test]
+fn keys_typed_ahead_never_confirm_a_command_that_was_not_on_screen() {
+    // A burst (a paste of control keys, a stuck key, a script) reaches the
+    // loop in one read: Ctrl-R and Enter would open and confirm the run
+    // before any frame showed the command.
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 1);
+    let key = |app: &mut App, code, modifiers| {
+        let action = resolve(app.state.context(), KeyEvent::new(code, modifiers)).unwrap();
+        update(&mut app.state, action)
+    };
+    key(&mut app, KeyCode::Char('r'), KeyModifiers::CONTROL);
+    assert!(started_run(&key(&mut app, KeyCode::Enter, KeyModifiers::NONE)).is_none(), "confirmed unseen");
+    assert!(matches!(app.overlay(), Some(Overlay::Confirm(_))));
+    app.state.drawn();
+    assert!(started_run(&key(&mut app, KeyCode::Enter, KeyModifiers::NONE)).is_some(), "seen, then confirmed");
 }

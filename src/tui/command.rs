@@ -280,6 +280,9 @@ pub struct Confirm {
     pub scroll: usize,
     /// Where it will act, once looked up.
     pub whereabouts: Option<Whereabouts>,
+    /// A frame has shown the dialog. Keys typed ahead (a burst that reaches
+    /// the loop in one read) must not confirm what was never on screen.
+    pub seen: bool,
 }
 
 impl Confirm {
@@ -288,7 +291,7 @@ impl Confirm {
         let needs = confirmation(step.danger, &command, &pairs);
         let mut typed = TextArea::default();
         typed.set_cursor_line_style(Style::default());
-        Confirm { key, command, shown, needs, typed, values, scroll: 0, whereabouts: None }
+        Confirm { key, command, shown, needs, typed, values, scroll: 0, whereabouts: None, seen: false }
     }
 }
 
@@ -513,6 +516,10 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
             confirm.typed.insert_str(text);
         }
         Action::Submit => {
+            if !confirm.seen {
+                state.flash("look at the command first: Enter again runs it");
+                return Vec::new();
+            }
             if let Some(needs) = &confirm.needs
                 && !needs.accepts(&confirm.typed.lines().concat())
             {
@@ -645,6 +652,14 @@ pub fn failed(state: &mut AppState, id: u64, message: String) {
 }
 
 impl AppState {
+    /// A frame is on screen: what it shows has been seen, and the
+    /// confirmation on top may now be confirmed.
+    pub fn drawn(&mut self) {
+        if let Some(Overlay::Confirm(confirm)) = self.overlays.last_mut() {
+            confirm.seen = true;
+        }
+    }
+
     /// Remembers the values used in an entry, for its next form; never a
     /// secret.
     fn remember(&mut self, entry: &str, values: &[Chosen]) {

@@ -110,6 +110,7 @@ pub fn run(
             }
         }
         runtime.terminal.draw(|frame| view::render(state, frame))?;
+        state.drawn();
     }
 }
 
