@@ -61,6 +61,13 @@ impl Tmux {
         pid
     }
 
+    /// Quits with Ctrl-C (nothing running, so nothing asked) and waits for
+    /// the shell's prompt.
+    fn quit(&self) {
+        self.send(&["C-c"]);
+        self.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    }
+
     /// What a tmux command prints.
     fn output(&self, args: &[&str]) -> String {
         stdout_of("tmux", &[&["-L", &self.socket], args].concat())
@@ -204,8 +211,7 @@ fn ctrl_z_suspends_and_fg_resumes_where_it_was() {
     tmux.send(&["Enter"]);
     // Redrawn at once, the query still there, without a key to wake it up.
     tmux.wait_until(|s| s.starts_with("Search › redis") && s.contains(" matches "), "the navigator back as it was");
-    tmux.send(&["C-c"]);
-    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    tmux.quit();
     assert_cooked(&tmux);
 }
 
@@ -225,8 +231,7 @@ fn a_word_typed_in_the_detail_with_a_step_selected_searches_and_opens_no_form() 
     tmux.type_text("redis");
     let screen = tmux.wait_until(|s| s.starts_with("Search › redis") && s.contains(" matches "), "a search for redis");
     assert!(!screen.contains("Fill in"), "a form opened:\n{screen}");
-    tmux.send(&["C-c"]);
-    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    tmux.quit();
 }
 
 /// What a command prints, as text.
@@ -269,8 +274,7 @@ fn a_safe_step_runs_through_form_and_confirmation_and_copies_by_osc52() {
     tmux.wait_for("select the command above with the mouse", "the command shown alone");
     assert_eq!(tmux.output(&["show-buffer"]), "echo hello 'pager book; id'");
     tmux.press(&["Escape"]);
-    tmux.send(&["C-c"]);
-    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    tmux.quit();
     assert_cooked(&tmux);
 }
 
@@ -320,8 +324,7 @@ fn a_runaway_command_stops_within_a_second_and_leaves_nothing() {
         tmux.wait_for("stopped by SIGINT", "the end of the run");
         tmux.press(&["Escape"]);
     }
-    tmux.send(&["C-c"]);
-    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    tmux.quit();
 }
 
 #[test]
