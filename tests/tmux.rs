@@ -383,3 +383,29 @@ fn leaving_kills_a_command_still_running() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn the_confirmation_of_a_kubectl_step_names_the_context_of_the_kubeconfig_in_use() {
+    let Some(tmux) = Tmux::start("context", 100, 30) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("config");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\ncurrent-context: staging-eu\ncontexts:\n- name: staging-eu\n  context:\n    cluster: eu\n    user: me\n    namespace: web\n",
+    )
+    .unwrap();
+    tmux.type_text(&format!("export KUBECONFIG={}", kubeconfig.display()));
+    tmux.send(&["Enter"]);
+    tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.wait_for("⎈ staging-eu/web", "the context on the status line");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    tmux.press(&["7", "C-r"]);
+    tmux.wait_for("Fill in", "the form");
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("Run this command?", "the confirmation");
+    assert!(screen.contains("Context:   staging-eu  (current-context of"), "{screen}");
+    assert!(screen.contains("Namespace: shop  (-n)"), "{screen}");
+    tmux.press(&["Escape"]);
+    tmux.quit();
+}
