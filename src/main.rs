@@ -10,7 +10,9 @@ fn main() -> ExitCode {
     let code = run(
         std::env::args_os(),
         &Environment::from_process(started),
-        &mut std::io::stdin().lock(),
+        // Not locked: stdin's lock is not reentrant, and the navigator reads
+        // a line from it after an interactive step ("Press Enter").
+        &mut std::io::stdin(),
         &mut std::io::stdout().lock(),
         &mut std::io::stderr().lock(),
     );

@@ -409,3 +409,29 @@ fn the_confirmation_of_a_kubectl_step_names_the_context_of_the_kubeconfig_in_use
     tmux.press(&["Escape"]);
     tmux.quit();
 }
+
+#[test]
+fn an_interactive_step_gets_the_terminal_and_enter_brings_the_navigator_back() {
+    // Regression: stdin stayed locked by main, so "Press Enter to return"
+    // waited forever and pagerbook ignored every key and signal.
+    let Some(tmux) = Tmux::start("interactive", 100, 30) else { return };
+    tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    tmux.press(&["End"]);
+    tmux.wait_for("in-the-terminal", "the last step, 10, in view and selected");
+    tmux.press(&["C-r"]);
+    tmux.wait_for("Fill in", "the form");
+    tmux.type_text("hunter2-token");
+    tmux.wait_for("••••", "the masked value");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("in this terminal (pagerbook steps aside)", "the confirmation");
+    tmux.send(&["Enter"]);
+    let screen = tmux.wait_for("Press Enter to return to pagerbook", "the command in the terminal");
+    assert!(screen.contains("in-the-terminal") && screen.contains("13"), "its output:\n{screen}");
+    assert!(screen.contains("$ echo in-the-terminal; printf %s ••••••"), "the command, masked:\n{screen}");
+    assert!(!screen.contains("hunter2"), "the secret on screen:\n{screen}");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("✓ exit 0", "the navigator back, the run's status under its step");
+    tmux.quit();
+}

@@ -132,6 +132,9 @@ pub enum Effect {
         id: u64,
         /// Exactly what was confirmed.
         command: String,
+        /// The command as shown: secrets masked (an interactive run prints
+        /// it in the terminal).
+        shown: String,
         /// The shell to run it with.
         shell: Shell,
         /// Hand the terminal over to it.

@@ -558,7 +558,7 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
     if !interactive {
         state.overlays.push(Overlay::Output { key: confirm.key, scroll: None });
     }
-    vec![Effect::Run { id, command: confirm.command, shell, interactive }, Effect::SaveValues]
+    vec![Effect::Run { id, command: confirm.command, shown: confirm.shown, shell, interactive }, Effect::SaveValues]
 }
 
 /// A key in the output pane of `height` rows; `bottom` is the first line

@@ -161,7 +161,7 @@ impl Runtime<'_> {
                 let copied = clipboard::copy(&text, &self.context.clipboard, &mut std::io::stdout());
                 update(state, Action::Copied(copied, text))
             }
-            Effect::Run { id, command, shell, interactive: false } => {
+            Effect::Run { id, command, shell, interactive: false, .. } => {
                 let pending = Arc::new(Pending::default());
                 match runner::spawn(&command, shell, pending.sink(id, self.events.clone())) {
                     Ok(child) => {
@@ -171,8 +171,8 @@ impl Runtime<'_> {
                     Err(err) => update(state, Action::RunFailed(id, err.to_string())),
                 }
             }
-            Effect::Run { id, command, shell, interactive: true } => {
-                let ran = self.step_aside(state, |terminal| in_terminal(terminal, &command, shell))?;
+            Effect::Run { id, command, shown, shell, interactive: true } => {
+                let ran = self.step_aside(state, |terminal| in_terminal(terminal, &command, &shown, shell))?;
                 state.now = Instant::now();
                 match ran {
                     Ok(outcome) => update(state, Action::RunExited(id, outcome)),
@@ -267,11 +267,16 @@ const TICK: Duration = Duration::from_millis(200);
 
 /// Runs an interactive command in the real terminal: pagerbook steps aside,
 /// the command runs, and Enter brings the navigator back as it was.
-fn in_terminal(terminal: &mut Tui, command: &str, shell: Shell) -> std::io::Result<std::io::Result<Outcome>> {
+fn in_terminal(
+    terminal: &mut Tui,
+    command: &str,
+    shown: &str,
+    shell: Shell,
+) -> std::io::Result<std::io::Result<Outcome>> {
     HANDED_OVER.store(true, Ordering::SeqCst);
     let result = terminal::hand_over(terminal, || {
         let mut out = std::io::stdout();
-        let _ = writeln!(out, "$ {command}");
+        let _ = writeln!(out, "$ {shown}");
         let status = std::process::Command::new(shell.program()).arg("-c").arg(command).status();
         let outcome = status.map(Outcome::from);
         let said = match &outcome {
