@@ -705,3 +705,41 @@ fn keys_typed_ahead_never_confirm_a_command_that_was_not_on_screen() {
     app.state.drawn();
     assert!(started_run(&key(&mut app, KeyCode::Enter, KeyModifiers::NONE)).is_some(), "seen, then confirmed");
 }
+
+#[test]
+fn a_destructive_step_fills_in_nothing_it_may_act_on_and_never_asks_to_type_a_secret() {
+    let mut app = App::drill(100, 30);
+    app.state.remembered.set("drill-echo", "greeting", "team".into(), SystemTime::now());
+    app.select_step("drill-echo", 10);
+    app.ctrl('r');
+    let Some(Overlay::Form(form)) = app.overlay() else { panic!("{:?}", app.overlay()) };
+    let filled: Vec<(&str, String)> = form.fields.iter().map(|f| (f.name.as_str(), f.value())).collect();
+    // Regression: only the first target-like placeholder was left empty; the
+    // rest came pre-filled, remembered or default.
+    assert_eq!(filled, [("token", String::new()), ("target", String::new()), ("greeting", String::new())]);
+    app.type_text("hunter2");
+    app.key(KeyCode::Tab);
+    app.type_text("scratch");
+    app.key(KeyCode::Tab);
+    app.type_text("team");
+    app.key(KeyCode::Enter);
+    let Some(Overlay::Confirm(confirm)) = app.overlay() else { panic!("{:?}", app.overlay()) };
+    // Regression: the secret, first in the command, was the word to type.
+    assert_eq!(confirm.needs.as_ref().unwrap().word, "scratch");
+    assert!(!app.text().contains("hunter2"), "{}", app.text());
+}
+
+#[test]
+fn a_default_accepted_is_not_remembered_as_a_choice() {
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 0);
+    app.key(KeyCode::Enter);
+    assert_eq!(app.field_value(), "world");
+    app.key(KeyCode::Enter);
+    assert!(app.state.remembered.get("drill-echo", "greeting", SystemTime::now()).is_none(), "the default was kept");
+    app.key(KeyCode::Enter);
+    app.ctrl('u');
+    app.type_text("team");
+    app.key(KeyCode::Enter);
+    assert_eq!(app.state.remembered.get("drill-echo", "greeting", SystemTime::now()).unwrap().value, "team");
+}

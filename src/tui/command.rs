@@ -101,7 +101,7 @@ pub struct Field {
     pub origin: Origin,
     /// A secret: masked, never remembered.
     pub secret: bool,
-    /// The target of a destructive step: never filled in for the person.
+    /// What a destructive step may act on: never filled in for the person.
     pub target: bool,
 }
 
@@ -164,20 +164,16 @@ impl Form {
         let (entry, step) = step_of;
         let run = step.run.as_deref().unwrap_or_default();
         let destructive = destructive_reason(step.danger, run).is_some();
-        let names = template::placeholder_names(run);
-        let target = names.iter().copied().find(|name| is_target_name(name)).filter(|_| destructive);
-        let fields = names
+        let fields: Vec<Field> = template::placeholder_names(run)
             .into_iter()
             .map(|name| {
                 let var = entry.var(name);
                 let secret = var.is_some_and(|var| var.secret);
-                let mut field = Field {
-                    name: name.to_owned(),
-                    input: TextArea::default(),
-                    origin: Origin::Empty,
-                    secret,
-                    target: target == Some(name),
-                };
+                // In a destructive step, whatever it may act on is chosen by
+                // the person: only where and as whom it runs is filled in.
+                let target = destructive && is_target_name(name);
+                let mut field =
+                    Field { name: name.to_owned(), input: TextArea::default(), origin: Origin::Empty, secret, target };
                 let filled = if secret || field.target {
                     None
                 } else {
@@ -191,7 +187,9 @@ impl Form {
                 field
             })
             .collect();
-        let mut form = Form { key, purpose, fields, focused: 0 };
+        // The keyboard starts where something is missing.
+        let focused = fields.iter().position(|f| f.origin == Origin::Empty).unwrap_or(0);
+        let mut form = Form { key, purpose, fields, focused };
         form.restyle();
         form
     }
@@ -287,7 +285,9 @@ pub struct Confirm {
 
 impl Confirm {
     fn new(key: StepKey, step: &Step, command: String, shown: String, values: Vec<Chosen>) -> Self {
-        let pairs: Vec<(&str, &str)> = values.iter().map(|c| (c.name.as_str(), c.value.as_str())).collect();
+        // A secret is never the word to type: it would be shown to be typed.
+        let pairs: Vec<(&str, &str)> =
+            values.iter().filter(|c| !c.secret).map(|c| (c.name.as_str(), c.value.as_str())).collect();
         let needs = confirmation(step.danger, &command, &pairs);
         let mut typed = TextArea::default();
         typed.set_cursor_line_style(Style::default());
@@ -663,7 +663,10 @@ impl AppState {
     /// Remembers the values used in an entry, for its next form; never a
     /// secret.
     fn remember(&mut self, entry: &str, values: &[Chosen]) {
-        for chosen in values.iter().filter(|c| !c.secret) {
+        // A default merely accepted is not a choice: remembered, it would
+        // come back looking like one.
+        let chosen_by_the_person = |c: &&Chosen| matches!(c.origin, Origin::Typed | Origin::Remembered(_));
+        for chosen in values.iter().filter(|c| !c.secret).filter(chosen_by_the_person) {
             self.remembered.set(entry, &chosen.name, chosen.value.clone(), self.wall);
         }
     }
