@@ -296,7 +296,8 @@ fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &mut dyn Wri
     let hint = misspelled_subcommand(&cli.query);
     // The status line has one line for them: why commands will not run, and
     // what the command line may have meant.
-    let forced = config.forced_read_only.as_ref().map(|why| format!("read-only: {why} (F2)"));
+    // Short enough for 80 columns; F2 has the whole message.
+    let forced = config.forced_read_only.as_ref().map(|_| "read-only: config.toml has a problem (F2)".to_owned());
     let notices: Vec<String> = hint.iter().cloned().chain(forced).collect();
     let options = tui::Options {
         light: cli.theme == ThemeChoice::Light,
@@ -305,7 +306,8 @@ fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &mut dyn Wri
         read_only: cli.read_only || config.read_only,
         values_path: settings::values_path(),
         notice: (!notices.is_empty()).then(|| notices.join(" · ")),
-        query: cli.query.join(" "),
+        // The search line is one line: a query with newlines is one query.
+        query: cli.query.join(" ").replace(['\n', '\r', '\t'], " "),
         problems,
     };
     match tui::run(catalog::load(sources), &options) {
@@ -613,13 +615,17 @@ fn step_command(
         writeln!(err, "pagerbook: error: `{id}` has no placeholder {{{{{name}}}}}")?;
         return Ok(EXIT_PROBLEM);
     }
+    // As in the navigator's form: what a destructive step may act on is
+    // never taken from a default; the person names it.
+    let destructive = danger::destructive_reason(step.danger, run).is_some();
+    let chosen_only = |name: &str| destructive && danger::is_target_name(name);
     let value_of = |name: &str| {
         given
             .iter()
             .rev()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
-            .or_else(|| entry.var(name)?.default.as_deref())
+            .or_else(|| if chosen_only(name) { None } else { entry.var(name)?.default.as_deref() })
     };
     for var in &entry.vars {
         let Some(value) = value_of(&var.name) else { continue };
@@ -642,7 +648,12 @@ fn step_command(
         }
         Err(template::RenderError::Missing(name)) => {
             let about = entry.var(&name).map(|v| format!(" ({})", v.description)).unwrap_or_default();
-            writeln!(err, "pagerbook: error: no value for {{{{{name}}}}}{about}: pass --var {name}=VALUE")?;
+            let why = if chosen_only(&name) && entry.var(&name).is_some_and(|v| v.default.is_some()) {
+                "; a destructive step's target is never taken from its default"
+            } else {
+                ""
+            };
+            writeln!(err, "pagerbook: error: no value for {{{{{name}}}}}{about}: pass --var {name}=VALUE{why}")?;
             Ok(EXIT_PROBLEM)
         }
         Err(problem) => {

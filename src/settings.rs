@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use toml::de::DeTable;
 
-use crate::catalog::diagnostic::{SourceMap, closest, did_you_mean, file_diagnostic};
+use crate::catalog::diagnostic::{SourceMap, did_you_mean, file_diagnostic};
 use crate::catalog::load::{check_text, file_kind, io_message};
 use crate::catalog::{Diagnostic, Level};
 use crate::files;
@@ -120,13 +120,12 @@ impl Config {
                 }
                 continue;
             }
-            let mut message = format!("unknown setting `{key_name}`{}", did_you_mean(key_name, CONFIG_KEYS));
-            // `readonly = true` meant read-only: a typo must not leave commands running.
-            if closest(key_name, CONFIG_KEYS.iter().copied()) == Some("read_only") {
-                self.force_read_only(file, &message);
-                message.push_str(UNTIL_FIXED);
-            }
-            diagnostics.push(map.diagnostic(Level::Error, key.span(), message));
+            // Any setting not understood fails closed: `readonly`, `READ_ONLY`,
+            // `[general] read_only`, `dry_run` all meant something about
+            // running, and a guess must not leave commands running.
+            let message = format!("unknown setting `{key_name}`{}", did_you_mean(key_name, CONFIG_KEYS));
+            self.force_read_only(file, &message);
+            diagnostics.push(map.diagnostic(Level::Error, key.span(), format!("{message}{UNTIL_FIXED}")));
         }
     }
 
@@ -291,10 +290,16 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_setting_is_an_error_and_the_valid_ones_still_apply() {
-        let (config, problems) = load_text("colour = \"red\"\nread_only = true\n");
-        assert_eq!(config, Config { read_only: true, forced_read_only: None });
-        assert_eq!(problems, ["1:1: error: unknown setting `colour`"]);
+    fn an_unknown_setting_fails_closed_and_the_valid_ones_still_apply() {
+        let (config, problems) = load_text("colour = \"red\"\nread_only = false\n");
+        assert_eq!(config, forced("config.toml: unknown setting `colour`"));
+        assert_eq!(problems, ["1:1: error: unknown setting `colour` (commands will not run until this is fixed)"]);
+        // Regression: each of these meant read-only, and left running on.
+        for text in ["[general]\nread_only = true\n", "READ_ONLY = true\n", "dry_run = true\n", "ro = true\n"] {
+            let (config, problems) = load_text(text);
+            assert!(config.read_only && config.forced_read_only.is_some(), "{text:?}");
+            assert_eq!(problems.len(), 1, "{text:?}: {problems:?}");
+        }
     }
 
     #[test]

@@ -56,12 +56,13 @@ pub fn is_url(word: &str) -> bool {
         && !after.is_empty()
 }
 
-/// "1 error", "2 errors"; "1 entry", "2 entries".
+/// "1 error", "2 errors"; "1 entry", "2 entries"; "1 match", "2 matches".
 #[must_use]
 pub fn plural(n: usize, word: &str) -> String {
     match (n, word.strip_suffix('y')) {
         (1, _) => format!("1 {word}"),
         (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ if ["ch", "sh", "s", "x"].iter().any(|end| word.ends_with(end)) => format!("{n} {word}es"),
         (_, None) => format!("{n} {word}s"),
     }
 }
@@ -73,6 +74,7 @@ mod tests {
     #[test]
     fn counts_take_their_noun() {
         assert_eq!([plural(1, "step"), plural(2, "step"), plural(3, "entry")], ["1 step", "2 steps", "3 entries"]);
+        assert_eq!([plural(1, "match"), plural(5, "match")], ["1 match", "5 matches"]);
     }
 
     #[test]

@@ -630,3 +630,20 @@ fn a_minimal_entry_in_the_user_catalog_directory_loads_shows_and_searches() {
     assert_eq!(search.status.code(), Some(0));
     assert!(stdout(&search).lines().next().unwrap().contains("webhooks-stuck"), "{}", stdout(&search));
 }
+
+#[test]
+fn cmd_never_takes_a_destructive_steps_target_from_its_default() {
+    // As in the navigator: the value to be destroyed is one the person names.
+    let dir = tempfile::tempdir().unwrap();
+    let drill = format!("{}/tests/fixtures/drill", env!("CARGO_MANIFEST_DIR"));
+    let out = pagerbook(dir.path(), &["--catalog", &drill, "cmd", "drill-echo", "5"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(
+        stderr(&out).contains("pass --var target=VALUE; a destructive step's target is never taken from its default"),
+        "{}",
+        stderr(&out)
+    );
+    let out = pagerbook(dir.path(), &["--catalog", &drill, "cmd", "drill-echo", "5", "--var", "target=scratch"]);
+    assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "rm -rf /tmp/pagerbook-drill-scratch\n"));
+}

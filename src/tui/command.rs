@@ -300,26 +300,32 @@ impl Confirm {
 /// filled in yet as its `{{placeholder}}`.
 #[must_use]
 pub fn masked(run: &str, values: &[Chosen]) -> String {
-    // Rendered with stand-ins that quoting leaves alone, then replaced.
-    const SECRET: &str = "PAGERBOOK_SECRET_VALUE";
-    let empty = |name: &str| format!("PAGERBOOK_EMPTY_{name}");
-    let stand_ins: Vec<(String, String)> =
-        values.iter().filter(|c| c.value.is_empty()).map(|c| (c.name.clone(), empty(&c.name))).collect();
-    let rendered = template::render(run, |name| {
-        let chosen = values.iter().find(|c| c.name == name)?;
-        if chosen.value.is_empty() {
-            stand_ins.iter().find(|(n, _)| n == name).map(|(_, stand_in)| stand_in.as_str())
-        } else if chosen.secret {
-            Some(SECRET)
-        } else {
-            Some(chosen.value.as_str())
-        }
+    // Rendered with stand-ins that quoting leaves alone, each then replaced
+    // where it stands: an empty value by its placeholder, a secret by a
+    // mask, quoted when the value is (what is shown quotes as what runs).
+    let stand_ins: Vec<(String, String, String)> = values
+        .iter()
+        .filter(|c| c.value.is_empty() || c.secret)
+        .map(|c| {
+            let shown = if c.value.is_empty() {
+                format!("{{{{{}}}}}", c.name)
+            } else if shlex::try_quote(&c.value).is_ok_and(|quoted| quoted == c.value.as_str()) {
+                "••••••".to_owned()
+            } else {
+                "'••••••'".to_owned()
+            };
+            (c.name.clone(), format!("PAGERBOOK_STAND_IN_{}", c.name), shown)
+        })
+        .collect();
+    let rendered = template::render(run, |name| match stand_ins.iter().find(|(n, ..)| n == name) {
+        Some((_, stand_in, _)) => Some(stand_in.as_str()),
+        None => values.iter().find(|c| c.name == name).map(|c| c.value.as_str()),
     });
     let Ok(mut shown) = rendered else { return template::display(run) };
-    for (name, stand_in) in &stand_ins {
-        shown = shown.replace(stand_in, &format!("{{{{{name}}}}}"));
+    for (_, stand_in, replacement) in &stand_ins {
+        shown = shown.replace(stand_in, replacement);
     }
-    shown.replace(SECRET, "••••••")
+    shown
 }
 
 /// A run of a step's command, kept for the session.
@@ -339,7 +345,7 @@ pub struct RunView {
     pub ended: Option<Instant>,
     /// How it ended.
     pub outcome: Option<Outcome>,
-    /// Ctrl-C was pressed and the signals are on their way.
+    /// Ctrl-K was pressed and the signals are on their way.
     pub stopping: bool,
     /// It could not start.
     pub error: Option<String>,
@@ -353,7 +359,7 @@ impl RunView {
     }
 }
 
-/// Starts copying or running the selected step (`y`, `r`): the form when
+/// Starts copying or running the selected step (Enter, Ctrl-R): the form when
 /// the command has placeholders, else straight on.
 pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Vec<Effect> {
     let Some(key) = key else {
@@ -368,7 +374,7 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
     }
     if purpose == Purpose::Run {
         if state.read_only {
-            state.flash("read-only: running is off (--read-only or config); Enter copies");
+            state.flash("read-only: running is off; Enter copies");
             return Vec::new();
         }
         if state.runs.get(&key).is_some_and(RunView::running) {
@@ -388,7 +394,7 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
     })
 }
 
-/// Opens the output of the selected step's last run (`o`).
+/// Opens the output of the selected step's last run (Ctrl-O).
 pub fn show_output(state: &mut AppState, key: Option<StepKey>) {
     match key.filter(|k| state.runs.contains_key(k)) {
         Some(key) => state.overlays.push(Overlay::Output { key, scroll: None }),
@@ -489,9 +495,10 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// Edits a one-line field: Enter never adds a line; Ctrl-U clears back to
-/// the start as in a shell.
-fn edit_line(input_area: &mut TextArea<'static>, input: Input) {
+/// Edits a one-line field (the search line, a form's field, the word to
+/// type): Enter and Tab never add to it; Ctrl-U clears back to the start as
+/// in a shell.
+pub(super) fn edit_line(input_area: &mut TextArea<'static>, input: Input) {
     if matches!(input.key, Key::Enter | Key::Tab) || (input.ctrl && matches!(input.key, Key::Char('m' | 'j'))) {
         return;
     }

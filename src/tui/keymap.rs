@@ -83,8 +83,9 @@ use Context::{Ask, Confirm, Detail, Form, Main, Output, Overlay};
 /// Contexts where Ctrl-C leaves the program (asking first when commands
 /// run).
 const LEAVE: &[Context] = &[Main, Detail, Overlay, Output];
-/// Dialogs: Ctrl-C cancels them rather than quitting.
-const DIALOGS: &[Context] = &[Form, Confirm, Ask];
+/// Dialogs: Ctrl-C cancels them rather than quitting (a question takes
+/// any key but `y` as no).
+const DIALOGS: &[Context] = &[Form, Confirm];
 /// Where letters are not text, so `q` can quit.
 const READING: &[Context] = &[Overlay, Output];
 /// Everywhere but a question, which takes only its answer.
@@ -214,19 +215,32 @@ pub fn resolve(context: Context, key: KeyEvent) -> Option<Action> {
         .map(|b| b.action_for(key))
 }
 
-/// Whether `action` is one the status line and help may offer: running is
-/// not offered when it is off.
-fn offered(action: &Action, read_only: bool) -> bool {
-    !(read_only && matches!(action, Action::Run))
+/// What can be done now, for the keys offered: running is not offered when
+/// it is off, nor stopping when nothing runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    /// Running commands is off.
+    pub read_only: bool,
+    /// The command shown is running.
+    pub stoppable: bool,
+}
+
+/// Whether `action` is one to offer.
+fn offered(action: &Action, offer: Offer) -> bool {
+    match action {
+        Action::Run => !offer.read_only,
+        Action::Interrupt => offer.stoppable,
+        _ => true,
+    }
 }
 
 /// The status line's key hints for a context: `Enter copy · ^R run · …`.
 #[must_use]
-pub fn hints(context: Context, read_only: bool) -> String {
+pub fn hints(context: Context, offer: Offer) -> String {
     let Some((_, hints)) = HINTS.iter().find(|(c, _)| *c == context) else { return String::new() };
     hints
         .iter()
-        .filter(|(action, _)| offered(action, read_only))
+        .filter(|(action, _)| offered(action, offer))
         .map(|(action, words)| {
             let keys = if *action == Action::Move(1) { "↑↓" } else { key_for(context, action) };
             format!("{keys} {words}")
@@ -274,7 +288,8 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
                 Some(context) => b.contexts.contains(&context) && !everywhere(b),
                 None => everywhere(b),
             };
-            for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action, read_only)) {
+            let offer = Offer { read_only, stoppable: true };
+            for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action, offer)) {
                 match rows.last_mut() {
                     Some((keys, help)) if binding.help.is_empty() || binding.help == *help => {
                         if !keys.split("  ").any(|k| k == binding.label) {
@@ -402,9 +417,13 @@ mod tests {
 
     #[test]
     fn hints_come_from_the_bindings_and_drop_run_when_read_only() {
-        let detail = hints(Context::Detail, false);
+        let offer = Offer { read_only: false, stoppable: true };
+        let detail = hints(Context::Detail, offer);
         assert_eq!(detail, "Enter copy · ^R run · 1-9 step · ⌫ back · / search · ? help");
-        assert!(!hints(Context::Detail, true).contains("run"), "{}", hints(Context::Detail, true));
+        let read_only = hints(Context::Detail, Offer { read_only: true, ..offer });
+        assert!(!read_only.contains("run"), "{read_only}");
+        assert!(hints(Context::Output, offer).contains("^K stop"));
+        assert!(!hints(Context::Output, Offer { stoppable: false, ..offer }).contains("stop"));
         assert_eq!(key_for(Context::Output, &Action::Interrupt), "^K");
     }
 

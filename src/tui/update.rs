@@ -2,7 +2,7 @@
 //! No I/O here, so every transition is unit-tested.
 
 use ratatui::layout::{Position, Rect};
-use ratatui_textarea::{Input, Key};
+use ratatui_textarea::Input;
 
 use super::action::{Action, Effect, Searched};
 use super::command::{self, Purpose, StepKey};
@@ -50,6 +50,16 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     match state.overlays.last() {
         Some(Overlay::Ask(_)) => return answer(state, &action),
         _ if action == Action::Quit => return quit(state),
+        // Help and problems open over a dialog or the output too (F1, F2
+        // mean the same everywhere); over themselves they close.
+        Some(Overlay::Form(_) | Overlay::Confirm(_) | Overlay::Output { .. })
+            if matches!(action, Action::ShowHelp | Action::ShowProblems) =>
+        {
+            let shown =
+                if action == Action::ShowHelp { Overlay::Help { scroll: 0 } } else { Overlay::Problems { scroll: 0 } };
+            state.overlays.push(shown);
+            return Vec::new();
+        }
         Some(Overlay::Form(_)) => return command::update_form(state, action),
         Some(Overlay::Confirm(_)) => return command::update_confirm(state, action),
         Some(&Overlay::Output { key, .. }) => {
@@ -71,6 +81,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ShowProblems => state.overlays.push(Overlay::Problems { scroll: 0 }),
         Action::Edit(input) => return edit(state, input),
         Action::Paste(text) => {
+            // Pasted in the detail, it is a new search, as a typed letter is.
+            if state.focus == Focus::Detail {
+                state.search.select_all();
+                state.search.cut();
+            }
             state.focus_results();
             state.search.insert_str(text.replace(['\r', '\n', '\t'], " "));
             return state.search_now();
@@ -139,7 +154,8 @@ fn update_overlay(state: &mut AppState, action: &Action) -> Vec<Effect> {
     };
     let max = total.saturating_sub(height);
     let step = |scroll: usize, n: i32| offset(scroll, n).min(max);
-    let page = i32::try_from(height.max(1)).unwrap_or(1);
+    // The last line of a page is the "↓ more" note: a page moves one less.
+    let page = i32::try_from(height.saturating_sub(1).max(1)).unwrap_or(1);
     let moved = match action {
         Action::Back | Action::ShowHelp | Action::ShowProblems => {
             let closed = state.overlays.pop();
@@ -181,18 +197,8 @@ fn back(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn edit(state: &mut AppState, input: Input) -> Vec<Effect> {
-    // The search line is one line: Enter opens (bound before this), and
-    // these never reach it; anything else edits.
-    if matches!(input.key, Key::Enter | Key::Tab) || (input.ctrl && matches!(input.key, Key::Char('m' | 'j'))) {
-        return Vec::new();
-    }
     let before = state.search_text();
-    if input.ctrl && input.key == Key::Char('u') {
-        // As in a shell: Ctrl-U deletes back to the start of the line.
-        state.search.delete_line_by_head();
-    } else {
-        state.search.input(input);
-    }
+    command::edit_line(&mut state.search, input);
     if state.search_text() == before { Vec::new() } else { state.search_now() }
 }
 

@@ -64,7 +64,8 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         badges.push(Span::styled(" READ-ONLY ", theme.selected()));
     }
     if let Some(kube) = &state.kube {
-        badges.push(Span::styled(kube.clone(), theme.heading()));
+        // A long context name must not push every hint off the line.
+        badges.push(Span::styled(results::truncate(kube, 28), theme.heading()));
     }
     let running = state.running().count();
     if running > 0 {
@@ -76,7 +77,14 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     }
     let (left, left_style) = match &state.flash {
         Some(message) => (message.clone(), theme.warning()),
-        None => (keymap::hints(state.context(), state.read_only), theme.dim()),
+        None => {
+            let stoppable = match state.overlays.last() {
+                Some(Overlay::Output { key, .. }) => state.runs.get(key).is_some_and(|view| view.running()),
+                _ => false,
+            };
+            let offer = keymap::Offer { read_only: state.read_only, stoppable };
+            (keymap::hints(state.context(), offer), theme.dim())
+        }
     };
     let (failures, runbooks) = state.catalog.counts();
     let counts = format!("{} · {}", plural(failures, "failure mode"), plural(runbooks, "runbook"));

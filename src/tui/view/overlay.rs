@@ -138,7 +138,7 @@ pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 /// Draws the catalog problems overlay.
 pub fn problems(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
     let n = state.diagnostics.len();
-    let title = format!("{} (pagerbook check)", plural(n, "catalog problem"));
+    let title = format!("{} (pagerbook check)", plural(n, "problem"));
     let inner = popup(frame, &format!(" {title} · Esc closes "), Style::default());
     scrolled(state, frame, inner, problem_lines(state, inner.width), scroll);
 }
@@ -152,7 +152,12 @@ pub fn ask(state: &AppState, frame: &mut Frame<'_>, question: Question) {
     match question {
         Question::Quit => {
             let running: Vec<&str> = state.running().map(|view| view.command.as_str()).collect();
-            let head = format!("{} still running:", plural(running.len(), "command"));
+            let head = if running.is_empty() {
+                // It ended while the question was up.
+                "Nothing runs any more.".to_owned()
+            } else {
+                format!("{} still running:", plural(running.len(), "command"))
+            };
             lines.push(Line::styled(head, state.theme.warning()));
             for command in running.iter().take(3) {
                 let one_line = command.replace('\n', " ");
@@ -162,7 +167,11 @@ pub fn ask(state: &AppState, frame: &mut Frame<'_>, question: Question) {
                 lines.push(Line::styled(format!("  and {} more", running.len() - 3), state.theme.dim()));
             }
             lines.push(Line::default());
-            let stop = if running.len() == 1 { "Stop it and quit?" } else { "Stop them and quit?" };
+            let stop = match running.len() {
+                0 => "Quit?",
+                1 => "Stop it and quit?",
+                _ => "Stop them and quit?",
+            };
             lines.push(Line::styled(format!("{stop} y/N"), state.theme.heading()));
         }
     }

@@ -23,7 +23,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let title = if state.query.is_blank() {
         " Failure modes, edge inward ".to_owned()
     } else {
-        format!(" {} matches ", state.results.hits.len())
+        format!(" {} ", crate::wrap::plural(state.results.hits.len(), "match"))
     };
     let outer = Rect { x: area.x - 1, y: area.y - 1, width: area.width + 2, height: area.height + 2 };
     frame.render_widget(Block::default().borders(Borders::ALL).border_style(theme.border(focused)).title(title), outer);
