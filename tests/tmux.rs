@@ -414,14 +414,14 @@ fn the_confirmation_of_a_kubectl_step_names_the_context_of_the_kubeconfig_in_use
 fn an_interactive_step_gets_the_terminal_and_enter_brings_the_navigator_back() {
     // Regression: stdin stayed locked by main, so "Press Enter to return"
     // waited forever and pagerbook ignored every key and signal.
-    let Some(tmux) = Tmux::start("interactive", 100, 30) else { return };
+    let Some(tmux) = Tmux::start("interactive", 100, 50) else { return };
     tmux.open_navigator_on(&drill_catalog(), "Drills");
     tmux.press(&["Enter"]);
     tmux.wait_for("STEPS", "the drill entry");
-    tmux.press(&["End"]);
-    tmux.wait_for("in-the-terminal", "the last step, 10, in view and selected");
+    tmux.press(&["9", "Down"]);
+    tmux.wait_for("in-the-terminal", "step 10 in view and selected");
     tmux.press(&["C-r"]);
-    tmux.wait_for("Fill in", "the form");
+    tmux.wait_for("Step 10 of", "the form");
     tmux.type_text("hunter2-token");
     tmux.wait_for("••••", "the masked value");
     tmux.press(&["Enter"]);

@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
+use super::command::RunView;
 use super::keymap;
 use super::state::{AppState, Focus, Overlay};
 use crate::wrap::plural;
@@ -75,16 +76,15 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         let n = state.diagnostics.len();
         badges.push(Span::styled(format!("⚠ {} · F2", plural(n, "problem")), theme.warning()));
     }
-    let (left, left_style) = match &state.flash {
-        Some(message) => (message.clone(), theme.warning()),
-        None => {
-            let stoppable = match state.overlays.last() {
-                Some(Overlay::Output { key, .. }) => state.runs.get(key).is_some_and(|view| view.running()),
-                _ => false,
-            };
-            let offer = keymap::Offer { read_only: state.read_only, stoppable };
-            (keymap::hints(state.context(), offer), theme.dim())
-        }
+    let (left, left_style) = if let Some(message) = &state.flash {
+        (message.clone(), theme.warning())
+    } else {
+        let stoppable = match state.overlays.last() {
+            Some(Overlay::Output { key, .. }) => state.runs.get(key).is_some_and(RunView::running),
+            _ => false,
+        };
+        let offer = keymap::Offer { read_only: state.read_only, stoppable };
+        (keymap::hints(state.context(), offer), theme.dim())
     };
     let (failures, runbooks) = state.catalog.counts();
     let counts = format!("{} · {}", plural(failures, "failure mode"), plural(runbooks, "runbook"));
