@@ -366,7 +366,10 @@ fn refused_values_keep_the_form_open_and_say_why() {
     assert!(matches!(app.overlay(), Some(Overlay::Form(_))));
     let screen = app.text();
     assert!(screen.contains("✗ does not match the declared pattern ^[a-z]+$"), "{screen}");
-    assert!(screen.contains("the value of {{target}} is refused"), "{screen}");
+    assert!(
+        screen.contains("{{target}}: does not match the declared pattern ^[a-z]+$"),
+        "the status says why:\n{screen}"
+    );
     app.ctrl('u');
     app.apply(Action::Paste("ok\u{1b}[2J".into()));
     assert!(app.text().contains("✗ control character U+001B is not allowed"), "{}", app.text());
@@ -742,4 +745,40 @@ fn a_default_accepted_is_not_remembered_as_a_choice() {
     app.type_text("team");
     app.key(KeyCode::Enter);
     assert_eq!(app.state.remembered.get("drill-echo", "greeting", SystemTime::now()).unwrap().value, "team");
+}
+
+#[test]
+fn a_long_form_keeps_the_focused_field_and_the_command_in_view_at_80x24() {
+    // Regression: redis-manual-failover step 7 cut off its last field, the
+    // danger and the command at 80×24, and Tab moved to a field not shown.
+    for height in [24, 18] {
+        long_form_at(height);
+    }
+}
+
+fn long_form_at(height: u16) {
+    let mut app = App::embedded(80, height);
+    let catalog = app.state.catalog.clone();
+    let (id, step, names) = catalog
+        .entries
+        .iter()
+        .flat_map(|e| e.steps.iter().enumerate().map(move |(i, s)| (e, i, s)))
+        .map(|(e, i, s)| (e.id(), i, pagerbook::template::placeholder_names(s.run.as_deref().unwrap_or_default())))
+        .max_by_key(|(_, _, names)| names.len())
+        .unwrap();
+    assert!(names.len() >= 4, "{id} step {}: {names:?}", step + 1);
+    app.select_step(id, step);
+    app.ctrl('r');
+    let mut focused = Vec::new();
+    for _ in &names {
+        let screen = app.text();
+        let shown = names.iter().find(|name| screen.contains(&format!("› {name} ")));
+        focused.extend(shown.cloned());
+        assert!(screen.contains("Will run:"), "the command is shown at 80×{height}:\n{screen}");
+        app.key(KeyCode::Tab);
+    }
+    focused.sort_unstable();
+    let mut all = names.clone();
+    all.sort_unstable();
+    assert_eq!(focused, all, "Tab went through every field, each shown while focused");
 }

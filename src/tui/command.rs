@@ -73,7 +73,7 @@ impl Origin {
     #[must_use]
     pub fn describe(self, now: SystemTime) -> String {
         match self {
-            Origin::Empty => "to fill in".to_owned(),
+            Origin::Empty => "empty: type a value".to_owned(),
             Origin::Default => "the catalog's default".to_owned(),
             Origin::Typed => "typed".to_owned(),
             Origin::Remembered(at) => {
@@ -237,10 +237,16 @@ impl Filled {
     /// The command, when every value is allowed and it renders; else why
     /// not, in a line (`values` are those it was filled with).
     pub fn ready(&self, values: &[(String, String)]) -> Result<&str, String> {
-        if let Some(i) = self.checks.iter().position(Result::is_err) {
-            return Err(format!("the value of {{{{{}}}}} is refused", values[i].0));
+        if let Some((i, Err(problem))) = self.checks.iter().enumerate().find(|(_, check)| check.is_err()) {
+            return Err(format!("{{{{{}}}}}: {problem}", values[i].0));
         }
         self.command.as_deref().map_err(ToString::to_string)
+    }
+
+    /// The first field whose value is refused.
+    #[must_use]
+    pub fn first_refused(&self) -> Option<usize> {
+        self.checks.iter().position(Result::is_err)
     }
 }
 
@@ -460,6 +466,13 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
         }
         Action::Submit => {
+            // A refused value: the keyboard goes to it, the status says why.
+            if let Some((entry, step)) = form.key.resolve(&state.catalog)
+                && let Some(refused) = fill(entry, step, &form.values()).first_refused()
+            {
+                form.focused = refused;
+                form.restyle();
+            }
             let (key, purpose, values) = (form.key, form.purpose, form.chosen());
             return match proceed(state, key, purpose, values) {
                 // Done its part (copied, or the confirmation is on top).

@@ -10,12 +10,12 @@ use unicode_width::UnicodeWidthStr;
 
 use super::detail::{command_lines, run_status, wrap_line};
 use super::overlay::popup;
-use crate::catalog::Danger;
+use crate::catalog::{Danger, Step};
 use crate::danger::destructive_reason;
 use crate::runner::{Shell, Stream};
-use crate::tui::command::{Confirm, Field, Form, Origin, Purpose, RunView, StepKey, fill, masked};
+use crate::tui::command::{Confirm, Field, Filled, Form, Origin, Purpose, RunView, StepKey, fill, masked};
 use crate::tui::state::AppState;
-use crate::wrap::wrap;
+use crate::wrap::{plural, wrap};
 
 /// "Step 3 of `CoreDNS` is down".
 fn step_heading(state: &AppState, key: StepKey) -> Line<'static> {
@@ -53,7 +53,6 @@ impl Rows<'_, '_> {
 /// Draws the placeholder form.
 pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
     let theme = state.theme;
-    let verb = form.purpose.verb();
     let title = match form.purpose {
         Purpose::Copy => " Fill in, then Enter copies · Esc cancels ",
         Purpose::Run => " Fill in, then Enter shows the command to confirm · Esc cancels ",
@@ -63,13 +62,78 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
     let values = form.values();
     let filled = fill(entry, step, &values);
     let label_width = form.fields.iter().map(|f| f.name.len()).max().unwrap_or(0) + 2;
+    let indent = " ".repeat(label_width + 2);
+    let room = usize::from(area.width).saturating_sub(indent.len()).max(10);
+    let input_width = area.width.saturating_sub(u16::try_from(label_width + 2).unwrap_or(u16::MAX));
+    // The focused field shows its notes; another shows only a refusal of
+    // what was typed in it, so a long form still fits.
+    let notes: Vec<Vec<Line<'static>>> = form
+        .fields
+        .iter()
+        .zip(&filled.checks)
+        .enumerate()
+        .map(|(i, (field, check))| {
+            let focused = i == form.focused;
+            let mut notes: Vec<(String, Style)> = Vec::new();
+            match check {
+                Err(problem) if focused || !field.value().is_empty() => {
+                    notes.push((format!("✗ {problem}"), theme.warning()));
+                }
+                Ok(Some(warning)) => notes.push((format!("⚠ {warning}"), theme.warning())),
+                _ => {}
+            }
+            if focused {
+                let var = entry.var(&field.name);
+                if let Some(var) = var {
+                    notes.push((var.description.clone(), theme.dim()));
+                    if !var.choices.is_empty() {
+                        notes.push((format!("choices: {} (↑↓)", var.choices.join(" · ")), theme.dim()));
+                    }
+                }
+                notes.push(origin_note(state, field, var.and_then(|v| v.default.as_deref())));
+                let value_width = field.value().width();
+                if value_width >= usize::from(input_width) {
+                    let note = format!(
+                        "⋯ {value_width} columns, wider than the field: ←→ move, the command below shows it whole"
+                    );
+                    notes.push((note, theme.dim()));
+                }
+            }
+            notes
+                .into_iter()
+                .flat_map(|(text, style)| {
+                    wrap(&text, room)
+                        .into_iter()
+                        .map(|part| Line::from(vec![Span::raw(indent.clone()), Span::styled(part, style)]))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .collect();
+    let footer = form_footer(state, form, step, &filled, area.width);
+    // The fields shown: a window around the focused one, when all do not fit.
+    let room_for_fields = usize::from(area.height).saturating_sub(2 + footer.len()).max(3);
+    let height = |i: usize| 1 + notes[i].len();
+    let mut first = 0;
+    while first < form.focused && (first..=form.focused).map(height).sum::<usize>() + 1 > room_for_fields {
+        first += 1;
+    }
     let mut rows = Rows { frame, area, y: area.y };
     rows.line(step_heading(state, form.key));
     rows.line(Line::default());
-    for (i, (field, check)) in form.fields.iter().zip(&filled.checks).enumerate() {
-        let var = entry.var(&field.name);
-        let focused = i == form.focused;
+    if first > 0 {
+        rows.line(Line::styled(format!("⋯ {} above (Shift-Tab)", plural(first, "field")), theme.dim()));
+    }
+    let mut used = usize::from(first > 0);
+    for (i, field) in form.fields.iter().enumerate().skip(first) {
+        let last_shown = used + height(i) > room_for_fields.saturating_sub(1) && i + 1 < form.fields.len();
+        if i > form.focused && last_shown {
+            let below = form.fields.len() - i;
+            rows.line(Line::styled(format!("⋯ {} below (Tab)", plural(below, "field")), theme.dim()));
+            break;
+        }
         let Some(row) = rows.next() else { break };
+        let focused = i == form.focused;
         let marker = if focused { "› " } else { "  " };
         let label_style = if focused { theme.heading() } else { Style::default() };
         let label = format!("{marker}{:label_width$}", field.name);
@@ -77,51 +141,35 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
         rows.frame.render_widget(Span::styled(label, label_style), row);
         let input = Rect { x: row.x + label_len, width: row.width.saturating_sub(label_len), ..row };
         rows.frame.render_widget(&field.input, input);
-        let indent = " ".repeat(label_width + 2);
-        let room = usize::from(area.width).saturating_sub(indent.len()).max(10);
-        let mut notes: Vec<(String, Style)> = Vec::new();
-        match check {
-            Err(problem) => notes.push((format!("✗ {problem}"), theme.warning())),
-            Ok(Some(warning)) => notes.push((format!("⚠ {warning}"), theme.warning())),
-            Ok(None) => {}
+        for line in notes[i].clone() {
+            rows.line(line);
         }
-        if let Some(var) = var {
-            notes.push((var.description.clone(), theme.dim()));
-            if !var.choices.is_empty() {
-                notes.push((format!("choices: {} (↑↓)", var.choices.join(" · ")), theme.dim()));
-            }
-        }
-        notes.push(origin_note(state, field, var.and_then(|v| v.default.as_deref())));
-        let value_width = field.value().width();
-        if value_width >= usize::from(input.width) {
-            let note =
-                format!("⋯ {value_width} columns, wider than the field: ←→ move, the command below shows it whole");
-            notes.push((note, theme.dim()));
-        }
-        for (text, style) in notes {
-            for part in wrap(&text, room) {
-                rows.line(Line::from(vec![Span::raw(indent.clone()), Span::styled(part, style)]));
-            }
-        }
+        used += height(i);
     }
     rows.line(Line::default());
+    for line in footer {
+        rows.line(line);
+    }
+}
+
+/// The form's last lines: the danger and the command as it will run.
+fn form_footer(state: &AppState, form: &Form, step: &Step, filled: &Filled, width: u16) -> Vec<Line<'static>> {
+    let theme = state.theme;
     let run = step.run.as_deref().unwrap_or_default();
     let (danger, reason) = match destructive_reason(step.danger, filled.command.as_deref().unwrap_or(run)) {
         Some(reason) => (Danger::Destructive, format!(" ({reason})")),
         None => (step.danger, String::new()),
     };
     let (word, style) = theme.danger(danger).unwrap_or(("safe", theme.dim()));
-    rows.line(Line::from(vec![Span::raw("Danger: "), Span::styled(word, style), Span::raw(reason)]));
-    rows.line(Line::styled(format!("Will {verb}:"), theme.heading()));
+    let mut lines = vec![
+        Line::from(vec![Span::raw("Danger: "), Span::styled(word, style), Span::raw(reason)]),
+        Line::styled(format!("Will {}:", form.purpose.verb()), theme.heading()),
+    ];
     match &filled.command {
-        Ok(_) => {
-            let shown = masked(run, &form.chosen());
-            for line in command_lines(theme, &shown, &step.lang, usize::from(area.width), 0) {
-                rows.line(line);
-            }
-        }
-        Err(problem) => rows.line(Line::styled(format!("✗ {problem}"), theme.warning())),
+        Ok(_) => lines.extend(command_lines(theme, &masked(run, &form.chosen()), &step.lang, usize::from(width), 0)),
+        Err(problem) => lines.push(Line::styled(format!("✗ {problem}"), theme.warning())),
     }
+    lines
 }
 
 /// Where a field's value came from, in words beside it: a default must
