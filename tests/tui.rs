@@ -773,7 +773,7 @@ fn long_form_at(height: u16) {
     for _ in &names {
         let screen = app.text();
         let shown = names.iter().find(|name| screen.contains(&format!("› {name} ")));
-        focused.extend(shown.cloned());
+        focused.extend(shown.copied());
         assert!(screen.contains("Will run:"), "the command is shown at 80×{height}:\n{screen}");
         app.key(KeyCode::Tab);
     }
