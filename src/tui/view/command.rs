@@ -199,31 +199,31 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
     // catalog says.
     let danger = if confirm.needs.is_some() { Danger::Destructive } else { step.danger };
     let (danger, danger_style) = theme.danger(danger).unwrap_or(("safe", theme.dim()));
-    let mut danger_line = vec![Span::raw("Danger:    "), Span::styled(danger, danger_style)];
+    let mut danger_line = vec![Span::styled(danger, danger_style)];
     if let Some(needs) = &confirm.needs {
         danger_line.push(Span::raw(format!(" ({})", needs.reason)));
     }
-    lines.push(Line::from(danger_line));
+    lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
     let directory = &state.working_dir;
     let shell = Shell::for_lang(&step.lang).program();
     let place = if step.interactive {
-        format!("Runs in:   {shell} -c, in this terminal (pagerbook steps aside), in {directory}")
+        format!("{shell} -c, in this terminal (pagerbook steps aside), in {directory}")
     } else {
-        format!("Runs in:   {shell} -c, in {directory}, input closed, output in a pane")
+        format!("{shell} -c, in {directory}, input closed, output in a pane")
     };
-    lines.extend(wrap_line(&Line::styled(place, theme.dim()), width));
+    lines.extend(labelled("Runs in:", vec![Span::styled(place, theme.dim())], width));
     for (i, chosen) in confirm.values.iter().enumerate() {
         let label = if i == 0 { "Values:" } else { "" };
         let value = if chosen.secret { "••••••".to_owned() } else { chosen.value.clone() };
         let origin = if chosen.secret { "secret".to_owned() } else { chosen.origin.describe(state.wall) };
         let style = if chosen.origin == Origin::Typed { theme.dim() } else { theme.heading() };
-        let line = Line::from(vec![
-            Span::raw(format!("{label:<11}{} = ", chosen.name)),
+        let spans = vec![
+            Span::raw(format!("{} = ", chosen.name)),
             Span::styled(value, theme.heading()),
             Span::styled(format!("  ({origin})"), style),
-        ]);
-        lines.extend(wrap_line(&line, width));
+        ];
+        lines.extend(labelled(label, spans, width));
     }
     lines.push(Line::default());
     let field = confirm.needs.as_ref().map(|needs| {
@@ -240,13 +240,28 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
     (lines, field)
 }
 
+/// Width of the confirmation's labels (`Namespace: `).
+const LABEL_WIDTH: usize = 11;
+
+/// `Label:    what it says`, wrapped under itself rather than under the label.
+fn labelled(label: &str, spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    let body = wrap_line(&Line::from(spans), width.saturating_sub(LABEL_WIDTH));
+    body.into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let lead = if i == 0 { format!("{label:<LABEL_WIDTH$}") } else { " ".repeat(LABEL_WIDTH) };
+            Line::from(std::iter::once(Span::raw(lead)).chain(line.spans).collect::<Vec<_>>())
+        })
+        .collect()
+}
+
 /// Where the command acts, as the confirmation says it: the cluster and
 /// namespace of each `kubectl`/`helm`, the ssh hosts, and warnings for
 /// programs not on `PATH` and variables that are not set.
 fn where_lines(state: &AppState, confirm: &Confirm, width: usize, lines: &mut Vec<Line<'static>>) {
     let theme = state.theme;
     let Some(whereabouts) = &confirm.whereabouts else {
-        lines.push(Line::styled("Where:     looking…", theme.dim()));
+        lines.extend(labelled("Where:", vec![Span::styled("looking…", theme.dim())], width));
         return;
     };
     // `Label:    value (where it came from)`: the value is what the eye must
@@ -256,12 +271,8 @@ fn where_lines(state: &AppState, confirm: &Confirm, width: usize, lines: &mut Ve
             Some(value) => (value.to_owned(), theme.heading()),
             None => ("unknown".to_owned(), theme.warning()),
         };
-        let line = Line::from(vec![
-            Span::raw(format!("{label:<11}")),
-            Span::styled(value, style),
-            Span::styled(format!("  ({note})"), theme.dim()),
-        ]);
-        lines.extend(wrap_line(&line, width));
+        let spans = vec![Span::styled(value, style), Span::styled(format!("  ({note})"), theme.dim())];
+        lines.extend(labelled(label, spans, width));
     };
     for kube in &whereabouts.kube {
         add("Context:", kube.context.value.as_deref(), &kube.context.from);
