@@ -66,7 +66,15 @@ pub(crate) struct Flags {
     pub all_namespaces: Option<String>,
     /// Words that are no flag or flag value (`config use-context prod`).
     pub positional: Vec<Option<String>>,
+    /// Flags that send it elsewhere than its context says (`--server X`,
+    /// `--cluster X`, `--user X`, `--token`), as written (a token's value
+    /// left out).
+    pub overrides: Vec<String>,
 }
+
+/// Flags that point an invocation at another cluster or identity than its
+/// context's.
+const OVERRIDING_FLAGS: &[&str] = &["--server", "-s", "--cluster", "--user", "--token", "--as"];
 
 /// kubectl's global flags that take a value, so their value is not taken
 /// for a subcommand.
@@ -122,8 +130,13 @@ pub(crate) fn flags(tool: Tool, args: &[Word], expand: &dyn Fn(&Word) -> Option<
             "--kubeconfig" => &mut flags.kubeconfig,
             flag if flag == tool.context_flag() => &mut flags.context,
             flag if KUBECTL_FLAGS_WITH_VALUE.contains(&flag) => {
-                if attached.is_none() {
-                    words.next();
+                let value = match attached {
+                    Some(value) => Some(value),
+                    None => words.next().map(|word| word.literal().unwrap_or_else(|| "…".to_owned())),
+                };
+                if OVERRIDING_FLAGS.contains(&flag) {
+                    let shown = if flag == "--token" { None } else { value };
+                    flags.overrides.push(shown.map_or_else(|| flag.to_owned(), |value| format!("{flag} {value}")));
                 }
                 continue;
             }
@@ -264,8 +277,13 @@ impl Kubeconfigs {
     /// Where `request` will act.
     pub fn resolve(&mut self, request: &Request, shown: &dyn Fn(&Path) -> String) -> Kube {
         let sources = sources(request);
-        let context = self.context(request, sources.as_ref(), shown);
+        let mut context = self.context(request, sources.as_ref(), shown);
         let namespace = self.namespace(request, &context, sources.as_ref(), shown);
+        if !request.flags.overrides.is_empty() {
+            // The context's name alone would read as the cluster it acts on.
+            let overrides = request.flags.overrides.join(", ");
+            context.from = format!("{}; but {overrides} overrides it", context.from);
+        }
         Kube { context, namespace }
     }
 

@@ -844,6 +844,20 @@ mod tests {
     }
 
     #[test]
+    fn a_server_or_cluster_flag_says_it_overrides_the_context() {
+        // Regression: `kubectl -s https://other:6443` read as acting on the
+        // current context's cluster.
+        let place = Place::new();
+        place.file(".kube/config", &config("prod-eu", &[("prod-eu", Some("shop"))]));
+        let found = place.of("kubectl -s https://other:6443 --token=abc get pods");
+        let context = &found.kube[0].context;
+        assert_eq!(context.value.as_deref(), Some("prod-eu"));
+        assert!(context.from.ends_with("; but -s https://other:6443, --token overrides it"), "{}", context.from);
+        assert!(!context.from.contains("abc"), "the token's value is not shown");
+        assert!(!place.of("kubectl get pods").kube[0].context.from.contains("overrides"));
+    }
+
+    #[test]
     fn the_shells_own_variables_are_never_unset() {
         // Regression: `dnstest-$RANDOM` was flagged as reading an unset variable.
         let place = Place::new();
