@@ -311,7 +311,10 @@ fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &mut dyn Wri
         problems,
     };
     match tui::run(catalog::load(sources), &options) {
-        Ok(()) => EXIT_OK,
+        Ok(None) => EXIT_OK,
+        // As a shell reports a process a signal ended: a parent can tell
+        // killed from quit.
+        Ok(Some(signal)) => u8::try_from(128 + signal).unwrap_or(EXIT_PROBLEM),
         Err(tui::Unavailable::NotATerminal(why)) => {
             if let Some(hint) = hint {
                 let _ = writeln!(err, "pagerbook: {hint}");

@@ -68,6 +68,15 @@ impl Tmux {
         self.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
     }
 
+    /// The exit status of the last command the shell ran.
+    fn last_exit_status(&self) -> String {
+        self.type_text("echo \"status=$?\"");
+        self.send(&["Enter"]);
+        let screen = self.wait_until(|s| s.lines().any(|l| l.starts_with("status=")), "the exit status");
+        let line = screen.lines().rev().find(|l| l.starts_with("status=")).unwrap_or_default();
+        line.trim_start_matches("status=").trim().to_owned()
+    }
+
     /// What a tmux command prints.
     fn output(&self, args: &[&str]) -> String {
         stdout_of("tmux", &[&["-L", &self.socket], args].concat())
@@ -171,7 +180,34 @@ fn sigterm_quits_through_the_normal_path_and_restores_the_terminal() {
     let pid = tmux.open_navigator();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     tmux.wait_for("READY$", "the shell prompt after SIGTERM");
+    assert_eq!(tmux.last_exit_status(), "143", "128 + SIGTERM: a parent can tell killed from quit");
     assert_cooked(&tmux);
+}
+
+#[test]
+fn sigquit_and_sigusr1_restore_the_terminal_and_take_a_running_step_along() {
+    // Regression: both left the terminal raw, in the alternate screen, with
+    // the mouse captured, and the running step's child orphaned.
+    for (signal, status) in [("QUIT", "131"), ("USR1", "138")] {
+        let Some(tmux) = Tmux::start(&format!("sig{signal}"), 100, 30) else { return };
+        let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
+        tmux.press(&["Enter"]);
+        tmux.wait_for("STEPS", "the drill entry");
+        tmux.press(&["3", "C-r"]);
+        tmux.wait_for("Run this command?", "the confirmation");
+        tmux.press(&["Enter"]);
+        tmux.wait_for("  sleeping", "the run's output");
+        let group = run_group(&navigator);
+        assert!(Command::new("kill").args([&format!("-{signal}"), &navigator]).status().unwrap().success());
+        tmux.wait_for("READY$", &format!("the shell prompt after SIG{signal}"));
+        assert_eq!(tmux.last_exit_status(), status, "SIG{signal}");
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while !live_members(&group).is_empty() {
+            assert!(Instant::now() < deadline, "SIG{signal} left behind: {:?}", live_members(&group));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_cooked(&tmux);
+    }
 }
 
 /// Asserts the terminal is back in cooked mode with echo, as the shell needs.

@@ -15,8 +15,9 @@ pub enum Action {
     /// Leave the program, asking first while commands run (Ctrl-C, `q`,
     /// Esc on an empty search).
     Quit,
-    /// Leave now, killing what runs: a signal, or the terminal went away.
-    Terminate,
+    /// Leave now, killing what runs: a signal (its number), or the terminal
+    /// went away (`None`).
+    Terminate(Option<i32>),
     /// The answer to the question on top (`y` is yes, any other key no).
     Answer(bool),
     /// Back out one level: an overlay, then the detail, then a non-empty

@@ -28,8 +28,9 @@ pub enum Event {
     Terminal(TerminalEvent),
     /// The terminal went away (reading it failed).
     TerminalGone,
-    /// SIGTERM, SIGHUP or SIGINT.
-    Signal,
+    /// A signal that ends the process by default (SIGTERM, SIGHUP, SIGINT,
+    /// SIGQUIT, SIGUSR1…), by number.
+    Signal(i32),
     /// The search worker answered.
     Searched(Searched),
     /// A run has new output waiting in its [`Pending`].
@@ -312,7 +313,8 @@ fn next_batch(inbox: &Receiver<Event>, tick: Option<Duration>) -> Vec<Event> {
 
 fn to_action(state: &AppState, event: Event) -> Option<Action> {
     match event {
-        Event::TerminalGone | Event::Signal => Some(Action::Terminate),
+        Event::TerminalGone => Some(Action::Terminate(None)),
+        Event::Signal(signal) => Some(Action::Terminate(Some(signal))),
         Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
         Event::Redraw => Some(Action::Redraw),
         Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
@@ -399,15 +401,33 @@ fn spawn_input(events: Sender<Event>) -> Arc<InputControl> {
     control
 }
 
+/// Every signal whose default action ends the process and that a handler
+/// may catch: each goes through the quit path, so the terminal is restored
+/// and the children killed (SIGQUIT and SIGUSR1 used to leave the terminal
+/// raw and a step's child orphaned).
+const ENDING_SIGNALS: &[i32] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+    signal_hook::consts::SIGQUIT,
+    signal_hook::consts::SIGUSR1,
+    signal_hook::consts::SIGUSR2,
+    signal_hook::consts::SIGALRM,
+    signal_hook::consts::SIGVTALRM,
+    signal_hook::consts::SIGPROF,
+    signal_hook::consts::SIGXCPU,
+    signal_hook::consts::SIGXFSZ,
+];
+
 fn spawn_signals(events: Sender<Event>) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else { return };
+    use signal_hook::consts::SIGINT;
+    let Ok(mut signals) = signal_hook::iterator::Signals::new(ENDING_SIGNALS) else { return };
     std::thread::spawn(move || {
         for signal in signals.forever() {
             if signal == SIGINT && HANDED_OVER.load(Ordering::SeqCst) {
                 continue;
             }
-            let _ = events.send(Event::Signal);
+            let _ = events.send(Event::Signal(signal));
             return;
         }
     });

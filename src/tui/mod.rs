@@ -69,8 +69,9 @@ impl From<io::Error> for Unavailable {
     }
 }
 
-/// Opens the navigator on a loaded catalog and runs it until the user quits.
-pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
+/// Opens the navigator on a loaded catalog and runs it until the user quits;
+/// returns the signal that ended it, if one did.
+pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable> {
     if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
         return Err(Unavailable::NotATerminal("TERM=dumb cannot show the navigator"));
     }
@@ -107,5 +108,6 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<(), Unavailable> {
     let outcome =
         event::run(&mut terminal, &mut state, catalog, &context, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
     terminal::restore();
-    Ok(outcome?)
+    outcome?;
+    Ok(state.ended_by)
 }

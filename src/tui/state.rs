@@ -145,6 +145,8 @@ pub struct AppState {
     pub flash: Option<String>,
     /// Where commands run (shown in the confirmation).
     pub working_dir: String,
+    /// The signal that ended the navigator, for the exit status (128 + n).
+    pub ended_by: Option<i32>,
     /// The kube context and namespace a plain `kubectl` would use, for the
     /// status line: refreshed whenever a confirmation looks it up.
     pub kube: Option<String>,
@@ -189,6 +191,7 @@ impl AppState {
             flash: None,
             working_dir: ".".to_owned(),
             kube: None,
+            ended_by: None,
         }
     }
 

@@ -43,7 +43,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Redraw => return Vec::new(),
-        Action::Terminate => return vec![Effect::Quit],
+        Action::Terminate(signal) => {
+            state.ended_by = signal;
+            return vec![Effect::Quit];
+        }
         Action::Suspend => return vec![Effect::Suspend],
         _ => state.flash = None,
     }
