@@ -13,6 +13,9 @@
 //! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
 //!   values. Pure.
 //! - [`wrap`]: word wrapping by display width. Pure.
+//! - [`visible`]: control and deceptive characters made visible, and the
+//!   writer the command line prints through, so no text acts on the
+//!   terminal. Pure.
 //! - [`highlight`]: syntect, loaded off the first frame's path, commands as
 //!   ratatui lines, cached.
 //! - [`runner`]: runs one shell command in its own process group. No terminal.
@@ -37,5 +40,6 @@ pub mod search;
 pub mod settings;
 pub mod template;
 pub mod tui;
+pub mod visible;
 pub mod whereabouts;
 pub mod wrap;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use pagerbook::cli::{Environment, run};
+use pagerbook::visible::VisibleWriter;
 
 fn main() -> ExitCode {
     let started = Instant::now();
@@ -13,8 +14,10 @@ fn main() -> ExitCode {
         // Not locked: stdin's lock is not reentrant, and the navigator reads
         // a line from it after an interactive step ("Press Enter").
         &mut std::io::stdin(),
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        // Nothing the command line prints acts on the terminal: catalog text,
+        // file names and diagnostics have their control characters shown.
+        &mut VisibleWriter::new(std::io::stdout().lock()),
+        &mut VisibleWriter::new(std::io::stderr().lock()),
     );
     ExitCode::from(code)
 }

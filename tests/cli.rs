@@ -647,3 +647,28 @@ fn cmd_never_takes_a_destructive_steps_target_from_its_default() {
     let out = pagerbook(dir.path(), &["--catalog", &drill, "cmd", "drill-echo", "5", "--var", "target=scratch"]);
     assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "rm -rf /tmp/pagerbook-drill-scratch\n"));
 }
+
+#[test]
+fn catalog_text_and_file_names_never_reach_the_terminal_raw() {
+    // Regression (issue 11 #2): `check` printed an ESC from a file as it was,
+    // and a newline in a file name forged a diagnostic line of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let team = dir.path().join("team");
+    fs::create_dir_all(&team).unwrap();
+    let name = "evil\u{1b}[2J\nforged.toml:1:1: error: all is well.toml";
+    // A raw ESC in a comment (TOML refuses it: the snippet shows the line),
+    // and TOML's `\u001b` in a title (pagerbook refuses it).
+    fs::write(team.join(name), "# a comment \u{1b}[31m red\n").unwrap();
+    let entry =
+        "[[failure]]\nid = \"osc\"\ntitle = \"Fine\\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\u0007\"\nsymptom = \"s\"\n";
+    fs::write(team.join("b.toml"), entry).unwrap();
+    let out = pagerbook(dir.path(), &["check", team.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let printed = [out.stdout.clone(), out.stderr.clone()].concat();
+    assert!(!printed.contains(&0x1b) && !printed.contains(&0x07), "{}", String::from_utf8_lossy(&printed));
+    let text = String::from_utf8_lossy(&printed).into_owned();
+    assert!(text.contains("evil␛[2J␊forged.toml"), "the name as it is, on one line:\n{text}");
+    assert!(!text.lines().any(|l| l.starts_with("forged.toml")), "a forged line:\n{text}");
+    assert!(text.contains("`title` holds control character U+001B"), "{text}");
+    assert!(text.contains("# a comment ␛[31m red"), "the snippet, shown:\n{text}");
+}

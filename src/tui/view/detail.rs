@@ -271,7 +271,7 @@ fn short_title(title: &str) -> String {
 /// `indent` columns and a `$ ` prompt.
 #[must_use]
 pub fn command_lines(theme: Theme, command: &str, lang: &str, width: usize, indent: usize) -> Vec<Line<'static>> {
-    let command = visible_controls(command);
+    let command = crate::visible::pictures(command, &['\n']);
     let code = match theme.depth {
         Some(depth) => highlight::highlight(&command, lang, theme.light, depth).map(|lines| lines.as_ref().clone()),
         None => None,
@@ -293,21 +293,6 @@ pub fn command_lines(theme: Theme, command: &str, lang: &str, width: usize, inde
         }
     }
     lines
-}
-
-/// Control characters other than newlines as their visible symbols (␛, ␀,
-/// ␉), so nothing in a command acts on the terminal or hides.
-#[must_use]
-pub fn visible_controls(text: &str) -> String {
-    text.chars()
-        .map(|c| match u32::from(c) {
-            0x0a => c,
-            code @ 0..0x20 => char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'),
-            0x7f => '␡',
-            _ if c.is_control() => '\u{FFFD}',
-            _ => c,
-        })
-        .collect()
 }
 
 /// How a run stands, in a few words: running, stopping, or how it ended.
