@@ -114,6 +114,13 @@ pub enum ValueError {
     /// The var declares `choices` and the value is not one of them.
     #[error("must be one of: {0}")]
     NotAChoice(String),
+    /// It starts with `-`, so the program may take it for an option
+    /// (`-oProxyCommand=…` runs a command in ssh), and no `pattern` or
+    /// `choices` of the var allows that.
+    #[error(
+        "starts with `-`, which a command would take for an option; only a var whose pattern or choices allow it takes one"
+    )]
+    Option,
 }
 
 /// A value that is allowed but deserves a second look.
@@ -143,7 +150,11 @@ pub fn check_value(value: &str, pattern: Option<&str>) -> Result<Option<&'static
     {
         return Err(ValueError::Pattern(pattern.to_owned()));
     }
-    Ok(value.starts_with('-').then_some(LEADING_DASH_WARNING))
+    if value.starts_with('-') {
+        // Fail closed: an option where a value was meant can run anything.
+        return if pattern.is_some() { Ok(Some(LEADING_DASH_WARNING)) } else { Err(ValueError::Option) };
+    }
+    Ok(None)
 }
 
 /// Whether `name` is a valid placeholder name: `[a-z_][a-z0-9_]*`.
@@ -498,7 +509,8 @@ mod tests {
         assert_eq!(check_value("a\nb", None), Err(ValueError::Control(0x0a)));
         assert_eq!(check_value("a\u{202E}b", None), Err(ValueError::Bidi(0x202e)));
         assert_eq!(check_value("Prod", Some("[a-z]+")), Err(ValueError::Pattern("[a-z]+".into())));
-        assert_eq!(check_value("-rf", None), Ok(Some(LEADING_DASH_WARNING)));
+        assert_eq!(check_value("-oProxyCommand=touch x", None), Err(ValueError::Option));
+        assert_eq!(check_value("-5", Some("^-?[0-9]+$")), Ok(Some(LEADING_DASH_WARNING)));
     }
 
     fn reparsed(template: &str) -> Vec<(&str, bool)> {

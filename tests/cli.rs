@@ -507,9 +507,12 @@ fn cmd_refuses_bad_values_and_says_what_is_missing() {
     let out = run(&["--var", "host=a\u{1b}[2Jb"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "pagerbook: error: the value of {{host}}: control character U+001B is not allowed\n");
-    let out = run(&["--var", "host=-rf"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("warning: the value of {{host}} starts with `-`"));
+    // Regression (issue 11 #11): `-oProxyCommand=…` in an ssh host only
+    // warned, and ssh ran the local command.
+    let out = run(&["--var", "host=-oProxyCommand=touch PWNED"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("the value of {{host}}: starts with `-`, which a command would take for an option"));
+    assert!(stdout(&out).is_empty());
     let out = run(&["--var", "host="]);
     assert_eq!(stderr(&out), "pagerbook: error: the value of {{host}}: a value is required\n");
     let out = pagerbook(dir.path(), &["--catalog", &file, "cmd", "dns-broken", "2"]);

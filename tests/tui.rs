@@ -380,7 +380,7 @@ fn refused_values_keep_the_form_open_and_say_why() {
     app.ctrl('r');
     app.ctrl('u');
     app.type_text("-rf");
-    assert!(app.text().contains("⚠ starts with `-`"), "{}", app.text());
+    assert!(app.text().contains("✗ starts with `-`, which a command would take for an option"), "{}", app.text());
 }
 
 #[test]

@@ -186,8 +186,13 @@ impl Var {
     /// # Errors
     /// Why the value is refused.
     pub fn check(&self, value: &str) -> Result<Option<&'static str>, ValueError> {
-        let warning = template::check_value(value, self.pattern.as_deref())?;
-        if !self.choices.is_empty() && !self.choices.iter().any(|choice| choice == value) {
+        let is_choice = self.choices.iter().any(|choice| choice == value);
+        let warning = match template::check_value(value, self.pattern.as_deref()) {
+            // A declared choice is allowed even as an option.
+            Err(ValueError::Option) if is_choice => Some(template::LEADING_DASH_WARNING),
+            checked => checked?,
+        };
+        if !self.choices.is_empty() && !is_choice {
             return Err(ValueError::NotAChoice(self.choices.join(", ")));
         }
         Ok(warning)
