@@ -782,3 +782,23 @@ fn long_form_at(height: u16) {
     all.sort_unstable();
     assert_eq!(focused, all, "Tab went through every field, each shown while focused");
 }
+
+#[test]
+fn a_huge_paste_into_a_field_is_refused_not_frozen_on() {
+    // Regression (issue 11 #9): 100 KB pasted into a placeholder froze the
+    // navigator at 100 % CPU for 80 s.
+    let mut app = App::drill(100, 30);
+    app.select_step("drill-echo", 0);
+    app.ctrl('r');
+    let before = app.field_value();
+    app.apply(Action::Paste("x".repeat(100_000)));
+    assert_eq!(app.field_value(), before, "nothing pasted");
+    assert!(app.text().contains("not pasted: a value is at most 4096 characters"), "{}", app.text());
+    app.apply(Action::Paste("y".repeat(4000)));
+    assert_eq!(app.field_value().len(), before.len() + 4000, "a long value that fits is taken");
+    app.render();
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Esc);
+    app.apply(Action::Paste("z".repeat(100_000)));
+    assert!(app.state.search_text().is_empty(), "nor a 100 KB search");
+}

@@ -90,6 +90,10 @@ impl Origin {
     }
 }
 
+/// The longest value a field takes: a host, a path or a token fits many
+/// times over, and a 100 KB paste froze the form for a minute.
+pub const MAX_VALUE_CHARS: usize = 4096;
+
 /// One placeholder's field.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -490,13 +494,20 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
             if let Some(field) = form.fields.get_mut(form.focused) {
                 let before = field.value();
                 edit_line(&mut field.input, input);
-                if field.value() != before {
+                if field.value().chars().count() > MAX_VALUE_CHARS {
+                    field.set(before, field.origin);
+                    state.flash(&format!("a value is at most {MAX_VALUE_CHARS} characters"));
+                } else if field.value() != before {
                     field.origin = Origin::Typed;
                 }
             }
         }
         Action::Paste(text) => {
             if let Some(field) = form.fields.get_mut(form.focused) {
+                if field.value().chars().count() + text.chars().count() > MAX_VALUE_CHARS {
+                    state.flash(&format!("not pasted: a value is at most {MAX_VALUE_CHARS} characters"));
+                    return Vec::new();
+                }
                 // Pasted as it is: a newline or escape in it is refused by
                 // the check, with a message, rather than silently dropped.
                 field.input.insert_str(text);

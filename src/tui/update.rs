@@ -11,6 +11,10 @@ use super::view::command::{output_body, output_lines};
 use super::view::detail::{Document, Target, document};
 use super::view::overlay::{help_lines, popup_areas, problem_lines};
 
+/// The longest paste the search line takes (a log excerpt fits; the same
+/// bound as `search -`).
+const MAX_PASTE_CHARS: usize = 64 * 1024;
+
 /// Applies one action.
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     // Answers from the threads apply whatever is on screen; a key clears
@@ -84,6 +88,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ShowProblems => state.overlays.push(Overlay::Problems { scroll: 0 }),
         Action::Edit(input) => return edit(state, input),
         Action::Paste(text) => {
+            if text.chars().count() > MAX_PASTE_CHARS {
+                state.flash(&format!("not pasted: the search takes at most {MAX_PASTE_CHARS} characters"));
+                return Vec::new();
+            }
             // Pasted in the detail, it is a new search, as a typed letter is.
             if state.focus == Focus::Detail {
                 state.search.select_all();
