@@ -87,20 +87,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ShowHelp => state.overlays.push(Overlay::Help { scroll: 0 }),
         Action::ShowProblems => state.overlays.push(Overlay::Problems { scroll: 0 }),
         Action::Edit(input) => return edit(state, input),
-        Action::Paste(text) => {
-            if text.chars().count() > MAX_PASTE_CHARS {
-                state.flash(&format!("not pasted: the search takes at most {MAX_PASTE_CHARS} characters"));
-                return Vec::new();
-            }
-            // Pasted in the detail, it is a new search, as a typed letter is.
-            if state.focus == Focus::Detail {
-                state.search.select_all();
-                state.search.cut();
-            }
-            state.focus_results();
-            state.search.insert_str(text.replace(['\r', '\n', '\t'], " "));
-            return state.search_now();
-        }
+        Action::Paste(text) => return paste(state, &text),
         Action::Type(c) => {
             // A letter typed while reading starts a new search.
             state.focus_results();
@@ -125,6 +112,22 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Text pasted outside a field: a search, new when pasted in the detail.
+fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
+    if text.chars().count() > MAX_PASTE_CHARS {
+        state.flash(&format!("not pasted: the search takes at most {MAX_PASTE_CHARS} characters"));
+        return Vec::new();
+    }
+    // Pasted in the detail, it is a new search, as a typed letter is.
+    if state.focus == Focus::Detail {
+        state.search.select_all();
+        state.search.cut();
+    }
+    state.focus_results();
+    state.search.insert_str(text.replace(['\r', '\n', '\t'], " "));
+    state.search_now()
 }
 
 /// The clipboard answered: say how, and where nothing could be confirmed,
