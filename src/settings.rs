@@ -205,16 +205,29 @@ fn unix_seconds(time: SystemTime) -> u64 {
 }
 
 impl Remembered {
-    /// Reads the file as of `now`. Anything missing, unreadable, not a
-    /// regular file, over 1 MiB or in another format gives nothing; each
-    /// value that expired, could not fill a placeholder, or is not
-    /// `{ value = "…", at = seconds }` under a valid name is left out.
+    /// Reads the file as of `now`. A missing file, or one from an older
+    /// pagerbook, gives nothing; each value that expired, could not fill a
+    /// placeholder, or is not `{ value = "…", at = seconds }` under a valid
+    /// name is left out. A file that cannot be read or parsed (not a
+    /// regular file, over 1 MiB, not UTF-8, not TOML) is moved aside to
+    /// `values.toml.corrupt-SECONDS`, never overwritten by the next save,
+    /// and reported.
     #[must_use]
-    pub fn load(path: &Path, now: SystemTime) -> Remembered {
+    pub fn load(path: &Path, now: SystemTime) -> (Remembered, Option<Diagnostic>) {
+        let text = match files::read_regular(path, MAX_VALUES_BYTES) {
+            Ok(text) => text,
+            // Nothing there (a dangling link is something: it is kept aside).
+            Err(err) if err.kind() == io::ErrorKind::NotFound && std::fs::symlink_metadata(path).is_err() => {
+                return (Remembered::default(), None);
+            }
+            Err(err) => return (Remembered::default(), Some(keep_aside(path, now, &err.to_string()))),
+        };
+        let table = match toml::from_str::<toml::Table>(&text) {
+            Ok(table) => table,
+            Err(err) => return (Remembered::default(), Some(keep_aside(path, now, err.message()))),
+        };
         let now = unix_seconds(now);
-        let text = files::read_regular(path, MAX_VALUES_BYTES).unwrap_or_default();
-        let table: toml::Table = toml::from_str(&text).unwrap_or_default();
-        let Some(toml::Value::Table(entries)) = table.get("entries") else { return Remembered::default() };
+        let Some(toml::Value::Table(entries)) = table.get("entries") else { return (Remembered::default(), None) };
         let entries = entries.iter().filter_map(|(entry, vars)| {
             let vars: BTreeMap<String, Kept> = vars
                 .as_table()?
@@ -225,7 +238,7 @@ impl Remembered {
                 .collect();
             (!vars.is_empty()).then(|| (entry.clone(), vars))
         });
-        Remembered { entries: entries.collect() }
+        (Remembered { entries: entries.collect() }, None)
     }
 
     /// The value last used for `name` in `entry`, unless it is older than
@@ -247,6 +260,18 @@ impl Remembered {
         let text = toml::to_string(self).map_err(io::Error::other)?;
         files::write_private(path, text.as_bytes())
     }
+}
+
+/// Moves a values file that cannot be read out of the way of the next save,
+/// and says so: it may hold what someone wants back.
+fn keep_aside(path: &Path, now: SystemTime, why: &str) -> Diagnostic {
+    let aside = path.with_extension(format!("toml.corrupt-{}", unix_seconds(now)));
+    let name: Arc<str> = path.display().to_string().into();
+    let message = match std::fs::rename(path, &aside) {
+        Ok(()) => format!("remembered values could not be read ({why}); the file is kept as {}", aside.display()),
+        Err(err) => format!("remembered values could not be read ({why}), nor moved aside ({err}): none are offered"),
+    };
+    file_diagnostic(&name, Level::Warning, message)
 }
 
 /// A value as the file holds it, if it is one that could fill a placeholder.
@@ -396,12 +421,12 @@ mod tests {
     fn values_are_remembered_per_entry_and_survive_a_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("nested").join("values.toml");
-        assert_eq!(Remembered::load(&path, at(NOW)), Remembered::default());
+        assert_eq!(Remembered::load(&path, at(NOW)).0, Remembered::default());
         let mut remembered = Remembered::default();
         remembered.set("coredns-down", "namespace", "kube-system".into(), at(NOW));
         remembered.set("redis-oom", "namespace", "prod ns's".into(), at(NOW));
         remembered.save(&path).unwrap();
-        let loaded = Remembered::load(&path, at(NOW + 60));
+        let loaded = Remembered::load(&path, at(NOW + 60)).0;
         assert_eq!(loaded, remembered);
         assert_eq!(value(&loaded, "coredns-down", "namespace", NOW), Some("kube-system"));
         assert_eq!(value(&loaded, "redis-oom", "namespace", NOW), Some("prod ns's"));
@@ -420,7 +445,7 @@ mod tests {
         assert_eq!(value(&remembered, "e", "node", NOW - 1), None);
         let (_dir, path) = values_file("");
         remembered.save(&path).unwrap();
-        assert_eq!(Remembered::load(&path, at(NOW + shift)), Remembered::default());
+        assert_eq!(Remembered::load(&path, at(NOW + shift)).0, Remembered::default());
     }
 
     #[test]
@@ -441,15 +466,34 @@ mod tests {
         ));
         let mut expected = Remembered::default();
         expected.set("coredns-down", "namespace", "kube-system".into(), at(NOW));
-        assert_eq!(Remembered::load(&path, at(NOW)), expected);
+        assert_eq!(Remembered::load(&path, at(NOW)).0, expected);
     }
 
     #[test]
     fn an_old_flat_file_or_a_broken_one_reads_as_empty() {
         for text in ["[values]\nnamespace = \"shop\"\n", "not toml [", "entries = 3", "[entries]\ne = 1"] {
             let (_dir, path) = values_file(text);
-            assert_eq!(Remembered::load(&path, at(NOW)), Remembered::default(), "{text}");
+            assert_eq!(Remembered::load(&path, at(NOW)).0, Remembered::default(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_corrupt_values_file_is_kept_aside_and_reported_never_overwritten() {
+        // Regression (issue 11 #4): a broken values.toml was silently
+        // replaced by the next save.
+        let (dir, path) = values_file("not toml [ but someone's notes");
+        let (remembered, problem) = Remembered::load(&path, at(NOW));
+        assert_eq!(remembered, Remembered::default());
+        let aside = dir.path().join(format!("values.toml.corrupt-{NOW}"));
+        assert_eq!(std::fs::read_to_string(&aside).unwrap(), "not toml [ but someone's notes");
+        assert!(!path.exists());
+        let message = problem.unwrap().to_string();
+        assert!(message.contains("could not be read") && message.contains("values.toml.corrupt-"), "{message}");
+        // A missing file is no problem; an old-format one is read as empty and
+        // not reported.
+        assert_eq!(Remembered::load(&path, at(NOW)).1, None);
+        let (_dir, old) = values_file("[values]\nnamespace = \"shop\"\n");
+        assert_eq!(Remembered::load(&old, at(NOW)).1, None);
     }
 
     #[test]
@@ -457,10 +501,10 @@ mod tests {
         let line = format!("x = {{ value = \"{}\", at = {NOW} }}\n", "v".repeat(100));
         let (dir, path) = values_file(&format!("[entries.e]\n{}", line.repeat(11_000)));
         assert!(std::fs::metadata(&path).unwrap().len() > MAX_VALUES_BYTES);
-        assert_eq!(Remembered::load(&path, at(NOW)), Remembered::default());
+        assert_eq!(Remembered::load(&path, at(NOW)).0, Remembered::default());
         let fifo = dir.path().join("fifo");
         rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR).unwrap();
-        assert_eq!(Remembered::load(&fifo, at(NOW)), Remembered::default());
+        assert_eq!(Remembered::load(&fifo, at(NOW)).0, Remembered::default());
     }
 
     #[test]

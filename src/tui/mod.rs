@@ -96,7 +96,12 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     state.flash.clone_from(&options.notice);
     state.search.insert_str(&options.query);
     if let Some(path) = &options.values_path {
-        state.remembered = Remembered::load(path, std::time::SystemTime::now());
+        let (remembered, problem) = Remembered::load(path, std::time::SystemTime::now());
+        state.remembered = remembered;
+        if let Some(problem) = problem {
+            state.flash.get_or_insert_with(|| "remembered values could not be read (F2)".to_owned());
+            state.diagnostics.insert(0, problem);
+        }
     }
     let context = event::Context { clipboard: clipboard::plan(place), values_path: options.values_path.clone() };
     let probe = options.startup_probe.as_ref().map(|path| {
