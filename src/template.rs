@@ -85,7 +85,11 @@ pub fn compile_pattern(pattern: &str) -> CompiledPattern {
     if let Some(known) = cache.lock().ok().and_then(|c| c.get(pattern).cloned()) {
         return known;
     }
-    let compiled = Regex::new(&format!("^(?:{pattern})$"))
+    // A pattern is a line of a catalog, not a program: a huge alternation
+    // compiled to hundreds of megabytes before this bound.
+    let compiled = regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .build()
         .map(Arc::new)
         .map_err(|err| err.to_string().lines().last().unwrap_or_default().trim().to_owned());
     if let Ok(mut cache) = cache.lock() {
@@ -93,6 +97,9 @@ pub fn compile_pattern(pattern: &str) -> CompiledPattern {
     }
     compiled
 }
+
+/// The most memory a var's compiled `pattern` may take.
+const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
 /// Why a value cannot fill a placeholder.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

@@ -759,3 +759,43 @@ fn entries_come_in_edge_inward_order_whatever_the_file_order() {
     let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(layers, ["edge", "data"]);
 }
+
+#[test]
+fn a_default_that_every_render_would_refuse_is_an_error() {
+    // Regression (issue 11, low): an empty default, one with a newline, or
+    // one starting with `-` passed `check`, and every render refused it.
+    for (default, problem) in [
+        ("\"\"", "a value is required"),
+        ("\"a\\nb\"", "control character U+000A"),
+        ("\"-oProxyCommand=x\"", "starts with `-`"),
+    ] {
+        let dir = Dir::new();
+        let step = "[[failure.steps]]\ndo = \"x\"\nrun = \"ssh {{host}} uptime\"\n";
+        let vars = format!("[failure.vars.host]\ndescription = \"h\"\ndefault = {default}\n");
+        dir.write("a.toml", failure("bad-default", &format!("{step}\n{vars}")));
+        let found: Vec<String> = dir.load().diagnostics.iter().map(ToString::to_string).collect();
+        assert!(
+            found.iter().any(|d| d.contains("would be refused when filled in") && d.contains(problem)),
+            "{default}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn an_order_too_large_says_so() {
+    // Regression: it said "must be an integer, not an integer".
+    let dir = Dir::new();
+    dir.write("a.toml", "[[layer]]\nid = \"big\"\ntitle = \"Big\"\norder = 99999999999999999999\n");
+    assert_one(&dir.load(), "a.toml", 4, 9, Level::Error, "`order` is too large: it must fit in 64 bits");
+}
+
+#[test]
+fn a_huge_pattern_is_refused_rather_than_compiled_into_hundreds_of_megabytes() {
+    let dir = Dir::new();
+    let alternation: Vec<String> = (0..60_000).map(|i| format!("v{i}x")).collect();
+    let vars = format!("[failure.vars.host]\ndescription = \"h\"\npattern = '{}'\n", alternation.join("|"));
+    let step = "[[failure.steps]]\ndo = \"x\"\nrun = \"echo {{host}}\"\n";
+    dir.write("a.toml", failure("huge-pattern", &format!("{step}\n{vars}")));
+    let found: Vec<String> = dir.load().diagnostics.iter().map(ToString::to_string).collect();
+    assert!(found.iter().any(|d| d.contains("invalid `pattern`") && d.contains("size limit")), "{found:?}");
+}

@@ -198,9 +198,12 @@ impl Reader<'_, '_> {
         let context = self.context("layer", table, &span);
         let title = self.required_string(table, "title", &span, &context);
         let order = self.required(table, "order", &span, &context).and_then(|value| {
-            let order = value.get_ref().as_integer().and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
-            if order.is_none() {
-                self.wrong_type("order", value, "an integer");
+            let integer = value.get_ref().as_integer();
+            let order = integer.and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
+            match (integer, order) {
+                (Some(_), None) => self.error(value.span(), "`order` is too large: it must fit in 64 bits"),
+                (None, _) => self.wrong_type("order", value, "an integer"),
+                (Some(_), Some(_)) => {}
             }
             order
         });
@@ -525,6 +528,20 @@ impl Reader<'_, '_> {
                 && !choices.iter().any(|c| c.get_ref() == default.get_ref())
             {
                 self.error(default.span(), format!("the `default` of {context} is not one of its `choices`"));
+            }
+            // A default or a choice every render would refuse (empty, a
+            // newline, a leading `-` no pattern allows) is caught here, not
+            // at 3am in the form.
+            for (key, value) in default.iter().map(|d| ("default", d)).chain(choices.iter().map(|c| ("choices", c))) {
+                let pattern = pattern.as_ref().map(|p| p.get_ref().as_str());
+                match template::check_value(value.get_ref(), pattern) {
+                    Ok(_) | Err(template::ValueError::Pattern(_)) => {}
+                    Err(template::ValueError::Option) if key == "choices" => {}
+                    Err(problem) => self.error(
+                        value.span(),
+                        format!("this `{key}` value of {context} would be refused when filled in: {problem}"),
+                    ),
+                }
             }
             let secret = self.flag(table, "secret");
             if secret == Some(true) {
