@@ -159,24 +159,42 @@ pub fn copy(text: &str, plan: &Plan, terminal: &mut dyn Write) -> Copied {
 /// the one started returns at once when all is well.
 const TOOL_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// Gives `text` to a clipboard tool. The write happens on a thread, so the
+/// timeout covers it too: a tool that never reads its input would otherwise
+/// block the navigator until the pipe drains (45 s for 100 KB), then report
+/// success. A tool that closes its input before taking all of the text has
+/// not copied it.
 fn pipe_to(program: &str, args: &[&str], text: &str) -> io::Result<()> {
     let mut child =
         Command::new(program).args(args).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?;
-    if let Some(mut stdin) = child.stdin.take()
-        && let Err(err) = stdin.write_all(text.as_bytes())
-        && err.kind() != io::ErrorKind::BrokenPipe
-    {
-        return Err(err);
-    }
+    let stdin = child.stdin.take();
+    let bytes = text.as_bytes().to_vec();
+    let (done, written) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The input closes when the thread ends: the tool sees its end.
+        let result = stdin.map_or(Ok(()), |mut stdin| stdin.write_all(&bytes));
+        let _ = done.send(result);
+    });
     let deadline = Instant::now() + TOOL_TIMEOUT;
+    let give_up = |child: &mut std::process::Child, why: String| {
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(io::Error::other(why))
+    };
+    match written.recv_timeout(TOOL_TIMEOUT) {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) if err.kind() == io::ErrorKind::BrokenPipe => {
+            return give_up(&mut child, format!("{program} did not read the text"));
+        }
+        Ok(Err(err)) => return give_up(&mut child, err.to_string()),
+        Err(_) => return give_up(&mut child, format!("{program} did not take the text")),
+    }
     loop {
         if let Some(status) = child.try_wait()? {
             return if status.success() { Ok(()) } else { Err(io::Error::other(format!("{program} {status}"))) };
         }
         if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(io::Error::other(format!("{program} did not finish")));
+            return give_up(&mut child, format!("{program} did not finish"));
         }
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -251,5 +269,17 @@ mod tests {
         let copied = copy("ls", &fails, &mut Vec::new());
         assert!(copied.by.is_empty());
         assert!(copied.summary().starts_with("copy failed (false: false exit status: 1"), "{}", copied.summary());
+    }
+
+    #[test]
+    fn a_tool_that_does_not_read_its_input_has_not_copied_and_does_not_hang() {
+        // Regression (issue 11 #10): a tool that never read stdin froze the
+        // navigator for 45 s on a 100 KB command, then reported success.
+        let text = "x".repeat(100_000);
+        let stuck = pipe_to("sh", &["-c", "sleep 30"], &text).unwrap_err().to_string();
+        assert_eq!(stuck, "sh did not take the text");
+        let gone = pipe_to("sh", &["-c", "exit 0"], &text).unwrap_err().to_string();
+        assert_eq!(gone, "sh did not read the text");
+        assert!(pipe_to("sh", &["-c", "cat >/dev/null"], &text).is_ok(), "one that reads it copies");
     }
 }
