@@ -181,17 +181,22 @@ fn pipe_to(program: &str, args: &[&str], text: &str) -> io::Result<()> {
         let _ = child.wait();
         Err(io::Error::other(why))
     };
+    // Closed before it had the text: it failed (its status says how) or it
+    // did not read it.
+    let mut unread = false;
     match written.recv_timeout(TOOL_TIMEOUT) {
         Ok(Ok(())) => {}
-        Ok(Err(err)) if err.kind() == io::ErrorKind::BrokenPipe => {
-            return give_up(&mut child, format!("{program} did not read the text"));
-        }
+        Ok(Err(err)) if err.kind() == io::ErrorKind::BrokenPipe => unread = true,
         Ok(Err(err)) => return give_up(&mut child, err.to_string()),
         Err(_) => return give_up(&mut child, format!("{program} did not take the text")),
     }
     loop {
         if let Some(status) = child.try_wait()? {
-            return if status.success() { Ok(()) } else { Err(io::Error::other(format!("{program} {status}"))) };
+            return match (status.success(), unread) {
+                (false, _) => Err(io::Error::other(format!("{program} {status}"))),
+                (true, true) => Err(io::Error::other(format!("{program} did not read the text"))),
+                (true, false) => Ok(()),
+            };
         }
         if Instant::now() > deadline {
             return give_up(&mut child, format!("{program} did not finish"));

@@ -395,11 +395,13 @@ pub(crate) fn check_text<'t>(
     };
     match std::str::from_utf8(bytes) {
         Ok(text) => {
+            // A BOM is harmless (the file is read without it): a warning,
+            // so its entries load and nothing counts as broken.
             if had_bom {
                 diagnostics.push(file_diagnostic(
                     path,
-                    Level::Error,
-                    "the file starts with a byte-order mark: save it as UTF-8 without BOM (it was read without it)",
+                    Level::Warning,
+                    "the file starts with a byte-order mark: it was read without it (save it as UTF-8 without BOM)",
                 ));
             }
             Some(Cow::Borrowed(text))
