@@ -221,6 +221,40 @@ fn assert_cooked(tmux: &Tmux) {
     assert!(screen.contains("icanon echo END"), "terminal not restored:\n{screen}");
 }
 
+/// Whether process `pid` still runs (a zombie waiting to be reaped does not).
+fn alive(pid: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit(')').next().is_some_and(|rest| !rest.trim_start().starts_with('Z')))
+}
+
+#[test]
+fn the_process_exits_when_its_terminal_closes_with_sighup_blocked() {
+    // Regression (issue 11 #7): with SIGHUP blocked, killing the pane left
+    // pagerbook spinning at 50-77 % CPU for ever: crossterm took the hung-up
+    // tty for "no event" and read its end of file in a loop.
+    let Some(tmux) = Tmux::start("blocked-hup", 80, 24) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("block-hup.py");
+    std::fs::write(
+        &script,
+        "import signal, os, sys\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP])\nos.execv(sys.argv[1], sys.argv[1:])\n",
+    )
+    .unwrap();
+    tmux.type_text(&format!("python3 {} {}", script.display(), env!("CARGO_BIN_EXE_pagerbook")));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("Failure modes, edge inward", "the navigator");
+    let shell = tmux.output(&["display", "-p", "-t", "t", "#{pane_pid}"]).trim().to_owned();
+    let pid = stdout_of("pgrep", &["-P", &shell]).trim().to_owned();
+    let blocked = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    assert!(blocked.lines().any(|l| l.starts_with("SigBlk:") && l.ends_with('1')), "SIGHUP not blocked:\n{blocked}");
+    assert!(tmux.command(&["kill-session", "-t", "t"]).success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while alive(&pid) {
+        assert!(Instant::now() < deadline, "pagerbook {pid} still runs after its terminal closed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn the_process_exits_when_its_terminal_goes_away() {
     let Some(tmux) = Tmux::start("hangup", 80, 24) else { return };

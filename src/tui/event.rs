@@ -365,40 +365,70 @@ fn spawn_input(events: Sender<Event>) -> Arc<InputControl> {
     let control = Arc::new(InputControl::default());
     let shared = control.clone();
     std::thread::spawn(move || {
-        let mut early_returns = 0;
         loop {
             if shared.paused.load(Ordering::SeqCst) {
                 shared.idle.store(true, Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(5));
                 continue;
             }
-            let started = Instant::now();
-            let event = match crossterm::event::poll(READ_SLICE) {
-                // A poll that returns at once with nothing, again and again,
-                // means the terminal is gone without a hang-up signal
-                // (crossterm reports a closed tty as "no event"): stop
-                // rather than spin.
-                Ok(false) if started.elapsed() < READ_SLICE / 10 => {
-                    early_returns += 1;
-                    if early_returns < 20 {
-                        continue;
-                    }
-                    Event::TerminalGone
-                }
-                Ok(false) => {
-                    early_returns = 0;
-                    continue;
-                }
-                Ok(true) => crossterm::event::read().map_or(Event::TerminalGone, Event::Terminal),
-                Err(_) => Event::TerminalGone,
+            let arrived = match wait_for_input(READ_SLICE) {
+                Input::Nothing => continue,
+                Input::Gone => vec![Event::TerminalGone],
+                Input::Ready => held_events(),
             };
-            let gone = matches!(event, Event::TerminalGone);
-            if events.send(event).is_err() || gone {
-                return;
+            for event in arrived {
+                let gone = matches!(event, Event::TerminalGone);
+                if events.send(event).is_err() || gone {
+                    return;
+                }
             }
         }
     });
     control
+}
+
+/// The events crossterm holds once the terminal is readable: it reads more
+/// than one at a time, so all of them.
+fn held_events() -> Vec<Event> {
+    let mut held = Vec::new();
+    loop {
+        match crossterm::event::poll(Duration::ZERO) {
+            Ok(true) => held.push(crossterm::event::read().map_or(Event::TerminalGone, Event::Terminal)),
+            Ok(false) => return held,
+            Err(_) => {
+                held.push(Event::TerminalGone);
+                return held;
+            }
+        }
+    }
+}
+
+/// What the terminal has for the input thread.
+enum Input {
+    /// Nothing within the slice.
+    Nothing,
+    /// Bytes to read.
+    Ready,
+    /// It hung up (closed without a SIGHUP reaching us, or failing).
+    Gone,
+}
+
+/// Waits up to `slice` on the terminal itself. crossterm reports a hung-up
+/// tty as "no event" and spins on its end of file inside its own poll,
+/// never returning (67 % CPU after the pane was killed with SIGHUP
+/// blocked); the hang-up shows here, in the poll's own flags.
+fn wait_for_input(slice: Duration) -> Input {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = std::io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let timeout = Timespec { tv_sec: 0, tv_nsec: i64::from(slice.subsec_nanos()) };
+    match poll(&mut fds, Some(&timeout)) {
+        // A signal interrupting the wait is nothing either.
+        Ok(0) | Err(rustix::io::Errno::INTR) => Input::Nothing,
+        Ok(_) if fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) => Input::Gone,
+        Ok(_) => Input::Ready,
+        Err(_) => Input::Gone,
+    }
 }
 
 /// Every signal whose default action ends the process and that a handler
