@@ -802,3 +802,79 @@ fn a_huge_pattern_is_refused_rather_than_compiled_into_hundreds_of_megabytes() {
     let found: Vec<String> = dir.load().diagnostics.iter().map(ToString::to_string).collect();
     assert!(found.iter().any(|d| d.contains("invalid `pattern`") && d.contains("size limit")), "{found:?}");
 }
+
+/// Loads `dir` and fails if it takes more than a generous ceiling: each case
+/// below took from 8 s to over 30 s before, quadratic or worse in its input.
+fn load_within_ceiling(dir: &Dir, case: &str) -> Loaded {
+    let started = std::time::Instant::now();
+    let loaded = dir.load();
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(10), "{case}: {took:?}");
+    loaded
+}
+
+#[test]
+fn many_problems_in_one_file_load_in_linear_time() {
+    // Regression (issue 11 #5): every diagnostic read its file again and
+    // weighed every id for a did-you-mean.
+    let dir = Dir::new();
+    let mut text = String::new();
+    for i in 0..4000 {
+        let _ =
+            write!(text, "[[failure]]\nid = \"e{i}\"\ntitle = \"t\"\nsymptom = \"s\"\nrelated = [\"nope-{i}\"]\n\n");
+    }
+    dir.write("related.toml", &text);
+    let loaded = load_within_ceiling(&dir, "4 000 unknown related");
+    assert_eq!(loaded.diagnostics.len(), 4000);
+    let dir = Dir::new();
+    let mut layers = String::new();
+    for i in 0..10_000 {
+        let _ =
+            write!(layers, "[[failure]]\nid = \"l{i}\"\ntitle = \"t\"\nlayer = \"nolayer{i}\"\nsymptom = \"s\"\n\n");
+    }
+    dir.write("a.toml", &layers);
+    dir.write("b.toml", &layers);
+    let loaded = load_within_ceiling(&dir, "10 000 unknown layers, and the file again beside it");
+    assert_eq!(loaded.diagnostics.len(), 20_000, "10 000 duplicates and 10 000 unknown layers");
+}
+
+#[test]
+fn a_command_of_forty_thousand_placeholders_loads_in_linear_time() {
+    let dir = Dir::new();
+    let many = vec!["{{v}}"; 40_000].join(" ");
+    let step = format!("[[failure.steps]]\ndo = \"x\"\nrun = \"echo {many} {{{{w}}}}\"\n");
+    let vars = "[failure.vars.v]\ndescription = \"d\"\ndefault = \"a\"\n";
+    dir.write("a.toml", failure("many", &format!("{step}\n{vars}")));
+    let loaded = load_within_ceiling(&dir, "40 000 placeholders");
+    // The undeclared one is reported once, at its place.
+    let undeclared: Vec<_> = loaded.diagnostics.iter().filter(|d| d.message.contains("`{{w}}`")).collect();
+    assert_eq!(undeclared.len(), 1, "{:?}", loaded.diagnostics);
+}
+
+#[test]
+fn deep_trees_and_lattices_of_links_are_walked_once_and_not_too_deep() {
+    let dir = Dir::new();
+    let deep: PathBuf = std::iter::repeat_n("d", 800).collect();
+    fs::create_dir_all(dir.path().join(&deep)).unwrap();
+    dir.write(&deep.join("a.toml").to_string_lossy(), "[[failure]]\nid = \"deep\"\ntitle = \"t\"\nsymptom = \"s\"\n");
+    let loaded = load_within_ceiling(&dir, "800 levels");
+    assert!(loaded.diagnostics.iter().any(|d| d.message == "more than 32 directories deep: not read"));
+    // A 16-level lattice: each level has two links to the next, 65 536
+    // routes to the one file at the bottom.
+    let dir = Dir::new();
+    for level in 0..=16 {
+        fs::create_dir_all(dir.path().join(format!("l{level}"))).unwrap();
+    }
+    for level in 0..16 {
+        for name in ["a", "b"] {
+            std::os::unix::fs::symlink(
+                dir.path().join(format!("l{}", level + 1)),
+                dir.path().join(format!("l{level}/{name}")),
+            )
+            .unwrap();
+        }
+    }
+    dir.write("l16/a.toml", "[[failure]]\nid = \"bottom\"\ntitle = \"t\"\nsymptom = \"s\"\n");
+    let loaded = load_within_ceiling(&dir, "a lattice of links");
+    assert_eq!(ids(&loaded), ["bottom"]);
+}

@@ -9,6 +9,7 @@ use super::entry::ListField;
 use super::load::EMBEDDED_PREFIX;
 use super::model::{Catalog, Entry, Kind, Layer, UNSORTED_LAYER};
 use super::parse::{FileContents, ParsedEntry, RefSpans};
+use std::rc::Rc;
 
 /// Where a definition stands: the file's index and its span.
 type Place = (usize, Range<usize>);
@@ -27,11 +28,14 @@ type Duplicate = (usize, Range<usize>, String, Place, &'static str);
 /// file declares (the embedded catalog's, when its files are not among
 /// them). `reopen` gives the text of a file again, to show the line of a
 /// problem.
+/// How many unknown links get a did-you-mean.
+const HINTS_OFFERED: usize = 50;
+
 pub(crate) fn link(
     mut files: Vec<FileContents>,
     file_sources: &[usize],
     fallback_layers: Vec<Layer>,
-    reopen: &dyn Fn(usize) -> SourceMap<'static>,
+    reopen: &dyn Fn(usize) -> Rc<SourceMap<'static>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Catalog {
     let mut catalog = Catalog::default();
@@ -88,6 +92,9 @@ pub(crate) fn link(
         }
         keep.push(known);
     }
+    // A did-you-mean weighs every known id: offered for the first few
+    // unknown links only, so thousands of them stay linear.
+    let mut hints_left = HINTS_OFFERED;
     for ((entry, (index, refs)), _) in catalog.entries.iter_mut().zip(&spans).zip(&keep).filter(|(_, kept)| **kept) {
         for (list, field, spans, expected) in [
             (ListField::Related, "related", &refs.related, Kind::Failure),
@@ -103,7 +110,9 @@ pub(crate) fn link(
                     format!("`{id}` in `{field}` is a {}, but `{field}` lists {}s", kind.noun(), expected.noun())
                 } else {
                     let known = entry_places.iter().filter(|(_, (_, k, _))| *k == expected).map(|(id, _)| id.as_str());
-                    let hint = closest(id, known).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
+                    hints_left = hints_left.saturating_sub(1);
+                    let near = if hints_left > 0 { closest(id, known) } else { None };
+                    let hint = near.map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
                     format!("`{field}` of `{owner}` names `{id}`, which is not a known {}{hint}", expected.noun())
                 };
                 diagnostics.push(reopen(*index).diagnostic(Level::Error, spans[i].clone(), message));
