@@ -16,6 +16,17 @@ use rustix::fs::OFlags;
 /// The file cannot be opened, is not a regular file (a FIFO, a device, a
 /// directory), is larger than `limit`, or is not UTF-8.
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<String> {
+    String::from_utf8(read_regular_bytes(path, limit)?).map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))
+}
+
+/// Reads a regular file of at most `limit` bytes, whatever its size says
+/// (`/proc` files say 0 and go on for ever) and whatever it has become
+/// since it was looked at (a FIFO put in its place must not block).
+///
+/// # Errors
+/// The file cannot be opened, is not a regular file (`InvalidInput`), or
+/// holds more than `limit` bytes (`FileTooLarge`).
+pub fn read_regular_bytes(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     // Opening a FIFO for reading blocks until a writer comes, unless
     // non-blocking; a regular file ignores the flag.
     let nonblocking = i32::try_from(OFlags::NONBLOCK.bits()).map_err(io::Error::other)?;
@@ -23,13 +34,13 @@ pub fn read_regular(path: &Path, limit: u64) -> io::Result<String> {
     if !file.metadata()?.is_file() {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     // Taking one byte more than allowed tells a file that grew past it.
-    file.take(limit + 1).read_to_string(&mut text)?;
-    if text.len() as u64 > limit {
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
         return Err(io::Error::new(io::ErrorKind::FileTooLarge, format!("larger than {limit} bytes")));
     }
-    Ok(text)
+    Ok(bytes)
 }
 
 /// Replaces `path` with `bytes`, readable by its owner only (creating its
@@ -68,6 +79,17 @@ mod tests {
         std::fs::write(&path, "héllo").unwrap();
         assert_eq!(read_regular(&path, 6).unwrap(), "héllo");
         assert_eq!(read_regular(&dir.path().join("none"), 6).unwrap_err().kind(), io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_file_whose_size_lies_is_still_bounded() {
+        // Regression (issue 11 #5): the size check trusted `stat`, and
+        // `/proc/self/pagemap` (size 0) grew memory at 170 MB/s.
+        assert_eq!(std::fs::metadata("/proc/self/status").unwrap().len(), 0, "a file that says it is empty");
+        assert_eq!(
+            read_regular_bytes(Path::new("/proc/self/status"), 64).unwrap_err().kind(),
+            io::ErrorKind::FileTooLarge
+        );
     }
 
     #[test]

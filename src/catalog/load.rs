@@ -127,22 +127,26 @@ impl SourceFile {
     fn read(&self, diagnostics: &mut Vec<Diagnostic>) -> Option<Cow<'static, str>> {
         match &self.location {
             Location::Embedded(text) => check_text(&self.path, text.as_bytes(), diagnostics),
-            Location::Disk(path) => {
-                let size = fs::metadata(path).map_or(0, |m| m.len());
-                if size > MAX_FILE_BYTES {
-                    let message =
-                        format!("file too large ({} MiB); the limit is {} MiB", size >> 20, MAX_FILE_BYTES >> 20);
+            // Bounded whatever the size says (`/proc/self/pagemap` says 0 and
+            // grew memory at 170 MB/s), and never blocking on a FIFO swapped
+            // in since the walk looked.
+            Location::Disk(path) => match crate::files::read_regular_bytes(path, MAX_FILE_BYTES) {
+                Ok(bytes) => check_text(&self.path, &bytes, diagnostics).map(|t| Cow::Owned(t.into_owned())),
+                Err(err) => {
+                    let message = match err.kind() {
+                        io::ErrorKind::FileTooLarge => {
+                            format!("file too large; the limit is {} MiB", MAX_FILE_BYTES >> 20)
+                        }
+                        // Ours, not the system's (which may say EINVAL too).
+                        io::ErrorKind::InvalidInput if err.raw_os_error().is_none() => {
+                            "not a regular file any more: it changed while loading".to_owned()
+                        }
+                        _ => io_message(&err),
+                    };
                     diagnostics.push(file_diagnostic(&self.path, Level::Error, message));
-                    return None;
+                    None
                 }
-                match fs::read(path) {
-                    Ok(bytes) => check_text(&self.path, &bytes, diagnostics).map(|t| Cow::Owned(t.into_owned())),
-                    Err(err) => {
-                        diagnostics.push(file_diagnostic(&self.path, Level::Error, io_message(&err)));
-                        None
-                    }
-                }
-            }
+            },
         }
     }
 }
