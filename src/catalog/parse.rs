@@ -435,6 +435,19 @@ impl Reader<'_, '_> {
                     );
                 }
             }
+            // Inside quotes it has its own warning, and is never filled either.
+            if let (Some(reason), None) = (p.uncertain, p.inside_quote) {
+                self.error(
+                    span.clone(),
+                    format!(
+                        "placeholder `{{{{{0}}}}}` in {context} stands where pagerbook cannot tell how many shells \
+                         parse its value ({reason}), so it would never be filled: rewrite the command so the \
+                         value is a plain word of a command it can follow (see \"Where a value can stand\" in \
+                         docs/catalog-format.md)",
+                        p.name
+                    ),
+                );
+            }
             if let Some(quote) = p.inside_quote {
                 let kind = if quote == '"' { "double" } else { "single" };
                 self.warn(
