@@ -738,6 +738,9 @@ impl Level {
                 '#' if !self.in_word => self.in_comment = true,
                 '$' | '<' | '>' if next == Some('(') => {
                     i += 1;
+                    if c == '$' && chars.get(i) == Some(&'(') {
+                        self.uncertain = Some(ARITHMETIC);
+                    }
                     self.open(Opening::Substitution);
                 }
                 '`' => {
@@ -746,6 +749,12 @@ impl Level {
                     } else {
                         self.open(Opening::Backtick);
                     }
+                }
+                '(' if next == Some('(') => {
+                    // `((…))` and `$((…))` evaluate their text as if in double
+                    // quotes: a quoted value's `$(…)` would run.
+                    self.uncertain = Some(ARITHMETIC);
+                    self.open(Opening::Subshell);
                 }
                 '(' => self.open(Opening::Subshell),
                 ')' => self.close(),
@@ -756,6 +765,10 @@ impl Level {
                         && !self.word.is_empty()
                         && self.word.chars().all(|d| d.is_ascii_digit())
                     {
+                        // Nor are they forwarded: this shell takes them.
+                        if self.forward {
+                            self.pending.truncate(self.pending.len() - self.word.len());
+                        }
                         self.in_word = false;
                         self.word.clear();
                     } else {
@@ -1007,6 +1020,8 @@ const VALUE: char = '\0';
 
 const SUBSTITUTION_FORWARDED: &str =
     "it follows a command substitution whose output a remote shell parses, which this cannot follow";
+const ARITHMETIC: &str =
+    "it follows arithmetic (`((…))`, `$((…))`, `let`, `[[ … -eq … ]]`), which would run a `$(…)` in the quoted value";
 const WRAPPER_SHELL: &str = "the wrapper hands its arguments to a shell as text (`sudo -s`, `sudo -i`, `env -S`)";
 
 /// The command a command word starts.
@@ -1031,6 +1046,7 @@ fn command_word(word: &str, has_value: bool) -> Command {
         "ssh" => Command::Ssh { argument_next: false, destination_seen: false, options_done: false },
         "watch" => Command::Watch { argument_next: false, options_done: false, exec: false },
         "kubectl" => Command::Kubectl,
+        "let" | "[[" => Command::Uncertain(ARITHMETIC),
         _ if SHELLS.contains(&name) => Command::Shell { argument_next: false, options_done: false, string: false },
         _ if SHELL_STRING_RUNNERS.contains(&name) => {
             Command::Uncertain("the command runs its arguments as shell text in a way this does not follow")
@@ -1240,6 +1256,7 @@ mod tests {
         assert_eq!(shells("ssh h cat {{x}} \\; ssh h2 cat {{y}}; cat {{z}}"), [("x", 2), ("y", 3), ("z", 1)]);
         assert_eq!(shells("ssh h -- cat {{x}} > {{out}}"), [("x", 2), ("out", 1)]);
         assert_eq!(shells("ssh h -- cat &> out {{x}}"), [("x", 2)]);
+        assert_eq!(shells("watch -- command 2>/dev/null ssh h cat {{x}}"), [("x", 3)]);
     }
 
     /// What the tracker cannot place is refused, with its reason.
@@ -1256,6 +1273,10 @@ mod tests {
             "{{cmd}} h cat {{x}}",
             "docker exec c ssh h cat {{x}}",
             "su root -c cat {{x}}",
+            "(( {{x}} + 1 ))",
+            "echo $(( {{x}} + 1 ))",
+            "let n={{x}}",
+            "[[ 1 -eq {{x}} ]]",
             "ssh h cat \\\\{{x}}",
             "ssh h cat \\'{{x}}\\'",
         ] {
