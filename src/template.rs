@@ -42,6 +42,9 @@ pub struct Placeholder<'a> {
     /// Why the tracker cannot tell how many shells parse the value, if it
     /// cannot: such a placeholder is never filled (fail closed).
     pub uncertain: Option<&'static str>,
+    /// It stands inside a backtick substitution, where quotes do not
+    /// protect a `` ` `` or `\` of the value.
+    pub in_backticks: bool,
 }
 
 /// A template that cannot be parsed.
@@ -75,6 +78,12 @@ pub enum RenderError {
         "{{{{{0}}}}} stands where pagerbook cannot tell how many shells parse its value ({1}); the catalog must rewrite the command"
     )]
     Uncertain(String, &'static str),
+    /// The placeholder stands inside backticks and its quoted value holds
+    /// a `` ` `` or `\`, which quotes do not protect there.
+    #[error(
+        "{{{{{0}}}}} stands inside backticks, where a ` or \\ in its value would end or change the command; the catalog should use $(…)"
+    )]
+    Backticks(String),
     /// A value cannot be quoted for the shell (it holds a NUL byte).
     #[error("the value of {{{{{0}}}}} cannot be passed to a shell: it holds a NUL byte")]
     Unquotable(String),
@@ -222,6 +231,7 @@ pub fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
             inside_quote: placement.quote,
             shells: placement.shells,
             uncertain: placement.uncertain,
+            in_backticks: placement.in_backticks,
         }));
         rest = &after[end + 2..];
     }
@@ -271,6 +281,11 @@ pub fn render<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) ->
                 for _ in 0..p.shells {
                     quoted = shlex::try_quote(&quoted).map_err(unquotable)?.into_owned();
                 }
+                // The shell finds a backtick substitution's end before it
+                // reads quotes, and takes `\` as an escape there.
+                if p.in_backticks && quoted.contains(['`', '\\']) {
+                    return Err(RenderError::Backticks(p.name.to_owned()));
+                }
                 out.push_str(&quoted);
             }
         }
@@ -318,6 +333,8 @@ struct Placement {
     shells: usize,
     /// Why the number of shells is not certain, if it is not.
     uncertain: Option<&'static str>,
+    /// Inside a backtick substitution at some level.
+    in_backticks: bool,
 }
 
 impl ShellTracker {
@@ -335,8 +352,10 @@ impl ShellTracker {
         let quote = self.root.quote;
         let mut shells = 1;
         let mut uncertain = None;
+        let mut in_backticks = false;
         let mut level = &mut self.root;
         loop {
+            in_backticks |= level.frames.iter().any(|f| f.opening == Opening::Backtick);
             if !level.in_word {
                 level.begin_word(None);
             }
@@ -357,7 +376,7 @@ impl ShellTracker {
             let Some(child) = level.child.as_deref_mut() else { break };
             level = child;
         }
-        Placement { quote, shells, uncertain }
+        Placement { quote, shells, uncertain, in_backticks }
     }
 }
 
@@ -1232,7 +1251,6 @@ mod tests {
             "\"ssh\" h cat {{x}}",
             "s'sh' h cat {{x}}",
             "/usr/bin/ssh h cat {{x}}",
-            "echo `ssh h cat {{x}}`",
             "echo $(ssh h cat {{x}})",
             "a=$(ssh h cat {{x}}) && echo \"$a\"",
             "(ssh h cat {{x}})",
@@ -1257,6 +1275,16 @@ mod tests {
         assert_eq!(shells("ssh h -- cat {{x}} > {{out}}"), [("x", 2), ("out", 1)]);
         assert_eq!(shells("ssh h -- cat &> out {{x}}"), [("x", 2)]);
         assert_eq!(shells("watch -- command 2>/dev/null ssh h cat {{x}}"), [("x", 3)]);
+    }
+
+    /// Inside backticks quotes do not protect a backtick: such a value is refused.
+    #[test]
+    fn remote_shell_injection_backticks_in_a_value_inside_backticks() {
+        assert_eq!(shells("echo `ssh h cat {{x}}`"), [("x", 2)]);
+        assert_eq!(render("echo `ssh h cat {{x}}`", |_| Some("a b")).unwrap(), "echo `ssh h cat \"'a b'\"`");
+        for value in ["a`touch x`", "a\\b"] {
+            assert_eq!(render("echo `cat {{x}}`", |_| Some(value)), Err(RenderError::Backticks("x".into())));
+        }
     }
 
     /// What the tracker cannot place is refused, with its reason.
