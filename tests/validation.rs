@@ -482,6 +482,26 @@ fn placeholder_inside_quotes_is_a_warning_and_the_entry_loads() {
     assert_eq!(ids(&loaded), ["good-one", "q"]);
 }
 
+/// Issue 11 #1: a placeholder whose number of shells cannot be told is an
+/// error at its own position, and the entry is left out.
+#[test]
+fn remote_shell_injection_uncertain_placeholder_is_an_error_at_its_position() {
+    let dir = Dir::new();
+    let extra =
+        "[[failure.steps]]\ndo = \"look\"\nrun = \"eval cat {{path}}\"\n[failure.vars.path]\ndescription = \"p\"\n";
+    dir.write("a.toml", format!("{GOOD}\n{}", failure("u", extra)));
+    let loaded = dir.load();
+    assert_one(
+        &loaded,
+        "a.toml",
+        26,
+        17,
+        Level::Error,
+        "cannot tell how many shells parse its value (the command runs",
+    );
+    assert_eq!(ids(&loaded), ["good-one"]);
+}
+
 #[test]
 fn file_level_vars_apply_to_their_file_only_and_entry_vars_win() {
     let dir = Dir::new();

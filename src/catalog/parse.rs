@@ -418,17 +418,21 @@ impl Reader<'_, '_> {
         // Each name is reported once per command, at its first use: finding
         // a place in the file costs a scan of the command, and a command of
         // 40 000 placeholders took 34 s when each was placed.
-        let mut reported: BTreeSet<(&str, bool)> = BTreeSet::new();
+        let mut reported: BTreeSet<(&str, Problem)> = BTreeSet::new();
         for piece in pieces {
             let Piece::Placeholder(p) = piece else { continue };
             let declared = declare(p.name);
-            let undeclared = matches!(declared, Declaration::Missing(_)) && reported.insert((p.name, false));
-            let quoted = p.inside_quote.is_some() && reported.insert((p.name, true));
+            let undeclared =
+                matches!(declared, Declaration::Missing(_)) && reported.insert((p.name, Problem::Undeclared));
+            let quoted = p.inside_quote.is_some() && reported.insert((p.name, Problem::Quoted));
+            // Inside quotes it has its own warning, and is never filled either.
+            let uncertain =
+                p.uncertain.filter(|_| p.inside_quote.is_none() && reported.insert((p.name, Problem::Uncertain)));
             if let Declaration::Broken = declared {
                 // The entry is left out; the declaration's own error says why.
                 self.errors += 1;
             }
-            if !undeclared && !quoted {
+            if !undeclared && !quoted && uncertain.is_none() {
                 continue;
             }
             let at = self.offset_in_value(run, p.span.start);
@@ -447,6 +451,18 @@ impl Reader<'_, '_> {
                         ),
                     );
                 }
+            }
+            if let Some(reason) = uncertain {
+                self.error(
+                    span.clone(),
+                    format!(
+                        "placeholder `{{{{{0}}}}}` in {context} stands where pagerbook cannot tell how many shells \
+                         parse its value ({reason}), so it would never be filled: rewrite the command so the \
+                         value is a plain word of a command it can follow (see \"Where a value can stand\" in \
+                         docs/catalog-format.md)",
+                        p.name
+                    ),
+                );
             }
             if let Some(quote) = p.inside_quote.filter(|_| quoted) {
                 let kind = if quote == '"' { "double" } else { "single" };
@@ -721,6 +737,14 @@ impl Reader<'_, '_> {
 fn exact<T>(mut items: Vec<T>) -> Vec<T> {
     items.shrink_to_fit();
     items
+}
+
+/// The placeholder problems reported once per name and command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Problem {
+    Undeclared,
+    Quoted,
+    Uncertain,
 }
 
 fn describe(value: &DeValue<'_>) -> &'static str {
