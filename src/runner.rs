@@ -163,6 +163,9 @@ pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send 
     let mut builder = Command::new(shell.program());
     builder.arg("-c").arg(command).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     builder.process_group(0);
+    // Marks what the step starts, so what it leaves behind is known for
+    // ours when it is adopted (`adopt_orphans`).
+    builder.env(STEP_MARK, rustix::process::getpid().as_raw_nonzero().to_string());
     let mut child = builder.spawn()?;
     let pgid = Pid::from_child(&child);
     let mut groups = lock_groups();
@@ -192,11 +195,70 @@ pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send 
     Ok(running)
 }
 
-/// SIGKILLs every group still registered, for the panic hook and exit paths.
+/// SIGKILLs every group still registered, then what the steps left behind
+/// and pagerbook adopted, for the panic hook and exit paths.
 pub fn kill_all() {
     for pgid in lock_groups().drain(..) {
         let _ = kill_process_group(pgid, Signal::KILL);
     }
+    kill_adopted();
+}
+
+/// The environment variable every step's processes carry: pagerbook's pid.
+const STEP_MARK: &str = "PAGERBOOK_STEP_OF";
+
+/// Makes pagerbook the parent of what its steps leave behind: a process a
+/// step starts in the background in a session of its own (`setsid cmd &`)
+/// escapes its group, and is re-parented to pagerbook instead of init, so
+/// [`kill_all`] can still end it. Linux only; elsewhere it fails quietly
+/// and such a process outlives pagerbook.
+pub fn adopt_orphans() {
+    let _ = rustix::process::set_child_subreaper(Some(rustix::process::getpid()));
+}
+
+/// Kills the adopted processes that came from a step (they carry
+/// [`STEP_MARK`]), round after round as their own children are adopted in
+/// turn. Others adopted, such as a clipboard tool serving the selection,
+/// are left alone.
+fn kill_adopted() {
+    let me = rustix::process::getpid();
+    let mark = format!("{STEP_MARK}={}", me.as_raw_nonzero());
+    for _ in 0..20 {
+        let adopted: Vec<(Pid, Pid)> = children_of(me).into_iter().filter(|(pid, _)| carries(*pid, &mark)).collect();
+        if adopted.is_empty() {
+            return;
+        }
+        for &(pid, pgid) in &adopted {
+            let _ = kill_process_group(pgid, Signal::KILL);
+            let _ = rustix::process::kill_process(pid, Signal::KILL);
+        }
+        for &(pid, _) in &adopted {
+            let _ = rustix::process::waitpid(Some(pid), rustix::process::WaitOptions::empty());
+        }
+    }
+}
+
+/// The children of `parent`, with their process groups, from `/proc`.
+fn children_of(parent: Pid) -> Vec<(Pid, Pid)> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let pid: i32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // `pid (comm) state ppid pgrp …`: the name may hold spaces.
+            let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(1);
+            let ppid: i32 = fields.next()?.parse().ok()?;
+            let pgrp: i32 = fields.next()?.parse().ok()?;
+            (ppid == parent.as_raw_nonzero().get()).then_some((Pid::from_raw(pid)?, Pid::from_raw(pgrp)?))
+        })
+        .collect()
+}
+
+/// Whether process `pid` has `entry` (`NAME=value`) in its environment.
+fn carries(pid: Pid, entry: &str) -> bool {
+    std::fs::read(format!("/proc/{}/environ", pid.as_raw_nonzero()))
+        .is_ok_and(|environ| environ.split(|&b| b == 0).any(|item| item == entry.as_bytes()))
 }
 
 /// Locks the registry even after a panic elsewhere: `kill_all` must still work.

@@ -505,3 +505,28 @@ fn an_interactive_step_gets_the_terminal_and_enter_brings_the_navigator_back() {
     tmux.wait_for("✓ exit 0", "the navigator back, the run's status under its step");
     tmux.quit();
 }
+
+#[test]
+fn a_process_a_step_detaches_does_not_outlive_pagerbook() {
+    // Regression (issue 11 #8): `setsid sleep 300 &` in a step survived
+    // quitting and SIGTERM.
+    let Some(tmux) = Tmux::start("detached", 100, 30) else { return };
+    let sleeping = || !stdout_of("pgrep", &["-f", "^sleep 3131$"]).trim().is_empty();
+    assert!(!sleeping(), "a sleep 3131 from before");
+    tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    tmux.press(&["End", "C-r"]);
+    tmux.wait_until(|s| s.contains("Run this command?") && s.contains("setsid sleep 3131"), "the confirmation");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("detached", "the run's output");
+    tmux.wait_for("✓ exit 0", "the step's shell done");
+    assert!(sleeping(), "the detached process runs on after its step");
+    tmux.press(&["Escape"]);
+    tmux.quit();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while sleeping() {
+        assert!(Instant::now() < deadline, "sleep 3131 outlived pagerbook");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

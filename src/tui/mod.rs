@@ -85,6 +85,8 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     // worker meanwhile, so start-up does not wait for it.
     let catalog = Arc::new(loaded.catalog);
     let results = Results::browse(&catalog);
+    // What a step leaves running in the background is ended with pagerbook.
+    crate::runner::adopt_orphans();
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
     let diagnostics = options.problems.iter().cloned().chain(loaded.diagnostics).collect();
@@ -113,6 +115,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     let outcome =
         event::run(&mut terminal, &mut state, catalog, &context, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
     terminal::restore();
+    crate::runner::kill_all();
     outcome?;
     Ok(state.ended_by)
 }
