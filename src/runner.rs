@@ -248,9 +248,9 @@ fn children_of(parent: Pid) -> Vec<(Pid, Pid)> {
             let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
             // `pid (comm) state ppid pgrp …`: the name may hold spaces.
             let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(1);
-            let ppid: i32 = fields.next()?.parse().ok()?;
+            let parent_pid: i32 = fields.next()?.parse().ok()?;
             let pgrp: i32 = fields.next()?.parse().ok()?;
-            (ppid == parent.as_raw_nonzero().get()).then_some((Pid::from_raw(pid)?, Pid::from_raw(pgrp)?))
+            (parent_pid == parent.as_raw_nonzero().get()).then_some((Pid::from_raw(pid)?, Pid::from_raw(pgrp)?))
         })
         .collect()
 }
