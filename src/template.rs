@@ -359,7 +359,9 @@ impl ShellTracker {
             if !level.in_word {
                 level.begin_word(None);
             }
-            let reason = level.uncertain.or(level.command.uncertain()).or(if level.escaped {
+            let reason = level.uncertain.or(level.command.uncertain()).or(if level.in_comment {
+                Some("it is inside a `#` comment, where no shell ever reads its value")
+            } else if level.escaped {
                 Some("it follows a backslash, which would escape the first character of the quoted value")
             } else if shells > 1 && level.quote.is_some() {
                 Some("it stands inside quotes that a remote shell parses")

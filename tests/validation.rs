@@ -898,3 +898,15 @@ fn deep_trees_and_lattices_of_links_are_walked_once_and_not_too_deep() {
     let loaded = load_within_ceiling(&dir, "a lattice of links");
     assert_eq!(ids(&loaded), ["bottom"]);
 }
+
+#[test]
+fn a_placeholder_inside_a_comment_is_an_error() {
+    // Regression (issue 11, low): `echo hi # {{x}}` passed check silently,
+    // its value never reaching any command.
+    let dir = Dir::new();
+    let step = "[[failure.steps]]\ndo = \"x\"\nrun = \"echo hi # {{host}}\"\n";
+    let vars = "[failure.vars.host]\ndescription = \"h\"\ndefault = \"a\"\n";
+    dir.write("a.toml", failure("commented", &format!("{step}\n{vars}")));
+    let found: Vec<String> = dir.load().diagnostics.iter().map(ToString::to_string).collect();
+    assert!(found.iter().any(|d| d.contains("inside a `#` comment")), "{found:?}");
+}
