@@ -409,3 +409,81 @@ fn a_bash_step_reads_only_variables_it_sets() {
     }
     assert!(problems.is_empty(), "a step reads a variable no part of it sets:\n{}", problems.join("\n"));
 }
+
+/// A free TCP port on the loopback, for a server the test starts.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[test]
+fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis() {
+    // Regression (issue 11 #12): step 4 piped key names through `xargs`,
+    // which split `auth:profile cache:user:42` into two unrelated keys and
+    // aborted on a `'`.
+    if Command::new("redis-server").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "redis-server is not installed, and CI must run this test");
+        eprintln!("redis-server is not installed: skipping");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port().to_string();
+    /// The server, killed however the test ends (a panic included: it would
+    /// otherwise hold the test's output open).
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _server = Server(
+        Command::new("redis-server")
+            .args(["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let cli = |args: &[&str]| Command::new("redis-cli").args(["-p", &port]).args(args).output().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while cli(&["PING"]).stdout != b"PONG\n" {
+        assert!(std::time::Instant::now() < deadline, "redis-server did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let keys = [
+        "cache:plain",
+        "cache:auth:profile cache:user:42",
+        "cache:it's",
+        "cache:a\"b",
+        "other:cache:x",
+        "auth:profile",
+    ];
+    for key in keys {
+        assert!(cli(&["SET", key, "v"]).status.success());
+    }
+    // Stubs: kubectl exec runs its command as the container would (the words
+    // after `--`, no shell), and redis-cli talks to the test's server.
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let stub = |name: &str, body: &str| {
+        let path = bin.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    };
+    stub("kubectl", "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\"");
+    stub("redis-cli", &format!("exec /usr/bin/redis-cli -p {port} \"$@\""));
+    let loaded = embedded();
+    let entry = loaded.catalog.get("cache-key-invalidate").unwrap();
+    let run = entry.steps[3].run.as_deref().unwrap();
+    let values = [("namespace", "shop"), ("redis_pod", "redis-0"), ("key_pattern", "cache:*")];
+    let command = template::render(run, |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let out = Command::new("bash").arg("-c").arg(&command).env("PATH", path).output().unwrap();
+    assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
+    let left = String::from_utf8(cli(&["--scan"]).stdout).unwrap();
+    let mut left: Vec<&str> = left.lines().collect();
+    left.sort_unstable();
+    assert_eq!(left, ["auth:profile", "other:cache:x"], "only the keys matching cache:* are gone, each whole");
+}
