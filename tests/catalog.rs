@@ -410,6 +410,17 @@ fn a_bash_step_reads_only_variables_it_sets() {
     assert!(problems.is_empty(), "a step reads a variable no part of it sets:\n{}", problems.join("\n"));
 }
 
+/// A server a test started, killed however the test ends (a panic
+/// included: it would otherwise hold the test's output open).
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A free TCP port on the loopback, for a server the test starts.
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -427,15 +438,6 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
     }
     let dir = tempfile::tempdir().unwrap();
     let port = free_port().to_string();
-    /// The server, killed however the test ends (a panic included: it would
-    /// otherwise hold the test's output open).
-    struct Server(std::process::Child);
-    impl Drop for Server {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
     let _server = Server(
         Command::new("redis-server")
             .args(["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
