@@ -201,11 +201,7 @@ fn sigquit_and_sigusr1_restore_the_terminal_and_take_a_running_step_along() {
         assert!(Command::new("kill").args([&format!("-{signal}"), &navigator]).status().unwrap().success());
         tmux.wait_for("READY$", &format!("the shell prompt after SIG{signal}"));
         assert_eq!(tmux.last_exit_status(), status, "SIG{signal}");
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while !live_members(&group).is_empty() {
-            assert!(Instant::now() < deadline, "SIG{signal} left behind: {:?}", live_members(&group));
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        assert_group_ends(&group, &format!("SIG{signal} left behind"));
         assert_cooked(&tmux);
     }
 }
@@ -358,6 +354,16 @@ fn run_group(navigator: &str) -> String {
     group
 }
 
+/// Waits up to 2 s for every live member of `group` to end; fails with
+/// `what` and those still there.
+fn assert_group_ends(group: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !live_members(group).is_empty() {
+        assert!(Instant::now() < deadline, "{what}: {:?}", live_members(group));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Members of a process group that are still alive (zombies waiting for
 /// init to reap them are not).
 fn live_members(group: &str) -> Vec<String> {
@@ -422,11 +428,7 @@ fn escape_until_quitting_asks_while_a_command_runs_and_it_lives_until_the_answer
     tmux.wait_for("Stop it and quit? y/N", "the question again");
     tmux.send(&["y"]);
     tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while !live_members(&group).is_empty() {
-        assert!(Instant::now() < deadline, "left behind: {:?}", live_members(&group));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    assert_group_ends(&group, "left behind");
     assert_cooked(&tmux);
 }
 
@@ -447,11 +449,7 @@ fn leaving_kills_a_command_still_running() {
     tmux.press(&["Escape"]);
     assert!(Command::new("kill").args(["-TERM", &navigator]).status().unwrap().success());
     tmux.wait_for("READY$", "the shell prompt");
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while !live_members(&group).is_empty() {
-        assert!(Instant::now() < deadline, "left behind: {:?}", live_members(&group));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    assert_group_ends(&group, "left behind");
 }
 
 #[test]
