@@ -172,6 +172,7 @@ pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send 
     // Groups whose last member went after their shell was reaped are done.
     groups.retain(|group| test_kill_process_group(*group).is_ok());
     groups.push(pgid);
+    watchdog::publish(&groups);
     drop(groups);
     // From here on an early return drops `running`, which kills the group.
     let running = Running { pgid, reaped: Arc::new(AtomicBool::new(false)) };
@@ -187,7 +188,9 @@ pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send 
         // A grandchild that let go of the pipes may outlive the shell: keep
         // its group registered so `kill_all` still finds it.
         if test_kill_process_group(pgid).is_err() {
-            lock_groups().retain(|group| *group != pgid);
+            let mut groups = lock_groups();
+            groups.retain(|group| *group != pgid);
+            watchdog::publish(&groups);
         }
         reaped.store(true, Ordering::Release);
         sink(RunEvent::Exited(outcome));
@@ -198,10 +201,64 @@ pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send 
 /// SIGKILLs every group still registered, then what the steps left behind
 /// and pagerbook adopted, for the panic hook and exit paths.
 pub fn kill_all() {
-    for pgid in lock_groups().drain(..) {
+    let mut groups = lock_groups();
+    for pgid in groups.drain(..) {
         let _ = kill_process_group(pgid, Signal::KILL);
     }
+    watchdog::publish(&groups);
+    drop(groups);
     kill_adopted();
+}
+
+/// A process that outlives pagerbook to end its steps when pagerbook is
+/// killed with SIGKILL, which no handler sees. It reads the list of live
+/// step groups from a pipe pagerbook holds; when that pipe closes, however
+/// pagerbook went, it kills the groups last listed. On a normal exit the
+/// last list is empty. (The parent-death signal would do it in the kernel,
+/// but setting it needs `unsafe` between fork and exec.)
+pub mod watchdog {
+    use std::io::Write;
+    use std::process::{ChildStdin, Command, Stdio};
+    use std::sync::{Mutex, PoisonError};
+
+    use rustix::process::Pid;
+
+    /// The watchdog's end of the list: one line, the live groups.
+    static LIST: Mutex<Option<ChildStdin>> = Mutex::new(None);
+
+    /// Reads lines until the pipe closes, keeping the last, then kills the
+    /// groups it names (dash's `kill` takes no `--`: a negative pid right
+    /// after the signal names the group).
+    const SCRIPT: &str = "groups=; while IFS= read -r line; do groups=$line; done; \
+        for group in $groups; do kill -KILL \"-$group\" 2>/dev/null; done";
+
+    /// Starts the watchdog, once; without one (no `sh`), a SIGKILL of
+    /// pagerbook leaves its steps running, as before.
+    pub fn start() {
+        let mut list = LIST.lock().unwrap_or_else(PoisonError::into_inner);
+        if list.is_some() {
+            return;
+        }
+        let mut command = Command::new("sh");
+        command.arg("-c").arg(SCRIPT).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null());
+        // Its own group: a signal to pagerbook's (a hang-up) must not end it
+        // before it has done its work.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        if let Ok(mut child) = command.spawn() {
+            *list = child.stdin.take();
+        }
+    }
+
+    /// Tells the watchdog which groups are live now.
+    pub(super) fn publish(groups: &[Pid]) {
+        let mut list = LIST.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(pipe) = list.as_mut() {
+            let line: Vec<String> = groups.iter().map(|pgid| pgid.as_raw_nonzero().to_string()).collect();
+            if writeln!(pipe, "{}", line.join(" ")).is_err() {
+                *list = None;
+            }
+        }
+    }
 }
 
 /// The environment variable every step's processes carry: pagerbook's pid.
@@ -277,6 +334,7 @@ fn signal_group(pgid: Pid, signal: Signal) -> bool {
     let _ = kill_process_group(pgid, signal);
     if signal == Signal::KILL {
         groups.retain(|group| *group != pgid);
+        watchdog::publish(&groups);
     }
     true
 }

@@ -347,8 +347,17 @@ fn a_safe_step_runs_through_form_and_confirmation_and_copies_by_osc52() {
 /// The process group of the command pagerbook runs: its one child (the
 /// shell, or what the shell exec'd) leads a group of its own.
 fn run_group(navigator: &str) -> String {
-    let group = stdout_of("pgrep", &["-P", navigator]).trim().to_owned();
-    assert!(!group.is_empty() && !group.contains('\n'), "expected one child of pagerbook {navigator}: {group:?}");
+    // Its children are the step (marked in its environment) and the watchdog.
+    let children = stdout_of("pgrep", &["-P", navigator]);
+    let steps: Vec<&str> = children
+        .lines()
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|environ| environ.split(|&b| b == 0).any(|item| item.starts_with(b"PAGERBOOK_STEP_OF=")))
+        })
+        .collect();
+    assert_eq!(steps.len(), 1, "expected one step under pagerbook {navigator}: {children:?}");
+    let group = steps[0].to_owned();
     let own = stdout_of("ps", &["-o", "pgid=", "-p", &group]);
     assert_eq!(own.trim(), group, "the command leads its own process group");
     group
@@ -519,7 +528,12 @@ fn a_process_a_step_detaches_does_not_outlive_pagerbook() {
     tmux.press(&["Enter"]);
     tmux.wait_for("detached", "the run's output");
     tmux.wait_for("✓ exit 0", "the step's shell done");
-    assert!(sleeping(), "the detached process runs on after its step");
+    // It may still be starting when its step's shell is done.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !sleeping() {
+        assert!(Instant::now() < deadline, "the detached process never ran");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     tmux.press(&["Escape"]);
     tmux.quit();
     let deadline = Instant::now() + Duration::from_secs(2);
@@ -527,4 +541,22 @@ fn a_process_a_step_detaches_does_not_outlive_pagerbook() {
         assert!(Instant::now() < deadline, "sleep 3131 outlived pagerbook");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn after_sigkill_of_pagerbook_no_process_of_a_running_step_remains() {
+    // Regression (issue 11 #8): a SIGKILL, which no handler sees, left the
+    // running step's process group behind.
+    let Some(tmux) = Tmux::start("sigkill", 100, 30) else { return };
+    let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the drill entry");
+    tmux.press(&["3", "C-r"]);
+    tmux.wait_for("Run this command?", "the confirmation");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("  sleeping", "the run's output");
+    let group = run_group(&navigator);
+    assert!(!live_members(&group).is_empty(), "the command is not running");
+    assert!(Command::new("kill").args(["-KILL", &navigator]).status().unwrap().success());
+    assert_group_ends(&group, "left behind after SIGKILL");
 }

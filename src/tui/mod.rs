@@ -87,6 +87,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     let results = Results::browse(&catalog);
     // What a step leaves running in the background is ended with pagerbook.
     crate::runner::adopt_orphans();
+    crate::runner::watchdog::start();
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
     let diagnostics = options.problems.iter().cloned().chain(loaded.diagnostics).collect();
