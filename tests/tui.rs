@@ -12,6 +12,7 @@ use pagerbook::highlight::{self, Depth};
 use pagerbook::search::{Index, Query};
 use pagerbook::tui::action::{Action, Effect, LookedUp, Searched};
 use pagerbook::tui::keymap::resolve;
+use pagerbook::tui::layout;
 use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page, Question};
 use pagerbook::tui::theme::Theme;
 use pagerbook::tui::update::update;
@@ -135,7 +136,7 @@ impl App {
         self.state.detail = Some(Detail { page: Page { entry, item: None, scroll: 0 }, history: Vec::new() });
         self.state.focus = Focus::Detail;
         let width = self.state.screen().detail.unwrap().width;
-        let line = view::detail::document(&self.state, entry, width, None).items[step].line;
+        let line = layout::document::document(&self.state, entry, width, None).items[step].line;
         self.state.detail.as_mut().unwrap().page = Page { entry, item: Some(step), scroll: line };
     }
 
@@ -681,7 +682,7 @@ fn no_line_of_the_detail_is_wider_than_the_pane_but_a_long_url() {
     let app = App::embedded(120, 40);
     for width in [40u16, 57, 78] {
         for entry in 0..app.state.catalog.entries.len() {
-            let doc = view::detail::document(&app.state, entry, width, None);
+            let doc = layout::document::document(&app.state, entry, width, None);
             for line in &doc.lines {
                 let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
                 let url = text.split_whitespace().any(|w| w.contains("://") && w.width() > usize::from(width) - 4);

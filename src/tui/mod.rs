@@ -5,6 +5,9 @@
 //! - `action`: actions and effects; `keymap`: keys to actions, as data;
 //! - `state`: the one state and the screen geometry; `update`: no I/O;
 //!   `command`: the form, confirmation and runs of a step's command;
+//! - `layout`: what the update and the view both need (an entry's document,
+//!   overlay geometry, the lines of scrolled panes): `update` never imports
+//!   `view`;
 //! - `view`: rendering; `theme`: colours; `event`: the loop and its threads;
 //!   `terminal`: taking and restoring the terminal.
 
@@ -12,6 +15,7 @@ pub mod action;
 pub mod command;
 pub mod event;
 pub mod keymap;
+pub mod layout;
 pub mod state;
 pub mod terminal;
 pub mod theme;

@@ -6,10 +6,9 @@ use ratatui_textarea::Input;
 
 use super::action::{Action, Effect, Searched};
 use super::command::{self, Purpose, StepKey};
+use super::layout::document::{Document, Target, document};
+use super::layout::{help_lines, output_body, output_lines, popup_areas, problem_lines};
 use super::state::{AppState, Detail, Focus, Overlay, Page, Question};
-use super::view::command::{output_body, output_lines};
-use super::view::detail::{Document, Target, document};
-use super::view::overlay::{help_lines, popup_areas, problem_lines};
 
 /// The longest paste the search line takes (a log excerpt fits; the same
 /// bound as `search -`).
@@ -496,6 +495,14 @@ mod tests {
 
     fn shown_id(state: &AppState) -> &str {
         state.catalog.entries[state.shown_entry().unwrap()].id()
+    }
+
+    #[test]
+    fn the_update_never_imports_the_view() {
+        // What both need lives in `layout`, so the update can be read and
+        // tested without the drawing code.
+        let source = include_str!("update.rs");
+        assert!(!source.contains(concat!("super::", "view")) && !source.contains(concat!("tui::", "view")));
     }
 
     #[test]

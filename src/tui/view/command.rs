@@ -8,12 +8,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::detail::{command_lines, run_status, wrap_line};
 use super::overlay::popup;
 use crate::catalog::{Danger, Step};
 use crate::danger::destructive_reason;
-use crate::runner::{Shell, Stream};
+use crate::runner::Shell;
 use crate::tui::command::{Confirm, Field, Filled, Form, Origin, Purpose, RunView, StepKey, fill, masked};
+use crate::tui::layout::document::{command_lines, wrap_line};
+use crate::tui::layout::{output_body, output_header, output_lines};
 use crate::tui::state::AppState;
 use crate::wrap::{plural, wrap};
 
@@ -318,50 +319,6 @@ pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
         frame.render_widget(Block::default().style(state.theme.selected()), row);
         frame.render_widget(&confirm.typed, row);
     }
-}
-
-/// The output pane's header, which stays while the output scrolls: the
-/// command and how it stands.
-fn output_header(state: &AppState, view: &RunView, width: u16) -> Vec<Line<'static>> {
-    let mut lines = command_lines(state.theme, &view.command, "bash", usize::from(width), 0);
-    let (status, style) = run_status(state.theme, view, state.now);
-    lines.push(Line::styled(status, style));
-    lines.push(Line::default());
-    lines
-}
-
-/// Where the output scrolls inside the pane's `inner` area: below the
-/// header. The update scrolls by the same area.
-#[must_use]
-pub fn output_body(state: &AppState, view: &RunView, inner: Rect) -> Rect {
-    let header = u16::try_from(output_header(state, view, inner.width).len()).unwrap_or(u16::MAX).min(inner.height);
-    Rect { y: inner.y + header, height: inner.height - header, ..inner }
-}
-
-/// The output pane's body for a width: what the command printed (stderr
-/// marked), wrapped.
-#[must_use]
-pub fn output_lines(state: &AppState, key: StepKey, width: u16) -> Vec<Line<'static>> {
-    let theme = state.theme;
-    let Some(view) = state.runs.get(&key) else { return Vec::new() };
-    let width = usize::from(width);
-    let mut lines = Vec::new();
-    if view.interactive {
-        lines.push(Line::styled("It ran in the terminal: its output is there, not here.", theme.dim()));
-    }
-    if view.output.dropped() > 0 {
-        lines.push(Line::styled(format!("… {} earlier lines dropped", view.output.dropped()), theme.dim()));
-    }
-    for (stream, text) in view.output.lines() {
-        // stderr is marked in the text too, for terminals without colour.
-        let (mark, style) = if *stream == Stream::Stderr { ("! ", theme.warning()) } else { ("  ", Style::default()) };
-        let wrapped = wrap_line(&Line::styled(text.clone(), style), width.saturating_sub(2));
-        for (i, line) in wrapped.into_iter().enumerate() {
-            let mark = Span::styled(if i == 0 { mark } else { "  " }, style);
-            lines.push(Line::from(std::iter::once(mark).chain(line.spans).collect::<Vec<_>>()));
-        }
-    }
-    lines
 }
 
 /// Draws the output pane.

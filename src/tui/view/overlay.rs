@@ -6,57 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::tui::keymap;
+use crate::tui::layout::{help_lines, popup_areas, problem_lines};
 use crate::tui::state::{AppState, Question};
-use crate::tui::view::detail::wrap_line;
 use crate::tui::view::results::truncate;
-use crate::wrap::{plural, wrap};
-
-/// What the help says after the keys: the marks of the results and the
-/// query syntax.
-const LEGEND: &[(&str, &[(&str, &str)])] = &[
-    (
-        "In the results",
-        &[
-            ("CRIT HIGH MED LOW", "severity"),
-            ("▁ ▃ ▅ ▇", "frequency: very rare, rare, occasional, common"),
-            ("BOOK", "a runbook (a multi-step procedure)"),
-        ],
-    ),
-    (
-        "Query syntax",
-        &[
-            ("redis memory", "every word, any order, any field; typos tolerated"),
-            ("\"no such host\"", "a phrase, as written"),
-            ("!sentinel", "without this word"),
-            ("layer:data  tag:dns", "only this layer, only this tag"),
-            ("kind:runbook", "only runbooks (or kind:failure)"),
-            ("a pasted log line", "timestamps, IPs and ids are ignored"),
-        ],
-    ),
-    (
-        "Mouse",
-        &[
-            ("wheel, click", "scroll the pane under the pointer, select a result"),
-            ("Shift + drag", "select text with the mouse (to copy it)"),
-        ],
-    ),
-];
-
-/// Where an overlay goes on a screen: its box and the text area inside.
-#[must_use]
-pub fn popup_areas(area: Rect) -> (Rect, Rect) {
-    let width = if area.width <= 94 { area.width } else { 90 };
-    let height = area.height.saturating_sub(2);
-    let outer = Rect { x: area.x + (area.width - width) / 2, y: area.y + 1, width, height };
-    let inner = Rect {
-        x: outer.x + 2,
-        y: outer.y + 1,
-        width: outer.width.saturating_sub(4),
-        height: outer.height.saturating_sub(2),
-    };
-    (outer, inner)
-}
+use crate::wrap::plural;
 
 /// A centred box over most of the screen, cleared, with `title` on its
 /// border in `style`; returns the text area.
@@ -65,31 +18,6 @@ pub fn popup(frame: &mut Frame<'_>, title: &str, style: Style) -> Rect {
     frame.render_widget(Clear, outer);
     frame.render_widget(Block::default().borders(Borders::ALL).border_style(style).title(title.to_owned()), outer);
     inner
-}
-
-/// The help lines for a width: the keys, from the binding table, then the
-/// legend.
-#[must_use]
-pub fn help_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
-    let key_width = 22;
-    let keys = keymap::help(state.read_only).into_iter().map(|section| (section.heading, section.rows));
-    let legend =
-        LEGEND.iter().map(|(heading, rows)| (*heading, rows.iter().map(|(k, t)| ((*k).to_owned(), *t)).collect()));
-    let mut lines = Vec::new();
-    for (heading, rows) in keys.chain(legend) {
-        if !lines.is_empty() {
-            lines.push(Line::default());
-        }
-        lines.push(Line::from(Span::styled(heading, state.theme.heading())));
-        for (key, text) in rows {
-            let wrapped = wrap(text, usize::from(width).saturating_sub(key_width).max(10));
-            for (i, part) in wrapped.into_iter().enumerate() {
-                let key = if i == 0 { format!("{key:key_width$}") } else { " ".repeat(key_width) };
-                lines.push(Line::from(vec![Span::styled(key, state.theme.link()), Span::raw(part)]));
-            }
-        }
-    }
-    lines
 }
 
 /// Draws the help overlay.
@@ -107,32 +35,6 @@ fn scrolled(state: &AppState, frame: &mut Frame<'_>, area: Rect, lines: Vec<Line
         *last = Line::from(Span::styled("↓ more: ↓ or PgDn", state.theme.dim()));
     }
     frame.render_widget(Paragraph::new(shown), area);
-}
-
-/// The problems lines for a width: each diagnostic as `check` prints it.
-#[must_use]
-pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
-    let mut lines = Vec::new();
-    for diagnostic in &state.diagnostics {
-        for (i, text) in diagnostic.to_string().lines().enumerate() {
-            // The message wraps at words; the source line and its caret keep
-            // their columns.
-            let parts = if i == 0 {
-                wrap(text, usize::from(width))
-                    .into_iter()
-                    .map(|part| Line::styled(part, state.theme.warning()))
-                    .collect()
-            } else {
-                wrap_line(&Line::styled(text.to_owned(), state.theme.dim()), usize::from(width))
-            };
-            lines.extend(parts);
-        }
-        lines.push(Line::default());
-    }
-    if lines.is_empty() {
-        lines.push(Line::from("No problems: every catalog file loaded."));
-    }
-    lines
 }
 
 /// Draws the catalog problems overlay.
