@@ -1,0 +1,339 @@
+//! Acting on a step: the placeholder form, the confirmation dialog and the
+//! output of runs, as state and pure transitions. The loop does the I/O the
+//! transitions ask for (copy, run, interrupt, save the values). Here the
+//! flow from a key to a copy or a run; `values` holds the form and its
+//! values, `runs` what a run leaves and the output pane.
+
+use ratatui::style::Style;
+use ratatui_textarea::{Input, Key, TextArea};
+
+use super::action::{Action, Effect};
+use super::state::{AppState, Overlay};
+use crate::catalog::{Catalog, Entry, Step};
+use crate::danger::{Confirmation, confirmation, destructive_reason};
+use crate::runner::{Output, Shell};
+use crate::whereabouts::Whereabouts;
+
+mod runs;
+mod values;
+
+pub use runs::{KUBECTL, RunView, exited, failed, looked_up, receive, update_output};
+pub use values::{Chosen, Field, Filled, Form, MAX_VALUE_CHARS, Origin, fill, masked};
+
+/// One step of one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StepKey {
+    /// Index into the catalog's entries.
+    pub entry: usize,
+    /// Index into the entry's steps.
+    pub step: usize,
+}
+
+impl StepKey {
+    /// The entry and the step.
+    #[must_use]
+    pub fn resolve(self, catalog: &Catalog) -> Option<(&Entry, &Step)> {
+        let entry = catalog.entries.get(self.entry)?;
+        Some((entry, entry.steps.get(self.step)?))
+    }
+}
+
+/// What the filled-in command is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Put on the clipboard.
+    Copy,
+    /// Run, after the confirmation.
+    Run,
+}
+
+impl Purpose {
+    /// The verb for titles and keys.
+    #[must_use]
+    pub fn verb(self) -> &'static str {
+        match self {
+            Purpose::Copy => "copy",
+            Purpose::Run => "run",
+        }
+    }
+}
+
+/// The dialog that shows the exact command before it runs.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    /// The step.
+    pub key: StepKey,
+    /// Exactly what will run.
+    pub command: String,
+    /// The command as shown: secrets masked.
+    pub shown: String,
+    /// The word to type first, for a destructive command.
+    pub needs: Option<Confirmation>,
+    /// What has been typed of it.
+    pub typed: TextArea<'static>,
+    /// The values used, remembered once it runs.
+    pub values: Vec<Chosen>,
+    /// First line shown, for a command taller than the dialog.
+    pub scroll: usize,
+    /// Where it will act, once looked up.
+    pub whereabouts: Option<Whereabouts>,
+    /// A frame has shown the dialog. Keys typed ahead (a burst that reaches
+    /// the loop in one read) must not confirm what was never on screen.
+    pub seen: bool,
+}
+
+impl Confirm {
+    fn new(key: StepKey, step: &Step, command: String, shown: String, values: Vec<Chosen>) -> Self {
+        // A secret is never the word to type: it would be shown to be typed.
+        let pairs: Vec<(&str, &str)> =
+            values.iter().filter(|c| !c.secret).map(|c| (c.name.as_str(), c.value.as_str())).collect();
+        let needs = confirmation(step.danger, &command, &pairs);
+        let mut typed = TextArea::default();
+        typed.set_cursor_line_style(Style::default());
+        Confirm { key, command, shown, needs, typed, values, scroll: 0, whereabouts: None, seen: false }
+    }
+}
+
+/// Starts copying or running the selected step (Enter, Ctrl-R): the form when
+/// the command has placeholders, else straight on.
+pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Vec<Effect> {
+    let Some(key) = key else {
+        state.flash("select a step first: its number, or ↑↓");
+        return Vec::new();
+    };
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = key.resolve(&catalog) else { return Vec::new() };
+    if step.run.is_none() {
+        state.flash("this step has no command");
+        return Vec::new();
+    }
+    if purpose == Purpose::Run {
+        if state.read_only {
+            state.flash("read-only: running is off; Enter copies");
+            return Vec::new();
+        }
+        if state.runs.get(&key).is_some_and(RunView::running) {
+            state.flash("still running: ^K in its output stops it");
+            state.overlays.push(Overlay::Output { key, scroll: None });
+            return Vec::new();
+        }
+    }
+    let form = Form::new((entry, step), key, purpose, &state.remembered, state.wall);
+    if !form.fields.is_empty() {
+        state.overlays.push(Overlay::Form(Box::new(form)));
+        return Vec::new();
+    }
+    proceed(state, key, purpose, Vec::new()).unwrap_or_else(|why| {
+        state.flash(&why);
+        Vec::new()
+    })
+}
+
+/// Opens the output of the selected step's last run (Ctrl-O).
+pub fn show_output(state: &mut AppState, key: Option<StepKey>) {
+    match key.filter(|k| state.runs.contains_key(k)) {
+        Some(key) => state.overlays.push(Overlay::Output { key, scroll: None }),
+        None => state.flash("this step has not run in this session"),
+    }
+}
+
+/// With every value allowed, copies or asks to confirm the run; else says
+/// why not.
+fn proceed(state: &mut AppState, key: StepKey, purpose: Purpose, values: Vec<Chosen>) -> Result<Vec<Effect>, String> {
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = key.resolve(&catalog) else { return Ok(Vec::new()) };
+    let pairs: Vec<(String, String)> = values.iter().map(|c| (c.name.clone(), c.value.clone())).collect();
+    let filled = fill(entry, step, &pairs);
+    let command = filled.ready(&pairs)?.to_owned();
+    Ok(match purpose {
+        Purpose::Copy => {
+            state.remember(entry.id(), &values);
+            if let Some(reason) = destructive_reason(step.danger, &command) {
+                state.copy_warning = Some(reason);
+            }
+            vec![Effect::Copy(command), Effect::SaveValues]
+        }
+        Purpose::Run => {
+            let shown = masked(step.run.as_deref().unwrap_or_default(), &values);
+            let confirm = Confirm::new(key, step, command.clone(), shown, values);
+            state.overlays.push(Overlay::Confirm(Box::new(confirm)));
+            // The status line's context is looked up again too: it may have
+            // changed since (kubectx in another pane).
+            vec![Effect::LookUp(command), Effect::LookUp(KUBECTL.to_owned())]
+        }
+    })
+}
+
+/// A key in the form.
+pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Form(form)) = state.overlays.last_mut() else { return Vec::new() };
+    match action {
+        Action::Back => {
+            state.overlays.pop();
+        }
+        Action::NextField => form.focus(1),
+        Action::PrevField => form.focus(-1),
+        Action::Move(n) => {
+            let choices = state
+                .catalog
+                .entries
+                .get(form.key.entry)
+                .and_then(|e| e.var(&form.fields.get(form.focused)?.name))
+                .map(|var| var.choices.clone())
+                .unwrap_or_default();
+            if choices.is_empty() {
+                form.focus(n.signum() as isize);
+            } else if let Some(field) = form.fields.get_mut(form.focused) {
+                // ↑↓ go through the declared choices.
+                let at = choices.iter().position(|c| *c == field.value());
+                let next = match at {
+                    Some(i) => (i.cast_signed() + n.signum() as isize).rem_euclid(choices.len().cast_signed()),
+                    None => 0,
+                };
+                field.set(choices[next.cast_unsigned()].clone(), Origin::Typed);
+                form.restyle();
+            }
+        }
+        Action::Submit => {
+            // A refused value: the keyboard goes to it, the status says why.
+            if let Some((entry, step)) = form.key.resolve(&state.catalog)
+                && let Some(refused) = fill(entry, step, &form.values()).first_refused()
+            {
+                form.focused = refused;
+                form.restyle();
+            }
+            let (key, purpose, values) = (form.key, form.purpose, form.chosen());
+            return match proceed(state, key, purpose, values) {
+                // Done its part (copied, or the confirmation is on top).
+                Ok(effects) => {
+                    state.overlays.retain(|o| !matches!(o, Overlay::Form(_)));
+                    effects
+                }
+                Err(why) => {
+                    state.flash(&why);
+                    Vec::new()
+                }
+            };
+        }
+        Action::Edit(input) => {
+            if let Some(field) = form.fields.get_mut(form.focused) {
+                let before = field.value();
+                edit_line(&mut field.input, input);
+                if field.value().chars().count() > MAX_VALUE_CHARS {
+                    field.set(before, field.origin);
+                    state.flash(&format!("a value is at most {MAX_VALUE_CHARS} characters"));
+                } else if field.value() != before {
+                    field.origin = Origin::Typed;
+                }
+            }
+        }
+        Action::Paste(text) => {
+            if let Some(field) = form.fields.get_mut(form.focused) {
+                if field.value().chars().count() + text.chars().count() > MAX_VALUE_CHARS {
+                    state.flash(&format!("not pasted: a value is at most {MAX_VALUE_CHARS} characters"));
+                    return Vec::new();
+                }
+                // Pasted as it is: a newline or escape in it is refused by
+                // the check, with a message, rather than silently dropped.
+                field.input.insert_str(text);
+                field.origin = Origin::Typed;
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Edits a one-line field (the search line, a form's field, the word to
+/// type): Enter and Tab never add to it; Ctrl-U clears back to the start as
+/// in a shell.
+pub(super) fn edit_line(input_area: &mut TextArea<'static>, input: Input) {
+    if matches!(input.key, Key::Enter | Key::Tab) || (input.ctrl && matches!(input.key, Key::Char('m' | 'j'))) {
+        return;
+    }
+    if input.ctrl && input.key == Key::Char('u') {
+        input_area.delete_line_by_head();
+    } else {
+        input_area.input(input);
+    }
+}
+
+/// A key in the confirmation dialog.
+pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() else { return Vec::new() };
+    match action {
+        Action::Back => {
+            state.overlays.pop();
+        }
+        Action::Move(n) => confirm.scroll = confirm.scroll.saturating_add_signed(n as isize),
+        Action::Home => confirm.scroll = 0,
+        Action::Edit(input) if confirm.needs.is_some() => edit_line(&mut confirm.typed, input),
+        Action::Paste(text) if confirm.needs.is_some() => {
+            confirm.typed.insert_str(text);
+        }
+        Action::Submit => {
+            if !confirm.seen {
+                state.flash("look at the command first: Enter again runs it");
+                return Vec::new();
+            }
+            if let Some(needs) = &confirm.needs
+                && !needs.accepts(&confirm.typed.lines().concat())
+            {
+                let word = needs.word.clone();
+                state.flash(&format!("type {word} to confirm, or Esc to cancel"));
+                return Vec::new();
+            }
+            let Some(Overlay::Confirm(confirm)) = state.overlays.pop() else { return Vec::new() };
+            return run(state, *confirm);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Confirmed: the run begins.
+fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = confirm.key.resolve(&catalog) else { return Vec::new() };
+    let (shell, interactive) = (Shell::for_lang(&step.lang), step.interactive);
+    state.next_run += 1;
+    let id = state.next_run;
+    state.remember(entry.id(), &confirm.values);
+    let view = RunView {
+        id,
+        command: confirm.shown.clone(),
+        interactive,
+        output: Output::default(),
+        started: state.now,
+        ended: None,
+        outcome: None,
+        stopping: false,
+        error: None,
+    };
+    state.runs.insert(confirm.key, view);
+    if !interactive {
+        state.overlays.push(Overlay::Output { key: confirm.key, scroll: None });
+    }
+    vec![Effect::Run { id, command: confirm.command, shown: confirm.shown, shell, interactive }, Effect::SaveValues]
+}
+
+impl AppState {
+    /// A frame is on screen: what it shows has been seen, and the
+    /// confirmation on top may now be confirmed.
+    pub fn drawn(&mut self) {
+        if let Some(Overlay::Confirm(confirm)) = self.overlays.last_mut() {
+            confirm.seen = true;
+        }
+    }
+
+    /// Remembers the values used in an entry, for its next form; never a
+    /// secret.
+    fn remember(&mut self, entry: &str, values: &[Chosen]) {
+        // A default merely accepted is not a choice: remembered, it would
+        // come back looking like one.
+        let chosen_by_the_person = |c: &&Chosen| matches!(c.origin, Origin::Typed | Origin::Remembered(_));
+        for chosen in values.iter().filter(|c| !c.secret).filter(chosen_by_the_person) {
+            self.remembered.set(entry, &chosen.name, chosen.value.clone(), self.wall);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Runs of a step's command, kept for the session: their output, their
+//! end, and the output pane's keys; and where a command acts, once looked up.
+
+use std::time::Instant;
+
+use crate::runner::{Outcome, Output};
+use crate::tui::action::{Action, Effect, LookedUp};
+use crate::tui::state::{AppState, Overlay};
+
+/// A run of a step's command, kept for the session.
+#[derive(Debug, Clone)]
+pub struct RunView {
+    /// Number of the run (events from the process carry it).
+    pub id: u64,
+    /// What ran.
+    pub command: String,
+    /// It ran in the terminal: there is no captured output.
+    pub interactive: bool,
+    /// What it printed (stdout and stderr told apart).
+    pub output: Output,
+    /// When it started and ended.
+    pub started: Instant,
+    /// See `started`.
+    pub ended: Option<Instant>,
+    /// How it ended.
+    pub outcome: Option<Outcome>,
+    /// Ctrl-K was pressed and the signals are on their way.
+    pub stopping: bool,
+    /// It could not start.
+    pub error: Option<String>,
+}
+
+impl RunView {
+    /// Still running.
+    #[must_use]
+    pub fn running(&self) -> bool {
+        self.ended.is_none()
+    }
+}
+
+/// A key in the output pane of `height` rows; `bottom` is the first line
+/// shown at the end.
+pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, height: usize) -> Vec<Effect> {
+    let Some(&Overlay::Output { key, scroll }) = state.overlays.last() else { return Vec::new() };
+    let Some(view) = state.runs.get_mut(&key) else {
+        state.overlays.pop();
+        return Vec::new();
+    };
+    let at = scroll.unwrap_or(bottom);
+    let page = height.max(1).cast_signed();
+    let moved = match action {
+        Action::Back => {
+            state.overlays.pop();
+            return Vec::new();
+        }
+        Action::Interrupt => {
+            if view.running() {
+                view.stopping = true;
+                return vec![Effect::Interrupt(view.id)];
+            }
+            state.flash("not running");
+            return Vec::new();
+        }
+        Action::Move(n) | Action::Scroll { lines: n, .. } => at.saturating_add_signed(*n as isize),
+        Action::Page(n) => at.saturating_add_signed(*n as isize * page),
+        Action::Home => 0,
+        Action::End => usize::MAX,
+        _ => return Vec::new(),
+    };
+    // At the bottom the pane follows new output again.
+    let scroll = if moved >= bottom { None } else { Some(moved) };
+    if let Some(Overlay::Output { scroll: s, .. }) = state.overlays.last_mut() {
+        *s = scroll;
+    }
+    Vec::new()
+}
+
+/// The command whose context the status line shows: a plain `kubectl`.
+pub const KUBECTL: &str = "kubectl";
+
+/// Where a command will act: into the confirmation that shows it, and the
+/// kube context into the status line.
+pub fn looked_up(state: &mut AppState, looked_up: &LookedUp) {
+    if looked_up.command == KUBECTL {
+        // No kubeconfig, no badge: "?" would only be noise.
+        state.kube = looked_up.whereabouts.kube.first().and_then(|kube| {
+            let context = kube.context.value.as_deref()?;
+            Some(format!("⎈ {context}/{}", kube.namespace.value.as_deref().unwrap_or("?")))
+        });
+    }
+    for overlay in &mut state.overlays {
+        if let Overlay::Confirm(confirm) = overlay
+            && confirm.command == looked_up.command
+        {
+            confirm.whereabouts = Some(looked_up.whereabouts.clone());
+        }
+    }
+}
+
+/// Run `id`, if it is still the last run of its step.
+fn run_mut(state: &mut AppState, id: u64) -> Option<&mut RunView> {
+    state.runs.values_mut().find(|v| v.id == id)
+}
+
+/// Output of a run, from the process.
+pub fn receive(state: &mut AppState, id: u64, output: Output) {
+    if let Some(view) = run_mut(state, id) {
+        view.output.append(output);
+    }
+}
+
+/// The end of a run.
+pub fn exited(state: &mut AppState, id: u64, outcome: Outcome) {
+    let now = state.now;
+    if let Some(view) = run_mut(state, id) {
+        view.outcome = Some(outcome);
+        view.ended = Some(now);
+        view.stopping = false;
+    }
+}
+
+/// A run that could not start.
+pub fn failed(state: &mut AppState, id: u64, message: String) {
+    let now = state.now;
+    if let Some(view) = run_mut(state, id) {
+        view.error = Some(message);
+        view.ended = Some(now);
+    }
+}
