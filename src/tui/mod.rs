@@ -8,12 +8,14 @@
 //! - `layout`: what the update and the view both need (an entry's document,
 //!   overlay geometry, the lines of scrolled panes): `update` never imports
 //!   `view`;
-//! - `view`: rendering; `theme`: colours; `event`: the loop and its threads;
+//! - `view`: rendering; `theme`: colours; `event`: the loop; `feeds`: the
+//!   threads that feed it (input, signals, the search worker);
 //!   `terminal`: taking and restoring the terminal.
 
 pub mod action;
 pub mod command;
 pub mod event;
+mod feeds;
 pub mod keymap;
 pub mod layout;
 pub mod state;
