@@ -7,6 +7,7 @@ pub(crate) mod load;
 mod model;
 mod parse;
 mod validate;
+mod walk;
 
 pub use diagnostic::{Diagnostic, Level, Snippet};
 pub use entry::{ListField, TextField};
