@@ -61,6 +61,20 @@ impl Tmux {
         pid
     }
 
+    /// Opens the drill catalog's entry and runs its step 3 (`sleep 600`);
+    /// returns pagerbook's pid and the step's process group.
+    fn start_sleeping_step(&self) -> (String, String) {
+        let navigator = self.open_navigator_on(&drill_catalog(), "Drills");
+        self.press(&["Enter"]);
+        self.wait_for("STEPS", "the drill entry");
+        self.press(&["3", "C-r"]);
+        self.wait_for("Run this command?", "the confirmation");
+        self.press(&["Enter"]);
+        self.wait_for("  sleeping", "the run's output");
+        let group = run_group(&navigator);
+        (navigator, group)
+    }
+
     /// Quits with Ctrl-C (nothing running, so nothing asked) and waits for
     /// the shell's prompt.
     fn quit(&self) {
@@ -190,14 +204,7 @@ fn sigquit_and_sigusr1_restore_the_terminal_and_take_a_running_step_along() {
     // the mouse captured, and the running step's child orphaned.
     for (signal, status) in [("QUIT", "131"), ("USR1", "138")] {
         let Some(tmux) = Tmux::start(&format!("sig{signal}"), 100, 30) else { return };
-        let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
-        tmux.press(&["Enter"]);
-        tmux.wait_for("STEPS", "the drill entry");
-        tmux.press(&["3", "C-r"]);
-        tmux.wait_for("Run this command?", "the confirmation");
-        tmux.press(&["Enter"]);
-        tmux.wait_for("  sleeping", "the run's output");
-        let group = run_group(&navigator);
+        let (navigator, group) = tmux.start_sleeping_step();
         assert!(Command::new("kill").args([&format!("-{signal}"), &navigator]).status().unwrap().success());
         tmux.wait_for("READY$", &format!("the shell prompt after SIG{signal}"));
         assert_eq!(tmux.last_exit_status(), status, "SIG{signal}");
@@ -415,14 +422,7 @@ fn a_runaway_command_stops_within_a_second_and_leaves_nothing() {
 #[test]
 fn escape_until_quitting_asks_while_a_command_runs_and_it_lives_until_the_answer() {
     let Some(tmux) = Tmux::start("ask", 80, 24) else { return };
-    let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("STEPS", "the drill entry");
-    tmux.press(&["3", "C-r"]);
-    tmux.wait_for("Run this command?", "the confirmation");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("  sleeping", "the run's output");
-    let group = run_group(&navigator);
+    let (_, group) = tmux.start_sleeping_step();
     // Esc hides the pane, leaves the detail, then would quit: it asks.
     tmux.press(&["Escape", "Escape"]);
     tmux.wait_for("▶ 1 running", "the running badge on the results");
@@ -444,14 +444,7 @@ fn escape_until_quitting_asks_while_a_command_runs_and_it_lives_until_the_answer
 #[test]
 fn leaving_kills_a_command_still_running() {
     let Some(tmux) = Tmux::start("leave", 100, 30) else { return };
-    let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("STEPS", "the drill entry");
-    tmux.press(&["3", "C-r"]);
-    tmux.wait_for("Step 3 of", "the confirmation");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("  sleeping", "the run's output");
-    let group = run_group(&navigator);
+    let (navigator, group) = tmux.start_sleeping_step();
     assert!(!live_members(&group).is_empty(), "the command is not running");
     // Esc hides the pane (the command keeps running); SIGTERM then ends
     // pagerbook without asking, and it takes the command with it.
@@ -548,14 +541,7 @@ fn after_sigkill_of_pagerbook_no_process_of_a_running_step_remains() {
     // Regression (issue 11 #8): a SIGKILL, which no handler sees, left the
     // running step's process group behind.
     let Some(tmux) = Tmux::start("sigkill", 100, 30) else { return };
-    let navigator = tmux.open_navigator_on(&drill_catalog(), "Drills");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("STEPS", "the drill entry");
-    tmux.press(&["3", "C-r"]);
-    tmux.wait_for("Run this command?", "the confirmation");
-    tmux.press(&["Enter"]);
-    tmux.wait_for("  sleeping", "the run's output");
-    let group = run_group(&navigator);
+    let (navigator, group) = tmux.start_sleeping_step();
     assert!(!live_members(&group).is_empty(), "the command is not running");
     assert!(Command::new("kill").args(["-KILL", &navigator]).status().unwrap().success());
     assert_group_ends(&group, "left behind after SIGKILL");
