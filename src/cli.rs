@@ -13,7 +13,7 @@ use std::time::Instant;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, LoadOptions, Loaded, Source, TextField};
+use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, LoadOptions, Loaded, Review, Source, TextField};
 use crate::danger;
 use crate::search::{Index, Query};
 use crate::settings;
@@ -180,10 +180,14 @@ pub enum Command {
         /// Also show which sources were read.
         #[arg(long, short)]
         verbose: bool,
-        /// Also warn about what a reviewed entry should have: a layer, signals,
-        /// recovery, frequency and severity for a failure mode, and steps.
+        /// Also warn about what a reviewed entry should have: a layer, impact,
+        /// signals, recovery, frequency, severity and a recent `last_reviewed`
+        /// for a failure mode, and steps.
         #[arg(long)]
         strict: bool,
+        /// With --strict, how many days old a `last_reviewed` date may be.
+        #[arg(long, value_name = "DAYS", default_value_t = 365, requires = "strict")]
+        review_age: u32,
     },
     /// Show which catalog sources were read and what each gave.
     #[command(after_help = "Examples:\n  pagerbook sources\n  PAGERBOOK_CATALOG=./team pagerbook sources")]
@@ -264,7 +268,8 @@ pub fn run(
             Err(e) => Err(e),
         },
         Command::Cmd { id, step, vars } => step_command(&sources, &id, step, &vars, out, err),
-        Command::Check { paths, format, verbose, strict } => {
+        Command::Check { paths, format, verbose, strict, review_age } => {
+            let strict = strict.then(|| Review::as_of(std::time::SystemTime::now(), review_age));
             // The catalogs in use come with the settings in use; given paths stand alone.
             let config = paths.is_empty().then(settings::config_path).flatten();
             let (sources, options) = if paths.is_empty() {
@@ -692,6 +697,7 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
     let prose = [
         ("Symptom", TextField::Symptom),
         ("Summary", TextField::Summary),
+        ("Impact", TextField::Impact),
         ("Recovery", TextField::Recovery),
         ("Detection", TextField::Detection),
         ("Prevention", TextField::Prevention),
@@ -726,6 +732,9 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
                 }
                 if step.lang != catalog::DEFAULT_LANG {
                     marks.push(step.lang.to_string());
+                }
+                if let Some(place) = &step.place {
+                    marks.push(format!("run from {place}"));
                 }
                 if !marks.is_empty() {
                     writeln!(out, "{indent}[{}]", marks.join(", "))?;

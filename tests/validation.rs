@@ -6,8 +6,9 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
-use pagerbook::catalog::{Level, LoadOptions, Loaded, Source, TextField, UNSORTED_LAYER, load, load_with};
+use pagerbook::catalog::{Level, LoadOptions, Loaded, Review, Source, TextField, UNSORTED_LAYER, load, load_with};
 use pagerbook::search::Results;
 
 /// A valid layer and failure mode to put next to broken ones.
@@ -178,7 +179,7 @@ fn context_counts_for_links_and_duplicates_but_its_problems_are_not_reported() {
     context.write("broken.toml", "[[failure]]\nid = \"x\"\n");
     let dir = Dir::new();
     dir.write("team.toml", failure("linker", "related = [\"good-one\"]\n") + &failure("good-one", ""));
-    let options = LoadOptions { context: vec![Source::Path(context.path().to_path_buf())], strict: false };
+    let options = LoadOptions { context: vec![Source::Path(context.path().to_path_buf())], strict: None };
     let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
     assert_one(&loaded, "team.toml", 11, 6, Level::Error, "duplicate id `good-one`: it is already defined at");
     assert_eq!(loaded.catalog.get("linker").unwrap().related().collect::<Vec<_>>(), ["good-one"]);
@@ -190,7 +191,7 @@ fn context_counts_for_links_and_duplicates_but_its_problems_are_not_reported() {
 fn declaring_an_embedded_layer_beside_the_embedded_catalog_is_a_duplicate() {
     let dir = Dir::new();
     dir.write("a.toml", GOOD);
-    let options = LoadOptions { context: vec![Source::Embedded], strict: false };
+    let options = LoadOptions { context: vec![Source::Embedded], strict: None };
     let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &options);
     assert_one(
         &loaded,
@@ -207,7 +208,7 @@ fn declaring_an_embedded_layer_beside_the_embedded_catalog_is_a_duplicate() {
 fn a_file_both_checked_and_in_the_context_is_checked() {
     let dir = Dir::new();
     let file = dir.write("a.toml", "[[failure]]\nid = \"x\"\n");
-    let options = LoadOptions { context: vec![Source::Path(dir.path().to_path_buf())], strict: false };
+    let options = LoadOptions { context: vec![Source::Path(dir.path().to_path_buf())], strict: None };
     let loaded = load_with(&[Source::Path(file)], &options);
     let found: Vec<_> = problems(&loaded).into_iter().map(|(file, line, col, _, _)| (file, line, col)).collect();
     assert_eq!(found, [("a.toml".into(), 1, 1), ("a.toml".into(), 1, 1)]);
@@ -217,13 +218,18 @@ fn a_file_both_checked_and_in_the_context_is_checked() {
 #[test]
 fn strict_warns_at_each_entry_about_what_a_reviewed_entry_should_have() {
     let dir = Dir::new();
-    let complete = "signals = [\"x\"]\n[[failure.steps]]\ndo = \"x\"\n";
+    let complete = "impact = \"i\"\nsignals = [\"x\"]\nlast_reviewed = 2025-12-01\n[[failure.steps]]\ndo = \"x\"\n";
     let text = format!(
         "[[failure]]\nid = \"draft\"\ntitle = \"D\"\nsymptom = \"s\"\n\n\
-         [[runbook]]\nid = \"proc\"\ntitle = \"P\"\nsummary = \"s\"\n\n{GOOD}{complete}"
+         [[runbook]]\nid = \"proc\"\ntitle = \"P\"\nsummary = \"s\"\n\n{GOOD}{complete}\n\
+         [[failure]]\nid = \"stale\"\ntitle = \"S\"\nlayer = \"edge\"\nsymptom = \"s\"\nrecovery = \"r\"\n\
+         frequency = \"rare\"\nseverity = \"low\"\n{}",
+        complete.replace("2025-12-01", "2025-11-30")
     );
     dir.write("a.toml", text);
-    let strict = LoadOptions { context: Vec::new(), strict: true };
+    // 2026-12-01: a year back is 2025-12-01, still fresh; the day before is not.
+    let today = SystemTime::UNIX_EPOCH + Duration::from_hours(20_788 * 24);
+    let strict = LoadOptions { context: Vec::new(), strict: Some(Review::as_of(today, 365)) };
     let loaded = load_with(&[Source::Path(dir.path().to_path_buf())], &strict);
     let found: Vec<_> =
         problems(&loaded).into_iter().map(|(_, line, col, level, message)| (line, col, level, message)).collect();
@@ -232,15 +238,26 @@ fn strict_warns_at_each_entry_about_what_a_reviewed_entry_should_have() {
         found,
         [
             at(1, "failure `draft` has no `layer`, so it is listed under Unsorted"),
+            at(1, "failure `draft` has no `impact`: who and what is affected, and how badly"),
             at(1, "failure `draft` has no `signals`: the log lines and alerts people paste, which search matches"),
             at(1, "failure `draft` has no `recovery`: what heals by itself, and what we do"),
+            at(
+                1,
+                "failure `draft` has no `last_reviewed`: the date someone last checked it against the system (YYYY-MM-DD)"
+            ),
             at(1, "failure `draft` has no `frequency` (very-rare, rare, occasional or common), so it shows as unknown"),
             at(1, "failure `draft` has no `severity` (low, medium, high or critical), so it shows as unknown"),
             at(1, "failure `draft` has no steps: add a `[[failure.steps]]` table for each thing to do"),
             at(6, "runbook `proc` has no steps: add a `[[runbook.steps]]` table for each thing to do"),
+            (
+                41,
+                17,
+                Level::Warning,
+                "failure `stale` was last reviewed on 2025-11-30, more than 365 days ago: check it against the system and update `last_reviewed`".to_owned()
+            ),
         ]
     );
-    assert_eq!(ids(&loaded).len(), 3, "warnings leave every entry in");
+    assert_eq!(ids(&loaded).len(), 4, "warnings leave every entry in");
     assert!(dir.load().diagnostics.is_empty(), "without strict, a minimal entry is fine");
 }
 
@@ -909,4 +926,53 @@ fn a_placeholder_inside_a_comment_is_an_error() {
     dir.write("a.toml", failure("commented", &format!("{step}\n{vars}")));
     let found: Vec<String> = dir.load().diagnostics.iter().map(ToString::to_string).collect();
     assert!(found.iter().any(|d| d.contains("inside a `#` comment")), "{found:?}");
+}
+
+#[test]
+fn a_destructive_steps_target_with_a_default_is_warned_about() {
+    let dir = Dir::new();
+    let steps = r#"
+[failure.vars.node]
+description = "the node to drain"
+default = "node-1"
+
+[failure.vars.namespace]
+description = "where"
+default = "default"
+
+[[failure.steps]]
+do = "Look first: reading is harmless, so the default is fine."
+run = "kubectl get node {{node}}"
+
+[[failure.steps]]
+do = "Drain it."
+run = "kubectl -n {{namespace}} drain {{node}}"
+danger = "caution"
+"#;
+    dir.write("a.toml", format!("{GOOD}{steps}"));
+    let loaded = dir.load();
+    assert_one(
+        &loaded,
+        "a.toml",
+        30,
+        7,
+        Level::Warning,
+        "step 2 of failure `good-one` is destructive and its target `{{node}}` defaults to `node-1`",
+    );
+    assert_eq!(ids(&loaded), ["good-one"], "a warning leaves the entry in");
+}
+
+#[test]
+fn impact_and_where_are_read_and_shown_in_json() {
+    let dir = Dir::new();
+    let extra = "impact = \"every checkout fails\"\n[[failure.steps]]\ndo = \"x\"\nrun = \"make plan\"\nwhere = \"the infrastructure repository\"\n";
+    dir.write("a.toml", format!("{GOOD}{extra}"));
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", problems(&loaded));
+    let entry = &loaded.catalog.entries[0];
+    assert_eq!(entry.text(TextField::Impact), Some("every checkout fails"));
+    assert_eq!(entry.steps[0].place.as_deref(), Some("the infrastructure repository"));
+    let json = serde_json::to_value(entry).unwrap();
+    assert_eq!(json["impact"], "every checkout fails");
+    assert_eq!(json["steps"][0]["where"], "the infrastructure repository");
 }

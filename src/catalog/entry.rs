@@ -23,6 +23,8 @@ pub enum TextField {
     Symptom,
     /// Runbooks: what the procedure achieves.
     Summary,
+    /// Failure modes: who and what is affected, and how badly.
+    Impact,
     /// The part of the system that fails.
     Component,
     /// What heals by itself and what we do.
@@ -52,7 +54,7 @@ pub enum ListField {
     References,
 }
 
-const TEXT_FIELDS: usize = 11;
+const TEXT_FIELDS: usize = 12;
 const LIST_FIELDS: usize = 5;
 
 /// A piece of an entry's text buffer; `start == ABSENT` for a missing field.
@@ -267,6 +269,7 @@ impl Serialize for Entry {
         text(&mut map, "layer", TextField::Layer)?;
         text(&mut map, "symptom", TextField::Symptom)?;
         text(&mut map, "summary", TextField::Summary)?;
+        text(&mut map, "impact", TextField::Impact)?;
         text(&mut map, "component", TextField::Component)?;
         list(&mut map, "signals", ListField::Signals)?;
         text(&mut map, "recovery", TextField::Recovery)?;

@@ -11,7 +11,7 @@ mod walk;
 
 pub use diagnostic::{Diagnostic, Level, Snippet};
 pub use entry::{ListField, TextField};
-pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
+pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Review, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{
     Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var,
 };

@@ -176,6 +176,11 @@ pub struct Step {
     pub danger: Danger,
     /// Whether the command needs the real terminal.
     pub interactive: bool,
+    /// Where it must be run, in words, when that is not just anywhere
+    /// (`where` in the catalog: "on the node", "in the infrastructure
+    /// repository"); the confirmation repeats it.
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 impl Var {

@@ -15,6 +15,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
 use super::entry::{EntryBuilder, ListField, TextField};
+use super::load::Review;
 use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var};
 use crate::template::{self, Piece};
 
@@ -55,6 +56,7 @@ const FAILURE_FIELDS: &[&str] = &[
     "layer",
     "component",
     "symptom",
+    "impact",
     "signals",
     "recovery",
     "detection",
@@ -72,7 +74,7 @@ const FAILURE_FIELDS: &[&str] = &[
     "replaces",
 ];
 const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars", "replaces"];
-const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive"];
+const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive", "where"];
 const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern", "secret"];
 
 type Table<'i> = DeTable<'i>;
@@ -80,7 +82,11 @@ type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Parses one file, appending its problems to `diagnostics`.
 /// With `strict`, it also warns about what a reviewed entry should have.
-pub(crate) fn parse_file(map: &SourceMap<'_>, strict: bool, diagnostics: &mut Vec<Diagnostic>) -> FileContents {
+pub(crate) fn parse_file(
+    map: &SourceMap<'_>,
+    strict: Option<&Review>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FileContents {
     let text = map.text();
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new(), strict };
@@ -123,7 +129,7 @@ pub(crate) fn parse_layers(map: &SourceMap<'_>) -> Vec<Layer> {
     let Ok(root) = DeTable::parse(map.text()) else { return Vec::new() };
     let mut ignored = Vec::new();
     let mut reader =
-        Reader { map, text: map.text(), diagnostics: &mut ignored, errors: 0, misspelled: Vec::new(), strict: false };
+        Reader { map, text: map.text(), diagnostics: &mut ignored, errors: 0, misspelled: Vec::new(), strict: None };
     let root = root.into_inner();
     let tables = reader.array_of_tables(&root, "layer");
     tables.into_iter().filter_map(|(span, table)| reader.layer(span, table)).map(|layer| layer.value).collect()
@@ -153,7 +159,7 @@ struct Reader<'a, 'm> {
     /// of: their absence is already explained by the did-you-mean.
     misspelled: Vec<&'static str>,
     /// `check --strict`: warn about what a reviewed entry lacks.
-    strict: bool,
+    strict: Option<&'m Review>,
 }
 
 impl Reader<'_, '_> {
@@ -256,12 +262,13 @@ impl Reader<'_, '_> {
         let entry_vars = table.get_key_value("vars").and_then(|(_, value)| self.vars(value, &context));
         let steps_tables = self.array_of_tables(table, "steps");
         let mut used = BTreeSet::new();
-        let steps: Vec<Step> = steps_tables
+        let steps: Vec<(Range<usize>, Step)> = steps_tables
             .into_iter()
             .enumerate()
             .filter_map(|(i, (step_span, step))| {
                 let context = format!("step {} of {context}", i + 1);
-                self.step(step_span, step, &context, &mut |name| {
+                let run_span = step.get("run").map_or(step_span.clone(), Spanned::span);
+                let parsed = self.step(step_span, step, &context, &mut |name| {
                     used.insert(name.to_owned());
                     let scopes = || entry_vars.iter().chain(file_vars);
                     match scopes().find_map(|vars| vars.get(name)) {
@@ -271,10 +278,10 @@ impl Reader<'_, '_> {
                             closest(name, scopes().flat_map(BTreeMap::keys).map(String::as_str)).map(str::to_owned),
                         ),
                     }
-                })
+                });
+                parsed.map(|step| (run_span, step))
             })
             .collect();
-        let steps = exact(steps);
         if let Some(vars) = &entry_vars {
             self.warn_unused(vars, &used, &format!("in {context}"));
         }
@@ -289,6 +296,8 @@ impl Reader<'_, '_> {
                 used_file_vars.insert(name);
             }
         }
+        self.warn_defaulted_targets(&steps, [entry_vars.as_ref(), file_vars], &context);
+        let steps = exact(steps.into_iter().map(|(_, step)| step).collect());
         let mut text = EntryBuilder::new();
         text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str()))
             .set(TextField::Title, title.as_deref())
@@ -298,6 +307,7 @@ impl Reader<'_, '_> {
             )
             .set(TextField::Symptom, symptom.as_deref())
             .set(TextField::Summary, summary.as_deref())
+            .set(TextField::Impact, is_failure.then(|| self.string(table, "impact")).flatten().as_deref())
             .set(TextField::Component, self.string(table, "component").as_deref())
             .set(TextField::Recovery, recovery.as_deref())
             .set(TextField::Detection, self.string(table, "detection").as_deref())
@@ -312,8 +322,10 @@ impl Reader<'_, '_> {
         let origin = Origin { path: self.map.path().clone(), line: self.map.line(span.start) };
         let entry = text.build(kind, (frequency, severity), steps, exact(vars), origin);
         let id = id?;
-        if self.strict && self.errors == errors {
-            self.review(kind, table, &span, &context);
+        if let Some(review) = self.strict
+            && self.errors == errors
+        {
+            self.review(review, kind, table, &span, &context);
         }
         (self.errors == errors).then(|| ParsedEntry {
             entry,
@@ -329,11 +341,13 @@ impl Reader<'_, '_> {
 
     /// Warns, at the entry, about each field a reviewed entry should have and
     /// this one lacks: what `check --strict` adds.
-    fn review(&mut self, kind: Kind, table: &Table<'_>, span: &Range<usize>, context: &str) {
+    fn review(&mut self, review: &Review, kind: Kind, table: &Table<'_>, span: &Range<usize>, context: &str) {
         let failure_fields: &[(&str, &str)] = &[
             ("layer", ", so it is listed under Unsorted"),
+            ("impact", ": who and what is affected, and how badly"),
             ("signals", ": the log lines and alerts people paste, which search matches"),
             ("recovery", ": what heals by itself, and what we do"),
+            ("last_reviewed", ": the date someone last checked it against the system (YYYY-MM-DD)"),
             ("frequency", " (very-rare, rare, occasional or common), so it shows as unknown"),
             ("severity", " (low, medium, high or critical), so it shows as unknown"),
         ];
@@ -342,6 +356,16 @@ impl Reader<'_, '_> {
             if !table.contains_key(*key) {
                 self.warn(span.start..span.start, format!("{context} has no `{key}`{why}"));
             }
+        }
+        if let Some(date) = table.get("last_reviewed")
+            && let Some(written) = date.get_ref().as_datetime()
+            && written.to_string() < review.stale_before
+        {
+            let message = format!(
+                "{context} was last reviewed on {written}, more than {} days ago: check it against the system and update `last_reviewed`",
+                review.max_age_days
+            );
+            self.warn(date.span(), message);
         }
         let has_steps = table.get("steps").and_then(|steps| steps.get_ref().as_array()).is_some_and(|s| !s.is_empty());
         if !has_steps {
@@ -382,6 +406,7 @@ impl Reader<'_, '_> {
             Some(Danger::Safe)
         };
         let interactive = self.flag(table, "interactive");
+        let place = self.string(table, "where");
         if let (Some(Danger::Safe), Some(run)) = (danger, &run)
             && let Some(operation) = crate::danger::looks_destructive(run.get_ref())
         {
@@ -396,8 +421,42 @@ impl Reader<'_, '_> {
             lang,
             danger: danger?,
             interactive: interactive?,
+            place,
         };
         (self.errors == errors).then_some(step)
+    }
+
+    /// Warns when the target a destructive step asks to be typed has a
+    /// default: the form comes filled with a plausible node or host, and the
+    /// person types back what they were shown. `scopes` are the entry's vars,
+    /// then the file's.
+    fn warn_defaulted_targets(
+        &mut self,
+        steps: &[(Range<usize>, Step)],
+        scopes: [Option<&DeclaredVars>; 2],
+        context: &str,
+    ) {
+        let default = |name: &str| {
+            scopes.iter().flatten().find_map(|vars| vars.get(name)).and_then(|(var, _)| var.as_ref()?.default.clone())
+        };
+        for (i, (span, step)) in steps.iter().enumerate() {
+            let Some(run) = &step.run else { continue };
+            let names = template::placeholder_names(run);
+            // Each placeholder stands for itself, so the word to type names it.
+            let Ok(command) = template::render(run, |name| names.iter().find(|n| **n == name).copied()) else {
+                continue;
+            };
+            let values: Vec<(&str, &str)> = names.iter().map(|name| (*name, *name)).collect();
+            let Some(confirmation) = crate::danger::confirmation(step.danger, &command, &values) else { continue };
+            if let Some(value) = default(&confirmation.word) {
+                let message = format!(
+                    "step {} of {context} is destructive and its target `{{{{{}}}}}` defaults to `{value}`: accepting the default would act on it; remove the default and give an example in the description",
+                    i + 1,
+                    confirmation.word
+                );
+                self.warn(span.clone(), message);
+            }
+        }
     }
 
     fn check_placeholders(

@@ -484,7 +484,7 @@ fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
     for tag in entry.tags().chain(entry.text(TextField::Component)).chain(entry.layer()) {
         visit(Field::Tag, tag);
     }
-    for field in [TextField::Recovery, TextField::Detection, TextField::Prevention] {
+    for field in [TextField::Impact, TextField::Recovery, TextField::Detection, TextField::Prevention] {
         let Some(text) = entry.text(field) else { continue };
         visit(Field::Body, text);
     }

@@ -641,8 +641,10 @@ mod tests {
         answer(&mut state, &index, &effects);
         update(&mut state, Action::Open);
         update(&mut state, Action::End);
-        // A smaller terminal: the selected link, last on the page, is below the view.
+        // A smaller terminal, the view at the top: the selected link, last
+        // on the page, is below it.
         update(&mut state, Action::Resize { width: 80, height: 12 });
+        state.detail.as_mut().unwrap().page.scroll = 0;
         let before = state.detail.clone().unwrap().page;
         assert!(before.item.is_some());
         update(&mut state, Action::Choose);

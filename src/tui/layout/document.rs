@@ -57,9 +57,12 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     // (is this it?), the recovery (does it heal by itself?), then the steps,
     // so at 80×24 the first command is on the first screen. What helps to
     // confirm or prevent it comes after.
-    for (heading, field) in
-        [("Symptom", TextField::Symptom), ("Summary", TextField::Summary), ("Recovery", TextField::Recovery)]
-    {
+    for (heading, field) in [
+        ("Symptom", TextField::Symptom),
+        ("Summary", TextField::Summary),
+        ("Impact", TextField::Impact),
+        ("Recovery", TextField::Recovery),
+    ] {
         if let Some(text) = entry.text(field) {
             doc.section(heading);
             doc.prose(text, Style::default());
@@ -222,6 +225,12 @@ impl Builder {
                 marks.push(Span::raw(" "));
             }
             marks.push(Span::styled("⌨ interactive", theme.dim()));
+        }
+        if let Some(place) = &step.place {
+            if !marks.is_empty() {
+                marks.push(Span::raw(" "));
+            }
+            marks.push(Span::styled(format!("⌂ run from {place}"), theme.warning()));
         }
         if !marks.is_empty() {
             marks.insert(0, Span::raw(" ".repeat(number.len())));

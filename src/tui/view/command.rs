@@ -206,6 +206,9 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
     }
     lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
+    if let Some(place) = &step.place {
+        lines.extend(labelled("Run from:", vec![Span::styled(place.clone(), theme.warning())], width));
+    }
     let directory = &state.working_dir;
     let shell = Shell::for_lang(&step.lang).program();
     let place = if step.interactive {
