@@ -6,8 +6,11 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime};
 
-use pagerbook::catalog::{DEFAULT_LANG, Entry, Kind, LoadOptions, Loaded, Source, Step, load, load_with};
+use pagerbook::catalog::{
+    DEFAULT_LANG, Danger, Entry, Kind, ListField, LoadOptions, Loaded, Review, Source, Step, TextField, load, load_with,
+};
 use pagerbook::{danger, template};
 
 fn embedded() -> Loaded {
@@ -94,7 +97,11 @@ fn the_embedded_catalog_has_no_problems() {
 
 #[test]
 fn the_embedded_catalog_passes_strict() {
-    let loaded = load_with(&[Source::Embedded], &LoadOptions { context: Vec::new(), strict: true });
+    // A fixed day, so the build does not turn red on a date; `check --strict`
+    // itself measures from today.
+    let today = SystemTime::UNIX_EPOCH + Duration::from_hours(20_788 * 24);
+    let strict = LoadOptions { context: Vec::new(), strict: Some(Review::as_of(today, 365)) };
+    let loaded = load_with(&[Source::Embedded], &strict);
     let shown: Vec<String> = loaded.diagnostics.iter().map(ToString::to_string).collect();
     assert!(shown.is_empty(), "{}", shown.join("\n"));
 }
@@ -488,4 +495,133 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
     let mut left: Vec<&str> = left.lines().collect();
     left.sort_unstable();
     assert_eq!(left, ["auth:profile", "other:cache:x"], "only the keys matching cache:* are gone, each whole");
+}
+
+/// The catalog's files as written, comments included.
+fn catalog_files() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["catalog", "runbooks"] {
+        for file in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = file.unwrap().path();
+            files.push((
+                format!("{dir}/{}", path.file_name().unwrap().to_string_lossy()),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The catalog was written from documents the reader does not have; an
+/// engineer at 3am cannot follow "seed 004" or "rare in the source stack".
+#[test]
+fn no_text_refers_to_the_documents_it_was_written_from() {
+    let unfollowable = regex::Regex::new(r"(?i)seed|source (stack|incident|system)").unwrap();
+    let mut found = Vec::new();
+    for (name, text) in catalog_files() {
+        for (i, line) in text.lines().enumerate() {
+            if let Some(m) = unfollowable.find(line) {
+                found.push(format!("{name}:{}: {}", i + 1, m.as_str()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "texts that refer to the source documents:\n{}", found.join("\n"));
+}
+
+#[test]
+fn every_failure_mode_says_its_impact_cites_an_upstream_url_and_was_reviewed() {
+    let loaded = embedded();
+    let mut lacking = Vec::new();
+    for entry in loaded.catalog.entries.iter().filter(|e| e.kind == Kind::Failure) {
+        if entry.text(TextField::Impact).is_none() {
+            lacking.push(format!("{}: no impact", entry.id()));
+        }
+        if !entry.list(ListField::References).any(|r| r.contains("https://")) {
+            lacking.push(format!("{}: no upstream reference URL", entry.id()));
+        }
+        if entry.text(TextField::LastReviewed).is_none() {
+            lacking.push(format!("{}: no last_reviewed", entry.id()));
+        }
+    }
+    assert!(lacking.is_empty(), "{}", lacking.join("\n"));
+}
+
+/// Steps run with input closed: a host-key, password or passphrase prompt
+/// opens the terminal and stops the step without a word. In batch mode ssh
+/// fails at once and says why; a timeout keeps a dead host from hanging it.
+#[test]
+fn a_non_interactive_ssh_or_psql_never_waits_for_a_prompt() {
+    let ssh = regex::Regex::new(r"(^|[\s;|&(`])(ssh|scp)\s").unwrap();
+    let psql = regex::Regex::new(r"(^|[\s;|&(`])psql\s").unwrap();
+    let loaded = embedded();
+    let mut prompting = Vec::new();
+    for (place, entry, step, run) in commands(&loaded) {
+        if step.interactive {
+            continue;
+        }
+        let command = rendered(entry, run);
+        let runs_ssh = ssh.find_iter(&command).count();
+        if runs_ssh > 0
+            && (command.matches("BatchMode=yes").count() < runs_ssh
+                || command.matches("ConnectTimeout=").count() < runs_ssh)
+        {
+            prompting.push(format!("{place}: ssh without -o BatchMode=yes -o ConnectTimeout=N"));
+        }
+        let runs_psql = psql.find_iter(&command).count();
+        if runs_psql > 0
+            && (psql.find_iter(&command).count() > command.matches(" -w").count()
+                || !(command.contains("PGCONNECT_TIMEOUT=") || command.contains("connect_timeout=")))
+        {
+            prompting.push(format!("{place}: psql without -w and a connect timeout"));
+        }
+    }
+    assert!(prompting.is_empty(), "{}", prompting.join("\n"));
+}
+
+#[test]
+fn related_links_go_both_ways() {
+    let loaded = embedded();
+    let catalog = &loaded.catalog;
+    let mut one_way = Vec::new();
+    for entry in &catalog.entries {
+        for id in entry.related() {
+            if let Some(other) = catalog.get(id)
+                && !other.related().any(|back| back == entry.id())
+            {
+                one_way.push(format!("{} → {id}", entry.id()));
+            }
+        }
+    }
+    assert!(one_way.is_empty(), "related links that point one way only:\n{}", one_way.join("\n"));
+}
+
+/// An operator's reading of danger: what deletes or reboots is destructive
+/// (the recogniser), and what creates, changes or restarts something is at
+/// least caution.
+#[test]
+fn no_step_that_changes_the_system_is_marked_safe() {
+    let changes = regex::Regex::new(
+        r"(?x)\bkubectl\s+(-n\s+\S+\s+)?(run|debug|apply|patch|scale|set|annotate|label|cordon|uncordon|taint|edit|create|replace|rollout\s+(restart|undo))\b
+        |\bhelm\s+(upgrade|install|rollback|uninstall)\b
+        |\bsystemctl\s+(restart|reload|start|stop)\b
+        |\bgit\s+(revert|push|commit)\b
+        |\b(apt|apt-get)\s+(-\S+\s+)*(upgrade|full-upgrade|install)\b
+        |-X\s*(PATCH|POST|PUT|DELETE)\b",
+    )
+    .unwrap();
+    let loaded = embedded();
+    let mut understated = Vec::new();
+    for (place, entry, step, run) in commands(&loaded) {
+        let command = rendered(entry, run);
+        if step.danger == Danger::Safe {
+            if let Some(operation) = danger::looks_destructive(&command) {
+                understated.push(format!("{place}: {operation}, marked safe"));
+            } else if let Some(found) = changes.find(&command) {
+                understated.push(format!("{place}: `{}` changes the system, marked safe", found.as_str().trim()));
+            }
+        }
+    }
+    assert!(understated.is_empty(), "{}", understated.join("\n"));
 }
