@@ -248,6 +248,10 @@ fn strict_warns_at_each_entry_about_what_a_reviewed_entry_should_have() {
             at(1, "failure `draft` has no `frequency` (very-rare, rare, occasional or common), so it shows as unknown"),
             at(1, "failure `draft` has no `severity` (low, medium, high or critical), so it shows as unknown"),
             at(1, "failure `draft` has no steps: add a `[[failure.steps]]` table for each thing to do"),
+            at(
+                6,
+                "runbook `proc` has no `last_reviewed`: the date someone last checked it against the system (YYYY-MM-DD)"
+            ),
             at(6, "runbook `proc` has no steps: add a `[[runbook.steps]]` table for each thing to do"),
             (
                 41,

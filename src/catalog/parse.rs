@@ -73,11 +73,16 @@ const FAILURE_FIELDS: &[&str] = &[
     "vars",
     "replaces",
 ];
-const RUNBOOK_FIELDS: &[&str] = &["id", "title", "summary", "layer", "tags", "references", "steps", "vars", "replaces"];
+const RUNBOOK_FIELDS: &[&str] =
+    &["id", "title", "summary", "layer", "tags", "references", "last_reviewed", "steps", "vars", "replaces"];
 const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive", "where"];
 const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern", "secret"];
 
 type Table<'i> = DeTable<'i>;
+
+/// What `check --strict` says about an entry without a review date.
+const LAST_REVIEWED: (&str, &str) =
+    ("last_reviewed", ": the date someone last checked it against the system (YYYY-MM-DD)");
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Parses one file, appending its problems to `diagnostics`.
@@ -347,11 +352,11 @@ impl Reader<'_, '_> {
             ("impact", ": who and what is affected, and how badly"),
             ("signals", ": the log lines and alerts people paste, which search matches"),
             ("recovery", ": what heals by itself, and what we do"),
-            ("last_reviewed", ": the date someone last checked it against the system (YYYY-MM-DD)"),
+            LAST_REVIEWED,
             ("frequency", " (very-rare, rare, occasional or common), so it shows as unknown"),
             ("severity", " (low, medium, high or critical), so it shows as unknown"),
         ];
-        let fields = if kind == Kind::Failure { failure_fields } else { &[] };
+        let fields = if kind == Kind::Failure { failure_fields } else { &[LAST_REVIEWED] };
         for (key, why) in fields {
             if !table.contains_key(*key) {
                 self.warn(span.start..span.start, format!("{context} has no `{key}`{why}"));
