@@ -675,3 +675,16 @@ fn catalog_text_and_file_names_never_reach_the_terminal_raw() {
     assert!(text.contains("`title` holds control character U+001B"), "{text}");
     assert!(text.contains("# a comment ␛[31m red"), "the snippet, shown:\n{text}");
 }
+
+#[test]
+fn show_says_the_impact_and_where_a_step_must_run_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let drill = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/drill");
+    let text = stdout(&pagerbook(dir.path(), &["--catalog", drill, "show", "drill-echo"]));
+    let impact = text.find("Impact\n  Nobody: drills touch only /tmp and print.").expect(&text);
+    assert!(impact < text.find("Recovery\n").unwrap(), "{text}");
+    assert!(
+        text.contains("List the pods of a namespace (to see where it would run).\n     [run from a shell with the drill cluster's kubeconfig]\n     $ kubectl get pods -n {{namespace}}"),
+        "{text}"
+    );
+}

@@ -393,7 +393,7 @@ fn destructive_commands_run_only_after_the_target_is_typed() {
     // to type was one nobody chose. It starts empty, the default only an
     // example.
     assert_eq!(app.field_value(), "");
-    assert!(app.text().contains("the target of a destructive step: type it yourself (e.g. scratch)"), "{}", app.text());
+    assert!(app.text().contains("the target of a destructive step: type it yourself"), "{}", app.text());
     assert!(app.text().contains("Danger: ⚠ DESTRUCTIVE (rm -rf)"), "the form shows the danger:\n{}", app.text());
     assert!(app.text().contains("$ rm -rf /tmp/pagerbook-drill-{{target}}"), "unfilled, as written:\n{}", app.text());
     app.key(KeyCode::Enter);
@@ -667,6 +667,7 @@ fn the_confirmation_says_which_cluster_namespace_and_host_a_step_acts_on() {
     assert!(screen.contains("Namespace: shop  (-n)"), "{screen}");
     assert!(screen.contains("⚠ not found on PATH: kubectl"), "{screen}");
     assert!(screen.contains("⎈ prod-eu/web"), "the status line has the default context:\n{screen}");
+    assert!(screen.contains("Run from:  a shell with the drill cluster's kubeconfig"), "{screen}");
     app.key(KeyCode::Esc);
     app.select_step("drill-echo", 7);
     app.ctrl('r');
@@ -802,4 +803,21 @@ fn a_huge_paste_into_a_field_is_refused_not_frozen_on() {
     app.key(KeyCode::Esc);
     app.apply(Action::Paste("z".repeat(100_000)));
     assert!(app.state.search_text().is_empty(), "nor a 100 KB search");
+}
+
+#[test]
+fn the_detail_shows_the_impact_and_where_a_step_must_run_from() {
+    let mut app = App::drill(100, 60);
+    app.type_text("drill");
+    app.key(KeyCode::Enter);
+    let screen = app.text();
+    let impact = screen.find("IMPACT").unwrap_or_else(|| panic!("no Impact section:\n{screen}"));
+    let recovery = screen.find("RECOVERY").unwrap();
+    assert!(impact < recovery, "the impact comes before the recovery:\n{screen}");
+    assert!(screen.contains("Nobody: drills touch only /tmp and print."), "{screen}");
+    app.select_step("drill-echo", 6);
+    // Wrapped in the 53 columns of the pane, never cut.
+    let screen = app.text();
+    assert!(screen.contains("⌂ run from a shell with the drill cluster's"), "{screen}");
+    assert!(screen.contains("    kubeconfig"), "{screen}");
 }

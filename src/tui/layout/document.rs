@@ -232,9 +232,15 @@ impl Builder {
             }
             marks.push(Span::styled(format!("⌂ run from {place}"), theme.warning()));
         }
-        if !marks.is_empty() {
-            marks.insert(0, Span::raw(" ".repeat(number.len())));
-            self.line(Line::from(marks));
+        // A long `where` wraps under itself, like the command below it.
+        let indent = " ".repeat(number.len());
+        let marks = if marks.is_empty() {
+            Vec::new()
+        } else {
+            wrap_line(&Line::from(marks), self.width.saturating_sub(number.len() + 1))
+        };
+        for line in marks {
+            self.line(Line::from(std::iter::once(Span::raw(indent.clone())).chain(line.spans).collect::<Vec<_>>()));
         }
         for line in command_lines(theme, run, &step.lang, self.width, number.len()) {
             self.line(line);
