@@ -439,7 +439,7 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
     let catalog = &loaded.catalog;
     if json {
         let entries: Vec<_> = catalog
-            .entries
+            .entries()
             .iter()
             .map(|e| ListedEntry {
                 id: e.id(),
@@ -455,7 +455,7 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
         writeln!(out)?;
         return Ok(EXIT_OK);
     }
-    let id_width = catalog.entries.iter().map(|e| e.id().len()).max().unwrap_or(0);
+    let id_width = catalog.entries().iter().map(|e| e.id().len()).max().unwrap_or(0);
     for group in groups(catalog) {
         writeln!(out, "{}", group.heading)?;
         for entry in group.entries {
@@ -494,14 +494,14 @@ pub fn groups(catalog: &Catalog) -> Vec<Group<'_>> {
         .map(|layer| Group {
             heading: format!("{} ({})", layer.title, layer.id),
             entries: catalog
-                .entries
+                .entries()
                 .iter()
                 .filter(|e| e.kind == Kind::Failure && e.layer() == Some(&layer.id))
                 .collect(),
         })
         .filter(|group| !group.entries.is_empty())
         .collect();
-    let runbooks: Vec<_> = catalog.entries.iter().filter(|e| e.kind == Kind::Runbook).collect();
+    let runbooks: Vec<_> = catalog.entries().iter().filter(|e| e.kind == Kind::Runbook).collect();
     if !runbooks.is_empty() {
         groups.push(Group { heading: "Runbooks".to_owned(), entries: runbooks });
     }
@@ -537,7 +537,7 @@ fn search(
         .iter()
         .take(limit)
         .map(|hit| {
-            let entry = &catalog.entries[hit.entry];
+            let entry = &catalog.entries()[hit.entry];
             SearchHit { id: entry.id(), kind: entry.kind, layer: entry.layer(), title: entry.title(), score: hit.score }
         })
         .collect();

@@ -143,7 +143,7 @@ fn every_runbook_is_present() {
 fn every_link_resolves_and_every_runbook_is_linked() {
     let loaded = embedded();
     let catalog = &loaded.catalog;
-    for entry in &catalog.entries {
+    for entry in catalog.entries() {
         for id in entry.related() {
             assert_eq!(catalog.get(id).map(|e| e.kind), Some(Kind::Failure), "{}: related {id}", entry.id());
         }
@@ -152,14 +152,14 @@ fn every_link_resolves_and_every_runbook_is_linked() {
         }
     }
     for id in RUNBOOKS {
-        assert!(catalog.entries.iter().any(|e| e.runbooks().any(|r| r == *id)), "no failure mode links runbook {id}");
+        assert!(catalog.entries().iter().any(|e| e.runbooks().any(|r| r == *id)), "no failure mode links runbook {id}");
     }
 }
 
 #[test]
 fn failure_modes_are_complete_enough_to_act_on() {
     let loaded = embedded();
-    for entry in loaded.catalog.entries.iter().filter(|e| e.kind == Kind::Failure) {
+    for entry in loaded.catalog.entries().iter().filter(|e| e.kind == Kind::Failure) {
         assert!(entry.signals().len() >= 3, "{}: signals are what people paste", entry.id());
         assert!(entry.steps.iter().any(|s| s.run.is_some()), "{}: no step has a command", entry.id());
         assert!(entry.frequency.is_some() && entry.severity.is_some(), "{}", entry.id());
@@ -180,7 +180,7 @@ fn rendered(entry: &Entry, run: &str) -> String {
 
 /// Every step with a command, with where it is, for messages.
 fn commands(loaded: &Loaded) -> impl Iterator<Item = (String, &Entry, &Step, &str)> {
-    loaded.catalog.entries.iter().flat_map(|entry| {
+    loaded.catalog.entries().iter().flat_map(|entry| {
         entry.steps.iter().enumerate().filter_map(move |(i, step)| {
             let run = step.run.as_deref()?;
             Some((format!("{} step {}", entry.id(), i + 1), entry, step, run))
@@ -192,7 +192,7 @@ fn commands(loaded: &Loaded) -> impl Iterator<Item = (String, &Entry, &Step, &st
 fn every_bash_command_passes_bash_n() {
     let loaded = embedded();
     let mut checked = 0;
-    for entry in &loaded.catalog.entries {
+    for entry in loaded.catalog.entries() {
         for (i, step) in entry.steps.iter().enumerate() {
             let Some(run) = &step.run else { continue };
             if step.lang != "bash" {
@@ -534,7 +534,7 @@ fn no_text_refers_to_the_documents_it_was_written_from() {
 fn every_failure_mode_says_its_impact_cites_an_upstream_url_and_was_reviewed() {
     let loaded = embedded();
     let mut lacking = Vec::new();
-    for entry in loaded.catalog.entries.iter().filter(|e| e.kind == Kind::Failure) {
+    for entry in loaded.catalog.entries().iter().filter(|e| e.kind == Kind::Failure) {
         if entry.text(TextField::Impact).is_none() {
             lacking.push(format!("{}: no impact", entry.id()));
         }
@@ -585,7 +585,7 @@ fn related_links_go_both_ways() {
     let loaded = embedded();
     let catalog = &loaded.catalog;
     let mut one_way = Vec::new();
-    for entry in &catalog.entries {
+    for entry in catalog.entries() {
         for id in entry.related() {
             if let Some(other) = catalog.get(id)
                 && !other.related().any(|back| back == entry.id())

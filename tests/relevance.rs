@@ -49,7 +49,7 @@ fn rank(ranked: &[&str], expected: &str) -> Option<usize> {
 fn baseline(catalog: &Catalog, query: &str) -> Vec<String> {
     let matcher = SkimMatcherV2::default().ignore_case();
     let mut scored: Vec<(i64, &str)> = catalog
-        .entries
+        .entries()
         .iter()
         .filter_map(|e| {
             let steps = e
@@ -100,7 +100,7 @@ fn search_finds_the_expected_entry() {
     for case in &cases {
         assert!(catalog.get(&case.expect).is_some(), "unknown id {}", case.expect);
         let hits = index.search(&Query::parse(&case.query)).hits;
-        let ranked: Vec<&str> = hits.iter().map(|h| catalog.entries[h.entry].id()).collect();
+        let ranked: Vec<&str> = hits.iter().map(|h| catalog.entries()[h.entry].id()).collect();
         let base = baseline(&catalog, &case.query);
         let base: Vec<&str> = base.iter().map(String::as_str).collect();
         let ours = rank(&ranked, &case.expect);

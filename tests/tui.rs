@@ -586,7 +586,7 @@ fn no_word_typed_in_the_detail_then_enter_enter_ever_runs_a_command() {
     // the run form (`r`) with `edis` in it; Enter, Enter ran the step.
     let app = App::embedded(80, 24);
     let mut words: Vec<String> = Vec::new();
-    for entry in &app.state.catalog.entries {
+    for entry in app.state.catalog.entries() {
         let mut texts: Vec<&str> = vec![entry.title(), entry.headline()];
         texts.extend(entry.signals());
         for step in &entry.steps {
@@ -682,7 +682,7 @@ fn no_line_of_the_detail_is_wider_than_the_pane_but_a_long_url() {
     use unicode_width::UnicodeWidthStr;
     let app = App::embedded(120, 40);
     for width in [40u16, 57, 78] {
-        for entry in 0..app.state.catalog.entries.len() {
+        for entry in 0..app.state.catalog.entries().len() {
             let doc = layout::document::document(&app.state, entry, width, None);
             for line in &doc.lines {
                 let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
@@ -762,7 +762,7 @@ fn long_form_at(height: u16) {
     let mut app = App::embedded(80, height);
     let catalog = app.state.catalog.clone();
     let (id, step, names) = catalog
-        .entries
+        .entries()
         .iter()
         .flat_map(|e| e.steps.iter().enumerate().map(move |(i, s)| (e, i, s)))
         .map(|(e, i, s)| (e.id(), i, pagerbook::template::placeholder_names(s.run.as_deref().unwrap_or_default())))

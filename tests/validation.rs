@@ -68,7 +68,7 @@ fn problems(loaded: &Loaded) -> Vec<(String, u32, u32, Level, String)> {
 }
 
 fn ids(loaded: &Loaded) -> Vec<&str> {
-    loaded.catalog.entries.iter().map(pagerbook::catalog::Entry::id).collect()
+    loaded.catalog.entries().iter().map(pagerbook::catalog::Entry::id).collect()
 }
 
 /// Asserts exactly one diagnostic, at `line:col`, whose message holds `needle`.
@@ -157,7 +157,7 @@ fn a_minimal_failure_loads_under_unsorted_after_every_layer() {
     let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| (l.id.as_str(), l.title.as_str())).collect();
     assert_eq!(layers, [("zone", "Edge"), ("unsorted", "Unsorted")]);
     let catalog = &loaded.catalog;
-    let browsed: Vec<_> = Results::browse(catalog).hits.iter().map(|hit| catalog.entries[hit.entry].id()).collect();
+    let browsed: Vec<_> = Results::browse(catalog).hits.iter().map(|hit| catalog.entries()[hit.entry].id()).collect();
     assert_eq!(browsed, ["good-one", "minimal"]);
 }
 
@@ -304,7 +304,7 @@ fn duplicate_ids_name_both_places() {
         &format!("duplicate id `good-one`: it is already defined at {first}"),
     );
     assert_eq!(ids(&loaded), ["good-one"]);
-    assert!(loaded.catalog.entries[0].origin.path.ends_with("a.toml"));
+    assert!(loaded.catalog.entries()[0].origin.path.ends_with("a.toml"));
 }
 
 #[test]
@@ -773,7 +773,7 @@ fn a_ten_megabyte_file_loads() {
     dir.write("big.toml", &text);
     let loaded = dir.load();
     assert!(loaded.diagnostics.is_empty());
-    assert_eq!(loaded.catalog.entries.len(), 20_001);
+    assert_eq!(loaded.catalog.entries().len(), 20_001);
 }
 
 #[test]
@@ -973,7 +973,7 @@ fn impact_and_where_are_read_and_shown_in_json() {
     dir.write("a.toml", format!("{GOOD}{extra}"));
     let loaded = dir.load();
     assert!(loaded.diagnostics.is_empty(), "{:?}", problems(&loaded));
-    let entry = &loaded.catalog.entries[0];
+    let entry = &loaded.catalog.entries()[0];
     assert_eq!(entry.text(TextField::Impact), Some("every checkout fails"));
     assert_eq!(entry.steps[0].place.as_deref(), Some("the infrastructure repository"));
     let json = serde_json::to_value(entry).unwrap();

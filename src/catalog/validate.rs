@@ -38,7 +38,7 @@ pub(crate) fn link(
     reopen: &dyn Fn(usize) -> Rc<SourceMap<'static>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Catalog {
-    let mut catalog = Catalog::default();
+    let mut layers = Vec::new();
     let mut layer_places: HashMap<String, Place> = HashMap::new();
     let place_text = |(file, span): &Place| {
         let d = reopen(*file).diagnostic(Level::Error, span.clone(), "");
@@ -58,25 +58,24 @@ pub(crate) fn link(
                 continue;
             }
             layer_places.insert(layer.value.id.clone(), (index, layer.span.clone()));
-            catalog.layers.push(layer.value.clone());
+            layers.push(layer.value.clone());
         }
     }
-    let (entries, spans, mut entry_places) = merge_entries(&mut files, file_sources, &mut duplicates);
-    catalog.entries = entries;
-    let total = catalog.entries.len();
+    let (mut entries, spans, mut entry_places) = merge_entries(&mut files, file_sources, &mut duplicates);
+    let total = entries.len();
     for (index, span, what, first, hint) in duplicates {
         let message = format!("{what}: it is already defined at {}; this one is ignored{hint}", place_text(&first));
         diagnostics.push(reopen(index).diagnostic(Level::Error, span, message));
     }
 
     let fallback: Vec<Layer> = fallback_layers.into_iter().filter(|l| !layer_places.contains_key(&l.id)).collect();
-    let mut known_layers: Vec<&Layer> = catalog.layers.iter().chain(&fallback).collect();
+    let mut known_layers: Vec<&Layer> = layers.iter().chain(&fallback).collect();
     known_layers.sort_by_key(|layer| layer.order);
     let layer_ids: Vec<&str> = known_layers.iter().map(|layer| layer.id.as_str()).collect();
     // First the layers: an entry left out for an unknown layer must not stay
     // a valid target for other entries' links.
     let mut keep = Vec::with_capacity(total);
-    for (entry, (index, refs)) in catalog.entries.iter().zip(&spans) {
+    for (entry, (index, refs)) in entries.iter().zip(&spans) {
         let known = entry.layer().is_none_or(|layer| layer == UNSORTED_LAYER || layer_ids.contains(&layer));
         if let (false, Some(layer), Some(span)) = (known, entry.layer(), &refs.layer) {
             let message = format!(
@@ -95,7 +94,7 @@ pub(crate) fn link(
     // A did-you-mean weighs every known id: offered for the first few
     // unknown links only, so thousands of them stay linear.
     let mut hints_left = HINTS_OFFERED;
-    for ((entry, (index, refs)), _) in catalog.entries.iter_mut().zip(&spans).zip(&keep).filter(|(_, kept)| **kept) {
+    for ((entry, (index, refs)), _) in entries.iter_mut().zip(&spans).zip(&keep).filter(|(_, kept)| **kept) {
         for (list, field, spans, expected) in [
             (ListField::Related, "related", &refs.related, Kind::Failure),
             (ListField::Runbooks, "runbooks", &refs.runbooks, Kind::Runbook),
@@ -121,15 +120,14 @@ pub(crate) fn link(
         }
     }
     let mut keep = keep.into_iter();
-    catalog.entries.retain(|_| keep.next().unwrap_or(true));
+    entries.retain(|_| keep.next().unwrap_or(true));
     // A layer that is not declared is listed only when an entry is in it.
-    let used: HashSet<&str> = catalog.entries.iter().filter_map(Entry::layer).collect();
-    catalog.layers.extend(fallback.into_iter().filter(|layer| used.contains(layer.id.as_str())));
+    let used: HashSet<&str> = entries.iter().filter_map(Entry::layer).collect();
+    layers.extend(fallback.into_iter().filter(|layer| used.contains(layer.id.as_str())));
     if used.contains(UNSORTED_LAYER) {
-        catalog.layers.push(Layer::unsorted());
+        layers.push(Layer::unsorted());
     }
-    catalog.sort();
-    catalog
+    Catalog::new(layers, entries)
 }
 
 /// Moves the entries of every file into one list, in file order. An entry

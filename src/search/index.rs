@@ -39,7 +39,7 @@ impl Results {
     #[must_use]
     pub fn browse(catalog: &Catalog) -> Results {
         Results {
-            hits: (0..catalog.entries.len()).map(|entry| Hit { entry, score: 0.0 }).collect(),
+            hits: (0..catalog.entries().len()).map(|entry| Hit { entry, score: 0.0 }).collect(),
             partial_from: None,
         }
     }
@@ -73,9 +73,9 @@ impl Index {
         let mut frequency: Vec<u32> = Vec::new();
         let mut entry_words: Vec<u32> = Vec::new();
         let mut entry_fields: Vec<u8> = Vec::new();
-        let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries.len());
+        let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries().len());
         let mut current: Vec<(u32, u8)> = Vec::new();
-        for entry in &catalog.entries {
+        for entry in catalog.entries() {
             current.clear();
             for_each_field(entry, |field, text| {
                 for_each_word(text, |word, _, _| {
@@ -167,7 +167,7 @@ impl Index {
     }
 
     fn rank(&self, query: &Query) -> Results {
-        let entries = &self.catalog.entries;
+        let entries = &self.catalog.entries();
         let excluded = self.excluded(query);
         let passes = |i: usize| !excluded.get(i).copied().unwrap_or(false) && passes_filters(query, &entries[i]);
         if query.is_empty() {
@@ -270,7 +270,7 @@ impl Index {
         let matcher = SkimMatcherV2::default();
         let mut hits = hits;
         for hit in hits.iter_mut().take(RERANKED) {
-            let entry = &self.catalog.entries[hit.entry];
+            let entry = &self.catalog.entries()[hit.entry];
             let texts = [entry.title(), entry.headline()].into_iter().chain(entry.signals());
             let longest = texts.map(|text| longest_run(&query.terms, text, &matcher)).max().unwrap_or(0);
             #[allow(clippy::cast_precision_loss)]
@@ -291,7 +291,7 @@ impl Index {
         let idf: HashMap<&str, f32> = query.terms.iter().map(|t| (t.as_str(), self.idf(t))).collect();
         let matcher = SkimMatcherV2::default();
         for hit in hits.iter_mut().take(RERANKED) {
-            let entry = &self.catalog.entries[hit.entry];
+            let entry = &self.catalog.entries()[hit.entry];
             let best = entry
                 .signals()
                 .map(|signal| {
@@ -322,7 +322,7 @@ impl Index {
     fn idf(&self, word: &str) -> f32 {
         let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(word)) else { return 0.0 };
         #[allow(clippy::cast_precision_loss)]
-        let (total, df) = (self.catalog.entries.len() as f32, self.postings(to_u32(id)).len() as f32);
+        let (total, df) = (self.catalog.entries().len() as f32, self.postings(to_u32(id)).len() as f32);
         (1.0 + total / df).ln()
     }
 
@@ -373,7 +373,7 @@ impl Index {
 
     /// Which entries contain an excluded word (exactly or as a prefix).
     fn excluded(&self, query: &Query) -> Vec<bool> {
-        let mut excluded = vec![false; if query.excluded.is_empty() { 0 } else { self.catalog.entries.len() }];
+        let mut excluded = vec![false; if query.excluded.is_empty() { 0 } else { self.catalog.entries().len() }];
         for term in &query.excluded {
             let start = self.words.partition_point(|w| w.as_ref() < term.as_str());
             let ids = (start..self.words.len()).take_while(|&i| self.words[i].starts_with(term.as_str()));
@@ -531,7 +531,7 @@ summary = "Undo a settings change."
     }
 
     fn ids(index: &Index, query: &Query) -> Vec<String> {
-        let entries = &index.catalog().entries;
+        let entries = &index.catalog().entries();
         index.search(query).hits.iter().map(|hit| entries[hit.entry].id().to_owned()).collect()
     }
 

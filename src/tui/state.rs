@@ -252,7 +252,7 @@ impl AppState {
         let mut rows = Vec::with_capacity(self.results.hits.len() + 16);
         let mut group: Option<(Kind, Option<&str>)> = None;
         for (i, hit) in self.results.hits.iter().enumerate() {
-            let entry = &self.catalog.entries[hit.entry];
+            let entry = &self.catalog.entries()[hit.entry];
             if browsing {
                 let this = (entry.kind, if entry.kind == Kind::Failure { entry.layer() } else { None });
                 if group != Some(this) {

@@ -225,7 +225,7 @@ fn open(state: &mut AppState) {
     state.detail = Some(Detail { page: Page { entry: hit.entry, item: None, scroll: 0 }, history: Vec::new() });
     state.focus = Focus::Detail;
     // Step 1 is selected and in view: one key copies or runs it.
-    if state.catalog.entries[hit.entry].steps.is_empty() {
+    if state.catalog.entries()[hit.entry].steps.is_empty() {
         return;
     }
     select_step(state, 1);
@@ -494,7 +494,7 @@ mod tests {
     }
 
     fn shown_id(state: &AppState) -> &str {
-        state.catalog.entries[state.shown_entry().unwrap()].id()
+        state.catalog.entries()[state.shown_entry().unwrap()].id()
     }
 
     #[test]
@@ -590,7 +590,7 @@ mod tests {
         // below the fold at 80×24.
         let (mut state, _) = setup();
         state.size = Rect::new(0, 0, 80, 24);
-        for (i, entry) in state.catalog.entries.clone().iter().enumerate().filter(|(_, e)| !e.steps.is_empty()) {
+        for (i, entry) in state.catalog.entries().to_vec().iter().enumerate().filter(|(_, e)| !e.steps.is_empty()) {
             state.focus_results();
             state.selected = state
                 .results

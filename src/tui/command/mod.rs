@@ -33,7 +33,7 @@ impl StepKey {
     /// The entry and the step.
     #[must_use]
     pub fn resolve(self, catalog: &Catalog) -> Option<(&Entry, &Step)> {
-        let entry = catalog.entries.get(self.entry)?;
+        let entry = catalog.entries().get(self.entry)?;
         Some((entry, entry.steps.get(self.step)?))
     }
 }
@@ -176,7 +176,7 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Move(n) => {
             let choices = state
                 .catalog
-                .entries
+                .entries()
                 .get(form.key.entry)
                 .and_then(|e| e.var(&form.fields.get(form.focused)?.name))
                 .map(|var| var.choices.clone())

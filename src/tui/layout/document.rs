@@ -45,7 +45,7 @@ pub struct Document {
 /// Lays out entry `index` for `width` columns, `selected` item highlighted.
 #[must_use]
 pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usize>) -> Document {
-    let entry = &state.catalog.entries[index];
+    let entry = &state.catalog.entries()[index];
     let theme = state.theme;
     let width = usize::from(width).max(10);
     let mut doc = Builder { lines: Vec::new(), items: Vec::new(), width, theme, selected };
@@ -96,7 +96,7 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     for (heading, field) in [("Related", ListField::Related), ("Runbooks", ListField::Runbooks)] {
         let links: Vec<(usize, &Entry)> = entry
             .list(field)
-            .filter_map(|id| state.catalog.position(id).map(|i| (i, &state.catalog.entries[i])))
+            .filter_map(|id| state.catalog.position(id).map(|i| (i, &state.catalog.entries()[i])))
             .collect();
         if !links.is_empty() {
             doc.section(heading);

@@ -20,7 +20,7 @@ use crate::wrap::{plural, wrap};
 
 /// "Step 3 of `CoreDNS` is down".
 fn step_heading(state: &AppState, key: StepKey) -> Line<'static> {
-    let title = state.catalog.entries.get(key.entry).map_or("", |e| e.title());
+    let title = state.catalog.entries().get(key.entry).map_or("", |e| e.title());
     Line::styled(format!("Step {} of {title}", key.step + 1), state.theme.heading())
 }
 

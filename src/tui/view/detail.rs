@@ -16,7 +16,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let entry = state.shown_entry();
     let title = match entry {
         Some(index) if focused => {
-            let title = truncate(state.catalog.entries[index].title(), usize::from(area.width).saturating_sub(2));
+            let title = truncate(state.catalog.entries()[index].title(), usize::from(area.width).saturating_sub(2));
             format!(" {title} ")
         }
         _ => " Detail (Enter) ".to_owned(),

@@ -49,7 +49,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
 
 /// `HIGH ▃ Title with matches                layer`
 fn hit_line(state: &AppState, index: usize, width: usize, theme: Theme) -> Line<'static> {
-    let entry = &state.catalog.entries[state.results.hits[index].entry];
+    let entry = &state.catalog.entries()[state.results.hits[index].entry];
     let selected = index == state.selected;
     let mut spans = Vec::new();
     match (entry.severity, entry.frequency) {
