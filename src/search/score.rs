@@ -98,7 +98,7 @@ pub fn match_word(term: &str, word: &str, pasted: bool, matcher: &SkimMatcherV2)
     }
     let max_typos = max_typos(term.len());
     if word.len().abs_diff(term.len()) <= max_typos
-        && let Some(d) = bounded_distance(term.as_bytes(), word.as_bytes(), max_typos)
+        && let Some(d) = bounded_osa_distance(term.as_bytes(), word.as_bytes(), max_typos)
     {
         return Some(Match::Typo(d));
     }
@@ -128,9 +128,11 @@ pub fn subsequence_candidate(term: &str, word: &str) -> bool {
         && word.as_bytes()[0] == term.as_bytes()[0]
 }
 
-/// Damerau-Levenshtein distance (adjacent transpositions count one) if it
-/// is at most `max`, computed on two rows and a half with an early exit.
-pub fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+/// The optimal string alignment distance (Levenshtein, plus an adjacent
+/// transposition counting one, no substring edited twice) if it is at most
+/// `max`, computed on three rows with an early exit. Not Damerau-Levenshtein:
+/// `("ca", "abc")` is 3 here and 2 there, which matters nothing for typos.
+pub fn bounded_osa_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
@@ -244,9 +246,20 @@ mod tests {
 
     #[test]
     fn distance_counts_transpositions_once() {
-        assert_eq!(bounded_distance(b"ndoe", b"node", 1), Some(1));
-        assert_eq!(bounded_distance(b"abcdef", b"azcdzf", 1), None);
-        assert_eq!(bounded_distance(b"abcdef", b"azcdzf", 2), Some(2));
+        assert_eq!(bounded_osa_distance(b"ndoe", b"node", 1), Some(1));
+        assert_eq!(bounded_osa_distance(b"abcdef", b"azcdzf", 1), None);
+        assert_eq!(bounded_osa_distance(b"abcdef", b"azcdzf", 2), Some(2));
+        // Optimal string alignment, not Damerau-Levenshtein (which gives 2).
+        assert_eq!(bounded_osa_distance(b"ca", b"abc", 3), Some(3));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn distance_is_the_optimal_string_alignment(a in "[a-d]{0,8}", b in "[a-d]{0,8}", max in 0usize..10) {
+            let expected = strsim::osa_distance(&a, &b);
+            let bounded = bounded_osa_distance(a.as_bytes(), b.as_bytes(), max);
+            proptest::prop_assert_eq!(bounded, (expected <= max).then_some(expected));
+        }
     }
 
     #[test]
