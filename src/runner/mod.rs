@@ -22,11 +22,12 @@ use rustix::event::{PollFd, PollFlags, poll};
 use rustix::io::Errno;
 use rustix::process::{Pid, Signal, kill_process_group, test_kill_process_group};
 
+mod lines;
+
+use lines::LineSplitter;
+
 /// How long each signal of [`Running::interrupt`] gets before the next one.
 const GRACE: Duration = Duration::from_millis(300);
-/// Longer lines are split so one runaway line cannot swamp the view.
-const MAX_LINE_CHARS: usize = 4096;
-const TAB_STOP: usize = 8;
 
 /// Groups that may still have members, for [`kill_all`].
 static GROUPS: Mutex<Vec<Pid>> = Mutex::new(Vec::new());
@@ -431,146 +432,6 @@ impl Pipe {
     }
 }
 
-/// Turns a byte stream into cleaned lines of at most [`MAX_LINE_CHARS`].
-#[derive(Default)]
-struct LineSplitter {
-    cleaner: Cleaner,
-    /// The start of a UTF-8 sequence whose end is still to be read.
-    partial: Vec<u8>,
-}
-
-impl LineSplitter {
-    fn feed(&mut self, bytes: &[u8], emit: &mut impl FnMut(String)) {
-        let mut joined = std::mem::take(&mut self.partial);
-        joined.extend_from_slice(bytes);
-        let mut rest = joined.as_slice();
-        while !rest.is_empty() {
-            let error = match std::str::from_utf8(rest) {
-                Ok(text) => {
-                    text.chars().for_each(|c| self.push(c, emit));
-                    break;
-                }
-                Err(error) => error,
-            };
-            let (valid, invalid) = rest.split_at(error.valid_up_to());
-            String::from_utf8_lossy(valid).chars().for_each(|c| self.push(c, emit));
-            let Some(bad_len) = error.error_len() else {
-                // Cut by the read: the next one brings the rest.
-                self.partial = invalid.to_vec();
-                break;
-            };
-            self.push(char::REPLACEMENT_CHARACTER, emit);
-            rest = &invalid[bad_len..];
-        }
-    }
-
-    fn push(&mut self, c: char, emit: &mut impl FnMut(String)) {
-        if c == '\n' {
-            emit(self.cleaner.take_line());
-            return;
-        }
-        self.cleaner.push(c);
-        if self.cleaner.chars >= MAX_LINE_CHARS {
-            emit(self.cleaner.take_first(MAX_LINE_CHARS));
-        }
-    }
-
-    /// At EOF: a cut-off UTF-8 sequence is invalid, and an unfinished line
-    /// is still a line.
-    fn finish(mut self, emit: &mut impl FnMut(String)) {
-        if !self.partial.is_empty() {
-            self.cleaner.push(char::REPLACEMENT_CHARACTER);
-        }
-        let line = self.cleaner.take_line();
-        if !line.is_empty() {
-            emit(line);
-        }
-    }
-}
-
-/// Where we are inside an escape sequence, whose characters are all dropped.
-#[derive(Default, Clone, Copy)]
-enum Escape {
-    #[default]
-    Outside,
-    /// Just after ESC.
-    Start,
-    /// `ESC [`, up to a final byte in `@..=~`.
-    Csi,
-    /// `ESC ]`, up to BEL or `ESC \`.
-    Osc,
-    /// ESC inside an OSC: the next character ends it.
-    OscEnd,
-}
-
-/// Builds one display line from characters, cleaning as it goes: drops ANSI
-/// escape sequences and other control characters, expands tabs, keeps only
-/// what follows the last `\r` (a progress bar's final state) and drops a
-/// trailing `\r` (CRLF).
-#[derive(Default)]
-struct Cleaner {
-    line: String,
-    chars: usize,
-    escape: Escape,
-    /// A `\r` is pending: it clears the line unless the line ends here.
-    carriage_return: bool,
-}
-
-impl Cleaner {
-    fn push(&mut self, c: char) {
-        self.escape = match (self.escape, c) {
-            (Escape::Outside, _) => self.push_outside(c),
-            (Escape::Start, '[') => Escape::Csi,
-            (Escape::Start, ']') => Escape::Osc,
-            (Escape::Csi, '@'..='~') | (Escape::Start | Escape::OscEnd, _) | (Escape::Osc, '\x07') => Escape::Outside,
-            (Escape::Osc, '\x1b') => Escape::OscEnd,
-            (Escape::Csi | Escape::Osc, _) => self.escape,
-        };
-    }
-
-    /// Handles a character outside any escape; returns the escape state after it.
-    fn push_outside(&mut self, c: char) -> Escape {
-        if c == '\r' {
-            self.carriage_return = true;
-            return Escape::Outside;
-        }
-        if std::mem::take(&mut self.carriage_return) {
-            self.line.clear();
-            self.chars = 0;
-        }
-        match c {
-            '\x1b' => return Escape::Start,
-            '\t' => {
-                let spaces = TAB_STOP - self.chars % TAB_STOP;
-                self.line.extend(std::iter::repeat_n(' ', spaces));
-                self.chars += spaces;
-            }
-            c if c.is_control() => {}
-            c => {
-                self.line.push(c);
-                self.chars += 1;
-            }
-        }
-        Escape::Outside
-    }
-
-    /// Ends the line; a pending `\r` or unfinished escape goes with it.
-    fn take_line(&mut self) -> String {
-        self.chars = 0;
-        self.escape = Escape::Outside;
-        self.carriage_return = false;
-        std::mem::take(&mut self.line)
-    }
-
-    /// Splits off the first `count` characters; the line goes on after them.
-    fn take_first(&mut self, count: usize) -> String {
-        let at = self.line.char_indices().nth(count).map_or(self.line.len(), |(index, _)| index);
-        let rest = self.line.split_off(at);
-        self.chars -= count;
-        std::mem::replace(&mut self.line, rest)
-    }
-}
-
 /// The output of a run as the UI holds it: the latest [`Output::CAP`] lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
@@ -631,14 +492,7 @@ mod tests {
     use rustix::io::Errno;
     use rustix::process::{Pid, test_kill_process_group};
 
-    use super::{Cleaner, LineSplitter, Outcome, Output, Pipes, RunEvent, Running, Shell, Stream, spawn};
-
-    /// One line through the cleaner every line of output goes through.
-    fn strip_controls(text: &str) -> String {
-        let mut cleaner = Cleaner::default();
-        text.chars().for_each(|c| cleaner.push(c));
-        cleaner.take_line()
-    }
+    use super::{Outcome, Output, Pipes, RunEvent, Running, Shell, Stream, spawn};
 
     fn start(command: &str, shell: Shell) -> (Running, Receiver<RunEvent>) {
         let (sender, events) = mpsc::channel();
@@ -764,34 +618,12 @@ mod tests {
     }
 
     #[test]
-    fn strips_escapes_and_controls_and_keeps_the_last_carriage_return_state() {
-        assert_eq!(strip_controls("\x1b[31mred\x1b[0m \x1b[1;32mgreen"), "red green");
-        assert_eq!(strip_controls("\x1b]0;title\x07a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"), "alink");
-        assert_eq!(strip_controls("a\x1b7b\x1b8c"), "abc");
-        assert_eq!(strip_controls("a\x07b\x00c\u{9b}d\x7f"), "abcd");
-        assert_eq!(strip_controls("10%\r50%\r\x1b[K100%"), "100%");
-        assert_eq!(strip_controls("crlf\r"), "crlf");
-        assert_eq!([strip_controls("a\tb"), strip_controls("12345678\tc")], ["a       b", "12345678        c"]);
-    }
-
-    #[test]
     fn cleans_real_output_line_by_line() {
         let command = r"printf '\033[31mred\033[0m\n' ; printf 'dos\r\n10%%\r100%%\n' ; printf '\377ok'";
         let (lines, _) = run(command, Shell::Sh);
         assert_eq!(lines, ["red", "dos", "100%", "\u{FFFD}ok"]);
         let (lines, _) = run("head -c 10000 /dev/zero | tr '\\0' x", Shell::Sh);
         assert_eq!(lines.iter().map(String::len).collect::<Vec<_>>(), [4096, 4096, 1808]);
-    }
-
-    #[test]
-    fn a_character_cut_between_reads_is_joined() {
-        let mut lines = Vec::new();
-        let mut splitter = LineSplitter::default();
-        for bytes in [&b"h\xc3"[..], b"\xa9\n\xff", b"x\xe2\x82"] {
-            splitter.feed(bytes, &mut |line| lines.push(line));
-        }
-        splitter.finish(&mut |line| lines.push(line));
-        assert_eq!(lines, ["h\u{e9}", "\u{FFFD}x\u{FFFD}"]);
     }
 
     #[test]
