@@ -37,12 +37,9 @@ impl LineSplitter {
         joined.extend_from_slice(bytes);
         let mut rest = joined.as_slice();
         while !rest.is_empty() {
-            let error = match std::str::from_utf8(rest) {
-                Ok(_) => {
-                    self.parser.advance(&mut self.line, rest);
-                    break;
-                }
-                Err(error) => error,
+            let Err(error) = std::str::from_utf8(rest) else {
+                self.parser.advance(&mut self.line, rest);
+                break;
             };
             let (valid, invalid) = rest.split_at(error.valid_up_to());
             self.parser.advance(&mut self.line, valid);
