@@ -35,6 +35,9 @@ struct Sets {
 static SETS: OnceLock<Sets> = OnceLock::new();
 
 type CacheKey = (String, String, bool, Depth);
+/// Commands kept highlighted. Browsing shows a few dozen; a long session
+/// over a large catalog would otherwise keep every command ever shown.
+const CACHED_COMMANDS: usize = 2048;
 static CACHE: OnceLock<Mutex<HashMap<CacheKey, Arc<Vec<Line<'static>>>>>> = OnceLock::new();
 
 /// Loads the syntax and theme sets on a background thread, then calls
@@ -69,6 +72,9 @@ pub fn highlight(code: &str, lang: &str, light: bool, depth: Depth) -> Option<Ar
     }
     let lines = Arc::new(highlight_with(sets, code, lang, light, depth));
     if let Ok(mut cache) = cache.lock() {
+        if cache.len() >= CACHED_COMMANDS {
+            cache.clear();
+        }
         cache.insert(key, lines.clone());
     }
     Some(lines)

@@ -415,7 +415,9 @@ pub(crate) fn io_message(err: &io::Error) -> String {
     match err.kind() {
         io::ErrorKind::NotFound => "no such file or directory".to_owned(),
         io::ErrorKind::PermissionDenied => "cannot read: permission denied".to_owned(),
-        _ if err.raw_os_error() == Some(40) => "symbolic link loop (too many levels of symbolic links)".to_owned(),
+        _ if err.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            "symbolic link loop (too many levels of symbolic links)".to_owned()
+        }
         _ => format!("cannot read: {err}"),
     }
 }
