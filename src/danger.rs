@@ -21,7 +21,8 @@ const PATTERNS: &[(&str, &str)] = &[
     (r"(?i)\btruncate\s+(table\s+)?[a-z_]", "TRUNCATE"),
     (r"(?i)\bdelete\s+from\b", "DELETE FROM"),
     (r"(?i)\bpg_terminate_backend\b", "pg_terminate_backend"),
-    (r"--force\b", "--force"),
+    // `--force` itself, not `--force-confold` (apt's keep-my-config switch).
+    (r"--force(?:[\s=;&|)'\x22]|$)", "--force"),
     (
         r"(?:^|[;&|(`'\x22]|\bsudo|\bsystemctl|--|\bexec)\s*(reboot|shutdown|poweroff|halt)\b(?:[^-.]|$)",
         "reboot/shutdown",
@@ -138,6 +139,8 @@ mod tests {
             ("psql -c 'DROP TABLE users'", "DROP"),
             ("psql -c 'truncate sessions'", "TRUNCATE"),
             ("git push --force", "--force"),
+            ("kubectl delete pod x --force --grace-period=0", "kubectl delete"),
+            ("helm upgrade app chart --force=true", "--force"),
             ("ssh root@n1 -- sudo reboot", "reboot/shutdown"),
             ("ssh n1 'shutdown -h now'", "reboot/shutdown"),
             ("ssh n1 -- sudo systemctl reboot", "reboot/shutdown"),
@@ -165,6 +168,7 @@ mod tests {
             "redis-cli INFO memory",
             "psql -c 'select count(*) from pg_stat_activity'",
             "kubectl rollout restart deployment/api",
+            "apt-get -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold upgrade",
         ] {
             assert_eq!(looks_destructive(command), None, "{command}");
         }
