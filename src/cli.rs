@@ -13,8 +13,9 @@ use std::time::Instant;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::catalog::{self, Catalog, Entry, Kind, Level, ListField, LoadOptions, Loaded, Review, Source, TextField};
+use crate::catalog::{self, Catalog, Kind, Level, LoadOptions, Loaded, Review, Source, TextField};
 use crate::danger;
+use crate::present::{self, Group, Mark, Presentation, Section};
 use crate::search::{Index, Query};
 use crate::settings;
 use crate::template;
@@ -456,9 +457,12 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
         return Ok(EXIT_OK);
     }
     let id_width = catalog.entries().iter().map(|e| e.id().len()).max().unwrap_or(0);
-    for group in groups(catalog) {
-        writeln!(out, "{}", group.heading)?;
-        for entry in group.entries {
+    for (group, entries) in present::grouped(catalog, catalog.entries()) {
+        match group {
+            Group::Layer { id, title } => writeln!(out, "{title} ({id})")?,
+            _ => writeln!(out, "{}", group.title())?,
+        }
+        for entry in entries {
             let rating = match entry.kind {
                 Kind::Failure => format!("  [{}, {}]", or_unknown(entry.frequency), or_unknown(entry.severity)),
                 Kind::Runbook => String::new(),
@@ -475,37 +479,6 @@ fn list(sources: &[Source], json: bool, out: &mut dyn Write, err: &mut dyn Write
 /// A failure's frequency or severity as shown: "unknown" where it gives none.
 fn or_unknown(rating: Option<impl std::fmt::Display>) -> String {
     rating.map_or_else(|| "unknown".to_owned(), |rating| rating.to_string())
-}
-
-/// A heading and the entries under it, in edge-inward order.
-pub struct Group<'a> {
-    /// The layer's title and id, or "Runbooks".
-    pub heading: String,
-    /// The entries of the group.
-    pub entries: Vec<&'a Entry>,
-}
-
-/// Failure modes grouped under their layers, edge inward, then the runbooks.
-#[must_use]
-pub fn groups(catalog: &Catalog) -> Vec<Group<'_>> {
-    let mut groups: Vec<Group<'_>> = catalog
-        .layers
-        .iter()
-        .map(|layer| Group {
-            heading: format!("{} ({})", layer.title, layer.id),
-            entries: catalog
-                .entries()
-                .iter()
-                .filter(|e| e.kind == Kind::Failure && e.layer() == Some(&layer.id))
-                .collect(),
-        })
-        .filter(|group| !group.entries.is_empty())
-        .collect();
-    let runbooks: Vec<_> = catalog.entries().iter().filter(|e| e.kind == Kind::Runbook).collect();
-    if !runbooks.is_empty() {
-        groups.push(Group { heading: "Runbooks".to_owned(), entries: runbooks });
-    }
-    groups
 }
 
 /// One hit of `search --json`.
@@ -587,7 +560,7 @@ fn show(sources: &[Source], id: &str, json: bool, out: &mut dyn Write, err: &mut
         serde_json::to_writer_pretty(&mut *out, entry)?;
         writeln!(out)?;
     } else {
-        write_entry(catalog, entry, out)?;
+        write_entry(&present::present(catalog, catalog.position(id).unwrap_or_default()), out)?;
     }
     Ok(EXIT_OK)
 }
@@ -675,14 +648,12 @@ fn step_command(
 const TEXT_WIDTH: usize = 80;
 
 /// An entry in full, for a plain terminal.
-fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Result<()> {
+fn write_entry(shown: &Presentation<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let entry = shown.entry;
     writeln!(out, "{}: {}", entry.id(), entry.title())?;
-    let mut facts = vec![match entry.kind {
-        Kind::Failure => "failure mode".to_owned(),
-        Kind::Runbook => "runbook".to_owned(),
-    }];
+    let mut facts = vec![entry.kind.noun().to_owned()];
     if let Some(layer) = entry.layer() {
-        let title = catalog.layer(layer).map(|l| format!(" ({})", l.title)).unwrap_or_default();
+        let title = shown.layer.map(|l| format!(" ({})", l.title)).unwrap_or_default();
         facts.push(format!("layer {layer}{title}"));
     }
     if let Some(component) = entry.text(TextField::Component) {
@@ -694,78 +665,73 @@ fn write_entry(catalog: &Catalog, entry: &Entry, out: &mut dyn Write) -> io::Res
         let (frequency, severity) = (or_unknown(entry.frequency), or_unknown(entry.severity));
         writeln!(out, "frequency {frequency}{note} · severity {severity}")?;
     }
-    let prose = [
-        ("Symptom", TextField::Symptom),
-        ("Summary", TextField::Summary),
-        ("Impact", TextField::Impact),
-        ("Recovery", TextField::Recovery),
-        ("Detection", TextField::Detection),
-        ("Prevention", TextField::Prevention),
-    ];
-    for (heading, field) in prose {
-        if let Some(text) = entry.text(field) {
-            if field == TextField::Recovery {
-                write_list(out, "Signals", entry.signals().map(|s| format!("- {s}")))?;
+    for section in &shown.sections {
+        match section {
+            Section::Prose(heading, text) => {
+                writeln!(out, "\n{heading}")?;
+                for line in wrap(text, TEXT_WIDTH - 2) {
+                    writeln!(out, "  {line}")?;
+                }
             }
-            writeln!(out, "\n{heading}")?;
-            for line in wrap(text, TEXT_WIDTH - 2) {
-                writeln!(out, "  {line}")?;
+            Section::Steps(steps) => {
+                writeln!(out, "\nSteps")?;
+                for (i, step) in steps.iter().enumerate() {
+                    write_step(i, step, out)?;
+                }
             }
-        }
-    }
-    if !entry.steps.is_empty() {
-        writeln!(out, "\nSteps")?;
-        for (i, step) in entry.steps.iter().enumerate() {
-            let number = format!("{}. ", i + 1);
-            let indent = " ".repeat(number.len() + 2);
-            for (j, line) in wrap(&step.instruction, TEXT_WIDTH - indent.len()).iter().enumerate() {
-                let lead = if j == 0 { format!("  {number}") } else { indent.clone() };
-                writeln!(out, "{lead}{line}")?;
+            Section::Items(heading, items) => {
+                let bullet = if *heading == "Signals" { "- " } else { "" };
+                write_list(out, heading, items.iter().map(|item| format!("{bullet}{item}")))?;
             }
-            if let Some(run) = &step.run {
-                let mut marks = Vec::new();
-                if step.danger != catalog::Danger::Safe {
-                    marks.push(format!("danger: {}", step.danger));
-                }
-                if step.interactive {
-                    marks.push("interactive".to_owned());
-                }
-                if step.lang != catalog::DEFAULT_LANG {
-                    marks.push(step.lang.to_string());
-                }
-                if let Some(place) = &step.place {
-                    marks.push(format!("run from {place}"));
-                }
-                if !marks.is_empty() {
-                    writeln!(out, "{indent}[{}]", marks.join(", "))?;
-                }
-                for (j, line) in template::display(run).lines().enumerate() {
-                    let prompt = if j == 0 { "$ " } else { "  " };
-                    writeln!(out, "{indent}{prompt}{line}")?;
-                }
+            Section::Placeholders(vars) => {
+                write_list(out, "Placeholders", vars.iter().map(|v| present::placeholder(v)))?;
+            }
+            Section::Links(heading, links) => {
+                write_list(
+                    out,
+                    heading,
+                    links.iter().map(|(_, linked)| format!("{}: {}", linked.id(), linked.title())),
+                )?;
             }
         }
     }
-    if !entry.vars.is_empty() {
-        let vars = entry.vars.iter().map(|var| {
-            let name = &var.name;
-            let default = var.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
-            format!("{{{{{name}}}}}  {}{default}", var.description)
-        });
-        write_list(out, "Placeholders", vars)?;
-    }
-    let titled = |id: &str| format!("{id}: {}", catalog.get(id).map_or("", Entry::title));
-    write_list(out, "Related", entry.related().map(titled))?;
-    write_list(out, "Runbooks", entry.runbooks().map(titled))?;
-    write_list(out, "References", entry.list(ListField::References).map(str::to_owned))?;
     writeln!(out)?;
-    if entry.tags().len() > 0 {
-        writeln!(out, "tags: {}", entry.tags().collect::<Vec<_>>().join(", "))?;
+    if !shown.tags.is_empty() {
+        writeln!(out, "tags: {}", shown.tags.join(", "))?;
     }
-    if let Some(date) = entry.text(TextField::LastReviewed) {
+    if let Some(date) = shown.last_reviewed {
         writeln!(out, "last reviewed: {date}")?;
     }
     writeln!(out, "defined at {}", entry.origin)
+}
+
+/// Step `index` (0 is the first), numbered from 1, its marks and command
+/// under the instruction.
+fn write_step(index: usize, step: &catalog::Step, out: &mut dyn Write) -> io::Result<()> {
+    let number = format!("{}. ", index + 1);
+    let indent = " ".repeat(number.len() + 2);
+    for (j, line) in wrap(&step.instruction, TEXT_WIDTH - indent.len()).iter().enumerate() {
+        let lead = if j == 0 { format!("  {number}") } else { indent.clone() };
+        writeln!(out, "{lead}{line}")?;
+    }
+    let Some(run) = &step.run else { return Ok(()) };
+    let marks: Vec<String> = present::marks(step)
+        .into_iter()
+        .map(|mark| match mark {
+            Mark::Danger(danger) => format!("danger: {danger}"),
+            Mark::Interactive => "interactive".to_owned(),
+            Mark::Lang(lang) => lang.to_owned(),
+            Mark::Place(place) => format!("run from {place}"),
+        })
+        .collect();
+    if !marks.is_empty() {
+        writeln!(out, "{indent}[{}]", marks.join(", "))?;
+    }
+    for (j, line) in template::display(run).lines().enumerate() {
+        let prompt = if j == 0 { "$ " } else { "  " };
+        writeln!(out, "{indent}{prompt}{line}")?;
+    }
+    Ok(())
 }
 
 fn write_list(out: &mut dyn Write, heading: &str, items: impl ExactSizeIterator<Item = String>) -> io::Result<()> {

@@ -7,6 +7,9 @@
 //!   platform's tool locally.
 //! - [`danger`]: recognises destructive commands whatever the catalog says,
 //!   and what must be typed to run one. Pure.
+//! - [`present`]: one presentation of an entry (sections in reading order,
+//!   step marks, layer groups) that the CLI and the navigator each render.
+//!   Pure.
 //! - [`search`]: the inverted index, query parsing, ranking and
 //!   highlighting. Pure.
 //! - [`settings`]: `config.toml` and the remembered placeholder values.
@@ -35,6 +38,7 @@ pub mod clipboard;
 pub mod danger;
 pub mod files;
 pub mod highlight;
+pub mod present;
 pub mod runner;
 pub mod search;
 pub mod settings;

@@ -9,8 +9,9 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use std::time::Instant;
 
-use crate::catalog::{Entry, ListField, TextField};
+use crate::catalog::{Entry, TextField};
 use crate::highlight;
+use crate::present::{self, Mark, Section, present};
 use crate::tui::command::{RunView, StepKey};
 use crate::tui::state::AppState;
 use crate::tui::theme::{Theme, frequency_glyph};
@@ -53,71 +54,43 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
         doc.line(Line::from(Span::styled(line, theme.heading())));
     }
     doc.facts(state, entry);
-    // What the engineer needs first, in the order they need it: the symptom
-    // (is this it?), the recovery (does it heal by itself?), then the steps,
-    // so at 80×24 the first command is on the first screen. What helps to
-    // confirm or prevent it comes after.
-    for (heading, field) in [
-        ("Symptom", TextField::Symptom),
-        ("Summary", TextField::Summary),
-        ("Impact", TextField::Impact),
-        ("Recovery", TextField::Recovery),
-    ] {
-        if let Some(text) = entry.text(field) {
-            doc.section(heading);
-            doc.prose(text, Style::default());
-        }
-    }
-    if !entry.steps.is_empty() {
-        doc.section("Steps");
-        for (i, step) in entry.steps.iter().enumerate() {
-            doc.step(i, step, state.runs.get(&StepKey { entry: index, step: i }), state.now);
-        }
-    }
-    if entry.signals().len() > 0 {
-        doc.section("Signals");
-        for signal in entry.signals() {
-            doc.prose_with_lead("› ", signal, theme.dim());
-        }
-    }
-    for (heading, field) in [("Detection", TextField::Detection), ("Prevention", TextField::Prevention)] {
-        if let Some(text) = entry.text(field) {
-            doc.section(heading);
-            doc.prose(text, Style::default());
-        }
-    }
-    if !entry.vars.is_empty() {
-        doc.section("Placeholders");
-        for var in &entry.vars {
-            let default = var.default.as_ref().map(|d| format!(" (default: {d})")).unwrap_or_default();
-            doc.prose_with_lead("", &format!("{{{{{}}}}}  {}{default}", var.name, var.description), Style::default());
-        }
-    }
-    for (heading, field) in [("Related", ListField::Related), ("Runbooks", ListField::Runbooks)] {
-        let links: Vec<(usize, &Entry)> = entry
-            .list(field)
-            .filter_map(|id| state.catalog.position(id).map(|i| (i, &state.catalog.entries()[i])))
-            .collect();
-        if !links.is_empty() {
-            doc.section(heading);
-            for (target, linked) in links {
-                doc.link(target, linked, theme);
+    let shown = present(&state.catalog, index);
+    for section in &shown.sections {
+        match section {
+            Section::Prose(heading, text) => {
+                doc.section(heading);
+                doc.prose(text, Style::default());
+            }
+            Section::Steps(steps) => {
+                doc.section("Steps");
+                for (i, step) in steps.iter().enumerate() {
+                    doc.step(i, step, state.runs.get(&StepKey { entry: index, step: i }), state.now);
+                }
+            }
+            Section::Items(heading, items) => {
+                doc.section(heading);
+                let lead = if *heading == "Signals" { "› " } else { "- " };
+                for item in items {
+                    doc.prose_with_lead(lead, item, theme.dim());
+                }
+            }
+            Section::Placeholders(vars) => {
+                doc.section("Placeholders");
+                for var in *vars {
+                    doc.prose_with_lead("", &present::placeholder(var), Style::default());
+                }
+            }
+            Section::Links(heading, links) => {
+                doc.section(heading);
+                for (target, linked) in links {
+                    doc.link(*target, linked, theme);
+                }
             }
         }
     }
-    if entry.list(ListField::References).len() > 0 {
-        doc.section("References");
-        for reference in entry.list(ListField::References) {
-            doc.prose_with_lead("- ", reference, theme.dim());
-        }
-    }
     doc.blank();
-    let reviewed = entry.text(TextField::LastReviewed).map(|d| format!(" · reviewed {d}")).unwrap_or_default();
-    let tags = if entry.tags().len() > 0 {
-        format!(" · tags: {}", entry.tags().collect::<Vec<_>>().join(", "))
-    } else {
-        String::new()
-    };
+    let reviewed = shown.last_reviewed.map(|d| format!(" · reviewed {d}")).unwrap_or_default();
+    let tags = if shown.tags.is_empty() { String::new() } else { format!(" · tags: {}", shown.tags.join(", ")) };
     let frequency = match (entry.frequency, entry.text(TextField::FrequencyNote)) {
         (Some(frequency), Some(note)) => format!(" · {frequency}: {note}"),
         _ => String::new(),
@@ -217,20 +190,21 @@ impl Builder {
         let Some(run) = &step.run else { return };
         let run = &crate::template::display(run);
         let mut marks = Vec::new();
-        if let Some((text, style)) = theme.danger(step.danger) {
+        // The syntax shows in the colours; the other marks in words.
+        for mark in present::marks(step) {
+            let (text, style) = match mark {
+                Mark::Danger(danger) => match theme.danger(danger) {
+                    Some((text, style)) => (text.to_owned(), style),
+                    None => continue,
+                },
+                Mark::Interactive => ("⌨ interactive".to_owned(), theme.dim()),
+                Mark::Lang(_) => continue,
+                Mark::Place(place) => (format!("⌂ run from {place}"), theme.warning()),
+            };
+            if !marks.is_empty() {
+                marks.push(Span::raw(" "));
+            }
             marks.push(Span::styled(text, style));
-        }
-        if step.interactive {
-            if !marks.is_empty() {
-                marks.push(Span::raw(" "));
-            }
-            marks.push(Span::styled("⌨ interactive", theme.dim()));
-        }
-        if let Some(place) = &step.place {
-            if !marks.is_empty() {
-                marks.push(Span::raw(" "));
-            }
-            marks.push(Span::styled(format!("⌂ run from {place}"), theme.warning()));
         }
         // A long `where` wraps under itself, like the command below it.
         let indent = " ".repeat(number.len());
