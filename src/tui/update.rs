@@ -470,8 +470,11 @@ mod tests {
     use crate::tui::command::StepKey;
     use crate::tui::theme::Theme;
 
+    /// The navigator over its fixture catalog, which changes only when a
+    /// test needs it to (the embedded one is reworded as it is reviewed).
     fn setup() -> (AppState, Index) {
-        let index = Index::new(Arc::new(load(&[Source::Embedded]).catalog));
+        let fixture = Source::Path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/navigator").into());
+        let index = Index::new(Arc::new(load(&[fixture]).catalog));
         let results = index.search(&Query::default());
         let theme = Theme { light: false, depth: Some(Depth::Basic16) };
         (AppState::new(index.catalog().clone(), Vec::new(), results, theme, Rect::new(0, 0, 120, 40)), index)
