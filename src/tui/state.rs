@@ -12,7 +12,8 @@ use ratatui_textarea::TextArea;
 use super::command::{Confirm, Form, RunView, StepKey};
 use super::keymap::Context;
 use super::theme::Theme;
-use crate::catalog::{Catalog, Diagnostic, Kind};
+use crate::catalog::{Catalog, Diagnostic};
+use crate::present::Group;
 use crate::search::{Query, Results};
 use crate::settings::Remembered;
 
@@ -250,13 +251,13 @@ impl AppState {
     pub fn rows(&self) -> Vec<Row> {
         let browsing = self.query.is_blank();
         let mut rows = Vec::with_capacity(self.results.hits.len() + 16);
-        let mut group: Option<(Kind, Option<&str>)> = None;
+        let mut group = None;
         for (i, hit) in self.results.hits.iter().enumerate() {
             let entry = &self.catalog.entries()[hit.entry];
             if browsing {
-                let this = (entry.kind, if entry.kind == Kind::Failure { entry.layer() } else { None });
+                let this = Group::of(&self.catalog, entry);
                 if group != Some(this) {
-                    rows.push(Row::Heading(self.heading(this)));
+                    rows.push(Row::Heading(this.title().to_owned()));
                     group = Some(this);
                 }
             } else if self.results.partial_from == Some(i) {
@@ -269,14 +270,6 @@ impl AppState {
             rows.push(Row::Hit(i));
         }
         rows
-    }
-
-    fn heading(&self, (kind, layer): (Kind, Option<&str>)) -> String {
-        match (kind, layer) {
-            (Kind::Runbook, _) => "Runbooks".to_owned(),
-            (Kind::Failure, Some(id)) => self.catalog.layer(id).map_or_else(|| id.to_owned(), |l| l.title.clone()),
-            (Kind::Failure, None) => "Other".to_owned(),
-        }
     }
 }
 
