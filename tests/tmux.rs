@@ -40,7 +40,7 @@ impl Tmux {
             &shell,
         ]);
         assert!(status.success());
-        tmux.wait_for("READY$", "the shell prompt");
+        tmux.wait_for_prompt("the shell prompt");
         Some(tmux)
     }
 
@@ -79,7 +79,14 @@ impl Tmux {
     /// the shell's prompt.
     fn quit(&self) {
         self.send(&["C-c"]);
-        self.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+        self.wait_for_prompt("the prompt after quitting");
+    }
+
+    /// Waits for the shell's prompt on the last line: the line where the
+    /// navigator was started holds `READY$` too, and shows again as soon as
+    /// the navigator leaves the alternate screen, before it has exited.
+    fn wait_for_prompt(&self, what: &str) -> String {
+        self.wait_until(|s| s.trim_end().ends_with("READY$"), what)
     }
 
     /// The exit status of the last command the shell ran.
@@ -183,7 +190,7 @@ fn find_open_and_quit_leaves_a_sane_terminal() {
     tmux.press(&["Escape"]);
     tmux.wait_for("Failure modes, edge inward", "the cleared search");
     tmux.send(&["Escape"]);
-    tmux.wait_for("READY$", "the shell prompt after quitting");
+    tmux.wait_for_prompt("the shell prompt after quitting");
     // Cooked mode is back: the shell echoes what is typed and stty says so.
     assert_cooked(&tmux);
 }
@@ -193,7 +200,7 @@ fn sigterm_quits_through_the_normal_path_and_restores_the_terminal() {
     let Some(tmux) = Tmux::start("sigterm", 80, 24) else { return };
     let pid = tmux.open_navigator();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    tmux.wait_for("READY$", "the shell prompt after SIGTERM");
+    tmux.wait_for_prompt("the shell prompt after SIGTERM");
     assert_eq!(tmux.last_exit_status(), "143", "128 + SIGTERM: a parent can tell killed from quit");
     assert_cooked(&tmux);
 }
@@ -206,7 +213,7 @@ fn sigquit_and_sigusr1_restore_the_terminal_and_take_a_running_step_along() {
         let Some(tmux) = Tmux::start(&format!("sig{signal}"), 100, 30) else { return };
         let (navigator, group) = tmux.start_sleeping_step();
         assert!(Command::new("kill").args([&format!("-{signal}"), &navigator]).status().unwrap().success());
-        tmux.wait_for("READY$", &format!("the shell prompt after SIG{signal}"));
+        tmux.wait_for_prompt(&format!("the shell prompt after SIG{signal}"));
         assert_eq!(tmux.last_exit_status(), status, "SIG{signal}");
         assert_group_ends(&group, &format!("SIG{signal} left behind"));
         assert_cooked(&tmux);
@@ -279,7 +286,7 @@ fn ctrl_z_suspends_and_fg_resumes_where_it_was() {
     tmux.wait_until(|s| s.starts_with("Search › redis") && s.contains(" matches "), "the results for redis");
     tmux.send(&["C-z"]);
     tmux.wait_for("Stopped", "the shell's job notice");
-    tmux.wait_for("READY$", "the shell prompt");
+    tmux.wait_for_prompt("the shell prompt");
     tmux.type_text("fg");
     tmux.send(&["Enter"]);
     // Redrawn at once, the query still there, without a key to wake it up.
@@ -439,7 +446,7 @@ fn escape_until_quitting_asks_while_a_command_runs_and_it_lives_until_the_answer
     tmux.press(&["C-c"]);
     tmux.wait_for("Stop it and quit? y/N", "the question again");
     tmux.send(&["y"]);
-    tmux.wait_until(|s| s.trim_end().ends_with("READY$"), "the prompt after quitting");
+    tmux.wait_for_prompt("the prompt after quitting");
     assert_group_ends(&group, "left behind");
     assert_cooked(&tmux);
 }
@@ -453,7 +460,7 @@ fn leaving_kills_a_command_still_running() {
     // pagerbook without asking, and it takes the command with it.
     tmux.press(&["Escape"]);
     assert!(Command::new("kill").args(["-TERM", &navigator]).status().unwrap().success());
-    tmux.wait_for("READY$", "the shell prompt");
+    tmux.wait_for_prompt("the shell prompt");
     assert_group_ends(&group, "left behind");
 }
 
