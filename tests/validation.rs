@@ -241,12 +241,12 @@ fn strict_warns_at_each_entry_about_what_a_reviewed_entry_should_have() {
             at(1, "failure `draft` has no `impact`: who and what is affected, and how badly"),
             at(1, "failure `draft` has no `signals`: the log lines and alerts people paste, which search matches"),
             at(1, "failure `draft` has no `recovery`: what heals by itself, and what we do"),
+            at(1, "failure `draft` has no `frequency` (very-rare, rare, occasional or common), so it shows as unknown"),
+            at(1, "failure `draft` has no `severity` (low, medium, high or critical), so it shows as unknown"),
             at(
                 1,
                 "failure `draft` has no `last_reviewed`: the date someone last checked it against the system (YYYY-MM-DD)"
             ),
-            at(1, "failure `draft` has no `frequency` (very-rare, rare, occasional or common), so it shows as unknown"),
-            at(1, "failure `draft` has no `severity` (low, medium, high or critical), so it shows as unknown"),
             at(1, "failure `draft` has no steps: add a `[[failure.steps]]` table for each thing to do"),
             at(
                 6,

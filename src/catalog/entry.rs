@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::model::{Frequency, Kind, Origin, Severity, Step, Var};
+use super::schema::{self, Holds};
 
 /// The single-valued text fields of an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,28 +266,21 @@ impl Serialize for Entry {
             if items.is_empty() { Ok(()) } else { map.serialize_entry(key, &items) }
         };
         text(&mut map, "id", TextField::Id)?;
-        text(&mut map, "title", TextField::Title)?;
-        text(&mut map, "layer", TextField::Layer)?;
-        text(&mut map, "symptom", TextField::Symptom)?;
-        text(&mut map, "summary", TextField::Summary)?;
-        text(&mut map, "impact", TextField::Impact)?;
-        text(&mut map, "component", TextField::Component)?;
-        list(&mut map, "signals", ListField::Signals)?;
-        text(&mut map, "recovery", TextField::Recovery)?;
-        text(&mut map, "detection", TextField::Detection)?;
-        text(&mut map, "prevention", TextField::Prevention)?;
-        if let Some(frequency) = self.frequency {
-            map.serialize_entry("frequency", &frequency)?;
+        // The keys as the catalog format names them, in its order.
+        for field in schema::fields(schema::Table::of(self.kind)) {
+            match (field.holds, field.key) {
+                (Holds::Text(into) | Holds::Date(into), key) => text(&mut map, key, into)?,
+                (Holds::List(into), key) => list(&mut map, key, into)?,
+                (Holds::Own, "layer") => text(&mut map, "layer", TextField::Layer)?,
+                (Holds::Own, "frequency") if self.frequency.is_some() => {
+                    map.serialize_entry("frequency", &self.frequency)?;
+                }
+                (Holds::Own, "severity") if self.severity.is_some() => {
+                    map.serialize_entry("severity", &self.severity)?;
+                }
+                (Holds::Own, _) => {}
+            }
         }
-        text(&mut map, "frequency_note", TextField::FrequencyNote)?;
-        if let Some(severity) = self.severity {
-            map.serialize_entry("severity", &severity)?;
-        }
-        list(&mut map, "tags", ListField::Tags)?;
-        list(&mut map, "related", ListField::Related)?;
-        list(&mut map, "runbooks", ListField::Runbooks)?;
-        list(&mut map, "references", ListField::References)?;
-        text(&mut map, "last_reviewed", TextField::LastReviewed)?;
         map.serialize_entry("steps", &self.steps)?;
         if !self.vars.is_empty() {
             map.serialize_entry("vars", &VarsByName(&self.vars))?;

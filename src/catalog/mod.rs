@@ -6,6 +6,7 @@ mod entry;
 pub(crate) mod load;
 mod model;
 mod parse;
+pub mod schema;
 mod validate;
 mod walk;
 

@@ -14,9 +14,10 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
-use super::entry::{EntryBuilder, ListField, TextField};
+use super::entry::{EntryBuilder, TextField};
 use super::load::Review;
 use super::model::{DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var};
+use super::schema::{self, Holds};
 use crate::template::{self, Piece};
 
 /// What one file defines, with the spans that cross-file checks point at.
@@ -48,41 +49,8 @@ pub(crate) struct RefSpans {
     pub runbooks: Vec<Range<usize>>,
 }
 
-const TOP_LEVEL: &[&str] = &["layer", "failure", "runbook", "vars"];
-const LAYER_FIELDS: &[&str] = &["id", "title", "order", "description"];
-const FAILURE_FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "layer",
-    "component",
-    "symptom",
-    "impact",
-    "signals",
-    "recovery",
-    "detection",
-    "prevention",
-    "frequency",
-    "frequency_note",
-    "severity",
-    "tags",
-    "related",
-    "runbooks",
-    "references",
-    "last_reviewed",
-    "steps",
-    "vars",
-    "replaces",
-];
-const RUNBOOK_FIELDS: &[&str] =
-    &["id", "title", "summary", "layer", "tags", "references", "last_reviewed", "steps", "vars", "replaces"];
-const STEP_FIELDS: &[&str] = &["do", "run", "lang", "danger", "interactive", "where"];
-const VAR_FIELDS: &[&str] = &["description", "default", "choices", "pattern", "secret"];
-
 type Table<'i> = DeTable<'i>;
 
-/// What `check --strict` says about an entry without a review date.
-const LAST_REVIEWED: (&str, &str) =
-    ("last_reviewed", ": the date someone last checked it against the system (YYYY-MM-DD)");
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// Parses one file, appending its problems to `diagnostics`.
@@ -109,7 +77,7 @@ pub(crate) fn parse_file(
     if root.is_empty() {
         reader.warn(0..0, "empty file: it defines no layer, failure mode or runbook");
     }
-    reader.unknown_keys(&root, TOP_LEVEL, "at the top level of a catalog file");
+    reader.unknown_keys(&root, schema::Table::File, "at the top level of a catalog file");
     let file_vars = root.get_key_value("vars").and_then(|(_, value)| reader.vars(value, "the file"));
     let mut used_file_vars = BTreeSet::new();
     let mut contents = FileContents::default();
@@ -178,7 +146,8 @@ impl Reader<'_, '_> {
     }
 
     /// Reports keys outside `known`; call it before reading the table's fields.
-    fn unknown_keys(&mut self, table: &Table<'_>, known: &[&'static str], context: &str) {
+    fn unknown_keys(&mut self, table: &Table<'_>, kind: schema::Table, context: &str) {
+        let known = schema::keys(kind);
         self.misspelled.clear();
         for (key, _) in table {
             if !known.contains(&key.get_ref().as_ref()) {
@@ -204,7 +173,7 @@ impl Reader<'_, '_> {
 
     fn layer(&mut self, span: Range<usize>, table: &Table<'_>) -> Option<Located<Layer>> {
         let errors = self.errors;
-        self.unknown_keys(table, LAYER_FIELDS, "in a layer");
+        self.unknown_keys(table, schema::Table::Layer, "in a layer");
         let id = self.id(table, &span, "a layer");
         let context = self.context("layer", table, &span);
         let title = self.required_string(table, "title", &span, &context);
@@ -241,29 +210,39 @@ impl Reader<'_, '_> {
         used_file_vars: &mut BTreeSet<String>,
     ) -> Option<ParsedEntry> {
         let errors = self.errors;
-        let fields = match kind {
-            Kind::Failure => FAILURE_FIELDS,
-            Kind::Runbook => RUNBOOK_FIELDS,
-        };
         let context = self.context(kind.as_str(), table, &span);
-        self.unknown_keys(table, fields, &format!("in {context}"));
+        self.unknown_keys(table, schema::Table::of(kind), &format!("in {context}"));
         let id = self.id(table, &span, &context);
-        let title = self.required_string(table, "title", &span, &context);
         let is_failure = kind == Kind::Failure;
         // Only what identifies an entry and says what it is about is required,
         // so a team's first entry loads; `check --strict` asks for the rest.
+        let mut text = EntryBuilder::new();
+        let mut link_spans = BTreeMap::new();
+        for field in schema::fields(schema::Table::of(kind)) {
+            match field.holds {
+                Holds::Text(into) => {
+                    let value = if field.required {
+                        self.required_string(table, field.key, &span, &context)
+                    } else {
+                        self.string(table, field.key)
+                    };
+                    text.set(into, value.as_deref());
+                }
+                Holds::Date(into) => {
+                    text.set(into, self.date(table, field.key).as_deref());
+                }
+                Holds::List(into) => {
+                    let items = self.strings(table, field.key);
+                    text.extend(into, items.iter().map(|item| item.get_ref().as_str()));
+                    link_spans.insert(field.key, items.iter().map(Spanned::span).collect::<Vec<_>>());
+                }
+                Holds::Own => {}
+            }
+        }
         let layer = table.get("layer").and_then(|value| self.string_value("layer", value));
-        let (symptom, summary) = if is_failure {
-            (self.required_string(table, "symptom", &span, &context), None)
-        } else {
-            (None, self.required_string(table, "summary", &span, &context))
-        };
         let frequency = is_failure.then(|| self.word(table, "frequency", Frequency::ALL, Frequency::as_str)).flatten();
         let severity = is_failure.then(|| self.word(table, "severity", Severity::ALL, Severity::as_str)).flatten();
-        let recovery = is_failure.then(|| self.string(table, "recovery")).flatten();
         let replaces = self.flag(table, "replaces").unwrap_or_default();
-        let related = self.strings(table, "related");
-        let runbooks = self.strings(table, "runbooks");
         let entry_vars = table.get_key_value("vars").and_then(|(_, value)| self.vars(value, &context));
         let steps_tables = self.array_of_tables(table, "steps");
         let mut used = BTreeSet::new();
@@ -303,27 +282,10 @@ impl Reader<'_, '_> {
         }
         self.warn_defaulted_targets(&steps, [entry_vars.as_ref(), file_vars], &context);
         let steps = exact(steps.into_iter().map(|(_, step)| step).collect());
-        let mut text = EntryBuilder::new();
-        text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str()))
-            .set(TextField::Title, title.as_deref())
-            .set(
-                TextField::Layer,
-                layer.as_ref().map(|l| l.get_ref().as_str()).or(is_failure.then_some(UNSORTED_LAYER)),
-            )
-            .set(TextField::Symptom, symptom.as_deref())
-            .set(TextField::Summary, summary.as_deref())
-            .set(TextField::Impact, is_failure.then(|| self.string(table, "impact")).flatten().as_deref())
-            .set(TextField::Component, self.string(table, "component").as_deref())
-            .set(TextField::Recovery, recovery.as_deref())
-            .set(TextField::Detection, self.string(table, "detection").as_deref())
-            .set(TextField::Prevention, self.string(table, "prevention").as_deref())
-            .set(TextField::FrequencyNote, self.string(table, "frequency_note").as_deref())
-            .set(TextField::LastReviewed, self.date(table, "last_reviewed").as_deref())
-            .extend(ListField::Signals, self.strings(table, "signals").iter().map(|s| s.get_ref().as_str()))
-            .extend(ListField::Tags, self.strings(table, "tags").iter().map(|s| s.get_ref().as_str()))
-            .extend(ListField::Related, related.iter().map(|r| r.get_ref().as_str()))
-            .extend(ListField::Runbooks, runbooks.iter().map(|r| r.get_ref().as_str()))
-            .extend(ListField::References, self.strings(table, "references").iter().map(|s| s.get_ref().as_str()));
+        text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str())).set(
+            TextField::Layer,
+            layer.as_ref().map(|l| l.get_ref().as_str()).or(is_failure.then_some(UNSORTED_LAYER)),
+        );
         let origin = Origin { path: self.map.path().clone(), line: self.map.line(span.start) };
         let entry = text.build(kind, (frequency, severity), steps, exact(vars), origin);
         let id = id?;
@@ -337,8 +299,8 @@ impl Reader<'_, '_> {
             refs: RefSpans {
                 id: id.span,
                 layer: layer.map(|l| l.span()),
-                related: related.iter().map(Spanned::span).collect(),
-                runbooks: runbooks.iter().map(Spanned::span).collect(),
+                related: link_spans.remove("related").unwrap_or_default(),
+                runbooks: link_spans.remove("runbooks").unwrap_or_default(),
             },
             replaces,
         })
@@ -347,19 +309,11 @@ impl Reader<'_, '_> {
     /// Warns, at the entry, about each field a reviewed entry should have and
     /// this one lacks: what `check --strict` adds.
     fn review(&mut self, review: &Review, kind: Kind, table: &Table<'_>, span: &Range<usize>, context: &str) {
-        let failure_fields: &[(&str, &str)] = &[
-            ("layer", ", so it is listed under Unsorted"),
-            ("impact", ": who and what is affected, and how badly"),
-            ("signals", ": the log lines and alerts people paste, which search matches"),
-            ("recovery", ": what heals by itself, and what we do"),
-            LAST_REVIEWED,
-            ("frequency", " (very-rare, rare, occasional or common), so it shows as unknown"),
-            ("severity", " (low, medium, high or critical), so it shows as unknown"),
-        ];
-        let fields = if kind == Kind::Failure { failure_fields } else { &[LAST_REVIEWED] };
-        for (key, why) in fields {
-            if !table.contains_key(*key) {
-                self.warn(span.start..span.start, format!("{context} has no `{key}`{why}"));
+        for field in schema::fields(schema::Table::of(kind)) {
+            if let Some(why) = field.review
+                && !table.contains_key(field.key)
+            {
+                self.warn(span.start..span.start, format!("{context} has no `{}`{why}", field.key));
             }
         }
         if let Some(date) = table.get("last_reviewed")
@@ -388,7 +342,7 @@ impl Reader<'_, '_> {
         declare: &mut dyn FnMut(&str) -> Declaration,
     ) -> Option<Step> {
         let errors = self.errors;
-        self.unknown_keys(table, STEP_FIELDS, &format!("in {context}"));
+        self.unknown_keys(table, schema::Table::Step, &format!("in {context}"));
         let instruction = self.required_string(table, "do", &span, context);
         let run = table.get("run").and_then(|value| self.string_value("run", value));
         if let Some(run) = &run {
@@ -595,7 +549,7 @@ impl Reader<'_, '_> {
                 continue;
             };
             let errors = self.errors;
-            self.unknown_keys(table, VAR_FIELDS, &format!("in {context}"));
+            self.unknown_keys(table, schema::Table::Var, &format!("in {context}"));
             let span = value.span();
             let description = self.required_string(table, "description", &span, &context);
             let default = table.get("default").and_then(|v| self.string_value("default", v));
