@@ -6,7 +6,17 @@ use std::sync::LazyLock;
 
 use regex::bytes::RegexSet;
 
-use crate::catalog::Danger;
+crate::words::word_enum! {
+    /// What running a step's command risks.
+    Danger {
+        /// Reads only.
+        Safe = "safe",
+        /// Changes state, easy to undo.
+        Caution = "caution",
+        /// Loses data or capacity; running it will need a typed confirmation.
+        Destructive = "destructive",
+    }
+}
 
 /// (pattern, what to call it). Command words must stand where a command
 /// starts (after a separator, `sudo`, `--` or a quote), so

@@ -16,6 +16,7 @@
 //! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
 //!   values. Pure.
 //! - [`wrap`]: word wrapping by display width. Pure.
+//! - [`words`]: enums written as one of a fixed set of words. Pure.
 //! - [`visible`]: control and deceptive characters made visible, and the
 //!   writer the command line prints through, so no text acts on the
 //!   terminal. Pure.
@@ -25,6 +26,8 @@
 //! - [`whereabouts`]: where a final command will act (kube context and
 //!   namespace, ssh hosts, programs not found, variables unset). Pure
 //!   reading of the command; reads kubeconfig files and looks in `PATH`.
+//! - [`diagnostic`]: problems in catalog and config files as data
+//!   (`path:line:col`, level, the offending line) and did-you-mean. Pure.
 //! - [`files`]: reading small files without blocking on a FIFO or filling
 //!   memory. Touches the file system only.
 //! - [`tui`]: the navigator, a thin terminal layer: state, actions, update,
@@ -36,6 +39,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clipboard;
 pub mod danger;
+pub mod diagnostic;
 pub mod files;
 pub mod highlight;
 pub mod present;
@@ -46,4 +50,5 @@ pub mod template;
 pub mod tui;
 pub mod visible;
 pub mod whereabouts;
+pub mod words;
 pub mod wrap;

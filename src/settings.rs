@@ -16,9 +16,8 @@ use serde::Serialize;
 
 use toml::de::DeTable;
 
-use crate::catalog::diagnostic::{SourceMap, did_you_mean, file_diagnostic};
 use crate::catalog::load::{check_text, file_kind, io_message};
-use crate::catalog::{Diagnostic, Level};
+use crate::diagnostic::{Diagnostic, Level, SourceMap, did_you_mean, file_diagnostic};
 use crate::files;
 use crate::template::{check_value, is_valid_name};
 

@@ -1,7 +1,8 @@
 //! The catalog: its model, loading from every source, and validation that
 //! reports each problem at its place instead of stopping at the first.
 
-pub(crate) mod diagnostic;
+// Problems and did-you-mean live at the top: settings report with them too.
+pub(crate) use crate::diagnostic;
 mod entry;
 pub(crate) mod load;
 mod model;

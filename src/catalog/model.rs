@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::template::{self, ValueError};
 
 pub use super::entry::Entry;
+pub use crate::danger::Danger;
 
 /// Everything loaded from the catalog sources: layers in edge-inward order and
 /// entries (failure modes, then runbooks) in that same order.
@@ -255,35 +256,7 @@ pub struct Var {
     pub secret: bool,
 }
 
-/// Defines an enum written in TOML as one of a fixed set of lowercase words.
-macro_rules! word_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $word)] $variant),+
-        }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &[Self] = &[$(Self::$variant),+];
-
-            /// The word used in the catalog.
-            #[must_use]
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $word),+ }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
-word_enum! {
+crate::words::word_enum! {
     /// How often a failure happens, on an ordered scale.
     Frequency {
         /// Hardly ever (years apart).
@@ -297,7 +270,7 @@ word_enum! {
     }
 }
 
-word_enum! {
+crate::words::word_enum! {
     /// How much a failure hurts.
     Severity {
         /// Degraded, users hardly notice.
@@ -308,17 +281,5 @@ word_enum! {
         High = "high",
         /// Outage or data at risk.
         Critical = "critical",
-    }
-}
-
-word_enum! {
-    /// What running a step's command risks.
-    Danger {
-        /// Reads only.
-        Safe = "safe",
-        /// Changes state, easy to undo.
-        Caution = "caution",
-        /// Loses data or capacity; running it will need a typed confirmation.
-        Destructive = "destructive",
     }
 }

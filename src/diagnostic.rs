@@ -1,4 +1,4 @@
-//! Problems found in catalog files, as data: where (path, line, column), how
+//! Problems found in catalog and config files, as data: where (path, line, column), how
 //! bad, what, and the offending line so the reader need not open the file;
 //! and the did-you-mean suggestions that catalog and config messages share.
 
