@@ -1,0 +1,127 @@
+//! `[vars.NAME]` declarations: description, default, choices, pattern,
+//! secret, and the vars nobody uses.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use toml::Spanned;
+
+use super::{Reader, Value, exact};
+use crate::catalog::model::Var;
+use crate::catalog::schema;
+use crate::template::{self};
+
+/// Declared vars with the spans of their names; `None` for a declaration
+/// with errors, already reported.
+pub(super) type DeclaredVars = BTreeMap<String, (Option<Arc<Var>>, Range<usize>)>;
+
+impl Reader<'_, '_> {
+    pub(super) fn warn_unused(&mut self, vars: &DeclaredVars, used: &BTreeSet<String>, context: &str) {
+        for (name, (var, span)) in vars {
+            // A broken declaration has its error already.
+            if var.is_some() && !used.contains(name) {
+                self.warn(
+                    span.clone(),
+                    format!("var `{name}` is declared {context} but no command uses `{{{{{name}}}}}`"),
+                );
+            }
+        }
+    }
+
+    /// Parses a `vars` table: `[vars.NAME]` tables of description, default,
+    /// choices, pattern and secret.
+    pub(super) fn vars(&mut self, value: &Value<'_>, owner: &str) -> Option<DeclaredVars> {
+        let Some(table) = value.get_ref().as_table() else {
+            self.wrong_type("vars", value, "a table of `[vars.NAME]` tables");
+            return None;
+        };
+        let mut vars = BTreeMap::new();
+        for (name, value) in table {
+            let context = format!("var `{}` of {owner}", name.get_ref());
+            if !template::is_valid_name(name.get_ref()) {
+                self.error(
+                    name.span(),
+                    format!(
+                        "invalid var name `{}`: use lowercase letters, digits and `_`, starting with a letter or `_`",
+                        name.get_ref()
+                    ),
+                );
+                continue;
+            }
+            let Some(table) = value.get_ref().as_table() else {
+                self.wrong_type(name.get_ref(), value, "a table with a `description`");
+                vars.insert(name.get_ref().to_string(), (None, name.span()));
+                continue;
+            };
+            let errors = self.errors;
+            self.unknown_keys(table, schema::Table::Var, &format!("in {context}"));
+            let span = value.span();
+            let description = self.required_string(table, "description", &span, &context);
+            let default = table.get("default").and_then(|v| self.string_value("default", v));
+            let choices = self.strings(table, "choices");
+            let pattern = table.get("pattern").and_then(|v| self.string_value("pattern", v));
+            let regex = pattern.as_ref().and_then(|p| match template::compile_pattern(p.get_ref()) {
+                Ok(regex) => Some(regex),
+                Err(message) => {
+                    self.error(p.span(), format!("invalid `pattern` of {context}: {message}"));
+                    None
+                }
+            });
+            for value in default.iter().chain(&choices) {
+                if regex.as_ref().is_some_and(|r| !r.is_match(value.get_ref())) {
+                    self.error(
+                        value.span(),
+                        format!("`{}` does not match the `pattern` of {context}", value.get_ref()),
+                    );
+                }
+            }
+            if let Some(default) = &default
+                && !choices.is_empty()
+                && !choices.iter().any(|c| c.get_ref() == default.get_ref())
+            {
+                self.error(default.span(), format!("the `default` of {context} is not one of its `choices`"));
+            }
+            // A default or a choice every render would refuse (empty, a
+            // newline, a leading `-` no pattern allows) is caught here, not
+            // at 3am in the form.
+            for (key, value) in default.iter().map(|d| ("default", d)).chain(choices.iter().map(|c| ("choices", c))) {
+                let pattern = pattern.as_ref().map(|p| p.get_ref().as_str());
+                match template::check_value(value.get_ref(), pattern) {
+                    Ok(_) | Err(template::ValueError::Pattern(_)) => {}
+                    Err(template::ValueError::Option) if key == "choices" => {}
+                    Err(problem) => self.error(
+                        value.span(),
+                        format!("this `{key}` value of {context} would be refused when filled in: {problem}"),
+                    ),
+                }
+            }
+            let secret = self.flag(table, "secret");
+            if secret == Some(true) {
+                for (key, found) in [
+                    ("default", default.as_ref().map(Spanned::span)),
+                    ("choices", table.get("choices").map(Spanned::span)),
+                ] {
+                    if let Some(span) = found {
+                        let message = format!(
+                            "{context} is `secret`, so it cannot have `{key}`: the catalog file would hold the secret"
+                        );
+                        self.error(span, message);
+                    }
+                }
+            }
+            let var = description.filter(|_| self.errors == errors).map(|description| {
+                Arc::new(Var {
+                    name: name.get_ref().as_ref().into(),
+                    description,
+                    default: default.map(Spanned::into_inner),
+                    choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
+                    pattern: pattern.map(Spanned::into_inner),
+                    secret: secret.unwrap_or_default(),
+                })
+            });
+            vars.insert(name.get_ref().to_string(), (var, name.span()));
+        }
+        Some(vars)
+    }
+}
