@@ -112,3 +112,24 @@ fn write_list(out: &mut dyn Write, heading: &str, items: impl ExactSizeIterator<
 pub(super) fn or_unknown(rating: Option<impl std::fmt::Display>) -> String {
     rating.map_or_else(|| "unknown".to_owned(), |rating| rating.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Source, load};
+
+    /// The rendering stands apart from loading and dispatch: a presentation in,
+    /// text out, as markdown export will be beside it.
+    #[test]
+    fn a_step_numbered_ten_or_more_aligns_its_wrapped_lines_marks_and_command() {
+        let drill = load(&[Source::Path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/drill").into())]).catalog;
+        let mut out = Vec::new();
+        write_step(10, &drill.entries()[0].steps[10], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("  11. Remove a scratch directory"), "{text}");
+        assert!(lines[1..].iter().all(|line| line.starts_with("      ") && !line.starts_with("       ")), "{text}");
+        assert_eq!(lines[2], "      [danger: destructive]", "{text}");
+        assert!(lines[3].starts_with("      $ printf %s {{token}}"), "{text}");
+    }
+}
