@@ -1,0 +1,184 @@
+//! The command line's definitions: clap structs, help texts, value parsers.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Two forms: clap's default (`[QUERY]... [COMMAND]`) reads as if both
+/// could be given at once.
+const USAGE: &str = "pagerbook [OPTIONS] [QUERY]...\n       pagerbook [OPTIONS] <COMMAND>";
+
+const AFTER_HELP: &str = "\
+Examples:
+  pagerbook                              open the navigator (type, Enter, Esc; F1 help)
+  pagerbook no such host                 open it with a query typed
+  pagerbook list                         every failure mode, edge inward
+  pagerbook show coredns-down            one entry in full
+  pagerbook search no such host          find what matches a symptom or a log line
+  pagerbook cmd coredns-down 1           a step's command, placeholders filled
+  pagerbook check                        validate the catalogs in use
+  pagerbook --catalog ./team check       validate only ./team
+  pagerbook sources                      which catalogs were read
+
+Catalogs: without --catalog, the embedded catalog, then ~/.config/pagerbook/catalog/,
+then each path in PAGERBOOK_CATALOG (colon-separated). With --catalog, only those.
+
+Exit codes: 0 ok, 1 catalog problem / unknown id / nothing found, 2 usage error.";
+
+const SEARCH_HELP: &str = "\
+Examples:
+  pagerbook search no such host
+  pagerbook search pgbouncr                      typos are tolerated
+  pagerbook search \"out of memory\" !redis       a phrase, and a word to exclude
+  pagerbook search restart layer:control-plane
+  pagerbook search kind:runbook upgrade
+  pagerbook search --json 'dial tcp: lookup db on 10.43.0.10:53: no such host'
+  kubectl logs api-7d4b9 --tail 20 | pagerbook search -
+
+A pasted log line is recognised (long, or holding timestamps, IPs, hashes, paths):
+its volatile parts are ignored and the entries sharing its rarest words come first.
+`-` reads the query from standard input: every line, joined with spaces (the first
+64 KiB), so a pasted multi-line log is one query.
+Exit code 0 with hits, 1 with none, 2 when the query has nothing to search for
+(it is empty, only punctuation, or only !exclusions).";
+
+const CMD_HELP: &str = "\
+Examples:
+  pagerbook cmd coredns-down 7 --var namespace=shop --var deployment=api
+  pagerbook cmd node-disk-full 2 | sh          (read it first)
+
+Values are shell-quoted, so nothing in a value can add shell syntax. A value with a
+control or bidirectional character, or that does not match its placeholder's declared
+pattern, is refused; one starting with `-` is printed with a warning on stderr.";
+
+/// Parses `--var name=value`.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("`{text}` is not NAME=VALUE"))?;
+    if !crate::template::is_valid_name(name) {
+        return Err(format!("`{name}` is not a placeholder name"));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
+/// pagerbook: find the failure mode behind what you see, and what to do about it.
+#[derive(Debug, Parser)]
+#[command(name = "pagerbook", version, about, after_help = AFTER_HELP, override_usage = USAGE)]
+pub struct Cli {
+    /// Read catalogs only from PATH (a TOML file or a directory); repeatable.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub catalog: Vec<PathBuf>,
+
+    /// Colours for a dark or a light terminal background.
+    #[arg(long, global = true, value_enum, default_value_t = ThemeChoice::Dark)]
+    pub theme: ThemeChoice,
+
+    /// Never run commands from the navigator; copying still works (for drills
+    /// on a shared screen). Also `read_only = true` in config.toml.
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// Open the navigator with these words typed as its query (the first
+    /// must not be a subcommand's name).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+
+    /// What to do (default: open the navigator).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Colours of the navigator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeChoice {
+    /// For a dark background.
+    Dark,
+    /// For a light background.
+    Light,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every failure mode by layer, edge inward, then the runbooks.
+    #[command(after_help = "Examples:\n  pagerbook list\n  pagerbook list --json | jq '.entries[].id'")]
+    List {
+        /// Print JSON: {"layers": [...], "entries": [...]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one failure mode or runbook in full.
+    #[command(after_help = "Examples:\n  pagerbook show tls-cert-expired\n  pagerbook show node-os-upgrade --json")]
+    Show {
+        /// The entry's id.
+        id: String,
+        /// Print the entry as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search failure modes and runbooks: words, a symptom, or a pasted log line.
+    #[command(after_help = SEARCH_HELP)]
+    Search {
+        /// What you see: words (all required, typos tolerated), "a phrase", !excluded,
+        /// layer:NAME, tag:NAME, kind:runbook; or a whole pasted log line; or `-`
+        /// to read it from standard input.
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Print a JSON array of {id, kind, layer, title, score}, best first.
+        #[arg(long)]
+        json: bool,
+        /// Print at most N hits.
+        #[arg(long, short = 'n', value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+        limit: u16,
+    },
+    /// Print a step's command with its placeholders filled in, shell-quoted.
+    #[command(after_help = CMD_HELP)]
+    Cmd {
+        /// The entry's id.
+        id: String,
+        /// The step's number, as `show` numbers them (1 is the first).
+        step: usize,
+        /// A placeholder's value (repeatable); others take their default.
+        #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+        vars: Vec<(String, String)>,
+    },
+    /// Validate catalog files; exit 1 when there are errors.
+    #[command(
+        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check ./team          ./team as it loads beside the embedded catalog\n  pagerbook check --strict        also what a reviewed entry should have\n  pagerbook check --format json   for editors and CI"
+    )]
+    Check {
+        /// Files or directories to check, as they load after the embedded catalog
+        /// (or the --catalog paths), reporting only their problems (default: the
+        /// catalogs in use).
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Also show which sources were read.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Also warn about what a reviewed entry should have: a layer, impact,
+        /// signals, recovery, frequency, severity and a recent `last_reviewed`
+        /// for a failure mode, and steps.
+        #[arg(long)]
+        strict: bool,
+        /// With --strict, how many days old a `last_reviewed` date may be.
+        #[arg(long, value_name = "DAYS", default_value_t = 365, requires = "strict")]
+        review_age: u32,
+    },
+    /// Show which catalog sources were read and what each gave.
+    #[command(after_help = "Examples:\n  pagerbook sources\n  PAGERBOOK_CATALOG=./team pagerbook sources")]
+    Sources {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `path:line:col: level: message` with the offending line.
+    Text,
+    /// A JSON array of diagnostics.
+    Json,
+}
