@@ -14,7 +14,8 @@
 //!   highlighting. Pure.
 //! - [`settings`]: `config.toml` and the remembered placeholder values.
 //! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
-//!   values. Pure.
+//!   values; inside, `nested_shells` counts the shells (ssh, watch, `sh -c`)
+//!   that parse each placeholder and `value` checks a value. Pure.
 //! - [`wrap`]: word wrapping by display width. Pure.
 //! - [`words`]: enums written as one of a fixed set of words. Pure.
 //! - [`visible`]: control and deceptive characters made visible, and the
