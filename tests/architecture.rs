@@ -11,7 +11,6 @@ const PURE: &[&str] = &[
     "src/catalog",
     "src/search",
     "src/template",
-    "src/template.rs",
     "src/present.rs",
     "src/danger.rs",
     "src/diagnostic.rs",
