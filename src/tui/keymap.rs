@@ -305,9 +305,48 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
         .collect()
 }
 
+/// The keys as a markdown table, for the README: the same rows as the help.
+#[must_use]
+pub fn markdown_table() -> String {
+    use std::fmt::Write as _;
+    let mut table = String::from("| keys | where | does |\n| --- | --- | --- |\n");
+    for section in help(false) {
+        for (keys, does) in section.rows {
+            let keys = keys.split("  ").map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" ");
+            let _ = writeln!(table, "| {keys} | {} | {does} |", section.heading);
+        }
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's key table is the help's: a binding added, changed or
+    /// removed shows there, or this fails with the table to paste.
+    #[test]
+    fn the_readme_lists_every_binding_as_the_help_does() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("<!-- keys -->\n").map(|i| i + "<!-- keys -->\n".len());
+        let end = readme.find("<!-- /keys -->");
+        let (Some(start), Some(end)) = (start, end) else { panic!("README.md has no <!-- keys --> section") };
+        let expected = markdown_table();
+        assert!(readme[start..end] == expected, "README.md's key table is stale; it should read:\n{expected}");
+    }
+
+    /// A binding with no help text shares the row of the one before it; one
+    /// that starts a row of the help without any is a key nobody is told of.
+    #[test]
+    fn every_row_of_the_help_says_what_its_keys_do() {
+        for read_only in [false, true] {
+            for section in help(read_only) {
+                for (keys, does) in section.rows {
+                    assert!(!does.is_empty() && !keys.is_empty(), "{}: `{keys}` has no help", section.heading);
+                }
+            }
+        }
+    }
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, modifiers)
