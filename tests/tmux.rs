@@ -7,6 +7,9 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod util;
+use util::{Dir, fixture};
+
 /// A tmux server of our own, killed when the test ends.
 struct Tmux {
     socket: String,
@@ -243,13 +246,11 @@ fn the_process_exits_when_its_terminal_closes_with_sighup_blocked() {
     // pagerbook spinning at 50-77 % CPU for ever: crossterm took the hung-up
     // tty for "no event" and read its end of file in a loop.
     let Some(tmux) = Tmux::start("blocked-hup", 80, 24) else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("block-hup.py");
-    std::fs::write(
-        &script,
+    let dir = Dir::new();
+    let script = dir.write(
+        "block-hup.py",
         "import signal, os, sys\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP])\nos.execv(sys.argv[1], sys.argv[1:])\n",
-    )
-    .unwrap();
+    );
     tmux.type_text(&format!("python3 {} {}", script.display(), env!("CARGO_BIN_EXE_pagerbook")));
     tmux.send(&["Enter"]);
     tmux.wait_for("Failure modes, edge inward", "the navigator");
@@ -322,7 +323,7 @@ fn stdout_of(program: &str, args: &[&str]) -> String {
 
 /// The drill catalog: harmless commands to run for real.
 fn drill_catalog() -> String {
-    format!("--catalog {}/tests/fixtures/drill", env!("CARGO_MANIFEST_DIR"))
+    format!("--catalog {}", fixture("drill").display())
 }
 
 #[test]
@@ -467,13 +468,8 @@ fn leaving_kills_a_command_still_running() {
 #[test]
 fn the_confirmation_of_a_kubectl_step_names_the_context_of_the_kubeconfig_in_use() {
     let Some(tmux) = Tmux::start("context", 100, 30) else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("config");
-    std::fs::write(
-        &kubeconfig,
-        "apiVersion: v1\nkind: Config\ncurrent-context: staging-eu\ncontexts:\n- name: staging-eu\n  context:\n    cluster: eu\n    user: me\n    namespace: web\n",
-    )
-    .unwrap();
+    let dir = Dir::new();
+    let kubeconfig = dir.write("config", util::kubeconfig("staging-eu"));
     tmux.type_text(&format!("export KUBECONFIG={}", kubeconfig.display()));
     tmux.send(&["Enter"]);
     tmux.open_navigator_on(&drill_catalog(), "Drills");
