@@ -14,7 +14,7 @@ use pagerbook::catalog::{
 use pagerbook::{danger, template};
 
 mod util;
-use util::{Dir, embedded, files_in};
+use util::{Dir, embedded, files_in, poll, stdout};
 
 const LAYERS: &[(&str, &[&str])] = &[
     ("edge", &["cdn-pop-outage", "cdn-global-outage", "dns-hijack", "tls-cert-expired"]),
@@ -455,11 +455,12 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
             .unwrap(),
     );
     let cli = |args: &[&str]| Command::new("redis-cli").args(["-p", &port]).args(args).output().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while cli(&["PING"]).stdout != b"PONG\n" {
-        assert!(std::time::Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    poll(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || cli(&["PING"]).stdout == b"PONG\n",
+        || "redis-server did not start".to_owned(),
+    );
     let keys = [
         "cache:plain",
         "cache:auth:profile cache:user:42",
@@ -484,7 +485,7 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
     let command = template::render(run, |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)).unwrap();
     let out = Command::new("bash").arg("-c").arg(&command).env("PATH", path).output().unwrap();
     assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
-    let left = String::from_utf8(cli(&["--scan"]).stdout).unwrap();
+    let left = stdout(&cli(&["--scan"]));
     let mut left: Vec<&str> = left.lines().collect();
     left.sort_unstable();
     assert_eq!(left, ["auth:profile", "other:cache:x"], "only the keys matching cache:* are gone, each whole");

@@ -10,7 +10,7 @@ use clap::Parser;
 use pagerbook::cli::Cli;
 
 mod util;
-use util::{Dir, fixture};
+use util::{Dir, clean_command, fixture, pagerbook, stdout};
 
 const CATALOG: &str = r#"
 [[layer]]
@@ -47,33 +47,12 @@ run = "echo flush"
 danger = "destructive"
 "#;
 
-/// pagerbook with a clean environment: no user catalog, no `PAGERBOOK_CATALOG`.
-fn clean_command(home: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pagerbook"));
-    command
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    command
-}
-
-/// Runs pagerbook with a clean environment and nothing on standard input.
-fn pagerbook(home: &Path, args: &[&str]) -> Output {
-    clean_command(home, args).stdin(Stdio::null()).output().unwrap()
-}
-
 /// Runs pagerbook with a clean environment and `input` on standard input.
 fn pagerbook_reading(home: &Path, args: &[&str], input: &str) -> Output {
     let mut child =
         clean_command(home, args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
 }
 
 fn stderr(output: &Output) -> String {
@@ -367,12 +346,7 @@ fn default_sources_are_embedded_then_user_dir_then_env() {
         "[[runbook]]\nid = \"mine\"\ntitle = \"Mine\"\nsummary = \"s\"\n",
     );
     let user = mine.parent().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
-        .args(["sources"])
-        .env("XDG_CONFIG_HOME", dir.path().join(".config"))
-        .env("PAGERBOOK_CATALOG", &file)
-        .output()
-        .unwrap();
+    let out = clean_command(dir.path(), &["sources"]).env("PAGERBOOK_CATALOG", &file).output().unwrap();
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("embedded catalog: "), "{text}");
@@ -471,11 +445,7 @@ fn the_navigator_explains_itself_where_it_cannot_run() {
         stderr(&out),
         "pagerbook: the navigator needs a terminal; use `pagerbook list`, `pagerbook show ID` or `pagerbook search QUERY` instead\n"
     );
-    let dumb = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
-        .env("TERM", "dumb")
-        .env("XDG_CONFIG_HOME", dir.path())
-        .output()
-        .unwrap();
+    let dumb = clean_command(dir.path(), &[]).env("TERM", "dumb").output().unwrap();
     assert_eq!(dumb.status.code(), Some(1));
     assert!(stderr(&dumb).starts_with("pagerbook: TERM=dumb cannot show the navigator;"), "{}", stderr(&dumb));
 }
@@ -490,7 +460,7 @@ fn cmd_prints_the_final_command_with_quoted_values() {
         pagerbook(dir.path(), &["--catalog", &file, "cmd", "dns-broken", "1", "--var", &format!("host={hostile}")]);
     assert_eq!(stdout(&out), "dig +short 'x; rm -rf / $(reboot)'\n");
     let echoed = Command::new("sh").arg("-c").arg(stdout(&out).replace("dig +short", "printf %s")).output().unwrap();
-    assert_eq!(String::from_utf8(echoed.stdout).unwrap(), hostile);
+    assert_eq!(stdout(&echoed), hostile);
 }
 
 #[test]

@@ -10,7 +10,7 @@ use pagerbook::template::render;
 use proptest::prelude::*;
 
 mod util;
-use util::Dir;
+use util::{Dir, stdout};
 
 /// Values biased towards what breaks naive quoting.
 fn hostile() -> impl Strategy<Value = String> {
@@ -40,7 +40,7 @@ proptest! {
         let command = render("printf '%s' {{v}}", |_| Some(value.as_str())).unwrap();
         let out = Command::new("sh").arg("-c").arg(&command).output().unwrap();
         prop_assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
-        prop_assert_eq!(String::from_utf8(out.stdout).unwrap(), value, "{}", command);
+        prop_assert_eq!(stdout(&out), value, "{}", command);
     }
 
     /// ssh joins the words of its remote command and a second shell parses
@@ -54,7 +54,7 @@ proptest! {
         .unwrap();
         let out = Command::new("sh").arg("-c").arg(format!("{stub}{command}")).output().unwrap();
         prop_assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
-        prop_assert_eq!(String::from_utf8(out.stdout).unwrap(), value, "{}", command);
+        prop_assert_eq!(stdout(&out), value, "{}", command);
     }
 }
 

@@ -4,11 +4,12 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use std::cell::RefCell;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod util;
-use util::{Dir, fixture};
+use util::{Dir, fixture, pagerbook, poll, stdout};
 
 /// A tmux server of our own, killed when the test ends.
 struct Tmux {
@@ -125,11 +126,12 @@ impl Tmux {
         for key in keys {
             let before = styled();
             self.send(&[key]);
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while styled() == before {
-                assert!(Instant::now() < deadline, "the screen did not change after {key}:\n{}", self.screen());
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            poll(
+                Duration::from_secs(10),
+                Duration::from_millis(20),
+                || styled() != before,
+                || format!("the screen did not change after {key}:\n{}", self.screen()),
+            );
         }
     }
 
@@ -148,15 +150,18 @@ impl Tmux {
 
     /// Waits until `ready` holds for the screen, failing with it after 10 s.
     fn wait_until(&self, ready: impl Fn(&str) -> bool, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let screen = self.screen();
-            if ready(&screen) {
-                return screen;
-            }
-            assert!(Instant::now() < deadline, "waited for {what}; the screen shows:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // The screen last checked: returned, or shown in the failure.
+        let screen = RefCell::new(String::new());
+        poll(
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            || {
+                *screen.borrow_mut() = self.screen();
+                ready(&screen.borrow())
+            },
+            || format!("waited for {what}; the screen shows:\n{}", screen.borrow()),
+        );
+        screen.into_inner()
     }
 }
 
@@ -176,9 +181,10 @@ fn find_open_and_quit_leaves_a_sane_terminal() {
     let first_hit = |screen: &str| {
         screen.lines().find(|l| ["CRIT", "HIGH", "MED ", "LOW "].iter().any(|s| l.contains(s))).map(str::to_owned)
     };
-    let expected =
-        Command::new(env!("CARGO_BIN_EXE_pagerbook")).args(["search", "-n", "1000", "no such host"]).output().unwrap();
-    let count = format!("{} matches", String::from_utf8_lossy(&expected.stdout).lines().count());
+    // In the navigator's environment: no catalog but the embedded one.
+    let home = Dir::new();
+    let expected = stdout(&pagerbook(home.path(), &["search", "-n", "1000", "no such host"]));
+    let count = format!("{} matches", expected.lines().count());
     let screen = tmux.wait_until(
         |screen| screen.starts_with("Search › no such host") && screen.contains(&count),
         &format!("the results of the whole query ({count})"),
@@ -259,11 +265,12 @@ fn the_process_exits_when_its_terminal_closes_with_sighup_blocked() {
     let blocked = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     assert!(blocked.lines().any(|l| l.starts_with("SigBlk:") && l.ends_with('1')), "SIGHUP not blocked:\n{blocked}");
     assert!(tmux.command(&["kill-session", "-t", "t"]).success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while alive(&pid) {
-        assert!(Instant::now() < deadline, "pagerbook {pid} still runs after its terminal closed");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    poll(
+        Duration::from_secs(5),
+        Duration::from_millis(50),
+        || !alive(&pid),
+        || format!("pagerbook {pid} still runs after its terminal closed"),
+    );
 }
 
 #[test]
@@ -272,11 +279,12 @@ fn the_process_exits_when_its_terminal_goes_away() {
     let pid = tmux.open_navigator();
     // Like an ssh connection dropping: the terminal closes under the program.
     assert!(tmux.command(&["kill-session", "-t", "t"]).success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Command::new("kill").args(["-0", &pid]).stderr(std::process::Stdio::null()).status().unwrap().success() {
-        assert!(Instant::now() < deadline, "pagerbook {pid} still runs after its terminal closed");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    poll(
+        Duration::from_secs(5),
+        Duration::from_millis(50),
+        || !Command::new("kill").args(["-0", &pid]).stderr(std::process::Stdio::null()).status().unwrap().success(),
+        || format!("pagerbook {pid} still runs after its terminal closed"),
+    );
 }
 
 #[test]
@@ -382,11 +390,12 @@ fn run_group(navigator: &str) -> String {
 /// for every live member of `group` to end; fails with `what` and those
 /// still there.
 fn assert_group_ends(group: &str, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !live_members(group).is_empty() {
-        assert!(Instant::now() < deadline, "{what}: {:?}", live_members(group));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || live_members(group).is_empty(),
+        || format!("{what}: {:?}", live_members(group)),
+    );
 }
 
 /// Members of a process group that are still alive (zombies waiting for
@@ -418,12 +427,15 @@ fn a_runaway_command_stops_within_a_second_and_leaves_nothing() {
         assert!(!live_members(&group).is_empty(), "`{runs}` is not running");
         let asked = Instant::now();
         tmux.send(&["C-k"]);
-        while !live_members(&group).is_empty() {
-            // The signals take under a second (SIGINT, SIGTERM, SIGKILL, 300 ms
-            // apart); the bound leaves room for a loaded machine.
-            assert!(asked.elapsed() < Duration::from_secs(5), "`{runs}` still runs: {:?}", live_members(&group));
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // The signals take under a second (SIGINT, SIGTERM, SIGKILL, 300 ms
+        // apart); the bound, counted from the key, leaves room for a loaded
+        // machine.
+        poll(
+            Duration::from_secs(5).saturating_sub(asked.elapsed()),
+            Duration::from_millis(10),
+            || live_members(&group).is_empty(),
+            || format!("`{runs}` still runs: {:?}", live_members(&group)),
+        );
         tmux.wait_for("stopped by SIGINT", "the end of the run");
         tmux.press(&["Escape"]);
     }
@@ -529,18 +541,15 @@ fn a_process_a_step_detaches_does_not_outlive_pagerbook() {
     tmux.wait_for("✓ exit 0", "the step's shell done");
     // It may still be starting when its step's shell is done. The deadlines
     // are for a loaded machine: they bound a failure, not the test's time.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !sleeping() {
-        assert!(Instant::now() < deadline, "the detached process never ran");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(Duration::from_secs(15), Duration::from_millis(20), sleeping, || "the detached process never ran".to_owned());
     tmux.press(&["Escape"]);
     tmux.quit();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while sleeping() {
-        assert!(Instant::now() < deadline, "sleep 3131 outlived pagerbook");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(
+        Duration::from_secs(15),
+        Duration::from_millis(20),
+        || !sleeping(),
+        || "sleep 3131 outlived pagerbook".to_owned(),
+    );
 }
 
 #[test]

@@ -1,10 +1,13 @@
 //! Helpers more than one test file uses: temporary directories of catalog
-//! files and stubs, and fixture paths.
+//! files and stubs, fixture paths, the binary in a clean environment, and
+//! waiting with a deadline.
 
 // Each test binary compiles its own copy of this module and uses a part.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use pagerbook::catalog::{Loaded, Source, load};
 
@@ -82,4 +85,39 @@ pub fn kubeconfig(context: &str) -> String {
     format!(
         "apiVersion: v1\nkind: Config\ncurrent-context: {context}\ncontexts:\n- name: {context}\n  context:\n    cluster: eu\n    user: me\n    namespace: web\n"
     )
+}
+
+/// pagerbook with a clean environment: `home` for HOME and its settings, no
+/// user catalog, no `PAGERBOOK_CATALOG`.
+pub fn clean_command(home: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pagerbook"));
+    command
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    command
+}
+
+/// Runs pagerbook with a clean environment and nothing on standard input.
+pub fn pagerbook(home: &Path, args: &[&str]) -> Output {
+    clean_command(home, args).stdin(Stdio::null()).output().unwrap()
+}
+
+/// What a program printed on standard output, which must be UTF-8.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Checks `done` every `every` until it holds, failing with `failure()`
+/// once `within` has passed (`done` first: what is done passes whatever
+/// the bound). The bounds are for a loaded machine, not the usual time.
+#[track_caller]
+pub fn poll(within: Duration, every: Duration, mut done: impl FnMut() -> bool, failure: impl Fn() -> String) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "{}", failure());
+        std::thread::sleep(every);
+    }
 }
