@@ -9,13 +9,12 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use pagerbook::catalog::{
-    DEFAULT_LANG, Danger, Entry, Kind, ListField, LoadOptions, Loaded, Review, Source, Step, TextField, load, load_with,
+    DEFAULT_LANG, Danger, Entry, Kind, ListField, LoadOptions, Loaded, Review, Source, Step, TextField, load_with,
 };
 use pagerbook::{danger, template};
 
-fn embedded() -> Loaded {
-    load(&[Source::Embedded])
-}
+mod util;
+use util::{Dir, embedded, files_in, poll, stdout};
 
 const LAYERS: &[(&str, &[&str])] = &[
     ("edge", &["cdn-pop-outage", "cdn-global-outage", "dns-hijack", "tls-cert-expired"]),
@@ -443,7 +442,7 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
         eprintln!("redis-server is not installed: skipping");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let port = free_port().to_string();
     let _server = Server(
         Command::new("redis-server")
@@ -456,11 +455,12 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
             .unwrap(),
     );
     let cli = |args: &[&str]| Command::new("redis-cli").args(["-p", &port]).args(args).output().unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while cli(&["PING"]).stdout != b"PONG\n" {
-        assert!(std::time::Instant::now() < deadline, "redis-server did not start");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    poll(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || cli(&["PING"]).stdout == b"PONG\n",
+        || "redis-server did not start".to_owned(),
+    );
     let keys = [
         "cache:plain",
         "cache:auth:profile cache:user:42",
@@ -474,44 +474,21 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
     }
     // Stubs: kubectl exec runs its command as the container would (the words
     // after `--`, no shell), and redis-cli talks to the test's server.
-    let bin = dir.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    let stub = |name: &str, body: &str| {
-        let path = bin.join(name);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    };
-    stub("kubectl", "while [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\"");
-    stub("redis-cli", &format!("exec /usr/bin/redis-cli -p {port} \"$@\""));
+    let path = dir.stubs(&[
+        ("kubectl", "#!/bin/sh\nwhile [ \"$1\" != -- ]; do shift; done; shift; exec \"$@\"\n"),
+        ("redis-cli", &format!("#!/bin/sh\nexec /usr/bin/redis-cli -p {port} \"$@\"\n")),
+    ]);
     let loaded = embedded();
     let entry = loaded.catalog.get("cache-key-invalidate").unwrap();
     let run = entry.steps[3].run.as_deref().unwrap();
     let values = [("namespace", "shop"), ("redis_pod", "redis-0"), ("key_pattern", "cache:*")];
     let command = template::render(run, |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)).unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
     let out = Command::new("bash").arg("-c").arg(&command).env("PATH", path).output().unwrap();
     assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
-    let left = String::from_utf8(cli(&["--scan"]).stdout).unwrap();
+    let left = stdout(&cli(&["--scan"]));
     let mut left: Vec<&str> = left.lines().collect();
     left.sort_unstable();
     assert_eq!(left, ["auth:profile", "other:cache:x"], "only the keys matching cache:* are gone, each whole");
-}
-
-/// The catalog's files as written, comments included.
-fn catalog_files() -> Vec<(String, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    for dir in ["catalog", "runbooks"] {
-        for file in std::fs::read_dir(root.join(dir)).unwrap() {
-            let path = file.unwrap().path();
-            files.push((
-                format!("{dir}/{}", path.file_name().unwrap().to_string_lossy()),
-                std::fs::read_to_string(&path).unwrap(),
-            ));
-        }
-    }
-    files.sort();
-    files
 }
 
 /// The catalog was written from documents the reader does not have; an
@@ -520,7 +497,8 @@ fn catalog_files() -> Vec<(String, String)> {
 fn no_text_refers_to_the_documents_it_was_written_from() {
     let unfollowable = regex::Regex::new(r"(?i)seed|source (stack|incident|system)").unwrap();
     let mut found = Vec::new();
-    for (name, text) in catalog_files() {
+    // The files as written, comments included.
+    for (name, text) in files_in(&["catalog", "runbooks"]) {
         for (i, line) in text.lines().enumerate() {
             if let Some(m) = unfollowable.find(line) {
                 found.push(format!("{name}:{}: {}", i + 1, m.as_str()));

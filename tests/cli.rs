@@ -2,13 +2,16 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use std::fs;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use clap::Parser;
 use pagerbook::cli::Cli;
+
+mod util;
+use util::{Dir, clean_command, fixture, pagerbook, stdout};
 
 const CATALOG: &str = r#"
 [[layer]]
@@ -45,23 +48,6 @@ run = "echo flush"
 danger = "destructive"
 "#;
 
-/// pagerbook with a clean environment: no user catalog, no `PAGERBOOK_CATALOG`.
-fn clean_command(home: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pagerbook"));
-    command
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    command
-}
-
-/// Runs pagerbook with a clean environment and nothing on standard input.
-fn pagerbook(home: &Path, args: &[&str]) -> Output {
-    clean_command(home, args).stdin(Stdio::null()).output().unwrap()
-}
-
 /// Runs pagerbook with a clean environment and `input` on standard input.
 fn pagerbook_reading(home: &Path, args: &[&str], input: &str) -> Output {
     let mut child =
@@ -70,19 +56,14 @@ fn pagerbook_reading(home: &Path, args: &[&str], input: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
-fn with_catalog() -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("team.toml");
-    fs::write(&file, CATALOG).unwrap();
-    let file = file.display().to_string();
+/// A directory holding `CATALOG` as team.toml, and that file's path.
+fn with_catalog() -> (Dir, String) {
+    let dir = Dir::new();
+    let file = dir.write("team.toml", CATALOG).display().to_string();
     (dir, file)
 }
 
@@ -100,10 +81,13 @@ fn list_groups_by_layer_then_runbooks() {
 #[test]
 fn a_minimal_entry_lists_under_unsorted_with_unknown_ratings() {
     let (dir, file) = with_catalog();
-    let draft = dir.path().join("draft.toml");
-    fs::write(&draft, "[[failure]]\nid = \"first-draft\"\ntitle = \"First draft\"\nsymptom = \"Something is off.\"\n")
-        .unwrap();
-    let draft = draft.display().to_string();
+    let draft = dir
+        .write(
+            "draft.toml",
+            "[[failure]]\nid = \"first-draft\"\ntitle = \"First draft\"\nsymptom = \"Something is off.\"\n",
+        )
+        .display()
+        .to_string();
     let out = pagerbook(dir.path(), &["--catalog", &draft, "--catalog", &file, "list"]);
     assert_eq!((out.status.code(), stderr(&out).as_str()), (Some(0), ""));
     assert_eq!(
@@ -187,7 +171,7 @@ fn unknown_id_exits_1_with_suggestions() {
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let out = pagerbook(dir.path(), &["list", "--bogus"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("Usage: pagerbook list"), "{}", stderr(&out));
@@ -197,7 +181,7 @@ fn bad_flags_are_usage_errors() {
 
 #[test]
 fn help_has_examples_on_every_command() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     for command in
         [&["--help"][..], &["list", "--help"], &["show", "--help"], &["check", "--help"], &["sources", "--help"]]
     {
@@ -209,13 +193,12 @@ fn help_has_examples_on_every_command() {
 
 #[test]
 fn check_reports_three_mistakes_and_exits_1() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bad.toml");
+    let dir = Dir::new();
     let broken = CATALOG
         .replace("recovery = \"Wait.\"", "recovry = \"Wait.\"")
         .replace("\"rare\"", "\"sometimes\"")
         .replace("dig +short {{host}}", "dig +short {{hots}}");
-    fs::write(&file, broken).unwrap();
+    let file = dir.write("bad.toml", broken);
     let out = pagerbook(dir.path(), &["check", &file.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -231,9 +214,8 @@ fn check_reports_three_mistakes_and_exits_1() {
 
 #[test]
 fn check_json_lists_diagnostics() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("bad.toml");
-    fs::write(&file, "[[layer]]\nid = 3\n").unwrap();
+    let dir = Dir::new();
+    let file = dir.write("bad.toml", "[[layer]]\nid = 3\n");
     let out = pagerbook(dir.path(), &["check", "--format", "json", &file.display().to_string()]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -257,15 +239,13 @@ fn check_on_a_clean_catalog_exits_0() {
 
 /// A team's own directory: entries in built-in layers, one linking to an
 /// embedded failure mode and runbook, no `[[layer]]` of its own.
-fn team_dir(link: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let team = dir.path().join("team");
-    fs::create_dir(&team).unwrap();
+fn team_dir(link: &str) -> Dir {
+    let dir = Dir::new();
     let edge = "[[failure]]\nid = \"our-cdn-down\"\ntitle = \"Our CDN down\"\nlayer = \"edge\"\nsymptom = \"s\"\n";
-    fs::write(team.join("edge.toml"), format!("{edge}{link}")).unwrap();
+    dir.write("team/edge.toml", format!("{edge}{link}"));
     let external =
         "[[failure]]\nid = \"our-smtp-down\"\ntitle = \"Our SMTP down\"\nlayer = \"external\"\nsymptom = \"s\"\n";
-    fs::write(team.join("external.toml"), external).unwrap();
+    dir.write("team/external.toml", external);
     dir
 }
 
@@ -280,14 +260,12 @@ fn check_path_knows_the_embedded_layers_and_ids() {
 
 #[test]
 fn check_path_accepts_a_replaced_embedded_entry_and_says_how_to_replace_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("dns.toml");
+    let dir = Dir::new();
     let ours = "[[failure]]\nid = \"coredns-down\"\ntitle = \"Our DNS\"\nsymptom = \"s\"\n";
-    fs::write(&file, format!("{ours}replaces = true\n")).unwrap();
-    let path = file.display().to_string();
+    let path = dir.write("dns.toml", format!("{ours}replaces = true\n")).display().to_string();
     let out = pagerbook(dir.path(), &["check", &path]);
     assert_eq!((out.status.code(), stdout(&out).as_str()), (Some(0), "checked 1 file: 1 entry loaded, no problems\n"));
-    fs::write(&file, ours).unwrap();
+    dir.write("dns.toml", ours);
     let out = pagerbook(dir.path(), &["check", &path]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -344,10 +322,8 @@ fn check_with_catalog_knows_the_embedded_layers_but_not_their_entries() {
 
 #[test]
 fn check_reports_the_config_file_and_counts_it_in_the_exit_code() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join(".config/pagerbook/config.toml");
-    fs::create_dir_all(config.parent().unwrap()).unwrap();
-    fs::write(&config, "readonly = true\n").unwrap();
+    let dir = Dir::new();
+    let config = dir.write(".config/pagerbook/config.toml", "readonly = true\n");
     let out = pagerbook(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
@@ -366,15 +342,12 @@ fn check_reports_the_config_file_and_counts_it_in_the_exit_code() {
 #[test]
 fn default_sources_are_embedded_then_user_dir_then_env() {
     let (dir, file) = with_catalog();
-    let user = dir.path().join(".config/pagerbook/catalog");
-    fs::create_dir_all(&user).unwrap();
-    fs::write(user.join("mine.toml"), "[[runbook]]\nid = \"mine\"\ntitle = \"Mine\"\nsummary = \"s\"\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
-        .args(["sources"])
-        .env("XDG_CONFIG_HOME", dir.path().join(".config"))
-        .env("PAGERBOOK_CATALOG", &file)
-        .output()
-        .unwrap();
+    let mine = dir.write(
+        ".config/pagerbook/catalog/mine.toml",
+        "[[runbook]]\nid = \"mine\"\ntitle = \"Mine\"\nsummary = \"s\"\n",
+    );
+    let user = mine.parent().unwrap();
+    let out = clean_command(dir.path(), &["sources"]).env("PAGERBOOK_CATALOG", &file).output().unwrap();
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("embedded catalog: "), "{text}");
@@ -392,8 +365,7 @@ fn catalog_flag_reads_only_what_it_names() {
 #[test]
 fn problems_in_the_catalog_are_noted_on_stderr_and_the_rest_lists() {
     let (dir, file) = with_catalog();
-    let broken = dir.path().join("broken.toml");
-    fs::write(&broken, "[[failure]]\nid = \"x\"\n").unwrap();
+    let broken = dir.write("broken.toml", "[[failure]]\nid = \"x\"\n");
     let out = pagerbook(dir.path(), &["--catalog", &file, "--catalog", &broken.display().to_string(), "list"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(stdout(&out).contains("dns-broken"));
@@ -405,10 +377,21 @@ fn problems_in_the_catalog_are_noted_on_stderr_and_the_rest_lists() {
 
 #[test]
 fn a_closed_pipe_is_not_an_error() {
-    let (dir, file) = with_catalog();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
-        .args(["--catalog", &file, "list"])
-        .env("XDG_CONFIG_HOME", dir.path())
+    // More than a pipe holds (64 KiB, 1 MiB if enlarged to fs.pipe-max-size):
+    // however early or late the pipe closes, some write finds it closed
+    // (EPIPE) rather than the whole list fitting in the pipe.
+    let dir = Dir::new();
+    let mut entries = String::new();
+    for i in 0..10_000 {
+        let title = format!("Generated failure mode {i}, its title long enough to fill a pipe soon");
+        writeln!(entries, "[[failure]]\nid = \"generated-{i}\"\ntitle = \"{title}\"\nsymptom = \"s\"").unwrap();
+    }
+    let file = dir.write("many.toml", entries).display().to_string();
+    let args = ["--catalog", file.as_str(), "list"];
+    let listed = pagerbook(dir.path(), &args).stdout.len();
+    assert!(listed > 1 << 20, "the list is {listed} bytes: a pipe may hold it all");
+    let mut child = clean_command(dir.path(), &args)
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -421,7 +404,7 @@ fn a_closed_pipe_is_not_an_error() {
 
 #[test]
 fn a_pasted_dns_error_finds_coredns_first() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let out = pagerbook(
         dir.path(),
         &["search", "--json", "dial tcp: lookup db.prod.svc.cluster.local on 10.43.0.10:53: no such host"],
@@ -449,7 +432,7 @@ fn search_prints_hits_and_exits_1_on_none() {
 
 #[test]
 fn search_limit_and_filters() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let out = pagerbook(dir.path(), &["search", "--json", "-n", "2", "kind:runbook", "rollback"]);
     let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let hits = hits.as_array().unwrap();
@@ -459,7 +442,7 @@ fn search_limit_and_filters() {
 
 #[test]
 fn typed_words_next_to_each_other_rank_first() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let out = pagerbook(dir.path(), &["search", "--json", "no", "such", "host"]);
     let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(hits[0]["id"], "coredns-down", "{hits:#}");
@@ -467,18 +450,14 @@ fn typed_words_next_to_each_other_rank_first() {
 
 #[test]
 fn the_navigator_explains_itself_where_it_cannot_run() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let out = pagerbook(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "pagerbook: the navigator needs a terminal; use `pagerbook list`, `pagerbook show ID` or `pagerbook search QUERY` instead\n"
     );
-    let dumb = Command::new(env!("CARGO_BIN_EXE_pagerbook"))
-        .env("TERM", "dumb")
-        .env("XDG_CONFIG_HOME", dir.path())
-        .output()
-        .unwrap();
+    let dumb = clean_command(dir.path(), &[]).env("TERM", "dumb").output().unwrap();
     assert_eq!(dumb.status.code(), Some(1));
     assert!(stderr(&dumb).starts_with("pagerbook: TERM=dumb cannot show the navigator;"), "{}", stderr(&dumb));
 }
@@ -493,7 +472,7 @@ fn cmd_prints_the_final_command_with_quoted_values() {
         pagerbook(dir.path(), &["--catalog", &file, "cmd", "dns-broken", "1", "--var", &format!("host={hostile}")]);
     assert_eq!(stdout(&out), "dig +short 'x; rm -rf / $(reboot)'\n");
     let echoed = Command::new("sh").arg("-c").arg(stdout(&out).replace("dig +short", "printf %s")).output().unwrap();
-    assert_eq!(String::from_utf8(echoed.stdout).unwrap(), hostile);
+    assert_eq!(stdout(&echoed), hostile);
 }
 
 #[test]
@@ -526,7 +505,7 @@ fn cmd_refuses_bad_values_and_says_what_is_missing() {
 
 #[test]
 fn words_that_are_not_a_subcommand_were_an_unrecognized_subcommand() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     for args in [&["coredns"][..], &["no", "such", "host"]] {
         let out = pagerbook(dir.path(), args);
         // Exit 1 from the navigator (no terminal here), not 2 from clap.
@@ -541,7 +520,7 @@ fn words_that_are_not_a_subcommand_were_an_unrecognized_subcommand() {
 
 #[test]
 fn a_query_close_to_a_subcommand_says_which_was_meant() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let out = pagerbook(dir.path(), &["shwo", "coredns-down"]);
     assert_eq!(out.status.code(), Some(1));
     let text = stderr(&out);
@@ -556,7 +535,7 @@ fn a_query_close_to_a_subcommand_says_which_was_meant() {
 
 #[test]
 fn a_misspelled_flag_beside_a_query_is_still_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     for args in [&["coredns", "--jsn"][..], &["--bogus"]] {
         let out = pagerbook(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -606,7 +585,7 @@ fn search_with_nothing_to_search_for_listed_the_whole_catalog() {
 
 #[test]
 fn an_exact_id_ranked_below_a_runbook_sharing_its_words() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     for id in ["config-rollback", "cluster-total-loss", "redis-failover-failed"] {
         let out = pagerbook(dir.path(), &["search", "--json", id]);
         let hits: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -618,11 +597,9 @@ fn an_exact_id_ranked_below_a_runbook_sharing_its_words() {
 fn a_minimal_entry_in_the_user_catalog_directory_loads_shows_and_searches() {
     // Regression: a first entry needed seven fields and was dropped without
     // them; id, title and symptom are enough.
-    let dir = tempfile::tempdir().unwrap();
-    let user = dir.path().join(".config/pagerbook/catalog");
-    fs::create_dir_all(&user).unwrap();
+    let dir = Dir::new();
     let entry = "[[failure]]\nid = \"webhooks-stuck\"\ntitle = \"Payment webhooks pile up\"\nsymptom = \"Orders stay pending while the webhook queue grows.\"\n";
-    fs::write(user.join("team.toml"), entry).unwrap();
+    dir.write(".config/pagerbook/catalog/team.toml", entry);
     let check = pagerbook(dir.path(), &["check"]);
     assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
     let show = pagerbook(dir.path(), &["show", "webhooks-stuck"]);
@@ -638,12 +615,12 @@ fn a_minimal_entry_in_the_user_catalog_directory_loads_shows_and_searches() {
 fn cmd_never_takes_a_destructive_steps_target_from_its_default() {
     // As in the navigator: the value to be destroyed is one the person names.
     // A team's catalog may still give one a default (check warns about it).
-    let dir = tempfile::tempdir().unwrap();
-    let drill = dir.path().join("drill.toml");
-    let catalog =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/drill/drill.toml")).unwrap();
-    std::fs::write(&drill, catalog.replace("e.g. scratch)\"", "e.g. scratch)\"\ndefault = \"scratch\"")).unwrap();
-    let drill = drill.display().to_string();
+    let dir = Dir::new();
+    let catalog = std::fs::read_to_string(fixture("drill/drill.toml")).unwrap();
+    let drill = dir
+        .write("drill.toml", catalog.replace("e.g. scratch)\"", "e.g. scratch)\"\ndefault = \"scratch\""))
+        .display()
+        .to_string();
     let out = pagerbook(dir.path(), &["--catalog", &drill, "cmd", "drill-echo", "5"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).is_empty());
@@ -660,16 +637,15 @@ fn cmd_never_takes_a_destructive_steps_target_from_its_default() {
 fn catalog_text_and_file_names_never_reach_the_terminal_raw() {
     // Regression (issue 11 #2): `check` printed an ESC from a file as it was,
     // and a newline in a file name forged a diagnostic line of its own.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let team = dir.path().join("team");
-    fs::create_dir_all(&team).unwrap();
     let name = "evil\u{1b}[2J\nforged.toml:1:1: error: all is well.toml";
     // A raw ESC in a comment (TOML refuses it: the snippet shows the line),
     // and TOML's `\u001b` in a title (pagerbook refuses it).
-    fs::write(team.join(name), "# a comment \u{1b}[31m red\n").unwrap();
+    dir.write(&format!("team/{name}"), "# a comment \u{1b}[31m red\n");
     let entry =
         "[[failure]]\nid = \"osc\"\ntitle = \"Fine\\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\u0007\"\nsymptom = \"s\"\n";
-    fs::write(team.join("b.toml"), entry).unwrap();
+    dir.write("team/b.toml", entry);
     let out = pagerbook(dir.path(), &["check", team.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let printed = [out.stdout.clone(), out.stderr.clone()].concat();
@@ -683,9 +659,9 @@ fn catalog_text_and_file_names_never_reach_the_terminal_raw() {
 
 #[test]
 fn show_says_the_impact_and_where_a_step_must_run_from() {
-    let dir = tempfile::tempdir().unwrap();
-    let drill = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/drill");
-    let text = stdout(&pagerbook(dir.path(), &["--catalog", drill, "show", "drill-echo"]));
+    let dir = Dir::new();
+    let drill = fixture("drill");
+    let text = stdout(&pagerbook(dir.path(), &["--catalog", drill.to_str().unwrap(), "show", "drill-echo"]));
     let impact = text.find("Impact\n  Nobody: drills touch only /tmp and print.").expect(&text);
     assert!(impact < text.find("Recovery\n").unwrap(), "{text}");
     assert!(

@@ -11,9 +11,11 @@
 
 use std::path::Path;
 
-use pagerbook::catalog::{Source, load};
 use pagerbook::template;
 use proptest::prelude::*;
+
+mod util;
+use util::{Dir, FIXTURES, files_in};
 
 /// Cases per property: bounded in `cargo test`, as many as asked otherwise.
 fn cases() -> u32 {
@@ -22,16 +24,12 @@ fn cases() -> u32 {
 
 /// The embedded catalog's files: real inputs to mutate.
 fn seeds() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut texts = Vec::new();
-    for dir in ["catalog", "runbooks", "tests/fixtures/drill"] {
-        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|ext| ext == "toml") {
-                texts.push(std::fs::read_to_string(path).unwrap());
-            }
-        }
-    }
+    let files = files_in(&["catalog", "runbooks", &format!("{FIXTURES}/drill")]);
+    let mut texts: Vec<String> = files
+        .into_iter()
+        .filter(|(name, _)| Path::new(name).extension().is_some_and(|ext| ext == "toml"))
+        .map(|(_, text)| text)
+        .collect();
     texts.sort();
     texts
 }
@@ -148,9 +146,9 @@ proptest! {
     ) {
         let seeds = seeds();
         let text = apply(seed.get(&seeds).as_bytes(), &mutations);
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("fuzzed.toml"), &text).unwrap();
-        let loaded = load(&[Source::Path(dir.path().to_path_buf())]);
+        let dir = Dir::new();
+        dir.write("fuzzed.toml", &text);
+        let loaded = dir.load();
         for diagnostic in &loaded.diagnostics {
             let shown = diagnostic.to_string();
             prop_assert!(!shown.chars().any(|c| c.is_control() && c != '\n'), "{shown:?}");

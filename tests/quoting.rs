@@ -9,6 +9,9 @@ use std::process::Command;
 use pagerbook::template::render;
 use proptest::prelude::*;
 
+mod util;
+use util::{Dir, stdout};
+
 /// Values biased towards what breaks naive quoting.
 fn hostile() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
@@ -37,7 +40,7 @@ proptest! {
         let command = render("printf '%s' {{v}}", |_| Some(value.as_str())).unwrap();
         let out = Command::new("sh").arg("-c").arg(&command).output().unwrap();
         prop_assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
-        prop_assert_eq!(String::from_utf8(out.stdout).unwrap(), value, "{}", command);
+        prop_assert_eq!(stdout(&out), value, "{}", command);
     }
 
     /// ssh joins the words of its remote command and a second shell parses
@@ -51,14 +54,15 @@ proptest! {
         .unwrap();
         let out = Command::new("sh").arg("-c").arg(format!("{stub}{command}")).output().unwrap();
         prop_assert!(out.status.success(), "{command}: {}", String::from_utf8_lossy(&out.stderr));
-        prop_assert_eq!(String::from_utf8(out.stdout).unwrap(), value, "{}", command);
+        prop_assert_eq!(stdout(&out), value, "{}", command);
     }
 }
 
 /// Stub `ssh`, `watch`, `sudo` and `say` on a PATH of their own, and a working
 /// directory where an injected `touch PWNED` would leave its mark.
 struct Shells {
-    dir: tempfile::TempDir,
+    dir: Dir,
+    path: String,
 }
 
 /// Drops ssh's options and the destination the way OpenSSH reads them
@@ -118,28 +122,21 @@ exec env "$@"
 
 impl Shells {
     fn new() -> Self {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("bin")).unwrap();
+        let dir = Dir::new();
+        let path = dir.stubs(&[("ssh", SSH_STUB), ("watch", WATCH_STUB), ("sudo", SUDO_STUB), ("say", SAY_STUB)]);
         std::fs::create_dir(dir.path().join("work")).unwrap();
-        for (name, script) in [("ssh", SSH_STUB), ("watch", WATCH_STUB), ("sudo", SUDO_STUB), ("say", SAY_STUB)] {
-            let path = dir.path().join("bin").join(name);
-            std::fs::write(&path, script).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        Shells { dir }
+        Shells { dir, path }
     }
 
     /// Runs a rendered command in a fresh `bash -c`: its stdout, and
     /// whether an injected command left its mark.
     fn run(&self, command: &str) -> (String, bool) {
-        let path = format!("{}:{}", self.dir.path().join("bin").display(), std::env::var("PATH").unwrap_or_default());
         let work = self.dir.path().join("work");
         let out = Command::new("bash")
             .arg("-c")
             .arg(command)
             .current_dir(&work)
-            .env("PATH", path)
+            .env("PATH", &self.path)
             .stdin(std::process::Stdio::null())
             .output()
             .unwrap();

@@ -14,9 +14,12 @@ use std::sync::Arc;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
-use pagerbook::catalog::{Catalog, Source, TextField, load};
+use pagerbook::catalog::{Catalog, TextField};
 use pagerbook::search::{Index, Query};
 use serde::Deserialize;
+
+mod util;
+use util::{embedded, fixture};
 
 #[derive(Deserialize)]
 struct Cases {
@@ -36,7 +39,7 @@ const TOP1_FLOOR: f64 = 0.85;
 const TOP3_FLOOR: f64 = 0.95;
 
 fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/relevance.toml")).unwrap();
+    let text = std::fs::read_to_string(fixture("relevance.toml")).unwrap();
     toml::from_str::<Cases>(&text).unwrap().case
 }
 
@@ -90,7 +93,7 @@ fn pct(n: usize, total: usize) -> f64 {
 
 #[test]
 fn search_finds_the_expected_entry() {
-    let loaded = load(&[Source::Embedded]);
+    let loaded = embedded();
     let index = Index::new(Arc::new(loaded.catalog));
     let catalog = index.catalog().clone();
     let cases = cases();

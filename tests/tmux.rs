@@ -4,8 +4,12 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+use std::cell::RefCell;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+mod util;
+use util::{Dir, fixture, pagerbook, poll, stdout};
 
 /// A tmux server of our own, killed when the test ends.
 struct Tmux {
@@ -122,11 +126,12 @@ impl Tmux {
         for key in keys {
             let before = styled();
             self.send(&[key]);
-            let deadline = Instant::now() + Duration::from_secs(10);
-            while styled() == before {
-                assert!(Instant::now() < deadline, "the screen did not change after {key}:\n{}", self.screen());
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            poll(
+                Duration::from_secs(10),
+                Duration::from_millis(20),
+                || styled() != before,
+                || format!("the screen did not change after {key}:\n{}", self.screen()),
+            );
         }
     }
 
@@ -145,15 +150,18 @@ impl Tmux {
 
     /// Waits until `ready` holds for the screen, failing with it after 10 s.
     fn wait_until(&self, ready: impl Fn(&str) -> bool, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let screen = self.screen();
-            if ready(&screen) {
-                return screen;
-            }
-            assert!(Instant::now() < deadline, "waited for {what}; the screen shows:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // The screen last checked: returned, or shown in the failure.
+        let screen = RefCell::new(String::new());
+        poll(
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            || {
+                *screen.borrow_mut() = self.screen();
+                ready(&screen.borrow())
+            },
+            || format!("waited for {what}; the screen shows:\n{}", screen.borrow()),
+        );
+        screen.into_inner()
     }
 }
 
@@ -173,9 +181,10 @@ fn find_open_and_quit_leaves_a_sane_terminal() {
     let first_hit = |screen: &str| {
         screen.lines().find(|l| ["CRIT", "HIGH", "MED ", "LOW "].iter().any(|s| l.contains(s))).map(str::to_owned)
     };
-    let expected =
-        Command::new(env!("CARGO_BIN_EXE_pagerbook")).args(["search", "-n", "1000", "no such host"]).output().unwrap();
-    let count = format!("{} matches", String::from_utf8_lossy(&expected.stdout).lines().count());
+    // In the navigator's environment: no catalog but the embedded one.
+    let home = Dir::new();
+    let expected = stdout(&pagerbook(home.path(), &["search", "-n", "1000", "no such host"]));
+    let count = format!("{} matches", expected.lines().count());
     let screen = tmux.wait_until(
         |screen| screen.starts_with("Search › no such host") && screen.contains(&count),
         &format!("the results of the whole query ({count})"),
@@ -243,13 +252,11 @@ fn the_process_exits_when_its_terminal_closes_with_sighup_blocked() {
     // pagerbook spinning at 50-77 % CPU for ever: crossterm took the hung-up
     // tty for "no event" and read its end of file in a loop.
     let Some(tmux) = Tmux::start("blocked-hup", 80, 24) else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let script = dir.path().join("block-hup.py");
-    std::fs::write(
-        &script,
+    let dir = Dir::new();
+    let script = dir.write(
+        "block-hup.py",
         "import signal, os, sys\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGHUP])\nos.execv(sys.argv[1], sys.argv[1:])\n",
-    )
-    .unwrap();
+    );
     tmux.type_text(&format!("python3 {} {}", script.display(), env!("CARGO_BIN_EXE_pagerbook")));
     tmux.send(&["Enter"]);
     tmux.wait_for("Failure modes, edge inward", "the navigator");
@@ -258,11 +265,12 @@ fn the_process_exits_when_its_terminal_closes_with_sighup_blocked() {
     let blocked = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     assert!(blocked.lines().any(|l| l.starts_with("SigBlk:") && l.ends_with('1')), "SIGHUP not blocked:\n{blocked}");
     assert!(tmux.command(&["kill-session", "-t", "t"]).success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while alive(&pid) {
-        assert!(Instant::now() < deadline, "pagerbook {pid} still runs after its terminal closed");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    poll(
+        Duration::from_secs(5),
+        Duration::from_millis(50),
+        || !alive(&pid),
+        || format!("pagerbook {pid} still runs after its terminal closed"),
+    );
 }
 
 #[test]
@@ -271,11 +279,12 @@ fn the_process_exits_when_its_terminal_goes_away() {
     let pid = tmux.open_navigator();
     // Like an ssh connection dropping: the terminal closes under the program.
     assert!(tmux.command(&["kill-session", "-t", "t"]).success());
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while Command::new("kill").args(["-0", &pid]).stderr(std::process::Stdio::null()).status().unwrap().success() {
-        assert!(Instant::now() < deadline, "pagerbook {pid} still runs after its terminal closed");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    poll(
+        Duration::from_secs(5),
+        Duration::from_millis(50),
+        || !Command::new("kill").args(["-0", &pid]).stderr(std::process::Stdio::null()).status().unwrap().success(),
+        || format!("pagerbook {pid} still runs after its terminal closed"),
+    );
 }
 
 #[test]
@@ -322,7 +331,7 @@ fn stdout_of(program: &str, args: &[&str]) -> String {
 
 /// The drill catalog: harmless commands to run for real.
 fn drill_catalog() -> String {
-    format!("--catalog {}/tests/fixtures/drill", env!("CARGO_MANIFEST_DIR"))
+    format!("--catalog {}", fixture("drill").display())
 }
 
 #[test]
@@ -381,11 +390,12 @@ fn run_group(navigator: &str) -> String {
 /// for every live member of `group` to end; fails with `what` and those
 /// still there.
 fn assert_group_ends(group: &str, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !live_members(group).is_empty() {
-        assert!(Instant::now() < deadline, "{what}: {:?}", live_members(group));
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        || live_members(group).is_empty(),
+        || format!("{what}: {:?}", live_members(group)),
+    );
 }
 
 /// Members of a process group that are still alive (zombies waiting for
@@ -417,12 +427,15 @@ fn a_runaway_command_stops_within_a_second_and_leaves_nothing() {
         assert!(!live_members(&group).is_empty(), "`{runs}` is not running");
         let asked = Instant::now();
         tmux.send(&["C-k"]);
-        while !live_members(&group).is_empty() {
-            // The signals take under a second (SIGINT, SIGTERM, SIGKILL, 300 ms
-            // apart); the bound leaves room for a loaded machine.
-            assert!(asked.elapsed() < Duration::from_secs(5), "`{runs}` still runs: {:?}", live_members(&group));
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // The signals take under a second (SIGINT, SIGTERM, SIGKILL, 300 ms
+        // apart); the bound, counted from the key, leaves room for a loaded
+        // machine.
+        poll(
+            Duration::from_secs(5).saturating_sub(asked.elapsed()),
+            Duration::from_millis(10),
+            || live_members(&group).is_empty(),
+            || format!("`{runs}` still runs: {:?}", live_members(&group)),
+        );
         tmux.wait_for("stopped by SIGINT", "the end of the run");
         tmux.press(&["Escape"]);
     }
@@ -467,13 +480,8 @@ fn leaving_kills_a_command_still_running() {
 #[test]
 fn the_confirmation_of_a_kubectl_step_names_the_context_of_the_kubeconfig_in_use() {
     let Some(tmux) = Tmux::start("context", 100, 30) else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("config");
-    std::fs::write(
-        &kubeconfig,
-        "apiVersion: v1\nkind: Config\ncurrent-context: staging-eu\ncontexts:\n- name: staging-eu\n  context:\n    cluster: eu\n    user: me\n    namespace: web\n",
-    )
-    .unwrap();
+    let dir = Dir::new();
+    let kubeconfig = dir.write("config", util::kubeconfig("staging-eu"));
     tmux.type_text(&format!("export KUBECONFIG={}", kubeconfig.display()));
     tmux.send(&["Enter"]);
     tmux.open_navigator_on(&drill_catalog(), "Drills");
@@ -533,18 +541,15 @@ fn a_process_a_step_detaches_does_not_outlive_pagerbook() {
     tmux.wait_for("✓ exit 0", "the step's shell done");
     // It may still be starting when its step's shell is done. The deadlines
     // are for a loaded machine: they bound a failure, not the test's time.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while !sleeping() {
-        assert!(Instant::now() < deadline, "the detached process never ran");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(Duration::from_secs(15), Duration::from_millis(20), sleeping, || "the detached process never ran".to_owned());
     tmux.press(&["Escape"]);
     tmux.quit();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while sleeping() {
-        assert!(Instant::now() < deadline, "sleep 3131 outlived pagerbook");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    poll(
+        Duration::from_secs(15),
+        Duration::from_millis(20),
+        || !sleeping(),
+        || "sleep 3131 outlived pagerbook".to_owned(),
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ use pagerbook::tui::update::update;
 use pagerbook::tui::view;
 use pagerbook::whereabouts::whereabouts;
 use std::ffi::OsString;
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use pagerbook::clipboard::{self, Copied};
@@ -29,6 +30,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
+
+mod util;
+use util::{Dir, FIXTURES};
 
 struct App {
     state: AppState,
@@ -133,7 +137,7 @@ impl App {
     }
 
     fn drill(width: u16, height: u16) -> App {
-        App::new(&[Source::Path("tests/fixtures/drill".into())], width, height)
+        App::new(&[Source::Path(Path::new(FIXTURES).join("drill"))], width, height)
     }
 
     /// Opens entry `id` with step `step` selected and in view, as ↓ would.
@@ -163,7 +167,7 @@ impl App {
 
 /// The fixture catalog the navigator's tests run over.
 fn navigator_catalog() -> Source {
-    Source::Path("tests/fixtures/navigator".into())
+    Source::Path(Path::new(FIXTURES).join("navigator"))
 }
 
 /// The run a list of effects starts.
@@ -241,7 +245,7 @@ fn a_tiny_terminal_shows_a_notice() {
 
 #[test]
 fn catalog_problems_are_noted_and_listed() {
-    let broken = Source::Path("tests/fixtures/broken".into());
+    let broken = Source::Path(Path::new(FIXTURES).join("broken"));
     let mut app = App::new(&[navigator_catalog(), broken], 100, 24);
     let screen = app.screen();
     let status = screen.lines().last().unwrap();
@@ -660,13 +664,8 @@ fn a_word_typed_in_the_detail_is_a_search_for_that_whole_word() {
 fn the_confirmation_says_which_cluster_namespace_and_host_a_step_acts_on() {
     // Regression: it said only "bash -c, in ~/work", nothing of the cluster:
     // a staging drain read exactly like a production one.
-    let dir = tempfile::tempdir().unwrap();
-    let kubeconfig = dir.path().join("config");
-    std::fs::write(
-        &kubeconfig,
-        "apiVersion: v1\nkind: Config\ncurrent-context: prod-eu\ncontexts:\n- name: prod-eu\n  context:\n    cluster: eu\n    user: me\n    namespace: web\n",
-    )
-    .unwrap();
+    let dir = Dir::new();
+    let kubeconfig = dir.write("config", util::kubeconfig("prod-eu"));
     let mut app = App::drill(100, 30);
     let path = kubeconfig.clone().into_os_string();
     app.environment = Box::new(move |name| match name {

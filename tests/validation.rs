@@ -11,6 +11,9 @@ use std::time::{Duration, SystemTime};
 use pagerbook::catalog::{Level, LoadOptions, Loaded, Review, Source, TextField, UNSORTED_LAYER, load, load_with};
 use pagerbook::search::Results;
 
+mod util;
+use util::{Dir, embedded};
+
 /// A valid layer and failure mode to put next to broken ones.
 const GOOD: &str = r#"
 [[layer]]
@@ -31,29 +34,6 @@ severity = "low"
 /// A failure mode's required fields after its id, for building broken files.
 const REQUIRED: &str =
     "title = \"T\"\nlayer = \"edge\"\nsymptom = \"s\"\nrecovery = \"r\"\nfrequency = \"rare\"\nseverity = \"low\"\n";
-
-struct Dir(tempfile::TempDir);
-
-impl Dir {
-    fn new() -> Self {
-        Dir(tempfile::tempdir().unwrap())
-    }
-
-    fn write(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, content).unwrap();
-        path
-    }
-
-    fn path(&self) -> &Path {
-        self.0.path()
-    }
-
-    fn load(&self) -> Loaded {
-        load(&[Source::Path(self.path().to_path_buf())])
-    }
-}
 
 /// (file name, line, column, level, message) of each diagnostic.
 fn problems(loaded: &Loaded) -> Vec<(String, u32, u32, Level, String)> {
@@ -167,7 +147,7 @@ fn a_catalog_path_places_entries_in_the_embedded_layers_and_may_redeclare_them()
     dir.write("a.toml", format!("{GOOD}\n{}", failure("ours", "").replace("\"edge\"", "\"external\"")));
     let loaded = dir.load();
     assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
-    let embedded = load(&[Source::Embedded]).catalog.layer("external").unwrap().title.clone();
+    let embedded = embedded().catalog.layer("external").unwrap().title.clone();
     let layers: Vec<_> = loaded.catalog.layers.iter().map(|l| (l.id.as_str(), l.title.as_str())).collect();
     assert_eq!(layers, [("edge", "Edge"), ("external", embedded.as_str())], "only the layers in use are listed");
 }
@@ -370,7 +350,7 @@ fn unknown_layer_related_and_runbook_references() {
     assert_eq!((found[1].1, found[1].2), (25, 13));
     assert!(found[1].4.contains("names `nope`, which is not a known runbook"), "{}", found[1].4);
     assert_eq!((found[2].0.as_str(), found[2].1, found[2].2), ("b.toml", 4, 9));
-    let layers: Vec<String> = load(&[Source::Embedded]).catalog.layers.into_iter().map(|l| l.id).collect();
+    let layers: Vec<String> = embedded().catalog.layers.into_iter().map(|l| l.id).collect();
     assert_eq!(
         found[2].4,
         format!(
