@@ -14,6 +14,8 @@ use util::{Dir, fixture, pagerbook, poll, stdout};
 /// A tmux server of our own, killed when the test ends.
 struct Tmux {
     socket: String,
+    /// The shell's HOME, removed with the server.
+    home: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -26,8 +28,11 @@ impl Tmux {
             eprintln!("tmux is not installed: skipping the end-to-end test");
             return None;
         }
-        let tmux = Tmux { socket: format!("pagerbook-test-{}-{name}", std::process::id()) };
-        let config = tempfile::tempdir().unwrap().keep();
+        let tmux = Tmux {
+            socket: format!("pagerbook-test-{}-{name}", std::process::id()),
+            home: tempfile::tempdir().unwrap(),
+        };
+        let config = tmux.home.path().to_owned();
         let shell = format!(
             "env -i PATH=/usr/bin:/bin HOME={home} XDG_CONFIG_HOME={home} TERM=xterm-256color PS1='READY$ ' bash --norc --noprofile",
             home = config.display()
