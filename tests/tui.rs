@@ -24,7 +24,8 @@ use std::ffi::OsString;
 use std::time::{Duration, SystemTime};
 
 use pagerbook::clipboard::{self, Copied};
-use pagerbook::runner::{Outcome, Output, Stream};
+use pagerbook::runner::{Outcome, Stream};
+use pagerbook::tui::command::Output;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;

@@ -4,8 +4,9 @@
 
 use ratatui_textarea::Input;
 
+use super::command::Output;
 use crate::clipboard::Copied;
-use crate::runner::{Outcome, Output, Shell};
+use crate::runner::{Outcome, Shell};
 use crate::search::{Query, Results};
 use crate::whereabouts::Whereabouts;
 

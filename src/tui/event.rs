@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event as TerminalEvent, MouseEventKind};
 
 use super::action::{Action, Effect, LookedUp, Searched};
+use super::command::Output;
 use super::feeds::{InputControl, spawn_input, spawn_search, spawn_signals};
 use super::keymap::resolve;
 use super::state::AppState;
@@ -20,7 +21,7 @@ use super::update::update;
 use super::view;
 use crate::catalog::Catalog;
 use crate::clipboard::{self, Plan};
-use crate::runner::{self, Outcome, Output, RunEvent, Running, Shell};
+use crate::runner::{self, Outcome, RunEvent, Running, Shell};
 
 /// What reaches the loop.
 pub enum Event {
@@ -278,8 +279,7 @@ fn in_terminal(
     let result = terminal::hand_over(terminal, || {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "$ {shown}");
-        let status = std::process::Command::new(shell.program()).arg("-c").arg(command).status();
-        let outcome = status.map(Outcome::from);
+        let outcome = runner::run_in_terminal(command, shell);
         let said = match &outcome {
             Ok(outcome) => format!("[{outcome}]"),
             Err(err) => format!("[could not start: {err}]"),

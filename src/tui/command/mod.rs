@@ -11,12 +11,14 @@ use super::action::{Action, Effect};
 use super::state::{AppState, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation, destructive_reason};
-use crate::runner::{Output, Shell};
+use crate::runner::Shell;
 use crate::whereabouts::Whereabouts;
 
+mod output;
 mod runs;
 mod values;
 
+pub use output::Output;
 pub use runs::{KUBECTL, RunView, exited, failed, looked_up, receive, update_output};
 pub use values::{Chosen, Field, Filled, Form, MAX_VALUE_CHARS, Origin, fill, masked};
 

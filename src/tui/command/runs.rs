@@ -3,7 +3,8 @@
 
 use std::time::Instant;
 
-use crate::runner::{Outcome, Output};
+use super::Output;
+use crate::runner::Outcome;
 use crate::tui::action::{Action, Effect, LookedUp};
 use crate::tui::state::{AppState, Overlay};
 
