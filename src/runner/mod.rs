@@ -7,7 +7,7 @@
 //! killing it reaches its children too. Every live group is registered so the
 //! panic hook and exit paths can kill what is left with [`kill_all`].
 //!
-//! Here the words of a run (shell, stream, event, outcome); `spawn` starts a
+//! Here the words of a run (shell, stream, event, outcome); `start` starts a
 //! command (captured, or in the terminal), `pipes` reads its output, `lines`
 //! cleans it, `groups` signals and kills the groups, `orphans` ends what a
 //! step left outside its group, and `watchdog` what is left when pagerbook
@@ -23,12 +23,12 @@ mod groups;
 mod lines;
 mod orphans;
 mod pipes;
-mod spawn;
+mod start;
 pub mod watchdog;
 
 pub use groups::kill_all;
 pub use orphans::adopt_orphans;
-pub use spawn::{Running, run_in_terminal, spawn};
+pub use start::{Running, run_in_terminal, spawn};
 
 /// The shell a command is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
