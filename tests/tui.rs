@@ -25,7 +25,8 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use pagerbook::clipboard::{self, Copied};
-use pagerbook::runner::{Outcome, Output, Stream};
+use pagerbook::runner::{Outcome, Stream};
+use pagerbook::tui::command::Output;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -280,9 +281,13 @@ fn running_a_step_goes_through_the_form_and_the_confirmation() {
     let mut output = Output::default();
     output.push(Stream::Stdout, "hello it's $(id)".into());
     output.push(Stream::Stderr, "a warning".into());
-    app.apply(Action::RunOutput(id, output));
+    app.apply(Action::RunOutput { id, output });
     app.state.now += Duration::from_millis(1500);
-    app.apply(Action::RunExited(id, Outcome { code: Some(0), signal: None }));
+    app.apply(Action::RunExited {
+        id,
+        last_output: Output::default(),
+        outcome: Outcome { code: Some(0), signal: None },
+    });
     insta::assert_snapshot!("output", app.screen());
     // Esc hides the pane; the step says how it went and `o` shows it again.
     app.key(KeyCode::Esc);
@@ -366,7 +371,7 @@ fn copying_a_destructive_command_says_so() {
     let effects = app.key(KeyCode::Enter);
     assert!(effects.contains(&Effect::Copy("rm -rf /tmp/pagerbook-drill-scratch".into())), "{effects:?}");
     let copied = Copied { by: vec![clipboard::Method::Tool("tmux", &["load-buffer", "-"])], failed: Vec::new() };
-    app.apply(Action::Copied(copied, "rm -rf /tmp/pagerbook-drill-scratch".into()));
+    app.apply(Action::Copied { text: "rm -rf /tmp/pagerbook-drill-scratch".into(), report: copied });
     let status = app.text().lines().last().unwrap().to_owned();
     assert!(status.contains("⚠ destructive (rm -rf)"), "{status}");
 }
@@ -481,7 +486,11 @@ fn in_the_output_pane_ctrl_k_stops_the_command_and_ctrl_c_asks_before_quitting()
     assert!(app.key(KeyCode::Char('k')).is_empty(), "a letter does not stop it");
     assert_eq!(app.ctrl('k'), [Effect::Interrupt(id)]);
     assert!(app.text().contains("■ stopping…"), "{}", app.text());
-    app.apply(Action::RunExited(id, Outcome { code: None, signal: Some(2) }));
+    app.apply(Action::RunExited {
+        id,
+        last_output: Output::default(),
+        outcome: Outcome { code: None, signal: Some(2) },
+    });
     assert!(app.text().contains("✗ stopped by SIGINT"), "{}", app.text());
     assert!(app.ctrl('k').is_empty(), "nothing left to stop");
     // While a step runs, ^R on it shows its output rather than a second run.
@@ -520,7 +529,11 @@ fn quitting_while_a_command_runs_asks_first_and_keeps_it_running_until_yes() {
     app.select_step("drill-echo", 2);
     app.ctrl('r');
     let (id2, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
-    app.apply(Action::RunExited(id2, Outcome { code: Some(0), signal: None }));
+    app.apply(Action::RunExited {
+        id: id2,
+        last_output: Output::default(),
+        outcome: Outcome { code: Some(0), signal: None },
+    });
     assert_eq!(app.key(KeyCode::Char('q')), [Effect::Quit]);
 }
 
@@ -528,7 +541,7 @@ fn quitting_while_a_command_runs_asks_first_and_keeps_it_running_until_yes() {
 fn a_copy_nothing_confirmed_shows_the_command_alone() {
     let mut app = App::drill(80, 12);
     let copied = Copied { by: vec![clipboard::Method::Osc52], failed: Vec::new() };
-    let effects = app.apply(Action::Copied(copied, "echo hello world".into()));
+    let effects = app.apply(Action::Copied { text: "echo hello world".into(), report: copied });
     assert_eq!(effects, [Effect::MouseCapture(false)]);
     let screen = app.text();
     assert!(screen.starts_with("echo hello world  "), "{screen}");
@@ -536,7 +549,7 @@ fn a_copy_nothing_confirmed_shows_the_command_alone() {
     // Over SSH, OSC 52 is the way: the status line says so and that is all.
     app.state.over_ssh = true;
     let copied = Copied { by: vec![clipboard::Method::Osc52], failed: Vec::new() };
-    assert!(app.apply(Action::Copied(copied, "ls".into())).is_empty());
+    assert!(app.apply(Action::Copied { text: "ls".into(), report: copied }).is_empty());
     assert!(app.text().contains("copied to the terminal (OSC 52)"), "{}", app.text());
 }
 

@@ -4,8 +4,9 @@
 
 use ratatui_textarea::Input;
 
+use super::command::Output;
 use crate::clipboard::Copied;
-use crate::runner::{Outcome, Output, Shell};
+use crate::runner::{Outcome, Shell};
 use crate::search::{Query, Results};
 use crate::whereabouts::Whereabouts;
 
@@ -17,7 +18,7 @@ pub enum Action {
     Quit,
     /// Leave now, killing what runs: a signal (its number), or the terminal
     /// went away (`None`).
-    Terminate(Option<i32>),
+    Terminate { signal: Option<i32> },
     /// The answer to the question on top (`y` is yes, any other key no).
     Answer(bool),
     /// Back out one level: an overlay, then the detail, then a non-empty
@@ -78,14 +79,15 @@ pub enum Action {
     Submit,
     /// Stop the run shown (Ctrl-K in the output pane).
     Interrupt,
-    /// The clipboard answered.
-    Copied(Copied, String),
-    /// A run printed these lines (gathered since the last frame).
-    RunOutput(u64, Output),
-    /// A run ended.
-    RunExited(u64, Outcome),
-    /// A run could not start.
-    RunFailed(u64, String),
+    /// The clipboard answered: how `text` was copied, or why not.
+    Copied { text: String, report: Copied },
+    /// Run `id` printed these lines (gathered since the last frame).
+    RunOutput { id: u64, output: Output },
+    /// Run `id` ended: the lines it printed since the last frame, then how
+    /// it ended.
+    RunExited { id: u64, last_output: Output, outcome: Outcome },
+    /// Run `id` could not start.
+    RunFailed { id: u64, error: String },
     /// Where a command will act (the answer to [`Effect::LookUp`]).
     LookedUp(Box<LookedUp>),
 }

@@ -1,8 +1,11 @@
 //! The event loop: one channel fed by threads (terminal input, the search
-//! worker, signals, the highlighter loading), drained before each frame.
+//! worker, signals, the highlighter loading, the runs' output), drained
+//! before each frame. Each event becomes an action (`action_for`, pure),
+//! `update` applies it, and the runtime carries out the effects it asks for.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,15 +15,16 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event as TerminalEvent, MouseEventKind};
 
 use super::action::{Action, Effect, LookedUp, Searched};
-use super::feeds::{InputControl, spawn_input, spawn_search, spawn_signals};
-use super::keymap::resolve;
+use super::command::Output;
+use super::feeds::{InputControl, Pending, spawn_input, spawn_search, spawn_signals};
+use super::keymap::{Context, resolve};
 use super::state::AppState;
 use super::terminal::{self, Tui};
 use super::update::update;
 use super::view;
 use crate::catalog::Catalog;
 use crate::clipboard::{self, Plan};
-use crate::runner::{self, Outcome, Output, RunEvent, Running, Shell};
+use crate::runner::{self, Outcome, Running, Shell};
 
 /// What reaches the loop.
 pub enum Event {
@@ -33,10 +37,10 @@ pub enum Event {
     Signal(i32),
     /// The search worker answered.
     Searched(Searched),
-    /// A run has new output waiting in its [`Pending`].
+    /// Run `id` has new output waiting in its `Pending`.
     RunOutput(u64),
-    /// A run ended (after all its output).
-    RunExited(u64, Outcome),
+    /// Run `id` ended (after all its output).
+    RunExited { id: u64, outcome: Outcome },
     /// Something finished loading; draw again.
     Redraw,
     /// Where a command acts, looked up off the loop.
@@ -45,7 +49,7 @@ pub enum Event {
 
 /// What the loop needs besides the state: where the clipboard is and where
 /// the remembered values go.
-pub struct Context {
+pub struct Setup {
     /// How to copy.
     pub clipboard: Plan,
     /// The remembered values' file, if there is a data directory.
@@ -63,7 +67,7 @@ pub fn run(
     terminal: &mut Tui,
     state: &mut AppState,
     catalog: Arc<Catalog>,
-    context: &Context,
+    setup: &Setup,
     probe: Option<&dyn Fn(Instant)>,
 ) -> std::io::Result<()> {
     let (events, inbox) = channel();
@@ -87,11 +91,12 @@ pub fn run(
         let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
         let _ = looked_up.send(Event::LookedUp(LookedUp { command, whereabouts }));
     });
-    let mut runtime = Runtime { terminal, input, searches, events, context, running: HashMap::new() };
+    let mut runtime = Runtime { terminal, input, searches, events, setup, running: HashMap::new() };
     // A query from the command line is searched at once, as if typed.
     if !state.search_text().is_empty() {
-        for effect in state.search_now() {
-            runtime.carry_out(state, effect)?;
+        let search = state.search_now();
+        if runtime.apply(state, Vec::new(), search)?.is_break() {
+            return Ok(());
         }
     }
     loop {
@@ -101,17 +106,41 @@ pub fn run(
         state.now = Instant::now();
         state.wall = std::time::SystemTime::now();
         for event in batch {
-            let Some(action) = runtime.action_for(state, event) else { continue };
-            let mut effects: VecDeque<Effect> = update(state, action).into();
-            while let Some(effect) = effects.pop_front() {
-                match runtime.carry_out(state, effect)? {
-                    Some(more) => effects.extend(more),
-                    None => return Ok(()),
-                }
+            let gathered = runtime.gather(&event);
+            let Some(action) = action_for(state.context(), event, gathered) else { continue };
+            if runtime.apply(state, vec![action], Vec::new())?.is_break() {
+                return Ok(());
             }
         }
         runtime.terminal.draw(|frame| view::render(state, frame))?;
         state.drawn();
+    }
+}
+
+/// The action an event means with the keyboard in `context`. A run's
+/// events bring `gathered`, the output the loop took for them (none for a
+/// run it no longer holds).
+fn action_for(context: Context, event: Event, gathered: Option<Output>) -> Option<Action> {
+    match event {
+        Event::TerminalGone => Some(Action::Terminate { signal: None }),
+        Event::Signal(signal) => Some(Action::Terminate { signal: Some(signal) }),
+        Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
+        Event::RunOutput(id) => gathered.map(|output| Action::RunOutput { id, output }),
+        Event::RunExited { id, outcome } => {
+            Some(Action::RunExited { id, last_output: gathered.unwrap_or_default(), outcome })
+        }
+        Event::Redraw => Some(Action::Redraw),
+        Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
+        Event::Terminal(TerminalEvent::Key(key)) => resolve(context, key),
+        Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
+        Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),
+        Event::Terminal(TerminalEvent::Mouse(mouse)) => match mouse.kind {
+            MouseEventKind::ScrollDown => Some(Action::Scroll { column: mouse.column, row: mouse.row, lines: 3 }),
+            MouseEventKind::ScrollUp => Some(Action::Scroll { column: mouse.column, row: mouse.row, lines: -3 }),
+            MouseEventKind::Down(_) => Some(Action::Click { column: mouse.column, row: mouse.row }),
+            _ => None,
+        },
+        Event::Terminal(_) => None,
     }
 }
 
@@ -122,79 +151,105 @@ struct Runtime<'a> {
     input: Arc<InputControl>,
     searches: Sender<(u64, String)>,
     events: Sender<Event>,
-    context: &'a Context,
+    setup: &'a Setup,
     /// Dropping a `Running` kills its process group: leaving the loop by
     /// any path leaves no command behind.
-    running: HashMap<u64, (Running, Arc<Pending>)>,
+    running: HashMap<u64, Captured>,
+}
+
+/// A run whose output goes to the output pane, as the loop holds it.
+struct Captured {
+    child: Running,
+    pending: Arc<Pending>,
 }
 
 impl Runtime<'_> {
-    /// The action an event means; a run's events bring the output gathered
-    /// for it.
-    fn action_for(&mut self, state: &mut AppState, event: Event) -> Option<Action> {
-        match event {
-            Event::RunOutput(id) => self.running.get(&id).map(|(_, pending)| Action::RunOutput(id, pending.take())),
-            Event::RunExited(id, outcome) => {
-                // Output gathered after the last wake-up comes first.
-                if let Some((_, pending)) = self.running.remove(&id) {
-                    update(state, Action::RunOutput(id, pending.take()));
-                }
-                Some(Action::RunExited(id, outcome))
-            }
-            event => to_action(state, event),
+    /// The output gathered for a run's event, which only the loop holds. A
+    /// run that ended is forgotten, and dropping its `Running` kills what is
+    /// left of its group.
+    fn gather(&mut self, event: &Event) -> Option<Output> {
+        match *event {
+            Event::RunOutput(id) => self.running.get(&id).map(|run| run.pending.take()),
+            Event::RunExited { id, .. } => self.running.remove(&id).map(|run| run.pending.take()),
+            _ => None,
         }
     }
 
-    /// Carries out one effect; returns the effects that follow from it, or
-    /// `None` to quit.
-    fn carry_out(&mut self, state: &mut AppState, effect: Effect) -> std::io::Result<Option<Vec<Effect>>> {
-        let follow = match effect {
-            Effect::Quit => return Ok(None),
+    /// Applies `actions` with `update` and carries out the effects they ask
+    /// for, after `effects`, in order. What an effect answers (a copy's
+    /// report, a run's end, the size after the terminal was away) is applied
+    /// at once, and the effects it asks for wait behind the others. Breaks
+    /// when the loop must end.
+    fn apply(
+        &mut self,
+        state: &mut AppState,
+        mut actions: Vec<Action>,
+        effects: Vec<Effect>,
+    ) -> std::io::Result<ControlFlow<()>> {
+        let mut effects = VecDeque::from(effects);
+        loop {
+            for action in actions.drain(..) {
+                effects.extend(update(state, action));
+            }
+            let Some(effect) = effects.pop_front() else { return Ok(ControlFlow::Continue(())) };
+            let ControlFlow::Continue(answers) = self.carry_out(state, effect)? else {
+                return Ok(ControlFlow::Break(()));
+            };
+            actions = answers;
+        }
+    }
+
+    /// Carries out one effect; continues with the actions that answer it,
+    /// or breaks to quit.
+    fn carry_out(&mut self, state: &mut AppState, effect: Effect) -> std::io::Result<ControlFlow<(), Vec<Action>>> {
+        let answers = match effect {
+            Effect::Quit => return Ok(ControlFlow::Break(())),
             Effect::Search { generation, text } => {
                 let _ = self.searches.send((generation, text));
                 Vec::new()
             }
             Effect::Suspend => {
-                self.step_aside(state, terminal::suspend)?;
-                Vec::new()
+                let ((), resized) = self.step_aside(terminal::suspend)?;
+                vec![resized]
             }
             Effect::Copy(text) => {
-                let copied = clipboard::copy(&text, &self.context.clipboard, &mut std::io::stdout());
-                update(state, Action::Copied(copied, text))
+                let report = clipboard::copy(&text, &self.setup.clipboard, &mut std::io::stdout());
+                vec![Action::Copied { text, report }]
             }
             Effect::Run { id, command, shell, interactive: false, .. } => {
                 let pending = Arc::new(Pending::default());
                 match runner::spawn(&command, shell, pending.sink(id, self.events.clone())) {
                     Ok(child) => {
-                        self.running.insert(id, (child, pending));
+                        self.running.insert(id, Captured { child, pending });
                         Vec::new()
                     }
-                    Err(err) => update(state, Action::RunFailed(id, err.to_string())),
+                    Err(err) => vec![Action::RunFailed { id, error: err.to_string() }],
                 }
             }
             Effect::Run { id, command, shown, shell, interactive: true } => {
-                let ran = self.step_aside(state, |terminal| in_terminal(terminal, &command, &shown, shell))?;
+                let (ran, resized) = self.step_aside(|terminal| in_terminal(terminal, &command, &shown, shell))?;
                 state.now = Instant::now();
-                match ran {
-                    Ok(outcome) => update(state, Action::RunExited(id, outcome)),
-                    Err(err) => update(state, Action::RunFailed(id, err.to_string())),
-                }
+                let ended = match ran {
+                    Ok(outcome) => Action::RunExited { id, last_output: Output::default(), outcome },
+                    Err(err) => Action::RunFailed { id, error: err.to_string() },
+                };
+                vec![resized, ended]
             }
             Effect::Interrupt(id) => {
-                if let Some((child, _)) = self.running.get(&id) {
-                    child.interrupt();
+                if let Some(run) = self.running.get(&id) {
+                    run.child.interrupt();
                 }
                 Vec::new()
             }
             Effect::SaveValues => {
-                if let Some(Err(err)) = self.context.values_path.as_ref().map(|p| state.remembered.save(p)) {
+                if let Some(Err(err)) = self.setup.values_path.as_ref().map(|p| state.remembered.save(p)) {
                     state.flash(&format!("could not remember the values: {err}"));
                 }
                 Vec::new()
             }
             Effect::LookUp(command) => {
                 let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
-                update(state, Action::LookedUp(Box::new(LookedUp { command, whereabouts })))
+                vec![Action::LookedUp(Box::new(LookedUp { command, whereabouts }))]
             }
             Effect::MouseCapture(on) => {
                 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -207,59 +262,18 @@ impl Runtime<'_> {
                 Vec::new()
             }
         };
-        Ok(Some(follow))
+        Ok(ControlFlow::Continue(answers))
     }
 
     /// Lets `work` have the terminal (the input thread paused), then reads
-    /// its size again: it may have changed meanwhile.
-    fn step_aside<T>(
-        &mut self,
-        state: &mut AppState,
-        work: impl FnOnce(&mut Tui) -> std::io::Result<T>,
-    ) -> std::io::Result<T> {
+    /// its size again, as the resize to apply: it may have changed meanwhile.
+    fn step_aside<T>(&mut self, work: impl FnOnce(&mut Tui) -> std::io::Result<T>) -> std::io::Result<(T, Action)> {
         self.input.pause();
         let done = work(self.terminal);
         self.input.resume();
         let done = done?;
         let size = self.terminal.size()?;
-        update(state, Action::Resize { width: size.width, height: size.height });
-        Ok(done)
-    }
-}
-
-/// A run's output between two frames. A command can print far faster than
-/// the screen can show (`yes`): lines gather here, capped, and the loop is
-/// woken once per batch, so keys never queue behind output and memory stays
-/// bounded.
-#[derive(Default)]
-struct Pending {
-    output: std::sync::Mutex<Output>,
-    woken: AtomicBool,
-}
-
-impl Pending {
-    /// The sink for [`runner::spawn`]: lines gather, the end is sent on.
-    fn sink(self: &Arc<Self>, id: u64, events: Sender<Event>) -> impl Fn(RunEvent) + Send + Sync + 'static {
-        let pending = self.clone();
-        move |event| match event {
-            RunEvent::Line(stream, line) => {
-                if let Ok(mut output) = pending.output.lock() {
-                    output.push(stream, line);
-                }
-                if !pending.woken.swap(true, Ordering::SeqCst) {
-                    let _ = events.send(Event::RunOutput(id));
-                }
-            }
-            RunEvent::Exited(outcome) => {
-                let _ = events.send(Event::RunExited(id, outcome));
-            }
-        }
-    }
-
-    /// What gathered since the last call.
-    fn take(&self) -> Output {
-        self.woken.store(false, Ordering::SeqCst);
-        self.output.lock().map(|mut output| std::mem::take(&mut *output)).unwrap_or_default()
+        Ok((done, Action::Resize { width: size.width, height: size.height }))
     }
 }
 
@@ -278,8 +292,7 @@ fn in_terminal(
     let result = terminal::hand_over(terminal, || {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "$ {shown}");
-        let status = std::process::Command::new(shell.program()).arg("-c").arg(command).status();
-        let outcome = status.map(Outcome::from);
+        let outcome = runner::run_in_terminal(command, shell);
         let said = match &outcome {
             Ok(outcome) => format!("[{outcome}]"),
             Err(err) => format!("[could not start: {err}]"),
@@ -311,23 +324,66 @@ fn next_batch(inbox: &Receiver<Event>, tick: Option<Duration>) -> Vec<Event> {
     std::iter::once(first).chain(inbox.try_iter()).collect()
 }
 
-fn to_action(state: &AppState, event: Event) -> Option<Action> {
-    match event {
-        Event::TerminalGone => Some(Action::Terminate(None)),
-        Event::Signal(signal) => Some(Action::Terminate(Some(signal))),
-        Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
-        Event::Redraw => Some(Action::Redraw),
-        Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
-        Event::Terminal(TerminalEvent::Key(key)) => resolve(state.context(), key),
-        Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
-        Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),
-        Event::Terminal(TerminalEvent::Mouse(mouse)) => match mouse.kind {
-            MouseEventKind::ScrollDown => Some(Action::Scroll { column: mouse.column, row: mouse.row, lines: 3 }),
-            MouseEventKind::ScrollUp => Some(Action::Scroll { column: mouse.column, row: mouse.row, lines: -3 }),
-            MouseEventKind::Down(_) => Some(Action::Click { column: mouse.column, row: mouse.row }),
-            _ => None,
-        },
-        // Runs are taken care of by the loop, which holds their buffers.
-        Event::Terminal(_) | Event::RunOutput(_) | Event::RunExited(..) => None,
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{
+        Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+    };
+
+    use super::{Action, Event, action_for};
+    use crate::runner::{Outcome, Stream};
+    use crate::tui::command::Output;
+    use crate::tui::keymap::{Context, resolve};
+
+    fn mouse(kind: MouseEventKind) -> Event {
+        Event::Terminal(TerminalEvent::Mouse(MouseEvent { kind, column: 4, row: 7, modifiers: KeyModifiers::NONE }))
+    }
+
+    #[test]
+    fn keys_resolve_where_the_keyboard_is_and_the_rest_needs_no_context() {
+        let key = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        for context in [Context::Main, Context::Form] {
+            assert_eq!(action_for(context, Event::Terminal(TerminalEvent::Key(key)), None), resolve(context, key));
+        }
+        let act = |event| action_for(Context::Main, event, None);
+        assert_eq!(act(Event::TerminalGone), Some(Action::Terminate { signal: None }));
+        assert_eq!(act(Event::Signal(15)), Some(Action::Terminate { signal: Some(15) }));
+        assert_eq!(act(Event::Terminal(TerminalEvent::Paste("x".into()))), Some(Action::Paste("x".into())));
+        assert_eq!(act(Event::Terminal(TerminalEvent::Resize(80, 24))), Some(Action::Resize { width: 80, height: 24 }));
+        assert_eq!(act(Event::Terminal(TerminalEvent::FocusGained)), None);
+        assert_eq!(act(Event::Redraw), Some(Action::Redraw));
+    }
+
+    #[test]
+    fn the_wheel_scrolls_three_lines_and_a_press_clicks_where_the_mouse_is() {
+        let act = |event| action_for(Context::Main, event, None);
+        assert_eq!(act(mouse(MouseEventKind::ScrollDown)), Some(Action::Scroll { column: 4, row: 7, lines: 3 }));
+        assert_eq!(act(mouse(MouseEventKind::ScrollUp)), Some(Action::Scroll { column: 4, row: 7, lines: -3 }));
+        assert_eq!(act(mouse(MouseEventKind::Down(MouseButton::Left))), Some(Action::Click { column: 4, row: 7 }));
+        assert_eq!(act(mouse(MouseEventKind::Moved)), None);
+    }
+
+    /// A run's output comes only with what the loop gathered for it; its
+    /// end always comes, with the last lines or none.
+    #[test]
+    fn a_run_brings_the_output_gathered_for_it() {
+        let mut output = Output::default();
+        output.push(Stream::Stdout, "hello".into());
+        let gathered = Some(output.clone());
+        let act = |event, gathered| action_for(Context::Output, event, gathered);
+        assert_eq!(
+            act(Event::RunOutput(3), gathered.clone()),
+            Some(Action::RunOutput { id: 3, output: output.clone() })
+        );
+        assert_eq!(act(Event::RunOutput(3), None), None);
+        let outcome = Outcome { code: Some(0), signal: None };
+        assert_eq!(
+            act(Event::RunExited { id: 3, outcome }, gathered),
+            Some(Action::RunExited { id: 3, last_output: output, outcome })
+        );
+        assert_eq!(
+            act(Event::RunExited { id: 3, outcome }, None),
+            Some(Action::RunExited { id: 3, last_output: Output::default(), outcome })
+        );
     }
 }

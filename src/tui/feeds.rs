@@ -1,15 +1,17 @@
 //! The threads that feed the loop's channel from outside: terminal input
-//! (pausable, so another reader can have the terminal), signals, and the
-//! search worker.
+//! (pausable, so another reader can have the terminal), signals, the
+//! search worker, and a run's output (gathered between frames).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::action::Searched;
+use super::command::Output;
 use super::event::{Event, HANDED_OVER};
 use crate::catalog::Catalog;
+use crate::runner::RunEvent;
 use crate::search::{Index, Query};
 
 /// Lets the loop take the terminal back from the input thread: while
@@ -162,4 +164,40 @@ pub(super) fn spawn_search(catalog: Arc<Catalog>, events: Sender<Event>) -> Send
         }
     });
     queries
+}
+
+/// A run's output between two frames. A command can print far faster than
+/// the screen can show (`yes`): lines gather here, capped, and the loop is
+/// woken once per batch, so keys never queue behind output and memory stays
+/// bounded.
+#[derive(Default)]
+pub(super) struct Pending {
+    output: Mutex<Output>,
+    woken: AtomicBool,
+}
+
+impl Pending {
+    /// The sink for [`crate::runner::spawn`]: lines gather, the end is sent on.
+    pub(super) fn sink(self: &Arc<Self>, id: u64, events: Sender<Event>) -> impl Fn(RunEvent) + Send + Sync + 'static {
+        let pending = self.clone();
+        move |event| match event {
+            RunEvent::Line(stream, line) => {
+                if let Ok(mut output) = pending.output.lock() {
+                    output.push(stream, line);
+                }
+                if !pending.woken.swap(true, Ordering::SeqCst) {
+                    let _ = events.send(Event::RunOutput(id));
+                }
+            }
+            RunEvent::Exited(outcome) => {
+                let _ = events.send(Event::RunExited { id, outcome });
+            }
+        }
+    }
+
+    /// What gathered since the last call.
+    pub(super) fn take(&self) -> Output {
+        self.woken.store(false, Ordering::SeqCst);
+        self.output.lock().map(|mut output| std::mem::take(&mut *output)).unwrap_or_default()
+    }
 }

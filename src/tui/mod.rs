@@ -112,15 +112,14 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
             state.diagnostics.insert(0, problem);
         }
     }
-    let context = event::Context { clipboard: clipboard::plan(place), values_path: options.values_path.clone() };
+    let setup = event::Setup { clipboard: clipboard::plan(place), values_path: options.values_path.clone() };
     let probe = options.startup_probe.as_ref().map(|path| {
         move |at: Instant| {
             let micros = at.duration_since(options.started).as_micros();
             let _ = std::fs::write(path, format!("{micros}\n"));
         }
     });
-    let outcome =
-        event::run(&mut terminal, &mut state, catalog, &context, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
+    let outcome = event::run(&mut terminal, &mut state, catalog, &setup, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
     terminal::restore();
     crate::runner::kill_all();
     outcome?;

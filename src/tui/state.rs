@@ -9,7 +9,7 @@ use std::time::{Instant, SystemTime};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui_textarea::TextArea;
 
-use super::command::{Confirm, Form, RunView, StepKey};
+use super::command::{Confirm, Form, RunState, StepKey};
 use super::keymap::Context;
 use super::theme::Theme;
 use crate::catalog::{Catalog, Diagnostic};
@@ -131,7 +131,7 @@ pub struct AppState {
     /// The last value used for each placeholder, per entry.
     pub remembered: Remembered,
     /// The last run of each step, this session.
-    pub runs: BTreeMap<StepKey, RunView>,
+    pub runs: BTreeMap<StepKey, RunState>,
     /// Number of the last run started.
     pub next_run: u64,
     /// The time, as of the events being applied (for elapsed times).
@@ -211,9 +211,9 @@ impl AppState {
     }
 
     /// The runs still going, oldest first.
-    pub fn running(&self) -> impl Iterator<Item = &RunView> {
-        let mut running: Vec<&RunView> = self.runs.values().filter(|view| view.running()).collect();
-        running.sort_by_key(|view| view.id);
+    pub fn running(&self) -> impl Iterator<Item = &RunState> {
+        let mut running: Vec<&RunState> = self.runs.values().filter(|run| run.running()).collect();
+        running.sort_by_key(|run| run.id);
         running.into_iter()
     }
 

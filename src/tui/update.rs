@@ -28,25 +28,26 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             receive(state, *searched);
             return Vec::new();
         }
-        Action::RunOutput(id, output) => {
+        Action::RunOutput { id, output } => {
             command::receive(state, id, output);
             return Vec::new();
         }
-        Action::RunExited(id, outcome) => {
+        Action::RunExited { id, last_output, outcome } => {
+            command::receive(state, id, last_output);
             command::exited(state, id, outcome);
             return Vec::new();
         }
-        Action::RunFailed(id, message) => {
-            command::failed(state, id, message);
+        Action::RunFailed { id, error } => {
+            command::failed(state, id, error);
             return Vec::new();
         }
-        Action::Copied(copied, text) => return copied_to(state, &copied, text),
+        Action::Copied { text, report } => return copied_to(state, &report, text),
         Action::LookedUp(looked_up) => {
             command::looked_up(state, &looked_up);
             return Vec::new();
         }
         Action::Redraw => return Vec::new(),
-        Action::Terminate(signal) => {
+        Action::Terminate { signal } => {
             state.ended_by = signal;
             return vec![Effect::Quit];
         }

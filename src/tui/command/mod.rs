@@ -11,13 +11,15 @@ use super::action::{Action, Effect};
 use super::state::{AppState, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation, destructive_reason};
-use crate::runner::{Output, Shell};
+use crate::runner::Shell;
 use crate::whereabouts::Whereabouts;
 
+mod output;
 mod runs;
 mod values;
 
-pub use runs::{KUBECTL, RunView, exited, failed, looked_up, receive, update_output};
+pub use output::Output;
+pub use runs::{KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
 pub use values::{Chosen, Field, Filled, Form, MAX_VALUE_CHARS, Origin, fill, masked};
 
 /// One step of one entry.
@@ -112,7 +114,7 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
             state.flash("read-only: running is off; Enter copies");
             return Vec::new();
         }
-        if state.runs.get(&key).is_some_and(RunView::running) {
+        if state.runs.get(&key).is_some_and(RunState::running) {
             state.flash("still running: ^K in its output stops it");
             state.overlays.push(Overlay::Output { key, scroll: None });
             return Vec::new();
@@ -299,7 +301,7 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
     state.next_run += 1;
     let id = state.next_run;
     state.remember(entry.id(), &confirm.values);
-    let view = RunView {
+    let run = RunState {
         id,
         command: confirm.shown.clone(),
         interactive,
@@ -310,7 +312,7 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
         stopping: false,
         error: None,
     };
-    state.runs.insert(confirm.key, view);
+    state.runs.insert(confirm.key, run);
     if !interactive {
         state.overlays.push(Overlay::Output { key: confirm.key, scroll: None });
     }

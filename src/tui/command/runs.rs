@@ -3,13 +3,14 @@
 
 use std::time::Instant;
 
-use crate::runner::{Outcome, Output};
+use super::Output;
+use crate::runner::Outcome;
 use crate::tui::action::{Action, Effect, LookedUp};
 use crate::tui::state::{AppState, Overlay};
 
 /// A run of a step's command, kept for the session.
 #[derive(Debug, Clone)]
-pub struct RunView {
+pub struct RunState {
     /// Number of the run (events from the process carry it).
     pub id: u64,
     /// What ran.
@@ -30,7 +31,7 @@ pub struct RunView {
     pub error: Option<String>,
 }
 
-impl RunView {
+impl RunState {
     /// Still running.
     #[must_use]
     pub fn running(&self) -> bool {
@@ -42,7 +43,7 @@ impl RunView {
 /// shown at the end.
 pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, height: usize) -> Vec<Effect> {
     let Some(&Overlay::Output { key, scroll }) = state.overlays.last() else { return Vec::new() };
-    let Some(view) = state.runs.get_mut(&key) else {
+    let Some(run) = state.runs.get_mut(&key) else {
         state.overlays.pop();
         return Vec::new();
     };
@@ -54,9 +55,9 @@ pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, heigh
             return Vec::new();
         }
         Action::Interrupt => {
-            if view.running() {
-                view.stopping = true;
-                return vec![Effect::Interrupt(view.id)];
+            if run.running() {
+                run.stopping = true;
+                return vec![Effect::Interrupt(run.id)];
             }
             state.flash("not running");
             return Vec::new();
@@ -98,32 +99,32 @@ pub fn looked_up(state: &mut AppState, looked_up: &LookedUp) {
 }
 
 /// Run `id`, if it is still the last run of its step.
-fn run_mut(state: &mut AppState, id: u64) -> Option<&mut RunView> {
+fn run_mut(state: &mut AppState, id: u64) -> Option<&mut RunState> {
     state.runs.values_mut().find(|v| v.id == id)
 }
 
 /// Output of a run, from the process.
 pub fn receive(state: &mut AppState, id: u64, output: Output) {
-    if let Some(view) = run_mut(state, id) {
-        view.output.append(output);
+    if let Some(run) = run_mut(state, id) {
+        run.output.append(output);
     }
 }
 
 /// The end of a run.
 pub fn exited(state: &mut AppState, id: u64, outcome: Outcome) {
     let now = state.now;
-    if let Some(view) = run_mut(state, id) {
-        view.outcome = Some(outcome);
-        view.ended = Some(now);
-        view.stopping = false;
+    if let Some(run) = run_mut(state, id) {
+        run.outcome = Some(outcome);
+        run.ended = Some(now);
+        run.stopping = false;
     }
 }
 
 /// A run that could not start.
 pub fn failed(state: &mut AppState, id: u64, message: String) {
     let now = state.now;
-    if let Some(view) = run_mut(state, id) {
-        view.error = Some(message);
-        view.ended = Some(now);
+    if let Some(run) = run_mut(state, id) {
+        run.error = Some(message);
+        run.ended = Some(now);
     }
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 use crate::catalog::{Entry, TextField};
 use crate::highlight;
 use crate::present::{self, Mark, Section, present};
-use crate::tui::command::{RunView, StepKey};
+use crate::tui::command::{RunState, StepKey};
 use crate::tui::state::AppState;
 use crate::tui::theme::{Theme, frequency_glyph};
 use crate::wrap::wrap;
@@ -176,7 +176,7 @@ impl Builder {
         self.selected == Some(self.items.len())
     }
 
-    fn step(&mut self, index: usize, step: &crate::catalog::Step, run_view: Option<&RunView>, now: Instant) {
+    fn step(&mut self, index: usize, step: &crate::catalog::Step, last_run: Option<&RunState>, now: Instant) {
         let theme = self.theme;
         let selected = self.is_selected();
         self.items.push(Item { target: Target::Step(index), line: self.lines.len() });
@@ -219,9 +219,9 @@ impl Builder {
         for line in command_lines(theme, run, &step.lang, self.width, number.len()) {
             self.line(line);
         }
-        if let Some(view) = &run_view {
-            let (text, style) = run_status(theme, view, now);
-            let hint = if view.interactive { "" } else { " · ^O output" };
+        if let Some(last) = &last_run {
+            let (text, style) = run_status(theme, last, now);
+            let hint = if last.interactive { "" } else { " · ^O output" };
             self.line(Line::from(vec![
                 Span::raw(" ".repeat(number.len())),
                 Span::styled(text, style),
@@ -283,14 +283,14 @@ pub fn command_lines(theme: Theme, command: &str, lang: &str, width: usize, inde
 
 /// How a run stands, in a few words: running, stopping, or how it ended.
 #[must_use]
-pub fn run_status(theme: Theme, view: &RunView, now: Instant) -> (String, Style) {
-    let elapsed = elapsed(view.ended.unwrap_or(now).saturating_duration_since(view.started));
-    match (&view.error, view.outcome, view.stopping) {
+pub fn run_status(theme: Theme, run: &RunState, now: Instant) -> (String, Style) {
+    let elapsed = elapsed(run.ended.unwrap_or(now).saturating_duration_since(run.started));
+    match (&run.error, run.outcome, run.stopping) {
         (Some(error), _, _) => (format!("✗ could not start: {error}"), theme.warning()),
         (None, Some(outcome), _) if outcome.success() => (format!("✓ {outcome} after {elapsed}"), theme.heading()),
         (None, Some(outcome), _) => (format!("✗ {outcome} after {elapsed}"), theme.warning()),
         (None, None, true) => (format!("■ stopping… {elapsed}"), theme.warning()),
-        (None, None, false) if view.interactive => (format!("▶ in the terminal {elapsed}"), theme.heading()),
+        (None, None, false) if run.interactive => (format!("▶ in the terminal {elapsed}"), theme.heading()),
         (None, None, false) => (format!("▶ running {elapsed}"), theme.heading()),
     }
 }

@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::runner::Stream;
-use crate::tui::command::{RunView, StepKey};
+use crate::tui::command::{RunState, StepKey};
 use crate::tui::keymap;
 use crate::tui::state::AppState;
 use crate::wrap::wrap;
@@ -116,9 +116,9 @@ pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 /// The output pane's header, which stays while the output scrolls: the
 /// command and how it stands.
 #[must_use]
-pub fn output_header(state: &AppState, view: &RunView, width: u16) -> Vec<Line<'static>> {
-    let mut lines = command_lines(state.theme, &view.command, "bash", usize::from(width), 0);
-    let (status, style) = run_status(state.theme, view, state.now);
+pub fn output_header(state: &AppState, run: &RunState, width: u16) -> Vec<Line<'static>> {
+    let mut lines = command_lines(state.theme, &run.command, "bash", usize::from(width), 0);
+    let (status, style) = run_status(state.theme, run, state.now);
     lines.push(Line::styled(status, style));
     lines.push(Line::default());
     lines
@@ -127,8 +127,8 @@ pub fn output_header(state: &AppState, view: &RunView, width: u16) -> Vec<Line<'
 /// Where the output scrolls inside the pane's `inner` area: below the
 /// header. The update scrolls by the same area.
 #[must_use]
-pub fn output_body(state: &AppState, view: &RunView, inner: Rect) -> Rect {
-    let header = u16::try_from(output_header(state, view, inner.width).len()).unwrap_or(u16::MAX).min(inner.height);
+pub fn output_body(state: &AppState, run: &RunState, inner: Rect) -> Rect {
+    let header = u16::try_from(output_header(state, run, inner.width).len()).unwrap_or(u16::MAX).min(inner.height);
     Rect { y: inner.y + header, height: inner.height - header, ..inner }
 }
 
@@ -137,16 +137,16 @@ pub fn output_body(state: &AppState, view: &RunView, inner: Rect) -> Rect {
 #[must_use]
 pub fn output_lines(state: &AppState, key: StepKey, width: u16) -> Vec<Line<'static>> {
     let theme = state.theme;
-    let Some(view) = state.runs.get(&key) else { return Vec::new() };
+    let Some(run) = state.runs.get(&key) else { return Vec::new() };
     let width = usize::from(width);
     let mut lines = Vec::new();
-    if view.interactive {
+    if run.interactive {
         lines.push(Line::styled("It ran in the terminal: its output is there, not here.", theme.dim()));
     }
-    if view.output.dropped() > 0 {
-        lines.push(Line::styled(format!("… {} earlier lines dropped", view.output.dropped()), theme.dim()));
+    if run.output.dropped() > 0 {
+        lines.push(Line::styled(format!("… {} earlier lines dropped", run.output.dropped()), theme.dim()));
     }
-    for (stream, text) in view.output.lines() {
+    for (stream, text) in run.output.lines() {
         // stderr is marked in the text too, for terminals without colour.
         let (mark, style) = if *stream == Stream::Stderr { ("! ", theme.warning()) } else { ("  ", Style::default()) };
         let wrapped = wrap_line(&Line::styled(text.clone(), style), width.saturating_sub(2));

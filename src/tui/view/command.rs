@@ -12,7 +12,7 @@ use super::overlay::popup;
 use crate::catalog::{Danger, Step};
 use crate::danger::destructive_reason;
 use crate::runner::Shell;
-use crate::tui::command::{Confirm, Field, Filled, Form, Origin, Purpose, RunView, StepKey, fill, masked};
+use crate::tui::command::{Confirm, Field, Filled, Form, Origin, Purpose, RunState, StepKey, fill, masked};
 use crate::tui::layout::document::{command_lines, wrap_line};
 use crate::tui::layout::{output_body, output_header, output_lines};
 use crate::tui::state::AppState;
@@ -326,17 +326,17 @@ pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
 
 /// Draws the output pane.
 pub fn output(state: &AppState, frame: &mut Frame<'_>, key: StepKey, scroll: Option<usize>) {
-    let running = state.runs.get(&key).is_some_and(RunView::running);
+    let running = state.runs.get(&key).is_some_and(RunState::running);
     let title = if running {
         " Output · ^K stops it · ↑↓ scroll · Esc hides it (it keeps running) "
     } else {
         " Output · ↑↓ scroll · Esc closes · ^O in the detail reopens "
     };
     let inner = popup(frame, title, state.theme.border(true));
-    let Some(view) = state.runs.get(&key) else { return };
-    let area = output_body(state, view, inner);
+    let Some(run) = state.runs.get(&key) else { return };
+    let area = output_body(state, run, inner);
     let header = Rect { height: area.y - inner.y, ..inner };
-    frame.render_widget(Paragraph::new(output_header(state, view, inner.width)), header);
+    frame.render_widget(Paragraph::new(output_header(state, run, inner.width)), header);
     let lines = output_lines(state, key, area.width);
     let height = usize::from(area.height);
     let bottom = lines.len().saturating_sub(height);

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::command::RunView;
+use super::command::RunState;
 use super::keymap;
 use super::state::{AppState, Focus, Overlay};
 use crate::wrap::plural;
@@ -80,7 +80,7 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         (message.clone(), theme.warning())
     } else {
         let stoppable = match state.overlays.last() {
-            Some(Overlay::Output { key, .. }) => state.runs.get(key).is_some_and(RunView::running),
+            Some(Overlay::Output { key, .. }) => state.runs.get(key).is_some_and(RunState::running),
             _ => false,
         };
         let offer = keymap::Offer { read_only: state.read_only, stoppable };

@@ -1,0 +1,73 @@
+//! The output of a run as the navigator holds it: the latest lines, capped
+//! so a runaway command cannot fill memory.
+
+use std::collections::VecDeque;
+
+use crate::runner::Stream;
+
+/// The output of a run as the UI holds it: the latest [`Output::CAP`] lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    lines: VecDeque<(Stream, String)>,
+    dropped: usize,
+}
+
+impl Output {
+    /// Most lines held; older ones are dropped so memory stays bounded.
+    pub const CAP: usize = 5000;
+
+    /// Appends a line, dropping the oldest once more than [`Output::CAP`].
+    pub fn push(&mut self, stream: Stream, line: String) {
+        self.lines.push_back((stream, line));
+        if self.lines.len() > Self::CAP {
+            self.lines.pop_front();
+            self.dropped += 1;
+        }
+    }
+
+    /// Appends the lines of another buffer (output gathered between two
+    /// frames), counting what it dropped.
+    pub fn append(&mut self, more: Output) {
+        self.dropped += more.dropped;
+        for (stream, line) in more.lines {
+            self.push(stream, line);
+        }
+    }
+
+    /// The lines held, oldest first.
+    pub fn lines(&self) -> std::collections::vec_deque::Iter<'_, (Stream, String)> {
+        self.lines.iter()
+    }
+
+    /// How many lines are held.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when no line is held.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// How many lines were dropped from the front to respect the cap.
+    pub fn dropped(&self) -> usize {
+        self.dropped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Output;
+    use crate::runner::Stream;
+
+    #[test]
+    fn output_keeps_the_latest_lines_and_counts_the_dropped() {
+        let mut output = Output::default();
+        assert!(output.is_empty());
+        for n in 0..Output::CAP + 7 {
+            output.push(Stream::Stdout, n.to_string());
+        }
+        assert_eq!((output.len(), output.dropped()), (Output::CAP, 7));
+        assert_eq!(output.lines().next(), Some(&(Stream::Stdout, "7".to_string())));
+    }
+}
