@@ -84,7 +84,14 @@ pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send 
 /// terminal's Ctrl-C reaches it as in a shell; the caller hands it the
 /// terminal first.
 pub fn run_in_terminal(command: &str, shell: Shell) -> io::Result<Outcome> {
-    Command::new(shell.program()).arg("-c").arg(command).status().map(Outcome::from)
+    // Marked as a captured run is, so what it leaves in a session of its
+    // own is killed with pagerbook's other leftovers.
+    Command::new(shell.program())
+        .arg("-c")
+        .arg(command)
+        .env(STEP_MARK, rustix::process::getpid().as_raw_nonzero().to_string())
+        .status()
+        .map(Outcome::from)
 }
 
 #[cfg(test)]
