@@ -19,6 +19,7 @@ mod feeds;
 pub mod keymap;
 pub mod layout;
 pub mod state;
+pub mod strings;
 pub mod terminal;
 pub mod theme;
 pub mod update;

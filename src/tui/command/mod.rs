@@ -4,6 +4,7 @@
 //! flow from a key to a copy or a run; `values` holds the form and its
 //! values, `runs` what a run leaves and the output pane.
 
+use crate::tui::strings;
 use ratatui::style::Style;
 use ratatui_textarea::{Input, Key, TextArea};
 
@@ -111,11 +112,11 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
     }
     if purpose == Purpose::Run {
         if state.read_only {
-            state.flash("read-only: running is off; Enter copies");
+            state.flash(&strings::read_only_run());
             return Vec::new();
         }
         if state.runs.get(&key).is_some_and(RunState::running) {
-            state.flash("still running: ^K in its output stops it");
+            state.flash(&strings::still_running());
             state.overlays.push(Overlay::Output { key, scroll: None });
             return Vec::new();
         }
@@ -275,14 +276,14 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Submit => {
             if !confirm.seen {
-                state.flash("look at the command first: Enter again runs it");
+                state.flash(&strings::look_first());
                 return Vec::new();
             }
             if let Some(needs) = &confirm.needs
                 && !needs.accepts(&confirm.typed.lines().concat())
             {
                 let word = needs.word.clone();
-                state.flash(&format!("type {word} to confirm, or Esc to cancel"));
+                state.flash(&strings::type_or_cancel(&word));
                 return Vec::new();
             }
             let Some(Overlay::Confirm(confirm)) = state.overlays.pop() else { return Vec::new() };

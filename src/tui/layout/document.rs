@@ -221,7 +221,7 @@ impl Builder {
         }
         if let Some(last) = &last_run {
             let (text, style) = run_status(theme, last, now);
-            let hint = if last.interactive { "" } else { " · ^O output" };
+            let hint = if last.interactive { String::new() } else { crate::tui::strings::output_hint() };
             self.line(Line::from(vec![
                 Span::raw(" ".repeat(number.len())),
                 Span::styled(text, style),

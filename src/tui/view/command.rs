@@ -1,6 +1,7 @@
 //! The overlays of acting on a step: the placeholder form, the
 //! confirmation dialog, the output pane, and a command shown alone.
 
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -54,11 +55,8 @@ impl Rows<'_, '_> {
 /// Draws the placeholder form.
 pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
     let theme = state.theme;
-    let title = match form.purpose {
-        Purpose::Copy => " Fill in, then Enter copies · Esc cancels ",
-        Purpose::Run => " Fill in, then Enter shows the command to confirm · Esc cancels ",
-    };
-    let area = popup(frame, title, theme.border(true));
+    let title = strings::form_title(form.purpose == Purpose::Run);
+    let area = popup(frame, &title, theme.border(true));
     let Some((entry, step)) = form.key.resolve(&state.catalog) else { return };
     let values = form.values();
     let filled = fill(entry, step, &values);
@@ -231,7 +229,7 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
     }
     lines.push(Line::default());
     let field = confirm.needs.as_ref().map(|needs| {
-        let prompt = format!("Type {} to confirm, then Enter:", needs.word);
+        let prompt = strings::type_to_confirm(&needs.word);
         for part in wrap(&prompt, width) {
             lines.push(Line::styled(part, theme.warning()));
         }
@@ -239,7 +237,7 @@ fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'
         lines.len() - 1
     });
     if field.is_none() {
-        lines.push(Line::styled("Enter runs it · Esc cancels", theme.heading()));
+        lines.push(Line::styled(strings::confirm_footer(), theme.heading()));
     }
     (lines, field)
 }
@@ -299,12 +297,8 @@ fn where_lines(state: &AppState, confirm: &Confirm, width: usize, lines: &mut Ve
 /// Draws the confirmation dialog.
 pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
     let style = if confirm.needs.is_some() { state.theme.warning() } else { state.theme.border(true) };
-    let title = if confirm.needs.is_some() {
-        " Run this command? · type the word asked for, then Enter · Esc cancels "
-    } else {
-        " Run this command? · Enter runs · Esc cancels "
-    };
-    let area = popup(frame, title, style);
+    let title = strings::confirm_title(confirm.needs.is_some());
+    let area = popup(frame, &title, style);
     let (lines, field) = confirm_lines(state, confirm, area.width);
     let height = usize::from(area.height);
     let scroll = confirm.scroll.min(lines.len().saturating_sub(height));
@@ -327,12 +321,7 @@ pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
 /// Draws the output pane.
 pub fn output(state: &AppState, frame: &mut Frame<'_>, key: StepKey, scroll: Option<usize>) {
     let running = state.runs.get(&key).is_some_and(RunState::running);
-    let title = if running {
-        " Output · ^K stops it · ↑↓ scroll · Esc hides it (it keeps running) "
-    } else {
-        " Output · ↑↓ scroll · Esc closes · ^O in the detail reopens "
-    };
-    let inner = popup(frame, title, state.theme.border(true));
+    let inner = popup(frame, &strings::output_title(running), state.theme.border(true));
     let Some(run) = state.runs.get(&key) else { return };
     let area = output_body(state, run, inner);
     let header = Rect { height: area.y - inner.y, ..inner };
@@ -351,7 +340,7 @@ pub fn plain(state: &AppState, frame: &mut Frame<'_>, text: &str) {
     frame.render_widget(Clear, area);
     let body = Rect { height: area.height.saturating_sub(2), ..area };
     frame.render_widget(Paragraph::new(text.to_owned()).wrap(Wrap { trim: false }), body);
-    let hint = "No clipboard could be confirmed: select the command above with the mouse · Esc returns";
+    let hint = strings::select_by_hand();
     let row = Rect { y: area.y + area.height.saturating_sub(1), height: 1, ..area };
     frame.render_widget(Paragraph::new(Span::styled(hint, state.theme.dim())), row);
 }

@@ -1,5 +1,6 @@
 //! The detail pane: the entry's document, scrolled, under its title.
 
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -19,7 +20,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
             let title = truncate(state.catalog.entries()[index].title(), usize::from(area.width).saturating_sub(2));
             format!(" {title} ")
         }
-        _ => " Detail (Enter) ".to_owned(),
+        _ => strings::detail_title(),
     };
     let block = Block::default().borders(Borders::ALL).border_style(state.theme.border(focused)).title(title);
     let outer = Rect { x: area.x - 1, y: area.y - 1, width: area.width + 2, height: area.height + 2 };

@@ -5,6 +5,7 @@ pub mod detail;
 pub mod overlay;
 pub mod results;
 
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
@@ -74,7 +75,7 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     }
     if !state.diagnostics.is_empty() {
         let n = state.diagnostics.len();
-        badges.push(Span::styled(format!("⚠ {} · F2", plural(n, "problem")), theme.warning()));
+        badges.push(Span::styled(strings::problems_badge(&plural(n, "problem")), theme.warning()));
     }
     let (left, left_style) = if let Some(message) = &state.flash {
         (message.clone(), theme.warning())

@@ -1,5 +1,6 @@
 //! Overlays: the help (keys and query syntax) and the catalog problems.
 
+use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -22,7 +23,7 @@ pub fn popup(frame: &mut Frame<'_>, title: &str, style: Style) -> Rect {
 
 /// Draws the help overlay.
 pub fn help(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
-    let inner = popup(frame, " Help · Esc closes ", Style::default());
+    let inner = popup(frame, &strings::overlay_title("Help"), Style::default());
     scrolled(state, frame, inner, help_lines(state, inner.width), scroll);
 }
 
@@ -41,7 +42,7 @@ fn scrolled(state: &AppState, frame: &mut Frame<'_>, area: Rect, lines: Vec<Line
 pub fn problems(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
     let n = state.diagnostics.len();
     let title = format!("{} (pagerbook check)", plural(n, "problem"));
-    let inner = popup(frame, &format!(" {title} · Esc closes "), Style::default());
+    let inner = popup(frame, &strings::overlay_title(&title), Style::default());
     scrolled(state, frame, inner, problem_lines(state, inner.width), scroll);
 }
 

@@ -1,0 +1,151 @@
+//! The navigator's words that name keys: popup titles, dialog prompts and
+//! messages. Each key comes from the binding table ([`key_for`]), so the
+//! screen never names a key that does something else (gitui's `strings.rs`
+//! is the model).
+
+use super::action::Action;
+use super::keymap::{Context, key_for};
+
+fn key(context: Context, action: &Action) -> &'static str {
+    key_for(context, action)
+}
+
+/// The placeholder form's title, for a copy or a run.
+#[must_use]
+pub fn form_title(run: bool) -> String {
+    let (enter, esc) = (key(Context::Form, &Action::Submit), key(Context::Form, &Action::Back));
+    if run {
+        format!(" Fill in, then {enter} shows the command to confirm · {esc} cancels ")
+    } else {
+        format!(" Fill in, then {enter} copies · {esc} cancels ")
+    }
+}
+
+/// The confirmation's title; `typed` when a word must be typed first.
+#[must_use]
+pub fn confirm_title(typed: bool) -> String {
+    let (enter, esc) = (key(Context::Confirm, &Action::Submit), key(Context::Confirm, &Action::Back));
+    if typed {
+        format!(" Run this command? · type the word asked for, then {enter} · {esc} cancels ")
+    } else {
+        format!(" Run this command? · {enter} runs · {esc} cancels ")
+    }
+}
+
+/// The confirmation's last line when no word is asked for.
+#[must_use]
+pub fn confirm_footer() -> String {
+    let (enter, esc) = (key(Context::Confirm, &Action::Submit), key(Context::Confirm, &Action::Back));
+    format!("{enter} runs it · {esc} cancels")
+}
+
+/// The prompt above the field where the word is typed.
+#[must_use]
+pub fn type_to_confirm(word: &str) -> String {
+    format!("Type {word} to confirm, then {}:", key(Context::Confirm, &Action::Submit))
+}
+
+/// Said when a confirmation was answered before it was read.
+#[must_use]
+pub fn type_or_cancel(word: &str) -> String {
+    format!("type {word} to confirm, or {} to cancel", key(Context::Confirm, &Action::Back))
+}
+
+/// Said when Enter came before the confirmation was on screen.
+#[must_use]
+pub fn look_first() -> String {
+    format!("look at the command first: {} again runs it", key(Context::Confirm, &Action::Submit))
+}
+
+/// The output pane's title, while its command runs or after.
+#[must_use]
+pub fn output_title(running: bool) -> String {
+    let esc = key(Context::Output, &Action::Back);
+    if running {
+        let stop = key(Context::Output, &Action::Interrupt);
+        format!(" Output · {stop} stops it · ↑↓ scroll · {esc} hides it (it keeps running) ")
+    } else {
+        let reopen = key(Context::Detail, &Action::ShowOutput);
+        format!(" Output · ↑↓ scroll · {esc} closes · {reopen} in the detail reopens ")
+    }
+}
+
+/// A step's run status line: how to see its output.
+#[must_use]
+pub fn output_hint() -> String {
+    format!(" · {} output", key(Context::Detail, &Action::ShowOutput))
+}
+
+/// Said when a run is asked for in read-only mode.
+#[must_use]
+pub fn read_only_run() -> String {
+    format!("read-only: running is off; {} copies", key(Context::Detail, &Action::Choose))
+}
+
+/// Said when a step still running is asked to run again.
+#[must_use]
+pub fn still_running() -> String {
+    format!("still running: {} in its output stops it", key(Context::Output, &Action::Interrupt))
+}
+
+/// A read-only overlay's title (help, problems).
+#[must_use]
+pub fn overlay_title(what: &str) -> String {
+    format!(" {what} · {} closes ", key(Context::Overlay, &Action::Back))
+}
+
+/// The detail pane's title while the results have the keyboard.
+#[must_use]
+pub fn detail_title() -> String {
+    format!(" Detail ({}) ", key(Context::Main, &Action::Open))
+}
+
+/// Under a command no clipboard took.
+#[must_use]
+pub fn select_by_hand() -> String {
+    format!(
+        "No clipboard could be confirmed: select the command above with the mouse · {} returns",
+        key(Context::Overlay, &Action::Back)
+    )
+}
+
+/// The problems badge of the status line.
+#[must_use]
+pub fn problems_badge(problems: &str) -> String {
+    format!("⚠ {problems} · {}", key(Context::Main, &Action::ShowProblems))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_named_is_a_bound_key() {
+        let all = [
+            form_title(false),
+            form_title(true),
+            confirm_title(false),
+            confirm_title(true),
+            confirm_footer(),
+            type_to_confirm("x"),
+            type_or_cancel("x"),
+            look_first(),
+            output_title(false),
+            output_title(true),
+            output_hint(),
+            read_only_run(),
+            still_running(),
+            overlay_title("Help"),
+            detail_title(),
+            select_by_hand(),
+            problems_badge("1 problem"),
+        ];
+        for text in &all {
+            // An unbound action gives an empty key: a double space or an
+            // empty pair of parentheses shows it.
+            assert!(!text.contains("  ") && !text.contains("()") && !text.contains("· ·"), "{text:?}");
+        }
+        assert_eq!(confirm_title(false), " Run this command? · Enter runs · Esc cancels ");
+        assert_eq!(output_title(true), " Output · ^K stops it · ↑↓ scroll · Esc hides it (it keeps running) ");
+    }
+}
