@@ -263,8 +263,8 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::scan;
-    use super::super::tests::{commands, reads, show};
+    use crate::whereabouts::shell::scan;
+    use crate::whereabouts::shell::tests::{commands, reads, show};
 
     #[test]
     fn splits_simple_commands_at_every_separator() {

@@ -289,8 +289,8 @@ impl Scanner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{commands, reads};
-    use super::super::{Part, expand_parts, scan};
+    use crate::whereabouts::shell::tests::{commands, reads};
+    use crate::whereabouts::shell::{Part, expand_parts, scan};
 
     #[test]
     fn removes_quotes_and_escapes() {
