@@ -851,3 +851,26 @@ fn the_detail_shows_the_impact_and_where_a_step_must_run_from() {
     assert!(screen.contains("⌂ run from a shell with the drill cluster's"), "{screen}");
     assert!(screen.contains("    kubeconfig"), "{screen}");
 }
+
+#[test]
+fn a_confirmation_taller_than_its_dialog_scrolls_no_further_than_its_last_line() {
+    // Regression: ↓ had no upper bound, so after pressing it past the end
+    // the dialog took as many ↑ to move again.
+    let mut app = App::drill(80, 12);
+    app.select_step("drill-echo", 0);
+    app.ctrl('r');
+    app.key(KeyCode::Enter);
+    let scroll = |app: &App| match app.overlay() {
+        Some(Overlay::Confirm(confirm)) => confirm.scroll,
+        other => panic!("{other:?}"),
+    };
+    for _ in 0..50 {
+        app.key(KeyCode::Down);
+    }
+    let bottom = scroll(&app);
+    assert!(bottom > 0, "the dialog is taller than 12 rows:\n{}", app.text());
+    app.key(KeyCode::Down);
+    assert_eq!(scroll(&app), bottom, "no further than the last line");
+    app.key(KeyCode::Up);
+    assert_eq!(scroll(&app), bottom - 1, "one ↑ moves again");
+}

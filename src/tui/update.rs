@@ -7,7 +7,7 @@ use ratatui_textarea::Input;
 use super::action::{Action, Effect, Searched};
 use super::command::{self, Purpose, StepKey};
 use super::layout::document::{Document, Target, document};
-use super::layout::{help_lines, output_body, output_lines, popup_areas, problem_lines};
+use super::layout::{Motion, Scroll, help_lines, output_body, output_lines, popup_areas, problem_lines};
 use super::state::{AppState, Detail, Focus, Overlay, Page, Question};
 
 /// The longest paste the search line takes (a log excerpt fits; the same
@@ -101,10 +101,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Choose => return choose(state),
         Action::SelectStep(n) => select_step(state, n),
         Action::HistoryBack => history_back(state),
-        Action::Move(n) => move_by(state, n, Step::Item),
-        Action::Page(n) => move_by(state, n * page_height(state), Step::Page),
-        Action::Home => move_by(state, i32::MIN / 2, Step::Item),
-        Action::End => move_by(state, i32::MAX / 2, Step::Item),
+        Action::Move(_) | Action::Page(_) | Action::Home | Action::End => {
+            if let Some(motion) = Motion::of(&action) {
+                move_by(state, motion);
+            }
+        }
         Action::Scroll { column, row, lines } => scroll_at(state, Position { x: column, y: row }, lines),
         Action::Click { column, row } => click(state, Position { x: column, y: row }),
         Action::Run => return command::start(state, selected_step(state), Purpose::Run),
@@ -166,11 +167,9 @@ fn update_overlay(state: &mut AppState, action: &Action) -> Vec<Effect> {
         Some(Overlay::Problems { .. }) => problem_lines(state, width).len(),
         _ => 0,
     };
-    let max = total.saturating_sub(height);
-    let step = |scroll: usize, n: i32| offset(scroll, n).min(max);
     // The last line of a page is the "↓ more" note: a page moves one less.
-    let page = i32::try_from(height.saturating_sub(1).max(1)).unwrap_or(1);
-    let moved = match action {
+    let page = height.saturating_sub(1);
+    let motion = match action {
         Action::Back | Action::ShowHelp | Action::ShowProblems => {
             let closed = state.overlays.pop();
             if matches!(closed, Some(Overlay::Plain(_))) {
@@ -178,23 +177,14 @@ fn update_overlay(state: &mut AppState, action: &Action) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Action::Move(n) | Action::Scroll { lines: n, .. } => Some(*n),
-        Action::Page(n) => Some(n * page),
-        Action::Home => Some(i32::MIN / 2),
-        Action::End => Some(i32::MAX / 2),
-        _ => None,
+        _ => Motion::of(action),
     };
-    if let (Some(n), Some(Overlay::Help { scroll } | Overlay::Problems { scroll })) = (moved, state.overlays.last_mut())
+    if let (Some(motion), Some(Overlay::Help { scroll } | Overlay::Problems { scroll })) =
+        (motion, state.overlays.last_mut())
     {
-        *scroll = step(*scroll, n);
+        *scroll = Scroll::new(*scroll, total, height).after(motion, page);
     }
     Vec::new()
-}
-
-/// `scroll + n`, clamped at zero.
-fn offset(scroll: usize, n: i32) -> usize {
-    let n = isize::try_from(n).unwrap_or(0);
-    scroll.saturating_add_signed(n)
 }
 
 fn back(state: &mut AppState) -> Vec<Effect> {
@@ -317,57 +307,52 @@ fn history_back(state: &mut AppState) {
     }
 }
 
-fn page_height(state: &AppState) -> i32 {
+/// A page: the pane's height less one line, kept in view for context.
+fn page_height(state: &AppState) -> usize {
     let screen = state.screen();
     let area = if state.focus == Focus::Detail { screen.detail } else { screen.results };
-    i32::from(area.map_or(1, |a| a.height.saturating_sub(1).max(1)))
+    usize::from(area.map_or(1, |a| a.height.saturating_sub(1).max(1)))
 }
 
-/// How a move counts in the detail: by items (steps, links) or by lines.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Item,
-    Page,
-}
-
-fn move_by(state: &mut AppState, n: i32, step: Step) {
+fn move_by(state: &mut AppState, motion: Motion) {
     match state.focus {
         Focus::Results => {
-            let last = state.results.hits.len().saturating_sub(1);
-            state.selected = offset(state.selected, n).min(last);
+            // The selection moves as a scroll over the hits would.
+            let hits = state.results.hits.len();
+            state.selected = Scroll::new(state.selected, hits, 1).after(motion, page_height(state));
             state.keep_selection_visible();
         }
-        Focus::Detail => move_in_detail(state, n, step),
+        Focus::Detail => move_in_detail(state, motion),
     }
 }
 
 /// Lines scrolled by ↑/↓ when the next step or link is not in view.
-const SCROLL_LINES: usize = 3;
+const SCROLL_LINES: i32 = 3;
 
 /// Moves in the detail like a pager with links: ↑/↓ select the previous or
 /// next step or link while it is in view, and otherwise scroll, so no text
 /// is skipped; pages scroll; Home and End go to the top and the bottom.
-fn move_in_detail(state: &mut AppState, n: i32, step: Step) {
+fn move_in_detail(state: &mut AppState, motion: Motion) {
+    let page_lines = page_height(state);
     let Some(area) = state.screen().detail else { return };
     let Some(detail) = &state.detail else { return };
     let page = detail.page;
     let doc = document(state, page.entry, area.width, page.item);
     let height = usize::from(area.height);
-    let max_scroll = doc.lines.len().saturating_sub(height);
+    let scroll = |top: usize| Scroll::new(top, doc.lines.len(), height);
     let in_view =
         |scroll: usize, item: usize| doc.items.get(item).is_some_and(|i| (scroll..scroll + height).contains(&i.line));
     let first_in_view = |scroll: usize| (0..doc.items.len()).find(|&i| in_view(scroll, i));
     let Some(detail) = &mut state.detail else { return };
     let current = &mut detail.page;
-    match step {
-        Step::Page => current.scroll = offset(current.scroll, n).min(max_scroll),
-        Step::Item if n.unsigned_abs() > 1 => {
-            // Home and End.
-            current.scroll = if n < 0 { 0 } else { max_scroll };
-            current.item = if n < 0 { None } else { doc.items.len().checked_sub(1) };
+    match motion {
+        Motion::Pages(_) => current.scroll = scroll(current.scroll).after(motion, page_lines),
+        Motion::Home | Motion::End => {
+            current.scroll = scroll(current.scroll).after(motion, page_lines);
+            current.item = if motion == Motion::Home { None } else { doc.items.len().checked_sub(1) };
             return;
         }
-        Step::Item => {
+        Motion::Lines(n) => {
             let candidate = match (current.item, n > 0) {
                 (Some(i), true) => Some(i + 1),
                 (None, true) => first_in_view(current.scroll),
@@ -379,8 +364,7 @@ fn move_in_detail(state: &mut AppState, n: i32, step: Step) {
                 current.scroll = scroll_to_show(&doc, next, current.scroll, height);
                 return;
             }
-            let lines = if n > 0 { SCROLL_LINES.cast_signed() } else { -SCROLL_LINES.cast_signed() };
-            current.scroll = current.scroll.saturating_add_signed(lines).min(max_scroll);
+            current.scroll = scroll(current.scroll).after(Motion::Lines(n.signum() * SCROLL_LINES), 1);
         }
     }
     if !current.item.is_some_and(|i| in_view(current.scroll, i)) {
@@ -391,16 +375,15 @@ fn move_in_detail(state: &mut AppState, n: i32, step: Step) {
 fn scroll_at(state: &mut AppState, at: Position, lines: i32) {
     let screen = state.screen();
     if screen.results.is_some_and(|r| r.contains(at)) {
-        let last = state.results.hits.len().saturating_sub(1);
-        state.selected = offset(state.selected, lines).min(last);
+        state.selected = Scroll::new(state.selected, state.results.hits.len(), 1).after(Motion::Lines(lines), 1);
         state.keep_selection_visible();
     } else if let (Some(area), Some(index)) = (screen.detail.filter(|r| r.contains(at)), state.shown_entry()) {
-        let doc_len = document(state, index, area.width, None).lines.len();
-        let max = doc_len.saturating_sub(usize::from(area.height));
+        let total = document(state, index, area.width, None).lines.len();
+        let height = usize::from(area.height);
         let detail = state
             .detail
             .get_or_insert(Detail { page: Page { entry: index, item: None, scroll: 0 }, history: Vec::new() });
-        detail.page.scroll = offset(detail.page.scroll, lines).min(max);
+        detail.page.scroll = Scroll::new(detail.page.scroll, total, height).after(Motion::Lines(lines), 1);
         state.focus = Focus::Detail;
     }
 }
@@ -577,7 +560,11 @@ mod tests {
         update(&mut state, Action::Home);
         update(&mut state, Action::Move(1));
         let page = state.detail.as_ref().unwrap().page;
-        assert_eq!((page.scroll, page.item), (SCROLL_LINES, None), "no step in view yet: scrolled, nothing skipped");
+        assert_eq!(
+            (page.scroll, page.item),
+            (SCROLL_LINES as usize, None),
+            "no step in view yet: scrolled, nothing skipped"
+        );
         for _ in 0..30 {
             update(&mut state, Action::Move(1));
         }

@@ -9,6 +9,8 @@ use ratatui::style::Style;
 use ratatui_textarea::{Input, Key, TextArea};
 
 use super::action::{Action, Effect};
+use super::layout::confirm::confirm_lines;
+use super::layout::{Motion, Scroll, popup_areas};
 use super::state::{AppState, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation, destructive_reason};
@@ -263,13 +265,23 @@ pub(super) fn edit_line(input_area: &mut TextArea<'static>, input: Input) {
 
 /// A key in the confirmation dialog.
 pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
+    // A command taller than the dialog scrolls, never past its last line.
+    let (_, inner) = popup_areas(state.size);
+    let total = match state.overlays.last() {
+        Some(Overlay::Confirm(confirm)) => confirm_lines(state, confirm, inner.width).0.len(),
+        _ => 0,
+    };
     let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() else { return Vec::new() };
     match action {
         Action::Back => {
             state.overlays.pop();
         }
-        Action::Move(n) => confirm.scroll = confirm.scroll.saturating_add_signed(n as isize),
-        Action::Home => confirm.scroll = 0,
+        Action::Move(_) | Action::Page(_) | Action::Home | Action::End => {
+            let height = usize::from(inner.height);
+            if let Some(motion) = Motion::of(&action) {
+                confirm.scroll = Scroll::new(confirm.scroll, total, height).after(motion, height);
+            }
+        }
         Action::Edit(input) if confirm.needs.is_some() => edit_line(&mut confirm.typed, input),
         Action::Paste(text) if confirm.needs.is_some() => {
             confirm.typed.insert_str(text);

@@ -6,6 +6,7 @@ use std::time::Instant;
 use super::Output;
 use crate::runner::Outcome;
 use crate::tui::action::{Action, Effect, LookedUp};
+use crate::tui::layout::{Motion, Scroll};
 use crate::tui::state::{AppState, Overlay};
 
 /// A run of a step's command, kept for the session.
@@ -47,8 +48,7 @@ pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, heigh
         state.overlays.pop();
         return Vec::new();
     };
-    let at = scroll.unwrap_or(bottom);
-    let page = height.max(1).cast_signed();
+    let at = Scroll { top: scroll.unwrap_or(bottom).min(bottom), max: bottom };
     let moved = match action {
         Action::Back => {
             state.overlays.pop();
@@ -62,11 +62,10 @@ pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, heigh
             state.flash("not running");
             return Vec::new();
         }
-        Action::Move(n) | Action::Scroll { lines: n, .. } => at.saturating_add_signed(*n as isize),
-        Action::Page(n) => at.saturating_add_signed(*n as isize * page),
-        Action::Home => 0,
-        Action::End => usize::MAX,
-        _ => return Vec::new(),
+        _ => match Motion::of(action) {
+            Some(motion) => at.after(motion, height),
+            None => return Vec::new(),
+        },
     };
     // At the bottom the pane follows new output again.
     let scroll = if moved >= bottom { None } else { Some(moved) };

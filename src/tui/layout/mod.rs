@@ -3,6 +3,7 @@
 //! and the view draws them, so both agree on the geometry, and the update
 //! never imports the view.
 
+pub mod confirm;
 pub mod document;
 
 use ratatui::layout::Rect;
@@ -10,11 +11,73 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::runner::Stream;
+use crate::tui::action::Action;
 use crate::tui::command::{RunState, StepKey};
 use crate::tui::keymap;
 use crate::tui::state::AppState;
 use crate::wrap::wrap;
 use document::{command_lines, run_status, wrap_line};
+
+/// A key that moves a scrolled pane, whatever the pane (gitui's
+/// `ScrollType`): every pane scrolls the same way through [`Scroll`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    /// Lines down (up when negative): arrows, the wheel.
+    Lines(i32),
+    /// Pages down (up when negative).
+    Pages(i32),
+    /// The top.
+    Home,
+    /// The bottom.
+    End,
+}
+
+impl Motion {
+    /// The motion an action means, if it is one.
+    #[must_use]
+    pub fn of(action: &Action) -> Option<Motion> {
+        match action {
+            Action::Move(n) | Action::Scroll { lines: n, .. } => Some(Motion::Lines(*n)),
+            Action::Page(n) => Some(Motion::Pages(*n)),
+            Action::Home => Some(Motion::Home),
+            Action::End => Some(Motion::End),
+            _ => None,
+        }
+    }
+}
+
+/// The first line shown of a pane and the largest it may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scroll {
+    /// The first line shown.
+    pub top: usize,
+    /// The last `top` that still fills the pane.
+    pub max: usize,
+}
+
+impl Scroll {
+    /// `total` lines shown `height` at a time, from `top` (clamped).
+    #[must_use]
+    pub fn new(top: usize, total: usize, height: usize) -> Scroll {
+        let max = total.saturating_sub(height);
+        Scroll { top: top.min(max), max }
+    }
+
+    /// The first line shown after `motion`, pages of `page` lines.
+    #[must_use]
+    pub fn after(self, motion: Motion, page: usize) -> usize {
+        let by = |n: i32, unit: usize| {
+            let lines = isize::try_from(n).unwrap_or(0).saturating_mul(isize::try_from(unit).unwrap_or(isize::MAX));
+            self.top.saturating_add_signed(lines).min(self.max)
+        };
+        match motion {
+            Motion::Lines(n) => by(n, 1),
+            Motion::Pages(n) => by(n, page.max(1)),
+            Motion::Home => 0,
+            Motion::End => self.max,
+        }
+    }
+}
 
 /// What the help says after the keys: the marks of the results and the
 /// query syntax.
@@ -156,4 +219,24 @@ pub fn output_lines(state: &AppState, key: StepKey, width: u16) -> Vec<Line<'sta
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scroll_stays_between_the_top_and_the_last_full_page() {
+        let scroll = Scroll::new(5, 30, 10);
+        assert_eq!(scroll.max, 20);
+        assert_eq!(scroll.after(Motion::Lines(3), 9), 8);
+        assert_eq!(scroll.after(Motion::Lines(-9), 9), 0);
+        assert_eq!(scroll.after(Motion::Pages(1), 9), 14);
+        assert_eq!(scroll.after(Motion::Pages(9), 9), 20, "never past the last full page");
+        assert_eq!((scroll.after(Motion::Home, 9), scroll.after(Motion::End, 9)), (0, 20));
+        assert_eq!(Scroll::new(50, 30, 10).top, 20, "a top left over from a taller pane is clamped");
+        assert_eq!(Scroll::new(0, 3, 10).after(Motion::End, 9), 0, "what fits does not scroll");
+        assert_eq!(Motion::of(&Action::Page(-1)), Some(Motion::Pages(-1)));
+        assert_eq!(Motion::of(&Action::Open), None);
+    }
 }
