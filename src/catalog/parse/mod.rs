@@ -13,8 +13,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest};
 use super::entry::{EntryBuilder, TextField};
-use super::load::Review;
 use super::model::{Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER};
+use super::review::Review;
 use super::schema::{self, Holds};
 
 mod read;
