@@ -41,7 +41,7 @@ pub enum Holds {
 
 /// One key of the format.
 #[derive(Debug, Clone, Copy)]
-pub struct Field {
+pub struct Key {
     /// The key as written.
     pub key: &'static str,
     /// The tables it may stand in.
@@ -58,20 +58,20 @@ pub struct Field {
 const ENTRIES: &[Table] = &[Table::Failure, Table::Runbook];
 const FAILURE: &[Table] = &[Table::Failure];
 
-const fn field(key: &'static str, tables: &'static [Table], holds: Holds) -> Field {
-    Field { key, tables, holds, required: false, review: None }
+const fn field(key: &'static str, tables: &'static [Table], holds: Holds) -> Key {
+    Key { key, tables, holds, required: false, review: None }
 }
 
-const fn required(key: &'static str, tables: &'static [Table], holds: Holds) -> Field {
-    Field { key, tables, holds, required: true, review: None }
+const fn required(key: &'static str, tables: &'static [Table], holds: Holds) -> Key {
+    Key { key, tables, holds, required: true, review: None }
 }
 
-const fn reviewed(key: &'static str, tables: &'static [Table], holds: Holds, why: &'static str) -> Field {
-    Field { key, tables, holds, required: false, review: Some(why) }
+const fn reviewed(key: &'static str, tables: &'static [Table], holds: Holds, why: &'static str) -> Key {
+    Key { key, tables, holds, required: false, review: Some(why) }
 }
 
 /// Every key, entries' keys in the order `show --json` writes them.
-pub const FIELDS: &[Field] = &[
+pub const FIELDS: &[Key] = &[
     field("layer", &[Table::File], Holds::Own),
     field("failure", &[Table::File], Holds::Own),
     field("runbook", &[Table::File], Holds::Own),
@@ -136,7 +136,7 @@ impl Table {
 }
 
 /// The fields of one kind of table, in the table's order.
-pub fn fields(table: Table) -> impl Iterator<Item = &'static Field> {
+pub fn fields(table: Table) -> impl Iterator<Item = &'static Key> {
     FIELDS.iter().filter(move |field| field.tables.contains(&table))
 }
 

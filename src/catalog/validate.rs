@@ -12,14 +12,14 @@ use super::parse::{FileContents, ParsedEntry, RefSpans};
 use std::rc::Rc;
 
 /// Where a definition stands: the file's index and its span.
-type Place = (usize, Range<usize>);
+type Definition = (usize, Range<usize>);
 
 /// Where each entry id is defined, what it is, and its index in the entries.
-type EntryPlaces = HashMap<String, (Place, Kind, usize)>;
+type EntryPlaces = HashMap<String, (Definition, Kind, usize)>;
 
 /// A definition ignored for its id: its file and span, what it is, the first
 /// definition, and how to fix it.
-type Duplicate = (usize, Range<usize>, String, Place, &'static str);
+type Duplicate = (usize, Range<usize>, String, Definition, &'static str);
 
 /// Merges parsed files into a catalog, reporting what does not fit together.
 ///
@@ -39,8 +39,8 @@ pub(crate) fn link(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Catalog {
     let mut layers = Vec::new();
-    let mut layer_places: HashMap<String, Place> = HashMap::new();
-    let place_text = |(file, span): &Place| {
+    let mut layer_places: HashMap<String, Definition> = HashMap::new();
+    let place_text = |(file, span): &Definition| {
         let d = reopen(*file).diagnostic(Level::Error, span.clone(), "");
         format!("{}:{}:{}", d.path, d.line, d.column)
     };

@@ -59,7 +59,7 @@ pub enum Overlay {
     },
     /// A command alone on the screen, to select with the mouse when no
     /// clipboard could be reached.
-    Plain(String),
+    SelectByHand(String),
     /// A yes/no question; `y` carries it out, any other key does not.
     Ask(Question),
 }

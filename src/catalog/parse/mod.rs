@@ -53,7 +53,7 @@ pub(crate) struct RefSpans {
     pub runbooks: Vec<Range<usize>>,
 }
 
-type Table<'i> = DeTable<'i>;
+type TomlTable<'i> = DeTable<'i>;
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -136,7 +136,7 @@ impl Reader<'_, '_> {
     }
 
     /// Reports keys outside `known`; call it before reading the table's fields.
-    fn unknown_keys(&mut self, table: &Table<'_>, kind: schema::Table, context: &str) {
+    fn unknown_keys(&mut self, table: &TomlTable<'_>, kind: schema::Table, context: &str) {
         let known = schema::keys(kind);
         self.misspelled.clear();
         for (key, _) in table {
@@ -150,7 +150,11 @@ impl Reader<'_, '_> {
     }
 
     /// The tables of `[[key]]`, reporting a `[key]` written as a single table.
-    fn array_of_tables<'t, 'i>(&mut self, root: &'t Table<'i>, key: &str) -> Vec<(Range<usize>, &'t Table<'i>)> {
+    fn array_of_tables<'t, 'i>(
+        &mut self,
+        root: &'t TomlTable<'i>,
+        key: &str,
+    ) -> Vec<(Range<usize>, &'t TomlTable<'i>)> {
         let Some((name, value)) = root.get_key_value(key) else { return Vec::new() };
         let tables = value.get_ref().as_array().and_then(|items| {
             items.iter().map(|item| item.get_ref().as_table().map(|t| (item.span(), t))).collect::<Option<Vec<_>>>()
@@ -161,7 +165,7 @@ impl Reader<'_, '_> {
         tables.unwrap_or_default()
     }
 
-    fn layer(&mut self, span: Range<usize>, table: &Table<'_>) -> Option<Located<Layer>> {
+    fn layer(&mut self, span: Range<usize>, table: &TomlTable<'_>) -> Option<Located<Layer>> {
         let errors = self.errors;
         self.unknown_keys(table, schema::Table::Layer, "in a layer");
         let id = self.id(table, &span, "a layer");
@@ -195,7 +199,7 @@ impl Reader<'_, '_> {
         &mut self,
         kind: Kind,
         span: Range<usize>,
-        table: &Table<'_>,
+        table: &TomlTable<'_>,
         file_vars: Option<&DeclaredVars>,
         used_file_vars: &mut BTreeSet<String>,
     ) -> Option<ParsedEntry> {
@@ -298,7 +302,7 @@ impl Reader<'_, '_> {
 
     /// Warns, at the entry, about each field a reviewed entry should have and
     /// this one lacks: what `check --strict` adds.
-    fn review(&mut self, review: &Review, kind: Kind, table: &Table<'_>, span: &Range<usize>, context: &str) {
+    fn review(&mut self, review: &Review, kind: Kind, table: &TomlTable<'_>, span: &Range<usize>, context: &str) {
         for field in schema::fields(schema::Table::of(kind)) {
             if let Some(why) = field.review
                 && !table.contains_key(field.key)
@@ -324,7 +328,7 @@ impl Reader<'_, '_> {
     }
 
     /// How messages name a table: by its id as written, else by its line.
-    fn context(&self, what: &str, table: &Table<'_>, span: &Range<usize>) -> String {
+    fn context(&self, what: &str, table: &TomlTable<'_>, span: &Range<usize>) -> String {
         match table.get("id").and_then(|id| id.get_ref().as_str()) {
             Some(id) => format!("{what} `{id}`"),
             None => format!("the {what} at line {}", self.map.line(span.start)),
@@ -332,7 +336,7 @@ impl Reader<'_, '_> {
     }
 
     /// The `id` field: required, `[a-z0-9][a-z0-9-]*`.
-    fn id(&mut self, table: &Table<'_>, span: &Range<usize>, what: &str) -> Option<Located<String>> {
+    fn id(&mut self, table: &TomlTable<'_>, span: &Range<usize>, what: &str) -> Option<Located<String>> {
         let value = self.required(table, "id", span, what)?;
         let id = self.string_value("id", value)?;
         let valid = id.get_ref().starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())

@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::{Reader, Table, Value};
+use super::{Reader, TomlTable, Value};
 use crate::catalog::diagnostic::did_you_mean;
 
 fn describe(value: &DeValue<'_>) -> &'static str {
@@ -25,7 +25,7 @@ fn describe(value: &DeValue<'_>) -> &'static str {
 impl Reader<'_, '_> {
     pub(super) fn required<'t, 'i>(
         &mut self,
-        table: &'t Table<'i>,
+        table: &'t TomlTable<'i>,
         key: &str,
         span: &Range<usize>,
         context: &str,
@@ -41,7 +41,7 @@ impl Reader<'_, '_> {
 
     pub(super) fn required_string(
         &mut self,
-        table: &Table<'_>,
+        table: &TomlTable<'_>,
         key: &str,
         span: &Range<usize>,
         context: &str,
@@ -55,7 +55,7 @@ impl Reader<'_, '_> {
         Some(text.into_inner())
     }
 
-    pub(super) fn string(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+    pub(super) fn string(&mut self, table: &TomlTable<'_>, key: &str) -> Option<String> {
         table.get(key).and_then(|value| self.string_value(key, value)).map(Spanned::into_inner)
     }
 
@@ -77,7 +77,7 @@ impl Reader<'_, '_> {
         Some(text)
     }
 
-    pub(super) fn strings(&mut self, table: &Table<'_>, key: &str) -> Vec<Spanned<String>> {
+    pub(super) fn strings(&mut self, table: &TomlTable<'_>, key: &str) -> Vec<Spanned<String>> {
         let Some(value) = table.get(key) else { return Vec::new() };
         let Some(items) = value.get_ref().as_array() else {
             self.wrong_type(key, value, "a list of strings");
@@ -88,7 +88,7 @@ impl Reader<'_, '_> {
 
     /// An optional boolean: `Some(false)` when absent, `None` when it is not
     /// a boolean (then reported).
-    pub(super) fn flag(&mut self, table: &Table<'_>, key: &str) -> Option<bool> {
+    pub(super) fn flag(&mut self, table: &TomlTable<'_>, key: &str) -> Option<bool> {
         let Some(value) = table.get(key) else { return Some(false) };
         let flag = value.get_ref().as_bool();
         if flag.is_none() {
@@ -97,7 +97,7 @@ impl Reader<'_, '_> {
         flag
     }
 
-    pub(super) fn date(&mut self, table: &Table<'_>, key: &str) -> Option<String> {
+    pub(super) fn date(&mut self, table: &TomlTable<'_>, key: &str) -> Option<String> {
         let value = table.get(key)?;
         let date = value.get_ref().as_datetime().filter(|d| d.date.is_some() && d.time.is_none());
         if date.is_none() {
@@ -110,7 +110,7 @@ impl Reader<'_, '_> {
     /// severity, danger): `None` when absent or invalid (then reported).
     pub(super) fn word<T: Copy>(
         &mut self,
-        table: &Table<'_>,
+        table: &TomlTable<'_>,
         key: &str,
         all: &[T],
         as_str: fn(T) -> &'static str,

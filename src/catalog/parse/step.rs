@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::{DeclaredVars, Reader, Table};
+use super::{DeclaredVars, Reader, TomlTable};
 use crate::catalog::model::{DEFAULT_LANG, Danger, Step};
 use crate::catalog::schema;
 use crate::template::{self, Piece};
@@ -36,7 +36,7 @@ impl Reader<'_, '_> {
     pub(super) fn step(
         &mut self,
         span: Range<usize>,
-        table: &Table<'_>,
+        table: &TomlTable<'_>,
         context: &str,
         declare: &mut dyn FnMut(&str) -> Declaration,
     ) -> Option<Step> {

@@ -23,7 +23,7 @@ mod values;
 
 pub use output::Output;
 pub use runs::{KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
-pub use values::{Chosen, Field, Filled, Form, MAX_VALUE_CHARS, Origin, fill, masked};
+pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked};
 
 /// One step of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -195,7 +195,7 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
                     Some(i) => (i.cast_signed() + n.signum() as isize).rem_euclid(choices.len().cast_signed()),
                     None => 0,
                 };
-                field.set(choices[next.cast_unsigned()].clone(), Origin::Typed);
+                field.set(choices[next.cast_unsigned()].clone(), ValueOrigin::Typed);
                 form.restyle();
             }
         }
@@ -228,7 +228,7 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
                     field.set(before, field.origin);
                     state.flash(&format!("a value is at most {MAX_VALUE_CHARS} characters"));
                 } else if field.value() != before {
-                    field.origin = Origin::Typed;
+                    field.origin = ValueOrigin::Typed;
                 }
             }
         }
@@ -241,7 +241,7 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
                 // Pasted as it is: a newline or escape in it is refused by
                 // the check, with a message, rather than silently dropped.
                 field.input.insert_str(text);
-                field.origin = Origin::Typed;
+                field.origin = ValueOrigin::Typed;
             }
         }
         _ => {}
@@ -346,7 +346,7 @@ impl AppState {
     fn remember(&mut self, entry: &str, values: &[Chosen]) {
         // A default merely accepted is not a choice: remembered, it would
         // come back looking like one.
-        let chosen_by_the_person = |c: &&Chosen| matches!(c.origin, Origin::Typed | Origin::Remembered(_));
+        let chosen_by_the_person = |c: &&Chosen| matches!(c.origin, ValueOrigin::Typed | ValueOrigin::Remembered(_));
         for chosen in values.iter().filter(|c| !c.secret).filter(chosen_by_the_person) {
             self.remembered.set(entry, &chosen.name, chosen.value.clone(), self.wall);
         }

@@ -15,7 +15,7 @@ use crate::template::{self, RenderError, ValueError};
 /// Where a field's value came from, shown beside it in the form and the
 /// confirmation: a tired person must tell a default from their own choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum ValueOrigin {
     /// Nothing was filled in.
     Empty,
     /// The catalog's default.
@@ -26,15 +26,15 @@ pub enum Origin {
     Typed,
 }
 
-impl Origin {
+impl ValueOrigin {
     /// `default`, `remembered from 2 h ago`, `typed`.
     #[must_use]
     pub fn describe(self, now: SystemTime) -> String {
         match self {
-            Origin::Empty => "empty: type a value".to_owned(),
-            Origin::Default => "the catalog's default".to_owned(),
-            Origin::Typed => "typed".to_owned(),
-            Origin::Remembered(at) => {
+            ValueOrigin::Empty => "empty: type a value".to_owned(),
+            ValueOrigin::Default => "the catalog's default".to_owned(),
+            ValueOrigin::Typed => "typed".to_owned(),
+            ValueOrigin::Remembered(at) => {
                 let now = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
                 let minutes = now.saturating_sub(at) / 60;
                 let ago = match minutes {
@@ -54,20 +54,20 @@ pub const MAX_VALUE_CHARS: usize = 4096;
 
 /// One placeholder's field.
 #[derive(Debug, Clone)]
-pub struct Field {
+pub struct FormField {
     /// The placeholder's name.
     pub name: String,
     /// What is typed.
     pub input: TextArea<'static>,
     /// Where the value came from.
-    pub origin: Origin,
+    pub origin: ValueOrigin,
     /// A secret: masked, never remembered.
     pub secret: bool,
     /// What a destructive step may act on: never filled in for the person.
     pub target: bool,
 }
 
-impl Field {
+impl FormField {
     /// The value typed.
     #[must_use]
     pub fn value(&self) -> String {
@@ -75,7 +75,7 @@ impl Field {
     }
 
     /// Puts `value` in the field, cursor at its end.
-    pub(super) fn set(&mut self, value: String, origin: Origin) {
+    pub(super) fn set(&mut self, value: String, origin: ValueOrigin) {
         self.input = TextArea::new(vec![value]);
         self.input.move_cursor(ratatui_textarea::CursorMove::End);
         if self.secret {
@@ -93,7 +93,7 @@ pub struct Chosen {
     /// The value.
     pub value: String,
     /// Where it came from.
-    pub origin: Origin,
+    pub origin: ValueOrigin,
     /// A secret: masked on screen, never remembered or written.
     pub secret: bool,
 }
@@ -106,7 +106,7 @@ pub struct Form {
     /// What happens on Enter.
     pub purpose: Purpose,
     /// One field per placeholder, in the order the command uses them.
-    pub fields: Vec<Field>,
+    pub fields: Vec<FormField>,
     /// The field with the keyboard.
     pub focused: usize,
 }
@@ -126,7 +126,7 @@ impl Form {
         let (entry, step) = step_of;
         let run = step.run.as_deref().unwrap_or_default();
         let destructive = destructive_reason(step.danger, run).is_some();
-        let fields: Vec<Field> = template::placeholder_names(run)
+        let fields: Vec<FormField> = template::placeholder_names(run)
             .into_iter()
             .map(|name| {
                 let var = entry.var(name);
@@ -134,23 +134,28 @@ impl Form {
                 // In a destructive step, whatever it may act on is chosen by
                 // the person: only where and as whom it runs is filled in.
                 let target = destructive && is_target_name(name);
-                let mut field =
-                    Field { name: name.to_owned(), input: TextArea::default(), origin: Origin::Empty, secret, target };
+                let mut field = FormField {
+                    name: name.to_owned(),
+                    input: TextArea::default(),
+                    origin: ValueOrigin::Empty,
+                    secret,
+                    target,
+                };
                 let filled = if secret || field.target {
                     None
                 } else {
                     let valid = |value: &String| var.is_some_and(|var| var.check(value).is_ok());
                     let kept = remembered.get(entry.id(), name, now).filter(|kept| valid(&kept.value));
-                    kept.map(|kept| (kept.value.clone(), Origin::Remembered(kept.at)))
-                        .or_else(|| var.and_then(|var| var.default.clone()).map(|d| (d, Origin::Default)))
+                    kept.map(|kept| (kept.value.clone(), ValueOrigin::Remembered(kept.at)))
+                        .or_else(|| var.and_then(|var| var.default.clone()).map(|d| (d, ValueOrigin::Default)))
                 };
-                let (value, origin) = filled.unwrap_or((String::new(), Origin::Empty));
+                let (value, origin) = filled.unwrap_or((String::new(), ValueOrigin::Empty));
                 field.set(value, origin);
                 field
             })
             .collect();
         // The keyboard starts where something is missing.
-        let focused = fields.iter().position(|f| f.origin == Origin::Empty).unwrap_or(0);
+        let focused = fields.iter().position(|f| f.origin == ValueOrigin::Empty).unwrap_or(0);
         let mut form = Form { key, purpose, fields, focused };
         form.restyle();
         form
@@ -165,7 +170,8 @@ impl Form {
     /// The values with where each came from.
     #[must_use]
     pub fn chosen(&self) -> Vec<Chosen> {
-        let chosen = |f: &Field| Chosen { name: f.name.clone(), value: f.value(), origin: f.origin, secret: f.secret };
+        let chosen =
+            |f: &FormField| Chosen { name: f.name.clone(), value: f.value(), origin: f.origin, secret: f.secret };
         self.fields.iter().map(chosen).collect()
     }
 

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use super::document::{command_lines, wrap_line};
 use crate::catalog::Danger;
 use crate::runner::Shell;
-use crate::tui::command::{Confirm, Origin, StepKey};
+use crate::tui::command::{Confirm, StepKey, ValueOrigin};
 use crate::tui::state::AppState;
 use crate::tui::strings;
 use crate::wrap::wrap;
@@ -51,7 +51,7 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
         let label = if i == 0 { "Values:" } else { "" };
         let value = if chosen.secret { "••••••".to_owned() } else { chosen.value.clone() };
         let origin = if chosen.secret { "secret".to_owned() } else { chosen.origin.describe(state.wall) };
-        let style = if chosen.origin == Origin::Typed { theme.dim() } else { theme.heading() };
+        let style = if chosen.origin == ValueOrigin::Typed { theme.dim() } else { theme.heading() };
         let spans = vec![
             Span::raw(format!("{} = ", chosen.name)),
             Span::styled(value, theme.heading()),

@@ -80,7 +80,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             });
             return command::update_output(state, &action, bottom, height);
         }
-        Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::Plain(_)) => {
+        Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::SelectByHand(_)) => {
             return update_overlay(state, &action);
         }
         None => {}
@@ -140,7 +140,7 @@ fn copied_to(state: &mut AppState, copied: &crate::clipboard::Copied, text: Stri
     let warning = state.copy_warning.take().map(|why| format!(" · ⚠ destructive ({why}): read it before you paste"));
     state.flash(&format!("{}{}", copied.summary(), warning.unwrap_or_default()));
     if copied.by.is_empty() || (copied.unconfirmed() && !state.over_ssh) {
-        state.overlays.push(Overlay::Plain(text));
+        state.overlays.push(Overlay::SelectByHand(text));
         return vec![Effect::MouseCapture(false)];
     }
     Vec::new()
@@ -159,7 +159,7 @@ fn update_overlay(state: &mut AppState, action: &Action) -> Vec<Effect> {
     let motion = match action {
         Action::Back | Action::ShowHelp | Action::ShowProblems => {
             let closed = state.overlays.pop();
-            if matches!(closed, Some(Overlay::Plain(_))) {
+            if matches!(closed, Some(Overlay::SelectByHand(_))) {
                 return vec![Effect::MouseCapture(true)];
             }
             return Vec::new();

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use super::overlay::popup;
 use crate::catalog::{Danger, Step};
 use crate::danger::destructive_reason;
-use crate::tui::command::{Confirm, Field, Filled, Form, Origin, Purpose, RunState, StepKey, fill, masked};
+use crate::tui::command::{Confirm, Filled, Form, FormField, Purpose, RunState, StepKey, ValueOrigin, fill, masked};
 use crate::tui::layout::confirm::{confirm_lines, step_heading};
 use crate::tui::layout::document::command_lines;
 use crate::tui::layout::{output_body, output_header, output_lines};
@@ -167,16 +167,16 @@ fn form_footer(state: &AppState, form: &Form, step: &Step, filled: &Filled, widt
 
 /// Where a field's value came from, in words beside it: a default must
 /// not pass for a choice.
-fn origin_note(state: &AppState, field: &Field, default: Option<&str>) -> (String, Style) {
+fn origin_note(state: &AppState, field: &FormField, default: Option<&str>) -> (String, Style) {
     let theme = state.theme;
     if field.secret {
         return ("secret: masked, never remembered or written to disk".to_owned(), theme.dim());
     }
-    if field.target && field.origin == Origin::Empty {
+    if field.target && field.origin == ValueOrigin::Empty {
         let example = default.map(|d| format!(" (e.g. {d})")).unwrap_or_default();
         return (format!("the target of a destructive step: type it yourself{example}"), theme.warning());
     }
-    let style = if field.origin == Origin::Typed { theme.dim() } else { theme.heading() };
+    let style = if field.origin == ValueOrigin::Typed { theme.dim() } else { theme.heading() };
     (format!("← {}", field.origin.describe(state.wall)), style)
 }
 

@@ -40,7 +40,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>) {
         Some(Overlay::Form(form)) => command::form(state, frame, form),
         Some(Overlay::Confirm(confirm)) => command::confirm(state, frame, confirm),
         Some(Overlay::Output { key, scroll }) => command::output(state, frame, *key, *scroll),
-        Some(Overlay::Plain(text)) => command::plain(state, frame, text),
+        Some(Overlay::SelectByHand(text)) => command::plain(state, frame, text),
         Some(Overlay::Ask(question)) => overlay::ask(state, frame, *question),
         None => {}
     }
