@@ -243,7 +243,7 @@ impl Runtime<'_> {
             }
             Effect::SaveValues => {
                 if let Some(Err(err)) = self.setup.values_path.as_ref().map(|p| state.remembered.save(p)) {
-                    state.flash(&format!("could not remember the values: {err}"));
+                    state.flash(&super::strings::values_not_saved(&err));
                 }
                 Vec::new()
             }

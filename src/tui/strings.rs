@@ -1,7 +1,8 @@
-//! The navigator's words that name keys: popup titles, dialog prompts and
-//! messages. Each key comes from the binding table ([`key_for`]), so the
-//! screen never names a key that does something else (gitui's `strings.rs`
-//! is the model).
+//! What the navigator says: popup titles, dialog prompts and the messages
+//! of the status line, in one place (gitui's `strings.rs` is the model).
+//! Each key named comes from the binding table ([`key_for`]), so the screen
+//! never names a key that does something else. Labels of the layout
+//! (`Danger:`, section headings) stay with the layout that aligns them.
 
 use super::action::Action;
 use super::keymap::{Context, key_for};
@@ -113,6 +114,48 @@ pub fn select_by_hand() -> String {
 #[must_use]
 pub fn problems_badge(problems: &str) -> String {
     format!("⚠ {problems} · {}", key(Context::Main, &Action::ShowProblems))
+}
+
+/// Said when a step is acted on and none is selected.
+pub const SELECT_A_STEP: &str = "select a step first: its number, or ↑↓";
+
+/// Said when a step without a command is copied or run.
+pub const NO_COMMAND: &str = "this step has no command";
+
+/// Said when the output of a step that never ran is asked for.
+pub const NEVER_RAN: &str = "this step has not run in this session";
+
+/// Said when the output pane is asked to stop a command that has ended.
+pub const NOT_RUNNING: &str = "not running";
+
+/// Said when a step number is typed that the entry does not have.
+#[must_use]
+pub fn no_such_step(n: usize) -> String {
+    format!("there is no step {n}")
+}
+
+/// Said when a paste is longer than the search line takes.
+#[must_use]
+pub fn search_paste_too_long(limit: usize) -> String {
+    format!("not pasted: the search takes at most {limit} characters")
+}
+
+/// Said when a field would grow past its limit by typing.
+#[must_use]
+pub fn value_too_long(limit: usize) -> String {
+    format!("a value is at most {limit} characters")
+}
+
+/// Said when a paste into a field is longer than it takes.
+#[must_use]
+pub fn value_paste_too_long(limit: usize) -> String {
+    format!("not pasted: {}", value_too_long(limit))
+}
+
+/// Said when the remembered values could not be written.
+#[must_use]
+pub fn values_not_saved(error: &dyn std::fmt::Display) -> String {
+    format!("could not remember the values: {error}")
 }
 
 #[cfg(test)]

@@ -103,13 +103,13 @@ impl Confirm {
 /// the command has placeholders, else straight on.
 pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Vec<Effect> {
     let Some(key) = key else {
-        state.flash("select a step first: its number, or ↑↓");
+        state.flash(strings::SELECT_A_STEP);
         return Vec::new();
     };
     let catalog = state.catalog.clone();
     let Some((entry, step)) = key.resolve(&catalog) else { return Vec::new() };
     if step.run.is_none() {
-        state.flash("this step has no command");
+        state.flash(strings::NO_COMMAND);
         return Vec::new();
     }
     if purpose == Purpose::Run {
@@ -138,7 +138,7 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
 pub fn show_output(state: &mut AppState, key: Option<StepKey>) {
     match key.filter(|k| state.runs.contains_key(k)) {
         Some(key) => state.overlays.push(Overlay::Output { key, scroll: None }),
-        None => state.flash("this step has not run in this session"),
+        None => state.flash(strings::NEVER_RAN),
     }
 }
 
@@ -226,7 +226,7 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
                 edit_line(&mut field.input, input);
                 if field.value().chars().count() > MAX_VALUE_CHARS {
                     field.set(before, field.origin);
-                    state.flash(&format!("a value is at most {MAX_VALUE_CHARS} characters"));
+                    state.flash(&strings::value_too_long(MAX_VALUE_CHARS));
                 } else if field.value() != before {
                     field.origin = ValueOrigin::Typed;
                 }
@@ -235,7 +235,7 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Paste(text) => {
             if let Some(field) = form.fields.get_mut(form.focused) {
                 if field.value().chars().count() + text.chars().count() > MAX_VALUE_CHARS {
-                    state.flash(&format!("not pasted: a value is at most {MAX_VALUE_CHARS} characters"));
+                    state.flash(&strings::value_paste_too_long(MAX_VALUE_CHARS));
                     return Vec::new();
                 }
                 // Pasted as it is: a newline or escape in it is refused by

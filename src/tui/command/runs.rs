@@ -59,7 +59,7 @@ pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, heigh
                 run.stopping = true;
                 return vec![Effect::Interrupt(run.id)];
             }
-            state.flash("not running");
+            state.flash(crate::tui::strings::NOT_RUNNING);
             return Vec::new();
         }
         _ => match Motion::of(action) {

@@ -121,7 +121,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
 /// Text pasted outside a field: a search, new when pasted in the detail.
 fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     if text.chars().count() > MAX_PASTE_CHARS {
-        state.flash(&format!("not pasted: the search takes at most {MAX_PASTE_CHARS} characters"));
+        state.flash(&super::strings::search_paste_too_long(MAX_PASTE_CHARS));
         return Vec::new();
     }
     // Pasted in the detail, it is a new search, as a typed letter is.

@@ -31,7 +31,7 @@ pub(super) fn select_step(state: &mut AppState, n: usize) {
     let Some(detail) = &state.detail else { return };
     let doc = document(state, detail.page.entry, area.width, detail.page.item);
     let Some(item) = doc.items.iter().position(|i| i.target == Target::Step(n.wrapping_sub(1))) else {
-        state.flash(&format!("there is no step {n}"));
+        state.flash(&crate::tui::strings::no_such_step(n));
         return;
     };
     let scroll = scroll_to_show(&doc, item, detail.page.scroll, usize::from(area.height));
