@@ -17,6 +17,8 @@
 //!   values; inside, `nested_shells` counts the shells (ssh, watch, `sh -c`)
 //!   that parse each placeholder and `value` checks a value. Pure.
 //! - [`wrap`]: word wrapping by display width. Pure.
+//! - [`wrappers`]: `sudo`, `env`, `timeout`… as data, for `template` and
+//!   `whereabouts` alike. Pure.
 //! - [`words`]: enums written as one of a fixed set of words. Pure.
 //! - [`visible`]: control and deceptive characters made visible, and the
 //!   writer the command line prints through, so no text acts on the
@@ -53,3 +55,4 @@ pub mod visible;
 pub mod whereabouts;
 pub mod words;
 pub mod wrap;
+pub mod wrappers;

@@ -15,6 +15,7 @@ const PURE: &[&str] = &[
     "src/danger.rs",
     "src/diagnostic.rs",
     "src/words.rs",
+    "src/wrappers.rs",
     "src/wrap.rs",
 ];
 

@@ -292,6 +292,11 @@ mod tests {
         assert_eq!(found.missing_programs, ["jq", "./nothing-here"]);
         assert_eq!(home.of("sh -c 'kubectl get pods; missing-tool'").missing_programs, ["missing-tool"]);
         assert_eq!(home.of("watch -n 2 kubectl get pods").programs, ["watch", "kubectl"]);
+        // The wrapper table is template's too: GNU time wraps (bash's keyword
+        // `time` takes no -f), `sudo -c` takes a class.
+        assert_eq!(home.of("/usr/bin/time -f %e kubectl get pods").programs, ["/usr/bin/time", "kubectl"]);
+        assert_eq!(home.of("sudo -c staff kubectl get pods").programs, ["sudo", "kubectl"]);
+        assert_eq!(home.of("ionice -p 1 kubectl get pods").programs, ["ionice", "kubectl"]);
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! command, which are options and their arguments, and which go to another
 //! shell (ssh's remote command, watch's command, `sh -c`'s string).
 
-use super::wrappers::{WRAPPERS, WrapperSyntax};
 use super::{ARITHMETIC, VALUE};
+use crate::wrappers::Wrapper;
 
 /// What the current simple command is, as far as quoting cares.
 #[derive(Clone, Copy)]
@@ -13,7 +13,7 @@ pub(super) enum CommandState {
     Start,
     /// A wrapper that runs its arguments as a command (`sudo`, `env`,
     /// `timeout`…): its options, then the command.
-    Wrapper { wrapper: &'static WrapperSyntax, argument_next: bool, options_done: bool, positionals: u8 },
+    Wrapper { wrapper: &'static Wrapper, argument_next: bool, options_done: bool, positionals: u8 },
     /// `ssh`: options, the destination, options again, then the remote command.
     Ssh { argument_next: bool, destination_seen: bool, options_done: bool },
     /// `watch`: options, then a command joined for `sh -c` (or run as it is, with `-x`).
@@ -109,14 +109,17 @@ impl CommandState {
                 let (name, attached) = word.split_once('=').map_or((word, false), |(name, _)| (name, true));
                 if let Some(long) = name.strip_prefix("--") {
                     let long = format!("--{long}");
-                    if wrapper.long_shell.contains(&long.as_str()) {
+                    if wrapper.long_shell.contains(&long.as_str()) || wrapper.long_command_line.contains(&long.as_str())
+                    {
                         return CommandState::Uncertain(WRAPPER_SHELL);
                     }
                     let argument_next = !attached && wrapper.long_with_argument.contains(&long.as_str());
                     return CommandState::Wrapper { wrapper, argument_next, options_done: false, positionals };
                 }
                 let flags = &word[1..];
-                let shell_at = flags.find(|c| wrapper.short_shell.contains(c));
+                // A command line given to a shell or split into words is parsed once more.
+                let shell_at =
+                    flags.find(|c| wrapper.short_shell.contains(c) || wrapper.short_command_line.contains(c));
                 let argument_at = flags.find(|c| wrapper.short_with_argument.contains(c));
                 if shell_at.is_some_and(|s| argument_at.is_none_or(|a| s < a)) {
                     return CommandState::Uncertain(WRAPPER_SHELL);
@@ -193,12 +196,12 @@ fn command_word(word: &str, has_value: bool) -> CommandState {
         return CommandState::Uncertain("the command word holds a value, so the command it runs is not known");
     }
     let name = basename(word);
-    if let Some(wrapper) = WRAPPERS.iter().find(|w| w.name == name) {
+    if let Some(wrapper) = Wrapper::named(name) {
         return CommandState::Wrapper {
             wrapper,
             argument_next: false,
             options_done: false,
-            positionals: wrapper.positionals,
+            positionals: wrapper.operands,
         };
     }
     match name {

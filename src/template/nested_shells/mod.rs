@@ -2,11 +2,10 @@
 //! lexer ([`ShellLevel`]: quotes, words, substitutions, redirections); in
 //! [`tracker`], the walk down the shells nested in a command (`ssh HOST`
 //! remote commands, `watch`, `sh -c`); in [`command`], what each word means
-//! to its command; in [`wrappers`], the table of `sudo`, `env`, `timeout`….
+//! to its command; the table of `sudo`, `env`, `timeout`… is [`crate::wrappers`].
 
 mod command;
 mod tracker;
-mod wrappers;
 
 use command::CommandState;
 pub(crate) use command::{SSH_OPTIONS_WITH_ARGUMENT, short_option_wants_argument};

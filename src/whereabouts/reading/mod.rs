@@ -12,7 +12,6 @@ use super::Seen;
 use super::kube::{self, Tool};
 use super::shell::{self, Part, Word, expand_parts, is_name};
 use crate::template::{SSH_OPTIONS_WITH_ARGUMENT, short_option_wants_argument};
-use wrappers::WRAPPERS;
 
 /// The shells whose `-c` argument is a command of its own.
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ksh", "zsh"];
@@ -181,7 +180,7 @@ impl CommandWalk<'_> {
         }
         let name = program.rsplit('/').next().unwrap_or_default().to_owned();
         push_new(&mut self.reading.programs, program);
-        if let Some(wrapper) = WRAPPERS.iter().find(|wrapper| wrapper.name == name) {
+        if let Some(wrapper) = crate::wrappers::Wrapper::named(&name) {
             self.wrapped(wrapper, args, child, depth);
             return;
         }
