@@ -15,4 +15,4 @@ pub mod text;
 
 pub use index::{Hit, Index, Results};
 pub use query::Query;
-pub use score::highlight;
+pub use score::matched_ranges;

@@ -164,7 +164,7 @@ pub fn bounded_osa_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
 /// Character ranges of `text` that match the query, for highlighting. Only
 /// called for the rows on screen.
 #[must_use]
-pub fn highlight(query: &Query, text: &str) -> Vec<Range<usize>> {
+pub fn matched_ranges(query: &Query, text: &str) -> Vec<Range<usize>> {
     let matcher = SkimMatcherV2::default();
     let mut ranges = Vec::new();
     for token in tokens(text) {
@@ -267,7 +267,7 @@ mod tests {
         let q = Query::parse("resol \"no such host\"");
         let text = "Pods can't resolve names: no such host";
         let spans: Vec<String> =
-            highlight(&q, text).into_iter().map(|r| text.chars().skip(r.start).take(r.len()).collect()).collect();
+            matched_ranges(&q, text).into_iter().map(|r| text.chars().skip(r.start).take(r.len()).collect()).collect();
         assert_eq!(spans, ["resol", "no such host"]);
     }
 }
