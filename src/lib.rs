@@ -10,8 +10,8 @@
 //! - [`present`]: one presentation of an entry (sections in reading order,
 //!   step marks, layer groups) that the CLI and the navigator each render.
 //!   Pure.
-//! - [`search`]: the inverted index, query parsing, ranking and
-//!   highlighting. Pure.
+//! - [`search`]: the inverted index, query parsing, ranking and the matched
+//!   ranges to highlight. Pure.
 //! - [`settings`]: `config.toml` and the remembered placeholder values.
 //! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
 //!   values; inside, `nested_shells` counts the shells (ssh, watch, `sh -c`)
@@ -25,7 +25,8 @@
 //!   terminal. Pure.
 //! - [`highlight`]: syntect, loaded off the first frame's path, commands as
 //!   ratatui lines, cached.
-//! - [`runner`]: runs one shell command in its own process group. No terminal.
+//! - [`runner`]: runs one shell command in its own process group, cleans its
+//!   output (vte), kills what it leaves (DESIGN.md's `exec/`). No terminal.
 //! - [`whereabouts`]: where a final command will act (kube context and
 //!   namespace, ssh hosts, programs not found, variables unset). Pure
 //!   reading of the command; reads kubeconfig files and looks in `PATH`.
@@ -33,7 +34,9 @@
 //!   (`path:line:col`, level, the offending line) and did-you-mean. Pure.
 //! - [`files`]: reading small files without blocking on a FIFO or filling
 //!   memory. Touches the file system only.
-//! - [`tui`]: the navigator, a thin terminal layer: state, actions, update,
+//! - [`tui`]: the navigator, a thin terminal layer: state, actions, update
+//!   (never the view), layout (what update and view share: the document,
+//!   scrolling, popup geometry), keymap (the one binding table), strings,
 //!   view, event loop.
 //! - [`cli`]: the command line; each subcommand writes to a `&mut dyn Write`
 //!   so tests can capture it.
