@@ -297,6 +297,8 @@ mod tests {
         assert_eq!(home.of("/usr/bin/time -f %e kubectl get pods").programs, ["/usr/bin/time", "kubectl"]);
         assert_eq!(home.of("sudo -c staff kubectl get pods").programs, ["sudo", "kubectl"]);
         assert_eq!(home.of("ionice -p 1 kubectl get pods").programs, ["ionice", "kubectl"]);
+        assert_eq!(home.of("env -uS kubectl get pods").programs, ["env", "kubectl"], "S is -u's value");
+        assert_eq!(home.of("env -S 'kubectl get pods' x").programs, ["env", "x"], "-S's command line is skipped");
     }
 
     #[test]

@@ -36,8 +36,9 @@ impl CommandWalk<'_> {
                 if text.contains(|c| wrapper.lookup_only.contains(c)) {
                     return;
                 }
-                short_option_wants_argument(&text, wrapper.short_with_argument)
-                    || short_option_wants_argument(&text, wrapper.short_command_line)
+                // One set: in `-uS` the S is -u's value, not an option of its own.
+                let with_argument = format!("{}{}", wrapper.short_with_argument, wrapper.short_command_line);
+                short_option_wants_argument(&text, &with_argument)
             } else if wrapper.assignments
                 && let Some((name, value)) = word.assignment()
             {
