@@ -17,6 +17,7 @@ const PURE: &[&str] = &[
     "src/words.rs",
     "src/wrappers.rs",
     "src/wrap.rs",
+    "src/visible.rs",
 ];
 
 /// What a pure module may not name.
@@ -65,4 +66,20 @@ fn the_catalog_and_the_danger_recogniser_do_not_depend_on_each_other_both_ways()
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let danger = std::fs::read_to_string(root.join("src/danger.rs")).unwrap();
     assert!(!danger.contains("crate::catalog"), "danger.rs uses the catalog, which uses danger.rs");
+}
+
+/// What the update and the view both need lives in `tui/layout`, so the
+/// update can be read and tested without the drawing code.
+#[test]
+fn the_update_never_imports_the_view() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src/tui/update"), &mut files);
+    assert!(!files.is_empty());
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for view in ["super::view", "tui::view", "super::super::view"] {
+            assert!(!text.contains(view), "{} names {view}", file.display());
+        }
+    }
 }

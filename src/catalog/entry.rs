@@ -36,7 +36,8 @@ pub enum TextField {
     Prevention,
     /// The frequency in words.
     FrequencyNote,
-    /// Date of the last review, as written (YYYY-MM-DD).
+    /// Date of the last review, as written (YYYY-MM-DD). Last: it counts
+    /// the fields.
     LastReviewed,
 }
 
@@ -51,12 +52,14 @@ pub enum ListField {
     Related,
     /// Ids of runbooks that apply.
     Runbooks,
-    /// URLs or document names.
+    /// URLs or document names. Last: it counts the lists.
     References,
 }
 
-const TEXT_FIELDS: usize = 12;
-const LIST_FIELDS: usize = 5;
+// Counted from the last variant, so a new field cannot be left out of the
+// arrays below: keep `LastReviewed` and `References` last.
+const TEXT_FIELDS: usize = TextField::LastReviewed as usize + 1;
+const LIST_FIELDS: usize = ListField::References as usize + 1;
 
 /// A piece of an entry's text buffer; `start == ABSENT` for a missing field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -109,7 +109,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
         let (remembered, problem) = Remembered::load(path, std::time::SystemTime::now());
         state.remembered = remembered;
         if let Some(problem) = problem {
-            state.flash.get_or_insert_with(|| "remembered values could not be read (F2)".to_owned());
+            state.flash.get_or_insert_with(strings::values_not_read);
             state.diagnostics.insert(0, problem);
         }
     }

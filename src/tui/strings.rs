@@ -158,6 +158,35 @@ pub fn values_not_saved(error: &dyn std::fmt::Display) -> String {
     format!("could not remember the values: {error}")
 }
 
+/// The last line of a scrolled overlay when more follows.
+#[must_use]
+pub fn more_below() -> String {
+    format!("↓ more: {} or {}", key(Context::Overlay, &Action::Move(1)), key(Context::Overlay, &Action::Page(1)))
+}
+
+/// The confirmation's note when its command goes on below.
+#[must_use]
+pub fn more_below_in_dialog() -> String {
+    format!("↓ more: {}", key(Context::Confirm, &Action::Move(1)))
+}
+
+/// The question asked before quitting while commands run.
+#[must_use]
+pub fn stop_and_quit(running: usize) -> String {
+    let question = match running {
+        0 => "Quit?",
+        1 => "Stop it and quit?",
+        _ => "Stop them and quit?",
+    };
+    format!("{question} {}/N", key(Context::Ask, &Action::Answer(true)))
+}
+
+/// Said when the remembered values could not be read.
+#[must_use]
+pub fn values_not_read() -> String {
+    format!("remembered values could not be read ({})", key(Context::Main, &Action::ShowProblems))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +211,10 @@ mod tests {
             detail_title(),
             select_by_hand(),
             problems_badge("1 problem"),
+            more_below(),
+            more_below_in_dialog(),
+            stop_and_quit(2),
+            values_not_read(),
         ];
         for text in &all {
             // An unbound action gives an empty key: a double space or an
@@ -189,6 +222,8 @@ mod tests {
             assert!(!text.contains("  ") && !text.contains("()") && !text.contains("· ·"), "{text:?}");
         }
         assert_eq!(confirm_title(false), " Run this command? · Enter runs · Esc cancels ");
+        assert_eq!(more_below(), "↓ more: ↓ or PgDn");
+        assert_eq!(stop_and_quit(1), "Stop it and quit? y/N");
         assert_eq!(output_title(true), " Output · ^K stops it · ↑↓ scroll · Esc hides it (it keeps running) ");
     }
 }

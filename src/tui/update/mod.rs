@@ -331,15 +331,6 @@ mod tests {
     }
 
     #[test]
-    fn the_update_never_imports_the_view() {
-        // What both need lives in `layout`, so the update can be read and
-        // tested without the drawing code.
-        for source in [include_str!("mod.rs"), include_str!("moves.rs")] {
-            assert!(!source.contains(concat!("super::", "view")) && !source.contains(concat!("tui::", "view")));
-        }
-    }
-
-    #[test]
     fn typing_sends_numbered_queries_and_stale_answers_are_dropped() {
         let (mut state, index) = setup();
         let effects = typed(&mut state, "ab");

@@ -192,7 +192,7 @@ pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
     let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(height).collect();
     frame.render_widget(Paragraph::new(shown), area);
     if more && let Some(y) = (area.y + area.height).checked_sub(1) {
-        let note = Span::styled("↓ more: ↓", state.theme.dim());
+        let note = Span::styled(strings::more_below_in_dialog(), state.theme.dim());
         frame.render_widget(Paragraph::new(note).right_aligned(), Rect { y, height: 1, ..area });
     }
     if let Some(line) = field.and_then(|f| f.checked_sub(scroll)).filter(|&l| l < height) {

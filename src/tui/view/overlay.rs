@@ -33,7 +33,7 @@ fn scrolled(state: &AppState, frame: &mut Frame<'_>, area: Rect, lines: Vec<Line
     let more = lines.len() > scroll + height;
     let mut shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(height).collect();
     if more && let Some(last) = shown.last_mut() {
-        *last = Line::from(Span::styled("↓ more: ↓ or PgDn", state.theme.dim()));
+        *last = Line::from(Span::styled(strings::more_below(), state.theme.dim()));
     }
     frame.render_widget(Paragraph::new(shown), area);
 }
@@ -70,12 +70,7 @@ pub fn ask(state: &AppState, frame: &mut Frame<'_>, question: Question) {
                 lines.push(Line::styled(format!("  and {} more", running.len() - 3), state.theme.dim()));
             }
             lines.push(Line::default());
-            let stop = match running.len() {
-                0 => "Quit?",
-                1 => "Stop it and quit?",
-                _ => "Stop them and quit?",
-            };
-            lines.push(Line::styled(format!("{stop} y/N"), state.theme.heading()));
+            lines.push(Line::styled(strings::stop_and_quit(running.len()), state.theme.heading()));
         }
     }
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
