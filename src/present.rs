@@ -29,7 +29,9 @@ pub enum Section<'a> {
     Prose(&'static str, &'a str),
     /// What to do, in order.
     Steps(&'a [Step]),
-    /// Short items: signals, references.
+    /// Lines as a tool prints them, shown as quotes: signals.
+    Literal(&'static str, Vec<&'a str>),
+    /// Short items: references.
     Items(&'static str, Vec<&'a str>),
     /// The placeholders the commands use.
     Placeholders(&'a [Arc<Var>]),
@@ -57,7 +59,7 @@ pub fn present(catalog: &Catalog, index: usize) -> Presentation<'_> {
         sections.push(Section::Steps(&entry.steps));
     }
     if entry.signals().len() > 0 {
-        sections.push(Section::Items("Signals", entry.signals().collect()));
+        sections.push(Section::Literal("Signals", entry.signals().collect()));
     }
     sections.extend(prose(&[("Detection", TextField::Detection), ("Prevention", TextField::Prevention)]));
     if !entry.vars.is_empty() {
@@ -191,7 +193,10 @@ mod tests {
             .sections
             .iter()
             .map(|section| match section {
-                Section::Prose(heading, _) | Section::Items(heading, _) | Section::Links(heading, _) => heading,
+                Section::Prose(heading, _)
+                | Section::Literal(heading, _)
+                | Section::Items(heading, _)
+                | Section::Links(heading, _) => heading,
                 Section::Steps(_) => "Steps",
                 Section::Placeholders(_) => "Placeholders",
             })

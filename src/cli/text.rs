@@ -42,10 +42,8 @@ pub(super) fn write_entry(shown: &Presentation<'_>, out: &mut dyn Write) -> io::
                     write_step(i, step, out)?;
                 }
             }
-            Section::Items(heading, items) => {
-                let bullet = if *heading == "Signals" { "- " } else { "" };
-                write_list(out, heading, items.iter().map(|item| format!("{bullet}{item}")))?;
-            }
+            Section::Literal(heading, lines) => write_list(out, heading, lines.iter().map(|line| format!("- {line}")))?,
+            Section::Items(heading, items) => write_list(out, heading, items.iter().map(|item| (*item).to_owned()))?,
             Section::Placeholders(vars) => {
                 write_list(out, "Placeholders", vars.iter().map(|v| present::placeholder(v)))?;
             }

@@ -67,9 +67,9 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
                     doc.step(i, step, state.runs.get(&StepKey { entry: index, step: i }), state.now);
                 }
             }
-            Section::Items(heading, items) => {
+            Section::Literal(heading, items) | Section::Items(heading, items) => {
                 doc.section(heading);
-                let lead = if *heading == "Signals" { "› " } else { "- " };
+                let lead = if matches!(section, Section::Literal(..)) { "› " } else { "- " };
                 for item in items {
                     doc.prose_with_lead(lead, item, theme.dim());
                 }
