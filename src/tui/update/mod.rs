@@ -25,6 +25,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Resize { width, height } => {
             state.size = Rect { x: 0, y: 0, width, height };
             state.keep_selection_visible();
+            moves::keep_detail_filled(state);
             return Vec::new();
         }
         Action::Searched(searched) => {
@@ -461,6 +462,23 @@ mod tests {
         update(&mut state, Action::SelectStep(42));
         assert_eq!(state.flash.as_deref(), Some("there is no step 42"));
         assert_eq!(selected_step(&state), Some(StepKey { entry, step: 3 }), "unchanged");
+    }
+
+    #[test]
+    fn a_taller_terminal_shows_no_blank_rows_under_the_detail() {
+        let (mut state, index) = setup();
+        let effects = typed(&mut state, "coredns");
+        answer(&mut state, &index, &effects);
+        update(&mut state, Action::Open);
+        update(&mut state, Action::Resize { width: 120, height: 12 });
+        update(&mut state, Action::End);
+        let scrolled = state.detail.as_ref().unwrap().page.scroll;
+        update(&mut state, Action::Resize { width: 120, height: 40 });
+        let area = state.screen().detail.unwrap();
+        let page = state.detail.as_ref().unwrap().page;
+        let total = document(&state, page.entry, area.width, page.item).lines.len();
+        assert!(page.scroll < scrolled, "scrolled back");
+        assert_eq!(page.scroll, total.saturating_sub(usize::from(area.height)), "the last line is on the last row");
     }
 
     #[test]

@@ -167,3 +167,14 @@ pub(super) fn click(state: &mut AppState, at: Position) {
         state.focus_results();
     }
 }
+
+/// After a resize, the detail scrolls back so it stays filled: scrolled to
+/// the end and made taller, it showed blank rows under the last line.
+pub(super) fn keep_detail_filled(state: &mut AppState) {
+    let Some(area) = state.screen().detail else { return };
+    let Some(detail) = &state.detail else { return };
+    let total = document(state, detail.page.entry, area.width, detail.page.item).lines.len();
+    if let Some(detail) = &mut state.detail {
+        detail.page.scroll = Scroll::new(detail.page.scroll, total, usize::from(area.height)).top;
+    }
+}
