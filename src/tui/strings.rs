@@ -7,14 +7,10 @@
 use super::action::Action;
 use super::keymap::{Context, key_for};
 
-fn key(context: Context, action: &Action) -> &'static str {
-    key_for(context, action)
-}
-
 /// The placeholder form's title, for a copy or a run.
 #[must_use]
 pub fn form_title(run: bool) -> String {
-    let (enter, esc) = (key(Context::Form, &Action::Submit), key(Context::Form, &Action::Back));
+    let (enter, esc) = (key_for(Context::Form, &Action::Submit), key_for(Context::Form, &Action::Back));
     if run {
         format!(" Fill in, then {enter} shows the command to confirm · {esc} cancels ")
     } else {
@@ -25,7 +21,7 @@ pub fn form_title(run: bool) -> String {
 /// The confirmation's title; `typed` when a word must be typed first.
 #[must_use]
 pub fn confirm_title(typed: bool) -> String {
-    let (enter, esc) = (key(Context::Confirm, &Action::Submit), key(Context::Confirm, &Action::Back));
+    let (enter, esc) = (key_for(Context::Confirm, &Action::Submit), key_for(Context::Confirm, &Action::Back));
     if typed {
         format!(" Run this command? · type the word asked for, then {enter} · {esc} cancels ")
     } else {
@@ -36,37 +32,37 @@ pub fn confirm_title(typed: bool) -> String {
 /// The confirmation's last line when no word is asked for.
 #[must_use]
 pub fn confirm_footer() -> String {
-    let (enter, esc) = (key(Context::Confirm, &Action::Submit), key(Context::Confirm, &Action::Back));
+    let (enter, esc) = (key_for(Context::Confirm, &Action::Submit), key_for(Context::Confirm, &Action::Back));
     format!("{enter} runs it · {esc} cancels")
 }
 
 /// The prompt above the field where the word is typed.
 #[must_use]
 pub fn type_to_confirm(word: &str) -> String {
-    format!("Type {word} to confirm, then {}:", key(Context::Confirm, &Action::Submit))
+    format!("Type {word} to confirm, then {}:", key_for(Context::Confirm, &Action::Submit))
 }
 
 /// Said when a confirmation was answered before it was read.
 #[must_use]
 pub fn type_or_cancel(word: &str) -> String {
-    format!("type {word} to confirm, or {} to cancel", key(Context::Confirm, &Action::Back))
+    format!("type {word} to confirm, or {} to cancel", key_for(Context::Confirm, &Action::Back))
 }
 
 /// Said when Enter came before the confirmation was on screen.
 #[must_use]
 pub fn look_first() -> String {
-    format!("look at the command first: {} again runs it", key(Context::Confirm, &Action::Submit))
+    format!("look at the command first: {} again runs it", key_for(Context::Confirm, &Action::Submit))
 }
 
 /// The output pane's title, while its command runs or after.
 #[must_use]
 pub fn output_title(running: bool) -> String {
-    let esc = key(Context::Output, &Action::Back);
+    let esc = key_for(Context::Output, &Action::Back);
     if running {
-        let stop = key(Context::Output, &Action::Interrupt);
+        let stop = key_for(Context::Output, &Action::Interrupt);
         format!(" Output · {stop} stops it · ↑↓ scroll · {esc} hides it (it keeps running) ")
     } else {
-        let reopen = key(Context::Detail, &Action::ShowOutput);
+        let reopen = key_for(Context::Detail, &Action::ShowOutput);
         format!(" Output · ↑↓ scroll · {esc} closes · {reopen} in the detail reopens ")
     }
 }
@@ -74,31 +70,31 @@ pub fn output_title(running: bool) -> String {
 /// A step's run status line: how to see its output.
 #[must_use]
 pub fn output_hint() -> String {
-    format!(" · {} output", key(Context::Detail, &Action::ShowOutput))
+    format!(" · {} output", key_for(Context::Detail, &Action::ShowOutput))
 }
 
 /// Said when a run is asked for in read-only mode.
 #[must_use]
 pub fn read_only_run() -> String {
-    format!("read-only: running is off; {} copies", key(Context::Detail, &Action::Choose))
+    format!("read-only: running is off; {} copies", key_for(Context::Detail, &Action::Choose))
 }
 
 /// Said when a step still running is asked to run again.
 #[must_use]
 pub fn still_running() -> String {
-    format!("still running: {} in its output stops it", key(Context::Output, &Action::Interrupt))
+    format!("still running: {} in its output stops it", key_for(Context::Output, &Action::Interrupt))
 }
 
 /// A read-only overlay's title (help, problems).
 #[must_use]
 pub fn overlay_title(what: &str) -> String {
-    format!(" {what} · {} closes ", key(Context::Overlay, &Action::Back))
+    format!(" {what} · {} closes ", key_for(Context::Overlay, &Action::Back))
 }
 
 /// The detail pane's title while the results have the keyboard.
 #[must_use]
 pub fn detail_title() -> String {
-    format!(" Detail ({}) ", key(Context::Main, &Action::Open))
+    format!(" Detail ({}) ", key_for(Context::Main, &Action::Open))
 }
 
 /// Under a command no clipboard took.
@@ -106,14 +102,14 @@ pub fn detail_title() -> String {
 pub fn select_by_hand() -> String {
     format!(
         "No clipboard could be confirmed: select the command above with the mouse · {} returns",
-        key(Context::Overlay, &Action::Back)
+        key_for(Context::Overlay, &Action::Back)
     )
 }
 
 /// The problems badge of the status line.
 #[must_use]
 pub fn problems_badge(problems: &str) -> String {
-    format!("⚠ {problems} · {}", key(Context::Main, &Action::ShowProblems))
+    format!("⚠ {problems} · {}", key_for(Context::Main, &Action::ShowProblems))
 }
 
 /// Said when a step is acted on and none is selected.
@@ -161,13 +157,17 @@ pub fn values_not_saved(error: &dyn std::fmt::Display) -> String {
 /// The last line of a scrolled overlay when more follows.
 #[must_use]
 pub fn more_below() -> String {
-    format!("↓ more: {} or {}", key(Context::Overlay, &Action::Move(1)), key(Context::Overlay, &Action::Page(1)))
+    format!(
+        "↓ more: {} or {}",
+        key_for(Context::Overlay, &Action::Move(1)),
+        key_for(Context::Overlay, &Action::Page(1))
+    )
 }
 
 /// The confirmation's note when its command goes on below.
 #[must_use]
 pub fn more_below_in_dialog() -> String {
-    format!("↓ more: {}", key(Context::Confirm, &Action::Move(1)))
+    format!("↓ more: {}", key_for(Context::Confirm, &Action::Move(1)))
 }
 
 /// The question asked before quitting while commands run.
@@ -178,13 +178,13 @@ pub fn stop_and_quit(running: usize) -> String {
         1 => "Stop it and quit?",
         _ => "Stop them and quit?",
     };
-    format!("{question} {}/N", key(Context::Ask, &Action::Answer(true)))
+    format!("{question} {}/N", key_for(Context::Ask, &Action::Answer(true)))
 }
 
 /// Said when the remembered values could not be read.
 #[must_use]
 pub fn values_not_read() -> String {
-    format!("remembered values could not be read ({})", key(Context::Main, &Action::ShowProblems))
+    format!("remembered values could not be read ({})", key_for(Context::Main, &Action::ShowProblems))
 }
 
 #[cfg(test)]

@@ -265,22 +265,23 @@ pub(super) fn edit_line(input_area: &mut TextArea<'static>, input: Input) {
 
 /// A key in the confirmation dialog.
 pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
-    // A command taller than the dialog scrolls, never past its last line.
-    let (_, inner) = popup_areas(state.size);
-    let total = match state.overlays.last() {
-        Some(Overlay::Confirm(confirm)) => confirm_lines(state, confirm, inner.width).0.len(),
-        _ => 0,
-    };
+    // A command taller than the dialog scrolls, never past its last line;
+    // its lines are laid out only then, not for each key typed.
+    let keyed = matches!(action, Action::Move(_) | Action::Page(_) | Action::Home | Action::End);
+    if let Some(motion) = Motion::of(&action).filter(|_| keyed) {
+        let (_, inner) = popup_areas(state.size);
+        let height = usize::from(inner.height);
+        let Some(Overlay::Confirm(confirm)) = state.overlays.last() else { return Vec::new() };
+        let total = confirm_lines(state, confirm, inner.width).0.len();
+        if let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() {
+            confirm.scroll = Scroll::new(confirm.scroll, total, height).after(motion, height);
+        }
+        return Vec::new();
+    }
     let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() else { return Vec::new() };
     match action {
         Action::Back => {
             state.overlays.pop();
-        }
-        Action::Move(_) | Action::Page(_) | Action::Home | Action::End => {
-            let height = usize::from(inner.height);
-            if let Some(motion) = Motion::of(&action) {
-                confirm.scroll = Scroll::new(confirm.scroll, total, height).after(motion, height);
-            }
         }
         Action::Edit(input) if confirm.needs.is_some() => edit_line(&mut confirm.typed, input),
         Action::Paste(text) if confirm.needs.is_some() => {
