@@ -12,6 +12,8 @@ impl CommandWalk<'_> {
         if wrapper.resets_environment {
             child.inherits = Inherits::Unknown("sudo starts it with another user's environment");
         }
+        // One set: in `-uS` the S is -u's value, not an option of its own.
+        let with_argument = format!("{}{}", wrapper.short_with_argument, wrapper.short_command_line);
         let mut operands = wrapper.operands;
         let mut rest = args;
         while let Some((word, after)) = rest.split_first() {
@@ -36,8 +38,6 @@ impl CommandWalk<'_> {
                 if text.contains(|c| wrapper.lookup_only.contains(c)) {
                     return;
                 }
-                // One set: in `-uS` the S is -u's value, not an option of its own.
-                let with_argument = format!("{}{}", wrapper.short_with_argument, wrapper.short_command_line);
                 short_option_wants_argument(&text, &with_argument)
             } else if wrapper.assignments
                 && let Some((name, value)) = word.assignment()
