@@ -72,6 +72,9 @@ pub fn present(catalog: &Catalog, index: usize) -> Presentation<'_> {
             sections.push(Section::Links(heading, links));
         }
     }
+    if entry.list(ListField::Aliases).len() > 0 {
+        sections.push(Section::Items("Also known as", entry.list(ListField::Aliases).collect()));
+    }
     if entry.list(ListField::References).len() > 0 {
         sections.push(Section::Items("References", entry.list(ListField::References).collect()));
     }

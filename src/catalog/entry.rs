@@ -52,6 +52,8 @@ pub enum ListField {
     Related,
     /// Ids of runbooks that apply.
     Runbooks,
+    /// Other names a team calls it by, searched like the title.
+    Aliases,
     /// URLs or document names. Last: it counts the lists.
     References,
 }

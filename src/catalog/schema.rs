@@ -81,6 +81,7 @@ pub const FIELDS: &[Key] = &[
     required("order", &[Table::Layer], Holds::Own),
     field("description", &[Table::Layer, Table::Var], Holds::Own),
     required("title", ENTRIES, Holds::Text(TextField::Title)),
+    field("aliases", ENTRIES, Holds::List(ListField::Aliases)),
     reviewed("layer", FAILURE, Holds::Own, ", so it is listed under Unsorted"),
     field("layer", &[Table::Runbook], Holds::Own),
     required("symptom", FAILURE, Holds::Text(TextField::Symptom)),
