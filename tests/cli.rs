@@ -612,6 +612,20 @@ fn a_minimal_entry_in_the_user_catalog_directory_loads_shows_and_searches() {
 }
 
 #[test]
+fn a_teams_aliases_are_searched_and_shown_and_a_best_hit_lacking_words_says_so() {
+    let dir = Dir::new();
+    let entry = "[[failure]]\nid = \"webhooks-stuck\"\ntitle = \"Payment webhooks pile up\"\naliases = [\"PSP backlog\"]\nsymptom = \"Orders stay pending.\"\n";
+    dir.write(".config/pagerbook/catalog/team.toml", entry);
+    let show = pagerbook(dir.path(), &["show", "webhooks-stuck"]);
+    assert!(stdout(&show).contains("Also known as") && stdout(&show).contains("PSP backlog"), "{}", stdout(&show));
+    // "psp" is only in the alias; "yesterday" is in no entry at all.
+    let search = pagerbook(dir.path(), &["search", "psp backlog since yesterday"]);
+    assert_eq!(search.status.code(), Some(0));
+    assert!(stdout(&search).lines().next().unwrap().contains("webhooks-stuck"), "{}", stdout(&search));
+    assert_eq!(stderr(&search), "pagerbook: the best hit matches 2 of 3 words\n");
+}
+
+#[test]
 fn cmd_never_takes_a_destructive_steps_target_from_its_default() {
     // As in the navigator: the value to be destroyed is one the person names.
     // A team's catalog may still give one a default (check warns about it).

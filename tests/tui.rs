@@ -31,6 +31,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::style::Color;
+use ratatui::style::Modifier;
 
 mod util;
 use util::{Dir, FIXTURES};
@@ -190,6 +191,25 @@ fn a_query_ranks_and_previews_the_best_match() {
     let mut app = App::navigator(120, 30);
     app.type_text("no such host");
     insta::assert_snapshot!("query_results", app.screen());
+}
+
+#[test]
+fn the_best_match_lacking_a_word_says_so_and_the_words_that_matched_are_highlighted() {
+    let mut app = App::navigator(80, 24);
+    // "yesterday" is in no entry; "disks" meets "disk" through its stem, and
+    // is highlighted as the title writes it.
+    app.type_text("disks full yesterday");
+    insta::assert_snapshot!("best_lacks_a_word", app.screen());
+    let terminal = app.render();
+    let buffer = terminal.backend().buffer();
+    let row = (0..buffer.area.height)
+        .find(|&y| (0..buffer.area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>().contains("Node disk"))
+        .unwrap();
+    let line: String = (0..buffer.area.width).map(|x| buffer[(x, row)].symbol()).collect();
+    let at = |word: &str| u16::try_from(line[..line.find(word).unwrap()].chars().count()).unwrap();
+    let underlined = |x: u16| buffer[(x, row)].modifier.contains(Modifier::UNDERLINED);
+    assert!(underlined(at("disk")) && underlined(at("disk") + 3), "{line}");
+    assert!(!underlined(at("Node")), "{line}");
 }
 
 #[test]

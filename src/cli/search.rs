@@ -102,13 +102,8 @@ pub(super) fn search(
             SearchHit { id: entry.id(), kind: entry.kind, layer: entry.layer(), title: entry.title(), score: hit.score }
         })
         .collect();
-    if let Some(from) = results.partial_from.filter(|&from| from < hits.len()) {
-        let note = match from {
-            0 => "no entry has every word; these have the most of them".to_owned(),
-            1 => "only the first hit has every word; the rest have most of them".to_owned(),
-            n => format!("only the first {n} hits have every word; the rest have most of them"),
-        };
-        writeln!(err, "pagerbook: {note}")?;
+    if let Some(had) = results.best_lacks_words().filter(|_| !hits.is_empty()) {
+        writeln!(err, "pagerbook: the best hit matches {had} of {} words", results.words)?;
     }
     if json {
         serde_json::to_writer_pretty(&mut *out, &hits)?;

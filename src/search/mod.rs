@@ -3,16 +3,18 @@
 //!
 //! - [`text`]: words, normalised the same way for the index and the query.
 //! - [`query`]: parsing of words, `"phrases"`, `!exclusions`, `field:filters`,
-//!   and recognition of pasted log lines.
-//! - [`index`]: the inverted index and ranking.
-//! - [`score`]: word matching (exact, prefix, typo, fuzzy-matcher
-//!   subsequence), field weights, highlighting.
+//!   and telling pasted log lines from typed words.
+//! - [`index`]: the inverted index with BM25F weights, and ranking.
+//! - [`score`]: loose word matching (prefix, typo, fuzzy-matcher
+//!   subsequence) and highlighting.
+//! - [`english`]: common English words, which are never taken for typos.
 
+pub mod english;
 pub mod index;
 pub mod query;
 pub mod score;
 pub mod text;
 
 pub use index::{Hit, Index, Results};
-pub use query::Query;
-pub use score::matched_ranges;
+pub use query::{Query, Term};
+pub use score::Matched;

@@ -1,14 +1,16 @@
-//! What the user typed or pasted, parsed: words (all required), `"phrases"`,
-//! `!excluded` words, `field:value` filters, or a pasted log line.
+//! What the user typed or pasted, parsed: words (any of which may match),
+//! `"phrases"`, `!excluded` words and `field:value` filters (which every hit
+//! must satisfy), or a pasted log line.
 
-use super::text::{Token, is_stopword, is_volatile, tokens};
+use super::english::is_english;
+use super::text::{for_each_word, is_stopword, is_volatile, stem, tokens};
 use crate::catalog::Kind;
 
 /// A parsed query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
-    /// Normalised words that must all match (fuzzily).
-    pub terms: Vec<String>,
+    /// Normalised words; an entry scores for each it has.
+    pub terms: Vec<Term>,
     /// Lowercased phrases that must appear as they are.
     pub phrases: Vec<String>,
     /// Normalised words no hit may contain.
@@ -20,11 +22,33 @@ pub struct Query {
     /// `kind:` filter.
     pub kind: Option<Kind>,
     /// Whether the input looked like a pasted log line; then `terms` holds its
-    /// distinctive words and the syntax above is not applied.
+    /// distinctive words, matched exactly, and the syntax above is not applied.
     pub pasted: bool,
+    /// Whether the last word is still being typed (no space after it): it
+    /// also matches the words it begins.
+    pub open_end: bool,
+    /// Whether it asks how to do something ("how do I…", "restart…"):
+    /// runbooks rank higher.
+    pub task: bool,
     /// The input, lowercased, when it is one word: the entry with exactly this
     /// id ranks first, however its words score elsewhere.
     pub id: Option<String>,
+}
+
+/// A word of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Normalised as the index's words are.
+    pub word: String,
+    /// Whether it is a common English word as typed: such a word is never
+    /// taken for a misspelling of another.
+    pub common: bool,
+}
+
+impl Term {
+    fn new(written: &str) -> Term {
+        Term { word: stem(written).into_owned(), common: is_english(written) }
+    }
 }
 
 impl Query {
@@ -32,7 +56,7 @@ impl Query {
     /// colons in it are not taken for query syntax.
     #[must_use]
     pub fn parse(input: &str) -> Query {
-        let mut query = Query::parse_words(input);
+        let mut query = if looks_pasted(input) { Query::pasted(input) } else { Query::typed(input) };
         let word = input.trim();
         if !word.is_empty() && !word.contains(char::is_whitespace) {
             query.id = Some(word.to_lowercase());
@@ -40,17 +64,24 @@ impl Query {
         query
     }
 
-    fn parse_words(input: &str) -> Query {
-        if looks_pasted(input) {
-            let mut terms: Vec<String> = tokens(input)
-                .into_iter()
-                .filter(|t| !is_volatile(&t.word) && !is_stopword(&t.word))
-                .map(|t| t.word)
-                .collect();
-            dedup_in_order(&mut terms);
-            return Query { terms, pasted: true, ..Query::default() };
-        }
-        let mut query = Query::default();
+    fn pasted(input: &str) -> Query {
+        let mut terms = Vec::new();
+        for_each_word(input, |word, _, _| {
+            let term = Term::new(word);
+            if !is_volatile(&term.word) && !is_stopword(&term.word) {
+                terms.push(term);
+            }
+        });
+        dedup_in_order(&mut terms);
+        Query { terms, pasted: true, ..Query::default() }
+    }
+
+    fn typed(input: &str) -> Query {
+        let mut query = Query {
+            open_end: input.ends_with(|c: char| !c.is_whitespace()),
+            task: asks_how(input),
+            ..Query::default()
+        };
         let mut rest = input;
         while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
             rest = &rest[start..];
@@ -60,18 +91,30 @@ impl Query {
                 if !phrase.is_empty() {
                     query.phrases.push(phrase);
                 }
+                // A closed phrase is a finished word.
+                if end < after.len() && after[end + 1..].trim().is_empty() {
+                    query.open_end = false;
+                }
                 rest = after.get(end + 1..).unwrap_or("");
                 continue;
             }
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            query.add_word(&rest[..end]);
-            rest = &rest[end..];
+            let (piece, after) = rest.split_at(end);
+            rest = after;
+            // "every 15 minutes", "2 of 3 nodes": how much, not what; the
+            // unit goes with its number.
+            let next = after.split_whitespace().next();
+            match measure(piece, next) {
+                None => query.add_word(piece),
+                Some(Measure::Alone) => {}
+                Some(Measure::WithUnit) => rest = after.trim_start().get(next.map_or(0, str::len)..).unwrap_or(""),
+            }
         }
         let words_given = !query.terms.is_empty();
-        query.terms.retain(|t| !is_stopword(t));
+        query.terms.retain(|t| !is_stopword(&t.word));
         if words_given && query.terms.is_empty() {
             // A query of only stop words still searches for them.
-            query.terms.extend(tokens(input).into_iter().map(|t| t.word));
+            for_each_word(input, |word, _, _| query.terms.push(Term::new(word)));
         }
         dedup_in_order(&mut query.terms);
         query
@@ -111,7 +154,7 @@ impl Query {
                 return;
             }
         }
-        self.terms.extend(tokens(word).into_iter().map(|t| t.word));
+        for_each_word(word, |word, _, _| self.terms.push(Term::new(word)));
     }
 
     /// Whether the query has no words or phrases: entries come in catalog
@@ -133,54 +176,208 @@ impl Query {
     }
 }
 
-fn dedup_in_order(words: &mut Vec<String>) {
+fn dedup_in_order(terms: &mut Vec<Term>) {
     let mut seen = std::collections::HashSet::new();
-    words.retain(|w| seen.insert(w.clone()));
+    terms.retain(|t| seen.insert(t.word.clone()));
+}
+
+/// Verbs that begin a request to carry something out, as the imperative
+/// starts a runbook's title: "restart the workers", "roll back the deploy".
+const TASK_VERBS: &[&str] = &[
+    "bypass",
+    "clean",
+    "clear",
+    "delete",
+    "drain",
+    "dump",
+    "fail",
+    "failover",
+    "flush",
+    "free",
+    "invalidate",
+    "migrate",
+    "promote",
+    "purge",
+    "rebuild",
+    "reboot",
+    "recreate",
+    "reinstall",
+    "renew",
+    "replace",
+    "reset",
+    "restart",
+    "restore",
+    "revert",
+    "roll",
+    "rollback",
+    "rotate",
+    "scale",
+    "switch",
+    "undo",
+    "unseal",
+    "upgrade",
+];
+
+/// Whether typed words ask how to do something: "how do I…", "how to…",
+/// "steps to…" anywhere, "…, how?" at the end, or a task verb first.
+fn asks_how(input: &str) -> bool {
+    let mut words = Vec::new();
+    for_each_word(input, |word, _, _| words.push(word.to_owned()));
+    let asks = words.windows(2).any(|pair| {
+        matches!(
+            [pair[0].as_str(), pair[1].as_str()],
+            ["how", "do" | "can" | "should" | "to" | "would"] | ["steps", "to"]
+        )
+    });
+    let ends_how = words.last().is_some_and(|w| w == "how") && input.trim_end().ends_with('?');
+    asks || ends_how || words.first().is_some_and(|w| TASK_VERBS.binary_search(&w.as_str()).is_ok())
 }
 
 /// Whether input looks pasted from a log, an alert or a terminal rather than
-/// typed: four words or more, and long or holding tokens people do not type
-/// (timestamps, IPs, hex ids, UUIDs, pod-name hashes, paths, long numbers).
+/// typed. Machine output carries marks people do not type (brackets, `=`,
+/// quotes, `key:`, dates, times and addresses, dotted names, paths,
+/// `snake_case` and `camelCase`, shouted log levels, ids and hashes) and few
+/// function words; a sentence of on-call prose has function words and, at
+/// most, a number with its unit ("every 15 minutes").
 #[must_use]
 pub fn looks_pasted(input: &str) -> bool {
-    let words: Vec<Token> = tokens(input);
-    if words.len() < 4 {
+    let pieces: Vec<&str> = input.split_whitespace().collect();
+    if pieces.len() < 3 {
         return false;
     }
-    // Exclusions and filters are typed; quotes are not evidence either way,
-    // since log lines quote names too.
-    let has_syntax = input.split_whitespace().any(|w| {
+    // Exclusions and filters are query syntax, so the input was typed.
+    let has_syntax = pieces.iter().any(|w| {
         (w.starts_with('!') && w.len() > 1)
             || ["layer:", "tag:", "kind:"].iter().any(|f| w.to_lowercase().starts_with(f))
     });
-    let volatile = words.iter().any(|t| is_volatile(&t.word));
-    let has_path = input.split_whitespace().any(|w| w.matches('/').count() >= 2);
-    !has_syntax && (volatile || has_path || input.chars().count() >= 60)
+    if has_syntax {
+        return false;
+    }
+    let mixed_case = input.chars().any(char::is_lowercase);
+    let marks_in = |pieces: &[&str]| -> usize {
+        pieces.iter().enumerate().map(|(i, piece)| machine_marks(piece, pieces.get(i + 1).copied(), mixed_case)).sum()
+    };
+    // A phrase of plain words ("no such host" being typed) is query syntax,
+    // where quotes around machine output are a mark of it.
+    let unquoted = input.replace('"', " ");
+    if input.trim_start().starts_with('"') && marks_in(&unquoted.split_whitespace().collect::<Vec<_>>()) == 0 {
+        return false;
+    }
+    let marks = marks_in(&pieces);
+    let words = tokens(input);
+    #[allow(clippy::cast_precision_loss)] // word counts are small
+    let function_share = words.iter().filter(|t| is_stopword(&t.word)).count() as f32 / words.len().max(1) as f32;
+    // Each mark makes a higher share of function words needed to be prose.
+    #[allow(clippy::cast_precision_loss)]
+    let prose_share = 0.2 + 0.1 * marks as f32;
+    marks > 0 && function_share < prose_share
+}
+
+/// Units a typed number is followed by: "every 15 minutes", "95 percent".
+const UNITS: &[&str] = &[
+    "%", "am", "b", "d", "day", "days", "gb", "gi", "gib", "h", "hour", "hours", "hr", "hrs", "k", "kb", "ki", "m",
+    "mb", "mi", "mib", "min", "mins", "minute", "minutes", "month", "months", "ms", "percent", "pm", "req", "requests",
+    "rps", "s", "sec", "second", "seconds", "secs", "tb", "times", "week", "weeks", "x", "year", "years",
+];
+
+/// A measure in typed input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    /// A small count ("2 of 3 nodes") or a number with its unit attached
+    /// ("256MB", "95%", "3am").
+    Alone,
+    /// A number whose unit is the next piece ("15 minutes").
+    WithUnit,
+}
+
+/// Whether a piece of typed input is a measure, and whether it takes the
+/// next piece as its unit.
+fn measure(piece: &str, next: Option<&str>) -> Option<Measure> {
+    let word = piece.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
+    let (number, unit) = word.split_at(word.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(word.len()));
+    let is_unit = |unit: &str| UNITS.contains(&unit.to_lowercase().as_str());
+    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if !unit.is_empty() {
+        return is_unit(unit).then_some(Measure::Alone);
+    }
+    if next.is_some_and(|next| is_unit(next.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '%'))) {
+        return Some(Measure::WithUnit);
+    }
+    (number.len() <= 2).then_some(Measure::Alone)
+}
+
+/// How many kinds of machine mark one whitespace-separated piece of the
+/// input carries: `FATAL:` has two (a shouted word and a `key:`), as does
+/// `kafka.common.NotLeaderException` (dotted and camelCase).
+fn machine_marks(piece: &str, next: Option<&str>, mixed_case: bool) -> usize {
+    let chars: Vec<char> = piece.chars().collect();
+    let between = |mark: char| {
+        (1..chars.len().saturating_sub(1))
+            .any(|i| chars[i] == mark && chars[i - 1].is_alphanumeric() && chars[i + 1].is_alphanumeric())
+    };
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+    let quoted = piece.contains(['[', ']', '{', '}', '(', ')', '<', '>', '=', '"', '`']) || piece.starts_with('\'');
+    let keyed = between(':') || (chars.len() > 1 && piece.ends_with(':') && chars[chars.len() - 2].is_alphanumeric());
+    let snake = between('_');
+    let path = piece.matches('/').count() >= 2;
+    let dotted = between('.') && letters > 0;
+    let numeric =
+        piece.chars().any(|c| c.is_ascii_digit()) && piece.chars().all(|c| c.is_ascii_digit() || ".:-/,%".contains(c));
+    // Dates, times, addresses: digits held together by separators.
+    let stamp = numeric && piece.chars().filter(|c| ".:-/".contains(*c)).count() >= 2;
+    let camel = chars.windows(2).any(|pair| pair[0].is_lowercase() && pair[1].is_uppercase());
+    let shouted = mixed_case && letters >= 4 && chars.iter().all(|c| c.is_uppercase() || !c.is_alphabetic());
+    let word = piece.trim_matches(|c: char| !c.is_alphanumeric());
+    // An id, a hash or a long number; not a measure, nor a number people
+    // type ("port 5432").
+    let typed_number = word.len() <= 4 && word.chars().all(|c| c.is_ascii_digit());
+    let volatile =
+        !word.is_empty() && is_volatile(&word.to_lowercase()) && !typed_number && measure(piece, next).is_none();
+    [quoted, keyed, snake, path, dotted, stamp, camel, shouted, volatile].into_iter().filter(|&mark| mark).count()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn words(query: &Query) -> Vec<&str> {
+        query.terms.iter().map(|t| t.word.as_str()).collect()
+    }
+
     #[test]
     fn words_phrases_exclusions_and_filters() {
         let q = Query::parse(r#"redis "out of memory" !sentinel layer:data tag:cache kind:fail pods"#);
-        assert_eq!(q.terms, ["redis", "pod"]);
+        assert_eq!(words(&q), ["redi", "pod"]);
         assert_eq!(q.phrases, ["out of memory"]);
         assert_eq!(q.excluded, ["sentinel"]);
         assert_eq!(q.layers, ["data"]);
         assert_eq!(q.tags, ["cache"]);
         assert_eq!(q.kind, Some(Kind::Failure));
-        assert!(!q.pasted);
+        assert!(!q.pasted && q.open_end);
     }
 
     #[test]
-    fn stop_words_are_not_required_unless_alone() {
+    fn stop_words_do_not_count_unless_alone() {
         assert_eq!(
-            Query::parse("pods can't resolve the service names").terms,
-            ["pod", "cant", "resolve", "service", "name"]
+            words(&Query::parse("pods can't resolve the service names")),
+            ["pod", "cannot", "resolv", "servic", "name"]
         );
-        assert_eq!(Query::parse("the").terms, ["the"]);
+        assert_eq!(words(&Query::parse("the")), ["the"]);
+    }
+
+    #[test]
+    fn english_words_are_marked_so_they_are_not_taken_for_typos() {
+        let q = Query::parse("sitting pgbouncr");
+        assert_eq!(q.terms.iter().map(|t| t.common).collect::<Vec<_>>(), [true, false]);
+    }
+
+    #[test]
+    fn the_last_word_is_open_until_a_space_follows_it() {
+        assert!(Query::parse("redis conn").open_end);
+        assert!(!Query::parse("redis conn ").open_end);
+        assert!(!Query::parse("\"no such host\"").open_end);
     }
 
     #[test]
@@ -191,8 +388,15 @@ mod tests {
     }
 
     #[test]
+    fn measures_are_not_searched_for() {
+        let q = Query::parse("disk at 95% for 20 minutes on 2 of 3 nodes, 256 MB free, port 5432, since 3am");
+        assert_eq!(words(&q), ["disk", "node", "free", "port", "5432"]);
+        assert_eq!(words(&Query::parse("502 after upgrade to 1.28")), ["502", "upgrad", "1", "28"]);
+    }
+
+    #[test]
     fn unknown_fields_are_plain_words() {
-        assert_eq!(Query::parse("error: host:port").terms, ["error", "host", "port"]);
+        assert_eq!(words(&Query::parse("error: host:port")), ["error", "host", "port"]);
     }
 
     #[test]
@@ -201,26 +405,70 @@ mod tests {
     }
 
     #[test]
+    fn tasks_are_recognised() {
+        for task in [
+            "how do I roll back the deploy",
+            "how to renew the cert",
+            "steps to drain a node",
+            "Restart the workers",
+            "fail over redis",
+        ] {
+            assert!(Query::parse(task).task, "{task}");
+        }
+        for symptom in ["workers restarting", "how long will the failover last", "redis failover failed"] {
+            assert!(!Query::parse(symptom).task, "{symptom}");
+        }
+    }
+
+    #[test]
     fn pasted_log_lines_are_recognised_and_lose_volatile_tokens() {
         let q = Query::parse("dial tcp: lookup db.prod.svc.cluster.local on 10.43.0.10:53: no such host");
         assert!(q.pasted);
-        assert_eq!(q.terms, ["dial", "tcp", "lookup", "db", "prod", "svc", "cluster", "local", "no", "such", "host"]);
+        assert_eq!(words(&q), ["dial", "tcp", "lookup", "db", "prod", "svc", "cluster", "local", "no", "such", "host"]);
         let q = Query::parse(
             r#"2026-03-11T04:12:09Z Warning FailedAttachVolume pod/redis-0 Multi-Attach error for volume "pvc-7f3a9c2e-11aa" Volume is already exclusively attached"#,
         );
         assert!(q.pasted);
         assert!(q.phrases.is_empty());
-        assert!(q.terms.contains(&"multi".to_owned()) && !q.terms.iter().any(|t| t.contains("7f3a")));
+        assert!(words(&q).contains(&"multi") && !words(&q).iter().any(|t| t.contains("7f3a")));
     }
 
     #[test]
-    fn typed_words_are_not_taken_for_pastes() {
+    fn machine_output_is_pasted() {
+        for pasted in [
+            "dial tcp: lookup db on 10.43.0.10:53: no such host",
+            "FATAL: sorry, too many clients already",
+            "Error 526 Ray ID: 8a1b2c3d4e5f6071 • 2026-03-11 04:12:09 UTC Invalid SSL certificate",
+            "0/3 nodes are available: 3 node(s) had untolerated taint {node.kubernetes.io/disk-pressure: }",
+            "Back-off restarting failed container api in pod api-7d9f8b6c5-x2k4p_production",
+            "kafka.common.NotLeaderForPartitionException on topic orders",
+            "no pg_hba.conf entry for host 10.0.3.7, user app, database app",
+            "WARN  [ReplicaManager broker=2] Shrinking ISR from 1,2,3 to 2",
+            "curl: (60) SSL certificate problem: certificate has expired",
+            r#"level=error msg="failed to push metrics" err="context deadline exceeded""#,
+            r#""reason" : "[parent] Data too large, data for [<http_request>] would be [31023424512/28.8gb]""#,
+        ] {
+            assert!(looks_pasted(pasted), "{pasted}");
+        }
+    }
+
+    #[test]
+    fn typed_sentences_are_typed_even_with_numbers() {
         for typed in [
             "pgbouncr",
             "pods can't resolve names",
             "redis out of memory",
             "x509 certificate expired",
             "502 bad gateway",
+            "pods keep restarting every 15 minutes since the deploy at 3am",
+            "disk on node 2 is at 95 percent and pods are getting evicted",
+            "2 of 3 nodes went down and the API is not answering",
+            "the database takes about 500 ms to answer since the upgrade to 1.28",
+            "how do I roll back the deploy from 20 minutes ago?",
+            "DNS lookups from the pods fail after the CoreDNS restart",
+            "users in Australia say the site has been down for 20 min",
+            "postgres on port 5432 refuses connections from the app",
+            "\"no such host\" from the api pods",
         ] {
             assert!(!looks_pasted(typed), "{typed}");
         }

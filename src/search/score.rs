@@ -1,59 +1,12 @@
 //! How well a query word matches an indexed word (exact, prefix, typo,
-//! fuzzy subsequence), how much each field weighs, and the character ranges
-//! to highlight.
+//! fuzzy subsequence), and which characters of a text to highlight.
 
 use std::ops::Range;
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 
-use super::query::Query;
 use super::text::tokens;
-
-/// The fields of an entry, as bits of a posting's field mask.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Field {
-    /// The entry's id.
-    Id = 1,
-    /// Its title.
-    Title = 2,
-    /// Literal error lines.
-    Signal = 4,
-    /// A failure's symptom or a runbook's summary.
-    Symptom = 8,
-    /// Tags, component and layer.
-    Tag = 16,
-    /// Recovery, detection, prevention, steps.
-    Body = 32,
-}
-
-/// Field weights for typed queries: id and title most, then signals and
-/// symptom, then tags, then the long prose.
-const TYPED_WEIGHTS: [(Field, f32); 6] = [
-    (Field::Id, 10.0),
-    (Field::Title, 10.0),
-    (Field::Signal, 7.0),
-    (Field::Symptom, 6.0),
-    (Field::Tag, 4.0),
-    (Field::Body, 2.0),
-];
-
-/// Field weights for pasted lines: a log line is most like a signal.
-const PASTED_WEIGHTS: [(Field, f32); 6] = [
-    (Field::Signal, 10.0),
-    (Field::Id, 6.0),
-    (Field::Title, 6.0),
-    (Field::Symptom, 5.0),
-    (Field::Tag, 3.0),
-    (Field::Body, 1.5),
-];
-
-/// The weight of the best field in a mask.
-pub fn field_weight(mask: u8, pasted: bool) -> f32 {
-    let weights = if pasted { &PASTED_WEIGHTS } else { &TYPED_WEIGHTS };
-    weights.iter().filter(|(field, _)| mask & *field as u8 != 0).map(|(_, w)| *w).fold(0.0, f32::max)
-}
 
 /// How an indexed word matches a query word, as a factor of the score.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,17 +36,16 @@ impl Match {
     }
 }
 
-/// Whether and how `word` (indexed) matches `term` (typed). Pasted words
-/// match only exactly, or as prefixes when long, since their spelling is the
-/// machine's own.
-pub fn match_word(term: &str, word: &str, pasted: bool, matcher: &SkimMatcherV2) -> Option<Match> {
+/// Whether and how `word` (indexed) matches `term` (typed) when the typed
+/// word may be misspelt or unfinished.
+pub fn match_word(term: &str, word: &str, matcher: &SkimMatcherV2) -> Option<Match> {
     if word == term {
         return Some(Match::Exact);
     }
-    if word.starts_with(term) && (!pasted || term.len() >= 5) {
+    if word.starts_with(term) {
         return Some(Match::Prefix);
     }
-    if pasted || term.len() < 4 || !term.is_ascii() || !word.is_ascii() {
+    if term.len() < 4 || !term.is_ascii() || !word.is_ascii() {
         return None;
     }
     let max_typos = max_typos(term.len());
@@ -161,45 +113,54 @@ pub fn bounded_osa_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
     Some(previous[b.len()]).filter(|&d| d <= max)
 }
 
-/// Character ranges of `text` that match the query, for highlighting. Only
-/// called for the rows on screen.
-#[must_use]
-pub fn matched_ranges(query: &Query, text: &str) -> Vec<Range<usize>> {
-    let matcher = SkimMatcherV2::default();
-    let mut ranges = Vec::new();
-    for token in tokens(text) {
-        let best =
-            query.terms.iter().find_map(|term| Some((term, match_word(term, &token.word, query.pasted, &matcher)?)));
-        match best {
-            Some((term, Match::Prefix)) => {
-                ranges.push(token.start..(token.start + term.chars().count()).min(token.end));
-            }
-            Some((term, Match::Subsequence)) => {
-                let original: String = text.chars().skip(token.start).take(token.end - token.start).collect();
-                if let Some((_, indices)) = matcher.fuzzy_indices(&original, term) {
-                    ranges.extend(indices.into_iter().map(|i| token.start + i..token.start + i + 1));
+/// What a search matched, for highlighting: the indexed words its query
+/// words matched (typos and prefixes included, as they were ranked) and its
+/// phrases.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Matched {
+    /// Sorted.
+    words: Vec<Box<str>>,
+    /// Words being typed: any word they begin matched.
+    begun: Vec<Box<str>>,
+    phrases: Vec<String>,
+}
+
+impl Matched {
+    pub(super) fn new(mut words: Vec<Box<str>>, begun: Vec<Box<str>>, phrases: Vec<String>) -> Matched {
+        words.sort_unstable();
+        words.dedup();
+        Matched { words, begun, phrases }
+    }
+
+    /// Character ranges of `text` to highlight. Only called for the rows on
+    /// screen.
+    #[must_use]
+    pub fn ranges(&self, text: &str) -> Vec<Range<usize>> {
+        let mut ranges: Vec<Range<usize>> = tokens(text)
+            .into_iter()
+            .filter(|token| {
+                self.words.binary_search_by(|w| w.as_ref().cmp(&token.word)).is_ok()
+                    || self.begun.iter().any(|begun| token.word.starts_with(begun.as_ref()))
+            })
+            .map(|token| token.start..token.end)
+            .collect();
+        if !self.phrases.is_empty() {
+            let lower: Vec<char> = text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
+            for phrase in &self.phrases {
+                let phrase: Vec<char> = phrase.chars().collect();
+                let mut at = 0;
+                while at + phrase.len() <= lower.len() {
+                    if lower[at..at + phrase.len()] == phrase[..] {
+                        ranges.push(at..at + phrase.len());
+                        at += phrase.len();
+                    } else {
+                        at += 1;
+                    }
                 }
             }
-            Some(_) => ranges.push(token.start..token.end),
-            None => {}
         }
+        merge(ranges)
     }
-    if !query.phrases.is_empty() {
-        let lower: Vec<char> = text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)).collect();
-        for phrase in &query.phrases {
-            let phrase: Vec<char> = phrase.chars().collect();
-            let mut at = 0;
-            while at + phrase.len() <= lower.len() {
-                if lower[at..at + phrase.len()] == phrase[..] {
-                    ranges.push(at..at + phrase.len());
-                    at += phrase.len();
-                } else {
-                    at += 1;
-                }
-            }
-        }
-    }
-    merge(ranges)
 }
 
 /// Sorts ranges and merges those that touch.
@@ -220,9 +181,8 @@ mod tests {
     use super::*;
 
     fn matches(term: &str, word: &str) -> Option<Match> {
-        match_word(term, word, false, &SkimMatcherV2::default())
+        match_word(term, word, &SkimMatcherV2::default())
     }
-
     #[test]
     fn match_kinds() {
         assert_eq!(matches("redis", "redis"), Some(Match::Exact));
@@ -234,14 +194,6 @@ mod tests {
         assert_eq!(matches("crshloop", "crashloopbackoff"), Some(Match::Subsequence));
         assert_eq!(matches("dns", "dn"), None, "no typos in short words");
         assert_eq!(matches("node", "nginx"), None);
-    }
-
-    #[test]
-    fn pasted_words_match_only_exactly_or_by_long_prefix() {
-        let m = SkimMatcherV2::default();
-        assert_eq!(match_word("pgbouncr", "pgbouncer", true, &m), None);
-        assert_eq!(match_word("conn", "connection", true, &m), None);
-        assert_eq!(match_word("connect", "connection", true, &m), Some(Match::Prefix));
     }
 
     #[test]
@@ -263,11 +215,12 @@ mod tests {
     }
 
     #[test]
-    fn highlights_words_prefixes_and_phrases() {
-        let q = Query::parse("resol \"no such host\"");
+    fn highlights_the_matched_words_in_any_form_and_phrases() {
+        let matched =
+            Matched::new(vec!["resolv".into(), "pod".into()], vec!["nam".into()], vec!["no such host".to_owned()]);
         let text = "Pods can't resolve names: no such host";
         let spans: Vec<String> =
-            matched_ranges(&q, text).into_iter().map(|r| text.chars().skip(r.start).take(r.len()).collect()).collect();
-        assert_eq!(spans, ["resol", "no such host"]);
+            matched.ranges(text).into_iter().map(|r| text.chars().skip(r.start).take(r.len()).collect()).collect();
+        assert_eq!(spans, ["Pods", "resolve", "names", "no such host"]);
     }
 }

@@ -246,7 +246,7 @@ impl AppState {
 
     /// The rows of the results list: with an empty query, entries under
     /// their layer's heading (runbooks last); with a query, the ranked hits,
-    /// with a divider where partial matches begin.
+    /// under a note when the best lacks some of the query's words.
     #[must_use]
     pub fn rows(&self) -> Vec<Row> {
         let browsing = self.query.is_blank();
@@ -260,12 +260,10 @@ impl AppState {
                     rows.push(Row::Heading(this.title().to_owned()));
                     group = Some(this);
                 }
-            } else if self.results.partial_from == Some(i) {
-                rows.push(Row::Heading(if i == 0 {
-                    "no entry has every word; closest:".to_owned()
-                } else {
-                    "with some of the words:".to_owned()
-                }));
+            } else if i == 0
+                && let Some(had) = self.results.best_lacks_words()
+            {
+                rows.push(Row::Heading(super::strings::best_has_words(had, self.results.words)));
             }
             rows.push(Row::Hit(i));
         }

@@ -130,6 +130,12 @@ pub fn no_such_step(n: usize) -> String {
     format!("there is no step {n}")
 }
 
+/// Above the hits when the best lacks some of the query's words.
+#[must_use]
+pub fn best_has_words(had: usize, of: usize) -> String {
+    format!("best match has {had} of {of} words:")
+}
+
 /// Said when a paste is longer than the search line takes.
 #[must_use]
 pub fn search_paste_too_long(limit: usize) -> String {

@@ -1,8 +1,8 @@
-//! The inverted index: every normalised word of every field, built once, with
-//! the entries (and fields) it occurs in. A query expands each of its words
-//! against the sorted vocabulary (exact, prefix, typo, subsequence), so the
-//! cost of a keystroke depends on the vocabulary and the matching entries,
-//! not on the total length of the catalog's text.
+//! The inverted index: every normalised word of every field, built once,
+//! with the entries it occurs in and how much it says about each (a BM25F
+//! impact, computed at build time). A query expands each of its words
+//! against the sorted vocabulary, so the cost of a keystroke depends on the
+//! vocabulary and the matching entries, not on the length of the catalog.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,9 +12,9 @@ mod rank;
 use rank::put_first;
 
 use super::query::Query;
-use super::score::Field;
-use super::text::{for_each_word, is_volatile};
-use crate::catalog::{Catalog, Entry, TextField};
+use super::score::Matched;
+use super::text::{for_each_word, is_volatile, stem};
+use crate::catalog::{Catalog, Entry, ListField, TextField};
 
 /// A ranked search result.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,6 +23,8 @@ pub struct Hit {
     pub entry: usize,
     /// Relevance; higher is better. Zero when browsing without a query.
     pub score: f32,
+    /// How many of the query's words it has.
+    pub words: usize,
 }
 
 /// Ranked hits for one query.
@@ -30,9 +32,11 @@ pub struct Hit {
 pub struct Results {
     /// Best first.
     pub hits: Vec<Hit>,
-    /// Where the hits that lack some of the words begin, when few entries
-    /// have them all; they are ranked by how many of the rarest words they have.
-    pub partial_from: Option<usize>,
+    /// How many words the query has to match (0 when browsing or pasted,
+    /// where a hit is not expected to have them all).
+    pub words: usize,
+    /// What matched, for highlighting.
+    pub matched: Matched,
 }
 
 impl Results {
@@ -40,12 +44,54 @@ impl Results {
     /// query shows, without needing the index.
     #[must_use]
     pub fn browse(catalog: &Catalog) -> Results {
-        Results {
-            hits: (0..catalog.entries().len()).map(|entry| Hit { entry, score: 0.0 }).collect(),
-            partial_from: None,
-        }
+        let hits = (0..catalog.entries().len()).map(|entry| Hit { entry, score: 0.0, words: 0 }).collect();
+        Results { hits, ..Results::default() }
+    }
+
+    /// How many words the best hit has, when it lacks some of the query's.
+    #[must_use]
+    pub fn best_lacks_words(&self) -> Option<usize> {
+        self.hits.first().map(|hit| hit.words).filter(|&words| words < self.words)
     }
 }
+
+/// The fields of an entry, each with its BM25F weight: what names the entry
+/// weighs most, the long prose least.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Id,
+    /// The title and the aliases a team gave the entry.
+    Title,
+    /// A failure's symptom or a runbook's summary.
+    Headline,
+    Signals,
+    Tags,
+    Component,
+    Layer,
+    Impact,
+    Recovery,
+    Detection,
+    Prevention,
+    StepText,
+    StepCommand,
+    /// Placeholder defaults and choices: the real names in the commands.
+    Values,
+}
+
+const FIELDS: usize = Field::Values as usize + 1;
+
+const WEIGHTS: [f32; FIELDS] = [3.0, 3.0, 2.0, 2.0, 2.0, 1.5, 1.0, 1.0, 1.0, 0.7, 0.5, 1.0, 0.5, 0.3];
+
+/// BM25's saturation and length normalisation: a word's weight grows less
+/// with each repetition, and a word in a long field says less than in a
+/// short one.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// Postings store a word's saturated weight in an entry, `T / (K1 + T)` in
+/// 0..1, in this many steps (finer steps change no ranking measured); the
+/// idf is applied at query time.
+const SATURATION_STEPS: f32 = 255.0;
 
 /// Words of a catalog and where they occur, built once per catalog.
 pub struct Index {
@@ -56,10 +102,10 @@ pub struct Index {
     offsets: Vec<u32>,
     /// Entry index of each posting, ascending within a word.
     posting_entries: Vec<u32>,
-    /// Field mask (bits of [`Field`]) of each posting.
-    posting_fields: Vec<u8>,
-    /// Word ids of the purely alphabetic-ish (not volatile) vocabulary, by
-    /// byte length, for typo search without scanning numbers.
+    /// The word's saturated weight in that entry, in `SATURATION_STEPS`.
+    posting_weights: Vec<u8>,
+    /// Word ids of the vocabulary that is not volatile, by byte length, for
+    /// typo search without scanning numbers and hashes.
     by_length: Vec<Vec<u32>>,
 }
 
@@ -67,49 +113,78 @@ impl Index {
     /// Indexes every field of every entry.
     #[must_use]
     pub fn new(catalog: Arc<Catalog>) -> Index {
-        // First pass: number the words as they come and list each entry's
-        // distinct words with the fields they occur in. The lists are two
-        // flat arrays: large allocations go back to the system when freed,
-        // where a hundred thousand small ones would stay behind as holes.
+        // First, each entry's field lengths and their averages, which BM25F
+        // normalises by: words counted quickly, the same way for every entry.
+        let lengths: Vec<[u16; FIELDS]> = catalog
+            .entries()
+            .iter()
+            .map(|entry| {
+                let mut length = [0u16; FIELDS];
+                for_each_field(entry, |field, text| {
+                    let total = &mut length[field as usize];
+                    *total = total.saturating_add(u16::try_from(count_words(text)).unwrap_or(u16::MAX));
+                });
+                length
+            })
+            .collect();
+        let average = average_lengths(&lengths);
+
+        // Then number the words and list each entry's distinct words with
+        // their weight in it. Flat arrays: large allocations go back to the
+        // system when freed, where a hundred thousand small ones would stay
+        // behind as holes.
         let mut ids: HashMap<Box<str>, u32> = HashMap::new();
+        let mut stems: HashMap<Box<str>, u32> = HashMap::new();
         let mut frequency: Vec<u32> = Vec::new();
         let mut entry_words: Vec<u32> = Vec::new();
-        let mut entry_fields: Vec<u8> = Vec::new();
+        let mut entry_weights: Vec<u8> = Vec::new();
         let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries().len());
         let mut current: Vec<(u32, u8)> = Vec::new();
-        for entry in catalog.entries() {
+        for (entry, length) in catalog.entries().iter().zip(&lengths) {
             current.clear();
             for_each_field(entry, |field, text| {
-                for_each_word(text, |word, _, _| {
-                    let id = if let Some(&id) = ids.get(word) {
+                for_each_word(text, |written, _, _| {
+                    let id = if let Some(&id) = ids.get(written) {
                         id
                     } else {
-                        frequency.push(0);
-                        ids.insert(word.into(), to_u32(frequency.len() - 1));
-                        to_u32(frequency.len() - 1)
+                        // Several written forms share a stem, and an id.
+                        let next = to_u32(stems.len());
+                        let id = *stems.entry(stem(written).into()).or_insert(next);
+                        if id == next {
+                            frequency.push(0);
+                        }
+                        ids.insert(written.into(), id);
+                        id
                     };
                     current.push((id, field as u8));
                 });
             });
-            current.sort_unstable_by_key(|&(id, _)| id);
-            let first = entry_words.len();
-            for &(id, mask) in &current {
-                if entry_words.len() > first && entry_words.last() == Some(&id) {
-                    if let Some(last) = entry_fields.last_mut() {
-                        *last |= mask;
-                    }
-                } else {
-                    entry_words.push(id);
-                    entry_fields.push(mask);
-                    frequency[id as usize] += 1;
-                }
+            current.sort_unstable();
+            for word in current.chunk_by(|a, b| a.0 == b.0) {
+                // T = Σ over fields of weight × count / length norm.
+                let weight: f32 = word
+                    .chunk_by(|a, b| a == b)
+                    .map(|occurrences| {
+                        let field = usize::from(occurrences[0].1);
+                        let norm = 1.0 - B + B * f32::from(length[field]) / average[field];
+                        #[allow(clippy::cast_precision_loss)] // counts are small
+                        let count = occurrences.len() as f32;
+                        WEIGHTS[field] * count / norm
+                    })
+                    .sum();
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // in 0..=255
+                let saturated = (weight / (K1 + weight) * SATURATION_STEPS).round() as u8;
+                entry_words.push(word[0].0);
+                entry_weights.push(saturated);
+                frequency[word[0].0 as usize] += 1;
             }
             entry_ends.push(entry_words.len());
         }
+        drop(ids);
 
-        // Second pass: lay the postings out word by word in sorted order,
-        // entries ascending within a word.
-        let mut words: Vec<(Box<str>, u32)> = ids.into_iter().collect();
+        // Last, lay the postings out word by word in sorted order, entries
+        // ascending within a word.
+        let mut words: Vec<(Box<str>, u32)> = stems.into_iter().collect();
         words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut rank = vec![0u32; words.len()];
         let mut offsets = Vec::with_capacity(words.len() + 1);
@@ -120,13 +195,13 @@ impl Index {
         }
         let mut cursor = offsets.clone();
         let mut posting_entries = vec![0u32; entry_words.len()];
-        let mut posting_fields = vec![0u8; entry_words.len()];
+        let mut posting_weights = vec![0u8; entry_words.len()];
         let mut start = 0;
         for (entry, &end) in entry_ends.iter().enumerate() {
-            for (&id, &mask) in entry_words[start..end].iter().zip(&entry_fields[start..end]) {
+            for (&id, &weight) in entry_words[start..end].iter().zip(&entry_weights[start..end]) {
                 let slot = &mut cursor[rank[id as usize] as usize];
                 posting_entries[*slot as usize] = to_u32(entry);
-                posting_fields[*slot as usize] = mask;
+                posting_weights[*slot as usize] = weight;
                 *slot += 1;
             }
             start = end;
@@ -141,7 +216,7 @@ impl Index {
                 by_length[word.len()].push(to_u32(id));
             }
         }
-        Index { catalog, words, offsets, posting_entries, posting_fields, by_length }
+        Index { catalog, words, offsets, posting_entries, posting_weights, by_length }
     }
 
     /// The catalog this index was built from.
@@ -169,6 +244,38 @@ impl Index {
     }
 }
 
+/// The words of a text, as runs of ASCII letters and digits and of any
+/// other characters but ASCII punctuation and spaces: near enough the words
+/// the tokenizer gives, at a fraction of its cost.
+fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut inside = false;
+    for &byte in text.as_bytes() {
+        let word = byte.is_ascii_alphanumeric() || !byte.is_ascii();
+        count += usize::from(word && !inside);
+        inside = word;
+    }
+    count
+}
+
+/// The average length of each field over the entries that have it.
+fn average_lengths(lengths: &[[u16; FIELDS]]) -> [f32; FIELDS] {
+    let mut average = [1.0f32; FIELDS];
+    for (field, average) in average.iter_mut().enumerate() {
+        let (total, present) = lengths
+            .iter()
+            .map(|length| length[field])
+            .filter(|&length| length > 0)
+            .fold((0u64, 0u64), |(total, present), length| (total + u64::from(length), present + 1));
+        if present > 0 {
+            #[allow(clippy::cast_precision_loss)] // an average, not a count
+            let mean = total as f32 / present as f32;
+            *average = mean;
+        }
+    }
+    average
+}
+
 /// Index positions fit in `u32`: a catalog of four billion words is not one.
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -177,28 +284,38 @@ fn to_u32(n: usize) -> u32 {
 /// Calls `visit` with every searchable text of an entry and its field.
 fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
     visit(Field::Id, entry.id());
-    visit(Field::Title, entry.title());
-    visit(Field::Symptom, entry.headline());
+    for title in std::iter::once(entry.title()).chain(entry.list(ListField::Aliases)) {
+        visit(Field::Title, title);
+    }
+    visit(Field::Headline, entry.headline());
     for signal in entry.signals() {
-        visit(Field::Signal, signal);
+        visit(Field::Signals, signal);
     }
-    for tag in entry.tags().chain(entry.text(TextField::Component)).chain(entry.layer()) {
-        visit(Field::Tag, tag);
+    for tag in entry.tags() {
+        visit(Field::Tags, tag);
     }
-    for field in [TextField::Impact, TextField::Recovery, TextField::Detection, TextField::Prevention] {
-        let Some(text) = entry.text(field) else { continue };
-        visit(Field::Body, text);
+    for (field, text) in [
+        (Field::Component, TextField::Component),
+        (Field::Layer, TextField::Layer),
+        (Field::Impact, TextField::Impact),
+        (Field::Recovery, TextField::Recovery),
+        (Field::Detection, TextField::Detection),
+        (Field::Prevention, TextField::Prevention),
+    ] {
+        if let Some(text) = entry.text(text) {
+            visit(field, text);
+        }
     }
     for step in &entry.steps {
-        visit(Field::Body, &step.instruction);
+        visit(Field::StepText, &step.instruction);
         if let Some(run) = &step.run {
-            visit(Field::Body, run);
+            visit(Field::StepCommand, run);
         }
     }
     // The commands as they will run: people search with the real names.
     for var in &entry.vars {
         for value in var.default.iter().chain(&var.choices) {
-            visit(Field::Body, value);
+            visit(Field::Values, value);
         }
     }
 }
@@ -220,6 +337,12 @@ summary = "Put the last good config back."
 id = "config-rollback"
 title = "Restore the previous settings"
 summary = "Undo a settings change."
+
+[[runbook]]
+id = "flush-edge"
+title = "Purge the edge"
+summary = "Drop what the edge holds."
+aliases = ["CDN cache purge"]
 "#;
 
     fn index() -> Index {
@@ -245,5 +368,19 @@ summary = "Undo a settings change."
         let hits = index.search(&query).hits;
         assert!(hits[0].score >= hits[1].score, "scores go down the list: {hits:?}");
         assert_eq!(ids(&index, &Query::parse("Config-Rollback"))[0], "config-rollback");
+    }
+
+    #[test]
+    fn aliases_are_searched_as_titles() {
+        assert_eq!(ids(&index(), &Query::parse("cdn cache")), ["flush-edge"]);
+    }
+
+    #[test]
+    fn any_word_may_match_and_the_best_says_how_many_it_has() {
+        let index = index();
+        let results = index.search(&Query::parse("undo settings quickly"));
+        assert_eq!(ids(&index, &Query::parse("undo settings quickly")), ["config-rollback"]);
+        assert_eq!((results.words, results.best_lacks_words()), (3, Some(2)));
+        assert_eq!(index.search(&Query::parse("undo settings")).best_lacks_words(), None);
     }
 }

@@ -1,53 +1,95 @@
-//! Ranking a query over the index: expanding its words against the
-//! vocabulary, scoring the entries that have them, ordering, and the
-//! pasted-line and adjacent-word rules.
+//! Ranking a query over the index: each query word expanded to the
+//! vocabulary words it may mean, every entry scored by the sum over the
+//! query's words of its best variant's BM25F impact (any word may be
+//! missing), then the head re-ranked by how much of the query one sentence
+//! or one signal of the entry says.
 
 use std::collections::HashMap;
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::{Hit, Index, Results, for_each_field, to_u32};
-use crate::catalog::Entry;
-use crate::search::query::Query;
-use crate::search::score::{field_weight, match_word, max_typos, subsequence_candidate};
-use crate::search::text::{for_each_word, is_stopword, is_volatile, tokens};
+use crate::catalog::{Entry, Kind, ListField, TextField};
+use crate::search::query::{Query, Term};
+use crate::search::score::{Match, Matched, match_word, max_typos, subsequence_candidate};
+use crate::search::text::{for_each_stem, is_volatile, tokens};
+
+/// Hits re-ranked by their best sentence or signal.
+const RERANKED: usize = 100;
+
+/// How much a typed query's words all in one sentence raise an entry.
+const COVERAGE_BOOST: f32 = 1.0;
+
+/// How much runbooks are raised for a query that asks how to do something.
+const TASK_BOOST: f32 = 1.5;
+
+/// Hits under this share of the best score are dropped, unless they have
+/// as many of the query's words as the best: they are noise, not answers.
+const FLOOR: f32 = 0.2;
+
+/// A query word and the vocabulary words it may mean.
+struct Variants {
+    /// Word ids with the weight of each: the quality of the match (in 0..=1)
+    /// times the idf of what was typed.
+    ids: Vec<(u32, f32)>,
+    /// The word itself when every word it begins is a variant.
+    begun: Option<Box<str>>,
+    /// The other variants (the word, words a typo away): few.
+    words: Vec<Box<str>>,
+    /// Its weight in the coverage of a sentence: its best variant's idf.
+    weight: f32,
+}
+
+impl Variants {
+    /// Whether an indexed word is one of these variants.
+    fn has(&self, word: &str) -> bool {
+        self.begun.as_deref().is_some_and(|begun| word.starts_with(begun))
+            || self.words.iter().any(|w| w.as_ref() == word)
+    }
+}
 
 impl Index {
     pub(super) fn rank(&self, query: &Query) -> Results {
-        let entries = &self.catalog.entries();
+        let entries = self.catalog.entries();
         let excluded = self.excluded(query);
         let passes = |i: usize| !excluded.get(i).copied().unwrap_or(false) && passes_filters(query, &entries[i]);
         if query.is_empty() {
-            let hits = (0..entries.len()).filter(|&i| passes(i)).map(|entry| Hit { entry, score: 0.0 }).collect();
-            return Results { hits, partial_from: None };
+            let hits = (0..entries.len()).filter(|&i| passes(i)).map(|entry| Hit { entry, score: 0.0, words: 0 });
+            return Results { hits: hits.collect(), ..Results::default() };
         }
-        // Phrase words are required exactly; the phrase itself is checked on
-        // the survivors.
-        let phrase_words: Vec<String> =
-            query.phrases.iter().flat_map(|p| tokens(p).into_iter().map(|t| t.word)).collect();
-        let required: Vec<(&str, bool)> = query
+        let matcher = SkimMatcherV2::default();
+        let last = query.terms.len().saturating_sub(1);
+        let mut words: Vec<Variants> = query
             .terms
             .iter()
-            .map(|t| (t.as_str(), false))
-            .chain(phrase_words.iter().map(|w| (w.as_str(), true)))
+            .enumerate()
+            .map(|(i, term)| self.variants(term, !query.pasted, query.open_end && i == last, &matcher))
             .collect();
+        // Phrase words count like other words, exactly; the phrase itself is
+        // checked on the hits.
+        for phrase in &query.phrases {
+            for token in tokens(phrase) {
+                words.push(self.variants(&Term { word: token.word, common: true }, false, false, &matcher));
+            }
+        }
 
         let n = entries.len();
         let mut score = vec![0.0f32; n];
-        let mut words_matched = vec![0u16; n];
+        let mut words_had = vec![0u16; n];
+        // Phrase words are all required: only entries with every one are
+        // checked for the phrase itself.
+        let phrase_words = words.len() - query.terms.len();
+        let mut phrase_words_had = vec![0u16; if phrase_words > 0 { n } else { 0 }];
         let mut best = vec![0.0f32; n];
         let mut touched = Vec::new();
-        let matcher = SkimMatcherV2::default();
-        #[allow(clippy::cast_precision_loss)] // entry counts are far below 2^24
-        let total = n as f32;
-        for (word, exact_only) in &required {
-            for (id, quality) in self.expand(word, query.pasted || *exact_only, &matcher) {
-                let range = self.postings(id);
-                #[allow(clippy::cast_precision_loss)]
-                let idf = (1.0 + total / range.len() as f32).ln();
-                for p in range {
+        let mut candidates = Vec::new();
+        for (i, word) in words.iter().enumerate() {
+            for &(id, weight) in &word.ids {
+                for p in self.postings(id) {
                     let entry = self.posting_entries[p] as usize;
-                    let value = quality * field_weight(self.posting_fields[p], query.pasted) * idf;
+                    // Positive: an entry that has the word has it, however little it weighs.
+                    let value =
+                        (weight * f32::from(self.posting_weights[p]) / super::SATURATION_STEPS).max(f32::MIN_POSITIVE);
                     if best[entry] == 0.0 {
                         touched.push(entry);
                     }
@@ -55,167 +97,186 @@ impl Index {
                 }
             }
             for &entry in &touched {
+                if words_had[entry] == 0 {
+                    candidates.push(entry);
+                }
                 score[entry] += best[entry];
-                // A pasted log file can hold more distinct words than a u16 counts.
-                words_matched[entry] = words_matched[entry].saturating_add(1);
+                // A pasted log can hold more distinct words than a u16 counts.
+                words_had[entry] = words_had[entry].saturating_add(1);
+                if i >= query.terms.len() {
+                    phrase_words_had[entry] += 1;
+                }
                 best[entry] = 0.0;
             }
             touched.clear();
         }
 
-        let needed = u16::try_from(required.len()).unwrap_or(u16::MAX);
-        let words_matched = &words_matched;
-        let candidates = |min: u16| (0..n).filter(move |&i| words_matched[i] >= min && passes(i));
+        let has_phrase_words = |i: usize| phrase_words == 0 || usize::from(phrase_words_had[i]) == phrase_words;
+        let mut hits: Vec<Hit> = candidates
+            .into_iter()
+            .filter(|&i| passes(i) && has_phrase_words(i) && has_phrases(query, &entries[i]))
+            .map(|entry| {
+                let task = query.task && entries[entry].kind == Kind::Runbook;
+                let score = score[entry] * if task { TASK_BOOST } else { 1.0 };
+                Hit { entry, score, words: usize::from(words_had[entry]) }
+            })
+            .collect();
+        if hits.len() > RERANKED {
+            hits.select_nth_unstable_by(RERANKED - 1, by_score);
+        }
+        let head = hits.len().min(RERANKED);
         if query.pasted {
-            let hits = candidates(1).map(|entry| Hit { entry, score: score[entry] }).collect();
-            let mut hits = sorted(self.rank_by_best_signal(query, hits));
-            // A log line shares some word with almost every entry; those far
-            // below the best are noise, not answers.
-            let floor = hits.first().map_or(0.0, |best| best.score * PASTED_FLOOR);
-            hits.retain(|hit| hit.score >= floor);
-            return Results { hits, partial_from: None };
+            self.add_best_signal(query, &mut hits[..head]);
+        } else if words.len() > 1 {
+            self.favour_one_sentence(&words, &mut hits[..head]);
         }
-        // Long natural-language queries may miss one word: "cache keys for
-        // one user" should not lose the runbook that never says "one". Entries
-        // lacking a word rank lower by the coverage factor.
-        let enough = if needed >= LONG_QUERY { needed - 1 } else { needed };
-        #[allow(clippy::cast_precision_loss)]
-        // A phrase of punctuation only has no words: nothing to cover.
-        let coverage = |entry: usize| {
-            if needed == 0 { 1.0 } else { (f32::from(words_matched[entry]) / f32::from(needed)).powi(2) }
-        };
-        let is_full = |i: usize| words_matched[i] >= enough && has_phrases(query, &entries[i]);
-        let full = sorted(
-            candidates(enough)
-                .filter(|&i| is_full(i))
-                .map(|entry| Hit { entry, score: score[entry] * coverage(entry) })
-                .collect(),
-        );
-        let full = self.favour_adjacent_words(query, full);
-        if full.len() >= FEW || required.len() < 2 || !query.phrases.is_empty() {
-            return Results { hits: full, partial_from: None };
-        }
-        // Few entries have every word: those with most of the rarest words
-        // follow, so a word the catalog happens to phrase differently does
-        // not hide the right entry.
-        let partial =
-            candidates(1).filter(|&i| !is_full(i)).map(|entry| Hit { entry, score: score[entry] * coverage(entry) });
-        let partial_from = Some(full.len());
-        let mut hits = full;
-        hits.extend(sorted(partial.collect()));
-        Results { hits, partial_from }
-    }
-    /// Raises the best hits whose text has the query's words next to each
-    /// other, in order: "no such host" typed as words should find the entry
-    /// whose signal says exactly that before one that says "no such file" and
-    /// "host" apart. Up to half as much again when every word is in one run.
-    fn favour_adjacent_words(&self, query: &Query, hits: Vec<Hit>) -> Vec<Hit> {
-        const RERANKED: usize = 30;
-        if query.terms.len() < 2 {
-            return hits;
-        }
-        let matcher = SkimMatcherV2::default();
-        let mut hits = hits;
-        for hit in hits.iter_mut().take(RERANKED) {
-            let entry = &self.catalog.entries()[hit.entry];
-            let texts = [entry.title(), entry.headline()].into_iter().chain(entry.signals());
-            let longest = texts.map(|text| longest_run(&query.terms, text, &matcher)).max().unwrap_or(0);
-            #[allow(clippy::cast_precision_loss)]
-            let share = longest.saturating_sub(1) as f32 / (query.terms.len() - 1) as f32;
-            hit.score *= 1.0 + 0.5 * share;
-        }
-        sorted(hits)
+        // The best is in the head, re-ranked or not: the floor applies before
+        // sorting, so only what is kept is sorted.
+        let best = hits[..head].iter().copied().min_by(by_score);
+        let (best_score, best_words) = best.map_or((0.0, 0), |hit| (hit.score, hit.words));
+        hits.retain(|hit| hit.score >= best_score * FLOOR || (!query.pasted && hit.words >= best_words));
+        hits.sort_unstable_by(by_score);
+        Results { hits, words: if query.pasted { 0 } else { words.len() }, matched: Index::matched(query, &words) }
     }
 
-    /// Re-ranks the best hits of a pasted line by how much of it a single
-    /// signal explains: the idf of the line's words found in that signal,
-    /// plus a bonus for words that follow each other there as in the line.
-    /// A log line is one occurrence of one signal, not a bag of words
-    /// scattered over an entry.
-    fn rank_by_best_signal(&self, query: &Query, hits: Vec<Hit>) -> Vec<Hit> {
-        const RERANKED: usize = 100;
-        let mut hits = sorted(hits);
-        let idf: HashMap<&str, f32> = query.terms.iter().map(|t| (t.as_str(), self.idf(t))).collect();
-        let matcher = SkimMatcherV2::default();
-        for hit in hits.iter_mut().take(RERANKED) {
-            let entry = &self.catalog.entries()[hit.entry];
-            let best = entry
+    /// The vocabulary words a query word may mean: itself; when it is not in
+    /// the catalog and not an English word (a typo, or a word being
+    /// typed), the words it begins and those a letter or two away; when it
+    /// is the word being typed, also the words it begins, weighing little.
+    fn variants(&self, term: &Term, loose: bool, open: bool, matcher: &SkimMatcherV2) -> Variants {
+        let word = term.word.as_str();
+        let start = self.words.partition_point(|w| w.as_ref() < word);
+        let exact = self.words.get(start).is_some_and(|w| w.as_ref() == word);
+        let mut ids = Vec::new();
+        let mut words = Vec::new();
+        if exact {
+            ids.push((to_u32(start), self.idf(to_u32(start))));
+            words.push(word.into());
+        }
+        let misspelt = loose && !exact && !term.common && word.len() >= 4 && word.is_ascii() && !is_volatile(word);
+        if misspelt || open {
+            // The words it begins form one contiguous range from `start`.
+            // What was typed says no more than all of them together: a rare
+            // completion ("datadog") must not outweigh the word ("data").
+            let begun = start..start + self.words[start..].iter().take_while(|w| w.starts_with(word)).count();
+            let df: usize = begun.clone().map(|id| self.postings(to_u32(id)).len()).sum();
+            let idf = self.idf_of(df);
+            for id in begun.start + usize::from(exact)..begun.end {
+                let (typed, whole) = (word.len(), self.words[id].len());
+                let quality = if misspelt { Match::Prefix.quality(typed, whole) } else { open_prefix(typed, whole) };
+                ids.push((to_u32(id), quality * idf));
+            }
+        }
+        if misspelt {
+            let max = max_typos(word.len());
+            for len in word.len().saturating_sub(max)..=word.len() * 2 + 4 {
+                for &id in self.by_length.get(len).map_or(&[][..], Vec::as_slice) {
+                    let candidate = &self.words[id as usize];
+                    if candidate.starts_with(word) {
+                        continue; // found above
+                    }
+                    let near_length = candidate.len().abs_diff(word.len()) <= max;
+                    if (near_length || subsequence_candidate(word, candidate))
+                        && let Some(kind) = match_word(word, candidate, matcher)
+                    {
+                        ids.push((id, kind.quality(word.len(), candidate.len()) * self.idf(id)));
+                        words.push(candidate.clone());
+                    }
+                }
+            }
+        }
+        let weight = ids.iter().map(|&(_, weight)| weight).fold(0.0, f32::max);
+        Variants { ids, begun: (misspelt || open).then(|| word.into()), words, weight }
+    }
+
+    /// What to highlight: the variants of every word, the phrases.
+    fn matched(query: &Query, words: &[Variants]) -> Matched {
+        let exact = words.iter().flat_map(|word| word.words.iter().cloned()).collect();
+        let begun = words.iter().filter_map(|word| word.begun.clone()).collect();
+        Matched::new(exact, begun, query.phrases.clone())
+    }
+
+    /// Raises typed hits by the idf-weighted share of the query's words that
+    /// one sentence, signal or title of the entry holds: one sentence saying
+    /// most of the query beats its words scattered over the entry.
+    fn favour_one_sentence(&self, words: &[Variants], hits: &mut [Hit]) {
+        let total: f32 = words.iter().map(|w| w.weight).sum();
+        if total == 0.0 {
+            return;
+        }
+        let mut found = vec![false; words.len()];
+        for hit in hits {
+            let mut best = 0.0f32;
+            for_each_unit(&self.catalog.entries()[hit.entry], |unit| {
+                found.fill(false);
+                for_each_stem(unit, |stem, _, _| {
+                    for (found, word) in found.iter_mut().zip(words) {
+                        *found = *found || word.has(stem);
+                    }
+                });
+                let covered: f32 = words.iter().zip(&found).filter(|(_, found)| **found).map(|(w, _)| w.weight).sum();
+                best = best.max(covered);
+            });
+            hit.score *= 1.0 + COVERAGE_BOOST * best / total;
+        }
+    }
+
+    /// Adds to pasted hits how much of the line a single signal explains:
+    /// the idf of the line's words found in that signal, plus half as much
+    /// for words that follow each other there as in the line. A log line is
+    /// one occurrence of one signal, not a bag of words scattered over an
+    /// entry.
+    fn add_best_signal(&self, query: &Query, hits: &mut [Hit]) {
+        let positions: HashMap<&str, usize> =
+            query.terms.iter().enumerate().map(|(i, term)| (term.word.as_str(), i)).collect();
+        let idf: Vec<f32> = query.terms.iter().map(|term| self.word_idf(&term.word)).collect();
+        for hit in hits {
+            let best = self.catalog.entries()[hit.entry]
                 .signals()
                 .map(|signal| {
                     let mut total = 0.0;
                     let mut previous: Option<usize> = None;
-                    for token in tokens(signal) {
-                        let position =
-                            query.terms.iter().position(|t| match_word(t, &token.word, true, &matcher).is_some());
+                    for_each_stem(signal, |stem, _, _| {
+                        let position = positions.get(stem).copied();
                         if let Some(i) = position {
-                            total += idf[query.terms[i].as_str()];
+                            total += idf[i];
                             if previous.is_some_and(|p| p + 1 == i) {
-                                total += 0.5 * idf[query.terms[i].as_str()];
+                                total += 0.5 * idf[i];
                             }
                         }
-                        if position.is_some() || !(is_stopword(&token.word) || is_volatile(&token.word)) {
+                        if position.is_some() || !is_volatile(stem) {
                             previous = position;
                         }
-                    }
+                    });
                     total
                 })
                 .fold(0.0, f32::max);
-            hit.score = 0.5 * hit.score + 10.0 * best;
+            hit.score += best;
         }
-        hits
     }
 
-    /// Inverse document frequency of a word (0 when absent).
-    fn idf(&self, word: &str) -> f32 {
-        let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(word)) else { return 0.0 };
-        #[allow(clippy::cast_precision_loss)]
-        let (total, df) = (self.catalog.entries().len() as f32, self.postings(to_u32(id)).len() as f32);
-        (1.0 + total / df).ln()
+    /// Inverse document frequency of word `id`, BM25's: near zero for a word
+    /// in every entry, never negative.
+    fn idf(&self, id: u32) -> f32 {
+        self.idf_of(self.postings(id).len())
+    }
+
+    /// The idf of words found in `df` entries (more than the catalog holds
+    /// when counted over several words, which then say nearly nothing).
+    fn idf_of(&self, df: usize) -> f32 {
+        #[allow(clippy::cast_precision_loss)] // entry counts are far below 2^24
+        let (total, df) = (self.catalog.entries().len() as f32, df as f32);
+        (1.0 + (total - df + 0.5).max(0.0) / (df + 0.5)).ln()
+    }
+
+    /// The idf of a word, 0 when the catalog does not have it.
+    fn word_idf(&self, word: &str) -> f32 {
+        self.words.binary_search_by(|w| w.as_ref().cmp(word)).map_or(0.0, |id| self.idf(to_u32(id)))
     }
 
     fn postings(&self, id: u32) -> std::ops::Range<usize> {
         let id = id as usize;
         self.offsets[id] as usize..self.offsets[id + 1] as usize
-    }
-
-    /// Vocabulary words matching a query word, with the quality of each match.
-    fn expand(&self, term: &str, exact_only: bool, matcher: &SkimMatcherV2) -> Vec<(u32, f32)> {
-        let mut found = Vec::new();
-        let start = self.words.partition_point(|w| w.as_ref() < term);
-        // Exact and prefix matches form one contiguous range from `start`.
-        for (offset, word) in self.words[start..].iter().enumerate() {
-            if !word.starts_with(term) {
-                break;
-            }
-            let Some(kind) = match_word(term, word, exact_only, matcher) else {
-                if exact_only {
-                    break;
-                }
-                continue;
-            };
-            let id = to_u32(start + offset);
-            found.push((id, kind.quality(term.len(), word.len())));
-        }
-        if exact_only || term.len() < 4 || !term.is_ascii() {
-            return found;
-        }
-        let max = max_typos(term.len());
-        let lengths = term.len().saturating_sub(max)..=term.len() * 2 + 4;
-        for len in lengths {
-            for &id in self.by_length.get(len).map_or(&[][..], Vec::as_slice) {
-                let word = &self.words[id as usize];
-                if word.starts_with(term) {
-                    continue; // already found as a prefix
-                }
-                let near_length = word.len().abs_diff(term.len()) <= max;
-                if (near_length || subsequence_candidate(term, word))
-                    && let Some(kind) = match_word(term, word, false, matcher)
-                {
-                    found.push((id, kind.quality(term.len(), word.len())));
-                }
-            }
-        }
-        found
     }
 
     /// Which entries contain an excluded word (exactly or as a prefix).
@@ -234,58 +295,62 @@ impl Index {
     }
 }
 
-/// The longest run of query words found one after another, in the query's
-/// order, among the words of `text`.
-fn longest_run(terms: &[String], text: &str, matcher: &SkimMatcherV2) -> usize {
-    let mut longest = 0;
-    let mut run = 0;
-    let mut expected = 0;
-    for_each_word(text, |word, _, _| {
-        if is_stopword(word) {
-            return;
-        }
-        let position = terms.iter().position(|t| match_word(t, word, false, matcher).is_some());
-        run = match position {
-            Some(i) if run > 0 && i == expected => run + 1,
-            Some(_) => 1,
-            None => 0,
-        };
-        expected = position.map_or(0, |i| i + 1);
-        longest = longest.max(run);
-    });
-    longest
+/// The quality of a word begun by the word being typed: low, and growing
+/// with how much of it is typed, so "r" does not rank everything with an r.
+#[allow(clippy::cast_precision_loss)] // word lengths are small
+fn open_prefix(typed: usize, whole: usize) -> f32 {
+    0.25 + 0.5 * typed as f32 / whole.max(1) as f32
 }
 
-/// When fewer entries than this have every word, partial matches follow.
-const FEW: usize = 3;
+/// Calls `visit` with each unit a query may be said in at once: the title,
+/// each alias and signal, each sentence of the prose.
+fn for_each_unit(entry: &Entry, mut visit: impl FnMut(&str)) {
+    visit(entry.title());
+    entry.list(ListField::Aliases).for_each(&mut visit);
+    entry.signals().for_each(&mut visit);
+    for field in [TextField::Symptom, TextField::Summary, TextField::Impact, TextField::Recovery] {
+        if let Some(text) = entry.text(field) {
+            sentences(text).for_each(&mut visit);
+        }
+    }
+}
 
-/// Hits of a pasted line scoring under this share of the best are dropped.
-const PASTED_FLOOR: f32 = 0.2;
-
-/// Queries of this many words or more may miss one of them.
-const LONG_QUERY: u16 = 4;
+/// The sentences of a text: ended by `.`, `;`, `?`, `!` or a line break
+/// before a space, so `db.prod.svc` stays one.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        let end = (0..bytes.len())
+            .find(|&i| {
+                bytes[i] == b'\n'
+                    || (matches!(bytes[i], b'.' | b';' | b'?' | b'!')
+                        && bytes.get(i + 1).is_none_or(u8::is_ascii_whitespace))
+            })
+            .map_or(bytes.len(), |i| i + 1);
+        let sentence = &rest[..end];
+        rest = &rest[end..];
+        Some(sentence)
+    })
+}
 
 /// Moves an entry to the front of the hits, scoring at least the best, so
-/// scores still go down the list; it counts among the hits with every word,
-/// which an entry has of its own id.
+/// scores still go down the list.
 pub(super) fn put_first(results: &mut Results, entry: usize) {
     let best = results.hits.first().map_or(0.0, |hit| hit.score);
     let position = results.hits.iter().position(|hit| hit.entry == entry);
-    let score = position.map_or(best, |i| results.hits[i].score).max(best);
-    let was_full = position.is_some_and(|i| results.partial_from.is_none_or(|from| i < from));
-    if let Some(i) = position {
-        results.hits.remove(i);
-    }
-    results.hits.insert(0, Hit { entry, score });
-    if !was_full && let Some(from) = &mut results.partial_from {
-        *from += 1;
-    }
+    let found = position.map(|i| results.hits.remove(i));
+    let score = found.map_or(best, |hit| hit.score).max(best);
+    // An entry has every word of its own id.
+    results.hits.insert(0, Hit { entry, score, words: results.words });
 }
 
 /// Best first; ties keep catalog order, which is edge-inward.
-fn sorted(mut hits: Vec<Hit>) -> Vec<Hit> {
-    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-    hits
+fn by_score(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry))
 }
 
 /// Whether an entry passes the `layer:`, `tag:` and `kind:` filters.
@@ -313,4 +378,18 @@ fn contains_ignoring_case(text: &str, lowercase: &str) -> bool {
     }
     let needle = lowercase.as_bytes();
     text.as_bytes().windows(needle.len().max(1)).any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_end_at_stops_followed_by_space() {
+        let text = "Pods fail. Lookups to db.prod.svc time out; retry?\nThen ok";
+        assert_eq!(
+            sentences(text).collect::<Vec<_>>(),
+            ["Pods fail.", " Lookups to db.prod.svc time out;", " retry?", "\n", "Then ok"]
+        );
+    }
 }

@@ -93,7 +93,7 @@ const LEGEND: &[(&str, &[(&str, &str)])] = &[
     (
         "Query syntax",
         &[
-            ("redis memory", "every word, any order, any field; typos tolerated"),
+            ("redis memory", "any of the words, any order; the most and rarest first"),
             ("\"no such host\"", "a phrase, as written"),
             ("!sentinel", "without this word"),
             ("layer:data  tag:dns", "only this layer, only this tag"),

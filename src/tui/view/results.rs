@@ -12,7 +12,6 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::catalog::Kind;
-use crate::search::matched_ranges;
 use crate::tui::state::{AppState, Focus, Row};
 use crate::tui::theme::{Theme, frequency_glyph};
 
@@ -71,7 +70,7 @@ fn hit_line(state: &AppState, index: usize, width: usize, theme: Theme) -> Line<
     let room = width.saturating_sub(7 + tag.width());
     let title = truncate(entry.title(), room);
     let base = if selected { theme.selected() } else { Style::default() };
-    spans.extend(highlighted(&title, &matched_ranges(&state.query, &title), base, theme.matched().patch(base)));
+    spans.extend(highlighted(&title, &state.results.matched.ranges(&title), base, theme.matched().patch(base)));
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     let pad = width.saturating_sub(used + tag.width());
     spans.push(Span::styled(" ".repeat(pad), base));
