@@ -13,7 +13,8 @@ pub struct Query {
     pub terms: Vec<Term>,
     /// Lowercased phrases that must appear as they are.
     pub phrases: Vec<String>,
-    /// Normalised words no hit may contain.
+    /// Words no hit may contain, lowercased as written (unstemmed, so that
+    /// one still being typed is matched as the beginning of a word).
     pub excluded: Vec<String>,
     /// `layer:` filters (a hit's layer must start with one of them).
     pub layers: Vec<String>,
@@ -57,6 +58,11 @@ impl Query {
     #[must_use]
     pub fn parse(input: &str) -> Query {
         let mut query = if looks_pasted(input) { Query::pasted(input) } else { Query::typed(input) };
+        // More words than anyone types: prose pasted from somewhere, matched
+        // exactly rather than each word guessed at.
+        if query.terms.len() > MOST_TYPED_WORDS {
+            query = Query::pasted(input);
+        }
         let word = input.trim();
         if !word.is_empty() && !word.contains(char::is_whitespace) {
             query.id = Some(word.to_lowercase());
@@ -67,9 +73,9 @@ impl Query {
     fn pasted(input: &str) -> Query {
         let mut terms = Vec::new();
         for_each_word(input, |word, _, _| {
-            let term = Term::new(word);
-            if !is_volatile(&term.word) && !is_stopword(&term.word) {
-                terms.push(term);
+            let word = stem(word);
+            if !is_volatile(&word) && !is_stopword(&word) {
+                terms.push(Term { word: word.into_owned(), common: false });
             }
         });
         dedup_in_order(&mut terms);
@@ -82,6 +88,10 @@ impl Query {
             task: asks_how(input),
             ..Query::default()
         };
+        // Every word typed outside phrases and syntax, and those of them
+        // that count: not function words, not measures.
+        let mut given = Vec::new();
+        let mut counted = Vec::new();
         let mut rest = input;
         while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
             rest = &rest[start..];
@@ -101,60 +111,51 @@ impl Query {
             let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
             let (piece, after) = rest.split_at(end);
             rest = after;
+            if query.apply_syntax(piece) {
+                continue;
+            }
+            let next = after.split_whitespace().next();
+            let words =
+                |piece: &str, into: &mut Vec<Term>| for_each_word(piece, |word, _, _| into.push(Term::new(word)));
             // "every 15 minutes", "2 of 3 nodes": how much, not what; the
             // unit goes with its number.
-            let next = after.split_whitespace().next();
             match measure(piece, next) {
-                None => query.add_word(piece),
-                Some(Measure::Alone) => {}
-                Some(Measure::WithUnit) => rest = after.trim_start().get(next.map_or(0, str::len)..).unwrap_or(""),
+                None => {
+                    let from = given.len();
+                    words(piece, &mut given);
+                    counted.extend(given[from..].iter().filter(|t| !is_stopword(&t.word)).cloned());
+                }
+                Some(Measure::Alone) => words(piece, &mut given),
+                Some(Measure::WithUnit) => {
+                    words(piece, &mut given);
+                    words(next.unwrap_or_default(), &mut given);
+                    rest = after.trim_start().get(next.map_or(0, str::len)..).unwrap_or("");
+                }
             }
         }
-        let words_given = !query.terms.is_empty();
-        query.terms.retain(|t| !is_stopword(&t.word));
-        if words_given && query.terms.is_empty() {
-            // A query of only stop words still searches for them.
-            for_each_word(input, |word, _, _| query.terms.push(Term::new(word)));
-        }
+        // Only function words or measures ("42", "the"): search them anyway.
+        query.terms = if counted.is_empty() { given } else { counted };
         dedup_in_order(&mut query.terms);
         query
     }
 
-    fn add_word(&mut self, word: &str) {
+    /// Takes a piece of typed input that is query syntax (`!word`,
+    /// `layer:`, `tag:`, `kind:`), saying whether it was.
+    fn apply_syntax(&mut self, word: &str) -> bool {
         if let Some(excluded) = word.strip_prefix('!') {
-            self.excluded.extend(tokens(excluded).into_iter().map(|t| t.word));
-            return;
+            for_each_word(excluded, |word, _, _| self.excluded.push(word.to_owned()));
+            return true;
         }
-        if let Some((field, value)) = word.split_once(':') {
-            let value = value.to_lowercase();
-            let applied = match field.to_lowercase().as_str() {
-                "layer" if !value.is_empty() => {
-                    self.layers.push(value);
-                    true
-                }
-                "tag" if !value.is_empty() => {
-                    self.tags.push(value);
-                    true
-                }
-                "kind" => match value.as_str() {
-                    "" => false,
-                    v if "runbook".starts_with(v) => {
-                        self.kind = Some(Kind::Runbook);
-                        true
-                    }
-                    v if "failure".starts_with(v) => {
-                        self.kind = Some(Kind::Failure);
-                        true
-                    }
-                    _ => false,
-                },
-                _ => false,
-            };
-            if applied {
-                return;
-            }
+        let Some((field, value)) = word.split_once(':') else { return false };
+        let value = value.to_lowercase();
+        match field.to_lowercase().as_str() {
+            "layer" if !value.is_empty() => self.layers.push(value),
+            "tag" if !value.is_empty() => self.tags.push(value),
+            "kind" if !value.is_empty() && "runbook".starts_with(&value) => self.kind = Some(Kind::Runbook),
+            "kind" if !value.is_empty() && "failure".starts_with(&value) => self.kind = Some(Kind::Failure),
+            _ => return false,
         }
-        for_each_word(word, |word, _, _| self.terms.push(Term::new(word)));
+        true
     }
 
     /// Whether the query has no words or phrases: entries come in catalog
@@ -181,8 +182,11 @@ fn dedup_in_order(terms: &mut Vec<Term>) {
     terms.retain(|t| seen.insert(t.word.clone()));
 }
 
+/// More distinct words than a person types into a search.
+const MOST_TYPED_WORDS: usize = 64;
+
 /// Verbs that begin a request to carry something out, as the imperative
-/// starts a runbook's title: "restart the workers", "roll back the deploy".
+/// starts a runbook's title: "restart the workers". Sorted (a test checks).
 const TASK_VERBS: &[&str] = &[
     "bypass",
     "clean",
@@ -190,7 +194,6 @@ const TASK_VERBS: &[&str] = &[
     "delete",
     "drain",
     "dump",
-    "fail",
     "failover",
     "flush",
     "free",
@@ -198,8 +201,8 @@ const TASK_VERBS: &[&str] = &[
     "migrate",
     "promote",
     "purge",
-    "rebuild",
     "reboot",
+    "rebuild",
     "recreate",
     "reinstall",
     "renew",
@@ -208,7 +211,6 @@ const TASK_VERBS: &[&str] = &[
     "restart",
     "restore",
     "revert",
-    "roll",
     "rollback",
     "rotate",
     "scale",
@@ -217,6 +219,10 @@ const TASK_VERBS: &[&str] = &[
     "unseal",
     "upgrade",
 ];
+
+/// Tasks said in two words, whose first alone says nothing ("fail to
+/// connect" is a symptom).
+const TASK_PHRASES: &[[&str; 2]] = &[["fail", "over"], ["roll", "back"]];
 
 /// Whether typed words ask how to do something: "how do I…", "how to…",
 /// "steps to…" anywhere, "…, how?" at the end, or a task verb first.
@@ -230,15 +236,17 @@ fn asks_how(input: &str) -> bool {
         )
     });
     let ends_how = words.last().is_some_and(|w| w == "how") && input.trim_end().ends_with('?');
-    asks || ends_how || words.first().is_some_and(|w| TASK_VERBS.binary_search(&w.as_str()).is_ok())
+    let verb_first = words.first().is_some_and(|w| TASK_VERBS.binary_search(&w.as_str()).is_ok())
+        || TASK_PHRASES.iter().any(|phrase| words.len() >= 2 && phrase == &[words[0].as_str(), words[1].as_str()]);
+    asks || ends_how || verb_first
 }
 
 /// Whether input looks pasted from a log, an alert or a terminal rather than
 /// typed. Machine output carries marks people do not type (brackets, `=`,
 /// quotes, `key:`, dates, times and addresses, dotted names, paths,
-/// `snake_case` and `camelCase`, shouted log levels, ids and hashes) and few
-/// function words; a sentence of on-call prose has function words and, at
-/// most, a number with its unit ("every 15 minutes").
+/// `snake_case` and `camelCase`, log levels in capitals, ids and hashes) and
+/// few function words; a sentence of on-call prose has function words and,
+/// at most, a number with its unit ("every 15 minutes").
 #[must_use]
 pub fn looks_pasted(input: &str) -> bool {
     let pieces: Vec<&str> = input.split_whitespace().collect();
@@ -257,27 +265,29 @@ pub fn looks_pasted(input: &str) -> bool {
     let marks_in = |pieces: &[&str]| -> usize {
         pieces.iter().enumerate().map(|(i, piece)| machine_marks(piece, pieces.get(i + 1).copied(), mixed_case)).sum()
     };
-    // A phrase of plain words ("no such host" being typed) is query syntax,
-    // where quotes around machine output are a mark of it.
+    let marks = marks_in(&pieces);
+    // Plain words in quotes are phrases typed as query syntax; quotes around
+    // machine output are one more mark of it.
     let unquoted = input.replace('"', " ");
-    if input.trim_start().starts_with('"') && marks_in(&unquoted.split_whitespace().collect::<Vec<_>>()) == 0 {
+    if input.contains('"') && marks_in(&unquoted.split_whitespace().collect::<Vec<_>>()) == 0 {
         return false;
     }
-    let marks = marks_in(&pieces);
     let words = tokens(input);
     #[allow(clippy::cast_precision_loss)] // word counts are small
     let function_share = words.iter().filter(|t| is_stopword(&t.word)).count() as f32 / words.len().max(1) as f32;
-    // Each mark makes a higher share of function words needed to be prose.
+    // Each mark makes a higher share of function words needed to be prose;
+    // a few typed words have none, so one mark is not enough there
+    // ("CoreDNS pods crashing").
     #[allow(clippy::cast_precision_loss)]
     let prose_share = 0.2 + 0.1 * marks as f32;
-    marks > 0 && function_share < prose_share
+    marks > 0 && function_share < prose_share && (marks >= 2 || pieces.len() >= 5)
 }
 
 /// Units a typed number is followed by: "every 15 minutes", "95 percent".
 const UNITS: &[&str] = &[
     "%", "am", "b", "d", "day", "days", "gb", "gi", "gib", "h", "hour", "hours", "hr", "hrs", "k", "kb", "ki", "m",
-    "mb", "mi", "mib", "min", "mins", "minute", "minutes", "month", "months", "ms", "percent", "pm", "req", "requests",
-    "rps", "s", "sec", "second", "seconds", "secs", "tb", "times", "week", "weeks", "x", "year", "years",
+    "mb", "mi", "mib", "min", "mins", "minute", "minutes", "month", "months", "ms", "percent", "pm", "rps", "s", "sec",
+    "second", "seconds", "secs", "tb", "week", "weeks", "x", "year", "years",
 ];
 
 /// A measure in typed input.
@@ -291,14 +301,19 @@ enum Measure {
 }
 
 /// Whether a piece of typed input is a measure, and whether it takes the
-/// next piece as its unit.
+/// next piece as its unit. An HTTP status is never one: "502s", "429" and
+/// "500 errors" name what failed.
 fn measure(piece: &str, next: Option<&str>) -> Option<Measure> {
     let word = piece.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
     let (number, unit) = word.split_at(word.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(word.len()));
-    let is_unit = |unit: &str| UNITS.contains(&unit.to_lowercase().as_str());
     if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
+    let status = number.len() == 3 && ('1'..='5').contains(&number.chars().next().unwrap_or('0'));
+    let is_unit = |unit: &str| {
+        let unit = unit.to_lowercase();
+        UNITS.contains(&unit.as_str()) && !(status && ["s", "x", "k"].contains(&unit.as_str()))
+    };
     if !unit.is_empty() {
         return is_unit(unit).then_some(Measure::Alone);
     }
@@ -308,8 +323,16 @@ fn measure(piece: &str, next: Option<&str>) -> Option<Measure> {
     (number.len() <= 2).then_some(Measure::Alone)
 }
 
+/// Log levels as loggers print them, a mark of machine output where words
+/// around them are in lower case; other capitals are acronyms people type
+/// (SMTP, OIDC, NGINX).
+const LOG_LEVELS: &[&str] = &[
+    "CRIT", "CRITICAL", "DEBUG", "EMERG", "ERROR", "FATAL", "INFO", "NOTICE", "PANIC", "SEVERE", "TRACE", "WARN",
+    "WARNING",
+];
+
 /// How many kinds of machine mark one whitespace-separated piece of the
-/// input carries: `FATAL:` has two (a shouted word and a `key:`), as does
+/// input carries: `FATAL:` has two (a log level and a `key:`), as does
 /// `kafka.common.NotLeaderException` (dotted and camelCase).
 fn machine_marks(piece: &str, next: Option<&str>, mixed_case: bool) -> usize {
     let chars: Vec<char> = piece.chars().collect();
@@ -328,14 +351,14 @@ fn machine_marks(piece: &str, next: Option<&str>, mixed_case: bool) -> usize {
     // Dates, times, addresses: digits held together by separators.
     let stamp = numeric && piece.chars().filter(|c| ".:-/".contains(*c)).count() >= 2;
     let camel = chars.windows(2).any(|pair| pair[0].is_lowercase() && pair[1].is_uppercase());
-    let shouted = mixed_case && letters >= 4 && chars.iter().all(|c| c.is_uppercase() || !c.is_alphabetic());
     let word = piece.trim_matches(|c: char| !c.is_alphanumeric());
+    let level = mixed_case && LOG_LEVELS.contains(&word);
     // An id, a hash or a long number; not a measure, nor a number people
     // type ("port 5432").
     let typed_number = word.len() <= 4 && word.chars().all(|c| c.is_ascii_digit());
     let volatile =
         !word.is_empty() && is_volatile(&word.to_lowercase()) && !typed_number && measure(piece, next).is_none();
-    [quoted, keyed, snake, path, dotted, stamp, camel, shouted, volatile].into_iter().filter(|&mark| mark).count()
+    [quoted, keyed, snake, path, dotted, stamp, camel, level, volatile].into_iter().filter(|&mark| mark).count()
 }
 
 #[cfg(test)]
@@ -392,6 +415,13 @@ mod tests {
         let q = Query::parse("disk at 95% for 20 minutes on 2 of 3 nodes, 256 MB free, port 5432, since 3am");
         assert_eq!(words(&q), ["disk", "node", "free", "port", "5432"]);
         assert_eq!(words(&Query::parse("502 after upgrade to 1.28")), ["502", "upgrad", "1", "28"]);
+        // HTTP statuses name what failed.
+        assert_eq!(words(&Query::parse("500s and 502s")), ["500s", "502s"]);
+        assert_eq!(words(&Query::parse("too many 429 requests")), ["mani", "429", "request"]);
+        // Only measures or function words: searched as they are.
+        assert_eq!(words(&Query::parse("42")), ["42"]);
+        assert_eq!(words(&Query::parse("2 of 3")), ["2", "of", "3"]);
+        assert_eq!(words(&Query::parse("the !redis")), ["the"]);
     }
 
     #[test]
@@ -405,8 +435,25 @@ mod tests {
     }
 
     #[test]
+    fn word_lists_searched_by_bisection_are_sorted() {
+        assert!(TASK_VERBS.windows(2).all(|pair| pair[0] < pair[1]));
+    }
+
+    #[test]
+    fn more_words_than_anyone_types_are_a_paste() {
+        let prose: Vec<String> =
+            (0..100u8).map(|i| format!("w{}{}", char::from(b'a' + i / 26), char::from(b'a' + i % 26))).collect();
+        assert!(!looks_pasted(&prose.join(" ")));
+        assert!(Query::parse(&prose.join(" ")).pasted);
+        assert!(!Query::parse(&prose[..60].join(" ")).pasted);
+    }
+
+    #[test]
     fn tasks_are_recognised() {
         for task in [
+            "reboot the node",
+            "rebuild the cluster",
+            "roll back the deploy",
             "how do I roll back the deploy",
             "how to renew the cert",
             "steps to drain a node",
@@ -415,7 +462,12 @@ mod tests {
         ] {
             assert!(Query::parse(task).task, "{task}");
         }
-        for symptom in ["workers restarting", "how long will the failover last", "redis failover failed"] {
+        for symptom in [
+            "workers restarting",
+            "how long will the failover last",
+            "redis failover failed",
+            "fail to connect to postgres",
+        ] {
             assert!(!Query::parse(symptom).task, "{symptom}");
         }
     }
@@ -468,6 +520,12 @@ mod tests {
             "DNS lookups from the pods fail after the CoreDNS restart",
             "users in Australia say the site has been down for 20 min",
             "postgres on port 5432 refuses connections from the app",
+            "SMTP mails stuck",
+            "OIDC login brokn",
+            "HTTP 502 from NGINX ingress",
+            "CoreDNS pods crashing",
+            r#"pods "no such host""#,
+            r#"redis "out of memory" pods"#,
             "\"no such host\" from the api pods",
         ] {
             assert!(!looks_pasted(typed), "{typed}");

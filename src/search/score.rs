@@ -8,27 +8,20 @@ use fuzzy_matcher::skim::SkimMatcherV2;
 
 use super::text::tokens;
 
-/// How an indexed word matches a query word, as a factor of the score.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// How an indexed word matches a misspelt query word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Match {
-    /// The same word.
-    Exact,
-    /// The query word begins the indexed word.
-    Prefix,
     /// One or two letters off.
     Typo(usize),
-    /// The query's letters appear in order (fuzzy-matcher's skim algorithm).
+    /// The query's letters appear in order (fuzzy-matcher's skim algorithm):
+    /// letters dropped.
     Subsequence,
 }
 
 impl Match {
-    /// Score factor: exact beats prefix beats typo beats subsequence. A prefix
-    /// that covers most of the word is nearly as good as the word.
-    pub fn quality(self, query_len: usize, word_len: usize) -> f32 {
+    /// Score factor: one typo beats two beats dropped letters.
+    pub fn quality(self) -> f32 {
         match self {
-            Match::Exact => 1.0,
-            #[allow(clippy::cast_precision_loss)] // word lengths are small
-            Match::Prefix => 0.55 + 0.35 * (query_len as f32 / word_len.max(1) as f32),
             Match::Typo(1) => 0.6,
             Match::Typo(_) => 0.4,
             Match::Subsequence => 0.35,
@@ -36,21 +29,17 @@ impl Match {
     }
 }
 
-/// Whether and how `word` (indexed) matches `term` (typed) when the typed
-/// word may be misspelt or unfinished.
-pub fn match_word(term: &str, word: &str, matcher: &SkimMatcherV2) -> Option<Match> {
-    if word == term {
-        return Some(Match::Exact);
-    }
-    if word.starts_with(term) {
-        return Some(Match::Prefix);
-    }
+/// Whether `word` (indexed) may be what `term` (typed, misspelt) meant:
+/// a letter or two off (one in words of 4–7 letters, two from 8), or the
+/// term's letters in order in a word that starts like it.
+pub fn misspelling(term: &str, word: &str, matcher: &SkimMatcherV2) -> Option<Match> {
     if term.len() < 4 || !term.is_ascii() || !word.is_ascii() {
         return None;
     }
     let max_typos = max_typos(term.len());
     if word.len().abs_diff(term.len()) <= max_typos
         && let Some(d) = bounded_osa_distance(term.as_bytes(), word.as_bytes(), max_typos)
+        && d > 0
     {
         return Some(Match::Typo(d));
     }
@@ -73,7 +62,7 @@ pub fn max_typos(len: usize) -> usize {
 /// Subsequence matching is tried only on words that start like the query and
 /// are not much longer, where it catches dropped letters (`crshloop`) and
 /// not chance scatterings of common letters.
-pub fn subsequence_candidate(term: &str, word: &str) -> bool {
+fn subsequence_candidate(term: &str, word: &str) -> bool {
     term.len() >= 4
         && word.len() > term.len()
         && word.len() <= term.len() * 2 + 4
@@ -181,17 +170,17 @@ mod tests {
     use super::*;
 
     fn matches(term: &str, word: &str) -> Option<Match> {
-        match_word(term, word, &SkimMatcherV2::default())
+        misspelling(term, word, &SkimMatcherV2::default())
     }
+
     #[test]
-    fn match_kinds() {
-        assert_eq!(matches("redis", "redis"), Some(Match::Exact));
-        assert_eq!(matches("pgb", "pgbouncer"), Some(Match::Prefix));
+    fn misspellings() {
         assert_eq!(matches("pgbouncr", "pgbouncer"), Some(Match::Typo(1)));
         assert_eq!(matches("pgbuoncer", "pgbouncer"), Some(Match::Typo(1)));
         assert_eq!(matches("certficate", "certificate"), Some(Match::Typo(1)));
         assert_eq!(matches("kubrnetes", "kubernete"), Some(Match::Typo(2)));
         assert_eq!(matches("crshloop", "crashloopbackoff"), Some(Match::Subsequence));
+        assert_eq!(matches("redis", "redis"), None, "the word itself is no misspelling");
         assert_eq!(matches("dns", "dn"), None, "no typos in short words");
         assert_eq!(matches("node", "nginx"), None);
     }

@@ -118,6 +118,7 @@ fn spell_out(word: &str, mut emit: impl FnMut(&str)) {
     let (base, negated) = match word.rsplit_once('\'') {
         Some(("can" | "ca", "t")) => ("cannot", false),
         Some(("won", "t")) => ("will", true),
+        Some(("n", "t")) => ("not", false),
         Some((base, "t")) if base.ends_with('n') => (&base[..base.len() - 1], true),
         Some((base, "re" | "ll" | "ve" | "d" | "m" | "s")) => (base, false),
         Some(_) => {
@@ -329,6 +330,8 @@ mod tests {
             ["they", "gone", "we", "see", "i", "it", "i", "redi"]
         );
         assert_eq!(words("o'clock"), ["oclock"]);
+        assert_eq!(words("n't"), ["not"]);
+        assert!(BARE_CONTRACTIONS.windows(2).all(|pair| pair[0].0 < pair[1].0), "sorted: it is bisected");
     }
 
     #[test]

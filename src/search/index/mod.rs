@@ -1,6 +1,7 @@
 //! The inverted index: every normalised word of every field, built once,
-//! with the entries it occurs in and how much it says about each (a BM25F
-//! impact, computed at build time). A query expands each of its words
+//! with the entries it occurs in and how much it says about each (its BM25F
+//! weight there, saturated, computed at build time; the word's idf is
+//! applied at query time). A query expands each of its words
 //! against the sorted vocabulary, so the cost of a keystroke depends on the
 //! vocabulary and the matching entries, not on the length of the catalog.
 
@@ -32,8 +33,8 @@ pub struct Hit {
 pub struct Results {
     /// Best first.
     pub hits: Vec<Hit>,
-    /// How many words the query has to match (0 when browsing or pasted,
-    /// where a hit is not expected to have them all).
+    /// How many words the query has (0 when browsing or pasted, where a hit
+    /// is not expected to have them all); a hit may have any of them.
     pub words: usize,
     /// What matched, for highlighting.
     pub matched: Matched,
@@ -343,6 +344,11 @@ id = "flush-edge"
 title = "Purge the edge"
 summary = "Drop what the edge holds."
 aliases = ["CDN cache purge"]
+
+[[runbook]]
+id = "redirect-loop"
+title = "Redirects loop between http and https"
+summary = "Browsers stop after too many redirects; curl says no such host once DNS is gone."
 "#;
 
     fn index() -> Index {
@@ -368,6 +374,42 @@ aliases = ["CDN cache purge"]
         let hits = index.search(&query).hits;
         assert!(hits[0].score >= hits[1].score, "scores go down the list: {hits:?}");
         assert_eq!(ids(&index, &Query::parse("Config-Rollback"))[0], "config-rollback");
+    }
+
+    #[test]
+    fn an_exclusion_leaves_out_the_words_forms_not_the_words_it_happens_to_begin() {
+        let index = index();
+        // "redis" stems to "redi", which begins "redirect".
+        assert_eq!(ids(&index, &Query::parse("redirects !redis")), ["redirect-loop"]);
+        assert!(ids(&index, &Query::parse("redirects !redirect")).is_empty());
+        assert!(ids(&index, &Query::parse("loop !redir")).is_empty(), "a word being typed excludes what it begins");
+    }
+
+    #[test]
+    fn a_word_in_the_query_and_its_phrase_counts_once_and_phrase_words_light_up_only_together() {
+        let index = index();
+        let results = index.search(&Query::parse("host \"no such host\" redirects"));
+        assert_eq!(ids(&index, &Query::parse("host \"no such host\" redirects")), ["redirect-loop"]);
+        assert_eq!(results.words, 4, "host, no, such, redirect");
+        let text = "no host: no such host";
+        let lit: Vec<String> = results
+            .matched
+            .ranges(text)
+            .into_iter()
+            .map(|r| text.chars().skip(r.start).take(r.len()).collect())
+            .collect();
+        assert_eq!(lit, ["host", "no such host"], "the lone `no` is not lit, the query's own `host` is");
+    }
+
+    #[test]
+    fn an_unknown_word_matches_the_words_it_begins_wherever_it_stands() {
+        let index = index();
+        let results = index.search(&Query::parse("htt loop "));
+        assert_eq!(ids(&index, &Query::parse("htt loop ")), ["redirect-loop"]);
+        assert_eq!(results.best_lacks_words(), None, "htt begins http");
+        // An English word is not taken for the beginning of another.
+        assert_eq!(index.search(&Query::parse("red loop ")).words, 2);
+        assert_eq!(index.search(&Query::parse("red loop ")).best_lacks_words(), Some(1));
     }
 
     #[test]
