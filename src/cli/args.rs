@@ -118,7 +118,7 @@ pub enum Command {
     /// Search failure modes and runbooks: words, a symptom, or a pasted log line.
     #[command(after_help = SEARCH_HELP)]
     Search {
-        /// What you see: words (all required, typos tolerated), "a phrase", !excluded,
+        /// What you see: words (any may match, typos tolerated), "a phrase", !excluded,
         /// layer:NAME, tag:NAME, kind:runbook; or a whole pasted log line; or `-`
         /// to read it from standard input.
         #[arg(required = true, value_name = "QUERY")]

@@ -5,8 +5,8 @@
 //! - [`query`]: parsing of words, `"phrases"`, `!exclusions`, `field:filters`,
 //!   and telling pasted log lines from typed words.
 //! - [`index`]: the inverted index with BM25F weights, and ranking.
-//! - [`score`]: loose word matching (prefix, typo, fuzzy-matcher
-//!   subsequence) and highlighting.
+//! - [`score`]: misspellings (typos, fuzzy-matcher subsequences) and
+//!   highlighting; prefixes are ranges of the index's sorted vocabulary.
 //! - [`english`]: common English words, which are never taken for typos.
 
 pub mod english;

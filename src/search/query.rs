@@ -133,8 +133,11 @@ impl Query {
                 }
             }
         }
-        // Only function words or measures ("42", "the"): search them anyway.
-        query.terms = if counted.is_empty() { given } else { counted };
+        // Only function words or measures ("42", "the"), and nothing else to
+        // search by: search them anyway.
+        let nothing_else =
+            query.phrases.is_empty() && query.layers.is_empty() && query.tags.is_empty() && query.kind.is_none();
+        query.terms = if counted.is_empty() && nothing_else { given } else { counted };
         dedup_in_order(&mut query.terms);
         query
     }
@@ -142,7 +145,9 @@ impl Query {
     /// Takes a piece of typed input that is query syntax (`!word`,
     /// `layer:`, `tag:`, `kind:`), saying whether it was.
     fn apply_syntax(&mut self, word: &str) -> bool {
-        if let Some(excluded) = word.strip_prefix('!') {
+        if let Some(excluded) =
+            word.strip_prefix('!').filter(|rest| !rest.starts_with(|c: char| c.is_ascii_punctuation()))
+        {
             for_each_word(excluded, |word, _, _| self.excluded.push(word.to_owned()));
             return true;
         }
@@ -255,7 +260,7 @@ pub fn looks_pasted(input: &str) -> bool {
     }
     // Exclusions and filters are query syntax, so the input was typed.
     let has_syntax = pieces.iter().any(|w| {
-        (w.starts_with('!') && w.len() > 1)
+        w.strip_prefix('!').is_some_and(|rest| rest.starts_with(char::is_alphanumeric))
             || ["layer:", "tag:", "kind:"].iter().any(|f| w.to_lowercase().starts_with(f))
     });
     if has_syntax {
@@ -265,13 +270,12 @@ pub fn looks_pasted(input: &str) -> bool {
     let marks_in = |pieces: &[&str]| -> usize {
         pieces.iter().enumerate().map(|(i, piece)| machine_marks(piece, pieces.get(i + 1).copied(), mixed_case)).sum()
     };
-    let marks = marks_in(&pieces);
-    // Plain words in quotes are phrases typed as query syntax; quotes around
-    // machine output are one more mark of it.
+    // Quotes are a mark only around machine output: plain words in quotes
+    // are a phrase typed as query syntax ("no such host").
     let unquoted = input.replace('"', " ");
-    if input.contains('"') && marks_in(&unquoted.split_whitespace().collect::<Vec<_>>()) == 0 {
-        return false;
-    }
+    let quoted_output =
+        input.split('"').skip(1).step_by(2).any(|quoted| marks_in(&quoted.split_whitespace().collect::<Vec<_>>()) > 0);
+    let marks = marks_in(&unquoted.split_whitespace().collect::<Vec<_>>()) + usize::from(quoted_output);
     let words = tokens(input);
     #[allow(clippy::cast_precision_loss)] // word counts are small
     let function_share = words.iter().filter(|t| is_stopword(&t.word)).count() as f32 / words.len().max(1) as f32;
@@ -286,9 +290,13 @@ pub fn looks_pasted(input: &str) -> bool {
 /// Units a typed number is followed by: "every 15 minutes", "95 percent".
 const UNITS: &[&str] = &[
     "%", "am", "b", "d", "day", "days", "gb", "gi", "gib", "h", "hour", "hours", "hr", "hrs", "k", "kb", "ki", "m",
-    "mb", "mi", "mib", "min", "mins", "minute", "minutes", "month", "months", "ms", "percent", "pm", "rps", "s", "sec",
-    "second", "seconds", "secs", "tb", "week", "weeks", "x", "year", "years",
+    "mb", "mi", "mib", "min", "mins", "minute", "minutes", "month", "months", "ms", "percent", "pm", "req", "requests",
+    "rps", "s", "sec", "second", "seconds", "secs", "tb", "times", "week", "weeks", "x", "year", "years",
 ];
+
+/// Units that count things: after an HTTP status they name what failed
+/// ("429 requests", "502s"), not how much.
+const COUNTS: &[&str] = &["req", "requests", "s", "times", "x"];
 
 /// A measure in typed input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,18 +309,20 @@ enum Measure {
 }
 
 /// Whether a piece of typed input is a measure, and whether it takes the
-/// next piece as its unit. An HTTP status is never one: "502s", "429" and
-/// "500 errors" name what failed.
+/// next piece as its unit. An HTTP status counted is not one: "502s" and
+/// "429 requests" name what failed ("500 ms" is a measure).
 fn measure(piece: &str, next: Option<&str>) -> Option<Measure> {
     let word = piece.trim_matches(|c: char| !c.is_alphanumeric() && c != '%');
     let (number, unit) = word.split_at(word.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(word.len()));
     if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    let status = number.len() == 3 && ('1'..='5').contains(&number.chars().next().unwrap_or('0'));
+    let status = number.len() == 3
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && ('1'..='5').contains(&number.chars().next().unwrap_or('0'));
     let is_unit = |unit: &str| {
         let unit = unit.to_lowercase();
-        UNITS.contains(&unit.as_str()) && !(status && ["s", "x", "k"].contains(&unit.as_str()))
+        UNITS.contains(&unit.as_str()) && !(status && COUNTS.contains(&unit.as_str()))
     };
     if !unit.is_empty() {
         return is_unit(unit).then_some(Measure::Alone);
@@ -335,13 +345,17 @@ const LOG_LEVELS: &[&str] = &[
 /// input carries: `FATAL:` has two (a log level and a `key:`), as does
 /// `kafka.common.NotLeaderException` (dotted and camelCase).
 fn machine_marks(piece: &str, next: Option<&str>, mixed_case: bool) -> usize {
+    // "1.5s", "2.5k": typed measures, not dotted names.
+    if measure(piece, next).is_some() {
+        return 0;
+    }
     let chars: Vec<char> = piece.chars().collect();
     let between = |mark: char| {
         (1..chars.len().saturating_sub(1))
             .any(|i| chars[i] == mark && chars[i - 1].is_alphanumeric() && chars[i + 1].is_alphanumeric())
     };
     let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
-    let quoted = piece.contains(['[', ']', '{', '}', '(', ')', '<', '>', '=', '"', '`']) || piece.starts_with('\'');
+    let quoted = piece.contains(['[', ']', '{', '}', '(', ')', '<', '>', '=', '`']) || piece.starts_with('\'');
     let keyed = between(':') || (chars.len() > 1 && piece.ends_with(':') && chars[chars.len() - 2].is_alphanumeric());
     let snake = between('_');
     let path = piece.matches('/').count() >= 2;
@@ -353,11 +367,9 @@ fn machine_marks(piece: &str, next: Option<&str>, mixed_case: bool) -> usize {
     let camel = chars.windows(2).any(|pair| pair[0].is_lowercase() && pair[1].is_uppercase());
     let word = piece.trim_matches(|c: char| !c.is_alphanumeric());
     let level = mixed_case && LOG_LEVELS.contains(&word);
-    // An id, a hash or a long number; not a measure, nor a number people
-    // type ("port 5432").
+    // An id, a hash or a long number; not a number people type ("port 5432").
     let typed_number = word.len() <= 4 && word.chars().all(|c| c.is_ascii_digit());
-    let volatile =
-        !word.is_empty() && is_volatile(&word.to_lowercase()) && !typed_number && measure(piece, next).is_none();
+    let volatile = !word.is_empty() && is_volatile(&word.to_lowercase()) && !typed_number;
     [quoted, keyed, snake, path, dotted, stamp, camel, level, volatile].into_iter().filter(|&mark| mark).count()
 }
 
@@ -418,10 +430,15 @@ mod tests {
         // HTTP statuses name what failed.
         assert_eq!(words(&Query::parse("500s and 502s")), ["500s", "502s"]);
         assert_eq!(words(&Query::parse("too many 429 requests")), ["mani", "429", "request"]);
+        let measured = Query::parse("latency 1.5s, 2.5k rps, 100k keys, restarted 5 times in 500 ms");
+        assert_eq!(words(&measured), ["latenc", "rps", "key", "restart"]);
         // Only measures or function words: searched as they are.
         assert_eq!(words(&Query::parse("42")), ["42"]);
         assert_eq!(words(&Query::parse("2 of 3")), ["2", "of", "3"]);
         assert_eq!(words(&Query::parse("the !redis")), ["the"]);
+        // With a phrase or a filter to search by, they are dropped.
+        assert!(Query::parse("kind:runbook 2").terms.is_empty());
+        assert!(Query::parse(r#""no such host" for 2 hours"#).terms.is_empty());
     }
 
     #[test]
@@ -499,6 +516,7 @@ mod tests {
             "curl: (60) SSL certificate problem: certificate has expired",
             r#"level=error msg="failed to push metrics" err="context deadline exceeded""#,
             r#""reason" : "[parent] Data too large, data for [<http_request>] would be [31023424512/28.8gb]""#,
+            "panic: assertion failed: left != right at src/main.rs:10",
         ] {
             assert!(looks_pasted(pasted), "{pasted}");
         }
@@ -526,6 +544,7 @@ mod tests {
             "CoreDNS pods crashing",
             r#"pods "no such host""#,
             r#"redis "out of memory" pods"#,
+            r#""no such host" when i try to reach db.svc"#,
             "\"no such host\" from the api pods",
         ] {
             assert!(!looks_pasted(typed), "{typed}");

@@ -1,5 +1,5 @@
-//! How well a query word matches an indexed word (exact, prefix, typo,
-//! fuzzy subsequence), and which characters of a text to highlight.
+//! Whether an indexed word may be what a misspelt query word meant (a typo,
+//! dropped letters), and which characters of a text to highlight.
 
 use std::ops::Range;
 

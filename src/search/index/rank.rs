@@ -143,7 +143,7 @@ impl Index {
             .enumerate()
             .map(|(i, term)| {
                 let loosely = !query.pasted && !term.common;
-                self.variants(&term.word, loosely, !query.pasted && query.open_end && i == last, &matcher)
+                self.variants(&term.word, loosely, query.open_end && i == last, &matcher)
             })
             .collect();
         let mut phrase_words: Vec<String> = Vec::new();
@@ -302,7 +302,8 @@ impl Index {
     fn excluded(&self, query: &Query) -> Vec<bool> {
         let mut excluded = vec![false; if query.excluded.is_empty() { 0 } else { self.catalog.entries().len() }];
         for written in &query.excluded {
-            let ids = if let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(&stem(written))) {
+            let stemmed = stem(written);
+            let ids = if let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(&stemmed)) {
                 id..id + 1
             } else {
                 let start = self.words.partition_point(|w| w.as_ref() < written.as_str());
