@@ -209,6 +209,37 @@ fn find_open_and_quit_leaves_a_sane_terminal() {
     assert_cooked(&tmux);
 }
 
+/// Context switches of every thread of a process so far.
+fn context_switches(pid: &str) -> u64 {
+    let mut total = 0;
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let status = std::fs::read_to_string(task.unwrap().path().join("status")).unwrap_or_default();
+        total += status
+            .lines()
+            .filter(|line| line.contains("ctxt_switches:"))
+            .filter_map(|line| line.split_whitespace().last()?.parse::<u64>().ok())
+            .sum::<u64>();
+    }
+    total
+}
+
+#[test]
+fn an_idle_navigator_does_not_wake_up() {
+    // Regression: the input thread woke every 50 ms to look at its pause
+    // flag (20 wake-ups a second while nobody typed).
+    let Some(tmux) = Tmux::start("idle", 80, 24) else { return };
+    let pid = tmux.open_navigator();
+    // What start-up leaves running (the index, syntect) settles first.
+    std::thread::sleep(Duration::from_millis(500));
+    let before = context_switches(&pid);
+    std::thread::sleep(Duration::from_secs(2));
+    let woken = context_switches(&pid) - before;
+    assert!(woken <= 2, "{woken} context switches in 2 s of idling");
+    // And it still answers at once.
+    tmux.type_text("redis");
+    tmux.wait_for("Search › redis", "the typed query");
+}
+
 #[test]
 fn sigterm_quits_through_the_normal_path_and_restores_the_terminal() {
     let Some(tmux) = Tmux::start("sigterm", 80, 24) else { return };

@@ -71,7 +71,7 @@ pub fn run(
     probe: Option<&dyn Fn(Instant)>,
 ) -> std::io::Result<()> {
     let (events, inbox) = channel();
-    let input = spawn_input(events.clone());
+    let input = spawn_input(events.clone())?;
     spawn_signals(events.clone());
     let searches = spawn_search(catalog, events.clone());
     terminal.draw(|frame| view::render(state, frame))?;

@@ -2,6 +2,7 @@
 //! (pausable, so another reader can have the terminal), signals, the
 //! search worker, and a run's output (gathered between frames).
 
+use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -10,6 +11,8 @@ use std::time::{Duration, Instant};
 use super::action::Searched;
 use super::command::Output;
 use super::event::{Event, HANDED_OVER};
+use rustix::pipe::{PipeFlags, pipe_with};
+
 use crate::catalog::Catalog;
 use crate::runner::RunEvent;
 use crate::search::{Index, Query};
@@ -17,16 +20,26 @@ use crate::search::{Index, Query};
 /// Lets the loop take the terminal back from the input thread: while
 /// paused, the thread does not read, so another reader (the cursor query of
 /// a redraw after Ctrl-Z, a program run in the terminal) gets the input.
-#[derive(Default)]
+/// The thread blocks until the terminal has input or the loop wakes it
+/// through a pipe: an idle navigator never wakes up.
 pub struct InputControl {
     paused: AtomicBool,
     idle: AtomicBool,
+    /// Read and write ends; a byte written wakes the thread.
+    wake: (OwnedFd, OwnedFd),
 }
 
 impl InputControl {
+    fn new() -> std::io::Result<InputControl> {
+        // Close-on-exec: a command run from the navigator must not hold it.
+        let wake = pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK)?;
+        Ok(InputControl { paused: AtomicBool::new(false), idle: AtomicBool::new(false), wake })
+    }
+
     /// Stops reading; returns once the thread is out of its read.
     pub(super) fn pause(&self) {
         self.paused.store(true, Ordering::SeqCst);
+        self.wake_up();
         let deadline = Instant::now() + Duration::from_secs(1);
         while !self.idle.load(Ordering::SeqCst) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(2));
@@ -37,24 +50,37 @@ impl InputControl {
     pub(super) fn resume(&self) {
         self.idle.store(false, Ordering::SeqCst);
         self.paused.store(false, Ordering::SeqCst);
+        self.wake_up();
+    }
+
+    fn wake_up(&self) {
+        // A full pipe already holds a wake-up.
+        let _ = rustix::io::write(&self.wake.1, &[1]);
+    }
+
+    /// Empties the pipe of the wake-ups that brought the thread here.
+    fn drain(&self) {
+        let mut bytes = [0u8; 64];
+        while matches!(rustix::io::read(&self.wake.0, &mut bytes), Ok(n) if n > 0) {}
     }
 }
 
-/// How long a read waits before the thread looks at its pause flag again.
-const READ_SLICE: Duration = Duration::from_millis(50);
-
-pub(super) fn spawn_input(events: Sender<Event>) -> Arc<InputControl> {
-    let control = Arc::new(InputControl::default());
+pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputControl>> {
+    let control = Arc::new(InputControl::new()?);
     let shared = control.clone();
     std::thread::spawn(move || {
         loop {
             if shared.paused.load(Ordering::SeqCst) {
                 shared.idle.store(true, Ordering::SeqCst);
-                std::thread::sleep(Duration::from_millis(5));
+                wait_for(None, &shared.wake.0);
+                shared.drain();
                 continue;
             }
-            let arrived = match wait_for_input(READ_SLICE) {
-                Input::Nothing => continue,
+            let arrived = match wait_for(Some(&std::io::stdin()), &shared.wake.0) {
+                Input::Woken => {
+                    shared.drain();
+                    continue;
+                }
                 Input::Gone => vec![Event::TerminalGone],
                 Input::Ready => held_events(),
             };
@@ -66,7 +92,7 @@ pub(super) fn spawn_input(events: Sender<Event>) -> Arc<InputControl> {
             }
         }
     });
-    control
+    Ok(control)
 }
 
 /// The events crossterm holds once the terminal is readable: it reads more
@@ -85,31 +111,34 @@ fn held_events() -> Vec<Event> {
     }
 }
 
-/// What the terminal has for the input thread.
+/// What woke the input thread.
 enum Input {
-    /// Nothing within the slice.
-    Nothing,
-    /// Bytes to read.
+    /// The loop, through the pipe.
+    Woken,
+    /// The terminal has bytes to read.
     Ready,
     /// It hung up (closed without a SIGHUP reaching us, or failing).
     Gone,
 }
 
-/// Waits up to `slice` on the terminal itself. crossterm reports a hung-up
-/// tty as "no event" and spins on its end of file inside its own poll,
-/// never returning (67 % CPU after the pane was killed with SIGHUP
+/// Blocks until the terminal (when given) has input or `wake` has a byte.
+/// The terminal is polled here rather than through crossterm, which reports
+/// a hung-up tty as "no event" and spins on its end of file inside its own
+/// poll, never returning (67 % CPU after the pane was killed with SIGHUP
 /// blocked); the hang-up shows here, in the poll's own flags.
-fn wait_for_input(slice: Duration) -> Input {
-    use rustix::event::{PollFd, PollFlags, Timespec, poll};
-    let stdin = std::io::stdin();
-    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
-    let timeout = Timespec { tv_sec: 0, tv_nsec: i64::from(slice.subsec_nanos()) };
-    match poll(&mut fds, Some(&timeout)) {
-        // A signal interrupting the wait is nothing either.
-        Ok(0) | Err(rustix::io::Errno::INTR) => Input::Nothing,
-        Ok(_) if fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) => Input::Gone,
-        Ok(_) => Input::Ready,
+fn wait_for(terminal: Option<&std::io::Stdin>, wake: &OwnedFd) -> Input {
+    use rustix::event::{PollFd, PollFlags, poll};
+    let mut fds: Vec<PollFd<'_>> = terminal.map(|stdin| PollFd::new(stdin, PollFlags::IN)).into_iter().collect();
+    fds.push(PollFd::new(wake, PollFlags::IN));
+    match poll(&mut fds, None) {
+        // A signal interrupting the wait wakes nothing.
+        Err(rustix::io::Errno::INTR) => Input::Woken,
         Err(_) => Input::Gone,
+        Ok(_) => match terminal.map(|_| fds[0].revents()) {
+            Some(flags) if flags.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) => Input::Gone,
+            Some(flags) if flags.contains(PollFlags::IN) => Input::Ready,
+            _ => Input::Woken,
+        },
     }
 }
 
