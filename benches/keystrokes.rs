@@ -6,9 +6,10 @@
 //! `cargo bench --bench keystrokes`
 
 mod synthetic;
+mod timing;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use pagerbook::catalog::{Source, load};
 use pagerbook::search::{Index, Query};
@@ -24,33 +25,11 @@ const TYPED: &[&str] = &[
 const PASTED: &str = "2026-03-11T04:12:09Z api-7d9f8b6c5-x2k4p dial tcp 10.43.12.7:6379: connect: connection refused";
 const ROUNDS: usize = 5;
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
-    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[i]
-}
-
-fn report(label: &str, mut times: Vec<Duration>) {
-    times.sort();
-    println!(
-        "{label:34} n={:4}  median {:>9.3?}  p90 {:>9.3?}  p99 {:>9.3?}  max {:>9.3?}",
-        times.len(),
-        percentile(&times, 0.5),
-        percentile(&times, 0.9),
-        percentile(&times, 0.99),
-        times[times.len() - 1]
-    );
-}
-
 fn main() {
     println!("cores: {}", std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
     for size in [10_000, 100_000] {
         let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(dir.path().join("00-layers.toml"), synthetic::layers_toml()).expect("write");
-        for first in (0..size).step_by(1_000) {
-            std::fs::write(dir.path().join(format!("{first:07}.toml")), synthetic::failures_toml(first, 1_000))
-                .expect("write");
-        }
+        synthetic::write_catalog(dir.path(), size, false).expect("write");
         let started = Instant::now();
         let loaded = load(&[Source::Path(dir.path().to_path_buf())]);
         let load_time = started.elapsed();
@@ -71,7 +50,7 @@ fn main() {
                 }
             }
         }
-        report(&format!("{size}: keystroke (1-25 chars)"), typed);
+        timing::report(&format!("{size}: keystroke (1-25 chars)"), typed);
         let pasted = (0..ROUNDS * 10)
             .map(|_| {
                 let started = Instant::now();
@@ -79,6 +58,6 @@ fn main() {
                 started.elapsed()
             })
             .collect();
-        report(&format!("{size}: pasted 100-char line"), pasted);
+        timing::report(&format!("{size}: pasted 100-char line"), pasted);
     }
 }

@@ -23,14 +23,7 @@ const PASTED: &str = "2026-03-11T04:12:09Z api-7d9f8b6c5-x2k4p dial tcp 10.43.12
 
 fn catalog(size: usize) -> Arc<Catalog> {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("00-layers.toml"), synthetic::layers_toml()).expect("write");
-    for first in (0..size).step_by(1_000) {
-        std::fs::write(
-            dir.path().join(format!("{first:07}.toml")),
-            synthetic::failures_toml(first, 1_000.min(size - first)),
-        )
-        .expect("write");
-    }
+    synthetic::write_catalog(dir.path(), size, false).expect("write");
     let loaded = load(&[Source::Path(dir.path().to_path_buf())]);
     assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics.first());
     Arc::new(loaded.catalog)

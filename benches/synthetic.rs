@@ -2,8 +2,8 @@
 //! from an operations vocabulary (components, symptoms, real-looking error
 //! lines with hosts, IPs and numbers), each a record of about 240 characters
 //! of prose (id, title, symptom, signal, recovery, tags) plus a step with a
-//! command. Shared by `benches/search.rs` and
-//! `examples/synthetic_catalog.rs`.
+//! command, optionally with three `related` links each. Shared by the
+//! benches and `examples/synthetic_catalog.rs`.
 
 use std::fmt::Write as _;
 
@@ -123,7 +123,7 @@ impl Rng {
 }
 
 /// The layers of a synthetic catalog, as TOML.
-pub fn layers_toml() -> String {
+fn layers_toml() -> String {
     let mut out = String::new();
     for (i, layer) in LAYERS.iter().enumerate() {
         let _ = writeln!(out, "[[layer]]\nid = \"{layer}\"\ntitle = \"{layer}\"\norder = {}\n", i * 10);
@@ -131,14 +131,22 @@ pub fn layers_toml() -> String {
     out
 }
 
-/// Failure modes `first..first + count` as TOML (no layers).
-pub fn failures_toml(first: usize, count: usize) -> String {
+/// The generator of entry `i`, and its id (drawn first, so that a link to
+/// `i` can be written without writing `i`).
+fn entry(i: usize) -> (Rng, String, &'static str, &'static str) {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    let component = rng.pick(COMPONENTS);
+    let problem = rng.pick(PROBLEMS);
+    (rng, format!("syn-{i}-{component}-{problem}"), component, problem)
+}
+
+/// Failure modes `first..first + count` as TOML (no layers); with `linked`
+/// (the catalog's size), each relates to three others of the catalog.
+fn failures_toml(first: usize, count: usize, linked: Option<usize>) -> String {
     let mut out = String::with_capacity(count * 700);
     let _ = writeln!(out, "[vars.ns]\ndescription = \"Namespace\"\ndefault = \"prod\"\n");
     for i in first..first + count {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
-        let component = rng.pick(COMPONENTS);
-        let problem = rng.pick(PROBLEMS);
+        let (mut rng, id, component, problem) = entry(i);
         let svc = format!("{component}-{}", rng.below(500));
         let fill = |template: &str, rng: &mut Rng| {
             template
@@ -158,13 +166,29 @@ pub fn failures_toml(first: usize, count: usize) -> String {
         let symptom = rng.pick(SYMPTOMS);
         let action = fill(rng.pick(ACTIONS), &mut rng);
         let layer = rng.pick(LAYERS);
+        let related = linked.map_or_else(String::new, |size| {
+            let ids: Vec<String> = [1, 7, 31].iter().map(|step| format!("{:?}", entry((i + step) % size).1)).collect();
+            format!("related = [{}]\n", ids.join(", "))
+        });
         let _ = write!(
             out,
-            "[[failure]]\nid = \"syn-{i}-{component}-{problem}\"\ntitle = \"{component} {problem} on {svc}\"\nlayer = \"{layer}\"\n\
+            "[[failure]]\nid = \"{id}\"\ntitle = \"{component} {problem} on {svc}\"\nlayer = \"{layer}\"\n\
              symptom = \"{symptom}\"\nsignals = [{signal:?}]\nrecovery = \"Restart {svc} if it stays {problem}.\"\n\
-             frequency = \"rare\"\nseverity = \"medium\"\ntags = [\"{component}\", \"{problem}\"]\n\n\
+             frequency = \"rare\"\nseverity = \"medium\"\ntags = [\"{component}\", \"{problem}\"]\n{related}\n\
              [[failure.steps]]\ndo = \"Look at {svc}.\"\nrun = {action:?}\n\n"
         );
     }
     out
+}
+
+/// Writes a synthetic catalog of `size` failure modes into `dir`, in files
+/// of 1 000 entries after a file of layers.
+pub fn write_catalog(dir: &std::path::Path, size: usize, linked: bool) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("00-layers.toml"), layers_toml())?;
+    for first in (0..size).step_by(1_000) {
+        let text = failures_toml(first, 1_000.min(size - first), linked.then_some(size));
+        std::fs::write(dir.join(format!("{first:07}.toml")), text)?;
+    }
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //!
 //! ```sh
 //! cargo run --release --example synthetic_catalog -- /tmp/syn100k 100000
+//! LINKED=1 cargo run --release --example synthetic_catalog -- /tmp/linked 100000   # 3 related links each
 //! /usr/bin/time -v target/release/pagerbook --catalog /tmp/syn100k search connection reset
 //! ```
 
@@ -18,16 +19,7 @@ fn main() -> ExitCode {
         eprintln!("usage: synthetic_catalog DIR COUNT");
         return ExitCode::from(2);
     };
-    let write = || -> std::io::Result<()> {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("00-layers.toml"), synthetic::layers_toml())?;
-        for (file, first) in (0..count).step_by(1_000).enumerate() {
-            let text = synthetic::failures_toml(first, 1_000.min(count - first));
-            std::fs::write(dir.join(format!("{:03}.toml", file + 1)), text)?;
-        }
-        Ok(())
-    };
-    match write() {
+    match synthetic::write_catalog(&dir, count, std::env::var_os("LINKED").is_some()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("synthetic_catalog: {err}");
