@@ -100,9 +100,14 @@ pub struct AppState {
     /// The search line.
     pub search: TextArea<'static>,
     /// The query the results answer.
-    pub query: Query,
+    query: Query,
     /// The ranked hits for `query`.
-    pub results: Results,
+    results: Results,
+    /// The rows of the results list, laid out once per result set: every
+    /// key and frame reads them, and they span the whole catalog.
+    rows: Vec<Row>,
+    /// The row of each hit.
+    hit_rows: Vec<usize>,
     /// Number of the latest query sent to the worker.
     pub generation: u64,
     /// Number of the query `results` answer.
@@ -165,10 +170,13 @@ impl AppState {
     ) -> Self {
         let mut search = TextArea::default();
         search.set_placeholder_text("type a symptom or an error, or paste a log line");
+        let (rows, hit_rows) = rows(&catalog, &Query::default(), &results);
         AppState {
             catalog,
             diagnostics,
             search,
+            rows,
+            hit_rows,
             query: Query::default(),
             results,
             generation: 0,
@@ -244,31 +252,64 @@ impl AppState {
         Screen::new(self.size, self.focus)
     }
 
-    /// The rows of the results list: with an empty query, entries under
-    /// their layer's heading (runbooks last); with a query, the ranked hits,
-    /// under a note when the best lacks some of the query's words.
+    /// The query the results answer.
     #[must_use]
-    pub fn rows(&self) -> Vec<Row> {
-        let browsing = self.query.is_blank();
-        let mut rows = Vec::with_capacity(self.results.hits.len() + 16);
-        let mut group = None;
-        for (i, hit) in self.results.hits.iter().enumerate() {
-            let entry = &self.catalog.entries()[hit.entry];
-            if browsing {
-                let this = Group::of(&self.catalog, entry);
-                if group != Some(this) {
-                    rows.push(Row::Heading(this.title().to_owned()));
-                    group = Some(this);
-                }
-            } else if i == 0
-                && let Some(had) = self.results.best_lacks_words()
-            {
-                rows.push(Row::Heading(super::strings::best_has_words(had, self.results.words)));
-            }
-            rows.push(Row::Hit(i));
-        }
-        rows
+    pub fn query(&self) -> &Query {
+        &self.query
     }
+
+    /// The ranked hits for the query.
+    #[must_use]
+    pub fn results(&self) -> &Results {
+        &self.results
+    }
+
+    /// Shows the results of a query, laying out their rows.
+    pub fn show(&mut self, query: Query, results: Results) {
+        (self.rows, self.hit_rows) = rows(&self.catalog, &query, &results);
+        self.query = query;
+        self.results = results;
+    }
+
+    /// The rows of the results list.
+    #[must_use]
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The row hit `hit` is on.
+    #[must_use]
+    pub fn row_of_hit(&self, hit: usize) -> Option<usize> {
+        self.hit_rows.get(hit).copied()
+    }
+}
+
+/// The rows of the results list, and the row of each hit: with an empty
+/// query, entries under their layer's heading (runbooks last); with a query,
+/// the ranked hits, under a note when the best lacks some of the query's
+/// words.
+fn rows(catalog: &Catalog, query: &Query, results: &Results) -> (Vec<Row>, Vec<usize>) {
+    let browsing = query.is_blank();
+    let mut rows = Vec::with_capacity(results.hits.len() + 16);
+    let mut hit_rows = Vec::with_capacity(results.hits.len());
+    let mut group = None;
+    for (i, hit) in results.hits.iter().enumerate() {
+        let entry = &catalog.entries()[hit.entry];
+        if browsing {
+            let this = Group::of(catalog, entry);
+            if group != Some(this) {
+                rows.push(Row::Heading(this.title().to_owned()));
+                group = Some(this);
+            }
+        } else if i == 0
+            && let Some(had) = results.best_lacks_words()
+        {
+            rows.push(Row::Heading(super::strings::best_has_words(had, results.words)));
+        }
+        hit_rows.push(rows.len());
+        rows.push(Row::Hit(i));
+    }
+    (rows, hit_rows)
 }
 
 /// One row of the results list.

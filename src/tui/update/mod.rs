@@ -200,7 +200,7 @@ fn open(state: &mut AppState) {
         state.open_when_searched = true;
         return;
     }
-    let Some(hit) = state.results.hits.get(state.selected) else { return };
+    let Some(&hit) = state.results().hits.get(state.selected) else { return };
     state.detail = Some(Detail { page: Page { entry: hit.entry, item: None, scroll: 0 }, history: Vec::new() });
     state.focus = Focus::Detail;
     // Step 1 is selected and in view: one key copies or runs it.
@@ -246,8 +246,7 @@ fn receive(state: &mut AppState, searched: Searched) {
     if searched.generation != state.generation {
         return; // overtaken by a newer query
     }
-    state.query = searched.query;
-    state.results = searched.results;
+    state.show(searched.query, searched.results);
     state.results_generation = searched.generation;
     state.selected = 0;
     state.results_scroll = 0;
@@ -273,15 +272,16 @@ impl AppState {
     fn keep_selection_visible(&mut self) {
         let Some(area) = self.screen().results else { return };
         let height = usize::from(area.height).max(1);
+        let Some(row) = self.row_of_hit(self.selected) else { return };
         let rows = self.rows();
-        let Some(row) = rows.iter().position(|r| *r == super::state::Row::Hit(self.selected)) else { return };
         let top = if row > 0 && matches!(rows[row - 1], super::state::Row::Heading(_)) { row - 1 } else { row };
+        let count = rows.len();
         if top < self.results_scroll {
             self.results_scroll = top;
         } else if row >= self.results_scroll + height {
             self.results_scroll = row + 1 - height;
         }
-        self.results_scroll = self.results_scroll.min(rows.len().saturating_sub(height));
+        self.results_scroll = self.results_scroll.min(count.saturating_sub(height));
     }
 }
 
@@ -299,6 +299,7 @@ mod tests {
     use crate::search::{Index, Query};
     use crate::tui::command::StepKey;
     use crate::tui::layout::document::{Target, document};
+    use crate::tui::state::Row;
     use crate::tui::theme::Theme;
 
     /// The navigator over its fixture catalog, which changes only when a
@@ -309,6 +310,25 @@ mod tests {
         let results = index.search(&Query::default());
         let theme = Theme { light: false, depth: Some(Depth::Basic16) };
         (AppState::new(index.catalog().clone(), Vec::new(), results, theme, Rect::new(0, 0, 120, 40)), index)
+    }
+
+    #[test]
+    fn the_rows_laid_out_once_per_result_set_place_every_hit() {
+        let (mut state, index) = setup();
+        let check = |state: &AppState| {
+            for i in 0..state.results().hits.len() {
+                assert_eq!(state.rows()[state.row_of_hit(i).unwrap()], Row::Hit(i));
+            }
+            let hits = state.rows().iter().filter(|row| matches!(row, Row::Hit(_))).count();
+            assert_eq!(hits, state.results().hits.len());
+        };
+        check(&state);
+        assert!(matches!(state.rows()[0], Row::Heading(_)), "browsing starts under a layer heading");
+        let query = Query::parse("disk full yesterday");
+        let results = index.search(&query);
+        state.show(query, results);
+        check(&state);
+        assert!(matches!(state.rows()[0], Row::Heading(_)), "the best lacks a word: a note above it");
     }
 
     fn typed(state: &mut AppState, text: &str) -> Vec<Effect> {
@@ -423,7 +443,7 @@ mod tests {
         for (i, entry) in state.catalog.entries().to_vec().iter().enumerate().filter(|(_, e)| !e.steps.is_empty()) {
             state.focus_results();
             state.selected = state
-                .results
+                .results()
                 .hits
                 .iter()
                 .position(|h| h.entry == i)
@@ -525,11 +545,11 @@ mod tests {
         update(&mut state, Action::Move(-1));
         assert_eq!(state.selected, 0);
         update(&mut state, Action::End);
-        assert_eq!(state.selected, state.results.hits.len() - 1);
+        assert_eq!(state.selected, state.results().hits.len() - 1);
         update(&mut state, Action::Move(5));
-        assert_eq!(state.selected, state.results.hits.len() - 1);
+        assert_eq!(state.selected, state.results().hits.len() - 1);
         update(&mut state, Action::Page(-1));
-        assert!(state.selected < state.results.hits.len() - 1);
+        assert!(state.selected < state.results().hits.len() - 1);
         update(&mut state, Action::Home);
         assert_eq!((state.selected, state.results_scroll), (0, 0));
     }

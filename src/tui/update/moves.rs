@@ -89,7 +89,7 @@ pub(super) fn move_by(state: &mut AppState, motion: Motion) {
     match state.focus {
         Focus::Results => {
             // The selection moves as a scroll over the hits would.
-            let hits = state.results.hits.len();
+            let hits = state.results().hits.len();
             state.selected = Scroll::new(state.selected, hits, 1).after(motion, page_height(state));
             state.keep_selection_visible();
         }
@@ -146,7 +146,7 @@ fn move_in_detail(state: &mut AppState, motion: Motion) {
 pub(super) fn scroll_at(state: &mut AppState, at: Position, lines: i32) {
     let screen = state.screen();
     if screen.results.is_some_and(|r| r.contains(at)) {
-        state.selected = Scroll::new(state.selected, state.results.hits.len(), 1).after(Motion::Lines(lines), 1);
+        state.selected = Scroll::new(state.selected, state.results().hits.len(), 1).after(Motion::Lines(lines), 1);
         state.keep_selection_visible();
     } else if let (Some(area), Some(index)) = (screen.detail.filter(|r| r.contains(at)), state.shown_entry()) {
         let total = document(state, index, area.width, None).lines.len();

@@ -19,17 +19,17 @@ use crate::tui::theme::{Theme, frequency_glyph};
 pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let theme = state.theme;
     let focused = state.focus == Focus::Results;
-    let title = if state.query.is_blank() {
+    let title = if state.query().is_blank() {
         " Failure modes, edge inward ".to_owned()
     } else {
-        format!(" {} ", crate::wrap::plural(state.results.hits.len(), "match"))
+        format!(" {} ", crate::wrap::plural(state.results().hits.len(), "match"))
     };
     let outer = Rect { x: area.x - 1, y: area.y - 1, width: area.width + 2, height: area.height + 2 };
     frame.render_widget(Block::default().borders(Borders::ALL).border_style(theme.border(focused)).title(title), outer);
     let rows = state.rows();
     if rows.is_empty() {
         let text =
-            if state.query.is_blank() { "  the catalog is empty" } else { "  no match: try fewer or other words" };
+            if state.query().is_blank() { "  the catalog is empty" } else { "  no match: try fewer or other words" };
         frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), area);
         return;
     }
@@ -48,7 +48,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
 
 /// `HIGH ▃ Title with matches                layer`
 fn hit_line(state: &AppState, index: usize, width: usize, theme: Theme) -> Line<'static> {
-    let entry = &state.catalog.entries()[state.results.hits[index].entry];
+    let entry = &state.catalog.entries()[state.results().hits[index].entry];
     let selected = index == state.selected;
     let mut spans = Vec::new();
     match (entry.severity, entry.frequency) {
@@ -62,7 +62,7 @@ fn hit_line(state: &AppState, index: usize, width: usize, theme: Theme) -> Line<
     }
     // The layer shows beside search results where the list is wide enough
     // to keep most of the title.
-    let tag = if state.query.is_blank() || width < 50 {
+    let tag = if state.query().is_blank() || width < 50 {
         String::new()
     } else {
         format!(" {}", entry.layer().unwrap_or(entry.kind.as_str()))
@@ -70,7 +70,7 @@ fn hit_line(state: &AppState, index: usize, width: usize, theme: Theme) -> Line<
     let room = width.saturating_sub(7 + tag.width());
     let title = truncate(entry.title(), room);
     let base = if selected { theme.selected() } else { Style::default() };
-    spans.extend(highlighted(&title, &state.results.matched.ranges(&title), base, theme.matched().patch(base)));
+    spans.extend(highlighted(&title, &state.results().matched.ranges(&title), base, theme.matched().patch(base)));
     let used: usize = spans.iter().map(|s| s.content.width()).sum();
     let pad = width.saturating_sub(used + tag.width());
     spans.push(Span::styled(" ".repeat(pad), base));
