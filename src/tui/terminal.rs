@@ -2,7 +2,7 @@
 //! mouse and bracketed paste on the way in, all undone on the way out,
 //! including when the program panics.
 
-use std::io::{self, Stdout, stdout};
+use std::io::{self, BufWriter, Stdout, stdout};
 use std::sync::Once;
 
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
@@ -11,8 +11,13 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_ra
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-/// The terminal the navigator draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// The terminal the navigator draws on. Frames go through a buffer larger
+/// than any frame, so each is one write: through `Stdout`'s own 1 KiB line
+/// buffer the first frame took eleven.
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Larger than a full 4K-wide frame with colours.
+const FRAME_BUFFER: usize = 256 * 1024;
 
 static PANIC_HOOK: Once = Once::new();
 
@@ -28,7 +33,7 @@ pub fn init() -> io::Result<Tui> {
         }));
     });
     enter()?;
-    Terminal::new(CrosstermBackend::new(stdout()))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout())))
 }
 
 fn enter() -> io::Result<()> {
