@@ -104,10 +104,11 @@ pub struct AppState {
     /// The ranked hits for `query`.
     results: Results,
     /// The rows of the results list, laid out once per result set: every
-    /// key and frame reads them, and they span the whole catalog.
-    rows: Vec<Row>,
-    /// The row of each hit.
-    hit_rows: Vec<usize>,
+    /// key and frame reads them.
+    rows: Rows,
+    /// The rows of the whole catalog edge inward, under its layers'
+    /// headings: what a blank query shows, laid out once.
+    browse_rows: Rows,
     /// Number of the latest query sent to the worker.
     pub generation: u64,
     /// Number of the query `results` answer.
@@ -170,13 +171,13 @@ impl AppState {
     ) -> Self {
         let mut search = TextArea::default();
         search.set_placeholder_text("type a symptom or an error, or paste a log line");
-        let (rows, hit_rows) = rows(&catalog, &Query::default(), &results);
+        let browse_rows = Rows::browsing(&catalog, &results);
         AppState {
             catalog,
             diagnostics,
             search,
-            rows,
-            hit_rows,
+            rows: browse_rows.clone(),
+            browse_rows,
             query: Query::default(),
             results,
             generation: 0,
@@ -266,57 +267,95 @@ impl AppState {
 
     /// Shows the results of a query, laying out their rows.
     pub fn show(&mut self, query: Query, results: Results) {
-        (self.rows, self.hit_rows) = rows(&self.catalog, &query, &results);
+        self.rows = if !query.is_blank() {
+            Rows::ranked(&results)
+        } else if results.hits.len() == self.browse_rows.hits {
+            self.browse_rows.clone()
+        } else {
+            Rows::browsing(&self.catalog, &results)
+        };
         self.query = query;
         self.results = results;
     }
 
     /// The rows of the results list.
     #[must_use]
-    pub fn rows(&self) -> &[Row] {
+    pub fn rows(&self) -> &Rows {
         &self.rows
+    }
+}
+
+/// The rows of the results list: the hits in order, with headings among
+/// them. Held as the headings and the rows they stand on, so that laying
+/// out a result set costs its headings, not its hits (a keystroke at a
+/// million entries laid out a million rows).
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    /// Each heading and its row, in order.
+    headings: Vec<(usize, String)>,
+    hits: usize,
+}
+
+impl Rows {
+    /// With an empty query: the entries under their layer's heading,
+    /// runbooks last.
+    fn browsing(catalog: &Catalog, results: &Results) -> Rows {
+        let mut headings = Vec::new();
+        let mut group = None;
+        for (i, hit) in results.hits.iter().enumerate() {
+            let this = Group::of(catalog, &catalog.entries()[hit.entry]);
+            if group != Some(this) {
+                headings.push((i + headings.len(), this.title().to_owned()));
+                group = Some(this);
+            }
+        }
+        Rows { headings, hits: results.hits.len() }
+    }
+
+    /// With a query: the ranked hits, under a note when the best lacks some
+    /// of the query's words.
+    fn ranked(results: &Results) -> Rows {
+        let note = results.best_lacks_words().map(|had| (0, super::strings::best_has_words(had, results.words)));
+        Rows { headings: note.into_iter().collect(), hits: results.hits.len() }
+    }
+
+    /// How many rows there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.hits + self.headings.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `row`, if there is one.
+    #[must_use]
+    pub fn get(&self, row: usize) -> Option<Row<'_>> {
+        if row >= self.len() {
+            return None;
+        }
+        let before = self.headings.partition_point(|(at, _)| *at < row);
+        Some(match self.headings.get(before) {
+            Some((at, text)) if *at == row => Row::Heading(text),
+            _ => Row::Hit(row - before),
+        })
     }
 
     /// The row hit `hit` is on.
     #[must_use]
-    pub fn row_of_hit(&self, hit: usize) -> Option<usize> {
-        self.hit_rows.get(hit).copied()
+    pub fn of_hit(&self, hit: usize) -> Option<usize> {
+        (hit < self.hits).then(|| self.headings.iter().fold(hit, |row, (at, _)| if *at <= row { row + 1 } else { row }))
     }
-}
-
-/// The rows of the results list, and the row of each hit: with an empty
-/// query, entries under their layer's heading (runbooks last); with a query,
-/// the ranked hits, under a note when the best lacks some of the query's
-/// words.
-fn rows(catalog: &Catalog, query: &Query, results: &Results) -> (Vec<Row>, Vec<usize>) {
-    let browsing = query.is_blank();
-    let mut rows = Vec::with_capacity(results.hits.len() + 16);
-    let mut hit_rows = Vec::with_capacity(results.hits.len());
-    let mut group = None;
-    for (i, hit) in results.hits.iter().enumerate() {
-        let entry = &catalog.entries()[hit.entry];
-        if browsing {
-            let this = Group::of(catalog, entry);
-            if group != Some(this) {
-                rows.push(Row::Heading(this.title().to_owned()));
-                group = Some(this);
-            }
-        } else if i == 0
-            && let Some(had) = results.best_lacks_words()
-        {
-            rows.push(Row::Heading(super::strings::best_has_words(had, results.words)));
-        }
-        hit_rows.push(rows.len());
-        rows.push(Row::Hit(i));
-    }
-    (rows, hit_rows)
 }
 
 /// One row of the results list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Row {
-    /// A layer heading or a divider; not selectable.
-    Heading(String),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row<'a> {
+    /// A layer heading or a note; not selectable.
+    Heading(&'a str),
     /// A hit, by index into the results.
     Hit(usize),
 }

@@ -272,9 +272,10 @@ impl AppState {
     fn keep_selection_visible(&mut self) {
         let Some(area) = self.screen().results else { return };
         let height = usize::from(area.height).max(1);
-        let Some(row) = self.row_of_hit(self.selected) else { return };
         let rows = self.rows();
-        let top = if row > 0 && matches!(rows[row - 1], super::state::Row::Heading(_)) { row - 1 } else { row };
+        let Some(row) = rows.of_hit(self.selected) else { return };
+        let top =
+            if row > 0 && matches!(rows.get(row - 1), Some(super::state::Row::Heading(_))) { row - 1 } else { row };
         let count = rows.len();
         if top < self.results_scroll {
             self.results_scroll = top;
@@ -316,19 +317,31 @@ mod tests {
     fn the_rows_laid_out_once_per_result_set_place_every_hit() {
         let (mut state, index) = setup();
         let check = |state: &AppState| {
+            let rows = state.rows();
             for i in 0..state.results().hits.len() {
-                assert_eq!(state.rows()[state.row_of_hit(i).unwrap()], Row::Hit(i));
+                assert_eq!(rows.get(rows.of_hit(i).unwrap()), Some(Row::Hit(i)));
             }
-            let hits = state.rows().iter().filter(|row| matches!(row, Row::Hit(_))).count();
+            let hits = (0..rows.len()).filter(|&row| matches!(rows.get(row), Some(Row::Hit(_)))).count();
             assert_eq!(hits, state.results().hits.len());
+            assert_eq!(rows.get(rows.len()), None);
         };
         check(&state);
-        assert!(matches!(state.rows()[0], Row::Heading(_)), "browsing starts under a layer heading");
+        assert!(matches!(state.rows().get(0), Some(Row::Heading(_))), "browsing starts under a layer heading");
+        let headings = (0..state.rows().len()).filter(|&row| matches!(state.rows().get(row), Some(Row::Heading(_))));
+        assert!(headings.count() >= 4, "a heading for each layer of the fixture");
         let query = Query::parse("disk full yesterday");
         let results = index.search(&query);
         state.show(query, results);
         check(&state);
-        assert!(matches!(state.rows()[0], Row::Heading(_)), "the best lacks a word: a note above it");
+        assert!(matches!(state.rows().get(0), Some(Row::Heading(_))), "the best lacks a word: a note above it");
+        let query = Query::parse("disk full");
+        let results = index.search(&query);
+        state.show(query, results);
+        check(&state);
+        assert_eq!(state.rows().get(0), Some(Row::Hit(0)), "no note when the best has every word");
+        let blank = index.search(&Query::default());
+        state.show(Query::default(), blank);
+        check(&state);
     }
 
     fn typed(state: &mut AppState, text: &str) -> Vec<Effect> {

@@ -163,7 +163,7 @@ pub(super) fn click(state: &mut AppState, at: Position) {
     let Some(area) = state.screen().results.filter(|r| r.contains(at)) else { return };
     let row = state.results_scroll + usize::from(at.y - area.y);
     if let Some(super::super::state::Row::Hit(i)) = state.rows().get(row) {
-        state.selected = *i;
+        state.selected = i;
         state.focus_results();
     }
 }

@@ -34,13 +34,12 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         return;
     }
     let width = usize::from(area.width);
-    let lines: Vec<Line<'_>> = rows
-        .iter()
-        .skip(state.results_scroll)
-        .take(usize::from(area.height))
+    let shown = state.results_scroll..(state.results_scroll + usize::from(area.height)).min(rows.len());
+    let lines: Vec<Line<'_>> = shown
+        .filter_map(|row| rows.get(row))
         .map(|row| match row {
             Row::Heading(text) => Line::from(Span::styled(truncate(text, width), theme.heading())),
-            Row::Hit(i) => hit_line(state, *i, width, theme),
+            Row::Hit(i) => hit_line(state, i, width, theme),
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
