@@ -240,6 +240,37 @@ fn an_idle_navigator_does_not_wake_up() {
     tmux.wait_for("Search › redis", "the typed query");
 }
 
+/// CPU time (user and system, in clock ticks) a process has used.
+fn cpu_ticks(pid: &str) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The fields after the command's name, which is in parentheses.
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn after_a_resize_it_redraws_at_once_and_the_next_key_arrives_without_spinning() {
+    // Regression: crossterm's edge-triggered reader dropped the terminal's
+    // readiness when a resize came with it: the next key was held back
+    // until another came, the input thread spinning meanwhile; and a resize
+    // alone redrew only at the next key.
+    let Some(tmux) = Tmux::start("resize", 80, 24) else { return };
+    let pid = tmux.open_navigator();
+    tmux.type_text("disk");
+    tmux.wait_for("Search › disk", "the typed query");
+    assert!(tmux.command(&["resize-window", "-t", "t", "-x", "100", "-y", "26"]).success());
+    tmux.wait_until(
+        |screen| screen.lines().nth(1).is_some_and(|l| l.chars().count() == 100),
+        "the frame redrawn 100 wide",
+    );
+    tmux.type_text("z");
+    tmux.wait_for("Search › diskz", "the key typed after the resize");
+    let before = cpu_ticks(&pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let used = cpu_ticks(&pid) - before;
+    assert!(used <= 10, "{used} clock ticks of CPU in 1 s after the resize");
+}
+
 #[test]
 fn sigterm_quits_through_the_normal_path_and_restores_the_terminal() {
     let Some(tmux) = Tmux::start("sigterm", 80, 24) else { return };

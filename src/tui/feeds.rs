@@ -2,7 +2,9 @@
 //! (pausable, so another reader can have the terminal), signals, the
 //! search worker, and a run's output (gathered between frames).
 
+use std::io::Read;
 use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -27,17 +29,28 @@ pub struct InputControl {
     idle: AtomicBool,
     /// Read and write ends; a byte written wakes the thread.
     wake: (OwnedFd, OwnedFd),
+    /// Readable after SIGWINCH: crossterm sees a resize only when asked for
+    /// events, and the thread asks only when woken.
+    resized: UnixStream,
 }
 
 impl InputControl {
     fn new() -> std::io::Result<InputControl> {
         // Close-on-exec: a command run from the navigator must not hold it.
         let wake = pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK)?;
-        Ok(InputControl { paused: AtomicBool::new(false), idle: AtomicBool::new(false), wake })
+        // Rust opens sockets close-on-exec.
+        let (resized, on_resize) = UnixStream::pair()?;
+        resized.set_nonblocking(true)?;
+        on_resize.set_nonblocking(true)?;
+        signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, on_resize)?;
+        Ok(InputControl { paused: AtomicBool::new(false), idle: AtomicBool::new(false), wake, resized })
     }
 
     /// Stops reading; returns once the thread is out of its read.
     pub(super) fn pause(&self) {
+        // Cleared first: a stale `idle` left by a wake-up between resume's
+        // two stores must not let this return while the thread still reads.
+        self.idle.store(false, Ordering::SeqCst);
         self.paused.store(true, Ordering::SeqCst);
         self.wake_up();
         let deadline = Instant::now() + Duration::from_secs(1);
@@ -58,10 +71,12 @@ impl InputControl {
         let _ = rustix::io::write(&self.wake.1, &[1]);
     }
 
-    /// Empties the pipe of the wake-ups that brought the thread here.
+    /// Empties the pipes of the wake-ups and resizes that brought the
+    /// thread here.
     fn drain(&self) {
         let mut bytes = [0u8; 64];
         while matches!(rustix::io::read(&self.wake.0, &mut bytes), Ok(n) if n > 0) {}
+        while matches!((&self.resized).read(&mut bytes), Ok(n) if n > 0) {}
     }
 }
 
@@ -72,41 +87,50 @@ pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputCon
         loop {
             if shared.paused.load(Ordering::SeqCst) {
                 shared.idle.store(true, Ordering::SeqCst);
-                wait_for(None, &shared.wake.0);
+                wait_for(&shared, false);
                 shared.drain();
                 continue;
             }
-            let arrived = match wait_for(Some(&std::io::stdin()), &shared.wake.0) {
+            let gone = match wait_for(&shared, true) {
                 Input::Woken => {
                     shared.drain();
                     continue;
                 }
-                Input::Gone => vec![Event::TerminalGone],
-                Input::Ready => held_events(),
-            };
-            for event in arrived {
-                let gone = matches!(event, Event::TerminalGone);
-                if events.send(event).is_err() || gone {
-                    return;
+                Input::Gone => {
+                    let _ = events.send(Event::TerminalGone);
+                    true
                 }
+                Input::Ready => pass_on_held_events(&events),
+                Input::Resized => {
+                    shared.drain();
+                    pass_on_held_events(&events)
+                }
+            };
+            if gone {
+                return;
             }
         }
     });
     Ok(control)
 }
 
-/// The events crossterm holds once the terminal is readable: it reads more
-/// than one at a time, so all of them.
-fn held_events() -> Vec<Event> {
-    let mut held = Vec::new();
+/// How long crossterm is given to find an event that is there. Not zero:
+/// its level-triggered source does not look at all when given no time.
+const LOOK: Duration = Duration::from_micros(50);
+
+/// Sends on the events crossterm holds once the terminal is readable or
+/// resized, each as soon as it is read (crossterm reads more than one at a
+/// time, so all of them). Whether the terminal or the loop is gone.
+fn pass_on_held_events(events: &Sender<Event>) -> bool {
     loop {
-        match crossterm::event::poll(Duration::ZERO) {
-            Ok(true) => held.push(crossterm::event::read().map_or(Event::TerminalGone, Event::Terminal)),
-            Ok(false) => return held,
-            Err(_) => {
-                held.push(Event::TerminalGone);
-                return held;
-            }
+        let event = match crossterm::event::poll(LOOK) {
+            Ok(true) => crossterm::event::read().map_or(Event::TerminalGone, Event::Terminal),
+            Ok(false) => return false,
+            Err(_) => Event::TerminalGone,
+        };
+        let gone = matches!(event, Event::TerminalGone);
+        if events.send(event).is_err() || gone {
+            return true;
         }
     }
 }
@@ -117,28 +141,50 @@ enum Input {
     Woken,
     /// The terminal has bytes to read.
     Ready,
+    /// The terminal was resized (crossterm has the new size for us).
+    Resized,
     /// It hung up (closed without a SIGHUP reaching us, or failing).
     Gone,
 }
 
-/// Blocks until the terminal (when given) has input or `wake` has a byte.
-/// The terminal is polled here rather than through crossterm, which reports
-/// a hung-up tty as "no event" and spins on its end of file inside its own
-/// poll, never returning (67 % CPU after the pane was killed with SIGHUP
-/// blocked); the hang-up shows here, in the poll's own flags.
-fn wait_for(terminal: Option<&std::io::Stdin>, wake: &OwnedFd) -> Input {
+/// Blocks until the terminal (when watched) has input or was resized, or the
+/// loop wakes the thread. The terminal is polled here rather than through
+/// crossterm, which reports a hung-up tty as "no event" and spins on its end
+/// of file inside its own poll, never returning (67 % CPU after the pane was
+/// killed with SIGHUP blocked); the hang-up shows here, in the poll's own
+/// flags. crossterm reads the tty level-triggered (its `use-dev-tty`
+/// source): its default, edge-triggered one dropped the tty's readiness when
+/// a resize came with it, so this poll said "readable" and crossterm "no
+/// event", and the thread spun until the next key.
+fn wait_for(control: &InputControl, terminal: bool) -> Input {
     use rustix::event::{PollFd, PollFlags, poll};
-    let mut fds: Vec<PollFd<'_>> = terminal.map(|stdin| PollFd::new(stdin, PollFlags::IN)).into_iter().collect();
-    fds.push(PollFd::new(wake, PollFlags::IN));
-    match poll(&mut fds, None) {
+    let stdin = std::io::stdin();
+    let mut fds = [
+        PollFd::new(&control.wake.0, PollFlags::IN),
+        PollFd::new(&control.resized, PollFlags::IN),
+        PollFd::new(&stdin, PollFlags::IN),
+    ];
+    // While paused, the terminal is not watched at all.
+    let watched = if terminal { 3 } else { 2 };
+    match poll(&mut fds[..watched], None) {
         // A signal interrupting the wait wakes nothing.
         Err(rustix::io::Errno::INTR) => Input::Woken,
         Err(_) => Input::Gone,
-        Ok(_) => match terminal.map(|_| fds[0].revents()) {
-            Some(flags) if flags.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) => Input::Gone,
-            Some(flags) if flags.contains(PollFlags::IN) => Input::Ready,
-            _ => Input::Woken,
-        },
+        Ok(_) => {
+            let tty = fds[2].revents();
+            if terminal && tty.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+                Input::Gone
+            } else if fds[0].revents().contains(PollFlags::IN) {
+                // The loop first: keys typed after it paused are not ours.
+                Input::Woken
+            } else if terminal && fds[1].revents().contains(PollFlags::IN) {
+                Input::Resized
+            } else if terminal && tty.contains(PollFlags::IN) {
+                Input::Ready
+            } else {
+                Input::Woken
+            }
+        }
     }
 }
 
