@@ -16,7 +16,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let (Some(dir), Some(Ok(count))) = (args.next().map(PathBuf::from), args.next().map(|n| n.parse::<usize>())) else {
-        eprintln!("usage: synthetic_catalog DIR COUNT");
+        eprintln!(
+            "usage: [LINKED=1] synthetic_catalog DIR COUNT   (LINKED: three related links per entry; DIR new or empty)"
+        );
         return ExitCode::from(2);
     };
     match synthetic::write_catalog(&dir, count, std::env::var_os("LINKED").is_some()) {
