@@ -10,11 +10,12 @@ use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crossterm::event::Event as CrosstermEvent;
+use rustix::pipe::{PipeFlags, pipe_with};
+
 use super::action::Searched;
 use super::command::Output;
 use super::event::{Event, HANDED_OVER};
-use rustix::pipe::{PipeFlags, pipe_with};
-
 use crate::catalog::Catalog;
 use crate::runner::RunEvent;
 use crate::search::{Index, Query};
@@ -103,7 +104,12 @@ pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputCon
                 Input::Ready => pass_on_held_events(&events),
                 Input::Resized => {
                     shared.drain();
-                    pass_on_held_events(&events)
+                    // Said here, not left to crossterm, which may not look
+                    // at its own signal pipe in the time it is given.
+                    let resized = crossterm::terminal::size().map_or(Event::TerminalGone, |(width, height)| {
+                        Event::Terminal(CrosstermEvent::Resize(width, height))
+                    });
+                    events.send(resized).is_err() || pass_on_held_events(&events)
                 }
             };
             if gone {
@@ -115,8 +121,10 @@ pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputCon
 }
 
 /// How long crossterm is given to find an event that is there. Not zero:
-/// its level-triggered source does not look at all when given no time.
-const LOOK: Duration = Duration::from_micros(50);
+/// its level-triggered source does not look at all when given no time; and
+/// not so short that a slow machine has spent it before crossterm looks.
+/// Each event is passed on as soon as it is read, so this is not latency.
+const LOOK: Duration = Duration::from_millis(1);
 
 /// Sends on the events crossterm holds once the terminal is readable or
 /// resized, each as soon as it is read (crossterm reads more than one at a
