@@ -2,8 +2,7 @@
 //! (pausable, so another reader can have the terminal), signals, the
 //! search worker, and a run's output (gathered between frames).
 
-use std::io::Read;
-use std::os::fd::OwnedFd;
+use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Sender, channel};
@@ -11,7 +10,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::Event as CrosstermEvent;
-use rustix::pipe::{PipeFlags, pipe_with};
 
 use super::action::Searched;
 use super::command::Output;
@@ -24,12 +22,12 @@ use crate::search::{Index, Query};
 /// paused, the thread does not read, so another reader (the cursor query of
 /// a redraw after Ctrl-Z, a program run in the terminal) gets the input.
 /// The thread blocks until the terminal has input or the loop wakes it
-/// through a pipe: an idle navigator never wakes up.
+/// through a socket: an idle navigator never wakes up.
 pub struct InputControl {
     paused: AtomicBool,
     idle: AtomicBool,
     /// Read and write ends; a byte written wakes the thread.
-    wake: (OwnedFd, OwnedFd),
+    wake: (UnixStream, UnixStream),
     /// Readable after SIGWINCH: crossterm sees a resize only when asked for
     /// events, and the thread asks only when woken.
     resized: UnixStream,
@@ -37,12 +35,8 @@ pub struct InputControl {
 
 impl InputControl {
     fn new() -> std::io::Result<InputControl> {
-        // Close-on-exec: a command run from the navigator must not hold it.
-        let wake = pipe_with(PipeFlags::CLOEXEC | PipeFlags::NONBLOCK)?;
-        // Rust opens sockets close-on-exec.
-        let (resized, on_resize) = UnixStream::pair()?;
-        resized.set_nonblocking(true)?;
-        on_resize.set_nonblocking(true)?;
+        let wake = nonblocking_pair()?;
+        let (resized, on_resize) = nonblocking_pair()?;
         signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, on_resize)?;
         Ok(InputControl { paused: AtomicBool::new(false), idle: AtomicBool::new(false), wake, resized })
     }
@@ -68,17 +62,27 @@ impl InputControl {
     }
 
     fn wake_up(&self) {
-        // A full pipe already holds a wake-up.
-        let _ = rustix::io::write(&self.wake.1, &[1]);
+        // A full socket already holds a wake-up.
+        let _ = (&self.wake.1).write(&[1]);
     }
 
-    /// Empties the pipes of the wake-ups and resizes that brought the
+    /// Empties the sockets of the wake-ups and resizes that brought the
     /// thread here.
     fn drain(&self) {
         let mut bytes = [0u8; 64];
-        while matches!(rustix::io::read(&self.wake.0, &mut bytes), Ok(n) if n > 0) {}
-        while matches!((&self.resized).read(&mut bytes), Ok(n) if n > 0) {}
+        for mut socket in [&self.wake.0, &self.resized] {
+            while matches!(socket.read(&mut bytes), Ok(n) if n > 0) {}
+        }
     }
+}
+
+/// A connected pair of non-blocking sockets; Rust opens them close-on-exec,
+/// so a command run from the navigator holds neither end.
+fn nonblocking_pair() -> std::io::Result<(UnixStream, UnixStream)> {
+    let (reader, writer) = UnixStream::pair()?;
+    reader.set_nonblocking(true)?;
+    writer.set_nonblocking(true)?;
+    Ok((reader, writer))
 }
 
 pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputControl>> {
@@ -145,11 +149,11 @@ fn pass_on_held_events(events: &Sender<Event>) -> bool {
 
 /// What woke the input thread.
 enum Input {
-    /// The loop, through the pipe.
+    /// The loop, through its socket.
     Woken,
     /// The terminal has bytes to read.
     Ready,
-    /// The terminal was resized (crossterm has the new size for us).
+    /// The terminal was resized.
     Resized,
     /// It hung up (closed without a SIGHUP reaching us, or failing).
     Gone,

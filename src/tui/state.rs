@@ -267,13 +267,10 @@ impl AppState {
 
     /// Shows the results of a query, laying out their rows.
     pub fn show(&mut self, query: Query, results: Results) {
-        self.rows = if !query.is_blank() {
-            Rows::ranked(&results)
-        } else if results.hits.len() == self.browse_rows.hits {
-            self.browse_rows.clone()
-        } else {
-            Rows::browsing(&self.catalog, &results)
-        };
+        // A blank query lists the whole catalog in its own order: the rows
+        // laid out at start.
+        debug_assert!(!query.is_blank() || results.hits.len() == self.browse_rows.hits);
+        self.rows = if query.is_blank() { self.browse_rows.clone() } else { Rows::ranked(&results) };
         self.query = query;
         self.results = results;
     }

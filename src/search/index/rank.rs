@@ -165,23 +165,22 @@ impl Index {
     /// it begins and, from four letters, those a letter or two away; when it
     /// is `open` (being typed), also the words it begins, weighing little.
     fn variants(&self, word: &str, loosely: bool, open: bool, matcher: &SkimMatcherV2) -> Variants {
-        let start = self.words.partition_point(|w| w.as_ref() < word);
-        let exact = self.words.get(start).is_some_and(|w| w.as_ref() == word);
+        let exact = self.word_id(word);
         let mut ids = Vec::new();
         let mut whole: Vec<Box<str>> = Vec::new();
-        if exact {
-            ids.push((to_u32(start), self.idf(to_u32(start))));
+        if let Some(id) = exact {
+            ids.push((to_u32(id), self.idf(to_u32(id))));
             whole.push(word.into());
         }
-        let unknown = loosely && !exact && word.len() >= 2 && word.is_ascii() && !is_volatile(word);
+        let unknown = loosely && exact.is_none() && word.len() >= 2 && word.is_ascii() && !is_volatile(word);
         if unknown || open {
-            // The words it begins form one contiguous range from `start`.
-            // What was typed says no more than all of them together: a rare
-            // completion ("datadog") must not outweigh the word ("data").
-            let begun = start..start + self.words[start..].iter().take_while(|w| w.starts_with(word)).count();
+            // What was typed says no more than all the words it begins
+            // together: a rare completion ("datadog") must not outweigh the
+            // word ("data").
+            let begun = self.begun_by(word);
             let df: usize = begun.clone().map(|id| self.postings(to_u32(id)).len()).sum();
             let idf = self.idf_of(df);
-            for id in begun.start + usize::from(exact)..begun.end {
+            for id in begun.start + usize::from(exact.is_some())..begun.end {
                 let (typed, full) = (word.len(), self.words[id].len());
                 let quality = if unknown { prefix_quality(typed, full) } else { open_prefix_quality(typed, full) };
                 ids.push((to_u32(id), quality * idf));
@@ -273,6 +272,18 @@ impl Index {
         }
     }
 
+    /// The id of a word of the vocabulary.
+    fn word_id(&self, word: &str) -> Option<usize> {
+        self.words.binary_search_by(|w| w.as_ref().cmp(word)).ok()
+    }
+
+    /// The ids of the words `prefix` begins: one contiguous range of the
+    /// sorted vocabulary (the word itself first, when it is one).
+    fn begun_by(&self, prefix: &str) -> std::ops::Range<usize> {
+        let start = self.words.partition_point(|w| w.as_ref() < prefix);
+        start..start + self.words[start..].iter().take_while(|w| w.starts_with(prefix)).count()
+    }
+
     /// Inverse document frequency of word `id`, BM25's: near zero for a word
     /// in every entry, never negative.
     fn idf(&self, id: u32) -> f32 {
@@ -289,7 +300,7 @@ impl Index {
 
     /// The idf of a word, 0 when the catalog does not have it.
     fn word_idf(&self, word: &str) -> f32 {
-        self.words.binary_search_by(|w| w.as_ref().cmp(word)).map_or(0.0, |id| self.idf(to_u32(id)))
+        self.word_id(word).map_or(0.0, |id| self.idf(to_u32(id)))
     }
 
     fn postings(&self, id: u32) -> std::ops::Range<usize> {
@@ -302,13 +313,7 @@ impl Index {
     fn excluded(&self, query: &Query) -> Vec<bool> {
         let mut excluded = vec![false; if query.excluded.is_empty() { 0 } else { self.catalog.entries().len() }];
         for written in &query.excluded {
-            let stemmed = stem(written);
-            let ids = if let Ok(id) = self.words.binary_search_by(|w| w.as_ref().cmp(&stemmed)) {
-                id..id + 1
-            } else {
-                let start = self.words.partition_point(|w| w.as_ref() < written.as_str());
-                start..start + self.words[start..].iter().take_while(|w| w.starts_with(written.as_str())).count()
-            };
+            let ids = self.word_id(&stem(written)).map_or_else(|| self.begun_by(written), |id| id..id + 1);
             for id in ids {
                 for p in self.postings(to_u32(id)) {
                     excluded[self.posting_entries[p] as usize] = true;
