@@ -1,27 +1,90 @@
-//! Embeds `catalog/` and `runbooks/` in the binary: writes a list of
-//! `(path, include_str!(…))` pairs that `src/catalog/load.rs` includes.
+//! Embeds `catalog/` and `runbooks/` in the binary, twice over:
+//! - `embedded.rs`, a list of `(path, include_str!(…))` pairs: the texts,
+//!   for diagnostics' snippets and `check --strict`;
+//! - `prebuilt.bin`, what those files define as this crate's parser reads
+//!   them, in `src/catalog/prebuilt.rs`'s form, so start-up decodes instead
+//!   of parsing. The parser is this crate's own: the modules it needs are
+//!   included below, so the build and the binary cannot disagree. When the
+//!   files have problems, they are warnings here and `prebuilt.bin` is empty:
+//!   the binary then parses the texts and shows the problems as it loads.
+
+// Only the parser's part of each module is used here, and nothing is
+// exported: lints about unused code and API names do not apply.
+#![allow(dead_code, unused_imports, clippy::struct_field_names)]
 
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[path = "src/danger.rs"]
+mod danger;
+#[path = "src/diagnostic.rs"]
+mod diagnostic;
+#[path = "src/template/mod.rs"]
+mod template;
+#[path = "src/visible.rs"]
+mod visible;
+#[path = "src/words.rs"]
+mod words;
+#[path = "src/wrappers.rs"]
+mod wrappers;
+
+/// The part of `src/catalog` that reads one file (paths are relative to
+/// `catalog/`, this module's directory for the compiler).
+mod catalog {
+    pub(crate) use crate::diagnostic;
+    #[path = "../src/catalog/entry.rs"]
+    mod entry;
+    #[path = "../src/catalog/model.rs"]
+    mod model;
+    #[path = "../src/catalog/parse/mod.rs"]
+    pub(crate) mod parse;
+    #[path = "../src/catalog/prebuilt.rs"]
+    pub(crate) mod prebuilt;
+    #[path = "../src/catalog/review.rs"]
+    mod review;
+    #[path = "../src/catalog/schema.rs"]
+    pub mod schema;
+}
+
+/// As `src/catalog/load.rs` names embedded files.
+const EMBEDDED_PREFIX: &str = "<embedded>/";
 
 fn main() -> io::Result<()> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(io::Error::other)?);
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(io::Error::other)?);
     let mut files = Vec::new();
     for dir in ["catalog", "runbooks"] {
         println!("cargo:rerun-if-changed={dir}");
         collect(&root, &root.join(dir), &mut files)?;
     }
     files.sort();
-    let mut out = String::from("&[\n");
+    let mut list = String::from("&[\n");
     for relative in &files {
         let absolute = root.join(relative);
-        let _ = writeln!(out, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string());
+        let _ = writeln!(list, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string());
     }
-    out.push(']');
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(io::Error::other)?);
-    fs::write(out_dir.join("embedded.rs"), out)
+    list.push(']');
+    fs::write(out_dir.join("embedded.rs"), list)?;
+    fs::write(out_dir.join("prebuilt.bin"), prebuilt(&root, &files)?)
+}
+
+/// The files parsed, encoded; empty if any has a problem.
+fn prebuilt(root: &Path, files: &[String]) -> io::Result<Vec<u8>> {
+    let mut diagnostics = Vec::new();
+    let mut contents = Vec::new();
+    for relative in files {
+        let text = fs::read_to_string(root.join(relative))?;
+        let map = diagnostic::SourceMap::new(Arc::from(format!("{EMBEDDED_PREFIX}{relative}")), text);
+        contents.push(catalog::parse::parse_file(&map, None, &mut diagnostics));
+    }
+    for problem in &diagnostics {
+        // One line each: cargo shows a warning's first line only.
+        println!("cargo:warning={}", problem.to_string().lines().next().unwrap_or_default());
+    }
+    Ok(if diagnostics.is_empty() { catalog::prebuilt::encode(&contents) } else { Vec::new() })
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) -> io::Result<()> {

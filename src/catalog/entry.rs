@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::model::{Frequency, Kind, Origin, Severity, Step, Var};
+use super::prebuilt::{Coded, Input};
 use super::schema::{self, Holds};
 
 /// The single-valued text fields of an entry.
@@ -253,6 +254,54 @@ impl EntryBuilder {
             items: items.into_boxed_slice(),
             list_ends,
         }
+    }
+}
+
+/// The prebuilt form of an entry (see `prebuilt`): its buffer and spans as
+/// they are, its origin's path the file's.
+impl Coded for Entry {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.kind.put(out);
+        self.frequency.put(out);
+        self.severity.put(out);
+        self.steps.put(out);
+        self.vars.put(out);
+        self.origin.line.put(out);
+        self.text.put(out);
+        self.items.len().put(out);
+        for span in self.fields.iter().chain(&self.items) {
+            span.start.put(out);
+            span.len.put(out);
+        }
+        for end in self.list_ends {
+            end.put(out);
+        }
+    }
+
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        let (kind, frequency, severity) = (Coded::take(input)?, Coded::take(input)?, Coded::take(input)?);
+        let (steps, vars) = (Coded::take(input)?, Coded::take(input)?);
+        let origin = Origin { path: input.path.clone(), line: Coded::take(input)? };
+        let text: Box<str> = Coded::take(input)?;
+        let item_count = usize::take(input)?;
+        // Every span is checked to cut the text at characters: reading one
+        // must never panic.
+        let mut span = || {
+            let span = Span { start: Coded::take(input)?, len: Coded::take(input)? };
+            let (start, end) = (span.start as usize, span.start as usize + span.len as usize);
+            (span == NO_SPAN || text.get(start..end).is_some()).then_some(span)
+        };
+        let mut fields = [NO_SPAN; TEXT_FIELDS];
+        for field in &mut fields {
+            *field = span()?;
+        }
+        let items = (0..item_count).map(|_| span()).collect::<Option<Box<[Span]>>>()?;
+        let mut list_ends = [0; LIST_FIELDS];
+        for end in &mut list_ends {
+            *end = Coded::take(input)?;
+        }
+        let ordered = list_ends.is_sorted() && list_ends[LIST_FIELDS - 1] as usize == items.len();
+        ordered.then_some(Entry { kind, frequency, severity, steps, vars, origin, text, fields, items, list_ends })
     }
 }
 

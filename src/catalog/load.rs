@@ -25,7 +25,11 @@ use super::validate::link;
 use super::walk::Walk;
 
 /// The catalog files built into the binary: (path relative to the repository, text).
-const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+pub(super) const EMBEDDED: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// What the embedded files define, parsed at build time (see `prebuilt`);
+/// empty when they had problems, which then show as they are parsed.
+pub(super) const PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prebuilt.bin"));
 
 /// Files larger than this are refused: a catalog of 100 000 entries is about
 /// 50 MB, and anything beyond is more likely a mistake than a catalog.
@@ -280,9 +284,15 @@ fn layer_tables(text: &str) -> impl Iterator<Item = &str> {
 type WorkerOutput = (Vec<(usize, FileContents)>, Vec<Diagnostic>);
 
 /// Reads and parses every file, on as many threads as there are cores: each
-/// file's text lives only while it is parsed.
+/// file's text lives only while it is parsed. The embedded files come
+/// prebuilt unless `strict` asks for what only a parse at run time tells.
 fn parse_all(files: &[SourceFile], strict: Option<&Review>, diagnostics: &mut Vec<Diagnostic>) -> Vec<FileContents> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(files.len().max(1));
+    let mut contents: Vec<Option<FileContents>> = (0..files.len()).map(|_| None).collect();
+    if strict.is_none() {
+        prebuilt_embedded(files, &mut contents);
+    }
+    let unparsed: Vec<usize> = (0..files.len()).filter(|&i| contents[i].is_none()).collect();
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(unparsed.len());
     let parse = |index: usize, diagnostics: &mut Vec<Diagnostic>| {
         let file = &files[index];
         let Some(text) = file.read(diagnostics) else { return FileContents::default() };
@@ -292,24 +302,49 @@ fn parse_all(files: &[SourceFile], strict: Option<&Review>, diagnostics: &mut Ve
     let results: Vec<WorkerOutput> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {
+                let unparsed = &unparsed;
                 scope.spawn(move || {
                     let mut diagnostics = Vec::new();
-                    let parsed =
-                        (worker..files.len()).step_by(threads).map(|i| (i, parse(i, &mut diagnostics))).collect();
+                    let parsed = unparsed
+                        .iter()
+                        .skip(worker)
+                        .step_by(threads)
+                        .map(|&i| (i, parse(i, &mut diagnostics)))
+                        .collect();
                     (parsed, diagnostics)
                 })
             })
             .collect();
         workers.into_iter().filter_map(|worker| worker.join().ok()).collect()
     });
-    let mut contents: Vec<FileContents> = (0..files.len()).map(|_| FileContents::default()).collect();
     for (parsed, found) in results {
         diagnostics.extend(found);
         for (index, file) in parsed {
-            contents[index] = file;
+            contents[index] = Some(file);
         }
     }
-    contents
+    contents.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+/// Fills in the embedded files from [`PREBUILT`], when they are all there,
+/// in order, and it decodes.
+fn prebuilt_embedded(files: &[SourceFile], contents: &mut [Option<FileContents>]) {
+    let embedded: Vec<usize> =
+        (0..files.len()).filter(|&i| matches!(files[i].location, Location::Embedded(_))).collect();
+    let in_order = embedded.len() == EMBEDDED.len()
+        && embedded
+            .iter()
+            .zip(EMBEDDED)
+            .all(|(&i, (path, _))| files[i].path.strip_prefix(EMBEDDED_PREFIX) == Some(path));
+    if !in_order || PREBUILT.is_empty() {
+        return;
+    }
+    let paths: Vec<Arc<str>> = embedded.iter().map(|&i| files[i].path.clone()).collect();
+    if let Some(decoded) = super::prebuilt::decode(PREBUILT, &paths) {
+        for (index, file) in embedded.into_iter().zip(decoded) {
+            contents[index] = Some(file);
+        }
+    }
 }
 
 /// What a file that is not a regular one is, for messages: "it is {kind}".

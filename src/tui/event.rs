@@ -79,8 +79,10 @@ pub fn run(
         probe(Instant::now());
         return Ok(());
     }
-    // Highlighting loads after the first frame, not in its way; so does
-    // the kube context for the status line.
+    // Highlighting loads after the first frame, not in its way; so do the
+    // kube context for the status line and the watchdog, which no step
+    // can need before a frame is on screen.
+    crate::runner::watchdog::start();
     let redraw = events.clone();
     crate::highlight::load_in_background(move || {
         let _ = redraw.send(Event::Redraw);

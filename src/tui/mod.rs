@@ -92,9 +92,9 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     // worker meanwhile, so start-up does not wait for it.
     let catalog = Arc::new(loaded.catalog);
     let results = Results::browse(&catalog);
-    // What a step leaves running in the background is ended with pagerbook.
+    // What a step leaves running in the background is ended with pagerbook
+    // (the watchdog for a SIGKILL starts after the first frame).
     crate::runner::adopt_orphans();
-    crate::runner::watchdog::start();
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
     let diagnostics = options.problems.iter().cloned().chain(loaded.diagnostics).collect();

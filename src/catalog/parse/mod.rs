@@ -25,19 +25,21 @@ use step::Declaration;
 use vars::DeclaredVars;
 
 /// What one file defines, with the spans that cross-file checks point at.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct FileContents {
     pub layers: Vec<Located<Layer>>,
     pub entries: Vec<ParsedEntry>,
 }
 
 /// A value and the byte range of its definition.
+#[derive(Debug)]
 pub(crate) struct Located<T> {
     pub value: T,
     pub span: Range<usize>,
 }
 
 /// An entry and the spans of the ids it refers to.
+#[derive(Debug)]
 pub(crate) struct ParsedEntry {
     pub entry: Entry,
     pub refs: RefSpans,
@@ -46,6 +48,7 @@ pub(crate) struct ParsedEntry {
 }
 
 /// Where an entry's id and the ids it refers to stand in its file.
+#[derive(Debug)]
 pub(crate) struct RefSpans {
     pub id: Range<usize>,
     pub layer: Option<Range<usize>>,

@@ -1,0 +1,369 @@
+//! The embedded catalog as parsed at build time. `build.rs` parses
+//! `catalog/` and `runbooks/` with this crate's own parser (it includes the
+//! parsing modules) and writes what each file defines in the compact form
+//! below; start-up decodes it instead of parsing 350 KB of TOML and
+//! compiling the destructive-command regexes, which took 6 of the 7.6 ms
+//! before the first frame.
+//!
+//! The form is private to one build: writer and reader are compiled from
+//! this file together, so it has no version. Anything unexpected makes
+//! [`decode`] give up, and the loader parses the TOML instead.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
+
+use super::entry::Entry;
+use super::model::{DEFAULT_LANG, Danger, Frequency, Kind, Layer, Severity, Step, Var};
+use super::parse::{FileContents, Located, ParsedEntry, RefSpans};
+
+/// What every embedded file defines, in file order.
+#[allow(dead_code, reason = "build.rs writes the form; the binary only reads it")]
+pub(crate) fn encode(files: &[FileContents]) -> Vec<u8> {
+    let mut out = Vec::new();
+    files.len().put(&mut out);
+    for file in files {
+        file.put(&mut out);
+    }
+    out
+}
+
+/// The files [`encode`] wrote; `paths` are their paths as diagnostics show
+/// them, in the same order.
+pub(crate) fn decode(bytes: &[u8], paths: &[Arc<str>]) -> Option<Vec<FileContents>> {
+    let mut input = Input { bytes, path: Arc::from("") };
+    if usize::take(&mut input)? != paths.len() {
+        return None;
+    }
+    let files: Option<Vec<FileContents>> = paths
+        .iter()
+        .map(|path| {
+            input.path = path.clone();
+            FileContents::take(&mut input)
+        })
+        .collect();
+    input.bytes.is_empty().then_some(files?)
+}
+
+/// What is being read, and the path of the file its entries come from.
+pub(super) struct Input<'b> {
+    bytes: &'b [u8],
+    pub(super) path: Arc<str>,
+}
+
+impl Input<'_> {
+    fn bytes(&mut self, len: usize) -> Option<&[u8]> {
+        let (taken, rest) = self.bytes.split_at_checked(len)?;
+        self.bytes = rest;
+        Some(taken)
+    }
+}
+
+/// A value written to, and read back from, the prebuilt form.
+pub(super) trait Coded: Sized {
+    fn put(&self, out: &mut Vec<u8>);
+    fn take(input: &mut Input<'_>) -> Option<Self>;
+}
+
+impl Coded for u32 {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(u32::from_le_bytes(input.bytes(4)?.try_into().ok()?))
+    }
+}
+
+impl Coded for usize {
+    fn put(&self, out: &mut Vec<u8>) {
+        u32::try_from(*self).unwrap_or(u32::MAX).put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        usize::try_from(u32::take(input)?).ok()
+    }
+}
+
+impl Coded for i64 {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(i64::from_le_bytes(input.bytes(8)?.try_into().ok()?))
+    }
+}
+
+impl Coded for bool {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.push(u8::from(*self));
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        match input.bytes(1)? {
+            [0] => Some(false),
+            [1] => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl Coded for String {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.len().put(out);
+        out.extend_from_slice(self.as_bytes());
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        let len = usize::take(input)?;
+        String::from_utf8(input.bytes(len)?.to_vec()).ok()
+    }
+}
+
+impl Coded for Box<str> {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.to_string().put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        String::take(input).map(String::into_boxed_str)
+    }
+}
+
+impl<T: Coded> Coded for Option<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.is_some().put(out);
+        if let Some(value) = self {
+            value.put(out);
+        }
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        if bool::take(input)? { T::take(input).map(Some) } else { Some(None) }
+    }
+}
+
+impl<T: Coded> Coded for Vec<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.len().put(out);
+        for item in self {
+            item.put(out);
+        }
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        let len = usize::take(input)?;
+        // Bounded by what is left, so a wrong length cannot reserve gigabytes.
+        let mut items = Vec::with_capacity(len.min(input.bytes.len()));
+        for _ in 0..len {
+            items.push(T::take(input)?);
+        }
+        Some(items)
+    }
+}
+
+impl<T: Coded> Coded for Arc<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        (**self).put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        T::take(input).map(Arc::new)
+    }
+}
+
+impl Coded for Range<usize> {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.start.put(out);
+        self.end.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(usize::take(input)?..usize::take(input)?)
+    }
+}
+
+/// An enum as its position in a list of every value.
+fn put_variant<T: PartialEq>(value: &T, all: &[T], out: &mut Vec<u8>) {
+    // Every value is in `all`; one that were not would fail to decode.
+    all.iter().position(|v| v == value).unwrap_or(all.len()).put(out);
+}
+
+fn take_variant<T: Copy>(all: &[T], input: &mut Input<'_>) -> Option<T> {
+    all.get(usize::take(input)?).copied()
+}
+
+/// Implements [`Coded`] for enums with a list of every value.
+macro_rules! coded_enum {
+    ($($name:ty => $all:expr),+ $(,)?) => {$(
+        impl Coded for $name {
+            fn put(&self, out: &mut Vec<u8>) {
+                put_variant(self, $all, out);
+            }
+            fn take(input: &mut Input<'_>) -> Option<Self> {
+                take_variant($all, input)
+            }
+        }
+    )+};
+}
+
+coded_enum! {
+    Kind => &[Kind::Failure, Kind::Runbook],
+    Frequency => Frequency::ALL,
+    Severity => Severity::ALL,
+    Danger => Danger::ALL,
+}
+
+impl Coded for FileContents {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.layers.put(out);
+        self.entries.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(FileContents { layers: Coded::take(input)?, entries: Coded::take(input)? })
+    }
+}
+
+impl<T: Coded> Coded for Located<T> {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.value.put(out);
+        self.span.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(Located { value: T::take(input)?, span: Coded::take(input)? })
+    }
+}
+
+impl Coded for Layer {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.id.put(out);
+        self.title.put(out);
+        self.order.put(out);
+        self.description.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(Layer {
+            id: Coded::take(input)?,
+            title: Coded::take(input)?,
+            order: Coded::take(input)?,
+            description: Coded::take(input)?,
+        })
+    }
+}
+
+impl Coded for ParsedEntry {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.entry.put(out);
+        let RefSpans { id, layer, related, runbooks } = &self.refs;
+        id.put(out);
+        layer.put(out);
+        related.put(out);
+        runbooks.put(out);
+        self.replaces.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(ParsedEntry {
+            entry: Entry::take(input)?,
+            refs: RefSpans {
+                id: Coded::take(input)?,
+                layer: Coded::take(input)?,
+                related: Coded::take(input)?,
+                runbooks: Coded::take(input)?,
+            },
+            replaces: Coded::take(input)?,
+        })
+    }
+}
+
+impl Coded for Step {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.instruction.put(out);
+        self.run.put(out);
+        self.lang.to_string().put(out);
+        self.danger.put(out);
+        self.interactive.put(out);
+        self.place.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        let instruction = Coded::take(input)?;
+        let run = Coded::take(input)?;
+        let lang = String::take(input)?;
+        Some(Step {
+            instruction,
+            run,
+            lang: if lang == DEFAULT_LANG { Cow::Borrowed(DEFAULT_LANG) } else { Cow::Owned(lang) },
+            danger: Coded::take(input)?,
+            interactive: Coded::take(input)?,
+            place: Coded::take(input)?,
+        })
+    }
+}
+
+impl Coded for Var {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.name.put(out);
+        self.description.put(out);
+        self.default.put(out);
+        self.choices.put(out);
+        self.pattern.put(out);
+        self.secret.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(Var {
+            name: Coded::take(input)?,
+            description: Coded::take(input)?,
+            default: Coded::take(input)?,
+            choices: Coded::take(input)?,
+            pattern: Coded::take(input)?,
+            secret: Coded::take(input)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::diagnostic::SourceMap;
+    use crate::catalog::load::{EMBEDDED, EMBEDDED_PREFIX, PREBUILT};
+    use crate::catalog::parse::parse_file;
+
+    /// The embedded files' paths, and what parsing them now gives.
+    fn parsed() -> (Vec<Arc<str>>, Vec<FileContents>) {
+        let mut diagnostics = Vec::new();
+        let (paths, contents) = EMBEDDED
+            .iter()
+            .map(|(path, text)| {
+                let path: Arc<str> = format!("{EMBEDDED_PREFIX}{path}").into();
+                let contents = parse_file(&SourceMap::new(path.clone(), *text), None, &mut diagnostics);
+                (path, contents)
+            })
+            .unzip();
+        assert_eq!(diagnostics, []);
+        (paths, contents)
+    }
+
+    #[test]
+    fn the_prebuilt_catalog_is_what_parsing_the_embedded_files_gives() {
+        let (paths, parsed) = parsed();
+        assert!(!PREBUILT.is_empty(), "build.rs found problems in the embedded catalog");
+        let decoded = decode(PREBUILT, &paths).expect("the prebuilt catalog decodes");
+        assert_eq!(format!("{decoded:#?}"), format!("{parsed:#?}"));
+        assert!(parsed.iter().map(|file| file.entries.len()).sum::<usize>() > 50);
+    }
+
+    #[test]
+    fn a_cut_or_damaged_form_is_refused_or_read_without_panicking() {
+        let (paths, parsed) = parsed();
+        let bytes = encode(&parsed);
+        assert!(decode(&bytes, &paths).is_some());
+        // About 300 places each, none a round number.
+        let step = bytes.len() / 300 + 7;
+        for len in (0..bytes.len()).step_by(step) {
+            assert!(decode(&bytes[..len], &paths).is_none(), "cut at {len}");
+        }
+        assert!(decode(&[&bytes[..], &[0]].concat(), &paths).is_none(), "a byte too many");
+        assert!(decode(&bytes, &paths[1..]).is_none(), "a file too few");
+        for at in (3..bytes.len()).step_by(step) {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0xA5;
+            // Whatever decodes, reading every field of it must not panic.
+            for file in decode(&damaged, &paths).into_iter().flatten() {
+                for parsed in &file.entries {
+                    // Serialising reads every field.
+                    assert!(serde_json::to_string(&parsed.entry).is_ok());
+                }
+            }
+        }
+    }
+}
