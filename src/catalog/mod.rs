@@ -14,7 +14,7 @@ mod validate;
 mod walk;
 
 pub use diagnostic::{Diagnostic, Level, Snippet};
-pub use entry::{ListField, TextField};
+pub use entry::{EntryData, ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{
     Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var,
