@@ -188,27 +188,29 @@ impl Entry {
     }
 
     /// Keeps only the items of a list for which `keep` says yes (links that
-    /// resolve).
+    /// resolve). In place: the items are reallocated only when some go.
     pub(crate) fn retain(&mut self, field: ListField, mut keep: impl FnMut(usize, &str) -> bool) {
         let index = field as usize;
         let start = if index == 0 { 0 } else { self.list_ends[index - 1] as usize };
         let end = self.list_ends[index] as usize;
-        let mut items: Vec<Span> = self.items.to_vec();
-        let mut position = 0;
-        let mut removed = 0;
-        items.retain(|span| {
-            let i = position;
-            position += 1;
-            if i < start || i >= end || keep(i - start, self.slice(*span).unwrap_or_default()) {
-                return true;
+        let mut kept = start;
+        for position in start..end {
+            let span = self.items[position];
+            if keep(position - start, self.slice(span).unwrap_or_default()) {
+                self.items[kept] = span;
+                kept += 1;
             }
-            removed += 1;
-            false
-        });
+        }
+        if kept == end {
+            return;
+        }
+        let mut items = std::mem::take(&mut self.items).into_vec();
+        items.drain(kept..end);
+        self.items = items.into_boxed_slice();
+        let removed = u32::try_from(end - kept).unwrap_or(u32::MAX);
         for later in &mut self.list_ends[index..] {
             *later -= removed;
         }
-        self.items = items.into_boxed_slice();
     }
 }
 

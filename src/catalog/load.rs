@@ -299,23 +299,17 @@ fn parse_all(files: &[SourceFile], strict: Option<&Review>, diagnostics: &mut Ve
         let map = SourceMap::new(file.path.clone(), text);
         parse_file(&map, strict, diagnostics)
     };
+    let work = |worker: usize| -> WorkerOutput {
+        let mut diagnostics = Vec::new();
+        let parsed = unparsed.iter().skip(worker).step_by(threads).map(|&i| (i, parse(i, &mut diagnostics))).collect();
+        (parsed, diagnostics)
+    };
+    // This thread is one of the workers: fewer threads, and fewer malloc
+    // arenas holding the entries.
     let results: Vec<WorkerOutput> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                let unparsed = &unparsed;
-                scope.spawn(move || {
-                    let mut diagnostics = Vec::new();
-                    let parsed = unparsed
-                        .iter()
-                        .skip(worker)
-                        .step_by(threads)
-                        .map(|&i| (i, parse(i, &mut diagnostics)))
-                        .collect();
-                    (parsed, diagnostics)
-                })
-            })
-            .collect();
-        workers.into_iter().filter_map(|worker| worker.join().ok()).collect()
+        let others: Vec<_> = (1..threads).map(|worker| scope.spawn(move || work(worker))).collect();
+        let mine = (threads > 0).then(|| work(0));
+        mine.into_iter().chain(others.into_iter().filter_map(|worker| worker.join().ok())).collect()
     });
     for (parsed, found) in results {
         diagnostics.extend(found);
