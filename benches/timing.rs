@@ -9,8 +9,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
-/// Prints the median, p90, p99 and maximum of `times`.
-pub fn report(label: &str, mut times: Vec<Duration>) {
+/// Prints the median, p90, p99 and maximum of `times`; returns the median.
+pub fn report(label: &str, mut times: Vec<Duration>) -> Duration {
     times.sort();
     println!(
         "{label:40} n={:4}  median {:>9.3?}  p90 {:>9.3?}  p99 {:>9.3?}  max {:>9.3?}",
@@ -20,4 +20,5 @@ pub fn report(label: &str, mut times: Vec<Duration>) {
         percentile(&times, 0.99),
         times[times.len() - 1]
     );
+    percentile(&times, 0.5)
 }

@@ -1,16 +1,14 @@
 //! The `pagerbook` binary: parse the command line, run it, exit with its code.
 
 use std::process::ExitCode;
-use std::time::Instant;
 
 use pagerbook::cli::{Environment, run};
 use pagerbook::visible::VisibleWriter;
 
 fn main() -> ExitCode {
-    let started = Instant::now();
     let code = run(
         std::env::args_os(),
-        &Environment::from_process(started),
+        &Environment::from_process(),
         // Not locked: stdin's lock is not reentrant, and the navigator reads
         // a line from it after an interactive step ("Press Enter").
         &mut std::io::stdin(),

@@ -21,8 +21,6 @@ mod text;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::Parser;
 
@@ -43,10 +41,6 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Environment {
     /// `PAGERBOOK_CATALOG`.
     pub catalog: Option<OsString>,
-    /// When the process started (the navigator measures start-up from it).
-    pub started: Instant,
-    /// `PAGERBOOK_STARTUP_PROBE`: a file to write the time to the first frame to.
-    pub startup_probe: Option<PathBuf>,
     /// Whether standard input is a terminal: `search -` then says it waits
     /// for the query to be typed.
     pub stdin_is_terminal: bool,
@@ -55,13 +49,8 @@ pub struct Environment {
 impl Environment {
     /// Reads the process environment.
     #[must_use]
-    pub fn from_process(started: Instant) -> Self {
-        Environment {
-            catalog: std::env::var_os("PAGERBOOK_CATALOG"),
-            started,
-            startup_probe: std::env::var_os("PAGERBOOK_STARTUP_PROBE").map(PathBuf::from),
-            stdin_is_terminal: io::stdin().is_terminal(),
-        }
+    pub fn from_process() -> Self {
+        Environment { catalog: std::env::var_os("PAGERBOOK_CATALOG"), stdin_is_terminal: io::stdin().is_terminal() }
     }
 }
 
@@ -89,7 +78,7 @@ pub fn run(
         cli.catalog.iter().cloned().map(Source::Path).collect()
     };
     let Some(command) = cli.command else {
-        return navigator::navigator(&sources, &cli, env, err);
+        return navigator::navigator(&sources, &cli, err);
     };
     let result = match command {
         Command::List { json } => list::list(&sources, json, out, err),

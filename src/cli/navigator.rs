@@ -4,14 +4,14 @@ use std::io::Write;
 
 use clap::CommandFactory;
 
-use super::{Cli, EXIT_OK, EXIT_PROBLEM, Environment, ThemeChoice};
+use super::{Cli, EXIT_OK, EXIT_PROBLEM, ThemeChoice};
 use crate::catalog::{self, Source};
 use crate::settings;
 use crate::tui;
 
 /// Opens the navigator, with the query the command line gave typed; where it
 /// cannot run, says why and what to use instead.
-pub(super) fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &mut dyn Write) -> u8 {
+pub(super) fn navigator(sources: &[Source], cli: &Cli, err: &mut dyn Write) -> u8 {
     let (config, problems) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
     let hint = misspelled_subcommand(&cli.query);
     // The status line has one line for them: why commands will not run, and
@@ -21,8 +21,6 @@ pub(super) fn navigator(sources: &[Source], cli: &Cli, env: &Environment, err: &
     let notices: Vec<String> = hint.iter().cloned().chain(forced).collect();
     let options = tui::Options {
         light: cli.theme == ThemeChoice::Light,
-        started: env.started,
-        startup_probe: env.startup_probe.clone(),
         read_only: cli.read_only || config.read_only,
         values_path: settings::values_path(),
         notice: (!notices.is_empty()).then(|| notices.join(" · ")),

@@ -60,25 +60,16 @@ pub struct Setup {
 /// pagerbook too (same process group) and must not end it.
 pub(super) static HANDED_OVER: AtomicBool = AtomicBool::new(false);
 
-/// Runs the loop until the user quits or a signal arrives. `probe`, when
-/// set, is called once the first frame is on screen and ends the loop (for
-/// measuring start-up). Commands still running when it ends are killed.
-pub fn run(
-    terminal: &mut Tui,
-    state: &mut AppState,
-    catalog: Arc<Catalog>,
-    setup: &Setup,
-    probe: Option<&dyn Fn(Instant)>,
-) -> std::io::Result<()> {
+/// Runs the loop until the user quits or a signal arrives. Commands still
+/// running when it ends are killed.
+pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setup: &Setup) -> std::io::Result<()> {
     let (events, inbox) = channel();
     let input = spawn_input(events.clone())?;
     spawn_signals(events.clone());
-    let searches = spawn_search(catalog, events.clone());
     terminal.draw(|frame| view::render(state, frame))?;
-    if let Some(probe) = probe {
-        probe(Instant::now());
-        return Ok(());
-    }
+    // The index is built after the first frame, not beside it: on two
+    // cores the build took the time the frame needed.
+    let searches = spawn_search(catalog, events.clone());
     // Highlighting loads after the first frame, not in its way; so do the
     // kube context for the status line and the watchdog, which no step
     // can need before a frame is on screen.

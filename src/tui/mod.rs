@@ -28,7 +28,6 @@ pub mod view;
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use ratatui::layout::Rect;
 
@@ -43,11 +42,6 @@ use theme::Theme;
 pub struct Options {
     /// Colours for a light background.
     pub light: bool,
-    /// When the process started, for the start-up probe.
-    pub started: Instant,
-    /// Write the time to the first complete frame (microseconds) to this
-    /// file and exit: `PAGERBOOK_STARTUP_PROBE`.
-    pub startup_probe: Option<PathBuf>,
     /// Never run commands (`--read-only`, or `read_only` in the config).
     pub read_only: bool,
     /// The remembered placeholder values' file.
@@ -114,13 +108,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
         }
     }
     let setup = event::Setup { clipboard: clipboard::plan(place), values_path: options.values_path.clone() };
-    let probe = options.startup_probe.as_ref().map(|path| {
-        move |at: Instant| {
-            let micros = at.duration_since(options.started).as_micros();
-            let _ = std::fs::write(path, format!("{micros}\n"));
-        }
-    });
-    let outcome = event::run(&mut terminal, &mut state, catalog, &setup, probe.as_ref().map(|p| p as &dyn Fn(Instant)));
+    let outcome = event::run(&mut terminal, &mut state, catalog, &setup);
     terminal::restore();
     crate::runner::kill_all();
     outcome?;
