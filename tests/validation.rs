@@ -333,6 +333,34 @@ fn replaces_does_not_replace_an_entry_of_the_same_source() {
 }
 
 #[test]
+fn replacements_and_duplicates_together_leave_each_id_once_in_its_place() {
+    let (base, team) = (Dir::new(), Dir::new());
+    let titled = |id: &str, title: &str, extra: &str| {
+        failure(id, extra).replace("title = \"T\"", &format!("title = \"{title}\""))
+    };
+    base.write("a.toml", [GOOD.to_owned(), titled("b", "base b", ""), titled("c", "base c", "")].join("\n"));
+    // Replaced, then defined again in the same source; a plain duplicate; a new one.
+    let ours = [
+        titled("b", "team b", "replaces = true\n"),
+        titled("b", "team b again", "replaces = true\n"),
+        titled("c", "team c", ""),
+        titled("d", "team d", ""),
+    ];
+    team.write("t.toml", ours.join("\n"));
+    let loaded = load(&[Source::Path(base.path().to_path_buf()), Source::Path(team.path().to_path_buf())]);
+    let found = problems(&loaded);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let team_b = format!("{}:2:6", team.path().join("t.toml").display());
+    assert!(found[0].4.starts_with(&format!("duplicate id `b`: it is already defined at {team_b}")), "{}", found[0].4);
+    assert!(found[1].4.starts_with("duplicate id `c`: it is already defined at "), "{}", found[1].4);
+    assert_eq!(ids(&loaded), ["good-one", "b", "c", "d"]);
+    for (id, title) in [("good-one", "Good"), ("b", "team b"), ("c", "base c"), ("d", "team d")] {
+        assert_eq!(loaded.catalog.get(id).map(pagerbook::catalog::Entry::title), Some(title), "{id}");
+    }
+    assert_eq!(loaded.catalog.get("e").map(pagerbook::catalog::Entry::id), None);
+}
+
+#[test]
 fn unknown_layer_related_and_runbook_references() {
     let dir = Dir::new();
     let extra = "related = [\"good-one\", \"goodone\"]\nrunbooks = [\"nope\"]\n";

@@ -30,16 +30,35 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// A catalog of these layers and entries, put in edge-inward order. Ids
-    /// are unique (the loader drops duplicates before).
+    /// A catalog of these layers and the entries `keep` says, put in
+    /// edge-inward order. `by_id` is the entries' positions sorted by id;
+    /// ids are unique (the loader drops duplicates before).
     #[must_use]
-    pub(crate) fn new(layers: Vec<Layer>, entries: Vec<Entry>) -> Self {
-        let mut catalog = Catalog { layers, entries, by_id: Vec::new() };
-        catalog.sort();
-        let mut by_id: Vec<u32> = (0..catalog.entries().len()).map(|i| u32::try_from(i).unwrap_or(u32::MAX)).collect();
-        by_id.sort_unstable_by(|a, b| catalog.entries()[*a as usize].id().cmp(catalog.entries()[*b as usize].id()));
-        catalog.by_id = by_id;
-        catalog
+    pub(crate) fn new(mut layers: Vec<Layer>, entries: Vec<Entry>, keep: &[bool], by_id: Vec<u32>) -> Self {
+        // Unsorted goes last whatever `order` a declared layer has.
+        layers.sort_by(|a, b| {
+            (a.id == UNSORTED_LAYER)
+                .cmp(&(b.id == UNSORTED_LAYER))
+                .then(a.order.cmp(&b.order))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        // Failure modes by their layer's position (file order within a
+        // layer: the sort is stable), runbooks last; an order of positions,
+        // so the entries move once and the order by id follows them.
+        let mut order: Vec<u32> = (0..entries.len()).filter(|&i| keep.get(i) != Some(&false)).map(to_u32).collect();
+        order.sort_by_cached_key(|&i| {
+            let entry = &entries[i as usize];
+            let layer = entry.layer().and_then(|id| layers.iter().position(|l| l.id == id));
+            (entry.kind, layer.unwrap_or(usize::MAX))
+        });
+        let mut moved_to = vec![u32::MAX; entries.len()];
+        for (to, &from) in order.iter().enumerate() {
+            moved_to[from as usize] = to_u32(to);
+        }
+        let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        let entries = order.iter().filter_map(|&i| slots[i as usize].take()).collect();
+        let by_id = by_id.into_iter().map(|i| moved_to[i as usize]).filter(|&i| i != u32::MAX).collect();
+        Catalog { layers, entries, by_id }
     }
 
     /// Failure modes grouped by layer in edge-inward order, then runbooks.
@@ -81,25 +100,11 @@ impl Catalog {
         let failures = self.entries.partition_point(|e| e.kind == Kind::Failure);
         (failures, self.entries.len() - failures)
     }
+}
 
-    /// Puts layers and entries in edge-inward order: layers by `order`, failure
-    /// modes by their layer's position (file order within a layer), runbooks last.
-    fn sort(&mut self) {
-        // Unsorted goes last whatever `order` a declared layer has.
-        self.layers.sort_by(|a, b| {
-            (a.id == UNSORTED_LAYER)
-                .cmp(&(b.id == UNSORTED_LAYER))
-                .then(a.order.cmp(&b.order))
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        let layers = &self.layers;
-        // Stable, so entries keep their file order within a layer; in place,
-        // so a large catalog is not copied.
-        self.entries.sort_by_cached_key(|entry| {
-            let layer = entry.layer().and_then(|id| layers.iter().position(|l| l.id == id));
-            (entry.kind, layer.unwrap_or(usize::MAX))
-        });
-    }
+/// A position or count as the catalog's compact indexes store it.
+pub(super) fn to_u32(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
 }
 
 /// One ring of the system, from the edge (CDN, DNS) inward.

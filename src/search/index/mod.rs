@@ -187,6 +187,11 @@ impl Index {
             rank[*id as usize] = to_u32(position);
             offsets.push(offsets[position] + frequency[*id as usize]);
         }
+        // At the peak the per-entry lists and the postings coexist: the
+        // lists give back what doubling left unused first, and go as soon
+        // as the postings are laid out.
+        entry_words.shrink_to_fit();
+        entry_weights.shrink_to_fit();
         let mut cursor = offsets.clone();
         let mut posting_entries = vec![0u32; entry_words.len()];
         let mut posting_weights = vec![0u8; entry_words.len()];
@@ -200,6 +205,7 @@ impl Index {
             }
             start = end;
         }
+        drop((entry_words, entry_weights, entry_ends, cursor, rank));
         let words: Vec<Box<str>> = words.into_iter().map(|(word, _)| word).collect();
         let mut by_length: Vec<Vec<u32>> = Vec::new();
         for (id, word) in words.iter().enumerate() {
