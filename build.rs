@@ -61,30 +61,42 @@ fn main() -> io::Result<()> {
         collect(&root, &root.join(dir), &mut files)?;
     }
     files.sort();
+    // Each text is read once, here, and embedded from a copy: parsed and
+    // included text are the same bytes even if a file is saved meanwhile.
     let mut list = String::from("&[\n");
-    for relative in &files {
-        let absolute = root.join(relative);
-        let _ = writeln!(list, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string());
+    let mut texts = Vec::new();
+    for (number, relative) in files.iter().enumerate() {
+        let text = fs::read(root.join(relative)).map_err(|e| io::Error::new(e.kind(), format!("{relative}: {e}")))?;
+        let copy = out_dir.join(format!("embedded-{number}.toml"));
+        fs::write(&copy, &text)?;
+        let _ = writeln!(list, "    ({relative:?}, include_str!({:?})),", copy.display().to_string());
+        texts.push((relative, text));
     }
     list.push(']');
     fs::write(out_dir.join("embedded.rs"), list)?;
-    fs::write(out_dir.join("prebuilt.bin"), prebuilt(&root, &files)?)
+    fs::write(out_dir.join("prebuilt.bin"), prebuilt(&texts))
 }
 
-/// The files parsed, encoded; empty if any has a problem.
-fn prebuilt(root: &Path, files: &[String]) -> io::Result<Vec<u8>> {
+/// The files parsed, encoded; empty if any has a problem (the binary then
+/// reads them as it reads any file, and says what is wrong).
+fn prebuilt(texts: &[(&String, Vec<u8>)]) -> Vec<u8> {
     let mut diagnostics = Vec::new();
     let mut contents = Vec::new();
-    for relative in files {
-        let text = fs::read_to_string(root.join(relative))?;
-        let map = diagnostic::SourceMap::new(Arc::from(format!("{EMBEDDED_PREFIX}{relative}")), text);
+    for (relative, bytes) in texts {
+        let path = format!("{EMBEDDED_PREFIX}{relative}");
+        // What the loader refuses or warns about before parsing.
+        let Some(text) = std::str::from_utf8(bytes).ok().filter(|text| !text.starts_with('\u{feff}')) else {
+            println!("cargo:warning={path}: not UTF-8 without a byte-order mark");
+            return Vec::new();
+        };
+        let map = diagnostic::SourceMap::new(Arc::from(path), text);
         contents.push(catalog::parse::parse_file(&map, None, &mut diagnostics));
     }
     for problem in &diagnostics {
         // One line each: cargo shows a warning's first line only.
         println!("cargo:warning={}", problem.to_string().lines().next().unwrap_or_default());
     }
-    Ok(if diagnostics.is_empty() { catalog::prebuilt::encode(&contents) } else { Vec::new() })
+    if diagnostics.is_empty() { catalog::prebuilt::encode(&contents) } else { Vec::new() }
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<String>) -> io::Result<()> {

@@ -1,10 +1,12 @@
 //! Start-up as a person sees it: from spawning the program to its first
 //! complete frame in a 120×40 pseudo-terminal, the navigator on the embedded
 //! catalog against `less` on a 228 KB file, runs interleaved so both see the
-//! same machine load. "Complete" is the first moment the screen (as a VT100
-//! emulator, the vt100 crate, renders the output) is what it is once the
-//! program has gone quiet for 300 ms; both start through `setsid --ctty`, so
-//! the pseudo-terminal is theirs as a terminal emulator's would be.
+//! same machine load. "Complete" is the first moment the screen's text (as a
+//! VT100 emulator, the vt100 crate, renders the output) is what it is once
+//! the program has gone quiet for 300 ms; both start through `setsid
+//! --ctty`, so the pseudo-terminal is theirs as a terminal emulator's would
+//! be, with an environment of their own (no `LESSOPEN`, no
+//! `PAGERBOOK_CATALOG`, no kubeconfig).
 //!
 //! `cargo bench --bench startup [-- RUNS]` (50 of each by default)
 
@@ -30,7 +32,7 @@ const QUIET: Duration = Duration::from_millis(300);
 const DEADLINE: Duration = Duration::from_secs(10);
 
 fn main() -> io::Result<()> {
-    let runs = std::env::args().skip(1).find_map(|arg| arg.parse::<usize>().ok()).unwrap_or(50);
+    let runs = std::env::args().skip(1).find_map(|arg| arg.parse::<usize>().ok()).unwrap_or(50).max(1);
     let scratch = tempfile::tempdir()?;
     let home = scratch.path().join("home");
     std::fs::create_dir(&home)?;
@@ -72,11 +74,13 @@ fn first_complete_frame(argv: &[&str], home: &Path) -> io::Result<Duration> {
     command
         .arg("--ctty")
         .args(argv)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("LANG", "C.UTF-8")
         .env("TERM", "xterm-256color")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env_remove("NO_COLOR")
         .stdin(Stdio::from(terminal.try_clone()?))
         .stdout(Stdio::from(terminal.try_clone()?))
         .stderr(Stdio::from(terminal));
@@ -93,10 +97,16 @@ fn first_complete_frame(argv: &[&str], home: &Path) -> io::Result<Duration> {
             break;
         }
         if started.elapsed() >= DEADLINE {
-            let _ = child.kill();
+            end(&mut child)?;
             return Err(io::Error::other(format!("{} never went quiet", argv[0])));
         }
-        let wait = QUIET.saturating_sub(quiet_since.elapsed()).max(Duration::from_millis(1));
+        // Until the first output, wait as long as the deadline allows.
+        let wait = if states.is_empty() {
+            DEADLINE.saturating_sub(started.elapsed())
+        } else {
+            QUIET.saturating_sub(quiet_since.elapsed())
+        };
+        let wait = wait.max(Duration::from_millis(1));
         let mut fds = [PollFd::new(&master, PollFlags::IN)];
         let timeout = rustix::event::Timespec::try_from(wait).map_err(io::Error::other)?;
         if poll(&mut fds, Some(&timeout))? == 0 {
@@ -110,11 +120,27 @@ fn first_complete_frame(argv: &[&str], home: &Path) -> io::Result<Duration> {
             }
         }
     }
-    let pid = rustix::process::Pid::from_child(&child);
-    let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::TERM);
-    child.wait()?;
+    end(&mut child)?;
     let last = states.last().map(|(_, text)| text.clone()).ok_or_else(|| io::Error::other("no output"))?;
     Ok(states.into_iter().find(|(_, text)| *text == last).map_or(Duration::ZERO, |(at, _)| at))
+}
+
+/// Ends the program and its process group: SIGTERM, then SIGKILL if it is
+/// still there a second later.
+fn end(child: &mut std::process::Child) -> io::Result<()> {
+    use rustix::process::{Pid, Signal, kill_process_group};
+    let group = Pid::from_child(child);
+    let _ = kill_process_group(group, Signal::TERM);
+    let asked = Instant::now();
+    while child.try_wait()?.is_none() {
+        if asked.elapsed() >= Duration::from_secs(1) {
+            let _ = kill_process_group(group, Signal::KILL);
+            child.wait()?;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok(())
 }
 
 /// A new pseudo-terminal of ROWS × COLUMNS: (the controlling side, the

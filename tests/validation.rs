@@ -361,6 +361,43 @@ fn replacements_and_duplicates_together_leave_each_id_once_in_its_place() {
 }
 
 #[test]
+fn a_replacement_can_itself_be_replaced_by_a_later_source() {
+    let (a, b, c) = (Dir::new(), Dir::new(), Dir::new());
+    a.write("a.toml", format!("{GOOD}\n{}", failure("after", "")));
+    b.write("b.toml", failure("good-one", "replaces = true\n").replace("title = \"T\"", "title = \"B\""));
+    c.write("c.toml", failure("good-one", "replaces = true\n").replace("title = \"T\"", "title = \"C\""));
+    let sources: Vec<Source> = [&a, &b, &c].iter().map(|dir| Source::Path(dir.path().to_path_buf())).collect();
+    let loaded = load(&sources);
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    assert_eq!(ids(&loaded), ["good-one", "after"]);
+    assert_eq!(loaded.catalog.get("good-one").map(pagerbook::catalog::Entry::title), Some("C"));
+}
+
+#[test]
+fn duplicates_of_ids_sharing_their_first_bytes_are_told_apart() {
+    let dir = Dir::new();
+    let ids_in_order = ["abcdefgh-2", "abcdefgh-1", "abcdefgh-2", "abcdefgh", "abcdefgh-1"];
+    let text: Vec<String> = ids_in_order.iter().map(|id| failure(id, "")).collect();
+    dir.write("a.toml", format!("{GOOD}\n{}", text.join("\n")));
+    let loaded = dir.load();
+    let found = problems(&loaded);
+    let lines: Vec<(u32, &str)> = found.iter().map(|p| (p.1, p.4.as_str())).collect();
+    assert_eq!(lines.iter().map(|l| l.0).collect::<Vec<_>>(), [35, 53], "{lines:#?}");
+    // Entries of 9 lines each after GOOD's; each duplicate names the first definition.
+    let file = dir.path().join("a.toml").display().to_string();
+    let first = |n: usize| format!("{file}:{}:6", 17 + 9 * n);
+    assert!(
+        lines[0].1.starts_with(&format!("duplicate id `abcdefgh-2`: it is already defined at {}", first(0))),
+        "{lines:#?}"
+    );
+    assert!(
+        lines[1].1.starts_with(&format!("duplicate id `abcdefgh-1`: it is already defined at {}", first(1))),
+        "{lines:#?}"
+    );
+    assert_eq!(ids(&loaded), ["good-one", "abcdefgh-2", "abcdefgh-1", "abcdefgh"]);
+}
+
+#[test]
 fn unknown_layer_related_and_runbook_references() {
     let dir = Dir::new();
     let extra = "related = [\"good-one\", \"goodone\"]\nrunbooks = [\"nope\"]\n";

@@ -400,6 +400,22 @@ mod tests {
     }
 
     #[test]
+    fn retain_empties_the_first_and_the_last_list() {
+        let mut e = entry();
+        let mut builder = EntryBuilder::new();
+        builder.extend(ListField::Signals, ["a", "b"]).extend(ListField::References, ["x", "y"]);
+        let mut last = builder.build(Kind::Runbook, (None, None), Vec::new(), Vec::new(), e.origin.clone());
+        e.retain(ListField::Signals, |_, _| false);
+        assert_eq!(e.signals().len(), 0);
+        assert_eq!(e.related().collect::<Vec<_>>(), ["r1", "r2", "r3"]);
+        last.retain(ListField::References, |i, _| i == 1);
+        assert_eq!(last.list(ListField::References).collect::<Vec<_>>(), ["y"]);
+        last.retain(ListField::References, |_, _| false);
+        assert_eq!(last.list(ListField::References).len(), 0);
+        assert_eq!(last.signals().collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
     fn retain_drops_items_of_one_list_only() {
         let mut e = entry();
         e.retain(ListField::Related, |i, id| i != 1 && id != "r3");

@@ -305,11 +305,12 @@ fn parse_all(files: &[SourceFile], strict: Option<&Review>, diagnostics: &mut Ve
         (parsed, diagnostics)
     };
     // This thread is one of the workers: fewer threads, and fewer malloc
-    // arenas holding the entries.
+    // arenas holding the entries. A worker that panics loses its files,
+    // whichever thread it ran on.
     let results: Vec<WorkerOutput> = std::thread::scope(|scope| {
         let others: Vec<_> = (1..threads).map(|worker| scope.spawn(move || work(worker))).collect();
-        let mine = (threads > 0).then(|| work(0));
-        mine.into_iter().chain(others.into_iter().filter_map(|worker| worker.join().ok())).collect()
+        let mine = (threads > 0).then(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(0))).ok());
+        mine.flatten().into_iter().chain(others.into_iter().filter_map(|worker| worker.join().ok())).collect()
     });
     for (parsed, found) in results {
         diagnostics.extend(found);
@@ -418,6 +419,33 @@ pub(crate) fn io_message(err: &io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Entry;
+
+    #[test]
+    fn the_embedded_files_come_prebuilt_and_load_as_parsing_them_does() {
+        let files: Vec<SourceFile> = EMBEDDED
+            .iter()
+            .map(|(path, text)| SourceFile {
+                path: format!("{EMBEDDED_PREFIX}{path}").into(),
+                location: Location::Embedded(text),
+                source: 0,
+            })
+            .collect();
+        let mut contents: Vec<Option<FileContents>> = (0..files.len()).map(|_| None).collect();
+        prebuilt_embedded(&files, &mut contents);
+        assert!(contents.iter().all(Option::is_some), "the prebuilt form was not used");
+        // `strict` parses at run time: the same catalog, with more warnings.
+        let prebuilt = load(&[Source::Embedded]);
+        let strict =
+            LoadOptions { strict: Some(Review::as_of(std::time::SystemTime::UNIX_EPOCH, 1)), ..Default::default() };
+        let parsed = load_with(&[Source::Embedded], &strict);
+        let json = |loaded: &Loaded| serde_json::to_string(&loaded.catalog.entries()).unwrap_or_default();
+        assert_eq!(json(&prebuilt), json(&parsed));
+        assert_eq!(prebuilt.diagnostics, []);
+        for entry in prebuilt.catalog.entries() {
+            assert_eq!(prebuilt.catalog.get(entry.id()).map(Entry::id), Some(entry.id()));
+        }
+    }
 
     #[test]
     fn the_embedded_layers_read_alone_are_those_of_the_whole_catalog() {

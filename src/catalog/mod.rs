@@ -7,7 +7,7 @@ mod entry;
 pub(crate) mod load;
 mod model;
 mod parse;
-pub(crate) mod prebuilt;
+mod prebuilt;
 mod review;
 pub mod schema;
 mod validate;

@@ -199,10 +199,27 @@ macro_rules! coded_enum {
 }
 
 coded_enum! {
-    Kind => &[Kind::Failure, Kind::Runbook],
     Frequency => Frequency::ALL,
     Severity => Severity::ALL,
     Danger => Danger::ALL,
+}
+
+impl Coded for Kind {
+    fn put(&self, out: &mut Vec<u8>) {
+        // A match, so a new kind cannot be left out.
+        let number: u32 = match self {
+            Kind::Failure => 0,
+            Kind::Runbook => 1,
+        };
+        number.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        match u32::take(input)? {
+            0 => Some(Kind::Failure),
+            1 => Some(Kind::Runbook),
+            _ => None,
+        }
+    }
 }
 
 impl Coded for FileContents {
@@ -253,16 +270,16 @@ impl Coded for ParsedEntry {
         self.replaces.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        Some(ParsedEntry {
-            entry: Entry::take(input)?,
-            refs: RefSpans {
-                id: Coded::take(input)?,
-                layer: Coded::take(input)?,
-                related: Coded::take(input)?,
-                runbooks: Coded::take(input)?,
-            },
-            replaces: Coded::take(input)?,
-        })
+        let entry = Entry::take(input)?;
+        let refs = RefSpans {
+            id: Coded::take(input)?,
+            layer: Coded::take(input)?,
+            related: Coded::take(input)?,
+            runbooks: Coded::take(input)?,
+        };
+        // Linking reads one span per link: they must pair up.
+        let paired = refs.related.len() == entry.related().len() && refs.runbooks.len() == entry.runbooks().len();
+        paired.then_some(ParsedEntry { entry, refs, replaces: Coded::take(input)? })
     }
 }
 
@@ -317,6 +334,8 @@ mod tests {
     use crate::catalog::diagnostic::SourceMap;
     use crate::catalog::load::{EMBEDDED, EMBEDDED_PREFIX, PREBUILT};
     use crate::catalog::parse::parse_file;
+    use crate::catalog::validate::link;
+    use std::rc::Rc;
 
     /// The embedded files' paths, and what parsing them now gives.
     fn parsed() -> (Vec<Arc<str>>, Vec<FileContents>) {
@@ -357,13 +376,16 @@ mod tests {
         for at in (3..bytes.len()).step_by(step) {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0xA5;
-            // Whatever decodes, reading every field of it must not panic.
-            for file in decode(&damaged, &paths).into_iter().flatten() {
-                for parsed in &file.entries {
-                    // Serialising reads every field.
-                    assert!(serde_json::to_string(&parsed.entry).is_ok());
-                }
+            // Whatever decodes must read and link without a panic.
+            let Some(files) = decode(&damaged, &paths) else { continue };
+            for parsed in files.iter().flat_map(|file| &file.entries) {
+                // Serialising reads every field.
+                assert!(serde_json::to_string(&parsed.entry).is_ok());
             }
+            let sources = vec![0; files.len()];
+            let reopen = |i: usize| Rc::new(SourceMap::new(paths[i].clone(), EMBEDDED[i].1));
+            let catalog = link(files, &sources, Vec::new(), &reopen, &mut Vec::new());
+            assert!(serde_json::to_string(&catalog).is_ok());
         }
     }
 }

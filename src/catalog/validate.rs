@@ -18,6 +18,9 @@ type Definition = (usize, Range<usize>);
 /// definition, and how to fix it.
 type Duplicate = (usize, Range<usize>, String, Definition, &'static str);
 
+/// How many unknown links get a did-you-mean.
+const HINTS_OFFERED: usize = 50;
+
 /// Merges parsed files into a catalog, reporting what does not fit together.
 ///
 /// `file_sources` gives the source of each file (an entry may replace one of
@@ -25,9 +28,6 @@ type Duplicate = (usize, Range<usize>, String, Definition, &'static str);
 /// file declares (the embedded catalog's, when its files are not among
 /// them). `reopen` gives the text of a file again, to show the line of a
 /// problem.
-/// How many unknown links get a did-you-mean.
-const HINTS_OFFERED: usize = 50;
-
 pub(crate) fn link(
     mut files: Vec<FileContents>,
     file_sources: &[usize],
