@@ -84,7 +84,7 @@ pub(crate) fn parse_file(
     if root.is_empty() {
         reader.warn(0..0, "empty file: it defines no layer, failure mode or runbook");
     }
-    reader.unknown_keys(&root, schema::Table::File, "at the top level of a catalog file");
+    reader.unknown_keys(&root, schema::Table::File, &|| "at the top level of a catalog file".to_owned());
     let file_vars = root.get_key_value("vars").and_then(|(_, value)| reader.vars(value, "the file"));
     let mut used_file_vars = BTreeSet::new();
     let mut contents = FileContents::default();
@@ -138,13 +138,15 @@ impl Reader<'_, '_> {
         self.diagnostics.push(self.map.diagnostic(Level::Warning, span, message));
     }
 
-    /// Reports keys outside `known`; call it before reading the table's fields.
-    fn unknown_keys(&mut self, table: &TomlTable<'_>, kind: schema::Table, context: &str) {
-        let known = schema::keys(kind);
+    /// Reports keys the table may not hold, `place` saying where ("in
+    /// failure `x`"); call it before reading the table's fields. Nothing is
+    /// allocated unless a key is unknown: it runs for every table.
+    fn unknown_keys(&mut self, table: &TomlTable<'_>, kind: schema::Table, place: &dyn Fn() -> String) {
         self.misspelled.clear();
         for (key, _) in table {
-            if !known.contains(&key.get_ref().as_ref()) {
-                let near = closest(key.get_ref(), known.iter().copied());
+            if !schema::fields(kind).any(|field| field.key == key.get_ref().as_ref()) {
+                let context = place();
+                let near = closest(key.get_ref(), schema::keys(kind));
                 let hint = near.map(|field| format!("; did you mean `{field}`?")).unwrap_or_default();
                 self.error(key.span(), format!("unknown field `{}` {context}{hint}", key.get_ref()));
                 self.misspelled.extend(near);
@@ -170,7 +172,7 @@ impl Reader<'_, '_> {
 
     fn layer(&mut self, span: Range<usize>, table: &TomlTable<'_>) -> Option<Located<Layer>> {
         let errors = self.errors;
-        self.unknown_keys(table, schema::Table::Layer, "in a layer");
+        self.unknown_keys(table, schema::Table::Layer, &|| "in a layer".to_owned());
         let id = self.id(table, &span, "a layer");
         let context = self.context("layer", table, &span);
         let title = self.required_string(table, "title", &span, &context);
@@ -208,7 +210,7 @@ impl Reader<'_, '_> {
     ) -> Option<ParsedEntry> {
         let errors = self.errors;
         let context = self.context(kind.as_str(), table, &span);
-        self.unknown_keys(table, schema::Table::of(kind), &format!("in {context}"));
+        self.unknown_keys(table, schema::Table::of(kind), &|| format!("in {context}"));
         let id = self.id(table, &span, &context);
         let is_failure = kind == Kind::Failure;
         // Only what identifies an entry and says what it is about is required,

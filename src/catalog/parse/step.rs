@@ -41,7 +41,7 @@ impl Reader<'_, '_> {
         declare: &mut dyn FnMut(&str) -> Declaration,
     ) -> Option<Step> {
         let errors = self.errors;
-        self.unknown_keys(table, schema::Table::Step, &format!("in {context}"));
+        self.unknown_keys(table, schema::Table::Step, &|| format!("in {context}"));
         let instruction = self.required_string(table, "do", &span, context);
         let run = table.get("run").and_then(|value| self.string_value("run", value));
         if let Some(run) = &run {

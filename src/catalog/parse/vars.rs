@@ -55,7 +55,7 @@ impl Reader<'_, '_> {
                 continue;
             };
             let errors = self.errors;
-            self.unknown_keys(table, schema::Table::Var, &format!("in {context}"));
+            self.unknown_keys(table, schema::Table::Var, &|| format!("in {context}"));
             let span = value.span();
             let description = self.required_string(table, "description", &span, &context);
             let default = table.get("default").and_then(|v| self.string_value("default", v));
