@@ -164,13 +164,13 @@ impl<T: Coded> Coded for Arc<T> {
     }
 }
 
-impl Coded for Range<usize> {
+impl<T: Coded> Coded for Range<T> {
     fn put(&self, out: &mut Vec<u8>) {
         self.start.put(out);
         self.end.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        Some(usize::take(input)?..usize::take(input)?)
+        Some(T::take(input)?..T::take(input)?)
     }
 }
 
@@ -226,9 +226,20 @@ impl Coded for FileContents {
     fn put(&self, out: &mut Vec<u8>) {
         self.layers.put(out);
         self.entries.put(out);
+        self.link_spans.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        Some(FileContents { layers: Coded::take(input)?, entries: Coded::take(input)? })
+        let file =
+            FileContents { layers: Coded::take(input)?, entries: Coded::take(input)?, link_spans: Coded::take(input)? };
+        // Linking reads one span per link: they must pair up.
+        let pairs = |positions: &Range<u32>, links: usize| {
+            positions.end as usize <= file.link_spans.len() && positions.len() == links
+        };
+        let paired = file.entries.iter().all(|parsed| {
+            pairs(&parsed.refs.related, parsed.entry.related().len())
+                && pairs(&parsed.refs.runbooks, parsed.entry.runbooks().len())
+        });
+        paired.then_some(file)
     }
 }
 
@@ -270,16 +281,16 @@ impl Coded for ParsedEntry {
         self.replaces.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        let entry = Entry::take(input)?;
-        let refs = RefSpans {
-            id: Coded::take(input)?,
-            layer: Coded::take(input)?,
-            related: Coded::take(input)?,
-            runbooks: Coded::take(input)?,
-        };
-        // Linking reads one span per link: they must pair up.
-        let paired = refs.related.len() == entry.related().len() && refs.runbooks.len() == entry.runbooks().len();
-        paired.then_some(ParsedEntry { entry, refs, replaces: Coded::take(input)? })
+        Some(ParsedEntry {
+            entry: Entry::take(input)?,
+            refs: RefSpans {
+                id: Coded::take(input)?,
+                layer: Coded::take(input)?,
+                related: Coded::take(input)?,
+                runbooks: Coded::take(input)?,
+            },
+            replaces: Coded::take(input)?,
+        })
     }
 }
 

@@ -94,10 +94,11 @@ pub(crate) fn link(
     // allocated per entry.
     let mut resolves = Vec::new();
     for (position, (index, refs)) in spans.iter().enumerate().filter(|(position, _)| keep[*position]) {
-        for (list, field, spans, expected) in [
+        for (list, field, positions, expected) in [
             (ListField::Related, "related", &refs.related, Kind::Failure),
             (ListField::Runbooks, "runbooks", &refs.runbooks, Kind::Runbook),
         ] {
+            let spans = &files[*index].link_spans[positions.start as usize..positions.end as usize];
             let entry = &entries[position];
             resolves.clear();
             for (i, id) in entry.list(list).enumerate() {

@@ -12,8 +12,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest};
-use super::entry::{EntryBuilder, TextField};
-use super::model::{Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER};
+use super::entry::{EntryBuilder, ListField, TextField};
+use super::model::{Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, to_u32};
 use super::review::Review;
 use super::schema::{self, Holds};
 
@@ -29,6 +29,9 @@ use vars::DeclaredVars;
 pub(crate) struct FileContents {
     pub layers: Vec<Located<Layer>>,
     pub entries: Vec<ParsedEntry>,
+    /// Where each link (`related` and `runbooks` item) of the entries
+    /// stands: one list per file, not two per entry.
+    pub link_spans: Vec<Range<usize>>,
 }
 
 /// A value and the byte range of its definition.
@@ -52,8 +55,11 @@ pub(crate) struct ParsedEntry {
 pub(crate) struct RefSpans {
     pub id: Range<usize>,
     pub layer: Option<Range<usize>>,
-    pub related: Vec<Range<usize>>,
-    pub runbooks: Vec<Range<usize>>,
+    /// The spans of the `related` items: these positions in the file's
+    /// [`FileContents::link_spans`].
+    pub related: Range<u32>,
+    /// The same for `runbooks`.
+    pub runbooks: Range<u32>,
 }
 
 type TomlTable<'i> = DeTable<'i>;
@@ -69,7 +75,8 @@ pub(crate) fn parse_file(
 ) -> FileContents {
     let text = map.text();
     let (root, errors) = DeTable::parse_recoverable(text);
-    let mut reader = Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new(), strict };
+    let mut reader =
+        Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new(), strict, link_spans: Vec::new() };
     for error in &errors {
         let span = error.span().unwrap_or(0..0);
         reader.error(span, format!("invalid TOML: {}", error.message().trim_end()));
@@ -99,6 +106,7 @@ pub(crate) fn parse_file(
     if let Some(vars) = &file_vars {
         reader.warn_unused(vars, &used_file_vars, "in this file");
     }
+    contents.link_spans = reader.link_spans;
     contents
 }
 
@@ -108,8 +116,15 @@ pub(crate) fn parse_file(
 pub(crate) fn parse_layers(map: &SourceMap<'_>) -> Vec<Layer> {
     let Ok(root) = DeTable::parse(map.text()) else { return Vec::new() };
     let mut ignored = Vec::new();
-    let mut reader =
-        Reader { map, text: map.text(), diagnostics: &mut ignored, errors: 0, misspelled: Vec::new(), strict: None };
+    let mut reader = Reader {
+        map,
+        text: map.text(),
+        diagnostics: &mut ignored,
+        errors: 0,
+        misspelled: Vec::new(),
+        strict: None,
+        link_spans: Vec::new(),
+    };
     let root = root.into_inner();
     let tables = reader.array_of_tables(&root, "layer");
     tables.into_iter().filter_map(|(span, table)| reader.layer(span, table)).map(|layer| layer.value).collect()
@@ -126,6 +141,8 @@ struct Reader<'a, 'm> {
     misspelled: Vec<&'static str>,
     /// `check --strict`: warn about what a reviewed entry lacks.
     strict: Option<&'m Review>,
+    /// The file's [`FileContents::link_spans`], as the entries are read.
+    link_spans: Vec<Range<usize>>,
 }
 
 impl Reader<'_, '_> {
@@ -216,7 +233,7 @@ impl Reader<'_, '_> {
         // Only what identifies an entry and says what it is about is required,
         // so a team's first entry loads; `check --strict` asks for the rest.
         let mut text = EntryBuilder::new();
-        let mut link_spans = BTreeMap::new();
+        let (mut related, mut runbooks) = (0..0, 0..0);
         for field in schema::fields(schema::Table::of(kind)) {
             match field.holds {
                 Holds::Text(into) => {
@@ -233,7 +250,16 @@ impl Reader<'_, '_> {
                 Holds::List(into) => {
                     let items = self.strings(table, field.key);
                     text.extend(into, items.iter().map(|item| item.get_ref().as_str()));
-                    link_spans.insert(field.key, items.iter().map(Spanned::span).collect::<Vec<_>>());
+                    let start = to_u32(self.link_spans.len());
+                    if matches!(into, ListField::Related | ListField::Runbooks) {
+                        self.link_spans.extend(items.iter().map(Spanned::span));
+                    }
+                    let positions = start..to_u32(self.link_spans.len());
+                    match into {
+                        ListField::Related => related = positions,
+                        ListField::Runbooks => runbooks = positions,
+                        _ => {}
+                    }
                 }
                 Holds::Own => {}
             }
@@ -295,12 +321,7 @@ impl Reader<'_, '_> {
         }
         (self.errors == errors).then(|| ParsedEntry {
             entry,
-            refs: RefSpans {
-                id: id.span,
-                layer: layer.map(|l| l.span()),
-                related: link_spans.remove("related").unwrap_or_default(),
-                runbooks: link_spans.remove("runbooks").unwrap_or_default(),
-            },
+            refs: RefSpans { id: id.span, layer: layer.map(|l| l.span()), related, runbooks },
             replaces,
         })
     }
