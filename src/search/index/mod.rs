@@ -125,11 +125,19 @@ impl Index {
         // their weight in it. Flat arrays: large allocations go back to the
         // system when freed, where a hundred thousand small ones would stay
         // behind as holes.
-        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
-        let mut stems: HashMap<Box<str>, u32> = HashMap::new();
-        let mut frequency: Vec<u32> = Vec::new();
-        let mut entry_words: Vec<u32> = Vec::new();
-        let mut entry_weights: Vec<u8> = Vec::new();
+        //
+        // Sized up front from the sample: a list that grows by doubling
+        // frees each smaller copy, and once the allocator has seen
+        // megabytes freed it serves the next large lists from its heap,
+        // where they stay as holes (30 MB at 100 000 entries). Room
+        // reserved and never written costs no memory.
+        let entries = catalog.entries().len();
+        let postings = estimated_postings(&sample, entries);
+        let mut ids: HashMap<Box<str>, u32> = HashMap::with_capacity(entries);
+        let mut stems: HashMap<Box<str>, u32> = HashMap::with_capacity(entries);
+        let mut frequency: Vec<u32> = Vec::with_capacity(entries);
+        let mut entry_words: Vec<u32> = Vec::with_capacity(postings);
+        let mut entry_weights: Vec<u8> = Vec::with_capacity(postings);
         let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries().len());
         let mut current: Vec<(u32, u8)> = Vec::new();
         for entry in catalog.entries() {
@@ -254,6 +262,13 @@ fn field_lengths(entry: &Entry) -> [u16; FIELDS] {
         for_each_word(text, |_, _, _| length[field as usize] = length[field as usize].saturating_add(1));
     });
     length
+}
+
+/// An upper bound of the postings of `entries` entries, from a sample's
+/// field lengths: every word counted, as if none repeated.
+fn estimated_postings(sample: &[[u16; FIELDS]], entries: usize) -> usize {
+    let words: usize = sample.iter().flatten().map(|&length| usize::from(length)).sum();
+    words.div_ceil(sample.len().max(1)) * entries
 }
 
 /// The average length of each field over the entries that have it.
