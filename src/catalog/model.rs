@@ -196,10 +196,10 @@ impl fmt::Display for Origin {
 pub struct Step {
     /// The instruction, in prose.
     #[serde(rename = "do")]
-    pub instruction: String,
+    pub instruction: Box<str>,
     /// The command template, with `{{placeholders}}`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub run: Option<String>,
+    pub run: Option<Box<str>>,
     /// Syntax of the command (a syntect name or extension), [`DEFAULT_LANG`]
     /// unless the step says otherwise.
     pub lang: Cow<'static, str>,
@@ -211,7 +211,7 @@ pub struct Step {
     /// (`where` in the catalog: "on the node", "in the infrastructure
     /// repository"); the confirmation repeats it.
     #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
-    pub place: Option<String>,
+    pub place: Option<Box<str>>,
 }
 
 impl Var {

@@ -74,12 +74,12 @@ impl Reader<'_, '_> {
             );
         }
         let step = Step {
-            instruction: instruction?,
-            run: run.map(Spanned::into_inner),
+            instruction: instruction?.into(),
+            run: run.map(|run| run.into_inner().into()),
             lang,
             danger: danger?,
             interactive: interactive?,
-            place,
+            place: place.map(Into::into),
         };
         (self.errors == errors).then_some(step)
     }

@@ -37,7 +37,7 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
     lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
     if let Some(place) = &step.place {
-        lines.extend(labelled("Run from:", vec![Span::styled(place.clone(), theme.warning())], width));
+        lines.extend(labelled("Run from:", vec![Span::styled(place.to_string(), theme.warning())], width));
     }
     let directory = &state.working_dir;
     let shell = Shell::for_lang(&step.lang).program();
