@@ -361,6 +361,38 @@ fn replacements_and_duplicates_together_leave_each_id_once_in_its_place() {
 }
 
 #[test]
+fn broken_links_of_later_entries_are_reported_at_their_own_items() {
+    let dir = Dir::new();
+    let first = failure("first", "related = [\"good-one\", \"gone-a\"]\n");
+    // Left out for its error, after its links were read.
+    let broken = failure("broken", "related = [\"gone-x\"]\nbogus = 5\n");
+    let last =
+        failure("last", "runbooks = [\"gone-b\"]\nrelated = [\"good-one\", \"gone-c\", \"first\", \"gone-d\"]\n");
+    let text = format!("{GOOD}\n{first}\n{broken}\n{last}");
+    dir.write("a.toml", &text);
+    let loaded = dir.load();
+    let at = |id: &str| {
+        let offset = text.find(&format!("\"{id}\"")).unwrap_or_default();
+        let line = text[..offset].matches('\n').count() + 1;
+        let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1) + 1;
+        (u32::try_from(line).unwrap_or_default(), u32::try_from(column).unwrap_or_default())
+    };
+    let named: Vec<((u32, u32), String)> = problems(&loaded)
+        .into_iter()
+        .filter_map(|(_, line, column, _, message)| {
+            let id = message.split("names `").nth(1)?.split('`').next()?.to_owned();
+            Some(((line, column), id))
+        })
+        .collect();
+    let expected: Vec<((u32, u32), String)> =
+        ["gone-a", "gone-b", "gone-c", "gone-d"].iter().map(|id| (at(id), (*id).to_owned())).collect();
+    let mut named_sorted = named.clone();
+    named_sorted.sort();
+    assert_eq!(named_sorted, expected, "{:#?}", problems(&loaded));
+    assert_eq!(loaded.catalog.get("last").map(|e| e.related().collect::<Vec<_>>()), Some(vec!["good-one", "first"]));
+}
+
+#[test]
 fn a_replacement_can_itself_be_replaced_by_a_later_source() {
     let (a, b, c) = (Dir::new(), Dir::new(), Dir::new());
     a.write("a.toml", format!("{GOOD}\n{}", failure("after", "")));

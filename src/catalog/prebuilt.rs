@@ -233,7 +233,9 @@ impl Coded for FileContents {
             FileContents { layers: Coded::take(input)?, entries: Coded::take(input)?, link_spans: Coded::take(input)? };
         // Linking reads one span per link: they must pair up.
         let pairs = |positions: &Range<u32>, links: usize| {
-            positions.end as usize <= file.link_spans.len() && positions.len() == links
+            positions.start <= positions.end
+                && positions.end as usize <= file.link_spans.len()
+                && positions.len() == links
         };
         let paired = file.entries.iter().all(|parsed| {
             pairs(&parsed.refs.related, parsed.entry.related().len())
@@ -370,6 +372,19 @@ mod tests {
         let decoded = decode(PREBUILT, &paths).expect("the prebuilt catalog decodes");
         assert_eq!(format!("{decoded:#?}"), format!("{parsed:#?}"));
         assert!(parsed.iter().map(|file| file.entries.len()).sum::<usize>() > 50);
+    }
+
+    #[test]
+    fn link_positions_that_do_not_pair_with_the_links_are_refused() {
+        let (paths, mut files) = parsed();
+        let entry =
+            files.iter_mut().flat_map(|file| &mut file.entries).find(|parsed| parsed.entry.runbooks().len() == 0);
+        let entry = entry.expect("an entry without runbooks");
+        // Empty, yet reversed: slicing it would panic.
+        #[allow(clippy::reversed_empty_ranges)]
+        let reversed = 1..0;
+        entry.refs.runbooks = reversed;
+        assert!(decode(&encode(&files), &paths).is_none());
     }
 
     #[test]

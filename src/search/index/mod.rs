@@ -126,16 +126,17 @@ impl Index {
         // system when freed, where a hundred thousand small ones would stay
         // behind as holes.
         //
-        // Sized up front from the sample: a list that grows by doubling
-        // frees each smaller copy, and once the allocator has seen
-        // megabytes freed it serves the next large lists from its heap,
-        // where they stay as holes (30 MB at 100 000 entries). Room
-        // reserved and never written costs no memory.
+        // The per-entry lists are sized up front from the sample: a list
+        // that grows by doubling frees each smaller copy, and once the
+        // allocator has seen megabytes freed it serves the next large lists
+        // from its heap, where they stay as holes. A list's room reserved
+        // and never written costs no memory (a map's would: its slots are
+        // scattered, so the maps grow).
         let entries = catalog.entries().len();
         let postings = estimated_postings(&sample, entries);
-        let mut ids: HashMap<Box<str>, u32> = HashMap::with_capacity(entries);
-        let mut stems: HashMap<Box<str>, u32> = HashMap::with_capacity(entries);
-        let mut frequency: Vec<u32> = Vec::with_capacity(entries);
+        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
+        let mut stems: HashMap<Box<str>, u32> = HashMap::new();
+        let mut frequency: Vec<u32> = Vec::new();
         let mut entry_words: Vec<u32> = Vec::with_capacity(postings);
         let mut entry_weights: Vec<u8> = Vec::with_capacity(postings);
         let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries().len());
@@ -264,11 +265,14 @@ fn field_lengths(entry: &Entry) -> [u16; FIELDS] {
     length
 }
 
-/// An upper bound of the postings of `entries` entries, from a sample's
-/// field lengths: every word counted, as if none repeated.
+/// The postings of `entries` entries, from a sample's field lengths: the
+/// upper quartile of the sampled entries' word counts (every word counted,
+/// as if none repeated) for each entry, so one huge sampled entry cannot
+/// make it absurd; more than that, the lists grow.
 fn estimated_postings(sample: &[[u16; FIELDS]], entries: usize) -> usize {
-    let words: usize = sample.iter().flatten().map(|&length| usize::from(length)).sum();
-    words.div_ceil(sample.len().max(1)) * entries
+    let mut words: Vec<usize> = sample.iter().map(|lengths| lengths.iter().map(|&n| usize::from(n)).sum()).collect();
+    words.sort_unstable();
+    words.get(words.len() * 3 / 4).copied().unwrap_or(0).saturating_mul(entries)
 }
 
 /// The average length of each field over the entries that have it.
