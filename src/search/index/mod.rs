@@ -99,10 +99,16 @@ pub struct Index {
     catalog: Arc<Catalog>,
     /// The vocabulary, sorted, so a prefix is a contiguous range.
     words: Vec<Box<str>>,
-    /// Postings of word `i`: `offsets[i]..offsets[i + 1]` in the two arrays below.
+    /// Postings of word `i`: `offsets[i]..offsets[i + 1]` in `posting_weights`,
+    /// so the word's document frequency is their difference.
     offsets: Vec<u32>,
-    /// Entry index of each posting, ascending within a word.
-    posting_entries: Vec<u32>,
+    /// The entries of word `i`'s postings, ascending: `gap_offsets[i]..
+    /// gap_offsets[i + 1]` in `posting_gaps`.
+    gap_offsets: Vec<u32>,
+    /// Each posting's entry as the gap from the word's previous one (the
+    /// first from 0), in LEB128: a common word's gaps take a byte each,
+    /// where entry numbers took four.
+    posting_gaps: Vec<u8>,
     /// The word's saturated weight in that entry, in `SATURATION_STEPS`.
     posting_weights: Vec<u8>,
     /// Word ids of the vocabulary that is not volatile, by byte length, for
@@ -201,20 +207,9 @@ impl Index {
         // as the postings are laid out.
         entry_words.shrink_to_fit();
         entry_weights.shrink_to_fit();
-        let mut cursor = offsets.clone();
-        let mut posting_entries = vec![0u32; entry_words.len()];
-        let mut posting_weights = vec![0u8; entry_words.len()];
-        let mut start = 0;
-        for (entry, &end) in entry_ends.iter().enumerate() {
-            for (&id, &weight) in entry_words[start..end].iter().zip(&entry_weights[start..end]) {
-                let slot = &mut cursor[rank[id as usize] as usize];
-                posting_entries[*slot as usize] = to_u32(entry);
-                posting_weights[*slot as usize] = weight;
-                *slot += 1;
-            }
-            start = end;
-        }
-        drop((entry_words, entry_weights, entry_ends, cursor, rank));
+        let (gap_offsets, posting_gaps, posting_weights) =
+            lay_out(&rank, &offsets, (&entry_words, &entry_weights, &entry_ends));
+        drop((entry_words, entry_weights, entry_ends, rank));
         let words: Vec<Box<str>> = words.into_iter().map(|(word, _)| word).collect();
         let mut by_length: Vec<Vec<u32>> = Vec::new();
         for (id, word) in words.iter().enumerate() {
@@ -225,7 +220,7 @@ impl Index {
                 by_length[word.len()].push(to_u32(id));
             }
         }
-        Index { catalog, words, offsets, posting_entries, posting_weights, by_length }
+        Index { catalog, words, offsets, gap_offsets, posting_gaps, posting_weights, by_length }
     }
 
     /// The catalog this index was built from.
@@ -263,6 +258,98 @@ fn field_lengths(entry: &Entry) -> [u16; FIELDS] {
         for_each_word(text, |_, _, _| length[field as usize] = length[field as usize].saturating_add(1));
     });
     length
+}
+
+/// Lays the postings out word by word: each entry's (word, weight) lists,
+/// `rank` giving each word's place, `offsets` where its weights start.
+/// Returns the gaps' offsets, the gaps and the weights.
+fn lay_out(
+    rank: &[u32],
+    offsets: &[u32],
+    (entry_words, entry_weights, entry_ends): (&[u32], &[u8], &[usize]),
+) -> (Vec<u32>, Vec<u8>, Vec<u8>) {
+    // Twice over the per-entry lists: the size of each word's gaps,
+    // then the gaps and weights in place.
+    let each_posting = |visit: &mut dyn FnMut(usize, u32, u8)| {
+        let mut start = 0;
+        for (entry, &end) in entry_ends.iter().enumerate() {
+            for (&id, &weight) in entry_words[start..end].iter().zip(&entry_weights[start..end]) {
+                visit(rank[id as usize] as usize, to_u32(entry), weight);
+            }
+            start = end;
+        }
+    };
+    let mut previous = vec![0u32; rank.len()];
+    let mut gap_bytes = vec![0u32; rank.len()];
+    each_posting(&mut |word, entry, _| {
+        gap_bytes[word] += to_u32(gap_len(entry - previous[word]));
+        previous[word] = entry;
+    });
+    let mut gap_offsets = Vec::with_capacity(rank.len() + 1);
+    gap_offsets.push(0u32);
+    for (word, bytes) in gap_bytes.iter().enumerate() {
+        gap_offsets.push(gap_offsets[word] + bytes);
+    }
+    drop(gap_bytes);
+    previous.fill(0);
+    let mut cursor = offsets.to_vec();
+    let mut gap_cursor = gap_offsets.clone();
+    let mut posting_gaps = vec![0u8; gap_offsets.last().map_or(0, |&end| end as usize)];
+    let mut posting_weights = vec![0u8; entry_words.len()];
+    each_posting(&mut |word, entry, weight| {
+        posting_weights[cursor[word] as usize] = weight;
+        cursor[word] += 1;
+        let at = &mut gap_cursor[word];
+        *at += to_u32(put_gap(&mut posting_gaps[*at as usize..], entry - previous[word]));
+        previous[word] = entry;
+    });
+    (gap_offsets, posting_gaps, posting_weights)
+}
+
+/// The bytes of a gap in LEB128: seven bits a byte.
+fn gap_len(gap: u32) -> usize {
+    (32 - gap.leading_zeros() as usize).div_ceil(7).max(1)
+}
+
+/// Writes a gap in LEB128 at the start of `out`; returns its length.
+fn put_gap(out: &mut [u8], mut gap: u32) -> usize {
+    let mut written = 0;
+    loop {
+        #[allow(clippy::cast_possible_truncation)] // the low seven bits
+        let low = (gap & 0x7f) as u8;
+        gap >>= 7;
+        out[written] = if gap == 0 { low } else { low | 0x80 };
+        written += 1;
+        if gap == 0 {
+            return written;
+        }
+    }
+}
+
+/// The postings of one word: (entry, saturated weight), entries ascending.
+struct Postings<'i> {
+    gaps: &'i [u8],
+    weights: std::slice::Iter<'i, u8>,
+    entry: u32,
+}
+
+impl Iterator for Postings<'_> {
+    type Item = (usize, u8);
+
+    fn next(&mut self) -> Option<(usize, u8)> {
+        let weight = *self.weights.next()?;
+        let (mut gap, mut shift) = (0u32, 0);
+        while let Some((&byte, rest)) = self.gaps.split_first() {
+            self.gaps = rest;
+            gap |= u32::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        self.entry += gap;
+        Some((self.entry as usize, weight))
+    }
 }
 
 /// The postings of `entries` entries, from a sample's field lengths: the
@@ -341,6 +428,23 @@ fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
 mod tests {
     use super::*;
     use crate::catalog::{Source, load};
+
+    #[test]
+    fn gaps_read_back_as_written() {
+        let entries = [0u32, 1, 2, 129, 130, 16_514, 16_515, 2_113_667, u32::MAX - 1, u32::MAX];
+        let mut gaps = [0u8; 64];
+        let (mut at, mut previous) = (0, 0);
+        for &entry in &entries {
+            let written = put_gap(&mut gaps[at..], entry - previous);
+            assert_eq!(written, gap_len(entry - previous), "{entry}");
+            (at, previous) = (at + written, entry);
+        }
+        let weights: Vec<u8> = (0..entries.len()).map(|i| u8::try_from(i).unwrap_or(0)).collect();
+        let read: Vec<(usize, u8)> = Postings { gaps: &gaps[..at], weights: weights.iter(), entry: 0 }.collect();
+        let expected: Vec<(usize, u8)> = entries.iter().map(|&e| e as usize).zip(weights.iter().copied()).collect();
+        assert_eq!(read, expected);
+        assert_eq!((gap_len(0), gap_len(127), gap_len(128), gap_len(u32::MAX)), (1, 1, 2, 5));
+    }
 
     /// A runbook whose title says "config rollback" before the one whose id
     /// is `config-rollback`: on word scores alone the first would win.

@@ -76,12 +76,10 @@ impl Index {
         let mut candidates = Vec::new();
         for word in &query_words {
             for &(id, weight) in &word.ids {
-                for p in self.postings(id) {
-                    let entry = self.posting_entries[p] as usize;
+                for (entry, saturated) in self.postings(id) {
                     // Positive: an entry that has the word has it, however
                     // little it weighs there.
-                    let value =
-                        (weight * f32::from(self.posting_weights[p]) / super::SATURATION_STEPS).max(f32::MIN_POSITIVE);
+                    let value = (weight * f32::from(saturated) / super::SATURATION_STEPS).max(f32::MIN_POSITIVE);
                     if best[entry] == 0.0 {
                         touched.push(entry);
                     }
@@ -178,7 +176,7 @@ impl Index {
             // together: a rare completion ("datadog") must not outweigh the
             // word ("data").
             let begun = self.begun_by(word);
-            let df: usize = begun.clone().map(|id| self.postings(to_u32(id)).len()).sum();
+            let df: usize = begun.clone().map(|id| self.frequency(to_u32(id))).sum();
             let idf = self.idf_of(df);
             for id in begun.start + usize::from(exact.is_some())..begun.end {
                 let (typed, full) = (word.len(), self.words[id].len());
@@ -287,7 +285,7 @@ impl Index {
     /// Inverse document frequency of word `id`, BM25's: near zero for a word
     /// in every entry, never negative.
     fn idf(&self, id: u32) -> f32 {
-        self.idf_of(self.postings(id).len())
+        self.idf_of(self.frequency(id))
     }
 
     /// The idf of words found in `df` entries (more than the catalog holds
@@ -303,9 +301,18 @@ impl Index {
         self.word_id(word).map_or(0.0, |id| self.idf(to_u32(id)))
     }
 
-    fn postings(&self, id: u32) -> std::ops::Range<usize> {
+    /// How many entries have the word.
+    fn frequency(&self, id: u32) -> usize {
         let id = id as usize;
-        self.offsets[id] as usize..self.offsets[id + 1] as usize
+        (self.offsets[id + 1] - self.offsets[id]) as usize
+    }
+
+    /// The word's postings: (entry, saturated weight), entries ascending.
+    fn postings(&self, id: u32) -> super::Postings<'_> {
+        let id = id as usize;
+        let weights = &self.posting_weights[self.offsets[id] as usize..self.offsets[id + 1] as usize];
+        let gaps = &self.posting_gaps[self.gap_offsets[id] as usize..self.gap_offsets[id + 1] as usize];
+        super::Postings { gaps, weights: weights.iter(), entry: 0 }
     }
 
     /// Which entries contain an excluded word: the word in any form, or,
@@ -315,8 +322,8 @@ impl Index {
         for written in &query.excluded {
             let ids = self.word_id(&stem(written)).map_or_else(|| self.begun_by(written), |id| id..id + 1);
             for id in ids {
-                for p in self.postings(to_u32(id)) {
-                    excluded[self.posting_entries[p] as usize] = true;
+                for (entry, _) in self.postings(to_u32(id)) {
+                    excluded[entry] = true;
                 }
             }
         }
