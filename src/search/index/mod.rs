@@ -143,7 +143,8 @@ impl Index {
         let mut ids: HashMap<Box<str>, u32> = HashMap::new();
         let mut stems: HashMap<Box<str>, u32> = HashMap::new();
         let mut frequency: Vec<u32> = Vec::new();
-        let mut entry_words: Vec<u32> = Vec::with_capacity(postings);
+        // Each entry's words ascend: kept as LEB128 gaps, as the postings are.
+        let mut entry_words: Vec<u8> = Vec::with_capacity(postings.saturating_mul(2));
         let mut entry_weights: Vec<u8> = Vec::with_capacity(postings);
         let mut entry_ends: Vec<usize> = Vec::with_capacity(catalog.entries().len());
         let mut current: Vec<(u32, u8)> = Vec::new();
@@ -169,6 +170,7 @@ impl Index {
                 });
             });
             current.sort_unstable();
+            let mut previous = 0;
             for word in current.chunk_by(|a, b| a.0 == b.0) {
                 // T = Σ over fields of weight × count / length norm.
                 let weight: f32 = word
@@ -183,11 +185,14 @@ impl Index {
                     .sum();
                 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // in 0..=255
                 let saturated = (weight / (K1 + weight) * SATURATION_STEPS).round() as u8;
-                entry_words.push(word[0].0);
+                let mut gap = [0u8; 5];
+                let written = put_gap(&mut gap, word[0].0 - previous);
+                entry_words.extend_from_slice(&gap[..written]);
+                previous = word[0].0;
                 entry_weights.push(saturated);
                 frequency[word[0].0 as usize] += 1;
             }
-            entry_ends.push(entry_words.len());
+            entry_ends.push(entry_weights.len());
         }
         drop(ids);
 
@@ -203,8 +208,8 @@ impl Index {
             offsets.push(offsets[position] + frequency[*id as usize]);
         }
         // At the peak the per-entry lists and the postings coexist: the
-        // lists give back what doubling left unused first, and go as soon
-        // as the postings are laid out.
+        // lists give back the room reserved and unused first, and go as
+        // soon as the postings are laid out.
         entry_words.shrink_to_fit();
         entry_weights.shrink_to_fit();
         let (gap_offsets, posting_gaps, posting_weights) =
@@ -266,14 +271,16 @@ fn field_lengths(entry: &Entry) -> [u16; FIELDS] {
 fn lay_out(
     rank: &[u32],
     offsets: &[u32],
-    (entry_words, entry_weights, entry_ends): (&[u32], &[u8], &[usize]),
+    (entry_words, entry_weights, entry_ends): (&[u8], &[u8], &[usize]),
 ) -> (Vec<u32>, Vec<u8>, Vec<u8>) {
     // Twice over the per-entry lists: the size of each word's gaps,
     // then the gaps and weights in place.
     let each_posting = |visit: &mut dyn FnMut(usize, u32, u8)| {
-        let mut start = 0;
+        let (mut start, mut gaps) = (0, entry_words);
         for (entry, &end) in entry_ends.iter().enumerate() {
-            for (&id, &weight) in entry_words[start..end].iter().zip(&entry_weights[start..end]) {
+            let mut id = 0;
+            for &weight in &entry_weights[start..end] {
+                id += take_gap(&mut gaps);
                 visit(rank[id as usize] as usize, to_u32(entry), weight);
             }
             start = end;
@@ -295,7 +302,7 @@ fn lay_out(
     let mut cursor = offsets.to_vec();
     let mut gap_cursor = gap_offsets.clone();
     let mut posting_gaps = vec![0u8; gap_offsets.last().map_or(0, |&end| end as usize)];
-    let mut posting_weights = vec![0u8; entry_words.len()];
+    let mut posting_weights = vec![0u8; entry_weights.len()];
     each_posting(&mut |word, entry, weight| {
         posting_weights[cursor[word] as usize] = weight;
         cursor[word] += 1;
@@ -338,18 +345,23 @@ impl Iterator for Postings<'_> {
 
     fn next(&mut self) -> Option<(usize, u8)> {
         let weight = *self.weights.next()?;
-        let (mut gap, mut shift) = (0u32, 0);
-        while let Some((&byte, rest)) = self.gaps.split_first() {
-            self.gaps = rest;
-            gap |= u32::from(byte & 0x7f) << shift;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                break;
-            }
-        }
-        self.entry += gap;
+        self.entry += take_gap(&mut self.gaps);
         Some((self.entry as usize, weight))
     }
+}
+
+/// Reads a LEB128 gap off the front of `gaps`.
+fn take_gap(gaps: &mut &[u8]) -> u32 {
+    let (mut gap, mut shift) = (0u32, 0);
+    while let Some((&byte, rest)) = gaps.split_first() {
+        *gaps = rest;
+        gap |= u32::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            break;
+        }
+    }
+    gap
 }
 
 /// The postings of `entries` entries, from a sample's field lengths: the
