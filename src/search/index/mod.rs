@@ -14,7 +14,7 @@ use rank::put_first;
 
 use super::query::Query;
 use super::score::Matched;
-use super::text::{for_each_word, is_volatile, stem};
+use super::text::{for_each_stem, for_each_word, is_volatile};
 use crate::catalog::{Catalog, Entry, ListField, TextField};
 
 /// A ranked search result.
@@ -140,7 +140,6 @@ impl Index {
         // scattered, so the maps grow).
         let entries = catalog.entries().len();
         let postings = estimated_postings(&sample, entries);
-        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
         let mut stems: HashMap<Box<str>, u32> = HashMap::new();
         let mut frequency: Vec<u32> = Vec::new();
         // Each entry's words ascend: kept as LEB128 gaps, as the postings are.
@@ -152,17 +151,13 @@ impl Index {
             current.clear();
             let mut length = [0u16; FIELDS];
             for_each_field(entry, |field, text| {
-                for_each_word(text, |written, _, _| {
-                    let id = if let Some(&id) = ids.get(written) {
+                for_each_stem(text, |stemmed, _, _| {
+                    let id = if let Some(&id) = stems.get(stemmed) {
                         id
                     } else {
-                        // Several written forms share a stem, and an id.
-                        let next = to_u32(stems.len());
-                        let id = *stems.entry(stem(written).into()).or_insert(next);
-                        if id == next {
-                            frequency.push(0);
-                        }
-                        ids.insert(written.into(), id);
+                        let id = to_u32(stems.len());
+                        stems.insert(stemmed.into(), id);
+                        frequency.push(0);
                         id
                     };
                     current.push((id, field as u8));
@@ -194,7 +189,6 @@ impl Index {
             }
             entry_ends.push(entry_weights.len());
         }
-        drop(ids);
 
         // Last, lay the postings out word by word in sorted order, entries
         // ascending within a word.
