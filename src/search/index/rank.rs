@@ -308,11 +308,11 @@ impl Index {
     }
 
     /// The word's postings: (entry, saturated weight), entries ascending.
-    fn postings(&self, id: u32) -> super::Postings<'_> {
+    fn postings(&self, id: u32) -> super::postings::Postings<'_> {
         let id = id as usize;
         let weights = &self.posting_weights[self.offsets[id] as usize..self.offsets[id + 1] as usize];
         let gaps = &self.posting_gaps[self.gap_offsets[id] as usize..self.gap_offsets[id + 1] as usize];
-        super::Postings { gaps, weights: weights.iter(), entry: 0 }
+        super::postings::Postings::new(gaps, weights)
     }
 
     /// Which entries contain an excluded word: the word in any form, or,
