@@ -98,7 +98,7 @@ pub(crate) fn link(
             (ListField::Related, "related", &refs.related, Kind::Failure),
             (ListField::Runbooks, "runbooks", &refs.runbooks, Kind::Runbook),
         ] {
-            let spans = &files[*index].link_spans[positions.start as usize..positions.end as usize];
+            let item_spans = &files[*index].link_spans[positions.start as usize..positions.end as usize];
             let entry = &entries[position];
             resolves.clear();
             for (i, id) in entry.list(list).enumerate() {
@@ -120,7 +120,7 @@ pub(crate) fn link(
                         expected.noun()
                     )
                 };
-                diagnostics.push(reopen(*index).diagnostic(Level::Error, spans[i].clone(), message));
+                diagnostics.push(reopen(*index).diagnostic(Level::Error, item_spans[i].clone(), message));
             }
             entries[position].retain(list, |i, _| resolves[i]);
         }
