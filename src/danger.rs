@@ -61,7 +61,13 @@ static PATTERN_SET: LazyLock<RegexSet> = LazyLock::new(|| {
 /// The first destructive operation a command performs, by name, if any.
 #[must_use]
 pub fn looks_destructive(command: &str) -> Option<&'static str> {
-    PATTERN_SET.matches(command.as_bytes()).iter().next().map(|i| PATTERNS[i].1)
+    // Most commands match nothing, and telling that stops early; which
+    // pattern matched takes a search for all of them.
+    let command = command.as_bytes();
+    if !PATTERN_SET.is_match(command) {
+        return None;
+    }
+    PATTERN_SET.matches(command).iter().next().map(|i| PATTERNS[i].1)
 }
 
 /// Why a command needs care: the first destructive operation it performs,

@@ -100,17 +100,18 @@ impl Reader<'_, '_> {
         for (i, (span, step)) in steps.iter().enumerate() {
             let Some(run) = &step.run else { continue };
             let names = template::placeholder_names(run);
-            // Each placeholder stands for itself, so the word to type names it.
+            // Each placeholder stands for itself, so the word to type is the
+            // first target's name (else `yes`): without a default for it
+            // there is nothing to warn about, whatever the command does.
+            let word = names.iter().copied().find(|name| crate::danger::is_target_name(name)).unwrap_or("yes");
+            let Some(value) = default(word) else { continue };
             let Ok(command) = template::render(run, |name| names.iter().find(|n| **n == name).copied()) else {
                 continue;
             };
-            let values: Vec<(&str, &str)> = names.iter().map(|name| (*name, *name)).collect();
-            let Some(confirmation) = crate::danger::confirmation(step.danger, &command, &values) else { continue };
-            if let Some(value) = default(&confirmation.word) {
+            if crate::danger::destructive_reason(step.danger, &command).is_some() {
                 let message = format!(
-                    "step {} of {context} is destructive and its target `{{{{{}}}}}` defaults to `{value}`: accepting the default would act on it; remove the default and give an example in the description",
-                    i + 1,
-                    confirmation.word
+                    "step {} of {context} is destructive and its target `{{{{{word}}}}}` defaults to `{value}`: accepting the default would act on it; remove the default and give an example in the description",
+                    i + 1
                 );
                 self.warn(span.clone(), message);
             }
