@@ -7,9 +7,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use hashbrown::HashMap;
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// A word of a text and where it stands.

@@ -1,8 +1,9 @@
 //! Building the index: each entry's distinct words with their BM25F weights,
 //! numbered on every core for a large catalog, then laid out word by word.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use hashbrown::HashMap;
 
 use super::postings::{gap_len, push_gap, put_gap, take_gap};
 use super::{B, FIELDS, Index, K1, SATURATION_STEPS, WEIGHTS, for_each_field, to_u32};
