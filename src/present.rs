@@ -113,7 +113,7 @@ pub fn marks(step: &Step) -> Vec<Mark<'_>> {
     if step.lang != crate::catalog::DEFAULT_LANG {
         marks.push(Mark::Lang(&step.lang));
     }
-    if let Some(place) = &step.place {
+    if let Some(place) = step.place() {
         marks.push(Mark::Place(place));
     }
     marks

@@ -160,7 +160,7 @@ fn failure_modes_are_complete_enough_to_act_on() {
     let loaded = embedded();
     for entry in loaded.catalog.entries().iter().filter(|e| e.kind == Kind::Failure) {
         assert!(entry.signals().len() >= 3, "{}: signals are what people paste", entry.id());
-        assert!(entry.steps.iter().any(|s| s.run.is_some()), "{}: no step has a command", entry.id());
+        assert!(entry.steps.iter().any(|s| s.run().is_some()), "{}: no step has a command", entry.id());
         assert!(entry.frequency.is_some() && entry.severity.is_some(), "{}", entry.id());
     }
 }
@@ -181,7 +181,7 @@ fn rendered(entry: &Entry, run: &str) -> String {
 fn commands(loaded: &Loaded) -> impl Iterator<Item = (String, &Entry, &Step, &str)> {
     loaded.catalog.entries().iter().flat_map(|entry| {
         entry.steps.iter().enumerate().filter_map(move |(i, step)| {
-            let run = step.run.as_deref()?;
+            let run = step.run()?;
             Some((format!("{} step {}", entry.id(), i + 1), entry, step, run))
         })
     })
@@ -193,7 +193,7 @@ fn every_bash_command_passes_bash_n() {
     let mut checked = 0;
     for entry in loaded.catalog.entries() {
         for (i, step) in entry.steps.iter().enumerate() {
-            let Some(run) = &step.run else { continue };
+            let Some(run) = step.run() else { continue };
             if step.lang != "bash" {
                 continue;
             }
@@ -480,7 +480,7 @@ fn cache_key_invalidate_deletes_exactly_the_matching_keys_against_a_real_redis()
     ]);
     let loaded = embedded();
     let entry = loaded.catalog.get("cache-key-invalidate").unwrap();
-    let run = entry.steps[3].run.as_deref().unwrap();
+    let run = entry.steps[3].run().unwrap();
     let values = [("namespace", "shop"), ("redis_pod", "redis-0"), ("key_pattern", "cache:*")];
     let command = template::render(run, |name| values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)).unwrap();
     let out = Command::new("bash").arg("-c").arg(&command).env("PATH", path).output().unwrap();

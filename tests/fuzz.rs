@@ -156,7 +156,7 @@ proptest! {
         // Whatever loaded renders, or says why not, with any value.
         for entry in loaded.catalog.entries() {
             for step in &entry.steps {
-                let _ = template::render(step.run.as_deref().unwrap_or_default(), |_| Some(value.as_str()));
+                let _ = template::render(step.run().unwrap_or_default(), |_| Some(value.as_str()));
             }
         }
     }

@@ -69,8 +69,8 @@ fn all_text(entry: &Entry) -> String {
         parts.extend(entry.text(field));
     }
     for step in &entry.steps {
-        parts.push(&step.instruction);
-        parts.extend(step.run.as_deref());
+        parts.push(step.instruction());
+        parts.extend(step.run());
     }
     parts.join(" ")
 }

@@ -638,8 +638,8 @@ fn no_word_typed_in_the_detail_then_enter_enter_ever_runs_a_command() {
         let mut texts: Vec<&str> = vec![entry.title(), entry.headline()];
         texts.extend(entry.signals());
         for step in &entry.steps {
-            texts.push(&step.instruction);
-            texts.extend(step.run.as_deref());
+            texts.push(step.instruction());
+            texts.extend(step.run());
         }
         for text in texts {
             words.extend(
@@ -815,7 +815,7 @@ fn long_form_at(height: u16) {
         .entries()
         .iter()
         .flat_map(|e| e.steps.iter().enumerate().map(move |(i, s)| (e, i, s)))
-        .map(|(e, i, s)| (e.id(), i, pagerbook::template::placeholder_names(s.run.as_deref().unwrap_or_default())))
+        .map(|(e, i, s)| (e.id(), i, pagerbook::template::placeholder_names(s.run().unwrap_or_default())))
         .max_by_key(|(_, _, names)| names.len())
         .unwrap();
     assert!(names.len() >= 4, "{id} step {}: {names:?}", step + 1);

@@ -1052,7 +1052,7 @@ fn impact_and_where_are_read_and_shown_in_json() {
     assert!(loaded.diagnostics.is_empty(), "{:?}", problems(&loaded));
     let entry = &loaded.catalog.entries()[0];
     assert_eq!(entry.text(TextField::Impact), Some("every checkout fails"));
-    assert_eq!(entry.steps[0].place.as_deref(), Some("the infrastructure repository"));
+    assert_eq!(entry.steps[0].place(), Some("the infrastructure repository"));
     let json = serde_json::to_value(entry).unwrap();
     assert_eq!(json["impact"], "every checkout fails");
     assert_eq!(json["steps"][0]["where"], "the infrastructure repository");

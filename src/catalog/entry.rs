@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::model::{Frequency, Kind, Origin, Severity, Step, Var};
-use super::prebuilt::{Coded, Input};
+use super::prebuilt::{Coded, Input, put_all};
 use super::schema::{self, Holds};
 
 /// The single-valued text fields of an entry.
@@ -64,25 +64,81 @@ pub enum ListField {
 const TEXT_FIELDS: usize = TextField::LastReviewed as usize + 1;
 const LIST_FIELDS: usize = ListField::References as usize + 1;
 
-/// A piece of an entry's text buffer; `start == ABSENT` for a missing field.
+impl TextField {
+    /// Every text field, in declaration order.
+    pub(crate) const ALL: [TextField; TEXT_FIELDS] = [
+        TextField::Id,
+        TextField::Title,
+        TextField::Layer,
+        TextField::Symptom,
+        TextField::Summary,
+        TextField::Impact,
+        TextField::Component,
+        TextField::Recovery,
+        TextField::Detection,
+        TextField::Prevention,
+        TextField::FrequencyNote,
+        TextField::LastReviewed,
+    ];
+}
+
+impl ListField {
+    /// Every list field, in declaration order.
+    pub(crate) const ALL: [ListField; LIST_FIELDS] = [
+        ListField::Signals,
+        ListField::Tags,
+        ListField::Related,
+        ListField::Runbooks,
+        ListField::Aliases,
+        ListField::References,
+    ];
+}
+
+/// A piece of a shared text; `start == ABSENT` for a missing value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Span {
+pub(super) struct Span {
     start: u32,
     len: u32,
 }
 
 const ABSENT: u32 = u32::MAX;
-const NO_SPAN: Span = Span { start: ABSENT, len: 0 };
+
+impl Span {
+    pub(super) const NONE: Span = Span { start: ABSENT, len: 0 };
+
+    /// Appends `value` to `text`, giving its span there.
+    pub(super) fn push(text: &mut String, value: &str) -> Span {
+        let start = u32::try_from(text.len()).unwrap_or(ABSENT - 1);
+        text.push_str(value);
+        Span { start, len: u32::try_from(value.len()).unwrap_or(0) }
+    }
+
+    /// The piece of `text` this spans; `None` when absent (or, in a text it
+    /// was not made for, out of place).
+    pub(super) fn of(self, text: &str) -> Option<&str> {
+        (self.start != ABSENT).then(|| text.get(self.start as usize..self.start as usize + self.len as usize))?
+    }
+
+    /// The same piece in a text that holds this one's from `base` on.
+    pub(super) fn moved(self, base: u32) -> Span {
+        // Past 4 GiB of a file's texts a span saturates and reads as absent.
+        if self.start == ABSENT { self } else { Span { start: self.start.saturating_add(base), len: self.len } }
+    }
+}
 
 /// A failure mode or a runbook. Fields that only one kind has are absent or
 /// empty for the other. One pointer: entries move from each file's list to
 /// the catalog's, and at a million entries moving 232 bytes each was a
 /// second of loading and a quarter of a gigabyte of copies.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Entry(Box<EntryData>);
 
 /// What an [`Entry`] holds; its public fields read through the entry.
-#[derive(Debug, Clone)]
+///
+/// Its texts, spans, steps and vars are pieces of lists that every entry of
+/// its file shares ([`FileTexts`]): a million entries holding a dozen
+/// strings and lists each spent more on the allocator than on the text.
+#[derive(Clone)]
 pub struct EntryData {
     /// Failure mode or runbook.
     pub kind: Kind,
@@ -91,18 +147,63 @@ pub struct EntryData {
     /// How bad it is.
     pub severity: Option<Severity>,
     /// What to do, in order.
-    pub steps: Vec<Step>,
+    pub steps: Shared<Step>,
     /// Declarations of the placeholders this entry's commands use (the
     /// entry's own, else the file's), sorted by name. A sorted list rather
     /// than a map: most entries have one or two.
-    pub vars: Vec<Arc<Var>>,
+    pub vars: Shared<Arc<Var>>,
     /// Where the entry was defined.
     pub origin: Origin,
-    text: Box<str>,
-    fields: [Span; TEXT_FIELDS],
-    items: Box<[Span]>,
-    /// Where each list ends in `items`.
+    text: Arc<str>,
+    /// A bit for each text field the entry has, by [`TextField`] number.
+    present: u16,
+    /// The present fields in field order, then the items of every list.
+    spans: Shared<Span>,
+    /// Where each list ends among the items.
     list_ends: [u32; LIST_FIELDS],
+}
+
+/// Part of a list that several entries share pieces of; reads as a slice.
+#[derive(Clone)]
+pub struct Shared<T> {
+    all: Arc<[T]>,
+    start: u32,
+    end: u32,
+}
+
+impl<T> Shared<T> {
+    fn of(all: &Arc<[T]>, (start, end): (u32, u32)) -> Self {
+        // Bounded, so that a bad range reads as empty rather than panics.
+        let end = end.min(u32::try_from(all.len()).unwrap_or(u32::MAX));
+        Shared { all: all.clone(), start: start.min(end), end }
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.all[self.start as usize..self.end as usize]
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Shared<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 impl std::ops::Deref for Entry {
@@ -122,18 +223,29 @@ impl Entry {
     /// A text field, if the entry has it.
     #[must_use]
     pub fn text(&self, field: TextField) -> Option<&str> {
-        self.slice(self.fields[field as usize])
+        let bit = 1u16 << field as u16;
+        if self.present & bit == 0 {
+            return None;
+        }
+        self.spans.get((self.present & (bit - 1)).count_ones() as usize)?.of(&self.text)
     }
 
     /// The items of a list field.
     pub fn list(&self, field: ListField) -> impl ExactSizeIterator<Item = &str> + Clone + '_ {
-        let index = field as usize;
-        let start = if index == 0 { 0 } else { self.list_ends[index - 1] as usize };
-        self.items[start..self.list_ends[index] as usize].iter().map(|span| self.slice(*span).unwrap_or_default())
+        let items = self.items_of(field);
+        self.items().get(items).unwrap_or_default().iter().map(|span| span.of(&self.text).unwrap_or_default())
     }
 
-    fn slice(&self, span: Span) -> Option<&str> {
-        (span.start != ABSENT).then(|| &self.text[span.start as usize..(span.start + span.len) as usize])
+    /// Every list's items.
+    fn items(&self) -> &[Span] {
+        self.spans.get(self.present.count_ones() as usize..).unwrap_or_default()
+    }
+
+    /// Where a list's items stand among the items.
+    fn items_of(&self, field: ListField) -> std::ops::Range<usize> {
+        let index = field as usize;
+        let start = if index == 0 { 0 } else { self.list_ends[index - 1] as usize };
+        start..self.list_ends[index] as usize
     }
 
     /// Unique identifier.
@@ -188,33 +300,100 @@ impl Entry {
     }
 
     /// Keeps only the items of a list for which `keep` says yes (links that
-    /// resolve). In place: the items are reallocated only when some go.
-    pub(crate) fn retain(&mut self, field: ListField, mut keep: impl FnMut(usize, &str) -> bool) {
-        let index = field as usize;
-        let start = if index == 0 { 0 } else { self.list_ends[index - 1] as usize };
-        let end = self.list_ends[index] as usize;
-        let mut kept = start;
-        for position in start..end {
-            let span = self.items[position];
-            if keep(position - start, self.slice(span).unwrap_or_default()) {
-                self.items[kept] = span;
-                kept += 1;
-            }
-        }
-        if kept == end {
+    /// resolve); `keep` may be asked twice. An entry that loses some gets
+    /// spans of its own; most lose none, and allocate nothing.
+    pub(crate) fn retain(&mut self, field: ListField, keep: impl Fn(usize, &str) -> bool) {
+        let first_item = self.present.count_ones() as usize;
+        let range = self.items_of(field);
+        let list = first_item + range.start..first_item + range.end;
+        let text = &self.text;
+        let kept = |(i, span): &(usize, &Span)| keep(*i, span.of(text).unwrap_or_default());
+        let items = self.spans.get(list.clone()).unwrap_or_default();
+        if items.iter().enumerate().all(|item| kept(&item)) {
             return;
         }
-        let mut items = std::mem::take(&mut self.items).into_vec();
-        items.drain(kept..end);
-        self.items = items.into_boxed_slice();
-        let removed = u32::try_from(end - kept).unwrap_or(u32::MAX);
-        for later in &mut self.list_ends[index..] {
+        let kept_items = items.iter().enumerate().filter(kept).map(|(_, span)| span);
+        let spans: Vec<Span> =
+            self.spans[..list.start].iter().chain(kept_items).chain(&self.spans[list.end..]).copied().collect();
+        let removed = end_of(&self.spans) - end_of(&spans);
+        let spans: Arc<[Span]> = spans.into();
+        let data = &mut *self.0;
+        data.spans = Shared::of(&spans, (0, u32::MAX));
+        for later in &mut data.list_ends[field as usize..] {
             *later -= removed;
         }
     }
 }
 
-/// Builds an entry's text buffer field by field.
+/// What the entries of one file share, filled as they are read: their
+/// texts, spans, steps and vars, each in one list.
+#[derive(Default)]
+pub(crate) struct FileTexts {
+    text: String,
+    spans: Vec<Span>,
+    steps: Vec<Step>,
+    vars: Vec<Arc<Var>>,
+}
+
+/// An entry whose texts are in a [`FileTexts`] not yet sealed.
+#[derive(Debug)]
+pub(crate) struct EntryParts {
+    kind: Kind,
+    frequency: Option<Frequency>,
+    severity: Option<Severity>,
+    origin: Origin,
+    present: u16,
+    spans: (u32, u32),
+    list_ends: [u32; LIST_FIELDS],
+    steps: (u32, u32),
+    vars: (u32, u32),
+}
+
+/// A file's [`FileTexts`], read: what its entries hold.
+pub(crate) struct SealedTexts {
+    text: Arc<str>,
+    spans: Arc<[Span]>,
+    steps: Arc<[Step]>,
+    vars: Arc<[Arc<Var>]>,
+}
+
+/// A list's length as a position in it; lists past 4 Gi items read as
+/// ending there.
+fn end_of<T>(items: &[T]) -> u32 {
+    u32::try_from(items.len()).unwrap_or(u32::MAX)
+}
+
+impl FileTexts {
+    /// The file is read: its entries can be made.
+    pub(crate) fn seal(self) -> SealedTexts {
+        let text: Arc<str> = self.text.into();
+        let mut steps = self.steps;
+        for step in &mut steps {
+            step.text = text.clone();
+        }
+        SealedTexts { text, spans: self.spans.into(), steps: steps.into(), vars: self.vars.into() }
+    }
+}
+
+impl SealedTexts {
+    pub(crate) fn entry(&self, parts: EntryParts) -> Entry {
+        let EntryParts { kind, frequency, severity, origin, present, spans, list_ends, steps, vars } = parts;
+        Entry(Box::new(EntryData {
+            kind,
+            frequency,
+            severity,
+            steps: Shared::of(&self.steps, steps),
+            vars: Shared::of(&self.vars, vars),
+            origin,
+            text: self.text.clone(),
+            present,
+            spans: Shared::of(&self.spans, spans),
+            list_ends,
+        }))
+    }
+}
+
+/// Builds an entry's texts field by field.
 pub(crate) struct EntryBuilder {
     text: String,
     fields: [Span; TEXT_FIELDS],
@@ -223,19 +402,13 @@ pub(crate) struct EntryBuilder {
 
 impl EntryBuilder {
     pub(crate) fn new() -> Self {
-        EntryBuilder { text: String::new(), fields: [NO_SPAN; TEXT_FIELDS], items: Default::default() }
-    }
-
-    fn push(&mut self, value: &str) -> Span {
-        let start = u32::try_from(self.text.len()).unwrap_or(ABSENT - 1);
-        self.text.push_str(value);
-        Span { start, len: u32::try_from(value.len()).unwrap_or(0) }
+        EntryBuilder { text: String::new(), fields: [Span::NONE; TEXT_FIELDS], items: Default::default() }
     }
 
     /// Sets a text field (a later call replaces an earlier one).
     pub(crate) fn set(&mut self, field: TextField, value: Option<&str>) -> &mut Self {
         if let Some(value) = value {
-            self.fields[field as usize] = self.push(value);
+            self.fields[field as usize] = Span::push(&mut self.text, value);
         }
         self
     }
@@ -243,87 +416,123 @@ impl EntryBuilder {
     /// Appends items to a list field.
     pub(crate) fn extend<'a>(&mut self, field: ListField, values: impl IntoIterator<Item = &'a str>) -> &mut Self {
         for value in values {
-            let span = self.push(value);
+            let span = Span::push(&mut self.text, value);
             self.items[field as usize].push(span);
         }
         self
     }
 
+    /// The entry, its texts moved into its file's.
     pub(crate) fn build(
         self,
+        texts: &mut FileTexts,
         kind: Kind,
         (frequency, severity): (Option<Frequency>, Option<Severity>),
         steps: Vec<Step>,
         vars: Vec<Arc<Var>>,
         origin: Origin,
-    ) -> Entry {
-        let mut list_ends = [0u32; LIST_FIELDS];
-        let mut items = Vec::with_capacity(self.items.iter().map(Vec::len).sum());
-        for (end, list) in list_ends.iter_mut().zip(self.items) {
-            items.extend(list);
-            *end = u32::try_from(items.len()).unwrap_or(u32::MAX);
+    ) -> EntryParts {
+        let base = end_of(texts.text.as_bytes());
+        texts.text.push_str(&self.text);
+        let first_span = end_of(&texts.spans);
+        let mut present = 0u16;
+        for (field, span) in self.fields.iter().enumerate().filter(|(_, span)| **span != Span::NONE) {
+            present |= 1 << field;
+            texts.spans.push(span.moved(base));
         }
-        Entry(Box::new(EntryData {
+        let mut list_ends = [0u32; LIST_FIELDS];
+        let mut items = 0;
+        for (end, list) in list_ends.iter_mut().zip(self.items) {
+            items += list.len();
+            texts.spans.extend(list.into_iter().map(|span| span.moved(base)));
+            *end = u32::try_from(items).unwrap_or(u32::MAX);
+        }
+        let first_step = end_of(&texts.steps);
+        for mut step in steps {
+            let base = end_of(texts.text.as_bytes());
+            texts.text.push_str(&step.text);
+            step.move_into(base);
+            texts.steps.push(step);
+        }
+        let first_var = end_of(&texts.vars);
+        texts.vars.extend(vars);
+        EntryParts {
             kind,
             frequency,
             severity,
-            steps,
-            vars,
             origin,
-            text: self.text.into_boxed_str(),
-            fields: self.fields,
-            items: items.into_boxed_slice(),
+            present,
+            spans: (first_span, end_of(&texts.spans)),
             list_ends,
-        }))
+            steps: (first_step, end_of(&texts.steps)),
+            vars: (first_var, end_of(&texts.vars)),
+        }
+    }
+
+    /// A failure mode alone in its file, with nothing but its texts.
+    #[cfg(test)]
+    pub(crate) fn build_alone(self) -> Entry {
+        let mut texts = FileTexts::default();
+        let origin = Origin { path: "p".into(), line: 1 };
+        let parts = self.build(&mut texts, Kind::Failure, (None, None), Vec::new(), Vec::new(), origin);
+        texts.seal().entry(parts)
     }
 }
 
-/// The prebuilt form of an entry (see `prebuilt`): its buffer and spans as
-/// they are, its origin's path the file's.
-impl Coded for Entry {
-    fn put(&self, out: &mut Vec<u8>) {
+impl Entry {
+    /// The prebuilt form of an entry (see `prebuilt`): its fields one by
+    /// one, read back as [`EntryParts`] through an [`EntryBuilder`], so
+    /// that whatever decodes is an entry as the parser makes them.
+    pub(super) fn put_parts(&self, out: &mut Vec<u8>) {
         self.kind.put(out);
         self.frequency.put(out);
         self.severity.put(out);
-        self.steps.put(out);
-        self.vars.put(out);
+        put_all(&self.steps, out);
+        put_all(&self.vars, out);
         self.origin.line.put(out);
-        self.text.put(out);
-        self.items.len().put(out);
-        for span in self.fields.iter().chain(&self.items) {
-            span.start.put(out);
-            span.len.put(out);
+        for field in TextField::ALL {
+            self.text(field).map(str::to_owned).put(out);
         }
-        for end in self.list_ends {
-            end.put(out);
+        for field in ListField::ALL {
+            self.list(field).map(str::to_owned).collect::<Vec<_>>().put(out);
         }
     }
+}
 
-    fn take(input: &mut Input<'_>) -> Option<Self> {
+impl EntryParts {
+    /// An entry of the prebuilt form (see [`Entry::put_parts`]), its texts
+    /// added to the input's file.
+    pub(super) fn take(input: &mut Input<'_>) -> Option<Self> {
         let (kind, frequency, severity) = (Coded::take(input)?, Coded::take(input)?, Coded::take(input)?);
-        let (steps, vars) = (Coded::take(input)?, Coded::take(input)?);
+        let (steps, vars) = (Vec::take(input)?, Vec::take(input)?);
         let origin = Origin { path: input.path.clone(), line: Coded::take(input)? };
-        let text: Box<str> = Coded::take(input)?;
-        let item_count = usize::take(input)?;
-        // Every span is checked to cut the text at characters: reading one
-        // must never panic.
-        let mut span = || {
-            let span = Span { start: Coded::take(input)?, len: Coded::take(input)? };
-            let (start, end) = (span.start as usize, span.start as usize + span.len as usize);
-            (span == NO_SPAN || text.get(start..end).is_some()).then_some(span)
-        };
-        let mut fields = [NO_SPAN; TEXT_FIELDS];
-        for field in &mut fields {
-            *field = span()?;
+        let mut builder = EntryBuilder::new();
+        for field in TextField::ALL {
+            builder.set(field, <Option<String> as Coded>::take(input)?.as_deref());
         }
-        let items = (0..item_count).map(|_| span()).collect::<Option<Box<[Span]>>>()?;
-        let mut list_ends = [0; LIST_FIELDS];
-        for end in &mut list_ends {
-            *end = Coded::take(input)?;
+        for field in ListField::ALL {
+            builder.extend(field, <Vec<String> as Coded>::take(input)?.iter().map(String::as_str));
         }
-        let ordered = list_ends.is_sorted() && list_ends[LIST_FIELDS - 1] as usize == items.len();
-        let data = EntryData { kind, frequency, severity, steps, vars, origin, text, fields, items, list_ends };
-        ordered.then(|| Entry(Box::new(data)))
+        Some(builder.build(&mut input.texts, kind, (frequency, severity), steps, vars, origin))
+    }
+}
+
+/// Its fields by name, as `show --json` gives them: the text the entry
+/// shares with its file is not printed whole for each entry.
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let fields = TextField::ALL.into_iter().filter_map(|field| Some((format!("{field:?}"), self.text(field)?)));
+        let lists = ListField::ALL.into_iter().map(|field| (field, self.list(field).collect::<Vec<_>>()));
+        f.debug_struct("Entry")
+            .field("kind", &self.kind)
+            .field("frequency", &self.frequency)
+            .field("severity", &self.severity)
+            .field("texts", &fields.collect::<Vec<_>>())
+            .field("lists", &lists.collect::<Vec<_>>())
+            .field("steps", &self.steps)
+            .field("vars", &self.vars)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
     }
 }
 
@@ -378,7 +587,13 @@ impl Serialize for VarsByName<'_> {
 mod tests {
     use super::*;
 
-    fn entry() -> Entry {
+    fn origin() -> Origin {
+        Origin { path: "p".into(), line: 1 }
+    }
+
+    /// Two entries of one file, sharing its texts.
+    fn entries() -> (Entry, Entry) {
+        let mut texts = FileTexts::default();
         let mut builder = EntryBuilder::new();
         builder
             .set(TextField::Id, Some("x"))
@@ -386,25 +601,38 @@ mod tests {
             .extend(ListField::Signals, ["a", "b"])
             .extend(ListField::Related, ["r1", "r2", "r3"])
             .extend(ListField::Runbooks, ["k"]);
-        builder.build(Kind::Failure, (None, None), Vec::new(), Vec::new(), Origin { path: "p".into(), line: 1 })
+        let step = Step::new("Look.", Some("kubectl get pods"), Some("on the node"));
+        let first = builder.build(&mut texts, Kind::Failure, (None, None), vec![step], Vec::new(), origin());
+        let mut builder = EntryBuilder::new();
+        builder.extend(ListField::Signals, ["a", "b"]).extend(ListField::References, ["x", "y"]);
+        builder.set(TextField::LastReviewed, Some("2026-01-01"));
+        let second = builder.build(&mut texts, Kind::Runbook, (None, None), Vec::new(), Vec::new(), origin());
+        let texts = texts.seal();
+        (texts.entry(first), texts.entry(second))
     }
 
     #[test]
-    fn fields_and_lists_read_back() {
-        let e = entry();
+    fn fields_lists_and_steps_read_back_from_the_shared_texts() {
+        let (e, other) = entries();
         assert_eq!((e.id(), e.title(), e.layer()), ("x", "Title", None));
         assert_eq!(e.signals().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(e.related().collect::<Vec<_>>(), ["r1", "r2", "r3"]);
         assert_eq!(e.runbooks().collect::<Vec<_>>(), ["k"]);
         assert_eq!(e.tags().len(), 0);
+        let step = &e.steps[0];
+        assert_eq!(
+            (step.instruction(), step.run(), step.place()),
+            ("Look.", Some("kubectl get pods"), Some("on the node"))
+        );
+        assert_eq!((other.id(), other.text(TextField::LastReviewed)), ("", Some("2026-01-01")));
+        assert_eq!(other.list(ListField::References).collect::<Vec<_>>(), ["x", "y"]);
+        assert!(other.steps.is_empty());
+        assert!(Arc::ptr_eq(&e.text, &other.text));
     }
 
     #[test]
     fn retain_empties_the_first_and_the_last_list() {
-        let mut e = entry();
-        let mut builder = EntryBuilder::new();
-        builder.extend(ListField::Signals, ["a", "b"]).extend(ListField::References, ["x", "y"]);
-        let mut last = builder.build(Kind::Runbook, (None, None), Vec::new(), Vec::new(), e.origin.clone());
+        let (mut e, mut last) = entries();
         e.retain(ListField::Signals, |_, _| false);
         assert_eq!(e.signals().len(), 0);
         assert_eq!(e.related().collect::<Vec<_>>(), ["r1", "r2", "r3"]);
@@ -413,14 +641,18 @@ mod tests {
         last.retain(ListField::References, |_, _| false);
         assert_eq!(last.list(ListField::References).len(), 0);
         assert_eq!(last.signals().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(last.text(TextField::LastReviewed), Some("2026-01-01"));
     }
 
     #[test]
-    fn retain_drops_items_of_one_list_only() {
-        let mut e = entry();
+    fn retain_drops_items_of_one_list_of_one_entry_only() {
+        let (mut e, other) = entries();
         e.retain(ListField::Related, |i, id| i != 1 && id != "r3");
         assert_eq!(e.related().collect::<Vec<_>>(), ["r1"]);
         assert_eq!(e.signals().collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(e.runbooks().collect::<Vec<_>>(), ["k"]);
+        assert_eq!((e.id(), e.title()), ("x", "Title"));
+        assert_eq!(other.signals().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(other.list(ListField::References).collect::<Vec<_>>(), ["x", "y"]);
     }
 }

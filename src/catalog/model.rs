@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::template::{self, ValueError};
 
 pub use super::entry::Entry;
+use super::entry::Span;
 pub use crate::danger::Danger;
 
 /// Everything loaded from the catalog sources: layers in edge-inward order and
@@ -191,15 +192,14 @@ impl fmt::Display for Origin {
     }
 }
 
-/// One thing to do, with an optional command.
-#[derive(Debug, Clone, Serialize)]
+/// One thing to do, with an optional command. Its texts are pieces of a
+/// text its entry's file shares (see [`super::entry::FileTexts`]).
+#[derive(Clone)]
 pub struct Step {
-    /// The instruction, in prose.
-    #[serde(rename = "do")]
-    pub instruction: Box<str>,
-    /// The command template, with `{{placeholders}}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub run: Option<Box<str>>,
+    pub(super) text: Arc<str>,
+    instruction: Span,
+    run: Span,
+    place: Span,
     /// Syntax of the command (a syntect name or extension), [`DEFAULT_LANG`]
     /// unless the step says otherwise.
     pub lang: Cow<'static, str>,
@@ -207,11 +207,80 @@ pub struct Step {
     pub danger: Danger,
     /// Whether the command needs the real terminal.
     pub interactive: bool,
+}
+
+impl Step {
+    /// A safe step in the default language that does not need the
+    /// terminal; `place` is where it must be run, when that is not just
+    /// anywhere.
+    #[must_use]
+    pub(crate) fn new(instruction: &str, run: Option<&str>, place: Option<&str>) -> Step {
+        let mut text = String::new();
+        let instruction = Span::push(&mut text, instruction);
+        let [run, place] = [run, place].map(|value| value.map_or(Span::NONE, |value| Span::push(&mut text, value)));
+        let lang = Cow::Borrowed(DEFAULT_LANG);
+        Step { text: text.into(), instruction, run, place, lang, danger: Danger::Safe, interactive: false }
+    }
+
+    /// The instruction, in prose.
+    #[must_use]
+    pub fn instruction(&self) -> &str {
+        self.instruction.of(&self.text).unwrap_or_default()
+    }
+
+    /// The command template, with `{{placeholders}}`.
+    #[must_use]
+    pub fn run(&self) -> Option<&str> {
+        self.run.of(&self.text)
+    }
+
     /// Where it must be run, in words, when that is not just anywhere
     /// (`where` in the catalog: "on the node", "in the infrastructure
     /// repository"); the confirmation repeats it.
-    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
-    pub place: Option<Box<str>>,
+    #[must_use]
+    pub fn place(&self) -> Option<&str> {
+        self.place.of(&self.text)
+    }
+
+    /// Its spans, once its texts stand from `base` on in a shared text.
+    pub(super) fn move_into(&mut self, base: u32) {
+        for span in [&mut self.instruction, &mut self.run, &mut self.place] {
+            *span = span.moved(base);
+        }
+    }
+}
+
+/// Its texts, not the text it shares with its file.
+impl fmt::Debug for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Step")
+            .field("instruction", &self.instruction())
+            .field("run", &self.run())
+            .field("place", &self.place())
+            .field("lang", &self.lang)
+            .field("danger", &self.danger)
+            .field("interactive", &self.interactive)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The JSON of a step: the keys of the catalog format.
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("do", self.instruction())?;
+        if let Some(run) = self.run() {
+            map.serialize_entry("run", run)?;
+        }
+        map.serialize_entry("lang", &self.lang)?;
+        map.serialize_entry("danger", &self.danger)?;
+        map.serialize_entry("interactive", &self.interactive)?;
+        if let Some(place) = self.place() {
+            map.serialize_entry("where", place)?;
+        }
+        map.end()
+    }
 }
 
 impl Var {

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::entry::Entry;
+use super::entry::{EntryParts, FileTexts};
 use super::model::{DEFAULT_LANG, Danger, Frequency, Kind, Layer, Severity, Step, Var};
 use super::parse::{FileContents, Located, ParsedEntry, RefSpans};
 
@@ -31,7 +31,7 @@ pub(crate) fn encode(files: &[FileContents]) -> Vec<u8> {
 /// The files [`encode`] wrote; `paths` are their paths as diagnostics show
 /// them, in the same order.
 pub(crate) fn decode(bytes: &[u8], paths: &[Arc<str>]) -> Option<Vec<FileContents>> {
-    let mut input = Input { bytes, path: Arc::from("") };
+    let mut input = Input { bytes, path: Arc::from(""), texts: FileTexts::default() };
     if usize::take(&mut input)? != paths.len() {
         return None;
     }
@@ -45,10 +45,12 @@ pub(crate) fn decode(bytes: &[u8], paths: &[Arc<str>]) -> Option<Vec<FileContent
     input.bytes.is_empty().then_some(files?)
 }
 
-/// What is being read, and the path of the file its entries come from.
+/// What is being read, the path of the file its entries come from, and
+/// the texts they share.
 pub(super) struct Input<'b> {
     bytes: &'b [u8],
     pub(super) path: Arc<str>,
+    pub(super) texts: FileTexts,
 }
 
 impl Input<'_> {
@@ -105,10 +107,24 @@ impl Coded for bool {
     }
 }
 
+/// A text as its length and bytes: how [`String`] and [`Box<str>`] are
+/// written, and the texts of entries and steps.
+fn put_str(text: &str, out: &mut Vec<u8>) {
+    text.len().put(out);
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// An optional text, as [`Option<String>`] is written.
+fn put_optional_str(text: Option<&str>, out: &mut Vec<u8>) {
+    text.is_some().put(out);
+    if let Some(text) = text {
+        put_str(text, out);
+    }
+}
+
 impl Coded for String {
     fn put(&self, out: &mut Vec<u8>) {
-        self.len().put(out);
-        out.extend_from_slice(self.as_bytes());
+        put_str(self, out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
         let len = usize::take(input)?;
@@ -118,7 +134,7 @@ impl Coded for String {
 
 impl Coded for Box<str> {
     fn put(&self, out: &mut Vec<u8>) {
-        self.to_string().put(out);
+        put_str(self, out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
         String::take(input).map(String::into_boxed_str)
@@ -137,12 +153,17 @@ impl<T: Coded> Coded for Option<T> {
     }
 }
 
+/// A list as its length and items: how [`Vec`] is written.
+pub(super) fn put_all<T: Coded>(items: &[T], out: &mut Vec<u8>) {
+    items.len().put(out);
+    for item in items {
+        item.put(out);
+    }
+}
+
 impl<T: Coded> Coded for Vec<T> {
     fn put(&self, out: &mut Vec<u8>) {
-        self.len().put(out);
-        for item in self {
-            item.put(out);
-        }
+        put_all(self, out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
         let len = usize::take(input)?;
@@ -225,12 +246,28 @@ impl Coded for Kind {
 impl Coded for FileContents {
     fn put(&self, out: &mut Vec<u8>) {
         self.layers.put(out);
-        self.entries.put(out);
+        self.entries.len().put(out);
+        for ParsedEntry { entry, refs, replaces } in &self.entries {
+            entry.put_parts(out);
+            refs.put(out);
+            replaces.put(out);
+        }
         self.link_spans.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        let file =
-            FileContents { layers: Coded::take(input)?, entries: Coded::take(input)?, link_spans: Coded::take(input)? };
+        let layers = Coded::take(input)?;
+        let count = usize::take(input)?;
+        let mut read = Vec::with_capacity(count.min(input.bytes.len()));
+        for _ in 0..count {
+            read.push((EntryParts::take(input)?, RefSpans::take(input)?, bool::take(input)?));
+        }
+        let link_spans = Coded::take(input)?;
+        let texts = std::mem::take(&mut input.texts).seal();
+        let entries = read
+            .into_iter()
+            .map(|(parts, refs, replaces)| ParsedEntry { entry: texts.entry(parts), refs, replaces })
+            .collect();
+        let file = FileContents { layers, entries, link_spans };
         // Linking reads one span per link: they must pair up.
         let pairs = |positions: &Range<u32>, links: usize| {
             positions.start <= positions.end
@@ -272,51 +309,44 @@ impl Coded for Layer {
     }
 }
 
-impl Coded for ParsedEntry {
+impl Coded for RefSpans {
     fn put(&self, out: &mut Vec<u8>) {
-        self.entry.put(out);
-        let RefSpans { id, layer, related, runbooks } = &self.refs;
+        let RefSpans { id, layer, related, runbooks } = self;
         id.put(out);
         layer.put(out);
         related.put(out);
         runbooks.put(out);
-        self.replaces.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        Some(ParsedEntry {
-            entry: Entry::take(input)?,
-            refs: RefSpans {
-                id: Coded::take(input)?,
-                layer: Coded::take(input)?,
-                related: Coded::take(input)?,
-                runbooks: Coded::take(input)?,
-            },
-            replaces: Coded::take(input)?,
+        Some(RefSpans {
+            id: Coded::take(input)?,
+            layer: Coded::take(input)?,
+            related: Coded::take(input)?,
+            runbooks: Coded::take(input)?,
         })
     }
 }
 
 impl Coded for Step {
     fn put(&self, out: &mut Vec<u8>) {
-        self.instruction.put(out);
-        self.run.put(out);
-        self.lang.to_string().put(out);
+        put_str(self.instruction(), out);
+        put_optional_str(self.run(), out);
+        put_optional_str(self.place(), out);
+        put_str(&self.lang, out);
         self.danger.put(out);
         self.interactive.put(out);
-        self.place.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        let instruction = Coded::take(input)?;
-        let run = Coded::take(input)?;
+        let instruction = String::take(input)?;
+        let run: Option<String> = Coded::take(input)?;
+        let place: Option<String> = Coded::take(input)?;
+        let mut step = Step::new(&instruction, run.as_deref(), place.as_deref());
         let lang = String::take(input)?;
-        Some(Step {
-            instruction,
-            run,
-            lang: if lang == DEFAULT_LANG { Cow::Borrowed(DEFAULT_LANG) } else { Cow::Owned(lang) },
-            danger: Coded::take(input)?,
-            interactive: Coded::take(input)?,
-            place: Coded::take(input)?,
-        })
+        if lang != DEFAULT_LANG {
+            step.lang = Cow::Owned(lang);
+        }
+        (step.danger, step.interactive) = (Coded::take(input)?, Coded::take(input)?);
+        Some(step)
     }
 }
 

@@ -257,7 +257,6 @@ fn merge_entries(
 mod tests {
     use super::*;
     use crate::catalog::entry::{EntryBuilder, TextField};
-    use crate::catalog::model::Origin;
 
     const IDS: [&str; 11] =
         ["syn-2", "abcdefgh-1", "b", "", "abcdefgi", "syn-10-x", "a", "abcdefgh", "syn-1-x", "ab", "abcdefgh"];
@@ -280,7 +279,7 @@ mod tests {
             .map(|id| {
                 let mut builder = EntryBuilder::new();
                 builder.set(TextField::Id, Some(id));
-                builder.build(Kind::Failure, (None, None), Vec::new(), Vec::new(), Origin { path: "p".into(), line: 1 })
+                builder.build_alone()
             })
             .collect();
         let by_id = ById::new(&entries);

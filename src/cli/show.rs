@@ -45,7 +45,7 @@ pub(super) fn step_command(
         return unknown_id(&loaded.catalog, id, err);
     };
     let step = number.checked_sub(1).and_then(|i| entry.steps.get(i));
-    let Some((step, run)) = step.and_then(|s| Some((s, s.run.as_deref()?))) else {
+    let Some((step, run)) = step.and_then(|s| Some((s, s.run()?))) else {
         let steps = plural(entry.steps.len(), "step");
         writeln!(err, "pagerbook: error: `{id}` has no command at step {number} (it has {steps})")?;
         return Ok(EXIT_PROBLEM);

@@ -71,11 +71,11 @@ pub(super) fn write_entry(shown: &Presentation<'_>, out: &mut dyn Write) -> io::
 fn write_step(index: usize, step: &catalog::Step, out: &mut dyn Write) -> io::Result<()> {
     let number = format!("{}. ", index + 1);
     let indent = " ".repeat(number.len() + 2);
-    for (j, line) in wrap(&step.instruction, TEXT_WIDTH - indent.len()).iter().enumerate() {
+    for (j, line) in wrap(step.instruction(), TEXT_WIDTH - indent.len()).iter().enumerate() {
         let lead = if j == 0 { format!("  {number}") } else { indent.clone() };
         writeln!(out, "{lead}{line}")?;
     }
-    let Some(run) = &step.run else { return Ok(()) };
+    let Some(run) = step.run() else { return Ok(()) };
     let marks: Vec<String> = present::marks(step)
         .into_iter()
         .map(|mark| match mark {

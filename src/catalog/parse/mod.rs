@@ -12,7 +12,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest};
-use super::entry::{EntryBuilder, ListField, TextField};
+use super::entry::{EntryBuilder, EntryParts, FileTexts, ListField, TextField};
 use super::model::{Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, to_u32};
 use super::review::Review;
 use super::schema::{self, Holds};
@@ -75,8 +75,16 @@ pub(crate) fn parse_file(
 ) -> FileContents {
     let text = map.text();
     let (root, errors) = DeTable::parse_recoverable(text);
-    let mut reader =
-        Reader { map, text, diagnostics, errors: 0, misspelled: Vec::new(), strict, link_spans: Vec::new() };
+    let mut reader = Reader {
+        map,
+        text,
+        diagnostics,
+        errors: 0,
+        misspelled: Vec::new(),
+        strict,
+        link_spans: Vec::new(),
+        texts: FileTexts::default(),
+    };
     for error in &errors {
         let span = error.span().unwrap_or(0..0);
         reader.error(span, format!("invalid TOML: {}", error.message().trim_end()));
@@ -98,15 +106,22 @@ pub(crate) fn parse_file(
     for (span, table) in reader.array_of_tables(&root, "layer") {
         contents.layers.extend(reader.layer(span, table));
     }
+    let mut read = Vec::new();
     for (kind, key) in [(Kind::Failure, "failure"), (Kind::Runbook, "runbook")] {
         for (span, table) in reader.array_of_tables(&root, key) {
-            contents.entries.extend(reader.entry(kind, span, table, file_vars.as_ref(), &mut used_file_vars));
+            read.extend(reader.entry(kind, span, table, file_vars.as_ref(), &mut used_file_vars));
         }
     }
     if let Some(vars) = &file_vars {
         reader.warn_unused(vars, &used_file_vars, "in this file");
     }
     contents.link_spans = reader.link_spans;
+    // The entries are made once the tree is gone, in the room it leaves,
+    // rather than between its pieces.
+    drop((file_vars, root));
+    let texts = reader.texts.seal();
+    let entry = |(parts, refs, replaces)| ParsedEntry { entry: texts.entry(parts), refs, replaces };
+    contents.entries = read.into_iter().map(entry).collect();
     contents
 }
 
@@ -124,6 +139,7 @@ pub(crate) fn parse_layers(map: &SourceMap<'_>) -> Vec<Layer> {
         misspelled: Vec::new(),
         strict: None,
         link_spans: Vec::new(),
+        texts: FileTexts::default(),
     };
     let root = root.into_inner();
     let tables = reader.array_of_tables(&root, "layer");
@@ -143,6 +159,8 @@ struct Reader<'a, 'm> {
     strict: Option<&'m Review>,
     /// The file's [`FileContents::link_spans`], as the entries are read.
     link_spans: Vec<Range<usize>>,
+    /// The texts of the file's entries, as they are read.
+    texts: FileTexts,
 }
 
 impl Reader<'_, '_> {
@@ -224,7 +242,7 @@ impl Reader<'_, '_> {
         table: &TomlTable<'_>,
         file_vars: Option<&DeclaredVars>,
         used_file_vars: &mut BTreeSet<String>,
-    ) -> Option<ParsedEntry> {
+    ) -> Option<(EntryParts, RefSpans, bool)> {
         let errors = self.errors;
         let context = self.context(kind.as_str(), table, &span);
         self.unknown_keys(table, schema::Table::of(kind), &|| format!("in {context}"));
@@ -306,24 +324,21 @@ impl Reader<'_, '_> {
             }
         }
         self.warn_defaulted_targets(&steps, [entry_vars.as_ref(), file_vars], &context);
-        let steps = exact(steps.into_iter().map(|(_, step)| step).collect());
+        let steps = steps.into_iter().map(|(_, step)| step).collect();
         text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str())).set(
             TextField::Layer,
             layer.as_ref().map(|l| l.get_ref().as_str()).or(is_failure.then_some(UNSORTED_LAYER)),
         );
         let origin = Origin { path: self.map.path().clone(), line: self.map.line(span.start) };
-        let entry = text.build(kind, (frequency, severity), steps, exact(vars), origin);
+        let entry = text.build(&mut self.texts, kind, (frequency, severity), steps, vars, origin);
         let id = id?;
         if let Some(review) = self.strict
             && self.errors == errors
         {
             self.review(review, kind, table, &span, &context);
         }
-        (self.errors == errors).then(|| ParsedEntry {
-            entry,
-            refs: RefSpans { id: id.span, layer: layer.map(|l| l.span()), related, runbooks },
-            replaces,
-        })
+        let refs = RefSpans { id: id.span, layer: layer.map(|l| l.span()), related, runbooks };
+        (self.errors == errors).then_some((entry, refs, replaces))
     }
 
     /// Warns, at the entry, about each field a reviewed entry should have and

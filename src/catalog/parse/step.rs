@@ -73,14 +73,11 @@ impl Reader<'_, '_> {
                 format!("the command of {context} looks destructive ({operation}) but is marked safe: set `danger = \"destructive\"` (or \"caution\")"),
             );
         }
-        let step = Step {
-            instruction: instruction?.into(),
-            run: run.map(|run| run.into_inner().into()),
-            lang,
-            danger: danger?,
-            interactive: interactive?,
-            place: place.map(Into::into),
+        let (Some(instruction), Some(danger), Some(interactive)) = (instruction, danger, interactive) else {
+            return None;
         };
+        let mut step = Step::new(&instruction, run.as_ref().map(|run| run.get_ref().as_str()), place.as_deref());
+        (step.lang, step.danger, step.interactive) = (lang, danger, interactive);
         (self.errors == errors).then_some(step)
     }
 
@@ -98,7 +95,7 @@ impl Reader<'_, '_> {
             scopes.iter().flatten().find_map(|vars| vars.get(name)).and_then(|(var, _)| var.as_ref()?.default.clone())
         };
         for (i, (span, step)) in steps.iter().enumerate() {
-            let Some(run) = &step.run else { continue };
+            let Some(run) = step.run() else { continue };
             let names = template::placeholder_names(run);
             // Each placeholder stands for itself, so the word to type is the
             // first target's name (else `yes`): without a default for it

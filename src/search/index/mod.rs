@@ -177,8 +177,8 @@ fn for_each_field(entry: &Entry, mut visit: impl FnMut(Field, &str)) {
         }
     }
     for step in &entry.steps {
-        visit(Field::StepText, &step.instruction);
-        if let Some(run) = &step.run {
+        visit(Field::StepText, step.instruction());
+        if let Some(run) = step.run() {
             visit(Field::StepCommand, run);
         }
     }

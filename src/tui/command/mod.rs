@@ -108,7 +108,7 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
     };
     let catalog = state.catalog.clone();
     let Some((entry, step)) = key.resolve(&catalog) else { return Vec::new() };
-    if step.run.is_none() {
+    if step.run().is_none() {
         state.flash(strings::NO_COMMAND);
         return Vec::new();
     }
@@ -159,7 +159,7 @@ fn proceed(state: &mut AppState, key: StepKey, purpose: Purpose, values: Vec<Cho
             vec![Effect::Copy(command), Effect::SaveValues]
         }
         Purpose::Run => {
-            let shown = masked(step.run.as_deref().unwrap_or_default(), &values);
+            let shown = masked(step.run().unwrap_or_default(), &values);
             let confirm = Confirm::new(key, step, command.clone(), shown, values);
             state.overlays.push(Overlay::Confirm(Box::new(confirm)));
             // The status line's context is looked up again too: it may have

@@ -124,7 +124,7 @@ impl Form {
         now: SystemTime,
     ) -> Self {
         let (entry, step) = step_of;
-        let run = step.run.as_deref().unwrap_or_default();
+        let run = step.run().unwrap_or_default();
         let destructive = destructive_reason(step.danger, run).is_some();
         let fields: Vec<FormField> = template::placeholder_names(run)
             .into_iter()
@@ -228,7 +228,7 @@ pub fn fill(entry: &Entry, step: &Step, values: &[(String, String)]) -> Filled {
             None => template::check_value(value, None),
         })
         .collect();
-    let run = step.run.as_deref().unwrap_or_default();
+    let run = step.run().unwrap_or_default();
     let command = template::render(run, |name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()));
     Filled { checks, command }
 }

@@ -36,7 +36,7 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
     }
     lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
-    if let Some(place) = &step.place {
+    if let Some(place) = step.place() {
         lines.extend(labelled("Run from:", vec![Span::styled(place.to_string(), theme.warning())], width));
     }
     let directory = &state.working_dir;

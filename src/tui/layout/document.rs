@@ -182,12 +182,12 @@ impl Builder {
         self.items.push(Item { target: Target::Step(index), line: self.lines.len() });
         let number = format!("{:>2}. ", index + 1);
         let number_style = if selected { theme.selected() } else { Style::default().add_modifier(Modifier::BOLD) };
-        for (i, line) in wrap(&step.instruction, self.width.saturating_sub(number.len() + 1)).into_iter().enumerate() {
+        for (i, line) in wrap(step.instruction(), self.width.saturating_sub(number.len() + 1)).into_iter().enumerate() {
             let lead =
                 if i == 0 { Span::styled(number.clone(), number_style) } else { Span::raw(" ".repeat(number.len())) };
             self.line(Line::from(vec![lead, Span::raw(line)]));
         }
-        let Some(run) = &step.run else { return };
+        let Some(run) = step.run() else { return };
         let run = &crate::template::display(run);
         let mut marks = Vec::new();
         // The syntax shows in the colours; the other marks in words.

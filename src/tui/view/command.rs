@@ -148,7 +148,7 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
 /// The form's last lines: the danger and the command as it will run.
 fn form_footer(state: &AppState, form: &Form, step: &Step, filled: &Filled, width: u16) -> Vec<Line<'static>> {
     let theme = state.theme;
-    let run = step.run.as_deref().unwrap_or_default();
+    let run = step.run().unwrap_or_default();
     let (danger, reason) = match destructive_reason(step.danger, filled.command.as_deref().unwrap_or(run)) {
         Some(reason) => (Danger::Destructive, format!(" ({reason})")),
         None => (step.danger, String::new()),
