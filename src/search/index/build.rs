@@ -1,12 +1,13 @@
 //! Building the index: each entry's distinct words with their BM25F weights,
 //! numbered on every core for a large catalog, then laid out word by word.
 
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use hashbrown::HashMap;
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 use super::postings::{gap_len, push_gap, put_gap, take_gap};
-use super::{B, FIELDS, Index, K1, SATURATION_STEPS, WEIGHTS, for_each_field, to_u32};
+use super::{B, FIELDS, Index, K1, SATURATION_STEPS, Vocabulary, WEIGHTS, for_each_field, to_u32};
 use crate::catalog::{Catalog, Entry};
 use crate::search::text::{for_each_stem, for_each_word, is_volatile};
 
@@ -57,21 +58,24 @@ impl Index {
         });
         let mut whole = parts.remove(0);
         for later in parts {
-            whole.append(later);
+            whole.append(&later);
         }
         let Part { stems, frequency, words: mut entry_words, weights: mut entry_weights, ends: entry_ends } = whole;
 
         // Last, lay the postings out word by word in sorted order, entries
         // ascending within a word.
-        let mut words: Vec<(Box<str>, u32)> = stems.into_iter().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut sorted: Vec<u32> = (0..to_u32(stems.words.len())).collect();
+        sorted.sort_unstable_by(|&a, &b| stems.words.word(a as usize).cmp(stems.words.word(b as usize)));
+        let words = Vocabulary::new(sorted.iter().map(|&id| stems.words.word(id as usize)));
+        drop(stems);
         let mut rank = vec![0u32; words.len()];
         let mut offsets = Vec::with_capacity(words.len() + 1);
         offsets.push(0u32);
-        for (position, (_, id)) in words.iter().enumerate() {
-            rank[*id as usize] = to_u32(position);
-            offsets.push(offsets[position] + frequency[*id as usize]);
+        for (position, &id) in sorted.iter().enumerate() {
+            rank[id as usize] = to_u32(position);
+            offsets.push(offsets[position] + frequency[id as usize]);
         }
+        drop(sorted);
         // At the peak the per-entry lists and the postings coexist: the
         // lists give back the room reserved and unused first, and go as
         // soon as the postings are laid out.
@@ -80,9 +84,8 @@ impl Index {
         let (gap_offsets, posting_gaps, posting_weights) =
             lay_out(&rank, &offsets, (&entry_words, &entry_weights, &entry_ends));
         drop((entry_words, entry_weights, entry_ends, rank));
-        let words: Vec<Box<str>> = words.into_iter().map(|(word, _)| word).collect();
         let mut by_length: Vec<Vec<u32>> = Vec::new();
-        for (id, word) in words.iter().enumerate() {
+        for (id, word) in words.iter() {
             if word.is_ascii() && !is_volatile(word) {
                 if by_length.len() <= word.len() {
                     by_length.resize(word.len() + 1, Vec::new());
@@ -116,7 +119,7 @@ const PER_PART: usize = 150_000;
 /// Part of an index build: its entries' distinct words with their weights,
 /// the words numbered in the order the part met them.
 struct Part {
-    stems: HashMap<Box<str>, u32>,
+    stems: Numbered,
     /// How many of the part's entries have each word.
     frequency: Vec<u32>,
     /// Each entry's word ids, ascending, as LEB128 gaps.
@@ -132,7 +135,7 @@ impl Part {
     /// with their weight in it; `postings` is the room to reserve.
     fn of(entries: &[Entry], average: &[f32; FIELDS], postings: usize) -> Part {
         let mut part = Part {
-            stems: HashMap::new(),
+            stems: Numbered::default(),
             frequency: Vec::new(),
             words: Vec::with_capacity(postings.saturating_mul(2)),
             weights: Vec::with_capacity(postings),
@@ -144,14 +147,10 @@ impl Part {
             let mut length = [0u16; FIELDS];
             for_each_field(entry, |field, text| {
                 for_each_stem(text, |stemmed, _, _| {
-                    let id = if let Some(&id) = part.stems.get(stemmed) {
-                        id
-                    } else {
-                        let id = to_u32(part.stems.len());
-                        part.stems.insert(stemmed.into(), id);
+                    let (id, new) = part.stems.number(stemmed);
+                    if new {
                         part.frequency.push(0);
-                        id
-                    };
+                    }
                     current.push((id, field as u8));
                     length[field as usize] = length[field as usize].saturating_add(1);
                 });
@@ -185,16 +184,15 @@ impl Part {
     /// Appends the part of the entries that follow: its words take this
     /// part's numbers (new ones for words new here), and its entries' lists
     /// are put in the order of those numbers.
-    fn append(&mut self, later: Part) {
-        let mut number = vec![0u32; later.stems.len()];
-        for (word, id) in later.stems {
-            let next = to_u32(self.stems.len());
-            let ours = *self.stems.entry(word).or_insert(next);
-            if ours == next {
+    fn append(&mut self, later: &Part) {
+        let mut number = vec![0u32; later.stems.words.len()];
+        for (id, word) in later.stems.words.iter() {
+            let (ours, new) = self.stems.number(word);
+            if new {
                 self.frequency.push(0);
             }
-            self.frequency[ours as usize] += later.frequency[id as usize];
-            number[id as usize] = ours;
+            self.frequency[ours as usize] += later.frequency[id];
+            number[id] = ours;
         }
         let base = self.weights.len();
         let (mut gaps, mut start, mut current) = (&later.words[..], 0, Vec::new());
@@ -215,6 +213,31 @@ impl Part {
             self.ends.push(base + end);
             start = end;
         }
+    }
+}
+
+/// Words numbered in the order they were met: their text in one buffer and
+/// a table of their numbers, rather than a string and a map slot each (a
+/// million words, a million allocations).
+#[derive(Default)]
+struct Numbered {
+    words: Vocabulary,
+    table: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl Numbered {
+    /// The number of `word`, and whether it is new.
+    fn number(&mut self, word: &str) -> (u32, bool) {
+        let Numbered { words, table, hasher } = self;
+        let hash = hasher.hash_one(word);
+        if let Some(&id) = table.find(hash, |&id| words.word(id as usize) == word) {
+            return (id, false);
+        }
+        let id = to_u32(words.len());
+        words.push(word);
+        table.insert_unique(hash, id, |&id| hasher.hash_one(words.word(id as usize)));
+        (id, true)
     }
 }
 

@@ -14,8 +14,10 @@ use std::sync::Arc;
 mod build;
 mod postings;
 mod rank;
+mod vocabulary;
 
 use rank::put_first;
+use vocabulary::Vocabulary;
 
 use super::query::Query;
 use super::score::Matched;
@@ -102,7 +104,7 @@ const SATURATION_STEPS: f32 = 255.0;
 pub struct Index {
     catalog: Arc<Catalog>,
     /// The vocabulary, sorted, so a prefix is a contiguous range.
-    words: Vec<Box<str>>,
+    words: Vocabulary,
     /// Postings of word `i`: `offsets[i]..offsets[i + 1]` in `posting_weights`,
     /// so the word's document frequency is their difference.
     offsets: Vec<u32>,

@@ -179,7 +179,7 @@ impl Index {
             let df: usize = begun.clone().map(|id| self.frequency(to_u32(id))).sum();
             let idf = self.idf_of(df);
             for id in begun.start + usize::from(exact.is_some())..begun.end {
-                let (typed, full) = (word.len(), self.words[id].len());
+                let (typed, full) = (word.len(), self.words.word(id).len());
                 let quality = if unknown { prefix_quality(typed, full) } else { open_prefix_quality(typed, full) };
                 ids.push((to_u32(id), quality * idf));
             }
@@ -187,12 +187,12 @@ impl Index {
         if unknown && word.len() >= 4 {
             let lengths = word.len().saturating_sub(max_typos(word.len()))..=word.len() * 2 + 4;
             for &id in lengths.flat_map(|len| self.by_length.get(len).map_or(&[][..], Vec::as_slice)) {
-                let candidate = &self.words[id as usize];
+                let candidate = self.words.word(id as usize);
                 if !candidate.starts_with(word)
                     && let Some(kind) = misspelling(word, candidate, matcher)
                 {
                     ids.push((id, kind.quality() * self.idf(id)));
-                    whole.push(candidate.clone());
+                    whole.push(candidate.into());
                 }
             }
         }
@@ -272,14 +272,13 @@ impl Index {
 
     /// The id of a word of the vocabulary.
     fn word_id(&self, word: &str) -> Option<usize> {
-        self.words.binary_search_by(|w| w.as_ref().cmp(word)).ok()
+        self.words.find(word)
     }
 
     /// The ids of the words `prefix` begins: one contiguous range of the
     /// sorted vocabulary (the word itself first, when it is one).
     fn begun_by(&self, prefix: &str) -> std::ops::Range<usize> {
-        let start = self.words.partition_point(|w| w.as_ref() < prefix);
-        start..start + self.words[start..].iter().take_while(|w| w.starts_with(prefix)).count()
+        self.words.begun_by(prefix)
     }
 
     /// Inverse document frequency of word `id`, BM25's: near zero for a word
