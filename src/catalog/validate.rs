@@ -189,8 +189,8 @@ fn merge_entries(
     let mut spans = Vec::with_capacity(total);
     let mut replacing = Vec::with_capacity(total);
     for (index, contents) in files.iter_mut().enumerate() {
-        for ParsedEntry { entry, refs, replaces } in std::mem::take(&mut contents.entries) {
-            entries.push(entry);
+        for ParsedEntry { parts, refs, replaces } in std::mem::take(&mut contents.entries) {
+            entries.push(contents.texts.entry(&parts));
             spans.push((index, refs));
             replacing.push(replaces);
         }

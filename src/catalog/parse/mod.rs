@@ -12,8 +12,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest};
-use super::entry::{EntryBuilder, EntryParts, FileTexts, ListField, TextField};
-use super::model::{Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, to_u32};
+use super::entry::{EntryBuilder, EntryParts, FileTexts, ListField, SealedTexts, TextField};
+use super::model::{Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, to_u32};
 use super::review::Review;
 use super::schema::{self, Holds};
 
@@ -29,6 +29,8 @@ use vars::DeclaredVars;
 pub(crate) struct FileContents {
     pub layers: Vec<Located<Layer>>,
     pub entries: Vec<ParsedEntry>,
+    /// The texts the entries are pieces of.
+    pub texts: SealedTexts,
     /// Where each link (`related` and `runbooks` item) of the entries
     /// stands: one list per file, not two per entry.
     pub link_spans: Vec<Range<usize>>,
@@ -44,7 +46,7 @@ pub(crate) struct Located<T> {
 /// An entry and the spans of the ids it refers to.
 #[derive(Debug)]
 pub(crate) struct ParsedEntry {
-    pub entry: Entry,
+    pub parts: EntryParts,
     pub refs: RefSpans,
     /// `replaces = true`: it replaces an earlier source's entry of the same id.
     pub replaces: bool,
@@ -116,12 +118,8 @@ pub(crate) fn parse_file(
         reader.warn_unused(vars, &used_file_vars, "in this file");
     }
     contents.link_spans = reader.link_spans;
-    // The entries are made once the tree is gone, in the room it leaves,
-    // rather than between its pieces.
-    drop((file_vars, root));
-    let texts = reader.texts.seal();
-    let entry = |(parts, refs, replaces)| ParsedEntry { entry: texts.entry(parts), refs, replaces };
-    contents.entries = read.into_iter().map(entry).collect();
+    contents.texts = reader.texts.seal();
+    contents.entries = read.into_iter().map(|(parts, refs, replaces)| ParsedEntry { parts, refs, replaces }).collect();
     contents
 }
 
