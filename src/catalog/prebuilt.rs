@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use super::entry::{EntryParts, FileTexts, ListField};
 use super::model::{DEFAULT_LANG, Danger, Frequency, Kind, Layer, Severity, Step, Var};
-use super::parse::{FileContents, Located, ParsedEntry, RefSpans};
+use super::parse::{FileContents, Located, ParsedEntry, Place, RefSpans};
 
 /// What every embedded file defines, in file order.
 #[allow(dead_code, reason = "build.rs writes the form; the binary only reads it")]
@@ -182,6 +182,15 @@ impl<T: Coded> Coded for Arc<T> {
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
         T::take(input).map(Arc::new)
+    }
+}
+
+impl Coded for Place {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.range().put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        <Range<usize> as Coded>::take(input).map(Place::from)
     }
 }
 

@@ -82,7 +82,7 @@ pub(crate) fn link(
                 layer_ids.join(", "),
                 did_you_mean(layer, &layer_ids)
             );
-            diagnostics.push(reopen(*index).diagnostic(Level::Error, span.clone(), message));
+            diagnostics.push(reopen(*index).diagnostic(Level::Error, span.range(), message));
         }
         keep.push(known);
     }
@@ -120,7 +120,7 @@ pub(crate) fn link(
                         expected.noun()
                     )
                 };
-                diagnostics.push(reopen(*index).diagnostic(Level::Error, item_spans[i].clone(), message));
+                diagnostics.push(reopen(*index).diagnostic(Level::Error, item_spans[i].range(), message));
             }
             entries[position].retain(list, |i, _| resolves[i]);
         }
@@ -210,14 +210,14 @@ fn merge_entries(
         {
             end += 1;
         }
-        let mut holder: Definition = (spans[slot].0, spans[slot].1.id.clone());
+        let mut holder: Definition = (spans[slot].0, spans[slot].1.id.range());
         for &(_, later) in &order[start + 1..end] {
             let later = later as usize;
             let index = spans[later].0;
             let earlier_source = file_sources[holder.0] < file_sources[index];
             dropped[later] = true;
             if replacing[later] && earlier_source {
-                holder = (index, spans[later].1.id.clone());
+                holder = (index, spans[later].1.id.range());
                 entries.swap(slot, later);
                 spans.swap(slot, later);
                 continue;
@@ -230,7 +230,7 @@ fn merge_entries(
                 (false, false) => "",
             };
             let what = format!("duplicate id `{}`", entries[later].id());
-            duplicates.push((index, spans[later].1.id.clone(), what, holder.clone(), hint));
+            duplicates.push((index, spans[later].1.id.range(), what, holder.clone(), hint));
         }
         start = end;
     }

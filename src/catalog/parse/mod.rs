@@ -33,7 +33,7 @@ pub(crate) struct FileContents {
     pub texts: SealedTexts,
     /// Where each link (`related` and `runbooks` item) of the entries
     /// stands: one list per file, not two per entry.
-    pub link_spans: Vec<Range<usize>>,
+    pub link_spans: Vec<Place>,
 }
 
 /// A value and the byte range of its definition.
@@ -52,11 +52,32 @@ pub(crate) struct ParsedEntry {
     pub replaces: bool,
 }
 
+/// A byte range of a file, kept for a diagnostic that may come: half the
+/// size of a `Range<usize>`, for there is one per entry and link (a file
+/// past 4 GiB would point its problems at its end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place {
+    start: u32,
+    end: u32,
+}
+
+impl Place {
+    pub(crate) fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Range<usize>> for Place {
+    fn from(range: Range<usize>) -> Self {
+        Place { start: to_u32(range.start), end: to_u32(range.end) }
+    }
+}
+
 /// Where an entry's id and the ids it refers to stand in its file.
 #[derive(Debug)]
 pub(crate) struct RefSpans {
-    pub id: Range<usize>,
-    pub layer: Option<Range<usize>>,
+    pub id: Place,
+    pub layer: Option<Place>,
     /// The spans of the `related` items: these positions in the file's
     /// [`FileContents::link_spans`].
     pub related: Range<u32>,
@@ -117,7 +138,7 @@ pub(crate) fn parse_file(
     if let Some(vars) = &file_vars {
         reader.warn_unused(vars, &used_file_vars, "in this file");
     }
-    contents.link_spans = reader.link_spans;
+    contents.link_spans = exact(reader.link_spans);
     contents.texts = reader.texts.seal();
     contents.entries = read.into_iter().map(|(parts, refs, replaces)| ParsedEntry { parts, refs, replaces }).collect();
     contents
@@ -156,7 +177,7 @@ struct Reader<'a, 'm> {
     /// `check --strict`: warn about what a reviewed entry lacks.
     strict: Option<&'m Review>,
     /// The file's [`FileContents::link_spans`], as the entries are read.
-    link_spans: Vec<Range<usize>>,
+    link_spans: Vec<Place>,
     /// The texts of the file's entries, as they are read.
     texts: FileTexts,
 }
@@ -268,7 +289,7 @@ impl Reader<'_, '_> {
                     text.extend(into, items.iter().map(|item| item.get_ref().as_str()));
                     let start = to_u32(self.link_spans.len());
                     if matches!(into, ListField::Related | ListField::Runbooks) {
-                        self.link_spans.extend(items.iter().map(Spanned::span));
+                        self.link_spans.extend(items.iter().map(|item| Place::from(item.span())));
                     }
                     let positions = start..to_u32(self.link_spans.len());
                     match into {
@@ -335,7 +356,7 @@ impl Reader<'_, '_> {
         {
             self.review(review, kind, table, &span, &context);
         }
-        let refs = RefSpans { id: id.span, layer: layer.map(|l| l.span()), related, runbooks };
+        let refs = RefSpans { id: id.span.into(), layer: layer.map(|l| l.span().into()), related, runbooks };
         (self.errors == errors).then_some((entry, refs, replaces))
     }
 
