@@ -284,7 +284,7 @@ fn duplicate_ids_name_both_places() {
         &format!("duplicate id `good-one`: it is already defined at {first}"),
     );
     assert_eq!(ids(&loaded), ["good-one"]);
-    assert!(loaded.catalog.entries()[0].origin.path.ends_with("a.toml"));
+    assert!(loaded.catalog.entries()[0].origin().path.ends_with("a.toml"));
 }
 
 #[test]
@@ -297,8 +297,8 @@ fn replaces_true_replaces_an_earlier_sources_entry_in_its_place() {
     assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
     assert_eq!(ids(&loaded), ["good-one", "second"]);
     let replaced = loaded.catalog.get("good-one").unwrap();
-    assert_eq!((replaced.title(), replaced.origin.line), ("Ours", 1));
-    assert!(replaced.origin.path.ends_with("t.toml"));
+    assert_eq!((replaced.title(), replaced.origin().line), ("Ours", 1));
+    assert!(replaced.origin().path.ends_with("t.toml"));
 }
 
 #[test]

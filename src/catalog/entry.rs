@@ -3,6 +3,7 @@
 //! held as a dozen separate strings each spent more on allocator overhead
 //! than on text; this keeps it to a few allocations per entry.
 
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -152,41 +153,59 @@ pub struct EntryData {
     /// entry's own, else the file's), sorted by name. A sorted list rather
     /// than a map: most entries have one or two.
     pub vars: Shared<Arc<Var>>,
-    /// Where the entry was defined.
-    pub origin: Origin,
-    text: Arc<str>,
+    /// What the entry's file shares among its entries.
+    texts: Arc<SealedTexts>,
+    /// The line it was defined at, in its file.
+    line: u32,
     /// A bit for each text field the entry has, by [`TextField`] number.
     present: u16,
-    /// The present fields in field order, then the items of every list.
-    spans: Shared<Span>,
+    /// Its spans in the file's: the present fields in field order, then
+    /// the items of every list.
+    spans: (u32, u32),
     /// Where each list ends among the items.
     list_ends: [u32; LIST_FIELDS],
 }
 
-/// Part of a list that several entries share pieces of; reads as a slice.
+/// An entry's part of a list its file's entries share (its steps, its
+/// vars); reads as a slice.
 #[derive(Clone)]
 pub struct Shared<T> {
-    all: Arc<[T]>,
+    texts: Arc<SealedTexts>,
     start: u32,
     end: u32,
+    of: PhantomData<T>,
 }
 
 impl<T> Shared<T> {
-    fn of(all: &Arc<[T]>, (start, end): (u32, u32)) -> Self {
-        // Bounded, so that a bad range reads as empty rather than panics.
-        let end = end.min(u32::try_from(all.len()).unwrap_or(u32::MAX));
-        Shared { all: all.clone(), start: start.min(end), end }
+    fn of(texts: &Arc<SealedTexts>, (start, end): (u32, u32)) -> Self {
+        Shared { texts: texts.clone(), start, end, of: PhantomData }
+    }
+
+    /// Its part of `all`: bounded, so that a bad range reads as empty
+    /// rather than panics.
+    fn part<'a, U>(&self, all: &'a [U]) -> &'a [U] {
+        all.get(self.start as usize..self.end as usize).unwrap_or_default()
     }
 }
 
-impl<T> std::ops::Deref for Shared<T> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        &self.all[self.start as usize..self.end as usize]
+impl std::ops::Deref for Shared<Step> {
+    type Target = [Step];
+    fn deref(&self) -> &[Step] {
+        self.part(&self.texts.steps)
     }
 }
 
-impl<'a, T> IntoIterator for &'a Shared<T> {
+impl std::ops::Deref for Shared<Arc<Var>> {
+    type Target = [Arc<Var>];
+    fn deref(&self) -> &[Arc<Var>] {
+        self.part(&self.texts.vars)
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Shared<T>
+where
+    Shared<T>: std::ops::Deref<Target = [T]>,
+{
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
@@ -194,13 +213,19 @@ impl<'a, T> IntoIterator for &'a Shared<T> {
     }
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T> {
+impl<T: std::fmt::Debug> std::fmt::Debug for Shared<T>
+where
+    Shared<T>: std::ops::Deref<Target = [T]>,
+{
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl<T: Serialize> Serialize for Shared<T> {
+impl<T: Serialize> Serialize for Shared<T>
+where
+    Shared<T>: std::ops::Deref<Target = [T]>,
+{
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())
     }
@@ -227,18 +252,29 @@ impl Entry {
         if self.present & bit == 0 {
             return None;
         }
-        self.spans.get((self.present & (bit - 1)).count_ones() as usize)?.of(&self.text)
+        self.spans().get((self.present & (bit - 1)).count_ones() as usize)?.of(&self.texts.text)
+    }
+
+    /// Where the entry was defined.
+    #[must_use]
+    pub fn origin(&self) -> Origin {
+        Origin { path: self.texts.path.clone(), line: self.line }
+    }
+
+    /// The entry's spans: the present fields, then the items.
+    fn spans(&self) -> &[Span] {
+        self.texts.spans.get(self.spans.0 as usize..self.spans.1 as usize).unwrap_or_default()
     }
 
     /// The items of a list field.
     pub fn list(&self, field: ListField) -> impl ExactSizeIterator<Item = &str> + Clone + '_ {
         let items = self.items_of(field);
-        self.items().get(items).unwrap_or_default().iter().map(|span| span.of(&self.text).unwrap_or_default())
+        self.items().get(items).unwrap_or_default().iter().map(|span| span.of(&self.texts.text).unwrap_or_default())
     }
 
     /// Every list's items.
     fn items(&self) -> &[Span] {
-        self.spans.get(self.present.count_ones() as usize..).unwrap_or_default()
+        self.spans().get(self.present.count_ones() as usize..).unwrap_or_default()
     }
 
     /// Where a list's items stand among the items.
@@ -306,19 +342,23 @@ impl Entry {
         let first_item = self.present.count_ones() as usize;
         let range = self.items_of(field);
         let list = first_item + range.start..first_item + range.end;
-        let text = &self.text;
+        let text = &self.texts.text;
         let kept = |(i, span): &(usize, &Span)| keep(*i, span.of(text).unwrap_or_default());
-        let items = self.spans.get(list.clone()).unwrap_or_default();
+        let all = self.spans();
+        let items = all.get(list.clone()).unwrap_or_default();
         if items.iter().enumerate().all(|item| kept(&item)) {
             return;
         }
         let kept_items = items.iter().enumerate().filter(kept).map(|(_, span)| span);
-        let spans: Vec<Span> =
-            self.spans[..list.start].iter().chain(kept_items).chain(&self.spans[list.end..]).copied().collect();
-        let removed = end_of(&self.spans) - end_of(&spans);
-        let spans: Arc<[Span]> = spans.into();
+        let spans: Box<[Span]> = all[..list.start].iter().chain(kept_items).chain(&all[list.end..]).copied().collect();
+        let removed = end_of(all) - end_of(&spans);
+        // Its own texts: the same text, its own spans (steps and vars keep
+        // theirs in the file's).
+        let own =
+            SealedTexts { spans, steps: Box::new([]), vars: Box::new([]), ..SealedTexts::clone_text(&self.texts) };
         let data = &mut *self.0;
-        data.spans = Shared::of(&spans, (0, u32::MAX));
+        data.spans = (0, end_of(&own.spans));
+        data.texts = Arc::new(own);
         for later in &mut data.list_ends[field as usize..] {
             *later -= removed;
         }
@@ -340,12 +380,12 @@ pub(crate) struct FileTexts {
 /// parse's other results are being freed (made at once, each entry's one
 /// allocation stood between those, and they left 200 MB of holes at a
 /// million entries).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct EntryParts {
     kind: Kind,
     frequency: Option<Frequency>,
     severity: Option<Severity>,
-    origin: Origin,
+    line: u32,
     present: u16,
     spans: (u32, u32),
     list_ends: [u32; LIST_FIELDS],
@@ -353,13 +393,14 @@ pub(crate) struct EntryParts {
     vars: (u32, u32),
 }
 
-/// A file's [`FileTexts`], read: what its entries hold.
+/// A file's [`FileTexts`], read: what its entries hold, with its path.
 #[derive(Debug)]
 pub(crate) struct SealedTexts {
+    path: Arc<str>,
     text: Arc<str>,
-    spans: Arc<[Span]>,
-    steps: Arc<[Step]>,
-    vars: Arc<[Arc<Var>]>,
+    spans: Box<[Span]>,
+    steps: Box<[Step]>,
+    vars: Box<[Arc<Var>]>,
 }
 
 /// A list's length as a position in it; lists past 4 Gi items read as
@@ -369,37 +410,43 @@ fn end_of<T>(items: &[T]) -> u32 {
 }
 
 impl FileTexts {
-    /// The file is read: its entries can be made.
-    pub(crate) fn seal(self) -> SealedTexts {
+    /// The file at `path` is read: its entries can be made.
+    pub(crate) fn seal(self, path: Arc<str>) -> Arc<SealedTexts> {
         let text: Arc<str> = self.text.into();
         let mut steps = self.steps;
         for step in &mut steps {
             step.text = text.clone();
         }
-        SealedTexts { text, spans: self.spans.into(), steps: steps.into(), vars: self.vars.into() }
+        let (spans, steps, vars) = (self.spans.into(), steps.into(), self.vars.into());
+        Arc::new(SealedTexts { path, text, spans, steps, vars })
     }
 }
 
 impl Default for SealedTexts {
     fn default() -> Self {
-        FileTexts::default().seal()
+        SealedTexts { path: "".into(), text: "".into(), spans: Box::new([]), steps: Box::new([]), vars: Box::new([]) }
     }
 }
 
 impl SealedTexts {
+    /// The same path and text, and nothing else.
+    fn clone_text(&self) -> Self {
+        SealedTexts { path: self.path.clone(), text: self.text.clone(), ..SealedTexts::default() }
+    }
+
     /// The entry these parts make with these texts.
-    pub(crate) fn entry(&self, parts: &EntryParts) -> Entry {
-        let EntryParts { kind, frequency, severity, ref origin, present, spans, list_ends, steps, vars } = *parts;
+    pub(crate) fn entry(self: &Arc<Self>, parts: &EntryParts) -> Entry {
+        let EntryParts { kind, frequency, severity, line, present, spans, list_ends, steps, vars } = *parts;
         Entry(Box::new(EntryData {
             kind,
             frequency,
             severity,
-            steps: Shared::of(&self.steps, steps),
-            vars: Shared::of(&self.vars, vars),
-            origin: origin.clone(),
-            text: self.text.clone(),
+            steps: Shared::of(self, steps),
+            vars: Shared::of(self, vars),
+            texts: self.clone(),
+            line,
             present,
-            spans: Shared::of(&self.spans, spans),
+            spans,
             list_ends,
         }))
     }
@@ -442,7 +489,7 @@ impl EntryBuilder {
         (frequency, severity): (Option<Frequency>, Option<Severity>),
         steps: Vec<Step>,
         vars: Vec<Arc<Var>>,
-        origin: Origin,
+        line: u32,
     ) -> EntryParts {
         let base = end_of(texts.text.as_bytes());
         texts.text.push_str(&self.text);
@@ -472,7 +519,7 @@ impl EntryBuilder {
             kind,
             frequency,
             severity,
-            origin,
+            line,
             present,
             spans: (first_span, end_of(&texts.spans)),
             list_ends,
@@ -485,9 +532,8 @@ impl EntryBuilder {
     #[cfg(test)]
     pub(crate) fn build_alone(self) -> Entry {
         let mut texts = FileTexts::default();
-        let origin = Origin { path: "p".into(), line: 1 };
-        let parts = self.build(&mut texts, Kind::Failure, (None, None), Vec::new(), Vec::new(), origin);
-        texts.seal().entry(&parts)
+        let parts = self.build(&mut texts, Kind::Failure, (None, None), Vec::new(), Vec::new(), 1);
+        texts.seal("p".into()).entry(&parts)
     }
 }
 
@@ -501,7 +547,7 @@ impl Entry {
         self.severity.put(out);
         put_all(&self.steps, out);
         put_all(&self.vars, out);
-        self.origin.line.put(out);
+        self.line.put(out);
         for field in TextField::ALL {
             self.text(field).map(str::to_owned).put(out);
         }
@@ -524,7 +570,7 @@ impl EntryParts {
     pub(super) fn take(input: &mut Input<'_>) -> Option<Self> {
         let (kind, frequency, severity) = (Coded::take(input)?, Coded::take(input)?, Coded::take(input)?);
         let (steps, vars) = (Vec::take(input)?, Vec::take(input)?);
-        let origin = Origin { path: input.path.clone(), line: Coded::take(input)? };
+        let line = Coded::take(input)?;
         let mut builder = EntryBuilder::new();
         for field in TextField::ALL {
             builder.set(field, <Option<String> as Coded>::take(input)?.as_deref());
@@ -532,7 +578,7 @@ impl EntryParts {
         for field in ListField::ALL {
             builder.extend(field, <Vec<String> as Coded>::take(input)?.iter().map(String::as_str));
         }
-        Some(builder.build(&mut input.texts, kind, (frequency, severity), steps, vars, origin))
+        Some(builder.build(&mut input.texts, kind, (frequency, severity), steps, vars, line))
     }
 }
 
@@ -550,7 +596,7 @@ impl std::fmt::Debug for Entry {
             .field("lists", &lists.collect::<Vec<_>>())
             .field("steps", &self.steps)
             .field("vars", &self.vars)
-            .field("origin", &self.origin)
+            .field("origin", &self.origin())
             .finish_non_exhaustive()
     }
 }
@@ -589,7 +635,7 @@ impl Serialize for Entry {
         if !self.vars.is_empty() {
             map.serialize_entry("vars", &VarsByName(&self.vars))?;
         }
-        map.serialize_entry("origin", &self.origin)?;
+        map.serialize_entry("origin", &self.origin())?;
         map.end()
     }
 }
@@ -606,10 +652,6 @@ impl Serialize for VarsByName<'_> {
 mod tests {
     use super::*;
 
-    fn origin() -> Origin {
-        Origin { path: "p".into(), line: 1 }
-    }
-
     /// Two entries of one file, sharing its texts.
     fn entries() -> (Entry, Entry) {
         let mut texts = FileTexts::default();
@@ -621,12 +663,12 @@ mod tests {
             .extend(ListField::Related, ["r1", "r2", "r3"])
             .extend(ListField::Runbooks, ["k"]);
         let step = Step::new("Look.", Some("kubectl get pods"), Some("on the node"));
-        let first = builder.build(&mut texts, Kind::Failure, (None, None), vec![step], Vec::new(), origin());
+        let first = builder.build(&mut texts, Kind::Failure, (None, None), vec![step], Vec::new(), 1);
         let mut builder = EntryBuilder::new();
         builder.extend(ListField::Signals, ["a", "b"]).extend(ListField::References, ["x", "y"]);
         builder.set(TextField::LastReviewed, Some("2026-01-01"));
-        let second = builder.build(&mut texts, Kind::Runbook, (None, None), Vec::new(), Vec::new(), origin());
-        let texts = texts.seal();
+        let second = builder.build(&mut texts, Kind::Runbook, (None, None), Vec::new(), Vec::new(), 7);
+        let texts = texts.seal("p".into());
         (texts.entry(&first), texts.entry(&second))
     }
 
@@ -646,7 +688,8 @@ mod tests {
         assert_eq!((other.id(), other.text(TextField::LastReviewed)), ("", Some("2026-01-01")));
         assert_eq!(other.list(ListField::References).collect::<Vec<_>>(), ["x", "y"]);
         assert!(other.steps.is_empty());
-        assert!(Arc::ptr_eq(&e.text, &other.text));
+        assert!(Arc::ptr_eq(&e.texts, &other.texts));
+        assert_eq!((e.origin().to_string(), other.origin().to_string()), ("p:1".into(), "p:7".into()));
     }
 
     #[test]

@@ -246,7 +246,7 @@ pub fn load_with(sources: &[Source], options: &LoadOptions) -> Loaded {
 
     let file_source: HashMap<&str, usize> = files.iter().map(|f| (&*f.path, f.source)).collect();
     for entry in catalog.entries() {
-        if let Some(&source) = file_source.get(&*entry.origin.path) {
+        if let Some(&source) = file_source.get(&*entry.origin().path) {
             reports[source].entries += 1;
         }
     }

@@ -271,7 +271,7 @@ impl Coded for FileContents {
             read.push((EntryParts::take(input)?, RefSpans::take(input)?, bool::take(input)?));
         }
         let link_spans = Coded::take(input)?;
-        let texts = std::mem::take(&mut input.texts).seal();
+        let texts = std::mem::take(&mut input.texts).seal(input.path.clone());
         let entries = read.into_iter().map(|(parts, refs, replaces)| ParsedEntry { parts, refs, replaces }).collect();
         let file = FileContents { layers, entries, texts, link_spans };
         // Linking reads one span per link: they must pair up.

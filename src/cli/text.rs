@@ -63,7 +63,7 @@ pub(super) fn write_entry(shown: &Presentation<'_>, out: &mut dyn Write) -> io::
     if let Some(date) = shown.last_reviewed {
         writeln!(out, "last reviewed: {date}")?;
     }
-    writeln!(out, "defined at {}", entry.origin)
+    writeln!(out, "defined at {}", entry.origin())
 }
 
 /// Step `index` (0 is the first), numbered from 1, its marks and command

@@ -7,13 +7,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest};
 use super::entry::{EntryBuilder, EntryParts, FileTexts, ListField, SealedTexts, TextField};
-use super::model::{Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, to_u32};
+use super::model::{Frequency, Kind, Layer, Severity, Step, UNSORTED_LAYER, to_u32};
 use super::review::Review;
 use super::schema::{self, Holds};
 
@@ -30,7 +31,7 @@ pub(crate) struct FileContents {
     pub layers: Vec<Located<Layer>>,
     pub entries: Vec<ParsedEntry>,
     /// The texts the entries are pieces of.
-    pub texts: SealedTexts,
+    pub texts: Arc<SealedTexts>,
     /// Where each link (`related` and `runbooks` item) of the entries
     /// stands: one list per file, not two per entry.
     pub link_spans: Vec<Place>,
@@ -139,7 +140,7 @@ pub(crate) fn parse_file(
         reader.warn_unused(vars, &used_file_vars, "in this file");
     }
     contents.link_spans = exact(reader.link_spans);
-    contents.texts = reader.texts.seal();
+    contents.texts = reader.texts.seal(map.path().clone());
     contents.entries = read.into_iter().map(|(parts, refs, replaces)| ParsedEntry { parts, refs, replaces }).collect();
     contents
 }
@@ -348,8 +349,8 @@ impl Reader<'_, '_> {
             TextField::Layer,
             layer.as_ref().map(|l| l.get_ref().as_str()).or(is_failure.then_some(UNSORTED_LAYER)),
         );
-        let origin = Origin { path: self.map.path().clone(), line: self.map.line(span.start) };
-        let entry = text.build(&mut self.texts, kind, (frequency, severity), steps, vars, origin);
+        let line = self.map.line(span.start);
+        let entry = text.build(&mut self.texts, kind, (frequency, severity), steps, vars, line);
         let id = id?;
         if let Some(review) = self.strict
             && self.errors == errors

@@ -95,7 +95,7 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
         (Some(frequency), Some(note)) => format!(" · {frequency}: {note}"),
         _ => String::new(),
     };
-    doc.prose(&format!("{}{reviewed}{tags}{frequency}", entry.origin), theme.dim());
+    doc.prose(&format!("{}{reviewed}{tags}{frequency}", entry.origin()), theme.dim());
     Document { lines: doc.lines, items: doc.items }
 }
 
