@@ -251,8 +251,15 @@ impl Reader<'_, '_> {
             );
         }
         let (Some(id), Some(title), Some(order)) = (id, title, order) else { return None };
-        (self.errors == errors)
-            .then_some(Located { value: Layer { id: id.value, title, order, description }, span: id.span })
+        (self.errors == errors).then_some(Located {
+            value: Layer {
+                id: id.value.to_owned(),
+                title: title.to_owned(),
+                order,
+                description: description.map(str::to_owned),
+            },
+            span: id.span,
+        })
     }
 
     fn entry(
@@ -280,14 +287,14 @@ impl Reader<'_, '_> {
                     } else {
                         self.string(table, field.key)
                     };
-                    text.set(into, value.as_deref());
+                    text.set(into, value);
                 }
                 Holds::Date(into) => {
                     text.set(into, self.date(table, field.key).as_deref());
                 }
                 Holds::List(into) => {
                     let items = self.strings(table, field.key);
-                    text.extend(into, items.iter().map(|item| item.get_ref().as_str()));
+                    text.extend(into, items.iter().map(|item| *item.get_ref()));
                     let start = to_u32(self.link_spans.len());
                     if matches!(into, ListField::Related | ListField::Runbooks) {
                         self.link_spans.extend(items.iter().map(|item| Place::from(item.span())));
@@ -345,10 +352,8 @@ impl Reader<'_, '_> {
         }
         self.warn_defaulted_targets(&steps, [entry_vars.as_ref(), file_vars], &context);
         let steps = steps.into_iter().map(|(_, step)| step).collect();
-        text.set(TextField::Id, id.as_ref().map(|id| id.value.as_str())).set(
-            TextField::Layer,
-            layer.as_ref().map(|l| l.get_ref().as_str()).or(is_failure.then_some(UNSORTED_LAYER)),
-        );
+        text.set(TextField::Id, id.as_ref().map(|id| id.value))
+            .set(TextField::Layer, layer.as_ref().map(|l| *l.get_ref()).or(is_failure.then_some(UNSORTED_LAYER)));
         let line = self.map.line(span.start);
         let entry = text.build(&mut self.texts, kind, (frequency, severity), steps, vars, line);
         let id = id?;
@@ -397,7 +402,7 @@ impl Reader<'_, '_> {
     }
 
     /// The `id` field: required, `[a-z0-9][a-z0-9-]*`.
-    fn id(&mut self, table: &TomlTable<'_>, span: &Range<usize>, what: &str) -> Option<Located<String>> {
+    fn id<'t>(&mut self, table: &'t TomlTable<'_>, span: &Range<usize>, what: &str) -> Option<Located<&'t str>> {
         let value = self.required(table, "id", span, what)?;
         let id = self.string_value("id", value)?;
         let valid = id.get_ref().starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())

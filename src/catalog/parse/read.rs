@@ -10,6 +10,17 @@ use toml::de::DeValue;
 use super::{Reader, TomlTable, Value};
 use crate::catalog::diagnostic::did_you_mean;
 
+/// The first control character of a text other than a newline or a tab.
+/// Every string of a catalog is checked: most hold no byte a control
+/// character is made of (below 0x20, 0x7F, or 0xC2 leading U+0080..U+009F),
+/// which a scan of the bytes tells at once.
+fn control_character(text: &str) -> Option<char> {
+    if !text.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return None;
+    }
+    text.chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+}
+
 fn describe(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
@@ -39,13 +50,13 @@ impl Reader<'_, '_> {
         value
     }
 
-    pub(super) fn required_string(
+    pub(super) fn required_string<'t>(
         &mut self,
-        table: &TomlTable<'_>,
+        table: &'t TomlTable<'_>,
         key: &str,
         span: &Range<usize>,
         context: &str,
-    ) -> Option<String> {
+    ) -> Option<&'t str> {
         let value = self.required(table, key, span, context)?;
         let text = self.string_value(key, value)?;
         if text.get_ref().trim().is_empty() {
@@ -55,19 +66,21 @@ impl Reader<'_, '_> {
         Some(text.into_inner())
     }
 
-    pub(super) fn string(&mut self, table: &TomlTable<'_>, key: &str) -> Option<String> {
+    pub(super) fn string<'t>(&mut self, table: &'t TomlTable<'_>, key: &str) -> Option<&'t str> {
         table.get(key).and_then(|value| self.string_value(key, value)).map(Spanned::into_inner)
     }
 
-    pub(super) fn string_value(&mut self, key: &str, value: &Value<'_>) -> Option<Spanned<String>> {
-        let text = value.get_ref().as_str().map(|text| Spanned::new(value.span(), text.to_owned()));
+    /// A string, borrowed from the parsed file: most go on into an entry's
+    /// text, and owning each on the way was ten allocations an entry.
+    pub(super) fn string_value<'t>(&mut self, key: &str, value: &'t Value<'_>) -> Option<Spanned<&'t str>> {
+        let text = value.get_ref().as_str().map(|text| Spanned::new(value.span(), text));
         let Some(text) = text else {
             self.wrong_type(key, value, "a string");
             return None;
         };
         // ESC, CR, BEL and the like reach a terminal as instructions (OSC 52
         // writes the clipboard): no text of a catalog may hold one.
-        if let Some(c) = text.get_ref().chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        if let Some(c) = control_character(text.get_ref()) {
             let message = format!(
                 "`{key}` holds control character U+{:04X}, which a terminal would obey rather than show",
                 u32::from(c)
@@ -77,7 +90,7 @@ impl Reader<'_, '_> {
         Some(text)
     }
 
-    pub(super) fn strings(&mut self, table: &TomlTable<'_>, key: &str) -> Vec<Spanned<String>> {
+    pub(super) fn strings<'t>(&mut self, table: &'t TomlTable<'_>, key: &str) -> Vec<Spanned<&'t str>> {
         let Some(value) = table.get(key) else { return Vec::new() };
         let Some(items) = value.get_ref().as_array() else {
             self.wrong_type(key, value, "a list of strings");
@@ -117,7 +130,7 @@ impl Reader<'_, '_> {
     ) -> Option<T> {
         let value = table.get(key)?;
         let word = self.string_value(key, value)?;
-        let found = all.iter().copied().find(|v| as_str(*v) == word.get_ref());
+        let found = all.iter().copied().find(|v| as_str(*v) == *word.get_ref());
         if found.is_none() {
             let words: Vec<&str> = all.iter().map(|v| as_str(*v)).collect();
             self.error(
@@ -135,5 +148,25 @@ impl Reader<'_, '_> {
 
     pub(super) fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str) {
         self.error(value.span(), format!("`{key}` must be {expected}, not {}", describe(value.get_ref())));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::control_character;
+
+    #[test]
+    fn control_characters_are_found_but_newlines_tabs_and_other_letters_pass() {
+        for (text, found) in [
+            ("plain", None),
+            ("two\nlines\tand a tab", None),
+            ("é, ü and a non-breaking\u{a0}space", None),
+            ("escape \u{1b}[2J", Some('\u{1b}')),
+            ("delete \u{7f}", Some('\u{7f}')),
+            ("next line \u{85} here", Some('\u{85}')),
+            ("after a newline\n\u{9f}", Some('\u{9f}')),
+        ] {
+            assert_eq!(control_character(text), found, "{text:?}");
+        }
     }
 }

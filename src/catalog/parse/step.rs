@@ -57,7 +57,7 @@ impl Reader<'_, '_> {
                 self.error(run.span(), message);
             }
         }
-        let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), Cow::Owned);
+        let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), |lang| Cow::Owned(lang.to_owned()));
         let danger = if table.contains_key("danger") {
             self.word(table, "danger", Danger::ALL, Danger::as_str)
         } else {
@@ -76,7 +76,7 @@ impl Reader<'_, '_> {
         let (Some(instruction), Some(danger), Some(interactive)) = (instruction, danger, interactive) else {
             return None;
         };
-        let mut step = Step::new(&instruction, run.as_ref().map(|run| run.get_ref().as_str()), place.as_deref());
+        let mut step = Step::new(instruction, run.as_ref().map(|run| *run.get_ref()), place);
         (step.lang, step.danger, step.interactive) = (lang, danger, interactive);
         (self.errors == errors).then_some(step)
     }
@@ -117,7 +117,7 @@ impl Reader<'_, '_> {
 
     pub(super) fn check_placeholders(
         &mut self,
-        run: &Spanned<String>,
+        run: &Spanned<&str>,
         context: &str,
         declare: &mut dyn FnMut(&str) -> Declaration,
     ) {
@@ -197,7 +197,7 @@ impl Reader<'_, '_> {
     /// Maps a byte offset in a decoded string to the file: exact for literal
     /// strings, and for basic strings found by searching the raw text for the
     /// same fragment, since escapes shift offsets.
-    pub(super) fn offset_in_value(&self, value: &Spanned<String>, offset: usize) -> usize {
+    pub(super) fn offset_in_value(&self, value: &Spanned<&str>, offset: usize) -> usize {
         let span = value.span();
         let raw = &self.text[span.clone()];
         let decoded = value.get_ref();

@@ -86,7 +86,7 @@ impl Reader<'_, '_> {
             // newline, a leading `-` no pattern allows) is caught here, not
             // at 3am in the form.
             for (key, value) in default.iter().map(|d| ("default", d)).chain(choices.iter().map(|c| ("choices", c))) {
-                let pattern = pattern.as_ref().map(|p| p.get_ref().as_str());
+                let pattern = pattern.as_ref().map(|p| *p.get_ref());
                 match template::check_value(value.get_ref(), pattern) {
                     Ok(_) | Err(template::ValueError::Pattern(_)) => {}
                     Err(template::ValueError::Option) if key == "choices" => {}
@@ -113,10 +113,10 @@ impl Reader<'_, '_> {
             let var = description.filter(|_| self.errors == errors).map(|description| {
                 Arc::new(Var {
                     name: name.get_ref().as_ref().into(),
-                    description,
-                    default: default.map(Spanned::into_inner),
-                    choices: exact(choices.into_iter().map(Spanned::into_inner).collect()),
-                    pattern: pattern.map(Spanned::into_inner),
+                    description: description.to_owned(),
+                    default: default.map(|default| default.get_ref().to_string()),
+                    choices: exact(choices.iter().map(|choice| choice.get_ref().to_string()).collect()),
+                    pattern: pattern.map(|pattern| pattern.get_ref().to_string()),
                     secret: secret.unwrap_or_default(),
                 })
             });
