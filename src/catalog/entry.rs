@@ -1,7 +1,8 @@
-//! A failure mode or runbook, stored compactly: every text of an entry lives
-//! in one buffer and fields are spans of it. A catalog of 100 000 entries
-//! held as a dozen separate strings each spent more on allocator overhead
-//! than on text; this keeps it to a few allocations per entry.
+//! A failure mode or runbook, stored compactly: the texts, spans, steps and
+//! vars of a file's entries are each one list the entries share
+//! ([`FileTexts`], then [`SealedTexts`]), and an entry is one allocation
+//! holding where its pieces stand. Held as a dozen strings and lists each,
+//! a million entries spent more on the allocator than on their text.
 
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -137,7 +138,7 @@ pub struct Entry(Box<EntryData>);
 /// What an [`Entry`] holds; its public fields read through the entry.
 ///
 /// Its texts, spans, steps and vars are pieces of lists that every entry of
-/// its file shares ([`FileTexts`]): a million entries holding a dozen
+/// its file shares: a million entries holding a dozen
 /// strings and lists each spent more on the allocator than on the text.
 #[derive(Clone)]
 pub struct EntryData {

@@ -193,7 +193,7 @@ impl fmt::Display for Origin {
 }
 
 /// One thing to do, with an optional command. Its texts are pieces of a
-/// text its entry's file shares (see [`super::entry::FileTexts`]).
+/// text its entry's file shares.
 #[derive(Clone)]
 pub struct Step {
     pub(super) text: Arc<str>,
