@@ -46,7 +46,7 @@ impl Index {
         let postings = estimated_postings(&sample, entries.len());
         let share = entries.len().div_ceil(parts).max(1);
         let part = |chunk: &[Entry]| Part::of(chunk, &average, postings / parts + 1);
-        let mut parts: Vec<Part> = std::thread::scope(|scope| {
+        let parts: Vec<Part> = std::thread::scope(|scope| {
             let mut chunks = entries.chunks(share);
             let first = chunks.next().unwrap_or_default();
             let others: Vec<_> = chunks.map(|chunk| scope.spawn(move || part(chunk))).collect();
@@ -56,34 +56,31 @@ impl Index {
             let others = others.into_iter().map(|other| other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             std::iter::once(first).chain(others).collect()
         });
-        let mut whole = parts.remove(0);
-        for later in parts {
-            whole.append(&later);
-        }
-        let Part { stems, frequency, words: mut entry_words, weights: mut entry_weights, ends: entry_ends } = whole;
-
-        // Last, lay the postings out word by word in sorted order, entries
-        // ascending within a word.
-        let mut sorted: Vec<u32> = (0..to_u32(stems.words.len())).collect();
-        sorted.sort_unstable_by(|&a, &b| stems.words.word(a as usize).cmp(stems.words.word(b as usize)));
-        let words = Vocabulary::new(sorted.iter().map(|&id| stems.words.word(id as usize)));
-        drop(stems);
-        let mut rank = vec![0u32; words.len()];
+        // Last, merge the parts' sorted words into the vocabulary, and lay
+        // the postings out word by word in its order, entries ascending
+        // within a word.
+        let (words, ranks, frequency) = merge_words(&parts);
         let mut offsets = Vec::with_capacity(words.len() + 1);
         offsets.push(0u32);
-        for (position, &id) in sorted.iter().enumerate() {
-            rank[id as usize] = to_u32(position);
-            offsets.push(offsets[position] + frequency[id as usize]);
+        for (word, count) in frequency.iter().enumerate() {
+            offsets.push(offsets[word] + count);
         }
-        drop(sorted);
+        drop(frequency);
         // At the peak the per-entry lists and the postings coexist: the
         // lists give back the room reserved and unused first, and go as
         // soon as the postings are laid out.
-        entry_words.shrink_to_fit();
-        entry_weights.shrink_to_fit();
-        let (gap_offsets, posting_gaps, posting_weights) =
-            lay_out(&rank, &offsets, (&entry_words, &entry_weights, &entry_ends));
-        drop((entry_words, entry_weights, entry_ends, rank));
+        let lists: Vec<Lists> = parts
+            .into_iter()
+            .zip(ranks)
+            .map(|(part, rank)| {
+                let Part { mut words, mut weights, ends, .. } = part;
+                words.shrink_to_fit();
+                weights.shrink_to_fit();
+                Lists { rank, words, weights, ends }
+            })
+            .collect();
+        let (gap_offsets, posting_gaps, posting_weights) = lay_out(words.len(), &offsets, &lists);
+        drop(lists);
         let mut by_length: Vec<Vec<u32>> = Vec::new();
         for (id, word) in words.iter() {
             if word.is_ascii() && !is_volatile(word) {
@@ -120,6 +117,8 @@ const PER_PART: usize = 150_000;
 /// the words numbered in the order the part met them.
 struct Part {
     stems: Numbered,
+    /// The part's word numbers in the order of the words.
+    sorted: Vec<u32>,
     /// How many of the part's entries have each word.
     frequency: Vec<u32>,
     /// Each entry's word ids, ascending, as LEB128 gaps.
@@ -136,6 +135,7 @@ impl Part {
     fn of(entries: &[Entry], average: &[f32; FIELDS], postings: usize) -> Part {
         let mut part = Part {
             stems: Numbered::default(),
+            sorted: Vec::new(),
             frequency: Vec::new(),
             words: Vec::with_capacity(postings.saturating_mul(2)),
             weights: Vec::with_capacity(postings),
@@ -178,41 +178,11 @@ impl Part {
             }
             part.ends.push(part.weights.len());
         }
+        // Sorted here, on the part's own thread.
+        let words = &part.stems.words;
+        part.sorted = (0..to_u32(words.len())).collect();
+        part.sorted.sort_unstable_by(|&a, &b| words.word(a as usize).cmp(words.word(b as usize)));
         part
-    }
-
-    /// Appends the part of the entries that follow: its words take this
-    /// part's numbers (new ones for words new here), and its entries' lists
-    /// are put in the order of those numbers.
-    fn append(&mut self, later: &Part) {
-        let mut number = vec![0u32; later.stems.words.len()];
-        for (id, word) in later.stems.words.iter() {
-            let (ours, new) = self.stems.number(word);
-            if new {
-                self.frequency.push(0);
-            }
-            self.frequency[ours as usize] += later.frequency[id];
-            number[id] = ours;
-        }
-        let base = self.weights.len();
-        let (mut gaps, mut start, mut current) = (&later.words[..], 0, Vec::new());
-        for &end in &later.ends {
-            current.clear();
-            let mut id = 0;
-            for &weight in &later.weights[start..end] {
-                id += take_gap(&mut gaps);
-                current.push((number[id as usize], weight));
-            }
-            current.sort_unstable();
-            let mut previous = 0;
-            for &(id, weight) in &current {
-                push_gap(&mut self.words, id - previous);
-                previous = id;
-                self.weights.push(weight);
-            }
-            self.ends.push(base + end);
-            start = end;
-        }
     }
 }
 
@@ -241,34 +211,71 @@ impl Numbered {
     }
 }
 
-/// Lays the postings out word by word: each entry's (word, weight) lists,
-/// `rank` giving each word's place, `offsets` where its weights start.
-/// Returns the gaps' offsets, the gaps and the weights.
-fn lay_out(
-    rank: &[u32],
-    offsets: &[u32],
-    (entry_words, entry_weights, entry_ends): (&[u8], &[u8], &[usize]),
-) -> (Vec<u32>, Vec<u8>, Vec<u8>) {
+/// The vocabulary of all the parts, each part's word numbers' places in
+/// it, and how many entries have each word: a merge of the parts' sorted
+/// words, so no part's lists need numbering again.
+fn merge_words(parts: &[Part]) -> (Vocabulary, Vec<Vec<u32>>, Vec<u32>) {
+    let mut ranks: Vec<Vec<u32>> = parts.iter().map(|part| vec![0; part.sorted.len()]).collect();
+    let mut next = vec![0usize; parts.len()];
+    let (mut text, mut frequency) = (Vec::new(), Vec::new());
+    loop {
+        // The least word the parts have not placed yet.
+        let heads =
+            parts.iter().zip(&next).map(|(part, &at)| Some(part.stems.words.word(*part.sorted.get(at)? as usize)));
+        let Some(least) = heads.flatten().min() else { break };
+        let rank = to_u32(text.len());
+        let mut count = 0;
+        for (p, part) in parts.iter().enumerate() {
+            let Some(&id) = part.sorted.get(next[p]) else { continue };
+            if part.stems.words.word(id as usize) == least {
+                ranks[p][id as usize] = rank;
+                count += part.frequency[id as usize];
+                next[p] += 1;
+            }
+        }
+        text.push(least);
+        frequency.push(count);
+    }
+    (Vocabulary::new(text.into_iter()), ranks, frequency)
+}
+
+/// A part's per-entry lists, with its word numbers' places in the
+/// vocabulary.
+struct Lists {
+    rank: Vec<u32>,
+    words: Vec<u8>,
+    weights: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// Lays the postings of `word_count` words out word by word from the
+/// parts' per-entry lists, `offsets` telling where each word's weights
+/// start. Returns the gaps' offsets, the gaps and the weights.
+fn lay_out(word_count: usize, offsets: &[u32], parts: &[Lists]) -> (Vec<u32>, Vec<u8>, Vec<u8>) {
     // Twice over the per-entry lists: the size of each word's gaps,
     // then the gaps and weights in place.
     let each_posting = |visit: &mut dyn FnMut(usize, u32, u8)| {
-        let (mut start, mut gaps) = (0, entry_words);
-        for (entry, &end) in entry_ends.iter().enumerate() {
-            let mut id = 0;
-            for &weight in &entry_weights[start..end] {
-                id += take_gap(&mut gaps);
-                visit(rank[id as usize] as usize, to_u32(entry), weight);
+        let mut entry = 0;
+        for Lists { rank, words, weights, ends } in parts {
+            let (mut start, mut gaps) = (0, &words[..]);
+            for &end in ends {
+                let mut id = 0;
+                for &weight in &weights[start..end] {
+                    id += take_gap(&mut gaps);
+                    visit(rank[id as usize] as usize, entry, weight);
+                }
+                start = end;
+                entry += 1;
             }
-            start = end;
         }
     };
-    let mut previous = vec![0u32; rank.len()];
-    let mut gap_bytes = vec![0u32; rank.len()];
+    let mut previous = vec![0u32; word_count];
+    let mut gap_bytes = vec![0u32; word_count];
     each_posting(&mut |word, entry, _| {
         gap_bytes[word] += to_u32(gap_len(entry - previous[word]));
         previous[word] = entry;
     });
-    let mut gap_offsets = Vec::with_capacity(rank.len() + 1);
+    let mut gap_offsets = Vec::with_capacity(word_count + 1);
     gap_offsets.push(0u32);
     for (word, bytes) in gap_bytes.iter().enumerate() {
         gap_offsets.push(gap_offsets[word] + bytes);
@@ -278,7 +285,7 @@ fn lay_out(
     let mut cursor = offsets.to_vec();
     let mut gap_cursor = gap_offsets.clone();
     let mut posting_gaps = vec![0u8; gap_offsets.last().map_or(0, |&end| end as usize)];
-    let mut posting_weights = vec![0u8; entry_weights.len()];
+    let mut posting_weights = vec![0u8; offsets.last().map_or(0, |&end| end as usize)];
     each_posting(&mut |word, entry, weight| {
         posting_weights[cursor[word] as usize] = weight;
         cursor[word] += 1;
