@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::model::{Frequency, Kind, Origin, Severity, Step, Var};
+use super::model::{Frequency, Kind, Origin, Severity, Step, Var, to_u32};
 use super::prebuilt::{Coded, Input, put_all};
 use super::schema::{self, Holds};
 
@@ -65,6 +65,8 @@ pub enum ListField {
 // arrays below: keep `LastReviewed` and `References` last.
 const TEXT_FIELDS: usize = TextField::LastReviewed as usize + 1;
 const LIST_FIELDS: usize = ListField::References as usize + 1;
+// An entry says which text fields it has in a u16.
+const _: () = assert!(TEXT_FIELDS <= 16);
 
 impl TextField {
     /// Every text field, in declaration order.
@@ -122,24 +124,22 @@ impl Span {
     }
 
     /// The same piece in a text that holds this one's from `base` on.
-    pub(super) fn moved(self, base: u32) -> Span {
+    fn moved(self, base: u32) -> Span {
         // Past 4 GiB of a file's texts a span saturates and reads as absent.
         if self.start == ABSENT { self } else { Span { start: self.start.saturating_add(base), len: self.len } }
     }
 }
 
 /// A failure mode or a runbook. Fields that only one kind has are absent or
-/// empty for the other. One pointer: entries move from each file's list to
-/// the catalog's, and at a million entries moving 232 bytes each was a
-/// second of loading and a quarter of a gigabyte of copies.
+/// empty for the other. One pointer: the catalog puts its entries in
+/// edge-inward order by moving them, and a pointer moves cheaply.
 #[derive(Clone)]
 pub struct Entry(Box<EntryData>);
 
 /// What an [`Entry`] holds; its public fields read through the entry.
 ///
-/// Its texts, spans, steps and vars are pieces of lists that every entry of
-/// its file shares: a million entries holding a dozen
-/// strings and lists each spent more on the allocator than on the text.
+/// Its texts, spans, steps and vars are pieces of its file's (see the
+/// module's documentation).
 #[derive(Clone)]
 pub struct EntryData {
     /// Failure mode or runbook.
@@ -280,9 +280,7 @@ impl Entry {
 
     /// Where a list's items stand among the items.
     fn items_of(&self, field: ListField) -> std::ops::Range<usize> {
-        let index = field as usize;
-        let start = if index == 0 { 0 } else { self.list_ends[index - 1] as usize };
-        start..self.list_ends[index] as usize
+        list_range(&self.list_ends, field)
     }
 
     /// Unique identifier.
@@ -404,10 +402,16 @@ pub(crate) struct SealedTexts {
     vars: Box<[Arc<Var>]>,
 }
 
-/// A list's length as a position in it; lists past 4 Gi items read as
-/// ending there.
+/// A list's length as a position in it (past 4 Gi items, saturated).
 fn end_of<T>(items: &[T]) -> u32 {
-    u32::try_from(items.len()).unwrap_or(u32::MAX)
+    to_u32(items.len())
+}
+
+/// Where list `field` stands among an entry's items, by their list ends.
+fn list_range(list_ends: &[u32; LIST_FIELDS], field: ListField) -> std::ops::Range<usize> {
+    let index = field as usize;
+    let start = if index == 0 { 0 } else { list_ends[index - 1] as usize };
+    start..(list_ends[index] as usize).max(start)
 }
 
 impl FileTexts {
@@ -430,6 +434,12 @@ impl Default for SealedTexts {
 }
 
 impl SealedTexts {
+    /// The whole text its entries are pieces of.
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The same path and text, and nothing else.
     fn clone_text(&self) -> Self {
         SealedTexts { path: self.path.clone(), text: self.text.clone(), ..SealedTexts::default() }
@@ -508,11 +518,9 @@ impl EntryBuilder {
             *end = u32::try_from(items).unwrap_or(u32::MAX);
         }
         let first_step = end_of(&texts.steps);
-        for mut step in steps {
-            let base = end_of(texts.text.as_bytes());
-            texts.text.push_str(&step.text);
-            step.move_into(base);
-            texts.steps.push(step);
+        for step in steps {
+            let copied = step.copied_into(&mut texts.text);
+            texts.steps.push(copied);
         }
         let first_var = end_of(&texts.vars);
         texts.vars.extend(vars);
@@ -561,9 +569,7 @@ impl Entry {
 impl EntryParts {
     /// How many items a list has.
     pub(crate) fn list_len(&self, field: ListField) -> usize {
-        let index = field as usize;
-        let start = if index == 0 { 0 } else { self.list_ends[index - 1] };
-        self.list_ends[index].saturating_sub(start) as usize
+        list_range(&self.list_ends, field).len()
     }
 
     /// An entry of the prebuilt form (see [`Entry::put_parts`]), its texts
@@ -583,8 +589,8 @@ impl EntryParts {
     }
 }
 
-/// Its fields by name, as `show --json` gives them: the text the entry
-/// shares with its file is not printed whole for each entry.
+/// Its fields and lists as they read, not the text it shares with its file
+/// (which each entry would print whole).
 impl std::fmt::Debug for Entry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let fields = TextField::ALL.into_iter().filter_map(|field| Some((format!("{field:?}"), self.text(field)?)));

@@ -242,11 +242,12 @@ impl Step {
         self.place.of(&self.text)
     }
 
-    /// Its spans, once its texts stand from `base` on in a shared text.
-    pub(super) fn move_into(&mut self, base: u32) {
-        for span in [&mut self.instruction, &mut self.run, &mut self.place] {
-            *span = span.moved(base);
-        }
+    /// The same step, its texts appended to `text`, which it is to read
+    /// them from once `text` is sealed (see [`super::entry::FileTexts`]).
+    pub(super) fn copied_into(&self, text: &mut String) -> Step {
+        let mut push = |value: Option<&str>| value.map_or(Span::NONE, |value| Span::push(text, value));
+        let (instruction, run, place) = (push(Some(self.instruction())), push(self.run()), push(self.place()));
+        Step { instruction, run, place, ..self.clone() }
     }
 }
 

@@ -351,19 +351,21 @@ impl Reader<'_, '_> {
             }
         }
         self.warn_defaulted_targets(&steps, [entry_vars.as_ref(), file_vars], &context);
+        let id = id?;
+        if self.errors != errors {
+            return None;
+        }
+        if let Some(review) = self.strict {
+            self.review(review, kind, table, &span, &context);
+        }
+        // Only an entry that loads adds its texts to the file's.
         let steps = steps.into_iter().map(|(_, step)| step).collect();
-        text.set(TextField::Id, id.as_ref().map(|id| id.value))
+        text.set(TextField::Id, Some(id.value))
             .set(TextField::Layer, layer.as_ref().map(|l| *l.get_ref()).or(is_failure.then_some(UNSORTED_LAYER)));
         let line = self.map.line(span.start);
         let entry = text.build(&mut self.texts, kind, (frequency, severity), steps, vars, line);
-        let id = id?;
-        if let Some(review) = self.strict
-            && self.errors == errors
-        {
-            self.review(review, kind, table, &span, &context);
-        }
         let refs = RefSpans { id: id.span.into(), layer: layer.map(|l| l.span().into()), related, runbooks };
-        (self.errors == errors).then_some((entry, refs, replaces))
+        Some((entry, refs, replaces))
     }
 
     /// Warns, at the entry, about each field a reviewed entry should have and
@@ -427,4 +429,21 @@ impl Reader<'_, '_> {
 fn exact<T>(mut items: Vec<T>) -> Vec<T> {
     items.shrink_to_fit();
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_left_out_leaves_no_text_behind() {
+        let text = "[[failure]]\nid = \"kept\"\ntitle = \"Kept entry\"\nsymptom = \"s\"\n\n\
+                    [[failure]]\nid = \"Not Valid\"\ntitle = \"Left out entry\"\nsymptom = \"s\"\n";
+        let mut diagnostics = Vec::new();
+        let contents = parse_file(&SourceMap::new("f.toml".into(), text), None, &mut diagnostics);
+        assert_eq!(contents.entries.len(), 1);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        assert!(contents.texts.text().contains("Kept entry"));
+        assert!(!contents.texts.text().contains("Left out"), "{:?}", contents.texts.text());
+    }
 }
