@@ -8,7 +8,8 @@
 //! be, with an environment of their own (no `LESSOPEN`, no
 //! `PAGERBOOK_CATALOG`, no kubeconfig).
 //!
-//! `cargo bench --bench startup [-- RUNS]` (50 of each by default)
+//! `cargo bench --bench startup [-- RUNS]` (50 of each by default); with
+//! `STARTUP_BASELINE=PATH` another build of pagerbook runs in the same turns.
 
 mod timing;
 
@@ -40,14 +41,23 @@ fn main() -> io::Result<()> {
     write_text(&text, 228 * 1024)?;
     let pagerbook = [env!("CARGO_BIN_EXE_pagerbook")];
     let less = ["less", text.to_str().unwrap_or_default()];
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    // Another build to compare with, run in the same turns.
+    let baseline = std::env::var("STARTUP_BASELINE").ok();
+    let (mut ours, mut theirs, mut before) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         ours.push(first_complete_frame(&pagerbook, &home)?);
         theirs.push(first_complete_frame(&less, &home)?);
+        if let Some(baseline) = &baseline {
+            before.push(first_complete_frame(&[baseline.as_str()], &home)?);
+        }
     }
     let ours = timing::report("pagerbook, embedded catalog", ours);
     let theirs = timing::report("less, 228 KB file", theirs);
     println!("pagerbook / less, medians: {:.2}×", ours.as_secs_f64() / theirs.as_secs_f64());
+    if let Some(baseline) = &baseline {
+        let before = timing::report(&format!("{baseline} (STARTUP_BASELINE)"), before);
+        println!("baseline / less, medians: {:.2}×", before.as_secs_f64() / theirs.as_secs_f64());
+    }
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::model::{Frequency, Kind, Origin, Severity, Step, Var, to_u32};
-use super::prebuilt::{Coded, Input, put_all};
+use super::prebuilt::{Coded, Input, put_all, put_str};
 use super::schema::{self, Holds};
 
 /// The single-valued text fields of an entry.
@@ -546,46 +546,92 @@ impl EntryBuilder {
     }
 }
 
-impl Entry {
-    /// The prebuilt form of an entry (see `prebuilt`): its fields one by
-    /// one, read back as [`EntryParts`] through an [`EntryBuilder`], so
-    /// that whatever decodes is an entry as the parser makes them.
-    pub(super) fn put_parts(&self, out: &mut Vec<u8>) {
-        self.kind.put(out);
-        self.frequency.put(out);
-        self.severity.put(out);
-        put_all(&self.steps, out);
+impl Coded for Span {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.start.put(out);
+        self.len.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(Span { start: Coded::take(input)?, len: Coded::take(input)? })
+    }
+}
+
+/// A range of a shared list, as two positions.
+fn put_range((start, end): (u32, u32), out: &mut Vec<u8>) {
+    start.put(out);
+    end.put(out);
+}
+
+/// A range of a list of `len` items: refused unless within it.
+fn take_range(input: &mut Input<'_>, len: usize) -> Option<(u32, u32)> {
+    let (start, end): (u32, u32) = (Coded::take(input)?, Coded::take(input)?);
+    (start <= end && end as usize <= len).then_some((start, end))
+}
+
+/// The prebuilt form of a file's texts (see `prebuilt`): as they are, the
+/// text read once; a span that does not cut the text at characters makes
+/// the form refused.
+impl SealedTexts {
+    pub(super) fn put(&self, out: &mut Vec<u8>) {
+        put_str(&self.text, out);
+        put_all(&self.spans, out);
+        self.steps.len().put(out);
+        for step in &self.steps {
+            step.put_spans(out);
+        }
         put_all(&self.vars, out);
-        self.line.put(out);
-        for field in TextField::ALL {
-            self.text(field).map(str::to_owned).put(out);
-        }
-        for field in ListField::ALL {
-            self.list(field).map(str::to_owned).collect::<Vec<_>>().put(out);
-        }
+    }
+
+    pub(super) fn take(input: &mut Input<'_>) -> Option<Arc<Self>> {
+        let text: Arc<str> = input.str()?.into();
+        let fits = |span: &Span| *span == Span::NONE || span.of(&text).is_some();
+        let spans: Vec<Span> = Coded::take(input)?;
+        let steps: Option<Vec<Step>> = (0..usize::take(input)?)
+            .map(|_| Step::take_spans(input, &text).filter(|step| step.spans().iter().all(fits)))
+            .collect();
+        let vars: Vec<Arc<Var>> = Coded::take(input)?;
+        spans.iter().all(fits).then_some(())?;
+        let (spans, steps, vars) = (spans.into(), steps?.into(), vars.into());
+        Some(Arc::new(SealedTexts { path: input.path.clone(), text, spans, steps, vars }))
     }
 }
 
 impl EntryParts {
+    /// The prebuilt form of an entry: its ranges in its file's texts.
+    pub(super) fn put(&self, out: &mut Vec<u8>) {
+        self.kind.put(out);
+        self.frequency.put(out);
+        self.severity.put(out);
+        self.line.put(out);
+        u32::from(self.present).put(out);
+        put_range(self.spans, out);
+        for end in self.list_ends {
+            end.put(out);
+        }
+        put_range(self.steps, out);
+        put_range(self.vars, out);
+    }
+
+    /// An entry of the prebuilt form, refused unless its ranges stand within
+    /// `texts` and its lists within its spans.
+    pub(super) fn take(input: &mut Input<'_>, texts: &SealedTexts) -> Option<Self> {
+        let (kind, frequency, severity, line) =
+            (Coded::take(input)?, Coded::take(input)?, Coded::take(input)?, Coded::take(input)?);
+        let present = u16::try_from(u32::take(input)?).ok()?;
+        let spans = take_range(input, texts.spans.len())?;
+        let mut list_ends = [0; LIST_FIELDS];
+        for end in &mut list_ends {
+            *end = Coded::take(input)?;
+        }
+        let (steps, vars) = (take_range(input, texts.steps.len())?, take_range(input, texts.vars.len())?);
+        let items = (spans.1 - spans.0).checked_sub(present.count_ones())?;
+        (list_ends.is_sorted() && list_ends[LIST_FIELDS - 1] == items).then_some(())?;
+        Some(EntryParts { kind, frequency, severity, line, present, spans, list_ends, steps, vars })
+    }
+
     /// How many items a list has.
     pub(crate) fn list_len(&self, field: ListField) -> usize {
         list_range(&self.list_ends, field).len()
-    }
-
-    /// An entry of the prebuilt form (see [`Entry::put_parts`]), its texts
-    /// added to the input's file.
-    pub(super) fn take(input: &mut Input<'_>) -> Option<Self> {
-        let (kind, frequency, severity) = (Coded::take(input)?, Coded::take(input)?, Coded::take(input)?);
-        let (steps, vars) = (Vec::take(input)?, Vec::take(input)?);
-        let line = Coded::take(input)?;
-        let mut builder = EntryBuilder::new();
-        for field in TextField::ALL {
-            builder.set(field, <Option<String> as Coded>::take(input)?.as_deref());
-        }
-        for field in ListField::ALL {
-            builder.extend(field, <Vec<String> as Coded>::take(input)?.iter().map(String::as_str));
-        }
-        Some(builder.build(&mut input.texts, kind, (frequency, severity), steps, vars, line))
     }
 }
 

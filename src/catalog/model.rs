@@ -13,6 +13,7 @@ use crate::template::{self, ValueError};
 
 pub use super::entry::Entry;
 use super::entry::Span;
+use super::prebuilt::Coded;
 pub use crate::danger::Danger;
 
 /// Everything loaded from the catalog sources: layers in edge-inward order and
@@ -240,6 +241,31 @@ impl Step {
     #[must_use]
     pub fn place(&self) -> Option<&str> {
         self.place.of(&self.text)
+    }
+
+    /// Where its texts stand in its text.
+    pub(super) fn spans(&self) -> [Span; 3] {
+        [self.instruction, self.run, self.place]
+    }
+
+    /// The prebuilt form of a step: its spans in its file's text, then
+    /// the rest.
+    pub(super) fn put_spans(&self, out: &mut Vec<u8>) {
+        for span in self.spans() {
+            span.put(out);
+        }
+        super::prebuilt::put_str(&self.lang, out);
+        self.danger.put(out);
+        self.interactive.put(out);
+    }
+
+    /// A step of the prebuilt form, reading its texts in `text`.
+    pub(super) fn take_spans(input: &mut super::prebuilt::Input<'_>, text: &Arc<str>) -> Option<Step> {
+        let [instruction, run, place] = [Span::take(input)?, Span::take(input)?, Span::take(input)?];
+        let lang = input.str()?;
+        let lang = if lang == DEFAULT_LANG { Cow::Borrowed(DEFAULT_LANG) } else { Cow::Owned(lang.to_owned()) };
+        let (danger, interactive) = (Coded::take(input)?, Coded::take(input)?);
+        Some(Step { text: text.clone(), instruction, run, place, lang, danger, interactive })
     }
 
     /// The same step, its texts appended to `text`, which it is to read

@@ -9,12 +9,11 @@
 //! this file together, so it has no version. Anything unexpected makes
 //! [`decode`] give up, and the loader parses the TOML instead.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::entry::{EntryParts, FileTexts, ListField};
-use super::model::{DEFAULT_LANG, Danger, Frequency, Kind, Layer, Severity, Step, Var};
+use super::entry::{EntryParts, ListField, SealedTexts};
+use super::model::{Danger, Frequency, Kind, Layer, Severity, Var};
 use super::parse::{FileContents, Located, ParsedEntry, Place, RefSpans};
 
 /// What every embedded file defines, in file order.
@@ -31,7 +30,7 @@ pub(crate) fn encode(files: &[FileContents]) -> Vec<u8> {
 /// The files [`encode`] wrote; `paths` are their paths as diagnostics show
 /// them, in the same order.
 pub(crate) fn decode(bytes: &[u8], paths: &[Arc<str>]) -> Option<Vec<FileContents>> {
-    let mut input = Input { bytes, path: Arc::from(""), texts: FileTexts::default() };
+    let mut input = Input { bytes, path: Arc::from("") };
     if usize::take(&mut input)? != paths.len() {
         return None;
     }
@@ -45,19 +44,23 @@ pub(crate) fn decode(bytes: &[u8], paths: &[Arc<str>]) -> Option<Vec<FileContent
     input.bytes.is_empty().then_some(files?)
 }
 
-/// What is being read, the path of the file its entries come from, and
-/// the texts they share.
+/// What is being read, and the path of the file its entries come from.
 pub(super) struct Input<'b> {
     bytes: &'b [u8],
     pub(super) path: Arc<str>,
-    pub(super) texts: FileTexts,
 }
 
-impl Input<'_> {
-    fn bytes(&mut self, len: usize) -> Option<&[u8]> {
+impl<'b> Input<'b> {
+    fn bytes(&mut self, len: usize) -> Option<&'b [u8]> {
         let (taken, rest) = self.bytes.split_at_checked(len)?;
         self.bytes = rest;
         Some(taken)
+    }
+
+    /// A text as [`put_str`] wrote it, borrowed from the form.
+    pub(super) fn str(&mut self) -> Option<&'b str> {
+        let len = usize::take(self)?;
+        std::str::from_utf8(self.bytes(len)?).ok()
     }
 }
 
@@ -108,18 +111,10 @@ impl Coded for bool {
 }
 
 /// A text as its length and bytes: how [`String`] and [`Box<str>`] are
-/// written, and the texts of entries and steps.
-fn put_str(text: &str, out: &mut Vec<u8>) {
+/// written, and a file's shared text.
+pub(super) fn put_str(text: &str, out: &mut Vec<u8>) {
     text.len().put(out);
     out.extend_from_slice(text.as_bytes());
-}
-
-/// An optional text, as [`Option<String>`] is written.
-fn put_optional_str(text: Option<&str>, out: &mut Vec<u8>) {
-    text.is_some().put(out);
-    if let Some(text) = text {
-        put_str(text, out);
-    }
 }
 
 impl Coded for String {
@@ -127,8 +122,7 @@ impl Coded for String {
         put_str(self, out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        let len = usize::take(input)?;
-        String::from_utf8(input.bytes(len)?.to_vec()).ok()
+        input.str().map(str::to_owned)
     }
 }
 
@@ -255,9 +249,10 @@ impl Coded for Kind {
 impl Coded for FileContents {
     fn put(&self, out: &mut Vec<u8>) {
         self.layers.put(out);
+        self.texts.put(out);
         self.entries.len().put(out);
         for ParsedEntry { parts, refs, replaces } in &self.entries {
-            self.texts.entry(parts).put_parts(out);
+            parts.put(out);
             refs.put(out);
             replaces.put(out);
         }
@@ -265,14 +260,14 @@ impl Coded for FileContents {
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
         let layers = Coded::take(input)?;
+        let texts = SealedTexts::take(input)?;
         let count = usize::take(input)?;
-        let mut read = Vec::with_capacity(count.min(input.bytes.len()));
+        let mut entries = Vec::with_capacity(count.min(input.bytes.len()));
         for _ in 0..count {
-            read.push((EntryParts::take(input)?, RefSpans::take(input)?, bool::take(input)?));
+            let parts = EntryParts::take(input, &texts)?;
+            entries.push(ParsedEntry { parts, refs: RefSpans::take(input)?, replaces: bool::take(input)? });
         }
         let link_spans = Coded::take(input)?;
-        let texts = std::mem::take(&mut input.texts).seal(input.path.clone());
-        let entries = read.into_iter().map(|(parts, refs, replaces)| ParsedEntry { parts, refs, replaces }).collect();
         let file = FileContents { layers, entries, texts, link_spans };
         // Linking reads one span per link: they must pair up.
         let pairs = |positions: &Range<u32>, links: usize| {
@@ -330,29 +325,6 @@ impl Coded for RefSpans {
             related: Coded::take(input)?,
             runbooks: Coded::take(input)?,
         })
-    }
-}
-
-impl Coded for Step {
-    fn put(&self, out: &mut Vec<u8>) {
-        put_str(self.instruction(), out);
-        put_optional_str(self.run(), out);
-        put_optional_str(self.place(), out);
-        put_str(&self.lang, out);
-        self.danger.put(out);
-        self.interactive.put(out);
-    }
-    fn take(input: &mut Input<'_>) -> Option<Self> {
-        let instruction = String::take(input)?;
-        let run: Option<String> = Coded::take(input)?;
-        let place: Option<String> = Coded::take(input)?;
-        let mut step = Step::new(&instruction, run.as_deref(), place.as_deref());
-        let lang = String::take(input)?;
-        if lang != DEFAULT_LANG {
-            step.lang = Cow::Owned(lang);
-        }
-        (step.danger, step.interactive) = (Coded::take(input)?, Coded::take(input)?);
-        Some(step)
     }
 }
 
