@@ -48,6 +48,7 @@ pub mod danger;
 pub mod diagnostic;
 pub mod files;
 pub mod highlight;
+pub mod journal;
 pub mod present;
 pub mod runner;
 pub mod search;
