@@ -24,6 +24,10 @@ pub const VERSION: u64 = 1;
 /// The record that says a torn line was sealed.
 pub const REPAIRED: &str = "repaired";
 
+/// The fields that say when and by whom a record was written, which a
+/// `repaired` record takes from the record appended after it.
+const STAMPS: [&str; 3] = ["time", "monotonic_ms", "user"];
+
 /// A journal open for appending.
 #[derive(Debug)]
 pub struct Journal {
@@ -68,15 +72,15 @@ impl Journal {
     /// The file cannot be locked or written (the disk is full).
     pub fn append(&mut self, fields: Map<String, Value>) -> io::Result<()> {
         flock(&self.file, FlockOperation::LockExclusive)?;
-        let written = self.seal_torn_line().and_then(|()| self.write_record(fields));
+        let written = self.seal_torn_line(&fields).and_then(|()| self.write_record(fields));
         let unlocked = flock(&self.file, FlockOperation::Unlock);
         written?;
         Ok(unlocked?)
     }
 
     /// With the lock held: a last line without its newline gets one, and a
-    /// `repaired` record its number.
-    fn seal_torn_line(&mut self) -> io::Result<()> {
+    /// `repaired` record its number, with the when and who of `next`.
+    fn seal_torn_line(&mut self, next: &Map<String, Value>) -> io::Result<()> {
         let len = self.file.metadata()?.len();
         let mut last = [0u8];
         if len == 0 || (self.file.read_exact_at(&mut last, len - 1).is_ok() && last[0] == b'\n') {
@@ -84,7 +88,8 @@ impl Journal {
         }
         let lines = count_lines(&self.file, len)?;
         self.file.write_all(b"\n")?;
-        let mut repaired = Map::new();
+        let mut repaired: Map<String, Value> =
+            STAMPS.iter().filter_map(|&key| Some((key.to_owned(), next.get(key)?.clone()))).collect();
         repaired.insert("kind".into(), REPAIRED.into());
         repaired.insert("line".into(), (lines + 1).into());
         repaired.insert("message".into(), "a record cut short by a crash was sealed here".into());
