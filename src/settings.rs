@@ -38,6 +38,12 @@ pub fn values_path() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.data_dir().join("values.toml"))
 }
 
+/// Where incident journals live.
+#[must_use]
+pub fn incidents_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.data_dir().join("incidents"))
+}
+
 /// Settings from `config.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {

@@ -683,3 +683,30 @@ fn show_says_the_impact_and_where_a_step_must_run_from() {
         "{text}"
     );
 }
+
+#[test]
+fn an_incident_is_opened_listed_read_and_closed_one_at_a_time() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| pagerbook(home.path(), args);
+    let none = run(&["incident", "stop"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("no incident is open: start one with `pagerbook incident start TITLE`"));
+    let started = run(&["incident", "start", "Checkout", "5xx"]);
+    assert_eq!(started.status.code(), Some(0), "{}", stderr(&started));
+    let id = stdout(&started).lines().next().unwrap().split(' ').nth(1).unwrap().to_owned();
+    assert!(id.ends_with("-checkout-5xx"), "{id}");
+    let journal = home.path().join(".local/share/pagerbook/incidents").join(format!("{id}.jsonl"));
+    assert!(stdout(&started).contains(&format!("Journal: {}", journal.display())));
+    let twice = run(&["incident", "start", "Other"]);
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(stderr(&twice).contains(&format!("incident {id} is open: stop it first")), "{}", stderr(&twice));
+    assert_eq!(stdout(&run(&["incident", "list"])), format!("{id}  open    Checkout 5xx\n"));
+    assert_eq!(run(&["incident", "stop"]).status.code(), Some(0));
+    let shown = stdout(&run(&["incident", "show", &id]));
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines[0], format!("{id} (closed): Checkout 5xx"));
+    assert!(lines[1].ends_with("  opened: Checkout 5xx") && lines[2].ends_with("  closed"), "{shown}");
+    let unknown = run(&["incident", "show", "nope"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("no incident nope"));
+}

@@ -165,12 +165,39 @@ pub enum Command {
         #[arg(long, value_name = "DAYS", default_value_t = 365, requires = "strict")]
         review_age: u32,
     },
+    /// Keep a journal of an incident: what was opened, copied and noted, for
+    /// the postmortem's timeline.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  pagerbook incident start \"Checkout 5xx\"\n  pagerbook incident list\n  pagerbook incident show 2026-12-01-03-12-checkout-5xx\n  pagerbook incident stop"
+    )]
+    Incident(IncidentCommand),
     /// Show which catalog sources were read and what each gave.
     #[command(after_help = "Examples:\n  pagerbook sources\n  PAGERBOOK_CATALOG=./team pagerbook sources")]
     Sources {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+/// What `pagerbook incident` does.
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Open an incident's journal (one is open at a time).
+    Start {
+        /// What is happening, in a few words.
+        #[arg(required = true, value_name = "TITLE")]
+        title: Vec<String>,
+    },
+    /// Close the open incident.
+    Stop,
+    /// List the incidents, oldest first.
+    List,
+    /// Show an incident's journal.
+    Show {
+        /// The incident's id, as `incident list` gives it.
+        id: String,
     },
 }
 

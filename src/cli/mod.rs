@@ -13,6 +13,7 @@
 
 mod args;
 mod check;
+mod incident;
 mod list;
 mod navigator;
 mod search;
@@ -104,6 +105,7 @@ pub fn run(
             check::check(&sources, &options, config.as_deref(), format, verbose, out)
         }
         Command::Sources { json } => check::sources_command(&sources, json, out),
+        Command::Incident(command) => incident::incident(command, out, err),
     };
     match result {
         Ok(code) => code,

@@ -43,13 +43,27 @@ impl Journal {
     /// # Errors
     /// The directory or the file cannot be created or opened.
     pub fn open(path: &Path) -> io::Result<Journal> {
+        Journal::opening(path, false)
+    }
+
+    /// Creates a new journal at `path`, as [`Journal::open`] would, but
+    /// only if there is none.
+    ///
+    /// # Errors
+    /// As [`Journal::open`], and `AlreadyExists` when something is at `path`.
+    pub fn create(path: &Path) -> io::Result<Journal> {
+        Journal::opening(path, true)
+    }
+
+    fn opening(path: &Path, new: bool) -> io::Result<Journal> {
         let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
         DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
         let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK;
         let file = OpenOptions::new()
             .read(true)
             .append(true)
-            .create(true)
+            .create(!new)
+            .create_new(new)
             .mode(0o600)
             .custom_flags(i32::try_from(flags.bits()).map_err(io::Error::other)?)
             .open(path)?;

@@ -4,4 +4,5 @@
 //! writer loses none.
 
 pub mod file;
+pub mod incidents;
 pub mod record;

@@ -1,0 +1,266 @@
+//! The incidents kept on this machine: a journal each, in one directory
+//! (`$XDG_DATA_HOME/pagerbook/incidents/`). An incident is open from its
+//! `opened` record until its `closed` one; one is open at a time.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::file::{self, Journal};
+use super::record::{Event, Record};
+use crate::files;
+
+/// The largest journal read: far more than any incident writes.
+const JOURNAL_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// What journals end with.
+const EXTENSION: &str = "jsonl";
+
+/// An incident as its journal tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    /// Its name: the day and time it was opened, then its title's words.
+    pub id: String,
+    /// Its journal.
+    pub path: PathBuf,
+    /// What its journal holds.
+    pub records: Vec<Record>,
+    /// What reading the journal skipped.
+    pub warnings: Vec<String>,
+}
+
+impl Incident {
+    /// The title it was opened with.
+    #[must_use]
+    pub fn title(&self) -> &str {
+        self.records
+            .iter()
+            .find_map(|record| match &record.event {
+                Event::Opened { title } => Some(title.as_str()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether it is still open: its last word is not `closed`.
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        !self.records.iter().any(|record| record.event == Event::Closed)
+    }
+
+    /// When it was opened (RFC 3339).
+    #[must_use]
+    pub fn opened_at(&self) -> &str {
+        self.records.first().map_or("", |record| record.time.as_str())
+    }
+}
+
+/// Why an incident command cannot be done.
+#[derive(Debug, thiserror::Error)]
+pub enum IncidentError {
+    #[error("incident {0} is open: stop it first (`pagerbook incident stop`)")]
+    AlreadyOpen(String),
+    #[error("no incident is open: start one with `pagerbook incident start TITLE`")]
+    NoneOpen,
+    #[error("no incident {0}; `pagerbook incident list` lists them")]
+    Unknown(String),
+    #[error("{path}:{line}: {message}")]
+    Unreadable { path: PathBuf, line: usize, message: String },
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+/// The incidents in a directory.
+#[derive(Debug, Clone)]
+pub struct Incidents {
+    dir: PathBuf,
+}
+
+impl Incidents {
+    #[must_use]
+    pub fn new(dir: PathBuf) -> Self {
+        Incidents { dir }
+    }
+
+    /// Every incident, oldest first (their ids begin with when they were
+    /// opened), and the journals that could not be read.
+    ///
+    /// # Errors
+    /// The directory exists but cannot be read.
+    pub fn all(&self) -> io::Result<(Vec<Incident>, Vec<IncidentError>)> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
+            Err(err) => return Err(err),
+        };
+        let mut ids: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.file_name().to_str()?.strip_suffix(&format!(".{EXTENSION}")).map(str::to_owned))
+            .collect();
+        ids.sort();
+        let (mut incidents, mut unreadable) = (Vec::new(), Vec::new());
+        for id in ids {
+            match self.get(&id) {
+                Ok(incident) => incidents.push(incident),
+                Err(err) => unreadable.push(err),
+            }
+        }
+        Ok((incidents, unreadable))
+    }
+
+    /// The open incident, if there is one.
+    ///
+    /// # Errors
+    /// The directory cannot be read.
+    pub fn open_one(&self) -> io::Result<Option<Incident>> {
+        Ok(self.all()?.0.into_iter().rev().find(Incident::is_open))
+    }
+
+    /// The incident `id`.
+    ///
+    /// # Errors
+    /// There is none, or its journal cannot be read.
+    pub fn get(&self, id: &str) -> Result<Incident, IncidentError> {
+        // An id names a file in the directory, and nothing else.
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(IncidentError::Unknown(id.to_owned()));
+        }
+        let path = self.path_of(id);
+        let text = match files::read_regular(&path, JOURNAL_LIMIT) {
+            Ok(text) => text,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Err(IncidentError::Unknown(id.to_owned())),
+            Err(err) => return Err(err.into()),
+        };
+        let read = file::read(&text).map_err(|err| IncidentError::Unreadable {
+            path: path.clone(),
+            line: err.line,
+            message: err.message,
+        })?;
+        let mut records = Vec::with_capacity(read.records.len());
+        for (line, fields) in read.records {
+            let record = Record::from_fields(fields).map_err(|err| IncidentError::Unreadable {
+                path: path.clone(),
+                line,
+                message: err.to_string(),
+            })?;
+            records.push(record);
+        }
+        Ok(Incident { id: id.to_owned(), path, records, warnings: read.warnings })
+    }
+
+    /// Opens an incident titled `title`, by `user`.
+    ///
+    /// # Errors
+    /// One is open already, or its journal cannot be written.
+    pub fn start(&self, title: &str, user: &str) -> Result<Incident, IncidentError> {
+        if let Some(open) = self.open_one()? {
+            return Err(IncidentError::AlreadyOpen(open.id));
+        }
+        let opened = Record::now(Event::Opened { title: title.to_owned() }, user);
+        let stem = format!("{}-{}", opened.time.get(..16).unwrap_or_default().replace([':', 'T'], "-"), slug(title));
+        // Created only where nothing is: two starts in the same minute, even
+        // at once, get journals of their own.
+        for n in 1..=100 {
+            let id = if n == 1 { stem.clone() } else { format!("{stem}-{n}") };
+            match Journal::create(&self.path_of(&id)) {
+                Ok(mut journal) => {
+                    journal.append(opened.to_fields())?;
+                    return self.get(&id);
+                }
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(err) => return Err(err.into()),
+            }
+        }
+        Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("a hundred incidents named {stem}")).into())
+    }
+
+    /// Closes the open incident, by `user`.
+    ///
+    /// # Errors
+    /// None is open, or its journal cannot be written.
+    pub fn stop(&self, user: &str) -> Result<Incident, IncidentError> {
+        let open = self.open_one()?.ok_or(IncidentError::NoneOpen)?;
+        self.append(&open.id, Event::Closed, user)?;
+        self.get(&open.id)
+    }
+
+    /// Adds `event`, by `user`, to incident `id`'s journal.
+    ///
+    /// # Errors
+    /// The journal cannot be written.
+    pub fn append(&self, id: &str, event: Event, user: &str) -> io::Result<()> {
+        Journal::open(&self.path_of(id))?.append(Record::now(event, user).to_fields())
+    }
+
+    fn path_of(&self, id: &str) -> PathBuf {
+        self.dir.join(Path::new(id).with_extension(EXTENSION))
+    }
+}
+
+/// A title's words for a file name: lowercase letters and digits joined by
+/// `-`, at most 40 bytes.
+fn slug(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut slug = String::new();
+    for word in words {
+        if slug.len() + word.len() + 1 > 40 {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word);
+    }
+    if slug.is_empty() { "incident".to_owned() } else { slug }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_incident_is_started_listed_and_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let incidents = Incidents::new(dir.path().join("incidents"));
+        assert!(matches!(incidents.stop("alice"), Err(IncidentError::NoneOpen)));
+        let started = incidents.start("Checkout 5xx!", "alice").unwrap();
+        assert!(started.id.ends_with("-checkout-5xx"), "{}", started.id);
+        assert_eq!((started.title(), started.is_open()), ("Checkout 5xx!", true));
+        let again = incidents.start("Another", "bob");
+        assert!(matches!(again, Err(IncidentError::AlreadyOpen(ref id)) if *id == started.id), "{again:?}");
+        assert_eq!(incidents.open_one().unwrap().map(|i| i.id), Some(started.id.clone()));
+        let stopped = incidents.stop("bob").unwrap();
+        assert!(!stopped.is_open());
+        assert_eq!(stopped.records.iter().map(|r| r.user.as_str()).collect::<Vec<_>>(), ["alice", "bob"]);
+        assert_eq!(incidents.open_one().unwrap(), None);
+        // The same title in the same minute gets a name of its own.
+        let second = incidents.start("Checkout 5xx!", "alice").unwrap();
+        assert_ne!(second.id, started.id);
+        let (all, unreadable) = incidents.all().unwrap();
+        assert_eq!((all.len(), unreadable.len()), (2, 0));
+    }
+
+    #[test]
+    fn an_unknown_or_malformed_id_is_unknown_and_a_bad_journal_says_where() {
+        let dir = tempfile::tempdir().unwrap();
+        let incidents = Incidents::new(dir.path().to_owned());
+        for id in ["nope", "../etc/passwd", ""] {
+            assert!(matches!(incidents.get(id), Err(IncidentError::Unknown(_))), "{id}");
+        }
+        std::fs::write(dir.path().join("bad.jsonl"), "{\"v\":1}\nnot json\n{\"v\":1}\n").unwrap();
+        let err = incidents.get("bad").unwrap_err();
+        assert!(err.to_string().ends_with("bad.jsonl:2: not JSON: expected ident at line 1 column 2"), "{err}");
+        let (all, unreadable) = incidents.all().unwrap();
+        assert_eq!((all.len(), unreadable.len()), (0, 1));
+    }
+
+    #[test]
+    fn titles_make_short_file_names() {
+        assert_eq!(slug("Checkout 5xx: pods can't resolve"), "checkout-5xx-pods-can-t-resolve");
+        assert_eq!(slug("¡¿!"), "incident");
+        assert!(slug(&"word ".repeat(30)).len() <= 40);
+    }
+}
