@@ -705,7 +705,10 @@ fn an_incident_is_opened_listed_read_and_closed_one_at_a_time() {
     let shown = stdout(&run(&["incident", "show", &id]));
     let lines: Vec<&str> = shown.lines().collect();
     assert_eq!(lines[0], format!("{id} (closed): Checkout 5xx"));
-    assert!(lines[1].ends_with("  opened: Checkout 5xx") && lines[2].ends_with("  closed"), "{shown}");
+    assert!(
+        lines[1].ends_with("  incident opened: Checkout 5xx") && lines[2].ends_with("  incident closed"),
+        "{shown}"
+    );
     let unknown = run(&["incident", "show", "nope"]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(stderr(&unknown).contains("no incident nope"));

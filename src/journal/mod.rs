@@ -5,4 +5,14 @@
 
 pub mod file;
 pub mod incidents;
+pub mod output;
 pub mod record;
+
+/// Who is at the keyboard: the login name, as the shell says it.
+#[must_use]
+pub fn user() -> String {
+    ["USER", "LOGNAME"]
+        .into_iter()
+        .find_map(|name| std::env::var(name).ok().filter(|user| !user.is_empty()))
+        .unwrap_or_else(|| format!("uid {}", rustix::process::getuid().as_raw()))
+}

@@ -45,10 +45,97 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         query: Option<String>,
     },
-    /// A step's final command was copied.
+    /// A step's final command was copied (`step` counts from 1, as the
+    /// detail numbers them; secrets redacted).
     StepCopied { entry: String, step: u32, command: String },
+    /// A step's command was confirmed and started.
+    StepRun(Box<StepRun>),
+    /// A run ended.
+    StepResult(Box<StepResult>),
     /// A line cut short by a crash was sealed (see `file`).
     Repaired { line: u64, message: String },
+}
+
+/// A run as it was confirmed: what the person saw before it started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRun {
+    pub entry: String,
+    /// Counted from 1.
+    pub step: u32,
+    /// Names the run, for its result: unique in the journal.
+    pub run: String,
+    /// The exact command, a secret's value shown as `<redacted:NAME>`.
+    pub command: String,
+    /// The placeholders' values and where each came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<UsedValue>,
+    /// The working directory.
+    pub cwd: String,
+    /// `bash` or `sh`.
+    pub shell: String,
+    /// `safe`, `caution` or `destructive`, as the confirmation said.
+    pub danger: String,
+    /// Where it acts, as the confirmation showed it (kube context, ssh
+    /// hosts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acts_on: Vec<String>,
+}
+
+/// One placeholder's value in a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsedValue {
+    pub name: String,
+    /// `<redacted:NAME>` for a secret.
+    pub value: String,
+    /// `typed`, `default`, `remembered`.
+    pub from: String,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepResult {
+    pub entry: String,
+    pub step: u32,
+    /// The run's name in its [`StepRun`].
+    pub run: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signal: Option<i32>,
+    /// Why it could not start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    /// Lines of output.
+    pub lines: u64,
+    /// The last lines, escape sequences stripped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tail: Vec<String>,
+    /// SHA-256 of the whole output as its file holds it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sha256: String,
+    /// The file that holds the whole output, beside the journal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+}
+
+impl StepResult {
+    /// It exited 0.
+    #[must_use]
+    pub fn succeeded(&self) -> bool {
+        self.exit == Some(0)
+    }
+
+    /// `exit 0`, `exit 2`, `killed by signal 9`, `could not start`.
+    #[must_use]
+    pub fn status(&self) -> String {
+        match (self.exit, self.signal, &self.error) {
+            (_, _, Some(_)) => "could not start".to_owned(),
+            (Some(code), ..) => format!("exit {code}"),
+            (None, Some(signal), _) => format!("killed by signal {signal}"),
+            (None, None, None) => "ended".to_owned(),
+        }
+    }
 }
 
 /// The points of an incident's course the postmortem measures between.
@@ -91,12 +178,104 @@ impl Record {
     }
 }
 
+impl Milestone {
+    /// Every milestone, in the order an incident reaches them.
+    pub const ALL: [Milestone; 5] =
+        [Milestone::Detected, Milestone::Acknowledged, Milestone::Diagnosed, Milestone::Mitigated, Milestone::Resolved];
+
+    /// The word the journal writes.
+    #[must_use]
+    pub fn word(self) -> &'static str {
+        match self {
+            Milestone::Detected => "detected",
+            Milestone::Acknowledged => "acknowledged",
+            Milestone::Diagnosed => "diagnosed",
+            Milestone::Mitigated => "mitigated",
+            Milestone::Resolved => "resolved",
+        }
+    }
+}
+
 impl Event {
+    /// The event in words, for `incident show`, the navigator's incident
+    /// panel and the export's timeline.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        match self {
+            Event::Opened { title } => format!("incident opened: {title}"),
+            Event::Closed => "incident closed".to_owned(),
+            Event::Milestone { milestone, at: Some(at) } => format!("{} (at {at})", milestone.word()),
+            Event::Milestone { milestone, at: None } => milestone.word().to_owned(),
+            Event::Note { text } => format!("note: {text}"),
+            Event::EntryOpened { entry, query: Some(query) } => format!("opened {entry}, found by \"{query}\""),
+            Event::EntryOpened { entry, query: None } => format!("opened {entry}"),
+            Event::StepCopied { entry, step, command } => format!("copied step {step} of {entry}: {command}"),
+            Event::StepRun(run) => format!("ran step {} of {}: {}", run.step, run.entry, run.command),
+            Event::StepResult(result) => {
+                format!(
+                    "step {} of {}: {} after {}",
+                    result.step,
+                    result.entry,
+                    result.status(),
+                    duration(result.duration_ms)
+                )
+            }
+            Event::Repaired { line, message } => format!("repaired line {line}: {message}"),
+        }
+    }
+
     /// The action item a `TODO:` note is.
     #[must_use]
     pub fn action_item(&self) -> Option<&str> {
         let Event::Note { text } = self else { return None };
         text.strip_prefix("TODO:").map(str::trim)
+    }
+}
+
+/// When a milestone set afterwards really was, as typed: empty for now
+/// (`None`), `HH:MM` in UTC (today, or yesterday when that time is still to
+/// come), `15m ago` or `-15m` (also `h`), or an RFC 3339 time. The answer
+/// is RFC 3339, in UTC.
+///
+/// # Errors
+/// The text is none of these, or a time still to come.
+pub fn backfilled(text: &str, now: OffsetDateTime) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let unreadable = || format!("`{text}` is not a time: type HH:MM (UTC), 15m ago, or leave it empty for now");
+    let ago = text.strip_suffix("ago").map(str::trim_end).or_else(|| text.strip_prefix('-'));
+    let at = if let Some(ago) = ago {
+        let (number, unit) = ago.split_at(ago.find(|c: char| !c.is_ascii_digit()).unwrap_or(ago.len()));
+        let number: i64 = number.parse().map_err(|_| unreadable())?;
+        let minutes = match unit.trim() {
+            "m" | "min" | "minutes" => number,
+            "h" | "hours" => number * 60,
+            _ => return Err(unreadable()),
+        };
+        now - time::Duration::minutes(minutes)
+    } else if let Some((hours, minutes)) = text.split_once(':').filter(|_| text.len() <= 5) {
+        let hour = hours.parse().ok().filter(|h| *h < 24).ok_or_else(unreadable)?;
+        let minute = minutes.parse().ok().filter(|m| *m < 60).ok_or_else(unreadable)?;
+        let today = now.replace_time(time::Time::from_hms(hour, minute, 0).map_err(|_| unreadable())?);
+        if today > now { today - time::Duration::days(1) } else { today }
+    } else {
+        OffsetDateTime::parse(text, &Rfc3339).map_err(|_| unreadable())?.to_offset(time::UtcOffset::UTC)
+    };
+    if at > now {
+        return Err(format!("{text} is still to come"));
+    }
+    at.format(&Rfc3339).map(Some).map_err(|err| err.to_string())
+}
+
+/// `850 ms`, `12.3 s`, `4 min 05 s`.
+#[must_use]
+pub fn duration(ms: u64) -> String {
+    match ms {
+        0..1000 => format!("{ms} ms"),
+        1000..60_000 => format!("{}.{} s", ms / 1000, ms % 1000 / 100),
+        _ => format!("{} min {:02} s", ms / 60_000, ms / 1000 % 60),
     }
 }
 
@@ -129,6 +308,28 @@ mod tests {
         assert_eq!(items, ["alert on CoreDNS restarts"]);
         let line = std::fs::read_to_string(&path).unwrap().lines().nth(2).unwrap().to_owned();
         assert!(line.contains(r#""kind":"milestone""#) && line.contains(r#""milestone":"mitigated""#), "{line}");
+    }
+
+    #[test]
+    fn a_milestone_can_be_set_afterwards_with_a_time_typed_as_people_say_it() {
+        let now = OffsetDateTime::parse("2026-12-01T03:20:30Z", &Rfc3339).unwrap();
+        let at = |text: &str| backfilled(text, now);
+        assert_eq!(at(""), Ok(None));
+        assert_eq!(at("03:12").unwrap().as_deref(), Some("2026-12-01T03:12:00Z"));
+        assert_eq!(at("23:50").unwrap().as_deref(), Some("2026-11-30T23:50:00Z"));
+        assert_eq!(at("15m ago").unwrap().as_deref(), Some("2026-12-01T03:05:30Z"));
+        assert_eq!(at("-2h").unwrap().as_deref(), Some("2026-12-01T01:20:30Z"));
+        assert_eq!(at("2026-12-01T04:10:00+01:00").unwrap().as_deref(), Some("2026-12-01T03:10:00Z"));
+        for bad in ["25:00", "soon", "5 parsecs ago", "2026-12-01T03:30:00Z"] {
+            assert!(at(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration(850), "850 ms");
+        assert_eq!(duration(12_340), "12.3 s");
+        assert_eq!(duration(245_000), "4 min 05 s");
     }
 
     #[test]

@@ -1,0 +1,154 @@
+//! A run's whole output, kept beside its incident's journal (the navigator
+//! holds only the latest lines): written as it arrives, counted and hashed,
+//! so the journal's result can name the file, its hash and its last lines.
+
+use std::collections::VecDeque;
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+/// Lines of output the journal keeps in the result itself.
+pub const TAIL_LINES: usize = 10;
+
+/// A run's output on its way to its file.
+pub struct OutputFile {
+    /// `None` once a write failed: the count, hash and tail go on.
+    file: Option<File>,
+    /// The file's name, relative to the journal's directory.
+    name: String,
+    hasher: Sha256,
+    lines: u64,
+    tail: VecDeque<String>,
+}
+
+/// What a run printed, as its result records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    pub lines: u64,
+    pub tail: Vec<String>,
+    /// SHA-256 of the lines, each ended by a newline, as the file holds them.
+    pub sha256: String,
+    /// The file's name relative to the journal's directory, if it could be
+    /// written whole.
+    pub output: Option<String>,
+}
+
+impl OutputFile {
+    /// Starts the output file of run `run` of the journal at `journal`:
+    /// `ID/RUN.out` beside `ID.jsonl`, readable by its owner only, created
+    /// new, never through a link. When it cannot be created, the lines are
+    /// still counted and hashed.
+    #[must_use]
+    pub fn create(journal: &Path, run: &str) -> OutputFile {
+        let stem = journal.file_stem().and_then(|s| s.to_str()).unwrap_or("incident");
+        let name = format!("{stem}/{run}.out");
+        let file = journal.parent().and_then(|dir| {
+            DirBuilder::new().recursive(true).mode(0o700).create(dir.join(stem)).ok()?;
+            OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .custom_flags(i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).ok()?)
+                .open(dir.join(&name))
+                .ok()
+        });
+        OutputFile { file, name, hasher: Sha256::new(), lines: 0, tail: VecDeque::new() }
+    }
+
+    /// One more line of output.
+    pub fn push(&mut self, line: &str) {
+        self.hasher.update(line.as_bytes());
+        self.hasher.update(b"\n");
+        self.lines += 1;
+        if self.tail.len() == TAIL_LINES {
+            self.tail.pop_front();
+        }
+        self.tail.push_back(line.to_owned());
+        if let Some(file) = &mut self.file {
+            let written = file.write_all(line.as_bytes()).and_then(|()| file.write_all(b"\n"));
+            if written.is_err() {
+                self.file = None;
+            }
+        }
+    }
+
+    /// The run ended: the file is synced and what it printed summed up.
+    #[must_use]
+    pub fn finish(self) -> Printed {
+        let output = self.file.filter(|file| file.sync_data().is_ok()).map(|_| self.name);
+        let sha256 = hex(&self.hasher.finalize());
+        Printed { lines: self.lines, tail: self.tail.into(), sha256, output }
+    }
+
+    /// Where the file is meant to be, for messages.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The SHA-256 of the file at `path`, as a result or the export writes it.
+///
+/// # Errors
+/// The file cannot be read.
+pub fn hash_of(path: &Path) -> io::Result<String> {
+    let nofollow = i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).map_err(io::Error::other)?;
+    let mut file = OpenOptions::new().read(true).custom_flags(nofollow).open(path)?;
+    let mut hasher = Sha256::new();
+    io::copy(&mut file, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(2 * bytes.len()), |mut hex, byte| {
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_whole_output_goes_to_a_private_file_and_its_hash_and_tail_to_the_result() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("2026-12-01-03-00-dns.jsonl");
+        let mut file = OutputFile::create(&journal, "r1");
+        for n in 0..25 {
+            file.push(&format!("line {n}"));
+        }
+        let printed = file.finish();
+        assert_eq!(printed.lines, 25);
+        assert_eq!(printed.tail.first().map(String::as_str), Some("line 15"));
+        assert_eq!(printed.tail.len(), TAIL_LINES);
+        assert_eq!(printed.output.as_deref(), Some("2026-12-01-03-00-dns/r1.out"));
+        let path = dir.path().join("2026-12-01-03-00-dns/r1.out");
+        assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 25);
+        assert_eq!(hash_of(&path).unwrap(), printed.sha256);
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let folder = std::fs::metadata(dir.path().join("2026-12-01-03-00-dns")).unwrap();
+        assert_eq!(folder.permissions().mode() & 0o777, 0o700);
+    }
+
+    #[test]
+    fn a_file_already_there_or_a_link_is_never_written_but_the_result_is_still_summed() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = dir.path().join("i.jsonl");
+        std::fs::create_dir(dir.path().join("i")).unwrap();
+        let target = dir.path().join("elsewhere");
+        std::fs::write(&target, "keep me").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("i/r1.out")).unwrap();
+        let mut file = OutputFile::create(&journal, "r1");
+        file.push("hello");
+        let printed = file.finish();
+        assert_eq!((printed.lines, printed.output), (1, None));
+        assert_eq!(printed.sha256.len(), 64);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    }
+}
