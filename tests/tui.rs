@@ -6,179 +6,28 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use std::sync::Arc;
-
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pagerbook::catalog::{Source, load};
-use pagerbook::highlight::{self, Depth};
-use pagerbook::search::{Index, Query};
-use pagerbook::tui::action::{Action, Effect, LookedUp, Searched};
+use pagerbook::catalog::Source;
+use pagerbook::highlight;
+use pagerbook::journal::record::Event;
+use pagerbook::search::Query;
+use pagerbook::tui::action::{Action, Effect, Searched};
 use pagerbook::tui::keymap::resolve;
 use pagerbook::tui::layout;
-use pagerbook::tui::state::{AppState, Detail, Focus, Overlay, Page, Question};
-use pagerbook::tui::theme::Theme;
+use pagerbook::tui::state::{Detail, Focus, Overlay, Page, Question};
 use pagerbook::tui::update::update;
-use pagerbook::tui::view;
-use pagerbook::whereabouts::whereabouts;
-use std::ffi::OsString;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use pagerbook::clipboard::{self, Copied};
 use pagerbook::runner::{Outcome, Stream};
 use pagerbook::tui::command::Output;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::layout::Rect;
 use ratatui::style::Color;
 use ratatui::style::Modifier;
 
 mod util;
+use util::app::{App, navigator_catalog, started_run};
 use util::{Dir, FIXTURES};
-
-struct App {
-    state: AppState,
-    index: Index,
-    /// The environment look-ups see.
-    environment: Environment,
-}
-
-/// An environment lookup, as `std::env::var_os`.
-type Environment = Box<dyn Fn(&str) -> Option<OsString>>;
-
-impl App {
-    fn new(sources: &[Source], width: u16, height: u16) -> App {
-        let loaded = load(sources);
-        let index = Index::new(Arc::new(loaded.catalog));
-        let results = index.search(&Query::default());
-        let theme = Theme { light: false, depth: Some(Depth::TrueColor) };
-        let state =
-            AppState::new(index.catalog().clone(), loaded.diagnostics, results, theme, Rect::new(0, 0, width, height));
-        let environment = Box::new(|name: &str| (name == "PATH").then(|| OsString::from("/usr/bin:/bin")));
-        App { state, index, environment }
-    }
-
-    /// A fresh state over the same catalog and index (building the index is
-    /// the slow part).
-    fn reset(&mut self) {
-        let state = &self.state;
-        let results = self.index.search(&Query::default());
-        self.state = AppState::new(state.catalog.clone(), Vec::new(), results, state.theme, state.size);
-    }
-
-    /// The navigator's fixture catalog (tests/fixtures/navigator): the
-    /// embedded one is reworded as it is reviewed, and a test of the
-    /// navigator must not break when it is. The path is relative, as the
-    /// detail shows it.
-    fn navigator(width: u16, height: u16) -> App {
-        App::new(&[navigator_catalog()], width, height)
-    }
-
-    /// Applies an action and carries out its searches at once, as the worker would.
-    /// Applies an action and carries out its searches and look-ups at once,
-    /// as the worker and the loop would (look-ups in a fixed environment, so
-    /// the screen does not depend on the machine).
-    fn apply(&mut self, action: Action) -> Vec<Effect> {
-        let mut effects = update(&mut self.state, action);
-        while let Some(i) = effects.iter().position(|e| matches!(e, Effect::Search { .. } | Effect::LookUp(_))) {
-            let answer = match effects.remove(i) {
-                Effect::Search { generation, text } => {
-                    let query = Query::parse(&text);
-                    let results = self.index.search(&query);
-                    Action::Searched(Box::new(Searched { generation, query, results }))
-                }
-                Effect::LookUp(command) => {
-                    let whereabouts = whereabouts(&command, &self.environment);
-                    Action::LookedUp(Box::new(LookedUp { command, whereabouts }))
-                }
-                _ => unreachable!(),
-            };
-            effects.extend(update(&mut self.state, answer));
-        }
-        // The loop draws a frame after each batch of keys.
-        self.state.drawn();
-        effects
-    }
-
-    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
-        self.key_with(code, KeyModifiers::NONE)
-    }
-
-    fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) -> Vec<Effect> {
-        match resolve(self.state.context(), KeyEvent::new(code, modifiers)) {
-            Some(action) => self.apply(action),
-            None => Vec::new(),
-        }
-    }
-
-    fn type_text(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn render(&self) -> Terminal<TestBackend> {
-        let mut terminal = Terminal::new(TestBackend::new(self.state.size.width, self.state.size.height)).unwrap();
-        terminal.draw(|frame| view::render(&self.state, frame)).unwrap();
-        terminal
-    }
-
-    fn screen(&self) -> String {
-        self.render().backend().to_string()
-    }
-
-    /// The screen as plain text, one line per row (`screen` quotes rows).
-    fn text(&self) -> String {
-        let terminal = self.render();
-        let buffer = terminal.backend().buffer();
-        let area = buffer.area;
-        (0..area.height)
-            .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    fn drill(width: u16, height: u16) -> App {
-        App::new(&[Source::Path(Path::new(FIXTURES).join("drill"))], width, height)
-    }
-
-    /// Opens entry `id` with step `step` selected and in view, as ↓ would.
-    fn select_step(&mut self, id: &str, step: usize) {
-        let entry = self.state.catalog.position(id).unwrap();
-        self.state.detail = Some(Detail { page: Page { entry, item: None, scroll: 0 }, history: Vec::new() });
-        self.state.focus = Focus::Detail;
-        let width = self.state.screen().detail.unwrap().width;
-        let line = layout::document::document(&self.state, entry, width, None).items[step].line;
-        self.state.detail.as_mut().unwrap().page = Page { entry, item: Some(step), scroll: line };
-    }
-
-    fn ctrl(&mut self, c: char) -> Vec<Effect> {
-        self.key_with(KeyCode::Char(c), KeyModifiers::CONTROL)
-    }
-
-    fn overlay(&self) -> Option<&Overlay> {
-        self.state.overlays.last()
-    }
-
-    /// The value in the focused field of the form.
-    fn field_value(&self) -> String {
-        let Some(Overlay::Form(form)) = self.overlay() else { panic!("no form: {:?}", self.overlay()) };
-        form.fields[form.focused].value()
-    }
-}
-
-/// The fixture catalog the navigator's tests run over.
-fn navigator_catalog() -> Source {
-    Source::Path(Path::new(FIXTURES).join("navigator"))
-}
-
-/// The run a list of effects starts.
-fn started_run(effects: &[Effect]) -> Option<(u64, String)> {
-    effects.iter().find_map(|e| match e {
-        Effect::Run { id, command, .. } => Some((*id, command.clone())),
-        _ => None,
-    })
-}
 
 #[test]
 fn empty_query_lists_layers_edge_inward() {
@@ -307,6 +156,7 @@ fn running_a_step_goes_through_the_form_and_the_confirmation() {
         id,
         last_output: Output::default(),
         outcome: Outcome { code: Some(0), signal: None },
+        printed: None,
     });
     insta::assert_snapshot!("output", app.screen());
     // Esc hides the pane; the step says how it went and `o` shows it again.
@@ -463,9 +313,13 @@ fn read_only_refuses_to_run_but_still_copies() {
     assert!(app.overlay().is_none());
     assert!(app.text().contains("read-only: running is off"), "{}", app.text());
     let effects = app.key(KeyCode::Enter);
-    assert_eq!(
-        effects,
-        [Effect::Copy("printf 'to stdout\\n'; printf 'to stderr\\n' >&2; exit 3".into()), Effect::SaveValues]
+    let command = "printf 'to stdout\\n'; printf 'to stderr\\n' >&2; exit 3";
+    assert_eq!(effects[..2], [Effect::Copy(command.into()), Effect::SaveValues]);
+    assert!(
+        matches!(&effects[2..], [Effect::Journal(copied)] if **copied == Event::StepCopied {
+            entry: "drill-echo".into(), step: 2, command: command.into()
+        }),
+        "the journal is told of the copy: {effects:?}"
     );
 }
 
@@ -510,6 +364,7 @@ fn in_the_output_pane_ctrl_k_stops_the_command_and_ctrl_c_asks_before_quitting()
         id,
         last_output: Output::default(),
         outcome: Outcome { code: None, signal: Some(2) },
+        printed: None,
     });
     assert!(app.text().contains("✗ stopped by SIGINT"), "{}", app.text());
     assert!(app.ctrl('k').is_empty(), "nothing left to stop");
@@ -553,6 +408,7 @@ fn quitting_while_a_command_runs_asks_first_and_keeps_it_running_until_yes() {
         id: id2,
         last_output: Output::default(),
         outcome: Outcome { code: Some(0), signal: None },
+        printed: None,
     });
     assert_eq!(app.key(KeyCode::Char('q')), [Effect::Quit]);
 }

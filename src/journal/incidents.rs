@@ -194,12 +194,15 @@ impl Incidents {
         self.get(&open.id)
     }
 
-    /// Adds `event`, by `user`, to incident `id`'s journal.
+    /// Adds `event`, by `user`, to incident `id`'s journal; returns the
+    /// record as written.
     ///
     /// # Errors
     /// The journal cannot be written.
-    pub fn append(&self, id: &str, event: Event, user: &str) -> io::Result<()> {
-        Journal::open(&self.path_of(id))?.append(Record::now(event, user).to_fields())
+    pub fn append(&self, id: &str, event: Event, user: &str) -> io::Result<Record> {
+        let record = Record::now(event, user);
+        Journal::open(&self.path_of(id))?.append(record.to_fields())?;
+        Ok(record)
     }
 
     fn path_of(&self, id: &str) -> PathBuf {

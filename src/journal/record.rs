@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 /// One record of a journal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     /// UTC, RFC 3339.
     pub time: String,
@@ -23,7 +23,7 @@ pub struct Record {
 }
 
 /// What happened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     /// The incident was opened.
@@ -230,6 +230,30 @@ impl Event {
         let Event::Note { text } = self else { return None };
         text.strip_prefix("TODO:").map(str::trim)
     }
+}
+
+/// How far a step got in an incident: the last of its copies, runs and
+/// results in `records`, in words (`✓ exit 0 at 03:12`), and whether it
+/// went well (`None` while unknown: copied, or run with no result).
+#[must_use]
+pub fn step_progress(records: &[Record], entry: &str, step: u32) -> Option<(String, Option<bool>)> {
+    let at = |record: &Record| format!("at {} UTC", record.time.get(11..16).unwrap_or_default());
+    records.iter().rev().find_map(|record| match &record.event {
+        Event::StepResult(result) if result.entry == entry && result.step == step => {
+            let mark = if result.succeeded() { '✓' } else { '✗' };
+            Some((
+                format!("{mark} {} {} · in the incident's journal", result.status(), at(record)),
+                Some(result.succeeded()),
+            ))
+        }
+        Event::StepRun(run) if run.entry == entry && run.step == step => {
+            Some((format!("▶ run {}, no result recorded", at(record)), None))
+        }
+        Event::StepCopied { entry: copied, step: n, .. } if copied == entry && *n == step => {
+            Some((format!("⧉ copied {} · in the incident's journal", at(record)), None))
+        }
+        _ => None,
+    })
 }
 
 /// When a milestone set afterwards really was, as typed: empty for now

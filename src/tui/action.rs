@@ -6,6 +6,9 @@ use ratatui_textarea::Input;
 
 use super::command::Output;
 use crate::clipboard::Copied;
+use crate::journal::incidents::Incident;
+use crate::journal::output::Printed;
+use crate::journal::record::{Event, Milestone};
 use crate::runner::{Outcome, Shell};
 use crate::search::{Query, Results};
 use crate::whereabouts::Whereabouts;
@@ -84,12 +87,47 @@ pub enum Action {
     /// Run `id` printed these lines (gathered since the last frame).
     RunOutput { id: u64, output: Output },
     /// Run `id` ended: the lines it printed since the last frame, then how
-    /// it ended.
-    RunExited { id: u64, last_output: Output, outcome: Outcome },
+    /// it ended, and what it printed in all when an incident keeps it.
+    RunExited { id: u64, last_output: Output, outcome: Outcome, printed: Option<Box<Printed>> },
     /// Run `id` could not start.
     RunFailed { id: u64, error: String },
     /// Where a command will act (the answer to [`Effect::LookUp`]).
     LookedUp(Box<LookedUp>),
+    /// Open the incident panel (Ctrl-T).
+    ShowIncident,
+    /// Open an incident: its title is asked first.
+    StartIncident,
+    /// Close the open incident, once confirmed.
+    CloseIncident,
+    /// Add a note to the open incident's journal.
+    AddNote,
+    /// Mark a milestone of the open incident: when it was is asked first.
+    SetMilestone(Milestone),
+    /// The incident as the journal now reads, after an [`Effect::Journal`]
+    /// or an [`Effect::Incident`].
+    Incident(Box<IncidentNews>),
+}
+
+/// What the journal says after a record or a change of incident.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IncidentNews {
+    /// The open incident, if any, with its records.
+    pub incident: Option<Incident>,
+    /// What went wrong, to say.
+    pub problem: Option<String>,
+    /// A run that no journal kept, since no incident is open.
+    pub unrecorded_run: bool,
+}
+
+/// A change of incident, for the loop to make.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IncidentChange {
+    /// Read the journal again (it may have changed in another process).
+    Refresh,
+    /// Open an incident with this title.
+    Start(String),
+    /// Close the open one.
+    Stop,
 }
 
 /// Where a command will act, looked up for the confirmation (and the
@@ -142,6 +180,9 @@ pub enum Effect {
         shell: Shell,
         /// Hand the terminal over to it.
         interactive: bool,
+        /// The run's name in the journal: its whole output goes to a file
+        /// beside it while an incident is open.
+        journal_as: String,
     },
     /// Stop run `id` (SIGINT, then TERM, then KILL, to its process group).
     Interrupt(u64),
@@ -153,6 +194,12 @@ pub enum Effect {
     LookUp(String),
     /// Turn mouse reporting on or off (off lets the terminal select text).
     MouseCapture(bool),
+    /// Append this event to the open incident's journal, if one is open;
+    /// the answer comes back as [`Action::Incident`].
+    Journal(Box<Event>),
+    /// Open, close or reread the incident; the answer comes back as
+    /// [`Action::Incident`].
+    Incident(IncidentChange),
     /// Restore the terminal and exit.
     Quit,
 }

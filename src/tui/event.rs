@@ -14,9 +14,11 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TerminalEvent, MouseEventKind};
 
+use super::action::IncidentChange;
 use super::action::{Action, Effect, LookedUp, Searched};
 use super::command::Output;
 use super::feeds::{InputControl, Pending, spawn_input, spawn_search, spawn_signals};
+use super::journaling;
 use super::keymap::{Context, resolve};
 use super::state::AppState;
 use super::terminal::{self, Tui};
@@ -24,6 +26,8 @@ use super::update::update;
 use super::view;
 use crate::catalog::Catalog;
 use crate::clipboard::{self, Plan};
+use crate::journal::incidents::Incidents;
+use crate::journal::output::{OutputFile, Printed};
 use crate::runner::{self, Outcome, Running, Shell};
 
 /// What reaches the loop.
@@ -47,13 +51,17 @@ pub enum Event {
     LookedUp(LookedUp),
 }
 
-/// What the loop needs besides the state: where the clipboard is and where
-/// the remembered values go.
+/// What the loop needs besides the state: where the clipboard is, where
+/// the remembered values and the incidents go, and who is at the keyboard.
 pub struct Setup {
     /// How to copy.
     pub clipboard: Plan,
     /// The remembered values' file, if there is a data directory.
     pub values_path: Option<PathBuf>,
+    /// The incidents' journals, if there is a data directory.
+    pub incidents: Option<Incidents>,
+    /// Who the journal says did things.
+    pub user: String,
 }
 
 /// While a command has the terminal, Ctrl-C is its own: SIGINT reaches
@@ -85,16 +93,20 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         let _ = looked_up.send(Event::LookedUp(LookedUp { command, whereabouts }));
     });
     let mut runtime = Runtime { terminal, input, searches, events, setup, running: HashMap::new() };
-    // A query from the command line is searched at once, as if typed.
+    // The open incident, for the status line; and a query from the command
+    // line, searched at once, as if typed.
+    let mut first = vec![Effect::Incident(IncidentChange::Refresh)];
     if !state.search_text().is_empty() {
-        let search = state.search_now();
-        if runtime.apply(state, Vec::new(), search)?.is_break() {
-            return Ok(());
-        }
+        first.extend(state.search_now());
+    }
+    if runtime.apply(state, Vec::new(), first)?.is_break() {
+        return Ok(());
     }
     loop {
-        // While something runs, wake up to show its elapsed time.
-        let tick = (!runtime.running.is_empty()).then_some(TICK);
+        // While something runs, wake up to show its elapsed time; while an
+        // incident is open, when its clock turns the minute.
+        let clock = state.incident_elapsed().map(|elapsed| Duration::from_secs(60 - elapsed.as_secs() % 60));
+        let tick = (!runtime.running.is_empty()).then_some(TICK).into_iter().chain(clock).min();
         let batch = next_batch(&inbox, tick);
         state.now = Instant::now();
         state.wall = std::time::SystemTime::now();
@@ -110,18 +122,29 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
     }
 }
 
+/// What the loop took for a run's event: its output since the last frame,
+/// and at its end what it printed in all, when an incident kept it.
+#[derive(Default)]
+struct Gathered {
+    output: Option<Output>,
+    printed: Option<Printed>,
+}
+
 /// The action an event means with the keyboard in `context`. A run's
-/// events bring `gathered`, the output the loop took for them (none for a
-/// run it no longer holds).
-fn action_for(context: Context, event: Event, gathered: Option<Output>) -> Option<Action> {
+/// events bring what the loop `gathered` for them (no output for a run it
+/// no longer holds).
+fn action_for(context: Context, event: Event, gathered: Gathered) -> Option<Action> {
     match event {
         Event::TerminalGone => Some(Action::Terminate { signal: None }),
         Event::Signal(signal) => Some(Action::Terminate { signal: Some(signal) }),
         Event::Searched(searched) => Some(Action::Searched(Box::new(searched))),
-        Event::RunOutput(id) => gathered.map(|output| Action::RunOutput { id, output }),
-        Event::RunExited { id, outcome } => {
-            Some(Action::RunExited { id, last_output: gathered.unwrap_or_default(), outcome })
-        }
+        Event::RunOutput(id) => gathered.output.map(|output| Action::RunOutput { id, output }),
+        Event::RunExited { id, outcome } => Some(Action::RunExited {
+            id,
+            last_output: gathered.output.unwrap_or_default(),
+            outcome,
+            printed: gathered.printed.map(Box::new),
+        }),
         Event::Redraw => Some(Action::Redraw),
         Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
         Event::Terminal(TerminalEvent::Key(key)) => resolve(context, key),
@@ -154,17 +177,42 @@ struct Runtime<'a> {
 struct Captured {
     child: Running,
     pending: Arc<Pending>,
+    /// Its whole output, while an incident keeps it.
+    file: Option<OutputFile>,
+}
+
+impl Captured {
+    /// The output since the last frame, also written to the run's file.
+    fn take(&mut self) -> Output {
+        let output = self.pending.take();
+        if let Some(file) = &mut self.file {
+            for (_, line) in output.lines() {
+                file.push(line);
+            }
+        }
+        output
+    }
 }
 
 impl Runtime<'_> {
     /// The output gathered for a run's event, which only the loop holds. A
     /// run that ended is forgotten, and dropping its `Running` kills what is
     /// left of its group.
-    fn gather(&mut self, event: &Event) -> Option<Output> {
+    fn incidents(&self) -> Option<&Incidents> {
+        self.setup.incidents.as_ref()
+    }
+
+    fn gather(&mut self, event: &Event) -> Gathered {
         match *event {
-            Event::RunOutput(id) => self.running.get(&id).map(|run| run.pending.take()),
-            Event::RunExited { id, .. } => self.running.remove(&id).map(|run| run.pending.take()),
-            _ => None,
+            Event::RunOutput(id) => Gathered { output: self.running.get_mut(&id).map(Captured::take), printed: None },
+            Event::RunExited { id, .. } => match self.running.remove(&id) {
+                Some(mut run) => {
+                    let output = Some(run.take());
+                    Gathered { output, printed: run.file.map(OutputFile::finish) }
+                }
+                None => Gathered::default(),
+            },
+            _ => Gathered::default(),
         }
     }
 
@@ -209,21 +257,23 @@ impl Runtime<'_> {
                 let report = clipboard::copy(&text, &self.setup.clipboard, &mut std::io::stdout());
                 vec![Action::Copied { text, report }]
             }
-            Effect::Run { id, command, shell, interactive: false, .. } => {
+            Effect::Run { id, command, shell, interactive: false, journal_as, .. } => {
                 let pending = Arc::new(Pending::default());
                 match runner::spawn(&command, shell, pending.sink(id, self.events.clone())) {
                     Ok(child) => {
-                        self.running.insert(id, Captured { child, pending });
+                        let journal = self.setup.incidents.as_ref().and_then(|i| i.open_one().ok().flatten());
+                        let file = journal.map(|open| OutputFile::create(&open.path, &journal_as));
+                        self.running.insert(id, Captured { child, pending, file });
                         Vec::new()
                     }
                     Err(err) => vec![Action::RunFailed { id, error: err.to_string() }],
                 }
             }
-            Effect::Run { id, command, shown, shell, interactive: true } => {
+            Effect::Run { id, command, shown, shell, interactive: true, .. } => {
                 let (ran, resized) = self.step_aside(|terminal| in_terminal(terminal, &command, &shown, shell))?;
                 state.now = Instant::now();
                 let ended = match ran {
-                    Ok(outcome) => Action::RunExited { id, last_output: Output::default(), outcome },
+                    Ok(outcome) => Action::RunExited { id, last_output: Output::default(), outcome, printed: None },
                     Err(err) => Action::RunFailed { id, error: err.to_string() },
                 };
                 vec![resized, ended]
@@ -243,6 +293,12 @@ impl Runtime<'_> {
             Effect::LookUp(command) => {
                 let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
                 vec![Action::LookedUp(Box::new(LookedUp { command, whereabouts }))]
+            }
+            Effect::Journal(event) => {
+                vec![Action::Incident(Box::new(journaling::record(self.incidents(), &self.setup.user, *event)))]
+            }
+            Effect::Incident(change) => {
+                vec![Action::Incident(Box::new(journaling::change(self.incidents(), &self.setup.user, change)))]
             }
             Effect::MouseCapture(on) => {
                 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -323,7 +379,8 @@ mod tests {
         Event as TerminalEvent, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
     };
 
-    use super::{Action, Event, action_for};
+    use super::{Action, Event, Gathered, action_for};
+    use crate::journal::output::Printed;
     use crate::runner::{Outcome, Stream};
     use crate::tui::command::Output;
     use crate::tui::keymap::{Context, resolve};
@@ -336,9 +393,12 @@ mod tests {
     fn keys_resolve_where_the_keyboard_is_and_the_rest_needs_no_context() {
         let key = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
         for context in [Context::Main, Context::Form] {
-            assert_eq!(action_for(context, Event::Terminal(TerminalEvent::Key(key)), None), resolve(context, key));
+            assert_eq!(
+                action_for(context, Event::Terminal(TerminalEvent::Key(key)), Gathered::default()),
+                resolve(context, key)
+            );
         }
-        let act = |event| action_for(Context::Main, event, None);
+        let act = |event| action_for(Context::Main, event, Gathered::default());
         assert_eq!(act(Event::TerminalGone), Some(Action::Terminate { signal: None }));
         assert_eq!(act(Event::Signal(15)), Some(Action::Terminate { signal: Some(15) }));
         assert_eq!(act(Event::Terminal(TerminalEvent::Paste("x".into()))), Some(Action::Paste("x".into())));
@@ -349,7 +409,7 @@ mod tests {
 
     #[test]
     fn the_wheel_scrolls_three_lines_and_a_press_clicks_where_the_mouse_is() {
-        let act = |event| action_for(Context::Main, event, None);
+        let act = |event| action_for(Context::Main, event, Gathered::default());
         assert_eq!(act(mouse(MouseEventKind::ScrollDown)), Some(Action::Scroll { column: 4, row: 7, lines: 3 }));
         assert_eq!(act(mouse(MouseEventKind::ScrollUp)), Some(Action::Scroll { column: 4, row: 7, lines: -3 }));
         assert_eq!(act(mouse(MouseEventKind::Down(MouseButton::Left))), Some(Action::Click { column: 4, row: 7 }));
@@ -362,21 +422,19 @@ mod tests {
     fn a_run_brings_the_output_gathered_for_it() {
         let mut output = Output::default();
         output.push(Stream::Stdout, "hello".into());
-        let gathered = Some(output.clone());
+        let gathered = || Gathered { output: Some(output.clone()), printed: None };
         let act = |event, gathered| action_for(Context::Output, event, gathered);
-        assert_eq!(
-            act(Event::RunOutput(3), gathered.clone()),
-            Some(Action::RunOutput { id: 3, output: output.clone() })
-        );
-        assert_eq!(act(Event::RunOutput(3), None), None);
+        assert_eq!(act(Event::RunOutput(3), gathered()), Some(Action::RunOutput { id: 3, output: output.clone() }));
+        assert_eq!(act(Event::RunOutput(3), Gathered::default()), None);
         let outcome = Outcome { code: Some(0), signal: None };
+        let printed = Printed { lines: 1, tail: vec!["hello".into()], sha256: "ab".into(), output: None };
         assert_eq!(
-            act(Event::RunExited { id: 3, outcome }, gathered),
-            Some(Action::RunExited { id: 3, last_output: output, outcome })
+            act(Event::RunExited { id: 3, outcome }, Gathered { printed: Some(printed.clone()), ..gathered() }),
+            Some(Action::RunExited { id: 3, last_output: output.clone(), outcome, printed: Some(Box::new(printed)) })
         );
         assert_eq!(
-            act(Event::RunExited { id: 3, outcome }, None),
-            Some(Action::RunExited { id: 3, last_output: Output::default(), outcome })
+            act(Event::RunExited { id: 3, outcome }, Gathered::default()),
+            Some(Action::RunExited { id: 3, last_output: Output::default(), outcome, printed: None })
         );
     }
 }

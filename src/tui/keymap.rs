@@ -29,6 +29,10 @@ pub enum Context {
     Output,
     /// A yes/no question (quitting while commands run).
     Ask,
+    /// The incident panel: letters are its keys.
+    Incident,
+    /// One line to type (an incident's title, a note, a time).
+    Prompt,
 }
 
 /// The keys a binding matches.
@@ -78,28 +82,32 @@ const fn bind(
 const TEXT_INPUT: Action =
     Action::Edit(ratatui_textarea::Input { key: ratatui_textarea::Key::Null, ctrl: false, alt: false, shift: false });
 
-use Context::{Ask, Confirm, Detail, Form, Main, Output, Overlay};
+use crate::journal::record::Milestone;
+use Context::{Ask, Confirm, Detail, Form, Incident, Main, Output, Overlay, Prompt};
 
 /// Contexts where Ctrl-C leaves the program (asking first when commands
 /// run).
-const LEAVE: &[Context] = &[Main, Detail, Overlay, Output];
+const LEAVE: &[Context] = &[Main, Detail, Overlay, Output, Incident];
 /// Dialogs: Ctrl-C cancels them rather than quitting (a question takes
 /// any key but `y` as no).
-const DIALOGS: &[Context] = &[Form, Confirm];
+const DIALOGS: &[Context] = &[Form, Confirm, Prompt];
 /// Where letters are not text, so `q` can quit.
 const READING: &[Context] = &[Overlay, Output];
 /// Everywhere but a question, which takes only its answer.
-const NOT_ASK: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output];
+const NOT_ASK: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output, Incident, Prompt];
 const SCROLLING: &[Context] = &[Main, Detail, Overlay, Output];
-const ANY: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output, Ask];
+const ANY: &[Context] = &[Main, Detail, Overlay, Form, Confirm, Output, Ask, Incident, Prompt];
+const BROWSING: &[Context] = &[Main, Detail];
 const MAIN: &[Context] = &[Main];
 const DETAIL: &[Context] = &[Detail];
 const OVERLAY: &[Context] = &[Overlay];
 const FORM: &[Context] = &[Form];
-const FIELDS: &[Context] = &[Form, Confirm];
+const FIELDS: &[Context] = &[Form, Confirm, Prompt];
 const CONFIRM: &[Context] = &[Confirm];
 const OUTPUT: &[Context] = &[Output];
 const ASK: &[Context] = &[Ask];
+const INCIDENT: &[Context] = &[Incident];
+const PROMPT: &[Context] = &[Prompt];
 
 /// The bindings; the first that matches wins.
 #[rustfmt::skip]
@@ -130,6 +138,19 @@ const BINDINGS: &[Binding] = &[
     bind(FORM, key(KeyCode::BackTab, NONE), Action::PrevField, "Shift-Tab", ""),
     bind(OUTPUT, key(KeyCode::Char('k'), CTRL), Action::Interrupt, "^K", "stop the command: SIGINT, then SIGTERM, then SIGKILL to its process group"),
     bind(OVERLAY, key(KeyCode::Enter, NONE), Action::Back, "Enter", "close"),
+    // The incident: a panel whose letters are keys (no step is in reach).
+    bind(BROWSING, key(KeyCode::Char('t'), CTRL), Action::ShowIncident, "^T", "the incident panel: open an incident, notes, milestones, what was recorded"),
+    bind(INCIDENT, key(KeyCode::Char('s'), NONE), Action::StartIncident, "s", "open an incident (asks its title): from then on what is done is recorded"),
+    bind(INCIDENT, key(KeyCode::Char('n'), NONE), Action::AddNote, "n", "add a note; one that starts TODO: is an action item"),
+    bind(INCIDENT, key(KeyCode::Char('d'), NONE), Action::SetMilestone(Milestone::Detected), "d", "milestone: detected, acknowledged, diagnosed, mitigated, resolved (asks when; Enter is now)"),
+    bind(INCIDENT, key(KeyCode::Char('a'), NONE), Action::SetMilestone(Milestone::Acknowledged), "a", ""),
+    bind(INCIDENT, key(KeyCode::Char('g'), NONE), Action::SetMilestone(Milestone::Diagnosed), "g", ""),
+    bind(INCIDENT, key(KeyCode::Char('m'), NONE), Action::SetMilestone(Milestone::Mitigated), "m", ""),
+    bind(INCIDENT, key(KeyCode::Char('r'), NONE), Action::SetMilestone(Milestone::Resolved), "r", ""),
+    bind(INCIDENT, key(KeyCode::Char('x'), NONE), Action::CloseIncident, "x", "close the incident (asks first)"),
+    bind(INCIDENT, key(KeyCode::Char('t'), CTRL), Action::Back, "^T", "close the panel"),
+    bind(INCIDENT, key(KeyCode::Enter, NONE), Action::Back, "Enter", ""),
+    bind(PROMPT, key(KeyCode::Enter, NONE), Action::Submit, "Enter", "record it"),
     // Moving and scrolling.
     bind(ANY, key(KeyCode::Down, NONE), Action::Move(1), "↓", "move; in the detail, the next step or link in view, else scroll; in a form, the next choice"),
     bind(ANY, key(KeyCode::Up, NONE), Action::Move(-1), "↑", ""),
@@ -148,7 +169,16 @@ const BINDINGS: &[Binding] = &[
 /// The status line's hints per context: which actions, in what words. The
 /// keys themselves come from the bindings.
 const HINTS: &[(Context, &[(Action, &str)])] = &[
-    (Main, &[(Action::Move(1), "move"), (Action::Open, "open"), (Action::ShowHelp, "help"), (Action::Back, "clear")]),
+    (
+        Main,
+        &[
+            (Action::Move(1), "move"),
+            (Action::Open, "open"),
+            (Action::ShowHelp, "help"),
+            (Action::Back, "clear"),
+            (Action::ShowIncident, "incident"),
+        ],
+    ),
     (
         Detail,
         &[
@@ -168,6 +198,17 @@ const HINTS: &[(Context, &[(Action, &str)])] = &[
         &[(Action::Move(1), "scroll"), (Action::End, "follow"), (Action::Interrupt, "stop"), (Action::Back, "close")],
     ),
     (Ask, &[(Action::Answer(true), "yes"), (Action::Answer(false), "no")]),
+    (
+        Incident,
+        &[
+            (Action::StartIncident, "start"),
+            (Action::AddNote, "note"),
+            (Action::SetMilestone(Milestone::Detected), "milestone"),
+            (Action::CloseIncident, "close"),
+            (Action::Back, "back"),
+        ],
+    ),
+    (Prompt, &[(Action::Submit, "record"), (Action::Back, "cancel")]),
 ];
 
 impl Keys {
@@ -223,6 +264,8 @@ pub struct Offer {
     pub read_only: bool,
     /// The command shown is running.
     pub stoppable: bool,
+    /// An incident is open.
+    pub incident_open: bool,
 }
 
 /// Whether `action` is one to offer.
@@ -230,6 +273,8 @@ fn offered(action: &Action, offer: Offer) -> bool {
     match action {
         Action::Run => !offer.read_only,
         Action::Interrupt => offer.stoppable,
+        Action::StartIncident => !offer.incident_open,
+        Action::AddNote | Action::SetMilestone(_) | Action::CloseIncident => offer.incident_open,
         _ => true,
     }
 }
@@ -242,7 +287,17 @@ pub fn hints(context: Context, offer: Offer) -> String {
         .iter()
         .filter(|(action, _)| offered(action, offer))
         .map(|(action, words)| {
-            let keys = if *action == Action::Move(1) { "↑↓" } else { key_for(context, action) };
+            let keys = match action {
+                Action::Move(1) => "↑↓".to_owned(),
+                // One hint for the five milestones' keys.
+                Action::SetMilestone(_) => BINDINGS
+                    .iter()
+                    .filter(|b| b.contexts.contains(&context) && matches!(b.action, Action::SetMilestone(_)))
+                    .map(|b| b.label)
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                _ => key_for(context, action).to_owned(),
+            };
             format!("{keys} {words}")
         })
         .collect::<Vec<_>>()
@@ -277,6 +332,8 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
         ("Output pane", Some(Output)),
         ("Help and problems", Some(Overlay)),
         ("Quit? (asked while commands run)", Some(Ask)),
+        ("Incident panel", Some(Incident)),
+        ("Title, note or time", Some(Prompt)),
         ("Anywhere", None),
     ];
     let everywhere = |b: &Binding| b.contexts.len() >= SCROLLING.len();
@@ -288,8 +345,10 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
                 Some(context) => b.contexts.contains(&context) && !everywhere(b),
                 None => everywhere(b),
             };
-            let offer = Offer { read_only, stoppable: true };
-            for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action, offer)) {
+            let offer = Offer { read_only, stoppable: true, incident_open: true };
+            // Starting and closing are both listed.
+            let offered = |action: &Action| *action == Action::StartIncident || offered(action, offer);
+            for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action)) {
                 match rows.last_mut() {
                     Some((keys, help)) if binding.help.is_empty() || binding.help == *help => {
                         if !keys.split("  ").any(|k| k == binding.label) {
@@ -456,7 +515,7 @@ mod tests {
 
     #[test]
     fn hints_come_from_the_bindings_and_drop_run_when_read_only() {
-        let offer = Offer { read_only: false, stoppable: true };
+        let offer = Offer { read_only: false, stoppable: true, incident_open: false };
         let detail = hints(Context::Detail, offer);
         assert_eq!(detail, "Enter copy · ^R run · 1-9 step · ⌫ back · / search · ? help");
         let read_only = hints(Context::Detail, Offer { read_only: true, ..offer });

@@ -10,12 +10,14 @@
 //!   `view`;
 //! - `view`: rendering; `theme`: colours; `event`: the loop; `feeds`: the
 //!   threads that feed it (input, signals, the search worker);
-//!   `terminal`: taking and restoring the terminal.
+//!   `terminal`: taking and restoring the terminal; `journaling`: the
+//!   incident journal's writes the loop makes.
 
 pub mod action;
 pub mod command;
 pub mod event;
 mod feeds;
+pub mod journaling;
 pub mod keymap;
 pub mod layout;
 pub mod state;
@@ -53,6 +55,8 @@ pub struct Options {
     /// Problems outside the catalog (config.toml), listed with the
     /// catalog's in the problems overlay.
     pub problems: Vec<Diagnostic>,
+    /// Where incidents' journals are kept.
+    pub incidents_dir: Option<PathBuf>,
 }
 
 /// Why the navigator could not start.
@@ -107,7 +111,12 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
             state.diagnostics.insert(0, problem);
         }
     }
-    let setup = event::Setup { clipboard: clipboard::plan(place), values_path: options.values_path.clone() };
+    let setup = event::Setup {
+        clipboard: clipboard::plan(place),
+        values_path: options.values_path.clone(),
+        incidents: options.incidents_dir.clone().map(crate::journal::incidents::Incidents::new),
+        user: crate::journal::user(),
+    };
     let outcome = event::run(&mut terminal, &mut state, catalog, &setup);
     terminal::restore();
     crate::runner::kill_all();

@@ -13,6 +13,8 @@ use super::command::{Confirm, Form, RunState, StepKey};
 use super::keymap::Context;
 use super::theme::Theme;
 use crate::catalog::{Catalog, Diagnostic};
+use crate::journal::incidents::Incident;
+use crate::journal::record::Milestone;
 use crate::present::Group;
 use crate::search::{Query, Results};
 use crate::settings::Remembered;
@@ -62,6 +64,31 @@ pub enum Overlay {
     SelectByHand(String),
     /// A yes/no question; `y` carries it out, any other key does not.
     Ask(Question),
+    /// The open incident: its clock, milestones and latest records, and
+    /// the keys for notes and milestones.
+    Incident,
+    /// One line to type: an incident's title, a note, a milestone's time.
+    Prompt(Box<Prompt>),
+}
+
+/// A line asked for, and what it is for.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    /// What the line is.
+    pub asks: Asks,
+    /// What is typed.
+    pub input: TextArea<'static>,
+}
+
+/// What a prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asks {
+    /// The title of an incident to open.
+    Title,
+    /// A note for the journal.
+    Note,
+    /// When a milestone was reached (empty: now).
+    When(Milestone),
 }
 
 /// What a question asks, and what yes does.
@@ -69,6 +96,8 @@ pub enum Overlay {
 pub enum Question {
     /// Commands still run: stop them and quit?
     Quit,
+    /// Close the open incident?
+    CloseIncident,
 }
 
 /// A page of the detail: which entry, which item is selected, how far down.
@@ -157,6 +186,13 @@ pub struct AppState {
     /// The kube context and namespace a plain `kubectl` would use, for the
     /// status line: refreshed whenever a confirmation looks it up.
     pub kube: Option<String>,
+    /// The open incident, as its journal read after the last record.
+    pub incident: Option<Incident>,
+    /// Runs no journal kept, with no incident open (the first says so).
+    pub unrecorded_runs: u32,
+    /// Names this navigator's runs in a journal, with their numbers: two
+    /// navigators appending to one journal never name a run alike.
+    pub session: String,
 }
 
 impl AppState {
@@ -202,6 +238,9 @@ impl AppState {
             working_dir: ".".to_owned(),
             kube: None,
             ended_by: None,
+            incident: None,
+            unrecorded_runs: 0,
+            session: format!("p{}", std::process::id()),
         }
     }
 
@@ -213,10 +252,21 @@ impl AppState {
             Some(Overlay::Confirm(_)) => Context::Confirm,
             Some(Overlay::Output { .. }) => Context::Output,
             Some(Overlay::Ask(_)) => Context::Ask,
+            Some(Overlay::Incident) => Context::Incident,
+            Some(Overlay::Prompt(_)) => Context::Prompt,
             Some(_) => Context::Overlay,
             None if self.focus == Focus::Detail => Context::Detail,
             None => Context::Main,
         }
+    }
+
+    /// How long the open incident has been open, by the wall clock.
+    #[must_use]
+    pub fn incident_elapsed(&self) -> Option<std::time::Duration> {
+        let opened = self.incident.as_ref()?.opened_at();
+        let opened = time::OffsetDateTime::parse(opened, &time::format_description::well_known::Rfc3339).ok()?;
+        let elapsed = time::OffsetDateTime::from(self.wall) - opened;
+        Some(elapsed.try_into().unwrap_or_default())
     }
 
     /// The runs still going, oldest first.

@@ -193,6 +193,75 @@ pub fn values_not_read() -> String {
     format!("remembered values could not be read ({})", key_for(Context::Main, &Action::ShowProblems))
 }
 
+/// Said once, the first time a command runs with no incident open.
+#[must_use]
+pub fn not_recorded() -> String {
+    let (panel, start) =
+        (key_for(Context::Main, &Action::ShowIncident), key_for(Context::Incident, &Action::StartIncident));
+    format!("not recorded: start an incident with {panel} {start} (or `pagerbook incident start TITLE`)")
+}
+
+/// A key of the panel that needs an incident, with none open.
+pub const NO_INCIDENT: &str = "no incident is open";
+
+/// Starting one while one is open.
+pub const INCIDENT_ALREADY_OPEN: &str = "an incident is open already: close it first";
+
+/// Enter on an empty title or note.
+pub const TYPE_SOMETHING: &str = "type something first, or Esc to cancel";
+
+/// The prompt's title for what it asks.
+#[must_use]
+pub fn prompt_title(asks: super::state::Asks) -> String {
+    use super::state::Asks;
+    let (enter, esc) = (key_for(Context::Prompt, &Action::Submit), key_for(Context::Prompt, &Action::Back));
+    let what = match asks {
+        Asks::Title => "Open an incident: its title".to_owned(),
+        Asks::Note => "A note for the journal".to_owned(),
+        Asks::When(milestone) => format!("{}: when, in UTC?", capitalised(milestone.word())),
+    };
+    format!(" {what} · {enter} records · {esc} cancels ")
+}
+
+/// The panel's title.
+#[must_use]
+pub fn incident_title(open: bool) -> String {
+    let esc = key_for(Context::Incident, &Action::Back);
+    if open { format!(" Incident · {esc} closes the panel ") } else { format!(" No incident open · {esc} back ") }
+}
+
+/// A record the journal could not take.
+#[must_use]
+pub fn not_journaled(err: &std::io::Error) -> String {
+    format!("⚠ not recorded in the incident's journal: {err}")
+}
+
+/// No data directory, so nowhere to keep an incident.
+pub const NO_DATA_DIR: &str = "no data directory for incidents: set HOME or XDG_DATA_HOME";
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// What the panel says when no incident is open.
+#[must_use]
+pub fn incident_explained() -> String {
+    let start = key_for(Context::Incident, &Action::StartIncident);
+    format!(
+        "{start} opens one (it asks for a title). While it is open, pagerbook keeps a journal of the entries \
+         opened, the steps copied and run (the exact command, where it ran, its exit status and output), \
+         notes and milestones; secrets stay out. `pagerbook incident export ID` turns it into the \
+         postmortem's timeline."
+    )
+}
+
+/// The question before closing the incident.
+#[must_use]
+pub fn close_incident(title: &str) -> String {
+    format!("Close the incident \"{title}\"? Its journal is kept; `incident export` makes the postmortem.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

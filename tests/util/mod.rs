@@ -5,6 +5,8 @@
 // Each test binary compiles its own copy of this module and uses a part.
 #![allow(dead_code)]
 
+pub mod app;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -14,6 +14,7 @@ use super::layout::{Motion, Scroll, popup_areas};
 use super::state::{AppState, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation, destructive_reason};
+use crate::journal::record::Event;
 use crate::runner::Shell;
 use crate::whereabouts::Whereabouts;
 
@@ -23,7 +24,7 @@ mod values;
 
 pub use output::Output;
 pub use runs::{KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
-pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked};
+pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked, redacted};
 
 /// One step of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -156,7 +157,12 @@ fn proceed(state: &mut AppState, key: StepKey, purpose: Purpose, values: Vec<Cho
             if let Some(reason) = destructive_reason(step.danger, &command) {
                 state.copy_warning = Some(reason);
             }
-            vec![Effect::Copy(command), Effect::SaveValues]
+            let copied = Event::StepCopied {
+                entry: entry.id().to_owned(),
+                step: u32::try_from(key.step + 1).unwrap_or(u32::MAX),
+                command: redacted(step.run().unwrap_or_default(), &values),
+            };
+            vec![Effect::Copy(command), Effect::SaveValues, Effect::Journal(Box::new(copied))]
         }
         Purpose::Run => {
             let shown = masked(step.run().unwrap_or_default(), &values);
@@ -315,8 +321,11 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
     state.next_run += 1;
     let id = state.next_run;
     state.remember(entry.id(), &confirm.values);
+    let journal_as = format!("{}-{id}", state.session);
+    let ran = crate::tui::update::run_record(state, &confirm, &journal_as);
     let run = RunState {
         id,
+        journal_as: journal_as.clone(),
         command: confirm.shown.clone(),
         interactive,
         output: Output::default(),
@@ -330,7 +339,12 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
     if !interactive {
         state.overlays.push(Overlay::Output { key: confirm.key, scroll: None });
     }
-    vec![Effect::Run { id, command: confirm.command, shown: confirm.shown, shell, interactive }, Effect::SaveValues]
+    // Recorded before it starts: a crash while it runs still leaves what
+    // was run in the journal.
+    let mut effects: Vec<Effect> = ran.map(|event| Effect::Journal(Box::new(event))).into_iter().collect();
+    effects.push(Effect::Run { id, command: confirm.command, shown: confirm.shown, shell, interactive, journal_as });
+    effects.push(Effect::SaveValues);
+    effects
 }
 
 impl AppState {

@@ -14,6 +14,8 @@ use crate::tui::state::{AppState, Overlay};
 pub struct RunState {
     /// Number of the run (events from the process carry it).
     pub id: u64,
+    /// Its name in the incident's journal.
+    pub journal_as: String,
     /// What ran.
     pub command: String,
     /// It ran in the terminal: there is no captured output.

@@ -27,6 +27,17 @@ pub enum ValueOrigin {
 }
 
 impl ValueOrigin {
+    /// One word for the journal: `empty`, `default`, `remembered`, `typed`.
+    #[must_use]
+    pub fn word(self) -> &'static str {
+        match self {
+            ValueOrigin::Empty => "empty",
+            ValueOrigin::Default => "default",
+            ValueOrigin::Remembered(_) => "remembered",
+            ValueOrigin::Typed => "typed",
+        }
+    }
+
     /// `default`, `remembered from 2 h ago`, `typed`.
     #[must_use]
     pub fn describe(self, now: SystemTime) -> String {
@@ -238,19 +249,32 @@ pub fn fill(entry: &Entry, step: &Step, values: &[(String, String)]) -> Filled {
 /// filled in yet as its `{{placeholder}}`.
 #[must_use]
 pub fn masked(run: &str, values: &[Chosen]) -> String {
+    // Quoted when the value is: what is shown quotes as what runs.
+    stood_in(run, values, |_, quoted| if quoted { "'••••••'".to_owned() } else { "••••••".to_owned() })
+}
+
+/// A command as the journal keeps it: a secret's value as
+/// `<redacted:NAME>`, so the record says plainly that something was kept
+/// out.
+#[must_use]
+pub fn redacted(run: &str, values: &[Chosen]) -> String {
+    stood_in(run, values, |chosen, _| format!("<redacted:{}>", chosen.name))
+}
+
+/// `run` rendered with `values`, a secret's value replaced by what
+/// `secret` says for it (told whether the value would be quoted), and an
+/// empty value by its `{{placeholder}}`.
+fn stood_in(run: &str, values: &[Chosen], secret: impl Fn(&Chosen, bool) -> String) -> String {
     // Rendered with stand-ins that quoting leaves alone, each then replaced
-    // where it stands: an empty value by its placeholder, a secret by a
-    // mask, quoted when the value is (what is shown quotes as what runs).
+    // where it stands.
     let stand_ins: Vec<(String, String, String)> = values
         .iter()
         .filter(|c| c.value.is_empty() || c.secret)
         .map(|c| {
             let shown = if c.value.is_empty() {
                 format!("{{{{{}}}}}", c.name)
-            } else if shlex::try_quote(&c.value).is_ok_and(|quoted| quoted == c.value.as_str()) {
-                "••••••".to_owned()
             } else {
-                "'••••••'".to_owned()
+                secret(c, shlex::try_quote(&c.value).is_ok_and(|quoted| quoted != c.value.as_str()))
             };
             (c.name.clone(), format!("PAGERBOOK_STAND_IN_{}", c.name), shown)
         })

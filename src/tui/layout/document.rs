@@ -11,10 +11,12 @@ use std::time::Instant;
 
 use crate::catalog::{Entry, TextField};
 use crate::highlight;
+use crate::journal::record::step_progress;
 use crate::present::{self, Mark, Section, present};
 use crate::tui::command::{RunState, StepKey};
 use crate::tui::state::AppState;
 use crate::tui::theme::{Theme, frequency_glyph};
+use crate::tui::update::step_number;
 use crate::wrap::wrap;
 
 /// What an item of the detail leads to.
@@ -64,7 +66,15 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
             Section::Steps(steps) => {
                 doc.section("Steps");
                 for (i, step) in steps.iter().enumerate() {
-                    doc.step(i, step, state.runs.get(&StepKey { entry: index, step: i }), state.now);
+                    let key = StepKey { entry: index, step: i };
+                    let done = match state.runs.get(&key) {
+                        Some(run) => Some(Done::Run(run)),
+                        None => state.incident.as_ref().and_then(|incident| {
+                            let (text, ok) = step_progress(&incident.records, entry.id(), step_number(key))?;
+                            Some(Done::Journaled(text, ok))
+                        }),
+                    };
+                    doc.step(i, step, done, state.now);
                 }
             }
             Section::Literal(heading, items) | Section::Items(heading, items) => {
@@ -97,6 +107,13 @@ pub fn document(state: &AppState, index: usize, width: u16, selected: Option<usi
     };
     doc.prose(&format!("{}{reviewed}{tags}{frequency}", entry.origin()), theme.dim());
     Document { lines: doc.lines, items: doc.items }
+}
+
+/// What was done to a step: a run this session, else what the open
+/// incident's journal says.
+enum Done<'a> {
+    Run(&'a RunState),
+    Journaled(String, Option<bool>),
 }
 
 struct Builder {
@@ -176,7 +193,7 @@ impl Builder {
         self.selected == Some(self.items.len())
     }
 
-    fn step(&mut self, index: usize, step: &crate::catalog::Step, last_run: Option<&RunState>, now: Instant) {
+    fn step(&mut self, index: usize, step: &crate::catalog::Step, done: Option<Done<'_>>, now: Instant) {
         let theme = self.theme;
         let selected = self.is_selected();
         self.items.push(Item { target: Target::Step(index), line: self.lines.len() });
@@ -219,14 +236,21 @@ impl Builder {
         for line in command_lines(theme, run, &step.lang, self.width, number.len()) {
             self.line(line);
         }
-        if let Some(last) = &last_run {
-            let (text, style) = run_status(theme, last, now);
-            let hint = if last.interactive { String::new() } else { crate::tui::strings::output_hint() };
-            self.line(Line::from(vec![
-                Span::raw(" ".repeat(number.len())),
-                Span::styled(text, style),
-                Span::styled(hint, theme.dim()),
-            ]));
+        let (text, style, hint) = match done {
+            Some(Done::Run(last)) => {
+                let (text, style) = run_status(theme, last, now);
+                (text, style, if last.interactive { String::new() } else { crate::tui::strings::output_hint() })
+            }
+            Some(Done::Journaled(text, ok)) => {
+                (text, if ok == Some(false) { theme.warning() } else { theme.heading() }, String::new())
+            }
+            None => return,
+        };
+        for line in wrap_line(
+            &Line::from(vec![Span::styled(text, style), Span::styled(hint, theme.dim())]),
+            self.width.saturating_sub(number.len()),
+        ) {
+            self.line(Line::from(std::iter::once(Span::raw(indent.clone())).chain(line.spans).collect::<Vec<_>>()));
         }
     }
 

@@ -11,7 +11,10 @@ use super::state::{AppState, Detail, Focus, Overlay, Page, Question};
 
 /// The longest paste the search line takes (a log excerpt fits; the same
 /// bound as `search -`).
+mod incident;
 mod moves;
+
+pub use incident::{run_record, step_number};
 
 use moves::{click, follow, history_back, move_by, scroll_at, select_step, selected_step};
 
@@ -28,22 +31,23 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             moves::keep_detail_filled(state);
             return Vec::new();
         }
-        Action::Searched(searched) => {
-            receive(state, *searched);
+        Action::Searched(searched) => return receive(state, *searched),
+        Action::Incident(news) => {
+            incident::receive(state, *news);
             return Vec::new();
         }
         Action::RunOutput { id, output } => {
             command::receive(state, id, output);
             return Vec::new();
         }
-        Action::RunExited { id, last_output, outcome } => {
+        Action::RunExited { id, last_output, outcome, printed } => {
             command::receive(state, id, last_output);
             command::exited(state, id, outcome);
-            return Vec::new();
+            return incident::run_ended(state, id, printed.map(|printed| *printed));
         }
         Action::RunFailed { id, error } => {
             command::failed(state, id, error);
-            return Vec::new();
+            return incident::run_ended(state, id, None);
         }
         Action::Copied { text, report } => return copied_to(state, &report, text),
         Action::LookedUp(looked_up) => {
@@ -63,9 +67,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ if action == Action::Quit => return quit(state),
         // Help and problems open over a dialog or the output too (F1, F2
         // mean the same everywhere); over themselves they close.
-        Some(Overlay::Form(_) | Overlay::Confirm(_) | Overlay::Output { .. })
-            if matches!(action, Action::ShowHelp | Action::ShowProblems) =>
-        {
+        Some(
+            Overlay::Form(_) | Overlay::Confirm(_) | Overlay::Output { .. } | Overlay::Incident | Overlay::Prompt(_),
+        ) if matches!(action, Action::ShowHelp | Action::ShowProblems) => {
             let shown =
                 if action == Action::ShowHelp { Overlay::Help { scroll: 0 } } else { Overlay::Problems { scroll: 0 } };
             state.overlays.push(shown);
@@ -84,6 +88,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::SelectByHand(_)) => {
             return update_overlay(state, &action);
         }
+        Some(Overlay::Incident) => return incident::update_panel(state, &action),
+        Some(Overlay::Prompt(_)) => return incident::update_prompt(state, action),
         None => {}
     }
     match action {
@@ -101,7 +107,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             return state.search_now();
         }
         Action::FocusSearch => state.focus_results(),
-        Action::Open => open(state),
+        Action::Open => return open(state),
+        Action::ShowIncident => return incident::show_panel(state),
         Action::Choose => return choose(state),
         Action::SelectStep(n) => select_step(state, n),
         Action::HistoryBack => history_back(state),
@@ -194,20 +201,22 @@ fn edit(state: &mut AppState, input: Input) -> Vec<Effect> {
     if state.search_text() == before { Vec::new() } else { state.search_now() }
 }
 
-fn open(state: &mut AppState) {
+/// Opens the selected result; the journal is told, with the query that
+/// found it.
+fn open(state: &mut AppState) -> Vec<Effect> {
     if state.results_generation != state.generation {
         // Typed then Enter at once: open what the typed query finds.
         state.open_when_searched = true;
-        return;
+        return Vec::new();
     }
-    let Some(&hit) = state.results().hits.get(state.selected) else { return };
+    let Some(&hit) = state.results().hits.get(state.selected) else { return Vec::new() };
     state.detail = Some(Detail { page: Page { entry: hit.entry, item: None, scroll: 0 }, history: Vec::new() });
     state.focus = Focus::Detail;
     // Step 1 is selected and in view: one key copies or runs it.
-    if state.catalog.entries()[hit.entry].steps.is_empty() {
-        return;
+    if !state.catalog.entries()[hit.entry].steps.is_empty() {
+        select_step(state, 1);
     }
-    select_step(state, 1);
+    vec![incident::entry_opened(state, hit.entry, Some(state.search_text()))]
 }
 
 /// Quits, unless commands still run: then asks first.
@@ -227,6 +236,9 @@ fn answer(state: &mut AppState, action: &Action) -> Vec<Effect> {
     let Some(Overlay::Ask(question)) = state.overlays.pop() else { return Vec::new() };
     match (question, action) {
         (Question::Quit, Action::Answer(true)) => vec![Effect::Quit],
+        (Question::CloseIncident, Action::Answer(true)) => {
+            vec![Effect::Incident(super::action::IncidentChange::Stop)]
+        }
         _ => Vec::new(),
     }
 }
@@ -238,21 +250,21 @@ fn choose(state: &mut AppState) -> Vec<Effect> {
     if let Some(step) = selected_step(state) {
         return command::start(state, Some(step), Purpose::Copy);
     }
-    follow(state);
-    Vec::new()
+    follow(state).map(|entry| incident::entry_opened(state, entry, None)).into_iter().collect()
 }
 
-fn receive(state: &mut AppState, searched: Searched) {
+fn receive(state: &mut AppState, searched: Searched) -> Vec<Effect> {
     if searched.generation != state.generation {
-        return; // overtaken by a newer query
+        return Vec::new(); // overtaken by a newer query
     }
     state.show(searched.query, searched.results);
     state.results_generation = searched.generation;
     state.selected = 0;
     state.results_scroll = 0;
     if std::mem::take(&mut state.open_when_searched) {
-        open(state);
+        return open(state);
     }
+    Vec::new()
 }
 
 impl AppState {
@@ -297,6 +309,7 @@ mod tests {
     use super::*;
     use crate::catalog::{Source, load};
     use crate::highlight::Depth;
+    use crate::journal::record::Event;
     use crate::search::{Index, Query};
     use crate::tui::command::StepKey;
     use crate::tui::layout::document::{Target, document};
@@ -489,7 +502,9 @@ mod tests {
         assert_eq!(selected_step(&state), Some(StepKey { entry, step: 3 }));
         let effects = update(&mut state, Action::Choose);
         assert!(
-            matches!(&effects[..], [Effect::Copy(c), Effect::SaveValues] if c.starts_with("kubectl get endpointslices")),
+            matches!(&effects[..], [Effect::Copy(c), Effect::SaveValues, Effect::Journal(copied)]
+                if c.starts_with("kubectl get endpointslices")
+                && matches!(&**copied, Event::StepCopied { entry, step: 4, command } if entry == "coredns-down" && command == c)),
             "{effects:?}"
         );
         update(&mut state, Action::SelectStep(42));

@@ -56,9 +56,11 @@ fn scroll_to_show(doc: &Document, item: usize, scroll: usize, height: usize) -> 
     }
 }
 
-pub(super) fn follow(state: &mut AppState) {
-    let Some(area) = state.screen().detail else { return };
-    let Some(detail) = &state.detail else { return };
+/// Follows the selected link, if one is selected and in view; says to
+/// which entry.
+pub(super) fn follow(state: &mut AppState) -> Option<usize> {
+    let area = state.screen().detail?;
+    let detail = state.detail.as_ref()?;
     let doc = document(state, detail.page.entry, area.width, detail.page.item);
     // Only what can be seen is followed (a resize may have scrolled it away).
     let height = usize::from(area.height);
@@ -68,7 +70,9 @@ pub(super) fn follow(state: &mut AppState) {
     if let (Some(Target::Link(entry)), Some(detail)) = (target, &mut state.detail) {
         detail.history.push(detail.page);
         detail.page = Page { entry, item: None, scroll: 0 };
+        return Some(entry);
     }
+    None
 }
 
 pub(super) fn history_back(state: &mut AppState) {

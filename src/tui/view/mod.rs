@@ -2,6 +2,7 @@
 
 pub mod command;
 pub mod detail;
+pub mod incident;
 pub mod overlay;
 pub mod results;
 
@@ -42,6 +43,8 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>) {
         Some(Overlay::Output { key, scroll }) => command::output(state, frame, *key, *scroll),
         Some(Overlay::SelectByHand(text)) => command::plain(state, frame, text),
         Some(Overlay::Ask(question)) => overlay::ask(state, frame, *question),
+        Some(Overlay::Incident) => incident::panel(state, frame),
+        Some(Overlay::Prompt(prompt)) => incident::prompt(state, frame, prompt),
         None => {}
     }
 }
@@ -69,6 +72,11 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         // A long context name must not push every hint off the line.
         badges.push(Span::styled(results::truncate(kube, 28), theme.heading()));
     }
+    if let (Some(incident), Some(elapsed)) = (&state.incident, state.incident_elapsed()) {
+        // The incident's clock, to the minute, and what it is about.
+        let badge = format!("● {} {}", incident::clock(elapsed), incident.title());
+        badges.push(Span::styled(results::truncate(&badge, 24), theme.warning()));
+    }
     let running = state.running().count();
     if running > 0 {
         badges.push(Span::styled(format!("▶ {running} running"), theme.heading()));
@@ -84,7 +92,7 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
             Some(Overlay::Output { key, .. }) => state.runs.get(key).is_some_and(RunState::running),
             _ => false,
         };
-        let offer = keymap::Offer { read_only: state.read_only, stoppable };
+        let offer = keymap::Offer { read_only: state.read_only, stoppable, incident_open: state.incident.is_some() };
         (keymap::hints(state.context(), offer), theme.dim())
     };
     let (failures, runbooks) = state.catalog.counts();

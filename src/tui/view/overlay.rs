@@ -72,7 +72,19 @@ pub fn ask(state: &AppState, frame: &mut Frame<'_>, question: Question) {
             lines.push(Line::default());
             lines.push(Line::styled(strings::stop_and_quit(running.len()), state.theme.heading()));
         }
+        Question::CloseIncident => {
+            let title = state.incident.as_ref().map_or("", |incident| incident.title());
+            for line in crate::wrap::wrap(&strings::close_incident(title), text_width) {
+                lines.push(Line::raw(line));
+            }
+            lines.push(Line::default());
+            lines.push(Line::styled("y closes it · any other key keeps it open", state.theme.heading()));
+        }
     }
+    let heading = match question {
+        Question::Quit => " Quit? ",
+        Question::CloseIncident => " Close the incident? ",
+    };
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
     let outer = Rect {
         x: area.x + (area.width - width) / 2,
@@ -81,7 +93,7 @@ pub fn ask(state: &AppState, frame: &mut Frame<'_>, question: Question) {
         height,
     };
     frame.render_widget(Clear, outer);
-    let block = Block::default().borders(Borders::ALL).border_style(state.theme.warning()).title(" Quit? ");
+    let block = Block::default().borders(Borders::ALL).border_style(state.theme.warning()).title(heading);
     let inner = block.inner(outer);
     frame.render_widget(block, outer);
     let inner = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };

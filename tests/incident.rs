@@ -1,0 +1,225 @@
+//! The incident journal in the navigator: the panel opens an incident and
+//! takes notes and milestones, runs and copies are journaled with secrets
+//! redacted, the detail marks how far a runbook got. The journal's writes
+//! are made as the loop makes them (`tui::journaling`), into a temporary
+//! directory.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use crossterm::event::KeyCode;
+use pagerbook::journal::incidents::{Incident, Incidents};
+use pagerbook::journal::output::Printed;
+use pagerbook::journal::record::{Event, Milestone, Record, StepResult};
+use pagerbook::runner::Outcome;
+use pagerbook::tui::action::{Action, Effect};
+use pagerbook::tui::command::Output;
+use pagerbook::tui::journaling;
+use pagerbook::tui::state::Overlay;
+
+mod util;
+use util::app::{App, started_run};
+
+/// The navigator with the journal's writes carried out as the loop does.
+struct Desk {
+    app: App,
+    incidents: Incidents,
+    _dir: tempfile::TempDir,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let incidents = Incidents::new(dir.path().join("incidents"));
+        Desk { app: App::drill(100, 30), incidents, _dir: dir }
+    }
+
+    /// Carries out the journal's effects among `effects`, applying the
+    /// answers; returns the rest.
+    fn carry(&mut self, effects: Vec<Effect>) -> Vec<Effect> {
+        let mut rest = Vec::new();
+        for effect in effects {
+            let news = match effect {
+                Effect::Journal(event) => journaling::record(Some(&self.incidents), "alice", *event),
+                Effect::Incident(change) => journaling::change(Some(&self.incidents), "alice", change),
+                other => {
+                    rest.push(other);
+                    continue;
+                }
+            };
+            rest.extend(self.app.apply(Action::Incident(Box::new(news))));
+        }
+        rest
+    }
+
+    fn key(&mut self, code: KeyCode) -> Vec<Effect> {
+        let effects = self.app.key(code);
+        self.carry(effects)
+    }
+
+    fn ctrl(&mut self, c: char) -> Vec<Effect> {
+        let effects = self.app.ctrl(c);
+        self.carry(effects)
+    }
+
+    fn type_line(&mut self, text: &str) -> Vec<Effect> {
+        self.app.type_text(text);
+        self.key(KeyCode::Enter)
+    }
+
+    fn events(&self) -> Vec<Event> {
+        let open = self.incidents.all().unwrap().0;
+        open.last().unwrap().records.iter().map(|r| r.event.clone()).collect()
+    }
+}
+
+#[test]
+fn the_panel_opens_an_incident_takes_notes_and_milestones_and_closes_it() {
+    let mut desk = Desk::new();
+    desk.ctrl('t');
+    assert!(matches!(desk.app.overlay(), Some(Overlay::Incident)));
+    assert!(desk.app.text().contains("No incident is open: nothing done here is recorded."), "{}", desk.app.text());
+    // Letters in the panel are its keys; a note needs an incident.
+    desk.key(KeyCode::Char('n'));
+    assert!(matches!(desk.app.overlay(), Some(Overlay::Incident)));
+    desk.key(KeyCode::Char('s'));
+    desk.type_line("Checkout 5xx");
+    let incident = desk.app.state.incident.clone().expect("opened");
+    assert_eq!(incident.title(), "Checkout 5xx");
+    let screen = desk.app.text();
+    assert!(screen.contains("Checkout 5xx") && screen.contains("Milestones  detected –"), "{screen}");
+    assert!(screen.lines().last().unwrap().contains("● 0 min Checkout 5xx"), "the clock is on the status line");
+    desk.key(KeyCode::Char('n'));
+    desk.type_line("TODO: alert on CoreDNS restarts");
+    desk.key(KeyCode::Char('m'));
+    // A time still to come is refused, with the prompt kept.
+    desk.type_line("1h ago");
+    desk.key(KeyCode::Char('d'));
+    desk.app.type_text("25:99");
+    desk.key(KeyCode::Enter);
+    assert!(matches!(desk.app.overlay(), Some(Overlay::Prompt(_))), "a bad time keeps the prompt");
+    assert!(desk.app.text().contains("is not a time"), "{}", desk.app.text());
+    desk.key(KeyCode::Esc);
+    let screen = desk.app.text();
+    assert!(screen.contains("mitigated ") && !screen.contains("mitigated –"), "{screen}");
+    assert!(screen.contains("alice  note: TODO: alert on CoreDNS restarts"), "{screen}");
+    // Closing asks first; any key but y keeps it open.
+    desk.key(KeyCode::Char('x'));
+    desk.key(KeyCode::Char('n'));
+    assert!(desk.app.state.incident.is_some());
+    desk.key(KeyCode::Char('x'));
+    desk.key(KeyCode::Char('y'));
+    assert!(desk.app.state.incident.is_none());
+    let events = desk.events();
+    assert!(matches!(events[0], Event::Opened { .. }), "{events:?}");
+    assert!(matches!(events[1], Event::Note { .. }));
+    assert!(matches!(events[2], Event::Milestone { milestone: Milestone::Mitigated, at: Some(_) }));
+    assert_eq!(events[3], Event::Closed);
+}
+
+#[test]
+fn runs_and_copies_are_journaled_with_secrets_redacted_and_the_detail_marks_them() {
+    let mut desk = Desk::new();
+    desk.carry(vec![Effect::Incident(pagerbook::tui::action::IncidentChange::Start("Drill".into()))]);
+    // A run with a secret: the journal has its name, never its value.
+    desk.app.select_step("drill-echo", 8);
+    desk.ctrl('r');
+    desk.app.type_text("hunter2-token");
+    desk.key(KeyCode::Enter);
+    let effects = desk.key(KeyCode::Enter);
+    let (id, command) = started_run(&effects).unwrap();
+    assert!(command.contains("hunter2-token"), "what runs has the value");
+    let Some(Effect::Run { journal_as, .. }) = effects.iter().find(|e| matches!(e, Effect::Run { .. })) else {
+        panic!("{effects:?}")
+    };
+    let journal_as = journal_as.clone();
+    desk.app.state.now += Duration::from_millis(1200);
+    let printed = Printed { lines: 1, tail: vec!["token-length 13".into()], sha256: "ab".repeat(32), output: None };
+    let ended = desk.app.apply(Action::RunExited {
+        id,
+        last_output: Output::default(),
+        outcome: Outcome { code: Some(0), signal: None },
+        printed: Some(Box::new(printed)),
+    });
+    desk.carry(ended);
+    let journal = std::fs::read_to_string(&desk.app.state.incident.as_ref().unwrap().path).unwrap();
+    assert!(!journal.contains("hunter2"), "{journal}");
+    assert!(journal.contains("<redacted:token>"), "{journal}");
+    let events = desk.events();
+    let Some(Event::StepRun(run)) = events.iter().find(|e| matches!(e, Event::StepRun(_))) else { panic!() };
+    assert_eq!(run.command, "echo token-length $(printf %s <redacted:token> | wc -c)");
+    assert_eq!((run.step, run.run.as_str(), run.shell.as_str()), (9, journal_as.as_str(), "bash"));
+    assert_eq!(run.values[0].from, "secret");
+    let Some(Event::StepResult(result)) = events.last() else { panic!("{events:?}") };
+    assert_eq!((result.exit, result.duration_ms, result.run.as_str()), (Some(0), 1200, journal_as.as_str()));
+    // A copy is journaled too.
+    desk.key(KeyCode::Esc);
+    desk.app.select_step("drill-echo", 0);
+    desk.key(KeyCode::Enter);
+    desk.key(KeyCode::Enter);
+    assert!(
+        matches!(desk.events().last(), Some(Event::StepCopied { step: 1, command, .. }) if command == "echo hello world")
+    );
+    // A navigator started later shows what the journal says of each step.
+    let incident = desk.app.state.incident.clone();
+    desk.app.reset();
+    desk.app.state.incident = incident;
+    desk.app.select_step("drill-echo", 0);
+    let screen = desk.app.text();
+    assert!(screen.contains("⧉ copied at "), "{screen}");
+    desk.app.select_step("drill-echo", 8);
+    assert!(desk.app.text().contains("✓ exit 0 at "), "{}", desk.app.text());
+}
+
+#[test]
+fn a_run_with_no_incident_open_says_once_that_it_is_not_recorded() {
+    let mut desk = Desk::new();
+    for round in 0..2 {
+        desk.app.select_step("drill-echo", 1);
+        desk.ctrl('r');
+        desk.key(KeyCode::Enter);
+        let status = desk.app.text().lines().last().unwrap().to_owned();
+        assert_eq!(status.contains("not recorded: start an incident with ^T s"), round == 0, "{status}");
+        desk.key(KeyCode::Esc);
+    }
+    assert!(desk.incidents.all().unwrap().0.is_empty(), "no journal is made for it");
+}
+
+#[test]
+fn the_panel_with_an_open_incident() {
+    let mut app = App::drill(100, 30);
+    let at = |time: &str, event| Record { time: time.into(), monotonic_ms: 0, user: "alice".into(), event };
+    let failed = StepResult {
+        entry: "drill-echo".into(),
+        step: 2,
+        run: "p1-1".into(),
+        exit: Some(3),
+        signal: None,
+        error: None,
+        duration_ms: 40,
+        lines: 2,
+        tail: vec!["to stdout".into(), "to stderr".into()],
+        sha256: String::new(),
+        output: None,
+    };
+    app.state.incident = Some(Incident {
+        id: "2026-12-01-03-00-checkout-5xx".into(),
+        path: Path::new("/data/pagerbook/incidents/2026-12-01-03-00-checkout-5xx.jsonl").into(),
+        records: vec![
+            at("2026-12-01T03:00:05Z", Event::Opened { title: "Checkout 5xx".into() }),
+            at("2026-12-01T03:02:00Z", Event::Milestone { milestone: Milestone::Acknowledged, at: None }),
+            at("2026-12-01T03:03:10Z", Event::EntryOpened { entry: "drill-echo".into(), query: Some("drill".into()) }),
+            at("2026-12-01T03:04:00Z", Event::StepResult(Box::new(failed))),
+            at("2026-12-01T03:09:00Z", Event::Note { text: "rolled back".into() }),
+        ],
+        warnings: Vec::new(),
+    });
+    app.state.wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_094_005 + 65 * 60);
+    app.select_step("drill-echo", 1);
+    let detail = app.text();
+    assert!(detail.contains("✗ exit 3 at 03:04 UTC · in the incident's journal"), "{detail}");
+    app.ctrl('t');
+    insta::assert_snapshot!("incident_panel", app.screen());
+}
