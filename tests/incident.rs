@@ -223,3 +223,35 @@ fn the_panel_with_an_open_incident() {
     app.ctrl('t');
     insta::assert_snapshot!("incident_panel", app.screen());
 }
+
+/// The golden postmortem: a journal and a second responder's, exported.
+/// `UPDATE_GOLDEN=1 cargo test --test incident` writes it anew, to review
+/// as code.
+#[test]
+fn the_export_is_the_postmortem_timeline_with_both_responders_in_time_order() {
+    let home = tempfile::tempdir().unwrap();
+    let incidents = home.path().join(".local/share/pagerbook/incidents");
+    std::fs::create_dir_all(&incidents).unwrap();
+    let id = "2026-12-01-03-00-checkout-5xx";
+    let fixture = Path::new("tests/fixtures/incident");
+    std::fs::copy(fixture.join(format!("{id}.jsonl")), incidents.join(format!("{id}.jsonl"))).unwrap();
+    let bob = fixture.join("bob.jsonl");
+    let args = ["--catalog", "tests/fixtures/navigator", "incident", "export", id, "--with", bob.to_str().unwrap()];
+    let exported = util::pagerbook(home.path(), &args);
+    assert!(exported.status.success(), "{}", String::from_utf8_lossy(&exported.stderr));
+    let page = util::stdout(&exported).replace(home.path().to_str().unwrap(), "$HOME");
+    let golden = fixture.join("postmortem.md");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &page).unwrap();
+    }
+    assert_eq!(page, std::fs::read_to_string(&golden).unwrap(), "the export differs from {}", golden.display());
+    // The timeline interleaves the two journals by time.
+    let timeline: Vec<&str> = page.lines().filter(|l| l.starts_with("| 0")).collect();
+    let times: Vec<&str> = timeline.iter().map(|row| &row[2..10]).collect();
+    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "{times:?}");
+    assert!(timeline.iter().any(|row| row.contains("| bob |")) && timeline.iter().any(|row| row.contains("| alice |")));
+    // JSON: every record of both, as an array.
+    let args = ["incident", "export", id, "--format", "json", "--with", bob.to_str().unwrap()];
+    let json: serde_json::Value = serde_json::from_slice(&util::pagerbook(home.path(), &args).stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 12 + 4);
+}

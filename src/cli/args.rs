@@ -169,7 +169,7 @@ pub enum Command {
     /// the postmortem's timeline.
     #[command(
         subcommand,
-        after_help = "Examples:\n  pagerbook incident start \"Checkout 5xx\"\n  pagerbook incident list\n  pagerbook incident show 2026-12-01-03-12-checkout-5xx\n  pagerbook incident stop"
+        after_help = "Examples:\n  pagerbook incident start \"Checkout 5xx\"\n  pagerbook incident list\n  pagerbook incident show 2026-12-01-03-12-checkout-5xx\n  pagerbook incident stop\n  pagerbook incident export 2026-12-01-03-12-checkout-5xx > postmortem.md\n  pagerbook incident export ID --with ~/bob-incident.jsonl"
     )]
     Incident(IncidentCommand),
     /// Show which catalog sources were read and what each gave.
@@ -199,6 +199,28 @@ pub enum IncidentCommand {
         /// The incident's id, as `incident list` gives it.
         id: String,
     },
+    /// Print the postmortem's first draft: header, measurements, timeline,
+    /// commands run, action items (markdown), or the records (JSON).
+    Export {
+        /// The incident's id, as `incident list` gives it.
+        id: String,
+        /// `md` for the postmortem page, `json` for the records as an array.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Md)]
+        format: ExportFormat,
+        /// Another responder's journal of the same incident (its .jsonl
+        /// file), merged in by time; may be given more than once.
+        #[arg(long = "with", value_name = "JOURNAL")]
+        with: Vec<std::path::PathBuf>,
+    },
+}
+
+/// Output format of `incident export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A markdown postmortem page.
+    Md,
+    /// The records as a JSON array.
+    Json,
 }
 
 /// Output format of `check`.

@@ -3,19 +3,30 @@
 
 use std::io::{self, Write};
 
-use super::args::IncidentCommand;
+use std::path::PathBuf;
+
+use super::args::{ExportFormat, IncidentCommand};
 use super::{EXIT_OK, EXIT_PROBLEM};
+use crate::catalog::Source;
+use crate::journal::export;
 use crate::journal::incidents::{Incident, IncidentError, Incidents};
+use crate::journal::output::hash_of;
 use crate::journal::record::Record;
 use crate::settings;
 
-/// Runs an incident command.
-pub(super) fn incident(command: IncidentCommand, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+/// Runs an incident command; `sources` give the catalog entries' review
+/// dates for an export.
+pub(super) fn incident(
+    command: IncidentCommand,
+    sources: &[Source],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
     let Some(dir) = settings::incidents_dir() else {
         writeln!(err, "pagerbook: error: no data directory (set HOME or XDG_DATA_HOME)")?;
         return Ok(EXIT_PROBLEM);
     };
-    match act(&Incidents::new(dir), command, &crate::journal::user(), out, err) {
+    match act(&Incidents::new(dir), command, sources, out, err) {
         Ok(()) => Ok(EXIT_OK),
         Err(IncidentError::Io(e)) => Err(e),
         Err(problem) => {
@@ -28,10 +39,11 @@ pub(super) fn incident(command: IncidentCommand, out: &mut dyn Write, err: &mut 
 fn act(
     incidents: &Incidents,
     command: IncidentCommand,
-    user: &str,
+    sources: &[Source],
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), IncidentError> {
+    let user = &crate::journal::user();
     match command {
         IncidentCommand::Start { title } => {
             let incident = incidents.start(&title.join(" "), user)?;
@@ -53,7 +65,46 @@ fn act(
             }
         }
         IncidentCommand::Show { id } => show(&incidents.get(&id)?, out, err)?,
+        IncidentCommand::Export { id, format, with } => export(&incidents.get(&id)?, format, &with, sources, out, err)?,
     }
+    Ok(())
+}
+
+/// The postmortem's first draft, or the records, of `incident` and the
+/// other responders' journals `with`.
+fn export(
+    incident: &Incident,
+    format: ExportFormat,
+    with: &[PathBuf],
+    sources: &[Source],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), IncidentError> {
+    let mut read = vec![(incident.path.clone(), incident.records.clone(), incident.warnings.clone())];
+    for path in with {
+        let (records, warnings) = Incidents::read_journal(path)?;
+        read.push((path.clone(), records, warnings));
+    }
+    let mut journals = Vec::new();
+    for (path, records, warnings) in &read {
+        for warning in warnings {
+            writeln!(err, "pagerbook: warning: {}: {warning}", path.display())?;
+        }
+        let sha256 = hash_of(path)?;
+        journals.push(export::Journal { path: path.display().to_string(), sha256, records });
+    }
+    let page = match format {
+        ExportFormat::Json => export::json(&journals),
+        ExportFormat::Md => {
+            let catalog = crate::catalog::load(sources).catalog;
+            let reviewed = |id: &str| {
+                let entry = catalog.get(id)?;
+                Some(entry.text(crate::catalog::TextField::LastReviewed)?.to_owned())
+            };
+            export::markdown(&incident.id, &journals, &reviewed)
+        }
+    };
+    out.write_all(page.as_bytes())?;
     Ok(())
 }
 

@@ -105,7 +105,7 @@ pub fn run(
             check::check(&sources, &options, config.as_deref(), format, verbose, out)
         }
         Command::Sources { json } => check::sources_command(&sources, json, out),
-        Command::Incident(command) => incident::incident(command, out, err),
+        Command::Incident(command) => incident::incident(command, &sources, out, err),
     };
     match result {
         Ok(code) => code,

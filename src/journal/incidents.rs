@@ -136,26 +136,29 @@ impl Incidents {
             return Err(IncidentError::Unknown(id.to_owned()));
         }
         let path = self.path_of(id);
-        let text = match files::read_regular(&path, JOURNAL_LIMIT) {
-            Ok(text) => text,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Err(IncidentError::Unknown(id.to_owned())),
-            Err(err) => return Err(err.into()),
+        let (records, warnings) = match Incidents::read_journal(&path) {
+            Err(IncidentError::Io(err)) if err.kind() == io::ErrorKind::NotFound => {
+                return Err(IncidentError::Unknown(id.to_owned()));
+            }
+            read => read?,
         };
-        let read = file::read(&text).map_err(|err| IncidentError::Unreadable {
-            path: path.clone(),
-            line: err.line,
-            message: err.message,
-        })?;
+        Ok(Incident { id: id.to_owned(), path, records, warnings })
+    }
+
+    /// The records of the journal at `path` (this machine's or another
+    /// responder's), and what reading it skipped.
+    ///
+    /// # Errors
+    /// It cannot be read, or a line in its middle is not a record.
+    pub fn read_journal(path: &Path) -> Result<(Vec<Record>, Vec<String>), IncidentError> {
+        let text = files::read_regular(path, JOURNAL_LIMIT)?;
+        let unreadable = |line, message| IncidentError::Unreadable { path: path.to_owned(), line, message };
+        let read = file::read(&text).map_err(|err| unreadable(err.line, err.message))?;
         let mut records = Vec::with_capacity(read.records.len());
         for (line, fields) in read.records {
-            let record = Record::from_fields(fields).map_err(|err| IncidentError::Unreadable {
-                path: path.clone(),
-                line,
-                message: err.to_string(),
-            })?;
-            records.push(record);
+            records.push(Record::from_fields(fields).map_err(|err| unreadable(line, err.to_string()))?);
         }
-        Ok(Incident { id: id.to_owned(), path, records, warnings: read.warnings })
+        Ok((records, read.warnings))
     }
 
     /// Opens an incident titled `title`, by `user`.

@@ -3,6 +3,7 @@
 //! (`record`) and its file (`file`), appended so that a crash or a second
 //! writer loses none.
 
+pub mod export;
 pub mod file;
 pub mod incidents;
 pub mod output;
