@@ -629,3 +629,101 @@ fn after_sigkill_of_pagerbook_no_process_of_a_running_step_remains() {
     assert!(Command::new("kill").args(["-KILL", &navigator]).status().unwrap().success());
     assert_group_ends(&group, "left behind after SIGKILL");
 }
+
+/// Every file under `dir`, with its text (lossy), for grepping.
+fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push((path.clone(), String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned()));
+        }
+    }
+    files
+}
+
+#[test]
+fn an_incident_records_what_was_done_and_exports_it_in_order_with_no_secret_anywhere() {
+    let Some(tmux) = Tmux::start("incident", 80, 24) else { return };
+    let catalog = format!("--catalog {}", fixture("incident/catalog").display());
+    tmux.open_navigator_on(&catalog, "Control plane");
+    // Open an incident from the panel.
+    tmux.press(&["C-t"]);
+    tmux.wait_for("No incident is open", "the incident panel");
+    tmux.press(&["s"]);
+    tmux.wait_for("Open an incident: its title", "the title prompt");
+    tmux.type_text("Checkout 5xx");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("● 0 min Checkout 5xx", "the incident's clock on the status line");
+    tmux.press(&["Escape"]);
+    // Find the entry as a person would, and run its first step.
+    tmux.type_text("coredns");
+    tmux.wait_for("CoreDNS down (drill)", "the entry");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the entry's detail");
+    tmux.press(&["C-r"]);
+    tmux.wait_for("Run this command?", "the confirmation");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("✓ exit 0", "the end of the run");
+    tmux.press(&["Escape"]);
+    // The second step prints the secret it is given: redacted everywhere.
+    tmux.press(&["2", "C-r"]);
+    tmux.wait_for("Fill in", "the form");
+    tmux.type_text("hunter2-s3cret");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("Run this command?", "the confirmation");
+    tmux.press(&["Enter"]);
+    let output = tmux.wait_for("✓ exit 0", "the end of the secret's run");
+    assert!(output.contains("called with token <redacted:token>"), "{output}");
+    tmux.press(&["Escape"]);
+    // A note, a milestone (Enter is now), then the incident closed.
+    tmux.press(&["C-t"]);
+    tmux.wait_for("Latest records", "the panel");
+    tmux.press(&["n"]);
+    tmux.type_text("TODO: page the DNS owners sooner");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("note: TODO: page the DNS owners sooner", "the note in the panel");
+    tmux.press(&["m"]);
+    tmux.wait_for("Mitigated: when, in UTC?", "the milestone's prompt");
+    tmux.press(&["Enter"]);
+    tmux.wait_until(|s| s.contains("mitigated ") && !s.contains("mitigated –"), "the milestone set");
+    tmux.press(&["x"]);
+    tmux.wait_for("Close the incident", "the question");
+    tmux.press(&["y"]);
+    tmux.wait_for("No incident is open", "the incident closed");
+    tmux.press(&["Escape"]);
+    tmux.quit();
+    // The export lists those events in order, with the steps' statuses.
+    let home = tmux.home.path();
+    let list = stdout(&pagerbook(home, &["incident", "list"]));
+    let id = list.split_whitespace().next().unwrap_or_else(|| panic!("no incident listed: {list}"));
+    let page = stdout(&pagerbook(
+        home,
+        &["--catalog", &fixture("incident/catalog").display().to_string(), "incident", "export", id],
+    ));
+    let timeline: Vec<&str> = page.lines().filter(|line| line.starts_with("| ") && line.contains(':')).collect();
+    let order = [
+        "incident opened: Checkout 5xx",
+        "opened coredns-down, found by \"coredns\"",
+        "ran step 1 of coredns-down: exit 0",
+        "ran step 2 of coredns-down: exit 0",
+        "note: TODO: page the DNS owners sooner",
+        "| mitigated |",
+        "incident closed",
+    ];
+    let at: Vec<Option<usize>> =
+        order.iter().map(|event| timeline.iter().position(|row| row.contains(event))).collect();
+    assert!(at.iter().all(Option::is_some) && at.windows(2).all(|pair| pair[0] < pair[1]), "{at:?}\n{page}");
+    assert!(page.contains("- [ ] page the DNS owners sooner"), "{page}");
+    assert!(page.contains("`coredns-down` (reviewed 2026-11-30)"), "{page}");
+    // The secret is nowhere on disk (journal, output files, values.toml if
+    // written), nor in the export.
+    let files = files_under(home);
+    assert!(files.iter().any(|(path, _)| path.extension().is_some_and(|e| e == "out")), "output files kept");
+    for (path, text) in &files {
+        assert!(!text.contains("hunter2"), "the secret is in {}:\n{text}", path.display());
+    }
+    assert!(!page.contains("hunter2") && page.contains("<redacted:token>"), "{page}");
+}

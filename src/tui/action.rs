@@ -183,6 +183,9 @@ pub enum Effect {
         /// The run's name in the journal: its whole output goes to a file
         /// beside it while an incident is open.
         journal_as: String,
+        /// The secrets' (name, value): redacted from its output before the
+        /// output is shown or written.
+        secrets: Vec<(String, String)>,
     },
     /// Stop run `id` (SIGINT, then TERM, then KILL, to its process group).
     Interrupt(u64),

@@ -179,12 +179,15 @@ struct Captured {
     pending: Arc<Pending>,
     /// Its whole output, while an incident keeps it.
     file: Option<OutputFile>,
+    /// Values redacted from its output.
+    secrets: Vec<(String, String)>,
 }
 
 impl Captured {
     /// The output since the last frame, also written to the run's file.
     fn take(&mut self) -> Output {
-        let output = self.pending.take();
+        let mut output = self.pending.take();
+        output.redact(&self.secrets);
         if let Some(file) = &mut self.file {
             for (_, line) in output.lines() {
                 file.push(line);
@@ -257,13 +260,13 @@ impl Runtime<'_> {
                 let report = clipboard::copy(&text, &self.setup.clipboard, &mut std::io::stdout());
                 vec![Action::Copied { text, report }]
             }
-            Effect::Run { id, command, shell, interactive: false, journal_as, .. } => {
+            Effect::Run { id, command, shell, interactive: false, journal_as, secrets, .. } => {
                 let pending = Arc::new(Pending::default());
                 match runner::spawn(&command, shell, pending.sink(id, self.events.clone())) {
                     Ok(child) => {
                         let journal = self.setup.incidents.as_ref().and_then(|i| i.open_one().ok().flatten());
                         let file = journal.map(|open| OutputFile::create(&open.path, &journal_as));
-                        self.running.insert(id, Captured { child, pending, file });
+                        self.running.insert(id, Captured { child, pending, file, secrets });
                         Vec::new()
                     }
                     Err(err) => vec![Action::RunFailed { id, error: err.to_string() }],

@@ -342,7 +342,16 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
     // Recorded before it starts: a crash while it runs still leaves what
     // was run in the journal.
     let mut effects: Vec<Effect> = ran.map(|event| Effect::Journal(Box::new(event))).into_iter().collect();
-    effects.push(Effect::Run { id, command: confirm.command, shown: confirm.shown, shell, interactive, journal_as });
+    let secrets = confirm.values.iter().filter(|c| c.secret).map(|c| (c.name.clone(), c.value.clone())).collect();
+    effects.push(Effect::Run {
+        id,
+        command: confirm.command,
+        shown: confirm.shown,
+        shell,
+        interactive,
+        journal_as,
+        secrets,
+    });
     effects.push(Effect::SaveValues);
     effects
 }

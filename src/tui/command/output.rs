@@ -49,6 +49,19 @@ impl Output {
         self.lines.is_empty()
     }
 
+    /// Replaces every occurrence of each secret's value in the lines held
+    /// by `<redacted:NAME>`: a command may print what it was given, and a
+    /// secret must reach neither the screen nor the disk.
+    pub fn redact(&mut self, secrets: &[(String, String)]) {
+        for (_, line) in &mut self.lines {
+            for (name, value) in secrets.iter().filter(|(_, value)| !value.is_empty()) {
+                if line.contains(value.as_str()) {
+                    *line = line.replace(value.as_str(), &format!("<redacted:{name}>"));
+                }
+            }
+        }
+    }
+
     /// How many lines were dropped from the front to respect the cap.
     pub fn dropped(&self) -> usize {
         self.dropped
@@ -69,5 +82,15 @@ mod tests {
         }
         assert_eq!((output.len(), output.dropped()), (Output::CAP, 7));
         assert_eq!(output.lines().next(), Some(&(Stream::Stdout, "7".to_string())));
+    }
+
+    #[test]
+    fn a_secret_printed_by_a_command_is_redacted() {
+        let mut output = Output::default();
+        output.push(Stream::Stdout, "Authorization: Bearer s3cret-s3cret".into());
+        output.push(Stream::Stderr, "nothing here".into());
+        output.redact(&[("token".into(), "s3cret".into()), ("empty".into(), String::new())]);
+        let lines: Vec<&str> = output.lines().map(|(_, line)| line.as_str()).collect();
+        assert_eq!(lines, ["Authorization: Bearer <redacted:token>-<redacted:token>", "nothing here"]);
     }
 }
