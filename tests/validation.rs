@@ -1057,3 +1057,84 @@ fn impact_and_where_are_read_and_shown_in_json() {
     assert_eq!(json["impact"], "every checkout fails");
     assert_eq!(json["steps"][0]["where"], "the infrastructure repository");
 }
+
+/// A step with `verify` and `precheck` tables, `checks` written under it.
+fn step_with_checks(checks: &str) -> String {
+    format!(
+        "{GOOD}\n[vars.ns]\ndescription = \"n\"\n\n[[failure]]\nid = \"checked\"\n{REQUIRED}\n[[failure.steps]]\ndo = \"Restart.\"\nrun = \"kubectl -n {{{{ns}}}} rollout restart deploy/web\"\ndanger = \"caution\"\n{checks}"
+    )
+}
+
+#[test]
+fn a_verify_and_a_precheck_are_read_with_their_durations_and_shown_in_the_json() {
+    let dir = Dir::new();
+    dir.write(
+        "c.toml",
+        step_with_checks(
+            "[failure.steps.verify]\nrun = \"kubectl -n {{ns}} rollout status deploy/web --timeout=5s\"\nstdout_matches = \"successfully rolled out\"\nevery = \"5s\"\nwithin = \"2m\"\npass = \"Running again.\"\nfail = \"Still not ready.\"\n\n[failure.steps.precheck]\nrun = \"kubectl -n {{ns}} get deploy/web\"\n",
+        ),
+    );
+    let loaded = dir.load();
+    assert!(loaded.diagnostics.is_empty(), "{:#?}", problems(&loaded));
+    let entry = loaded.catalog.get("checked").unwrap();
+    let verify = entry.steps[0].verify().unwrap();
+    assert_eq!((verify.every, verify.within, verify.expect_exit), (Some(5), 120, 0));
+    assert_eq!(verify.pass.as_deref(), Some("Running again."));
+    let precheck = entry.steps[0].precheck().unwrap();
+    assert_eq!((precheck.every, precheck.within), (None, 30));
+    let json = serde_json::to_value(&entry.steps[0]).unwrap();
+    assert_eq!(json["verify"]["within"], "2m");
+    assert_eq!(json["verify"]["every"], "5s");
+    assert_eq!(json["precheck"]["run"], "kubectl -n {{ns}} get deploy/web");
+}
+
+#[test]
+fn a_check_that_acts_needs_a_terminal_or_cannot_keep_its_deadline_is_refused_where_it_is() {
+    let cases = [
+        (
+            "run = \"kubectl -n {{ns}} delete pod web-0\"",
+            33,
+            7,
+            "looks destructive (kubectl delete): a check must only look",
+        ),
+        ("run = \"kubectl -n {{ns}} get pods | less\"", 33, 7, "runs `less`, which needs a terminal"),
+        (
+            "run = \"kubectl -n {{ns}} get pods {{pod}}\"",
+            33,
+            7,
+            "placeholder `{{pod}}` in the `verify` of step 1 of failure `checked`",
+        ),
+        (
+            "run = \"true\"\nstdout_matches = \"(\"",
+            34,
+            18,
+            "`stdout_matches` of the `verify` of step 1 of failure `checked` is not a regex",
+        ),
+        (
+            "run = \"true\"\nevery = \"2m\"\nwithin = \"1m\"",
+            34,
+            9,
+            "`every` of the `verify` of step 1 of failure `checked` must be shorter than `within` (60 s)",
+        ),
+        ("run = \"true\"\nwithin = \"soon\"", 34, 10, "`within` must be a duration such as \"5s\""),
+        ("run = \"true\"\nexpect_exit = 300", 34, 15, "`expect_exit` must be an exit status from 0 to 255"),
+        (
+            "run = \"true\"\ntimeout = \"5s\"",
+            34,
+            1,
+            "unknown field `timeout` in the `verify` of step 1 of failure `checked`",
+        ),
+    ];
+    for (table, line, column, message) in cases {
+        let dir = Dir::new();
+        dir.write("c.toml", step_with_checks(&format!("[failure.steps.verify]\n{table}\n")));
+        let loaded = dir.load();
+        let found = problems(&loaded);
+        assert!(
+            found.iter().any(|(_, l, c, _, m)| (*l, *c) == (line, column) && m.contains(message)),
+            "{table}: expected {line}:{column} {message}, found {found:#?}"
+        );
+        // The rest of the file still loads; the step with a bad check does not.
+        assert!(ids(&loaded).contains(&"good-one"), "{table}");
+    }
+}

@@ -17,6 +17,7 @@ pub use diagnostic::{Diagnostic, Level, Snippet};
 pub use entry::{EntryData, ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{
-    Catalog, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, UNSORTED_LAYER, Var,
+    Catalog, Check, Checks, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step,
+    UNSORTED_LAYER, Var, parse_seconds, seconds_text,
 };
 pub use review::Review;

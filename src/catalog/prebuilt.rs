@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::entry::{EntryParts, ListField, SealedTexts};
-use super::model::{Danger, Frequency, Kind, Layer, Severity, Var};
+use super::model::{Check, Danger, Frequency, Kind, Layer, Severity, Var};
 use super::parse::{FileContents, Located, ParsedEntry, Place, RefSpans};
 
 /// What every embedded file defines, in file order.
@@ -345,6 +345,29 @@ impl Coded for Var {
             choices: Coded::take(input)?,
             pattern: Coded::take(input)?,
             secret: Coded::take(input)?,
+        })
+    }
+}
+
+impl Coded for Check {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.run.put(out);
+        u32::from(self.expect_exit).put(out);
+        self.stdout_matches.put(out);
+        self.every.put(out);
+        self.within.put(out);
+        self.pass.put(out);
+        self.fail.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(Check {
+            run: Coded::take(input)?,
+            expect_exit: u8::try_from(u32::take(input)?).ok()?,
+            stdout_matches: Coded::take(input)?,
+            every: Coded::take(input)?,
+            within: Coded::take(input)?,
+            pass: Coded::take(input)?,
+            fail: Coded::take(input)?,
         })
     }
 }

@@ -23,6 +23,8 @@ pub enum Table {
     Step,
     /// `[vars.NAME]`, at the top of a file or in an entry.
     Var,
+    /// A step's `verify` or `precheck` table.
+    Check,
 }
 
 /// What a key holds, and for an entry's text and lists, where it is kept.
@@ -118,6 +120,15 @@ pub const FIELDS: &[Key] = &[
     field("danger", &[Table::Step], Holds::Own),
     field("interactive", &[Table::Step], Holds::Own),
     field("where", &[Table::Step], Holds::Own),
+    field("precheck", &[Table::Step], Holds::Own),
+    field("verify", &[Table::Step], Holds::Own),
+    required("run", &[Table::Check], Holds::Own),
+    field("expect_exit", &[Table::Check], Holds::Own),
+    field("stdout_matches", &[Table::Check], Holds::Own),
+    field("every", &[Table::Check], Holds::Own),
+    field("within", &[Table::Check], Holds::Own),
+    field("pass", &[Table::Check], Holds::Own),
+    field("fail", &[Table::Check], Holds::Own),
     required("description", &[Table::Var], Holds::Own),
     field("default", &[Table::Var], Holds::Own),
     field("choices", &[Table::Var], Holds::Own),
@@ -169,6 +180,7 @@ mod tests {
             (Table::Runbook, section("## `[[runbook]]`")),
             (Table::Step, section("## `[[failure]]`")),
             (Table::Var, section("## Placeholders")),
+            (Table::Check, section("## Checking that a step worked")),
         ];
         let mut missing = Vec::new();
         for (table, text) in places {

@@ -18,6 +18,7 @@ use super::model::{Frequency, Kind, Layer, Severity, Step, UNSORTED_LAYER, to_u3
 use super::review::Review;
 use super::schema::{self, Holds};
 
+mod check;
 mod read;
 mod step;
 mod vars;

@@ -9,7 +9,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::{DeclaredVars, Reader, TomlTable};
-use crate::catalog::model::{DEFAULT_LANG, Danger, Step};
+use crate::catalog::model::{Checks, DEFAULT_LANG, Danger, Step};
 use crate::catalog::schema;
 use crate::template::{self, Piece};
 
@@ -65,6 +65,11 @@ impl Reader<'_, '_> {
         };
         let interactive = self.flag(table, "interactive");
         let place = self.string(table, "where");
+        let step_run = run.as_ref().map(|run| *run.get_ref());
+        let checks = Checks {
+            precheck: self.check(table, "precheck", step_run, context, declare),
+            verify: self.check(table, "verify", step_run, context, declare),
+        };
         if let (Some(Danger::Safe), Some(run)) = (danger, &run)
             && let Some(operation) = crate::danger::looks_destructive(run.get_ref())
         {
@@ -78,6 +83,7 @@ impl Reader<'_, '_> {
         };
         let mut step = Step::new(instruction, run.as_ref().map(|run| *run.get_ref()), place);
         (step.lang, step.danger, step.interactive) = (lang, danger, interactive);
+        step.checks = (checks != Checks::default()).then(|| Box::new(checks));
         (self.errors == errors).then_some(step)
     }
 
