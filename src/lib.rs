@@ -27,6 +27,11 @@
 //!   ratatui lines, cached.
 //! - [`runner`]: runs one shell command in its own process group, cleans its
 //!   output (vte), kills what it leaves (DESIGN.md's `exec/`). No terminal.
+//! - [`verify`]: a step's `verify` or `precheck` run to a verdict, polling
+//!   until its deadline. No terminal.
+//! - [`journal`]: the incident journal: records, the append-only file that
+//!   survives a crash and a second writer, the incidents on this machine,
+//!   each run's whole output, and the postmortem export.
 //! - [`whereabouts`]: where a final command will act (kube context and
 //!   namespace, ssh hosts, programs not found, variables unset). Pure
 //!   reading of the command; reads kubeconfig files and looks in `PATH`.
@@ -55,6 +60,7 @@ pub mod search;
 pub mod settings;
 pub mod template;
 pub mod tui;
+pub mod verify;
 pub mod visible;
 pub mod whereabouts;
 pub mod words;

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use crossterm::event::KeyCode;
+use pagerbook::catalog::Source;
 use pagerbook::journal::incidents::{Incident, Incidents};
 use pagerbook::journal::output::Printed;
 use pagerbook::journal::record::{Event, Milestone, Record, StepResult};
@@ -18,6 +19,7 @@ use pagerbook::tui::action::{Action, Effect};
 use pagerbook::tui::command::Output;
 use pagerbook::tui::journaling;
 use pagerbook::tui::state::Overlay;
+use pagerbook::verify::Verdict;
 
 mod util;
 use util::app::{App, started_run};
@@ -31,9 +33,19 @@ struct Desk {
 
 impl Desk {
     fn new() -> Desk {
+        Desk::on(App::drill(100, 30))
+    }
+
+    fn on(app: App) -> Desk {
         let dir = tempfile::tempdir().unwrap();
         let incidents = Incidents::new(dir.path().join("incidents"));
-        Desk { app: App::drill(100, 30), incidents, _dir: dir }
+        Desk { app, incidents, _dir: dir }
+    }
+
+    /// Over the incident tests' catalog (tests/fixtures/incident/catalog).
+    fn checks() -> Desk {
+        let catalog = Source::Path(Path::new("tests/fixtures/incident/catalog").to_owned());
+        Desk::on(App::new(&[catalog], 100, 30))
     }
 
     /// Carries out the journal's effects among `effects`, applying the
@@ -42,6 +54,13 @@ impl Desk {
         let mut rest = Vec::new();
         for effect in effects {
             let news = match effect {
+                // Checks run here and now, as the loop's threads would.
+                Effect::Check(request) => {
+                    let checked = pagerbook::tui::event::run_check(*request);
+                    let effects = self.app.apply(Action::Checked(Box::new(checked)));
+                    rest.extend(self.carry(effects));
+                    continue;
+                }
                 Effect::Journal(event) => journaling::record(Some(&self.incidents), "alice", *event),
                 Effect::Incident(change) => journaling::change(Some(&self.incidents), "alice", change),
                 other => {
@@ -253,5 +272,72 @@ fn the_export_is_the_postmortem_timeline_with_both_responders_in_time_order() {
     // JSON: every record of both, as an array.
     let args = ["incident", "export", id, "--format", "json", "--with", bob.to_str().unwrap()];
     let json: serde_json::Value = serde_json::from_slice(&util::pagerbook(home.path(), &args).stdout).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 12 + 4);
+    assert_eq!(json.as_array().unwrap().len(), 13 + 4);
+}
+
+/// Runs step `step` (from 0) of `checks-drill` and lets it exit 0.
+fn run_and_end(desk: &mut Desk, step: usize) -> String {
+    if matches!(desk.app.overlay(), Some(Overlay::Output { .. })) {
+        desk.key(KeyCode::Esc);
+    }
+    desk.app.select_step("checks-drill", step);
+    desk.ctrl('r');
+    let (id, _) = started_run(&desk.key(KeyCode::Enter)).unwrap();
+    let ended = desk.app.apply(Action::RunExited {
+        id,
+        last_output: Output::default(),
+        outcome: Outcome { code: Some(0), signal: None },
+        printed: None,
+    });
+    desk.carry(ended);
+    desk.app.text()
+}
+
+#[test]
+fn a_verify_that_passes_one_that_fails_and_one_that_times_out_are_each_shown_and_journaled() {
+    let mut desk = Desk::checks();
+    desk.carry(vec![Effect::Incident(pagerbook::tui::action::IncidentChange::Start("Drill".into()))]);
+    let passed = run_and_end(&mut desk, 0);
+    assert!(passed.contains("✓ verify passed: Running again: go on."), "{passed}");
+    let failed = run_and_end(&mut desk, 1);
+    assert!(failed.contains("✗ verify failed: Still not ready: read the logs (step 1)."), "{failed}");
+    let timed_out = run_and_end(&mut desk, 2);
+    assert!(timed_out.contains("⚠ verify timed out: still running after 2s, killed"), "{timed_out}");
+    let checked: Vec<(u32, Verdict, u32)> = desk
+        .events()
+        .into_iter()
+        .filter_map(|event| match event {
+            Event::StepChecked(c) => Some((c.step, c.verdict, c.attempts)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        checked.iter().map(|c| (c.0, c.1)).collect::<Vec<_>>(),
+        [(1, Verdict::Passed), (2, Verdict::Failed), (3, Verdict::TimedOut)]
+    );
+    assert!(checked[1].2 >= 1 && checked[2].2 == 1, "{checked:?}");
+    // The detail shows each step's verify once the pane is closed, and a
+    // second look at the failed one runs it again (Ctrl-E).
+    desk.key(KeyCode::Esc);
+    desk.app.select_step("checks-drill", 1);
+    assert!(desk.app.text().contains("✗ verify failed"), "{}", desk.app.text());
+    let again = desk.app.ctrl('e');
+    assert!(matches!(&again[..], [Effect::Check(request)] if request.command == "echo not ready; false"), "{again:?}");
+    assert!(desk.app.text().contains("verify checking… (0 s / 2s)"), "{}", desk.app.text());
+}
+
+#[test]
+fn a_precheck_is_shown_in_the_confirmation_before_anything_runs() {
+    let mut desk = Desk::checks();
+    desk.app.select_step("checks-drill", 3);
+    let effects = desk.app.ctrl('r');
+    assert!(effects.iter().any(|e| matches!(e, Effect::Check(_))), "{effects:?}");
+    assert!(desk.app.text().contains("Precheck:  checking… (0 s / 30s)"), "{}", desk.app.text());
+    desk.carry(effects);
+    assert!(
+        desk.app.text().contains("Precheck:  ✓ passed: Quorum is healthy: safe to restart."),
+        "{}",
+        desk.app.text()
+    );
+    assert!(matches!(desk.app.overlay(), Some(Overlay::Confirm(_))), "still to be confirmed");
 }

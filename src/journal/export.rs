@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::record::{Event, Milestone, Record, StepResult, StepRun, duration};
+use super::record::{Event, Milestone, Record, StepChecked, StepResult, StepRun, duration};
 
 /// A journal to export: where it is, its hash, what it holds.
 pub struct Journal<'a> {
@@ -259,6 +259,17 @@ fn commands(page: &mut String, records: &[Placed<'_>]) {
                 let _ = writeln!(page, "Whole output: `{output}`, SHA-256 `{}`\n", result.sha256);
             }
         }
+        for checked in checks_of(records, run) {
+            let _ = writeln!(
+                page,
+                "Verified: {} {}: {} ({}, {})\n",
+                checked.verdict.mark(),
+                checked.verdict.word(),
+                checked.message,
+                crate::wrap::plural(checked.attempts as usize, "attempt"),
+                duration(checked.duration_ms)
+            );
+        }
     }
 }
 
@@ -284,6 +295,14 @@ fn action_items(page: &mut String, records: &[Placed<'_>]) {
 fn result_of<'a>(records: &'a [Placed<'a>], run: &StepRun) -> Option<&'a StepResult> {
     records.iter().find_map(|p| match &p.record.event {
         Event::StepResult(result) if result.run == run.run => Some(&**result),
+        _ => None,
+    })
+}
+
+/// The verifies of `run`, in order.
+fn checks_of<'a>(records: &'a [Placed<'a>], run: &'a StepRun) -> impl Iterator<Item = &'a StepChecked> {
+    records.iter().filter_map(move |p| match &p.record.event {
+        Event::StepChecked(checked) if checked.run.as_deref() == Some(run.run.as_str()) => Some(&**checked),
         _ => None,
     })
 }

@@ -3,6 +3,8 @@
 //! durations when the wall clock jumps) and who did it.
 
 use serde::{Deserialize, Serialize};
+
+use crate::verify::{CheckKind, Verdict};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -52,6 +54,8 @@ pub enum Event {
     StepRun(Box<StepRun>),
     /// A run ended.
     StepResult(Box<StepResult>),
+    /// A step's check came out: its precheck before a run, its verify after.
+    StepChecked(Box<StepChecked>),
     /// A line cut short by a crash was sealed (see `file`).
     Repaired { line: u64, message: String },
 }
@@ -138,6 +142,27 @@ impl StepResult {
     }
 }
 
+/// A check's verdict, as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepChecked {
+    pub entry: String,
+    pub step: u32,
+    /// `precheck` or `verify`.
+    pub check: CheckKind,
+    /// The run it checked, for a verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// The check's command as it ran, secrets redacted.
+    pub command: String,
+    pub verdict: Verdict,
+    pub attempts: u32,
+    pub duration_ms: u64,
+    /// What the check says of it.
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tail: Vec<String>,
+}
+
 /// The points of an incident's course the postmortem measures between.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -220,6 +245,15 @@ impl Event {
                     duration(result.duration_ms)
                 )
             }
+            Event::StepChecked(checked) => format!(
+                "{} of step {} of {}: {} {}: {}",
+                checked.check.word(),
+                checked.step,
+                checked.entry,
+                checked.verdict.mark(),
+                checked.verdict.word(),
+                checked.message
+            ),
             Event::Repaired { line, message } => format!("repaired line {line}: {message}"),
         }
     }
@@ -239,6 +273,18 @@ impl Event {
 pub fn step_progress(records: &[Record], entry: &str, step: u32) -> Option<(String, Option<bool>)> {
     let at = |record: &Record| format!("at {} UTC", record.time.get(11..16).unwrap_or_default());
     records.iter().rev().find_map(|record| match &record.event {
+        Event::StepChecked(checked)
+            if checked.check == CheckKind::Verify && checked.entry == entry && checked.step == step =>
+        {
+            let text = format!(
+                "{} verify {} {}: {}",
+                checked.verdict.mark(),
+                checked.verdict.word(),
+                at(record),
+                checked.message
+            );
+            Some((text, Some(checked.verdict == Verdict::Passed)))
+        }
         Event::StepResult(result) if result.entry == entry && result.step == step => {
             let mark = if result.succeeded() { '✓' } else { '✗' };
             Some((

@@ -28,7 +28,7 @@ pub mod watchdog;
 
 pub use groups::kill_all;
 pub use orphans::adopt_orphans;
-pub use start::{Running, run_in_terminal, spawn};
+pub use start::{Finished, Running, run_in_terminal, run_until, spawn};
 
 /// The shell a command is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

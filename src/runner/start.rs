@@ -79,6 +79,57 @@ pub fn spawn(command: &str, shell: Shell, mut sink: impl FnMut(RunEvent) + Send 
     Ok(running)
 }
 
+/// How a command run to its end (or its deadline) went, and the last
+/// lines it printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    /// How it ended; `None` when it was killed at the deadline.
+    pub outcome: Option<Outcome>,
+    /// Its last [`Finished::KEPT`] lines, in order.
+    pub lines: Vec<(Stream, String)>,
+}
+
+impl Finished {
+    /// Lines kept: enough to match a check's output and show its end.
+    pub const KEPT: usize = 1000;
+}
+
+/// Runs `command` as [`spawn`] does, waiting for its end, or until
+/// `timeout` has passed: then its group is killed.
+///
+/// # Errors
+/// It could not be started.
+pub fn run_until(command: &str, shell: Shell, timeout: std::time::Duration) -> io::Result<Finished> {
+    let (events, inbox) = std::sync::mpsc::channel();
+    let running = spawn(command, shell, move |event| {
+        let _ = events.send(event);
+    })?;
+    let deadline = std::time::Instant::now() + timeout;
+    let mut lines = std::collections::VecDeque::new();
+    let mut killed = false;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match inbox.recv_timeout(if killed { std::time::Duration::from_secs(5) } else { left }) {
+            Ok(RunEvent::Line(stream, line)) => {
+                if lines.len() == Finished::KEPT {
+                    lines.pop_front();
+                }
+                lines.push_back((stream, line));
+            }
+            Ok(RunEvent::Exited(outcome)) => {
+                return Ok(Finished { outcome: (!killed).then_some(outcome), lines: lines.into() });
+            }
+            // The deadline: the group is killed, and its end still awaited
+            // so that no output thread is left behind.
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !killed => {
+                running.kill();
+                killed = true;
+            }
+            Err(_) => return Ok(Finished { outcome: None, lines: lines.into() }),
+        }
+    }
+}
+
 /// Runs `command` in `shell` on pagerbook's own stdin, stdout and stderr,
 /// and waits for it to end. It stays in pagerbook's process group, so the
 /// terminal's Ctrl-C reaches it as in a shell; the caller hands it the

@@ -4,13 +4,15 @@
 
 use ratatui_textarea::Input;
 
-use super::command::Output;
+use super::command::{Output, StepKey};
+use crate::catalog::Check;
 use crate::clipboard::Copied;
 use crate::journal::incidents::Incident;
 use crate::journal::output::Printed;
 use crate::journal::record::{Event, Milestone};
 use crate::runner::{Outcome, Shell};
 use crate::search::{Query, Results};
+use crate::verify::{CheckKind, Verified};
 use crate::whereabouts::Whereabouts;
 
 /// One thing to apply to the state.
@@ -93,6 +95,10 @@ pub enum Action {
     RunFailed { id: u64, error: String },
     /// Where a command will act (the answer to [`Effect::LookUp`]).
     LookedUp(Box<LookedUp>),
+    /// Run the selected step's verify again (Ctrl-E).
+    Recheck,
+    /// A check (a run's verify, a confirmation's precheck) came out.
+    Checked(Box<Checked>),
     /// Open the incident panel (Ctrl-T).
     ShowIncident,
     /// Open an incident: its title is asked first.
@@ -106,6 +112,32 @@ pub enum Action {
     /// The incident as the journal now reads, after an [`Effect::Journal`]
     /// or an [`Effect::Incident`].
     Incident(Box<IncidentNews>),
+}
+
+/// A check to run off the loop: the answer comes back as
+/// [`Action::Checked`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckRequest {
+    /// Whose.
+    pub key: StepKey,
+    pub kind: CheckKind,
+    /// The run it checks, for a verify.
+    pub run: Option<u64>,
+    /// The check's command, its placeholders filled as the step's were.
+    pub command: String,
+    pub shell: Shell,
+    pub check: Check,
+    /// The secrets' (name, value), redacted from its output.
+    pub secrets: Vec<(String, String)>,
+}
+
+/// How a check came out, or why it could not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub key: StepKey,
+    pub kind: CheckKind,
+    pub run: Option<u64>,
+    pub result: Result<Verified, String>,
 }
 
 /// What the journal says after a record or a change of incident.
@@ -197,6 +229,8 @@ pub enum Effect {
     LookUp(String),
     /// Turn mouse reporting on or off (off lets the terminal select text).
     MouseCapture(bool),
+    /// Run a check.
+    Check(Box<CheckRequest>),
     /// Append this event to the open incident's journal, if one is open;
     /// the answer comes back as [`Action::Incident`].
     Journal(Box<Event>),

@@ -49,6 +49,8 @@ pub enum Event {
     Redraw,
     /// Where a command acts, looked up off the loop.
     LookedUp(LookedUp),
+    /// A check came out.
+    Checked(super::action::Checked),
 }
 
 /// What the loop needs besides the state: where the clipboard is, where
@@ -92,7 +94,7 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
         let _ = looked_up.send(Event::LookedUp(LookedUp { command, whereabouts }));
     });
-    let mut runtime = Runtime { terminal, input, searches, events, setup, running: HashMap::new() };
+    let mut runtime = Runtime { terminal, input, searches, events, setup, running: HashMap::new(), checking: 0 };
     // The open incident, for the status line; and a query from the command
     // line, searched at once, as if typed.
     let mut first = vec![Effect::Incident(IncidentChange::Refresh)];
@@ -103,14 +105,18 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         return Ok(());
     }
     loop {
-        // While something runs, wake up to show its elapsed time; while an
-        // incident is open, when its clock turns the minute.
+        // While something runs or is checked, wake up to show its elapsed
+        // time; while an incident is open, when its clock turns the minute.
         let clock = state.incident_elapsed().map(|elapsed| Duration::from_secs(60 - elapsed.as_secs() % 60));
-        let tick = (!runtime.running.is_empty()).then_some(TICK).into_iter().chain(clock).min();
+        let busy = !runtime.running.is_empty() || runtime.checking > 0;
+        let tick = busy.then_some(TICK).into_iter().chain(clock).min();
         let batch = next_batch(&inbox, tick);
         state.now = Instant::now();
         state.wall = std::time::SystemTime::now();
         for event in batch {
+            if matches!(event, Event::Checked(_)) {
+                runtime.checking = runtime.checking.saturating_sub(1);
+            }
             let gathered = runtime.gather(&event);
             let Some(action) = action_for(state.context(), event, gathered) else { continue };
             if runtime.apply(state, vec![action], Vec::new())?.is_break() {
@@ -147,6 +153,7 @@ fn action_for(context: Context, event: Event, gathered: Gathered) -> Option<Acti
         }),
         Event::Redraw => Some(Action::Redraw),
         Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
+        Event::Checked(checked) => Some(Action::Checked(Box::new(checked))),
         Event::Terminal(TerminalEvent::Key(key)) => resolve(context, key),
         Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
         Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),
@@ -171,6 +178,9 @@ struct Runtime<'a> {
     /// Dropping a `Running` kills its process group: leaving the loop by
     /// any path leaves no command behind.
     running: HashMap<u64, Captured>,
+    /// Checks running on their threads (their groups are registered, so
+    /// leaving kills them too).
+    checking: usize,
 }
 
 /// A run whose output goes to the output pane, as the loop holds it.
@@ -297,6 +307,17 @@ impl Runtime<'_> {
                 let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
                 vec![Action::LookedUp(Box::new(LookedUp { command, whereabouts }))]
             }
+            Effect::Check(request) => {
+                self.checking += 1;
+                let events = self.events.clone();
+                let spawned = std::thread::Builder::new().name("check".into()).spawn(move || {
+                    let _ = events.send(Event::Checked(run_check(*request)));
+                });
+                if spawned.is_err() {
+                    self.checking -= 1;
+                }
+                Vec::new()
+            }
             Effect::Journal(event) => {
                 vec![Action::Incident(Box::new(journaling::record(self.incidents(), &self.setup.user, *event)))]
             }
@@ -327,6 +348,24 @@ impl Runtime<'_> {
         let size = self.terminal.size()?;
         Ok((done, Action::Resize { width: size.width, height: size.height }))
     }
+}
+
+/// Runs a check to its verdict, its output's secrets redacted (on a thread
+/// of its own; the tests call it as the loop does).
+pub fn run_check(request: super::action::CheckRequest) -> super::action::Checked {
+    let super::action::CheckRequest { key, kind, run, command, shell, check, secrets } = request;
+    let mut attempt = |timeout| runner::run_until(&command, shell, timeout);
+    let result = crate::verify::run(&check, &mut attempt, &std::thread::sleep).map_err(|err| err.to_string());
+    let result = result.map(|mut verified| {
+        let mut tail = Output::default();
+        for line in verified.tail.drain(..) {
+            tail.push(runner::Stream::Stdout, line);
+        }
+        tail.redact(&secrets);
+        verified.tail = tail.lines().map(|(_, line)| line.clone()).collect();
+        verified
+    });
+    super::action::Checked { key, kind, run, result }
 }
 
 /// How often the screen refreshes while a command runs.

@@ -105,6 +105,7 @@ const FORM: &[Context] = &[Form];
 const FIELDS: &[Context] = &[Form, Confirm, Prompt];
 const CONFIRM: &[Context] = &[Confirm];
 const OUTPUT: &[Context] = &[Output];
+const VERIFYING: &[Context] = &[Detail, Output];
 const ASK: &[Context] = &[Ask];
 const INCIDENT: &[Context] = &[Incident];
 const PROMPT: &[Context] = &[Prompt];
@@ -123,6 +124,7 @@ const BINDINGS: &[Binding] = &[
     bind(DETAIL, key(KeyCode::Enter, NONE), Action::Choose, "Enter", "on a step: copy its command (placeholders first); on a link: follow it"),
     bind(DETAIL, key(KeyCode::Char('r'), CTRL), Action::Run, "^R", "run the selected step: placeholders, then the exact command to confirm"),
     bind(DETAIL, key(KeyCode::Char('o'), CTRL), Action::ShowOutput, "^O", "the output of the step's last run"),
+    bind(VERIFYING, key(KeyCode::Char('e'), CTRL), Action::Recheck, "^E", "check again that the step worked (its verify)"),
     bind(DETAIL, Keys::Digit, Action::SelectStep(0), "1-9", "select step N"),
     bind(DETAIL, key(KeyCode::Backspace, NONE), Action::HistoryBack, "⌫", "back to the previous entry, then to the results"),
     bind(DETAIL, key(KeyCode::Left, NONE), Action::HistoryBack, "←", ""),

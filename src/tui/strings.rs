@@ -262,6 +262,15 @@ pub fn close_incident(title: &str) -> String {
     format!("Close the incident \"{title}\"? Its journal is kept; `incident export` makes the postmortem.")
 }
 
+/// Ctrl-E on a step without a verify.
+pub const NO_VERIFY: &str = "this step has no verify: the catalog says of no way to check it";
+
+/// Ctrl-E before the step ran.
+pub const RUN_BEFORE_VERIFY: &str = "run the step first: its verify checks what the run did";
+
+/// Ctrl-E while the step or its check still runs.
+pub const STILL_CHECKING: &str = "still running: wait for it to end";
+
 #[cfg(test)]
 mod tests {
     use super::*;

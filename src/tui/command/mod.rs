@@ -18,12 +18,14 @@ use crate::journal::record::Event;
 use crate::runner::Shell;
 use crate::whereabouts::Whereabouts;
 
+mod checks;
 mod output;
 mod runs;
 mod values;
 
+pub use checks::{checked, recheck, verify_after};
 pub use output::Output;
-pub use runs::{KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
+pub use runs::{CheckState, KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
 pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked, redacted};
 
 /// One step of one entry.
@@ -86,6 +88,8 @@ pub struct Confirm {
     /// A frame has shown the dialog. Keys typed ahead (a burst that reaches
     /// the loop in one read) must not confirm what was never on screen.
     pub seen: bool,
+    /// The step's precheck, when it has one.
+    pub precheck: Option<CheckState>,
 }
 
 impl Confirm {
@@ -96,7 +100,7 @@ impl Confirm {
         let needs = confirmation(step.danger, &command, &pairs);
         let mut typed = TextArea::default();
         typed.set_cursor_line_style(Style::default());
-        Confirm { key, command, shown, needs, typed, values, scroll: 0, whereabouts: None, seen: false }
+        Confirm { key, command, shown, needs, typed, values, scroll: 0, whereabouts: None, seen: false, precheck: None }
     }
 }
 
@@ -166,11 +170,14 @@ fn proceed(state: &mut AppState, key: StepKey, purpose: Purpose, values: Vec<Cho
         }
         Purpose::Run => {
             let shown = masked(step.run().unwrap_or_default(), &values);
-            let confirm = Confirm::new(key, step, command.clone(), shown, values);
+            let mut confirm = Confirm::new(key, step, command.clone(), shown, values);
+            let precheck = checks::precheck(state, &mut confirm);
             state.overlays.push(Overlay::Confirm(Box::new(confirm)));
             // The status line's context is looked up again too: it may have
             // changed since (kubectx in another pane).
-            vec![Effect::LookUp(command), Effect::LookUp(KUBECTL.to_owned())]
+            let mut effects = vec![Effect::LookUp(command), Effect::LookUp(KUBECTL.to_owned())];
+            effects.extend(precheck);
+            effects
         }
     })
 }
@@ -334,6 +341,8 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
         outcome: None,
         stopping: false,
         error: None,
+        values: confirm.values.clone(),
+        verify: None,
     };
     state.runs.insert(confirm.key, run);
     if !interactive {

@@ -3,11 +3,13 @@
 
 use std::time::Instant;
 
-use super::Output;
+use super::{Chosen, Output};
+use crate::catalog::Check;
 use crate::runner::Outcome;
 use crate::tui::action::{Action, Effect, LookedUp};
 use crate::tui::layout::{Motion, Scroll};
 use crate::tui::state::{AppState, Overlay};
+use crate::verify::Verified;
 
 /// A run of a step's command, kept for the session.
 #[derive(Debug, Clone)]
@@ -32,6 +34,30 @@ pub struct RunState {
     pub stopping: bool,
     /// It could not start.
     pub error: Option<String>,
+    /// The values it ran with (secrets too, in memory only): its verify
+    /// runs with them.
+    pub values: Vec<Chosen>,
+    /// Its verify, once started.
+    pub verify: Option<CheckState>,
+}
+
+/// A check (a run's verify, a confirmation's precheck) as the navigator
+/// holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckState {
+    pub started: Instant,
+    /// How long it may take.
+    pub within: std::time::Duration,
+    /// Its verdict and what to say, once it has one; or why it could not run.
+    pub result: Option<Result<(Verified, String), String>>,
+}
+
+impl CheckState {
+    /// A check starting now.
+    #[must_use]
+    pub fn start(check: &Check, now: Instant) -> CheckState {
+        CheckState { started: now, within: std::time::Duration::from_secs(u64::from(check.within)), result: None }
+    }
 }
 
 impl RunState {
@@ -56,6 +82,7 @@ pub fn update_output(state: &mut AppState, action: &Action, bottom: usize, heigh
             state.overlays.pop();
             return Vec::new();
         }
+        Action::Recheck => return super::recheck(state, Some(key)),
         Action::Interrupt => {
             if run.running() {
                 run.stopping = true;

@@ -36,6 +36,10 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
     }
     lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
+    if let Some(check) = &confirm.precheck {
+        let (text, style) = super::document::check_status(theme, "", check, state.now);
+        lines.extend(labelled("Precheck:", vec![Span::styled(text, style)], width));
+    }
     if let Some(place) = step.place() {
         lines.extend(labelled("Run from:", vec![Span::styled(place.to_string(), theme.warning())], width));
     }

@@ -13,10 +13,11 @@ use crate::catalog::{Entry, TextField};
 use crate::highlight;
 use crate::journal::record::step_progress;
 use crate::present::{self, Mark, Section, present};
-use crate::tui::command::{RunState, StepKey};
+use crate::tui::command::{CheckState, RunState, StepKey};
 use crate::tui::state::AppState;
 use crate::tui::theme::{Theme, frequency_glyph};
 use crate::tui::update::step_number;
+use crate::verify::Verdict;
 use crate::wrap::wrap;
 
 /// What an item of the detail leads to.
@@ -236,9 +237,11 @@ impl Builder {
         for line in command_lines(theme, run, &step.lang, self.width, number.len()) {
             self.line(line);
         }
+        let mut checked = None;
         let (text, style, hint) = match done {
             Some(Done::Run(last)) => {
                 let (text, style) = run_status(theme, last, now);
+                checked = last.verify.as_ref().map(|check| check_status(theme, "verify", check, now));
                 (text, style, if last.interactive { String::new() } else { crate::tui::strings::output_hint() })
             }
             Some(Done::Journaled(text, ok)) => {
@@ -246,11 +249,12 @@ impl Builder {
             }
             None => return,
         };
-        for line in wrap_line(
-            &Line::from(vec![Span::styled(text, style), Span::styled(hint, theme.dim())]),
-            self.width.saturating_sub(number.len()),
-        ) {
-            self.line(Line::from(std::iter::once(Span::raw(indent.clone())).chain(line.spans).collect::<Vec<_>>()));
+        let status = Line::from(vec![Span::styled(text, style), Span::styled(hint, theme.dim())]);
+        let checked = checked.map(|(text, style)| Line::styled(text, style));
+        for line in std::iter::once(status).chain(checked) {
+            for line in wrap_line(&line, self.width.saturating_sub(number.len())) {
+                self.line(Line::from(std::iter::once(Span::raw(indent.clone())).chain(line.spans).collect::<Vec<_>>()));
+            }
         }
     }
 
@@ -316,6 +320,27 @@ pub fn run_status(theme: Theme, run: &RunState, now: Instant) -> (String, Style)
         (None, None, true) => (format!("■ stopping… {elapsed}"), theme.warning()),
         (None, None, false) if run.interactive => (format!("▶ in the terminal {elapsed}"), theme.heading()),
         (None, None, false) => (format!("▶ running {elapsed}"), theme.heading()),
+    }
+}
+
+/// A check's state in words: `verify: checking… (12 s / 2m)`, then its
+/// verdict and message; `what` names it (`verify`), or nothing where a
+/// label does.
+#[must_use]
+pub fn check_status(theme: Theme, what: &str, check: &CheckState, now: Instant) -> (String, Style) {
+    let named = |rest: String| if what.is_empty() { rest } else { format!("{what} {rest}") };
+    match &check.result {
+        None => {
+            let elapsed = now.saturating_duration_since(check.started).as_secs();
+            let within = crate::catalog::seconds_text(u32::try_from(check.within.as_secs()).unwrap_or(u32::MAX));
+            (named(format!("checking… ({elapsed} s / {within})")), theme.heading())
+        }
+        Some(Ok((verified, message))) => {
+            let style = if verified.verdict == Verdict::Passed { theme.heading() } else { theme.warning() };
+            let verdict = named(format!("{}: {message}", verified.verdict.word()));
+            (format!("{} {verdict}", verified.verdict.mark()), style)
+        }
+        Some(Err(error)) => (format!("✗ {}", named(format!("could not run: {error}"))), theme.warning()),
     }
 }
 

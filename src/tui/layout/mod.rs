@@ -183,6 +183,10 @@ pub fn output_header(state: &AppState, run: &RunState, width: u16) -> Vec<Line<'
     let mut lines = command_lines(state.theme, &run.command, "bash", usize::from(width), 0);
     let (status, style) = run_status(state.theme, run, state.now);
     lines.push(Line::styled(status, style));
+    if let Some(check) = &run.verify {
+        let (text, style) = document::check_status(state.theme, "verify", check, state.now);
+        lines.extend(wrap_line(&Line::styled(text, style), usize::from(width)));
+    }
     lines.push(Line::default());
     lines
 }

@@ -24,44 +24,11 @@ const MAX_PASTE_CHARS: usize = 64 * 1024;
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     // Answers from the threads apply whatever is on screen; a key clears
     // the last message.
-    match action {
-        Action::Resize { width, height } => {
-            state.size = Rect { x: 0, y: 0, width, height };
-            state.keep_selection_visible();
-            moves::keep_detail_filled(state);
-            return Vec::new();
-        }
-        Action::Searched(searched) => return receive(state, *searched),
-        Action::Incident(news) => {
-            incident::receive(state, *news);
-            return Vec::new();
-        }
-        Action::RunOutput { id, output } => {
-            command::receive(state, id, output);
-            return Vec::new();
-        }
-        Action::RunExited { id, last_output, outcome, printed } => {
-            command::receive(state, id, last_output);
-            command::exited(state, id, outcome);
-            return incident::run_ended(state, id, printed.map(|printed| *printed));
-        }
-        Action::RunFailed { id, error } => {
-            command::failed(state, id, error);
-            return incident::run_ended(state, id, None);
-        }
-        Action::Copied { text, report } => return copied_to(state, &report, text),
-        Action::LookedUp(looked_up) => {
-            command::looked_up(state, &looked_up);
-            return Vec::new();
-        }
-        Action::Redraw => return Vec::new(),
-        Action::Terminate { signal } => {
-            state.ended_by = signal;
-            return vec![Effect::Quit];
-        }
-        Action::Suspend => return vec![Effect::Suspend],
-        _ => state.flash = None,
-    }
+    let action = match answered(state, action) {
+        Ok(effects) => return effects,
+        Err(action) => action,
+    };
+    state.flash = None;
     match state.overlays.last() {
         Some(Overlay::Ask(_)) => return answer(state, &action),
         _ if action == Action::Quit => return quit(state),
@@ -121,9 +88,57 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Click { column, row } => click(state, Position { x: column, y: row }),
         Action::Run => return command::start(state, selected_step(state), Purpose::Run),
         Action::ShowOutput => command::show_output(state, selected_step(state)),
+        Action::Recheck => return command::recheck(state, selected_step(state)),
         _ => {}
     }
     Vec::new()
+}
+
+/// An answer from a thread or the terminal (a search, a run's output, a
+/// resize, a signal), applied whatever is on screen; any other action is
+/// handed back.
+fn answered(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action> {
+    Ok(match action {
+        Action::Resize { width, height } => {
+            state.size = Rect { x: 0, y: 0, width, height };
+            state.keep_selection_visible();
+            moves::keep_detail_filled(state);
+            Vec::new()
+        }
+        Action::Searched(searched) => receive(state, *searched),
+        Action::Incident(news) => {
+            incident::receive(state, *news);
+            Vec::new()
+        }
+        Action::RunOutput { id, output } => {
+            command::receive(state, id, output);
+            Vec::new()
+        }
+        Action::RunExited { id, last_output, outcome, printed } => {
+            command::receive(state, id, last_output);
+            command::exited(state, id, outcome);
+            let mut effects = incident::run_ended(state, id, printed.map(|printed| *printed));
+            effects.extend(command::verify_after(state, id));
+            effects
+        }
+        Action::Checked(checked) => command::checked(state, *checked),
+        Action::RunFailed { id, error } => {
+            command::failed(state, id, error);
+            incident::run_ended(state, id, None)
+        }
+        Action::Copied { text, report } => copied_to(state, &report, text),
+        Action::LookedUp(looked_up) => {
+            command::looked_up(state, &looked_up);
+            Vec::new()
+        }
+        Action::Redraw => Vec::new(),
+        Action::Terminate { signal } => {
+            state.ended_by = signal;
+            vec![Effect::Quit]
+        }
+        Action::Suspend => vec![Effect::Suspend],
+        other => return Err(other),
+    })
 }
 
 /// Text pasted outside a field: a search, new when pasted in the detail.
