@@ -271,6 +271,20 @@ pub const RUN_BEFORE_VERIFY: &str = "run the step first: its verify checks what 
 /// Ctrl-E while the step or its check still runs.
 pub const STILL_CHECKING: &str = "still running: wait for it to end";
 
+/// Where a run will be recorded, in the confirmation.
+#[must_use]
+pub fn recorded_in(title: &str) -> String {
+    format!("recorded in the incident \"{title}\", with its output")
+}
+
+/// The confirmation's word on the journal with no incident open.
+#[must_use]
+pub fn no_incident_open() -> String {
+    let (panel, start) =
+        (key_for(Context::Main, &Action::ShowIncident), key_for(Context::Incident, &Action::StartIncident));
+    format!("not recorded: no incident is open ({panel} {start} opens one)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,6 +51,11 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
         format!("{shell} -c, in {directory}, input closed, output in a pane")
     };
     lines.extend(labelled("Runs in:", vec![Span::styled(place, theme.dim())], width));
+    let recorded = match &state.incident {
+        Some(incident) => Span::styled(strings::recorded_in(incident.title()), theme.dim()),
+        None => Span::styled(strings::no_incident_open(), theme.dim()),
+    };
+    lines.extend(labelled("Journal:", vec![recorded], width));
     for (i, chosen) in confirm.values.iter().enumerate() {
         let label = if i == 0 { "Values:" } else { "" };
         let value = if chosen.secret { "••••••".to_owned() } else { chosen.value.clone() };
