@@ -166,6 +166,8 @@ impl Incidents {
     /// # Errors
     /// One is open already, or its journal cannot be written.
     pub fn start(&self, title: &str, user: &str) -> Result<Incident, IncidentError> {
+        // Two starts at once (two terminals) would both find none open.
+        let _lock = self.lock()?;
         if let Some(open) = self.open_one()? {
             return Err(IncidentError::AlreadyOpen(open.id));
         }
@@ -192,6 +194,7 @@ impl Incidents {
     /// # Errors
     /// None is open, or its journal cannot be written.
     pub fn stop(&self, user: &str) -> Result<Incident, IncidentError> {
+        let _lock = self.lock()?;
         let open = self.open_one()?.ok_or(IncidentError::NoneOpen)?;
         self.append(&open.id, Event::Closed, user)?;
         self.get(&open.id)
@@ -206,6 +209,23 @@ impl Incidents {
         let record = Record::now(event, user);
         Journal::open(&self.path_of(id))?.append(record.to_fields())?;
         Ok(record)
+    }
+
+    /// Holds the directory's lock (`.lock`, flock) until dropped: opening
+    /// and closing an incident are one at a time across processes.
+    fn lock(&self) -> io::Result<std::fs::File> {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(&self.dir)?;
+        let nofollow = i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).map_err(io::Error::other)?;
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(nofollow)
+            .open(self.dir.join(".lock"))?;
+        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)?;
+        Ok(file)
     }
 
     fn path_of(&self, id: &str) -> PathBuf {
@@ -272,6 +292,23 @@ mod tests {
         assert!(err.to_string().ends_with("bad.jsonl:2: not JSON: expected ident at line 1 column 2"), "{err}");
         let (all, unreadable) = incidents.all().unwrap();
         assert_eq!((all.len(), unreadable.len()), (0, 1));
+    }
+
+    #[test]
+    fn starts_at_once_open_one_incident() {
+        let dir = tempfile::tempdir().unwrap();
+        let incidents = Incidents::new(dir.path().join("incidents"));
+        let started: Vec<bool> = std::thread::scope(|scope| {
+            let starts: Vec<_> = (0..4)
+                .map(|n| {
+                    let incidents = &incidents;
+                    scope.spawn(move || incidents.start(&format!("Race {n}"), "alice").is_ok())
+                })
+                .collect();
+            starts.into_iter().map(|start| start.join().unwrap()).collect()
+        });
+        assert_eq!(started.iter().filter(|ok| **ok).count(), 1, "{started:?}");
+        assert_eq!(incidents.all().unwrap().0.len(), 1);
     }
 
     #[test]
