@@ -701,14 +701,22 @@ fn an_incident_is_opened_listed_read_and_closed_one_at_a_time() {
     assert_eq!(twice.status.code(), Some(1));
     assert!(stderr(&twice).contains(&format!("incident {id} is open: stop it first")), "{}", stderr(&twice));
     assert_eq!(stdout(&run(&["incident", "list"])), format!("{id}  open    Checkout 5xx\n"));
+    // Notes and milestones from a shell, a milestone set afterwards.
+    assert_eq!(run(&["incident", "note", "TODO:", "page", "sooner"]).status.code(), Some(0));
+    assert_eq!(run(&["incident", "milestone", "mitigated", "--at", "1m ago"]).status.code(), Some(0));
+    let bad = run(&["incident", "milestone", "mitigated", "--at", "soon"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("`soon` is not a time"), "{}", stderr(&bad));
+    let usage = run(&["incident", "milestone", "fixed"]);
+    assert_eq!(usage.status.code(), Some(2), "a milestone not among the five is a usage error");
     assert_eq!(run(&["incident", "stop"]).status.code(), Some(0));
     let shown = stdout(&run(&["incident", "show", &id]));
     let lines: Vec<&str> = shown.lines().collect();
     assert_eq!(lines[0], format!("{id} (closed): Checkout 5xx"));
-    assert!(
-        lines[1].ends_with("  incident opened: Checkout 5xx") && lines[2].ends_with("  incident closed"),
-        "{shown}"
-    );
+    assert!(lines[1].ends_with("  incident opened: Checkout 5xx"), "{shown}");
+    assert!(lines[2].ends_with("  note: TODO: page sooner"), "{shown}");
+    assert!(lines[3].contains("  mitigated (at 20"), "{shown}");
+    assert!(lines[4].ends_with("  incident closed"), "{shown}");
     let unknown = run(&["incident", "show", "nope"]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(stderr(&unknown).contains("no incident nope"));

@@ -192,6 +192,24 @@ pub enum IncidentCommand {
     },
     /// Close the open incident.
     Stop,
+    /// Add a note to the open incident (one that starts `TODO:` is an
+    /// action item).
+    Note {
+        /// The note.
+        #[arg(required = true, value_name = "TEXT")]
+        text: Vec<String>,
+    },
+    /// Mark a milestone of the open incident: detected, acknowledged,
+    /// diagnosed, mitigated or resolved.
+    Milestone {
+        /// Which.
+        #[arg(value_parser = ["detected", "acknowledged", "diagnosed", "mitigated", "resolved"])]
+        milestone: String,
+        /// When it was reached, if not now: HH:MM (UTC), `15m ago`, or an
+        /// RFC 3339 time.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
     /// List the incidents, oldest first.
     List,
     /// Show an incident's journal.

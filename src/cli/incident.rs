@@ -11,7 +11,7 @@ use crate::catalog::Source;
 use crate::journal::export;
 use crate::journal::incidents::{Incident, IncidentError, Incidents};
 use crate::journal::output::hash_of;
-use crate::journal::record::Record;
+use crate::journal::record::{Event, Milestone, Record, backfilled};
 use crate::settings;
 
 /// Runs an incident command; `sources` give the catalog entries' review
@@ -53,6 +53,19 @@ fn act(
         IncidentCommand::Stop => {
             let incident = incidents.stop(user)?;
             writeln!(out, "Incident {} closed: {}", incident.id, incident.title())?;
+        }
+        IncidentCommand::Note { text } => {
+            let open = incidents.open_one()?.ok_or(IncidentError::NoneOpen)?;
+            incidents.append(&open.id, Event::Note { text: text.join(" ") }, user)?;
+            writeln!(out, "Noted in {}", open.id)?;
+        }
+        IncidentCommand::Milestone { milestone, at } => {
+            let open = incidents.open_one()?.ok_or(IncidentError::NoneOpen)?;
+            let milestone = Milestone::ALL.into_iter().find(|m| m.word() == milestone).unwrap_or(Milestone::Detected);
+            let at = backfilled(at.as_deref().unwrap_or_default(), time::OffsetDateTime::now_utc())
+                .map_err(IncidentError::Invalid)?;
+            incidents.append(&open.id, Event::Milestone { milestone, at }, user)?;
+            writeln!(out, "{} in {}", milestone.word(), open.id)?;
         }
         IncidentCommand::List => {
             let (all, unreadable) = incidents.all()?;

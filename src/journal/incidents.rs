@@ -66,6 +66,8 @@ pub enum IncidentError {
     #[error("{path}:{line}: {message}")]
     Unreadable { path: PathBuf, line: usize, message: String },
     #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
     Io(#[from] io::Error),
 }
 
