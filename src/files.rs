@@ -43,6 +43,55 @@ pub fn read_regular_bytes(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Opens `path` with `options`, refusing (`ELOOP`) rather than following a
+/// link there, and without blocking on a FIFO; what is opened must be a
+/// regular file.
+///
+/// # Errors
+/// It cannot be opened, is a link, or is not a regular file.
+pub fn open_no_follow(options: &mut OpenOptions, path: &Path) -> io::Result<File> {
+    let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK;
+    let file = options.custom_flags(i32::try_from(flags.bits()).map_err(io::Error::other)?).open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
+    }
+    Ok(file)
+}
+
+/// A directory of our own at `path`, made (owner-only) if missing, opened
+/// without following a link: files are then made in it with
+/// [`create_in`], so no link anywhere on the way is written through. An
+/// existing one must be ours and readable by us only.
+///
+/// # Errors
+/// It cannot be made or opened, is a link, or is not private to us.
+pub fn private_dir(path: &Path) -> io::Result<rustix::fd::OwnedFd> {
+    match DirBuilder::new().mode(0o700).create(path) {
+        Err(err) if err.kind() != io::ErrorKind::AlreadyExists => return Err(err),
+        _ => {}
+    }
+    let dir = rustix::fs::open(
+        path,
+        OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::RDONLY | OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    let stat = rustix::fs::fstat(&dir)?;
+    if stat.st_uid != rustix::process::getuid().as_raw() || stat.st_mode & 0o077 != 0 {
+        return Err(io::Error::new(io::ErrorKind::PermissionDenied, "not a directory private to this user"));
+    }
+    Ok(dir)
+}
+
+/// Creates file `name` in directory `dir`, owner-only, only where nothing
+/// is (a link there is not followed).
+///
+/// # Errors
+/// Something is there already, or it cannot be created.
+pub fn create_in(dir: &rustix::fd::OwnedFd, name: &str) -> io::Result<File> {
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    Ok(File::from(rustix::fs::openat(dir, name, flags, rustix::fs::Mode::from_raw_mode(0o600))?))
+}
+
 /// Replaces `path` with `bytes`, readable by its owner only (creating its
 /// directory, owner-only too, if need be). A crash leaves the old file or
 /// the new one, never half of one.

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{FlockOperation, OFlags, flock};
+use rustix::fs::{FlockOperation, flock};
 use serde_json::{Map, Value};
 
 /// The version every record carries, as `"v"`.
@@ -58,18 +58,9 @@ impl Journal {
     fn opening(path: &Path, new: bool) -> io::Result<Journal> {
         let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
         DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-        let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK;
-        let file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(!new)
-            .create_new(new)
-            .mode(0o600)
-            .custom_flags(i32::try_from(flags.bits()).map_err(io::Error::other)?)
-            .open(path)?;
-        if !file.metadata()?.is_file() {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a regular file"));
-        }
+        let mut options = OpenOptions::new();
+        options.read(true).append(true).create(!new).create_new(new).mode(0o600);
+        let file = crate::files::open_no_follow(&mut options, path)?;
         Ok(Journal { file, path: path.to_owned() })
     }
 

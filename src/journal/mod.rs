@@ -8,6 +8,7 @@ pub mod file;
 pub mod incidents;
 pub mod output;
 pub mod record;
+pub mod secret;
 
 /// Who is at the keyboard: the login name, as the shell says it.
 #[must_use]

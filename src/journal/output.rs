@@ -3,10 +3,11 @@
 //! so the journal's result can name the file, its hash and its last lines.
 
 use std::collections::VecDeque;
-use std::fs::{DirBuilder, File, OpenOptions};
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
+
+use crate::files;
 
 use sha2::{Digest, Sha256};
 
@@ -16,7 +17,7 @@ pub const TAIL_LINES: usize = 10;
 /// A run's output on its way to its file.
 pub struct OutputFile {
     /// `None` once a write failed: the count, hash and tail go on.
-    file: Option<File>,
+    file: Option<BufWriter<File>>,
     /// The file's name, relative to the journal's directory.
     name: String,
     hasher: Sha256,
@@ -46,16 +47,10 @@ impl OutputFile {
         let stem = journal.file_stem().and_then(|s| s.to_str()).unwrap_or("incident");
         let name = format!("{stem}/{run}.out");
         let file = journal.parent().and_then(|dir| {
-            DirBuilder::new().recursive(true).mode(0o700).create(dir.join(stem)).ok()?;
-            OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .custom_flags(i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).ok()?)
-                .open(dir.join(&name))
-                .ok()
+            let folder = files::private_dir(&dir.join(stem)).ok()?;
+            files::create_in(&folder, &format!("{run}.out")).ok()
         });
-        OutputFile { file, name, hasher: Sha256::new(), lines: 0, tail: VecDeque::new() }
+        OutputFile { file: file.map(BufWriter::new), name, hasher: Sha256::new(), lines: 0, tail: VecDeque::new() }
     }
 
     /// One more line of output.
@@ -78,7 +73,8 @@ impl OutputFile {
     /// The run ended: the file is synced and what it printed summed up.
     #[must_use]
     pub fn finish(self) -> Printed {
-        let output = self.file.filter(|file| file.sync_data().is_ok()).map(|_| self.name);
+        let synced = self.file.and_then(|file| file.into_inner().ok()).is_some_and(|file| file.sync_data().is_ok());
+        let output = synced.then_some(self.name);
         let sha256 = hex(&self.hasher.finalize());
         Printed { lines: self.lines, tail: self.tail.into(), sha256, output }
     }
@@ -95,11 +91,16 @@ impl OutputFile {
 /// # Errors
 /// The file cannot be read.
 pub fn hash_of(path: &Path) -> io::Result<String> {
-    let nofollow = i32::try_from(rustix::fs::OFlags::NOFOLLOW.bits()).map_err(io::Error::other)?;
-    let mut file = OpenOptions::new().read(true).custom_flags(nofollow).open(path)?;
+    let mut file = files::open_no_follow(OpenOptions::new().read(true), path)?;
     let mut hasher = Sha256::new();
     io::copy(&mut file, &mut hasher)?;
     Ok(hex(&hasher.finalize()))
+}
+
+/// The SHA-256 of `bytes`, in hex.
+#[must_use]
+pub fn hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -134,6 +135,18 @@ mod tests {
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         let folder = std::fs::metadata(dir.path().join("2026-12-01-03-00-dns")).unwrap();
         assert_eq!(folder.permissions().mode() & 0o777, 0o700);
+    }
+
+    #[test]
+    fn a_folder_that_is_a_link_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join("i")).unwrap();
+        let mut file = OutputFile::create(&dir.path().join("i.jsonl"), "r1");
+        file.push("hello");
+        assert_eq!(file.finish().output, None);
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
     }
 
     #[test]

@@ -302,6 +302,9 @@ pub fn step_progress(records: &[Record], entry: &str, step: u32) -> Option<(Stri
     })
 }
 
+/// How far back a milestone may be set: a week.
+const MAX_BACKFILL_MINUTES: i64 = 7 * 24 * 60;
+
 /// When a milestone set afterwards really was, as typed: empty for now
 /// (`None`), `HH:MM` in UTC (today, or yesterday when that time is still to
 /// come), `15m ago` or `-15m` (also `h`), or an RFC 3339 time. The answer
@@ -315,15 +318,17 @@ pub fn backfilled(text: &str, now: OffsetDateTime) -> Result<Option<String>, Str
         return Ok(None);
     }
     let unreadable = || format!("`{text}` is not a time: type HH:MM (UTC), 15m ago, or leave it empty for now");
+    let too_long_ago = || format!("{text} is more than a week ago: an incident's milestones are closer than that");
     let ago = text.strip_suffix("ago").map(str::trim_end).or_else(|| text.strip_prefix('-'));
     let at = if let Some(ago) = ago {
         let (number, unit) = ago.split_at(ago.find(|c: char| !c.is_ascii_digit()).unwrap_or(ago.len()));
         let number: i64 = number.parse().map_err(|_| unreadable())?;
-        let minutes = match unit.trim() {
-            "m" | "min" | "minutes" => number,
-            "h" | "hours" => number * 60,
+        let per = match unit.trim() {
+            "m" | "min" | "minutes" => 1,
+            "h" | "hours" => 60,
             _ => return Err(unreadable()),
         };
+        let minutes = number.checked_mul(per).filter(|m| *m <= MAX_BACKFILL_MINUTES).ok_or_else(too_long_ago)?;
         now - time::Duration::minutes(minutes)
     } else if let Some((hours, minutes)) = text.split_once(':').filter(|_| text.len() <= 5) {
         let hour = hours.parse().ok().filter(|h| *h < 24).ok_or_else(unreadable)?;
@@ -335,6 +340,9 @@ pub fn backfilled(text: &str, now: OffsetDateTime) -> Result<Option<String>, Str
     };
     if at > now {
         return Err(format!("{text} is still to come"));
+    }
+    if now - at > time::Duration::minutes(MAX_BACKFILL_MINUTES) {
+        return Err(too_long_ago());
     }
     at.format(&Rfc3339).map(Some).map_err(|err| err.to_string())
 }
@@ -390,7 +398,16 @@ mod tests {
         assert_eq!(at("15m ago").unwrap().as_deref(), Some("2026-12-01T03:05:30Z"));
         assert_eq!(at("-2h").unwrap().as_deref(), Some("2026-12-01T01:20:30Z"));
         assert_eq!(at("2026-12-01T04:10:00+01:00").unwrap().as_deref(), Some("2026-12-01T03:10:00Z"));
-        for bad in ["25:00", "soon", "5 parsecs ago", "2026-12-01T03:30:00Z"] {
+        for bad in [
+            "25:00",
+            "soon",
+            "5 parsecs ago",
+            "2026-12-01T03:30:00Z",
+            "999999999999999999h ago",
+            "99999999999999999m ago",
+            "-9999999999999999999m",
+            "2000-01-01T00:00:00Z",
+        ] {
             assert!(at(bad).is_err(), "{bad}");
         }
     }

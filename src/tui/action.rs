@@ -118,13 +118,17 @@ pub enum Action {
 /// [`Action::Checked`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckRequest {
+    /// Number of the check: its verdict goes where this number is awaited.
+    pub id: u64,
     /// Whose.
     pub key: StepKey,
     pub kind: CheckKind,
-    /// The run it checks, for a verify.
-    pub run: Option<u64>,
+    /// The journal's name of the run it checks, for a verify.
+    pub journal_as: Option<String>,
     /// The check's command, its placeholders filled as the step's were.
     pub command: String,
+    /// The same, secrets redacted: what the journal keeps.
+    pub shown: String,
     pub shell: Shell,
     pub check: Check,
     /// The secrets' (name, value), redacted from its output.
@@ -134,9 +138,8 @@ pub struct CheckRequest {
 /// How a check came out, or why it could not run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
-    pub key: StepKey,
-    pub kind: CheckKind,
-    pub run: Option<u64>,
+    /// What was asked, its secrets forgotten.
+    pub request: CheckRequest,
     pub result: Result<Verified, String>,
 }
 

@@ -187,24 +187,6 @@ struct Runtime<'a> {
 struct Captured {
     child: Running,
     pending: Arc<Pending>,
-    /// Its whole output, while an incident keeps it.
-    file: Option<OutputFile>,
-    /// Values redacted from its output.
-    secrets: Vec<(String, String)>,
-}
-
-impl Captured {
-    /// The output since the last frame, also written to the run's file.
-    fn take(&mut self) -> Output {
-        let mut output = self.pending.take();
-        output.redact(&self.secrets);
-        if let Some(file) = &mut self.file {
-            for (_, line) in output.lines() {
-                file.push(line);
-            }
-        }
-        output
-    }
 }
 
 impl Runtime<'_> {
@@ -217,12 +199,11 @@ impl Runtime<'_> {
 
     fn gather(&mut self, event: &Event) -> Gathered {
         match *event {
-            Event::RunOutput(id) => Gathered { output: self.running.get_mut(&id).map(Captured::take), printed: None },
+            Event::RunOutput(id) => {
+                Gathered { output: self.running.get(&id).map(|run| run.pending.take()), printed: None }
+            }
             Event::RunExited { id, .. } => match self.running.remove(&id) {
-                Some(mut run) => {
-                    let output = Some(run.take());
-                    Gathered { output, printed: run.file.map(OutputFile::finish) }
-                }
+                Some(run) => Gathered { output: Some(run.pending.take()), printed: run.pending.printed() },
                 None => Gathered::default(),
             },
             _ => Gathered::default(),
@@ -271,12 +252,12 @@ impl Runtime<'_> {
                 vec![Action::Copied { text, report }]
             }
             Effect::Run { id, command, shell, interactive: false, journal_as, secrets, .. } => {
-                let pending = Arc::new(Pending::default());
+                let journal = self.incidents().and_then(|incidents| incidents.open_one().ok().flatten());
+                let file = journal.map(|open| OutputFile::create(&open.path, &journal_as));
+                let pending = Arc::new(Pending::new(secrets, file));
                 match runner::spawn(&command, shell, pending.sink(id, self.events.clone())) {
                     Ok(child) => {
-                        let journal = self.setup.incidents.as_ref().and_then(|i| i.open_one().ok().flatten());
-                        let file = journal.map(|open| OutputFile::create(&open.path, &journal_as));
-                        self.running.insert(id, Captured { child, pending, file, secrets });
+                        self.running.insert(id, Captured { child, pending });
                         Vec::new()
                     }
                     Err(err) => vec![Action::RunFailed { id, error: err.to_string() }],
@@ -352,20 +333,18 @@ impl Runtime<'_> {
 
 /// Runs a check to its verdict, its output's secrets redacted (on a thread
 /// of its own; the tests call it as the loop does).
-pub fn run_check(request: super::action::CheckRequest) -> super::action::Checked {
-    let super::action::CheckRequest { key, kind, run, command, shell, check, secrets } = request;
-    let mut attempt = |timeout| runner::run_until(&command, shell, timeout);
-    let result = crate::verify::run(&check, &mut attempt, &std::thread::sleep).map_err(|err| err.to_string());
+pub fn run_check(mut request: super::action::CheckRequest) -> super::action::Checked {
+    let mut attempt = |timeout| runner::run_until(&request.command, request.shell, timeout);
+    let result = crate::verify::run(&request.check, &mut attempt, &std::thread::sleep).map_err(|err| err.to_string());
+    let secrets = std::mem::take(&mut request.secrets);
     let result = result.map(|mut verified| {
-        let mut tail = Output::default();
-        for line in verified.tail.drain(..) {
-            tail.push(runner::Stream::Stdout, line);
+        for line in &mut verified.tail {
+            *line = crate::journal::secret::redact(line, &secrets).into_owned();
         }
-        tail.redact(&secrets);
-        verified.tail = tail.lines().map(|(_, line)| line.clone()).collect();
         verified
     });
-    super::action::Checked { key, kind, run, result }
+    request.command.clear();
+    super::action::Checked { request, result }
 }
 
 /// How often the screen refreshes while a command runs.

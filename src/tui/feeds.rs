@@ -2,6 +2,7 @@
 //! (pausable, so another reader can have the terminal), signals, the
 //! search worker, and a run's output (gathered between frames).
 
+use crate::journal::output::{OutputFile, Printed};
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -256,19 +257,41 @@ pub(super) fn spawn_search(catalog: Arc<Catalog>, events: Sender<Event>) -> Send
 /// A run's output between two frames. A command can print far faster than
 /// the screen can show (`yes`): lines gather here, capped, and the loop is
 /// woken once per batch, so keys never queue behind output and memory stays
-/// bounded.
+/// bounded. Each line is redacted of the run's secrets first and, while an
+/// incident keeps the run, written whole to its file, on the reader's
+/// thread, before any cap.
 #[derive(Default)]
 pub(super) struct Pending {
     output: Mutex<Output>,
     woken: AtomicBool,
+    secrets: Vec<(String, String)>,
+    file: Mutex<Option<OutputFile>>,
+    /// What the file holds, once the run has ended.
+    printed: Mutex<Option<Printed>>,
 }
 
 impl Pending {
+    /// For a run with these secrets, its whole output to `file` if given.
+    pub(super) fn new(secrets: Vec<(String, String)>, file: Option<OutputFile>) -> Pending {
+        Pending { secrets, file: Mutex::new(file), ..Pending::default() }
+    }
+
+    /// What the run printed in all, once it has ended, when a file kept it.
+    pub(super) fn printed(&self) -> Option<Printed> {
+        self.printed.lock().ok()?.take()
+    }
+
     /// The sink for [`crate::runner::spawn`]: lines gather, the end is sent on.
     pub(super) fn sink(self: &Arc<Self>, id: u64, events: Sender<Event>) -> impl Fn(RunEvent) + Send + Sync + 'static {
         let pending = self.clone();
         move |event| match event {
             RunEvent::Line(stream, line) => {
+                let line = crate::journal::secret::redact(&line, &pending.secrets).into_owned();
+                if let Ok(mut file) = pending.file.lock()
+                    && let Some(file) = file.as_mut()
+                {
+                    file.push(&line);
+                }
                 if let Ok(mut output) = pending.output.lock() {
                     output.push(stream, line);
                 }
@@ -277,6 +300,10 @@ impl Pending {
                 }
             }
             RunEvent::Exited(outcome) => {
+                let file = pending.file.lock().ok().and_then(|mut file| file.take());
+                if let (Some(file), Ok(mut printed)) = (file, pending.printed.lock()) {
+                    *printed = Some(file.finish());
+                }
                 let _ = events.send(Event::RunExited { id, outcome });
             }
         }

@@ -169,6 +169,8 @@ pub struct AppState {
     pub runs: BTreeMap<StepKey, RunState>,
     /// Number of the last run started.
     pub next_run: u64,
+    /// Number of the last check started.
+    pub next_check: u64,
     /// The time, as of the events being applied (for elapsed times).
     pub now: Instant,
     /// The wall clock, as of the events being applied (for when values
@@ -231,6 +233,7 @@ impl AppState {
             remembered: Remembered::default(),
             runs: BTreeMap::new(),
             next_run: 0,
+            next_check: 0,
             now: Instant::now(),
             wall: SystemTime::now(),
             copy_warning: None,

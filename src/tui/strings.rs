@@ -285,6 +285,32 @@ pub fn no_incident_open() -> String {
     format!("not recorded: no incident is open ({panel} {start} opens one)")
 }
 
+/// Enter while the precheck runs.
+pub const PRECHECK_RUNNING: &str = "the precheck is still running: wait for its verdict, or Esc";
+
+/// The confirmation's last line when its precheck is to run first.
+#[must_use]
+pub fn precheck_footer() -> String {
+    let (enter, esc) = (key_for(Context::Confirm, &Action::Submit), key_for(Context::Confirm, &Action::Back));
+    format!("{enter} runs the precheck first, then {enter} again runs the step · {esc} cancels")
+}
+
+/// When a precheck not run yet runs.
+#[must_use]
+pub fn precheck_when() -> String {
+    format!("it only looks; {} runs it first", key_for(Context::Confirm, &Action::Submit))
+}
+
+/// When a step's verify runs.
+#[must_use]
+pub fn verify_when(check: &crate::catalog::Check) -> String {
+    let within = crate::catalog::seconds_text(check.within);
+    match check.every {
+        Some(every) => format!("after it exits 0, every {} for up to {within}", crate::catalog::seconds_text(every)),
+        None => format!("after it exits 0, for up to {within}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

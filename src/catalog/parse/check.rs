@@ -32,6 +32,10 @@ impl Reader<'_, '_> {
             return None;
         };
         let context = format!("the `{key}` of {context}");
+        if step_run.is_none() {
+            self.error(value.span(), format!("{context}: the step has no `run`, so there is nothing to check"));
+            return None;
+        }
         self.unknown_keys(table, schema::Table::Check, &|| format!("in {context}"));
         let errors = self.errors;
         let run = table.get("run").and_then(|value| self.string_value("run", value));
@@ -102,6 +106,10 @@ impl Reader<'_, '_> {
                 );
                 self.error(run.span(), message);
             }
+        }
+        if let Some(c) = run.get_ref().chars().find(|&c| crate::visible::is_deceptive(c)) {
+            let message = format!("{context} holds U+{:04X}, which makes it read otherwise than it runs", u32::from(c));
+            self.error(run.span(), message);
         }
         if let Some(operation) = crate::danger::looks_destructive(run.get_ref()) {
             self.error(run.span(), format!("{context} looks destructive ({operation}): a check must only look"));

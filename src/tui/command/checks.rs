@@ -1,9 +1,10 @@
-//! A step's checks in the navigator: its precheck, started with the
-//! confirmation; its verify, after a run that exited 0 and again on
-//! Ctrl-E; their verdicts, shown and journaled. The loop runs them off the
-//! loop ([`Effect::Check`]).
+//! A step's checks in the navigator: its precheck, run from the
+//! confirmation (whose first Enter runs it, its command on screen); its
+//! verify, shown in the confirmation too, after a run that exited 0 and
+//! again on Ctrl-E; their verdicts, shown and journaled. The loop runs
+//! them off the loop ([`Effect::Check`]).
 
-use super::{Chosen, Confirm, RunState, StepKey, redacted};
+use super::{CheckState, Chosen, StepKey, masked, redacted};
 use crate::journal::record::{Event, StepChecked};
 use crate::runner::Shell;
 use crate::tui::action::{CheckRequest, Checked, Effect};
@@ -11,36 +12,51 @@ use crate::tui::state::{AppState, Overlay};
 use crate::tui::strings;
 use crate::verify::{self, CheckKind};
 
-/// The request to run the `kind` check of step `key` with the `values`
-/// the step was given, and the check's state from now.
+/// The `kind` check of step `key`'s command as the screen shows it, with
+/// the step's `values` (secrets masked).
+#[must_use]
+pub fn shown(state: &AppState, key: StepKey, kind: CheckKind, values: &[Chosen]) -> Option<String> {
+    let (_, step) = key.resolve(&state.catalog)?;
+    Some(masked(&kind.of(step)?.run, values))
+}
+
+/// Asks for the `kind` check of step `key`, with the `values` the step was
+/// given; the check's state from now.
 fn request(
-    state: &AppState,
+    state: &mut AppState,
     key: StepKey,
     kind: CheckKind,
-    run: Option<u64>,
+    journal_as: Option<String>,
     values: &[Chosen],
-) -> Option<(Effect, super::CheckState)> {
+) -> Option<(Effect, CheckState)> {
     let (_, step) = key.resolve(&state.catalog)?;
-    let check = kind.of(step)?;
+    let check = kind.of(step)?.clone();
     let command = crate::template::render(&check.run, |name| {
         values.iter().find(|chosen| chosen.name == name).map(|chosen| chosen.value.as_str())
     })
     .ok()?;
-    let secrets = values.iter().filter(|c| c.secret).map(|c| (c.name.clone(), c.value.clone())).collect();
-    let shell = Shell::for_lang(&step.lang);
-    let request = CheckRequest { key, kind, run, command, shell, check: check.clone(), secrets };
-    Some((Effect::Check(Box::new(request)), super::CheckState::start(check, state.now)))
+    let (shown, shell) = (redacted(&check.run, values), Shell::for_lang(&step.lang));
+    state.next_check += 1;
+    let id = state.next_check;
+    let checking = CheckState::start(id, &check, state.now);
+    let secrets = super::secrets(values);
+    let request = CheckRequest { id, key, kind, journal_as, command, shown, shell, check, secrets };
+    Some((Effect::Check(Box::new(request)), checking))
 }
 
-/// Starts the precheck of the step a confirmation is for, if it has one.
-pub(super) fn precheck(state: &AppState, confirm: &mut Confirm) -> Option<Effect> {
-    let (effect, checking) = request(state, confirm.key, CheckKind::Precheck, None, &confirm.values)?;
-    confirm.precheck = Some(checking);
-    Some(effect)
+/// Enter in a confirmation whose step has a precheck not run yet: it runs.
+pub(super) fn precheck(state: &mut AppState) -> Vec<Effect> {
+    let Some(Overlay::Confirm(confirm)) = state.overlays.last() else { return Vec::new() };
+    let (key, values) = (confirm.key, confirm.values.clone());
+    let Some((effect, checking)) = request(state, key, CheckKind::Precheck, None, &values) else { return Vec::new() };
+    if let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() {
+        confirm.precheck = Some(checking);
+    }
+    vec![effect]
 }
 
-/// After run `id` of step `key` ended: its verify, if it exited 0 and the
-/// step has one.
+/// After run `id` ended: its step's verify, if it exited 0 and the step
+/// has one.
 #[must_use]
 pub fn verify_after(state: &mut AppState, id: u64) -> Vec<Effect> {
     let Some((&key, run)) = state.runs.iter().find(|(_, run)| run.id == id) else { return Vec::new() };
@@ -52,7 +68,8 @@ pub fn verify_after(state: &mut AppState, id: u64) -> Vec<Effect> {
 
 fn start_verify(state: &mut AppState, key: StepKey) -> Vec<Effect> {
     let Some(run) = state.runs.get(&key) else { return Vec::new() };
-    let Some((effect, checking)) = request(state, key, CheckKind::Verify, Some(run.id), &run.values) else {
+    let (journal_as, values) = (Some(run.journal_as.clone()), run.values.clone());
+    let Some((effect, checking)) = request(state, key, CheckKind::Verify, journal_as, &values) else {
         return Vec::new();
     };
     if let Some(run) = state.runs.get_mut(&key) {
@@ -61,57 +78,57 @@ fn start_verify(state: &mut AppState, key: StepKey) -> Vec<Effect> {
     vec![effect]
 }
 
-/// Ctrl-E: the verify of the step shown, again.
+/// Ctrl-E: the verify of the step shown, again (its command was confirmed
+/// with the step's).
 pub fn recheck(state: &mut AppState, key: Option<StepKey>) -> Vec<Effect> {
     let Some(key) = key else {
         state.flash(strings::SELECT_A_STEP);
         return Vec::new();
     };
     let has_verify = key.resolve(&state.catalog).is_some_and(|(_, step)| step.verify().is_some());
-    let checking = |run: &RunState| run.verify.as_ref().is_some_and(|check| check.result.is_none());
     match state.runs.get(&key) {
         _ if !has_verify => state.flash(strings::NO_VERIFY),
         None => state.flash(strings::RUN_BEFORE_VERIFY),
-        Some(run) if run.running() || checking(run) => state.flash(strings::STILL_CHECKING),
+        Some(run) if run.running() || run.verify.as_ref().is_some_and(|check| check.result.is_none()) => {
+            state.flash(strings::STILL_CHECKING);
+        }
         Some(_) => return start_verify(state, key),
     }
     Vec::new()
 }
 
-/// A check's verdict: into the run or the confirmation it is for, and the
-/// journal.
+/// A check's verdict: into the run or the confirmation that awaits it (a
+/// stale one is dropped there), and into the journal in any case.
 pub fn checked(state: &mut AppState, checked: Checked) -> Vec<Effect> {
-    let Some((entry, step)) = checked.key.resolve(&state.catalog) else { return Vec::new() };
-    let Some(check) = checked.kind.of(step) else { return Vec::new() };
-    let result = checked.result.map(|verified| {
+    let Checked { request, result } = checked;
+    let Some((entry, step)) = request.key.resolve(&state.catalog) else { return Vec::new() };
+    let Some(check) = request.kind.of(step) else { return Vec::new() };
+    let result = result.map(|verified| {
         let message = verify::message(check, &verified);
         (verified, message)
     });
-    let (slot, values, journal_as) = match checked.kind {
-        CheckKind::Verify => match state.runs.get_mut(&checked.key).filter(|run| Some(run.id) == checked.run) {
-            Some(run) => (&mut run.verify, run.values.clone(), Some(run.journal_as.clone())),
-            None => return Vec::new(),
-        },
-        CheckKind::Precheck => {
-            let confirm = state.overlays.iter_mut().find_map(|overlay| match overlay {
-                Overlay::Confirm(confirm) if confirm.key == checked.key => Some(confirm),
-                _ => None,
-            });
-            match confirm {
-                Some(confirm) => (&mut confirm.precheck, confirm.values.clone(), None),
-                None => return Vec::new(),
+    let awaiting = |checking: &Option<CheckState>| checking.as_ref().is_some_and(|c| c.id == request.id);
+    let slot = match request.kind {
+        CheckKind::Verify => state.runs.get_mut(&request.key).map(|run| &mut run.verify),
+        CheckKind::Precheck => state.overlays.iter_mut().find_map(|overlay| match overlay {
+            Overlay::Confirm(confirm) => {
+                // What it says must be read before Enter runs the step.
+                confirm.seen &= !awaiting(&confirm.precheck);
+                Some(&mut confirm.precheck)
             }
-        }
+            _ => None,
+        }),
     };
-    let Some(checking) = slot else { return Vec::new() };
-    checking.result = Some(result.clone());
+    if let Some(checking) = slot.filter(|slot| awaiting(slot)).and_then(Option::as_mut) {
+        checking.result = Some(result.clone());
+    }
     let Ok((verified, message)) = result else { return Vec::new() };
     let record = StepChecked {
         entry: entry.id().to_owned(),
-        step: crate::tui::update::step_number(checked.key),
-        check: checked.kind,
-        run: journal_as,
-        command: redacted(&check.run, &values),
+        step: crate::tui::update::step_number(request.key),
+        check: request.kind,
+        run: request.journal_as,
+        command: request.shown,
         verdict: verified.verdict,
         attempts: verified.attempts,
         duration_ms: u64::try_from(verified.elapsed.as_millis()).unwrap_or(u64::MAX),

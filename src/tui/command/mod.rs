@@ -23,10 +23,10 @@ mod output;
 mod runs;
 mod values;
 
-pub use checks::{checked, recheck, verify_after};
+pub use checks::{checked, recheck, shown as check_shown, verify_after};
 pub use output::Output;
 pub use runs::{CheckState, KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
-pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked, redacted};
+pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked, redacted, secrets};
 
 /// One step of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -163,21 +163,18 @@ fn proceed(state: &mut AppState, key: StepKey, purpose: Purpose, values: Vec<Cho
             }
             let copied = Event::StepCopied {
                 entry: entry.id().to_owned(),
-                step: u32::try_from(key.step + 1).unwrap_or(u32::MAX),
+                step: crate::tui::update::step_number(key),
                 command: redacted(step.run().unwrap_or_default(), &values),
             };
             vec![Effect::Copy(command), Effect::SaveValues, Effect::Journal(Box::new(copied))]
         }
         Purpose::Run => {
             let shown = masked(step.run().unwrap_or_default(), &values);
-            let mut confirm = Confirm::new(key, step, command.clone(), shown, values);
-            let precheck = checks::precheck(state, &mut confirm);
+            let confirm = Confirm::new(key, step, command.clone(), shown, values);
             state.overlays.push(Overlay::Confirm(Box::new(confirm)));
             // The status line's context is looked up again too: it may have
             // changed since (kubectx in another pane).
-            let mut effects = vec![Effect::LookUp(command), Effect::LookUp(KUBECTL.to_owned())];
-            effects.extend(precheck);
-            effects
+            vec![Effect::LookUp(command), Effect::LookUp(KUBECTL.to_owned())]
         }
     })
 }
@@ -312,6 +309,17 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
                 state.flash(&strings::type_or_cancel(&word));
                 return Vec::new();
             }
+            // A precheck runs first, on this Enter; its verdict is read
+            // before the next one runs the step.
+            let has_precheck = confirm.key.resolve(&state.catalog).is_some_and(|(_, step)| step.precheck().is_some());
+            match &confirm.precheck {
+                None if has_precheck => return checks::precheck(state),
+                Some(checking) if checking.result.is_none() => {
+                    state.flash(strings::PRECHECK_RUNNING);
+                    return Vec::new();
+                }
+                _ => {}
+            }
             let Some(Overlay::Confirm(confirm)) = state.overlays.pop() else { return Vec::new() };
             return run(state, *confirm);
         }
@@ -351,7 +359,7 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
     // Recorded before it starts: a crash while it runs still leaves what
     // was run in the journal.
     let mut effects: Vec<Effect> = ran.map(|event| Effect::Journal(Box::new(event))).into_iter().collect();
-    let secrets = confirm.values.iter().filter(|c| c.secret).map(|c| (c.name.clone(), c.value.clone())).collect();
+    let secrets = secrets(&confirm.values);
     effects.push(Effect::Run {
         id,
         command: confirm.command,

@@ -54,10 +54,8 @@ impl Output {
     /// secret must reach neither the screen nor the disk.
     pub fn redact(&mut self, secrets: &[(String, String)]) {
         for (_, line) in &mut self.lines {
-            for (name, value) in secrets.iter().filter(|(_, value)| !value.is_empty()) {
-                if line.contains(value.as_str()) {
-                    *line = line.replace(value.as_str(), &format!("<redacted:{name}>"));
-                }
+            if let std::borrow::Cow::Owned(redacted) = crate::journal::secret::redact(line, secrets) {
+                *line = redacted;
             }
         }
     }

@@ -45,6 +45,8 @@ pub struct RunState {
 /// holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckState {
+    /// Number of the check whose verdict is awaited.
+    pub id: u64,
     pub started: Instant,
     /// How long it may take.
     pub within: std::time::Duration,
@@ -55,8 +57,8 @@ pub struct CheckState {
 impl CheckState {
     /// A check starting now.
     #[must_use]
-    pub fn start(check: &Check, now: Instant) -> CheckState {
-        CheckState { started: now, within: std::time::Duration::from_secs(u64::from(check.within)), result: None }
+    pub fn start(id: u64, check: &Check, now: Instant) -> CheckState {
+        CheckState { id, started: now, within: std::time::Duration::from_secs(u64::from(check.within)), result: None }
     }
 }
 

@@ -244,6 +244,13 @@ pub fn fill(entry: &Entry, step: &Step, values: &[(String, String)]) -> Filled {
     Filled { checks, command }
 }
 
+/// The (name, value) of each secret among `values`: what is redacted from
+/// a run's output.
+#[must_use]
+pub fn secrets(values: &[Chosen]) -> Vec<(String, String)> {
+    values.iter().filter(|c| c.secret).map(|c| (c.name.clone(), c.value.clone())).collect()
+}
+
 /// A command as the screen shows it: secret values masked (what runs has
 /// them, what is shown and kept for the session does not), and a value not
 /// filled in yet as its `{{placeholder}}`.
@@ -258,7 +265,7 @@ pub fn masked(run: &str, values: &[Chosen]) -> String {
 /// out.
 #[must_use]
 pub fn redacted(run: &str, values: &[Chosen]) -> String {
-    stood_in(run, values, |chosen, _| format!("<redacted:{}>", chosen.name))
+    stood_in(run, values, |chosen, _| crate::journal::secret::marker(&chosen.name))
 }
 
 /// `run` rendered with `values`, a secret's value replaced by what

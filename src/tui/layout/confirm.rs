@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span};
 use super::document::{command_lines, wrap_line};
 use crate::catalog::Danger;
 use crate::runner::Shell;
-use crate::tui::command::{Confirm, StepKey, ValueOrigin};
+use crate::tui::command::{Confirm, StepKey, ValueOrigin, check_shown};
 use crate::tui::state::AppState;
 use crate::tui::strings;
+use crate::verify::CheckKind;
 use crate::wrap::wrap;
 
 /// "Step 3 of `CoreDNS` is down".
@@ -36,10 +37,7 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
     }
     lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
-    if let Some(check) = &confirm.precheck {
-        let (text, style) = super::document::check_status(theme, "", check, state.now);
-        lines.extend(labelled("Precheck:", vec![Span::styled(text, style)], width));
-    }
+    check_lines(state, confirm, width, &mut lines);
     if let Some(place) = step.place() {
         lines.extend(labelled("Run from:", vec![Span::styled(place.to_string(), theme.warning())], width));
     }
@@ -78,9 +76,39 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
         lines.len() - 1
     });
     if field.is_none() {
-        lines.push(Line::styled(strings::confirm_footer(), theme.heading()));
+        let precheck_first = step.precheck().is_some() && confirm.precheck.is_none();
+        let footer = if precheck_first { strings::precheck_footer() } else { strings::confirm_footer() };
+        lines.push(Line::styled(footer, theme.heading()));
     }
     (lines, field)
+}
+
+/// The step's checks, their commands shown as the step's is (confirming
+/// the step confirms them): the precheck with its verdict once run, the
+/// verify with when it will run.
+fn check_lines(state: &AppState, confirm: &Confirm, width: usize, lines: &mut Vec<Line<'static>>) {
+    let theme = state.theme;
+    let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return };
+    for kind in [CheckKind::Precheck, CheckKind::Verify] {
+        let (Some(check), Some(command)) = (kind.of(step), check_shown(state, confirm.key, kind, &confirm.values))
+        else {
+            continue;
+        };
+        let label = if kind == CheckKind::Precheck { "Precheck:" } else { "Verify:" };
+        let mut spans = vec![Span::styled(format!("$ {command}"), theme.heading())];
+        let when = match (kind, &confirm.precheck) {
+            (CheckKind::Precheck, Some(checking)) => {
+                let (text, style) = super::document::check_status(theme, "", checking, state.now);
+                lines.extend(labelled(label, spans, width));
+                lines.extend(labelled("", vec![Span::styled(text, style)], width));
+                continue;
+            }
+            (CheckKind::Precheck, None) => strings::precheck_when(),
+            (CheckKind::Verify, _) => strings::verify_when(check),
+        };
+        spans.push(Span::styled(format!("  ({when})"), theme.dim()));
+        lines.extend(labelled(label, spans, width));
+    }
 }
 
 /// Width of the confirmation's labels (`Namespace: `).

@@ -113,7 +113,7 @@ pub fn run_record(state: &AppState, confirm: &Confirm, journal_as: &str) -> Opti
         .iter()
         .map(|chosen| UsedValue {
             name: chosen.name.clone(),
-            value: if chosen.secret { format!("<redacted:{}>", chosen.name) } else { chosen.value.clone() },
+            value: if chosen.secret { crate::journal::secret::marker(&chosen.name) } else { chosen.value.clone() },
             from: if chosen.secret { "secret".to_owned() } else { chosen.origin.word().to_owned() },
         })
         .collect();
