@@ -209,7 +209,13 @@ fn a_run_with_no_incident_open_says_once_that_it_is_not_recorded() {
 #[test]
 fn the_panel_with_an_open_incident() {
     let mut app = App::drill(100, 30);
-    let at = |time: &str, event| Record { time: time.into(), monotonic_ms: 0, user: "alice".into(), event };
+    let at = |time: &str, event| Record {
+        time: time.into(),
+        monotonic_ms: 0,
+        boot: String::new(),
+        user: "alice".into(),
+        event,
+    };
     let failed = StepResult {
         entry: "drill-echo".into(),
         step: 2,
@@ -234,6 +240,7 @@ fn the_panel_with_an_open_incident() {
             at("2026-12-01T03:09:00Z", Event::Note { text: "rolled back".into() }),
         ],
         warnings: Vec::new(),
+        sha256: String::new(),
     });
     app.state.wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_094_005 + 65 * 60);
     app.select_step("drill-echo", 1);
@@ -323,7 +330,7 @@ fn a_verify_that_passes_one_that_fails_and_one_that_times_out_are_each_shown_and
     assert!(desk.app.text().contains("✗ verify failed"), "{}", desk.app.text());
     let again = desk.app.ctrl('e');
     assert!(matches!(&again[..], [Effect::Check(request)] if request.command == "echo not ready; false"), "{again:?}");
-    assert!(desk.app.text().contains("verify checking… (0 s / 2s)"), "{}", desk.app.text());
+    assert!(desk.app.text().contains("verify: checking… (0 s / 2s)"), "{}", desk.app.text());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::journal::record::Milestone;
 use clap::{Parser, Subcommand, ValueEnum};
 
 /// Two forms: clap's default (`[QUERY]... [COMMAND]`) reads as if both
@@ -203,7 +204,7 @@ pub enum IncidentCommand {
     /// diagnosed, mitigated or resolved.
     Milestone {
         /// Which.
-        #[arg(value_parser = ["detected", "acknowledged", "diagnosed", "mitigated", "resolved"])]
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(Milestone::ALL.map(Milestone::word)))]
         milestone: String,
         /// When it was reached, if not now: HH:MM (UTC), `15m ago`, or an
         /// RFC 3339 time.

@@ -10,7 +10,6 @@ use super::{EXIT_OK, EXIT_PROBLEM};
 use crate::catalog::Source;
 use crate::journal::export;
 use crate::journal::incidents::{Incident, IncidentError, Incidents};
-use crate::journal::output::hash_of;
 use crate::journal::record::{Event, Milestone, Record, backfilled};
 use crate::settings;
 
@@ -61,7 +60,8 @@ fn act(
         }
         IncidentCommand::Milestone { milestone, at } => {
             let open = incidents.open_one()?.ok_or(IncidentError::NoneOpen)?;
-            let milestone = Milestone::ALL.into_iter().find(|m| m.word() == milestone).unwrap_or(Milestone::Detected);
+            // One of the five: clap took only their words.
+            let Some(milestone) = Milestone::ALL.into_iter().find(|m| m.word() == milestone) else { return Ok(()) };
             let at = backfilled(at.as_deref().unwrap_or_default(), time::OffsetDateTime::now_utc())
                 .map_err(IncidentError::Invalid)?;
             incidents.append(&open.id, Event::Milestone { milestone, at }, user)?;
@@ -93,18 +93,20 @@ fn export(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), IncidentError> {
-    let mut read = vec![(incident.path.clone(), incident.records.clone(), incident.warnings.clone())];
+    // Hashed as read: a record appended since would make the hash describe
+    // other bytes.
+    let own = (incident.path.clone(), incident.records.clone(), incident.warnings.clone(), incident.sha256.clone());
+    let mut read = vec![own];
     for path in with {
-        let (records, warnings) = Incidents::read_journal(path)?;
-        read.push((path.clone(), records, warnings));
+        let (records, warnings, sha256) = Incidents::read_journal(path)?;
+        read.push((path.clone(), records, warnings, sha256));
     }
     let mut journals = Vec::new();
-    for (path, records, warnings) in &read {
+    for (path, records, warnings, sha256) in &read {
         for warning in warnings {
             writeln!(err, "pagerbook: warning: {}: {warning}", path.display())?;
         }
-        let sha256 = hash_of(path)?;
-        journals.push(export::Journal { path: path.display().to_string(), sha256, records });
+        journals.push(export::Journal { path: path.display().to_string(), sha256: sha256.clone(), records });
     }
     let page = match format {
         ExportFormat::Json => export::json(&journals),

@@ -165,15 +165,12 @@ fn measurements(page: &mut String, records: &[Placed<'_>], opened: Option<&Place
     page.push('\n');
 }
 
-/// The time from one record to another: by the monotonic clock when both
-/// are in one journal at their own times (a wall-clock jump between them
-/// does not count), else by the wall clock.
+/// The time from one record to another: by the clock since boot when both
+/// were written at their own times in one boot (a wall-clock jump between
+/// them does not count), else by the wall clock.
 fn between(start: &Placed<'_>, end: &Placed<'_>) -> String {
     let backfilled = |p: &Placed<'_>| matches!(p.record.event, Event::Milestone { at: Some(_), .. });
-    let monotonic = start.journal == end.journal
-        && !backfilled(start)
-        && !backfilled(end)
-        && end.record.monotonic_ms >= start.record.monotonic_ms;
+    let monotonic = !backfilled(start) && !backfilled(end) && start.record.same_boot(end.record);
     if monotonic {
         span(time::Duration::milliseconds(
             i64::try_from(end.record.monotonic_ms - start.record.monotonic_ms).unwrap_or(i64::MAX),
@@ -196,7 +193,7 @@ fn timeline(page: &mut String, records: &[Placed<'_>], opened: Option<&Placed<'_
         }
         if let Event::StepRun(run) = &placed.record.event {
             event = format!("ran step {} of {}", run.step, run.entry);
-            if let Some(result) = result_of(records, run) {
+            if let Some(result) = result_of(records, placed, run) {
                 let _ = write!(event, ": {} after {}", result.status(), duration(result.duration_ms));
             }
         }
@@ -222,7 +219,7 @@ fn commands(page: &mut String, records: &[Placed<'_>]) {
         page.push_str("None were run from pagerbook.\n\n");
     }
     for (n, (placed, run)) in runs.into_iter().enumerate() {
-        let result = result_of(records, run);
+        let result = result_of(records, placed, run);
         let status = result.map_or_else(
             || "no result recorded".to_owned(),
             |r| format!("{}, {}", r.status(), duration(r.duration_ms)),
@@ -259,7 +256,7 @@ fn commands(page: &mut String, records: &[Placed<'_>]) {
                 let _ = writeln!(page, "Whole output: `{output}`, SHA-256 `{}`\n", result.sha256);
             }
         }
-        for checked in checks_of(records, run) {
+        for checked in checks_of(records, placed, run) {
             let _ = writeln!(
                 page,
                 "Verified: {} {}: {} ({}, {})\n",
@@ -291,17 +288,22 @@ fn action_items(page: &mut String, records: &[Placed<'_>]) {
     page.push('\n');
 }
 
-/// The result of `run`: the record of its end in the same journal.
-fn result_of<'a>(records: &'a [Placed<'a>], run: &StepRun) -> Option<&'a StepResult> {
-    records.iter().find_map(|p| match &p.record.event {
+/// The result of the run `placed` records: the record of its end in the
+/// same journal (run names are unique within one).
+fn result_of<'a>(records: &'a [Placed<'a>], placed: &Placed<'_>, run: &StepRun) -> Option<&'a StepResult> {
+    records.iter().filter(|p| p.journal == placed.journal).find_map(|p| match &p.record.event {
         Event::StepResult(result) if result.run == run.run => Some(&**result),
         _ => None,
     })
 }
 
-/// The verifies of `run`, in order.
-fn checks_of<'a>(records: &'a [Placed<'a>], run: &'a StepRun) -> impl Iterator<Item = &'a StepChecked> {
-    records.iter().filter_map(move |p| match &p.record.event {
+/// The verifies of the run `placed` records, in order.
+fn checks_of<'a>(
+    records: &'a [Placed<'a>],
+    placed: &'a Placed<'a>,
+    run: &'a StepRun,
+) -> impl Iterator<Item = &'a StepChecked> {
+    records.iter().filter(|p| p.journal == placed.journal).filter_map(move |p| match &p.record.event {
         Event::StepChecked(checked) if checked.run.as_deref() == Some(run.run.as_str()) => Some(&**checked),
         _ => None,
     })
@@ -351,6 +353,24 @@ fn fenced(text: &str, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_measure_uses_the_clock_since_boot_within_one_boot_and_the_wall_clock_across_boots() {
+        let record = |time: &str, monotonic_ms, boot: &str| Record {
+            time: time.into(),
+            monotonic_ms,
+            boot: boot.into(),
+            user: "alice".into(),
+            event: Event::Note { text: String::new() },
+        };
+        let place = |record| Placed { record, journal: 0, at: OffsetDateTime::parse(&record.time, &Rfc3339).unwrap() };
+        // The wall clock jumped 9 minutes between the two.
+        let start = record("2026-12-01T03:00:00Z", 1_000, "aaaa");
+        let same = record("2026-12-01T03:10:00Z", 61_000, "aaaa");
+        let rebooted = record("2026-12-01T03:10:00Z", 61_000, "bbbb");
+        assert_eq!(between(&place(&start), &place(&same)), "1 min 00 s");
+        assert_eq!(between(&place(&start), &place(&rebooted)), "10 min 00 s");
+    }
 
     #[test]
     fn a_fence_is_longer_than_any_backtick_run_inside() {

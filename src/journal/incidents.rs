@@ -15,6 +15,9 @@ const JOURNAL_LIMIT: u64 = 64 * 1024 * 1024;
 /// What journals end with.
 const EXTENSION: &str = "jsonl";
 
+/// The file that names the open incident.
+const OPEN: &str = ".open";
+
 /// An incident as its journal tells it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
@@ -26,6 +29,8 @@ pub struct Incident {
     pub records: Vec<Record>,
     /// What reading the journal skipped.
     pub warnings: Vec<String>,
+    /// The SHA-256 of the journal as read.
+    pub sha256: String,
 }
 
 impl Incident {
@@ -99,18 +104,24 @@ impl Incidents {
         Ok((incidents, unreadable))
     }
 
-    /// The open incident, if there is one. One can only be started while
-    /// none is open, so it is the newest: only the journals opened in the
-    /// newest one's minute are read (an id's first 16 bytes), which keeps
-    /// this cheap enough to ask before every record.
+    /// The open incident, if there is one: the one `.open` names, which
+    /// `start` writes and `stop` removes (under the lock). Cheap enough to
+    /// ask before every record, and right whatever else lies in the
+    /// directory or whatever the clock did.
     ///
     /// # Errors
-    /// The directory cannot be read.
-    pub fn open_one(&self) -> io::Result<Option<Incident>> {
-        let ids = self.ids()?;
-        let minute = ids.last().and_then(|id| id.get(..16)).unwrap_or_default().to_owned();
-        let newest = ids.iter().rev().take_while(|id| id.starts_with(&minute));
-        Ok(newest.filter_map(|id| self.get(id).ok()).find(Incident::is_open))
+    /// The pointer or the journal it names cannot be read.
+    pub fn open_one(&self) -> Result<Option<Incident>, IncidentError> {
+        let id = match files::read_regular(&self.dir.join(OPEN), 256) {
+            Ok(id) => id,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(err.into()),
+        };
+        match self.get(id.trim()) {
+            Ok(incident) => Ok(Some(incident).filter(Incident::is_open)),
+            Err(IncidentError::Unknown(_)) => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// The journals' ids, sorted.
@@ -138,29 +149,30 @@ impl Incidents {
             return Err(IncidentError::Unknown(id.to_owned()));
         }
         let path = self.path_of(id);
-        let (records, warnings) = match Incidents::read_journal(&path) {
+        let (records, warnings, sha256) = match Incidents::read_journal(&path) {
             Err(IncidentError::Io(err)) if err.kind() == io::ErrorKind::NotFound => {
                 return Err(IncidentError::Unknown(id.to_owned()));
             }
             read => read?,
         };
-        Ok(Incident { id: id.to_owned(), path, records, warnings })
+        Ok(Incident { id: id.to_owned(), path, records, warnings, sha256 })
     }
 
     /// The records of the journal at `path` (this machine's or another
-    /// responder's), and what reading it skipped.
+    /// responder's), what reading it skipped, and the hash of what was read.
     ///
     /// # Errors
     /// It cannot be read, or a line in its middle is not a record.
-    pub fn read_journal(path: &Path) -> Result<(Vec<Record>, Vec<String>), IncidentError> {
+    pub fn read_journal(path: &Path) -> Result<(Vec<Record>, Vec<String>, String), IncidentError> {
         let text = files::read_regular(path, JOURNAL_LIMIT)?;
+        let sha256 = super::output::hash(text.as_bytes());
         let unreadable = |line, message| IncidentError::Unreadable { path: path.to_owned(), line, message };
         let read = file::read(&text).map_err(|err| unreadable(err.line, err.message))?;
         let mut records = Vec::with_capacity(read.records.len());
         for (line, fields) in read.records {
             records.push(Record::from_fields(fields).map_err(|err| unreadable(line, err.to_string()))?);
         }
-        Ok((records, read.warnings))
+        Ok((records, read.warnings, sha256))
     }
 
     /// Opens an incident titled `title`, by `user`.
@@ -182,6 +194,7 @@ impl Incidents {
             match Journal::create(&self.path_of(&id)) {
                 Ok(mut journal) => {
                     journal.append(opened.to_fields())?;
+                    files::write_private(&self.dir.join(OPEN), id.as_bytes())?;
                     return self.get(&id);
                 }
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
@@ -199,6 +212,7 @@ impl Incidents {
         let _lock = self.lock()?;
         let open = self.open_one()?.ok_or(IncidentError::NoneOpen)?;
         self.append(&open.id, Event::Closed, user)?;
+        std::fs::remove_file(self.dir.join(OPEN))?;
         self.get(&open.id)
     }
 
@@ -289,6 +303,22 @@ mod tests {
         assert!(err.to_string().ends_with("bad.jsonl:2: not JSON: expected ident at line 1 column 2"), "{err}");
         let (all, unreadable) = incidents.all().unwrap();
         assert_eq!((all.len(), unreadable.len()), (0, 1));
+    }
+
+    #[test]
+    fn another_journal_copied_in_does_not_hide_the_open_incident() {
+        let dir = tempfile::tempdir().unwrap();
+        let incidents = Incidents::new(dir.path().to_owned());
+        let open = incidents.start("Checkout 5xx", "alice").unwrap();
+        // A second responder's journal, named as it came, sorting last.
+        std::fs::copy(&open.path, dir.path().join("zz-bob-copy.jsonl")).unwrap();
+        assert_eq!(incidents.open_one().unwrap().map(|i| i.id), Some(open.id.clone()));
+        incidents.stop("alice").unwrap();
+        assert_eq!(incidents.open_one().unwrap(), None);
+        // A journal gone bad is said, not taken for none open.
+        let again = incidents.start("Again", "alice").unwrap();
+        std::fs::write(&again.path, "{\"v\":1}\nnot json\n{\"v\":1}\n").unwrap();
+        assert!(matches!(incidents.open_one(), Err(IncidentError::Unreadable { .. })));
     }
 
     #[test]

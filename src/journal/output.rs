@@ -3,8 +3,8 @@
 //! so the journal's result can name the file, its hash and its last lines.
 
 use std::collections::VecDeque;
-use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use crate::files;
@@ -86,17 +86,6 @@ impl OutputFile {
     }
 }
 
-/// The SHA-256 of the file at `path`, as a result or the export writes it.
-///
-/// # Errors
-/// The file cannot be read.
-pub fn hash_of(path: &Path) -> io::Result<String> {
-    let mut file = files::open_no_follow(OpenOptions::new().read(true), path)?;
-    let mut hasher = Sha256::new();
-    io::copy(&mut file, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
-}
-
 /// The SHA-256 of `bytes`, in hex.
 #[must_use]
 pub fn hash(bytes: &[u8]) -> String {
@@ -131,7 +120,7 @@ mod tests {
         assert_eq!(printed.output.as_deref(), Some("2026-12-01-03-00-dns/r1.out"));
         let path = dir.path().join("2026-12-01-03-00-dns/r1.out");
         assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 25);
-        assert_eq!(hash_of(&path).unwrap(), printed.sha256);
+        assert_eq!(hash(&std::fs::read(&path).unwrap()), printed.sha256);
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         let folder = std::fs::metadata(dir.path().join("2026-12-01-03-00-dns")).unwrap();
         assert_eq!(folder.permissions().mode() & 0o777, 0o700);

@@ -14,9 +14,14 @@ use time::format_description::well_known::Rfc3339;
 pub struct Record {
     /// UTC, RFC 3339.
     pub time: String,
-    /// The monotonic clock (`CLOCK_MONOTONIC`), in milliseconds: within one
-    /// boot, the difference of two records' is the time between them.
+    /// The clock since boot (`CLOCK_BOOTTIME`: it runs on while a laptop
+    /// sleeps, and no one sets it), in milliseconds: within one boot, the
+    /// difference of two records' is the time between them.
     pub monotonic_ms: u64,
+    /// Which boot of which machine `monotonic_ms` counts from (the start of
+    /// the kernel's boot id).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub boot: String,
     /// Who: the login name.
     pub user: String,
     /// What happened.
@@ -174,15 +179,29 @@ pub enum Milestone {
     Resolved,
 }
 
+/// This boot's id, shortened: two records' clocks since boot compare only
+/// when it is the same.
+static BOOT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
+    id.trim().chars().take(8).collect()
+});
+
 impl Record {
+    /// Whether the clocks since boot of `self` and `other` count from the
+    /// same boot, so their difference is the time between them.
+    #[must_use]
+    pub fn same_boot(&self, other: &Record) -> bool {
+        !self.boot.is_empty() && self.boot == other.boot && other.monotonic_ms >= self.monotonic_ms
+    }
+
     /// `event`, happening now, by `user`.
     #[must_use]
     pub fn now(event: Event, user: &str) -> Record {
         let time = OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default();
-        let monotonic = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
-        let monotonic_ms = u64::try_from(monotonic.tv_sec).unwrap_or(0) * 1000
-            + u64::try_from(monotonic.tv_nsec).unwrap_or(0) / 1_000_000;
-        Record { time, monotonic_ms, user: user.to_owned(), event }
+        let since_boot = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+        let monotonic_ms = u64::try_from(since_boot.tv_sec).unwrap_or(0) * 1000
+            + u64::try_from(since_boot.tv_nsec).unwrap_or(0) / 1_000_000;
+        Record { time, monotonic_ms, boot: BOOT.clone(), user: user.to_owned(), event }
     }
 
     /// The record as the fields of a journal line (see `file::Journal::append`).

@@ -104,12 +104,11 @@ pub fn run_until(command: &str, shell: Shell, timeout: std::time::Duration) -> i
     let running = spawn(command, shell, move |event| {
         let _ = events.send(event);
     })?;
-    let deadline = std::time::Instant::now() + timeout;
+    let mut deadline = std::time::Instant::now() + timeout;
     let mut lines = std::collections::VecDeque::new();
     let mut killed = false;
     loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match inbox.recv_timeout(if killed { std::time::Duration::from_secs(5) } else { left }) {
+        match inbox.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now())) {
             Ok(RunEvent::Line(stream, line)) => {
                 if lines.len() == Finished::KEPT {
                     lines.pop_front();
@@ -119,11 +118,12 @@ pub fn run_until(command: &str, shell: Shell, timeout: std::time::Duration) -> i
             Ok(RunEvent::Exited(outcome)) => {
                 return Ok(Finished { outcome: (!killed).then_some(outcome), lines: lines.into() });
             }
-            // The deadline: the group is killed, and its end still awaited
-            // so that no output thread is left behind.
+            // The deadline: the group is killed, and its end awaited a
+            // little longer (what left the group may hold the pipes open).
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !killed => {
                 running.kill();
                 killed = true;
+                deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
             }
             Err(_) => return Ok(Finished { outcome: None, lines: lines.into() }),
         }

@@ -315,3 +315,36 @@ impl Pending {
         self.output.lock().map(|mut output| std::mem::take(&mut *output)).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::{Outcome, Stream};
+
+    /// A burst far past the pane's cap, with two secrets, one inside the
+    /// other: the file has every line, none holds either secret, and the
+    /// pane keeps the latest lines, redacted too.
+    #[test]
+    fn a_burst_goes_whole_to_the_file_redacted_and_capped_to_the_pane() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = OutputFile::create(&dir.path().join("i.jsonl"), "r1");
+        let secrets = vec![("short".to_owned(), "hunter2".to_owned()), ("long".to_owned(), "hunter2-long".to_owned())];
+        let pending = Arc::new(Pending::new(secrets, Some(file)));
+        let (events, inbox) = std::sync::mpsc::channel();
+        let sink = pending.sink(7, events);
+        let lines = Output::CAP + 1000;
+        for n in 0..lines {
+            sink(RunEvent::Line(Stream::Stdout, format!("{n} pw=hunter2-long and hunter2")));
+        }
+        sink(RunEvent::Exited(Outcome { code: Some(0), signal: None }));
+        let shown = pending.take();
+        assert_eq!((shown.len(), shown.dropped()), (Output::CAP, 1000));
+        assert!(shown.lines().all(|(_, line)| line.ends_with("pw=<redacted:long> and <redacted:short>")));
+        let printed = pending.printed().unwrap();
+        assert_eq!(printed.lines, lines as u64);
+        let kept = std::fs::read_to_string(dir.path().join("i/r1.out")).unwrap();
+        assert_eq!(kept.lines().count(), lines);
+        assert!(!kept.contains("hunter2"), "a secret in the output file");
+        assert!(inbox.try_iter().any(|event| matches!(event, Event::RunExited { id: 7, .. })));
+    }
+}

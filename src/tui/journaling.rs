@@ -37,7 +37,7 @@ pub fn change(incidents: Option<&Incidents>, user: &str, change: IncidentChange)
         return IncidentNews { problem, ..IncidentNews::default() };
     };
     let changed = match change {
-        IncidentChange::Refresh => incidents.open_one().map_err(Into::into),
+        IncidentChange::Refresh => incidents.open_one(),
         IncidentChange::Start(title) => incidents.start(&title, user).map(Some),
         IncidentChange::Stop => incidents.stop(user).map(|_| None),
     };

@@ -243,7 +243,12 @@ impl AppState {
             ended_by: None,
             incident: None,
             unrecorded_runs: 0,
-            session: format!("p{}", std::process::id()),
+            // The pid alone repeats (across boots, in containers).
+            session: format!(
+                "p{}-{}",
+                std::process::id(),
+                SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+            ),
         }
     }
 

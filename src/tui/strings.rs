@@ -232,7 +232,7 @@ pub fn incident_title(open: bool) -> String {
 
 /// A record the journal could not take.
 #[must_use]
-pub fn not_journaled(err: &std::io::Error) -> String {
+pub fn not_journaled(err: &dyn std::fmt::Display) -> String {
     format!("⚠ not recorded in the incident's journal: {err}")
 }
 

@@ -333,7 +333,8 @@ pub fn check_status(theme: Theme, what: &str, check: &CheckState, now: Instant) 
         None => {
             let elapsed = now.saturating_duration_since(check.started).as_secs();
             let within = crate::catalog::seconds_text(u32::try_from(check.within.as_secs()).unwrap_or(u32::MAX));
-            (named(format!("checking… ({elapsed} s / {within})")), theme.heading())
+            let checking = format!("checking… ({elapsed} s / {within})");
+            (if what.is_empty() { checking } else { format!("{what}: {checking}") }, theme.heading())
         }
         Some(Ok((verified, message))) => {
             let style = if verified.verdict == Verdict::Passed { theme.heading() } else { theme.warning() };
