@@ -29,6 +29,13 @@ pub fn confirm_title(typed: bool) -> String {
     }
 }
 
+/// The confirmation's title while its step's precheck is to run first.
+#[must_use]
+pub fn confirm_title_precheck() -> String {
+    let (enter, esc) = (key_for(Context::Confirm, &Action::Submit), key_for(Context::Confirm, &Action::Back));
+    format!(" Run this command? · {enter} runs its precheck first · {esc} cancels ")
+}
+
 /// The confirmation's last line when no word is asked for.
 #[must_use]
 pub fn confirm_footer() -> String {
@@ -339,6 +346,15 @@ mod tests {
             more_below_in_dialog(),
             stop_and_quit(2),
             values_not_read(),
+            confirm_title_precheck(),
+            precheck_footer(),
+            precheck_when(),
+            not_recorded(),
+            no_incident_open(),
+            incident_explained(),
+            incident_title(true),
+            incident_title(false),
+            prompt_title(super::super::state::Asks::Note),
         ];
         for text in &all {
             // An unbound action gives an empty key: a double space or an

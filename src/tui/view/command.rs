@@ -183,7 +183,13 @@ fn origin_note(state: &AppState, field: &FormField, default: Option<&str>) -> (S
 /// Draws the confirmation dialog.
 pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
     let style = if confirm.needs.is_some() { state.theme.warning() } else { state.theme.border(true) };
-    let title = strings::confirm_title(confirm.needs.is_some());
+    let precheck_first = confirm.precheck.is_none()
+        && confirm.key.resolve(&state.catalog).is_some_and(|(_, step)| step.precheck().is_some());
+    let title = if precheck_first && confirm.needs.is_none() {
+        strings::confirm_title_precheck()
+    } else {
+        strings::confirm_title(confirm.needs.is_some())
+    };
     let area = popup(frame, &title, style);
     let (lines, field) = confirm_lines(state, confirm, area.width);
     let height = usize::from(area.height);
