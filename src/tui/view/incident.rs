@@ -2,11 +2,10 @@
 //! records) and the one-line prompt for a title, a note or a time.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::overlay::popup;
+use super::overlay::{centred_box, popup};
 use crate::journal::record::{Event, Milestone, Record};
 use crate::tui::state::{AppState, Asks, Prompt};
 use crate::tui::strings;
@@ -86,21 +85,8 @@ pub fn prompt(state: &AppState, frame: &mut Frame<'_>, prompt: &Prompt) {
         Asks::Note => "e.g. rolled back to v41; TODO: alert on CoreDNS restarts",
         Asks::When(_) => "e.g. 03:12, 15m ago, 2h ago; empty is now",
     };
-    let height = 4.min(area.height);
-    let outer = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + area.height.saturating_sub(height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, outer);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(state.theme.border(true))
-        .title(strings::prompt_title(prompt.asks));
-    let inner = block.inner(outer);
-    frame.render_widget(block, outer);
+    let inner = centred_box(frame, (width, 4), &strings::prompt_title(prompt.asks), state.theme.border(true));
     let [field, hint] = ratatui::layout::Layout::vertical([1, 1].map(ratatui::layout::Constraint::Length)).areas(inner);
-    frame.render_widget(&prompt.input, Rect { x: field.x + 1, width: field.width.saturating_sub(2), ..field });
-    frame.render_widget(Span::styled(format!(" {example}"), state.theme.dim()), hint);
+    frame.render_widget(&prompt.input, field);
+    frame.render_widget(Span::styled(example, state.theme.dim()), hint);
 }

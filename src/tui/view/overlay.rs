@@ -21,6 +21,25 @@ pub fn popup(frame: &mut Frame<'_>, title: &str, style: Style) -> Rect {
     inner
 }
 
+/// A small box of `size` (width, height) centred on the screen, cleared,
+/// `title` on its border in `style`; returns its inside, a column in from
+/// each side.
+pub fn centred_box(frame: &mut Frame<'_>, (width, height): (u16, u16), title: &str, style: Style) -> Rect {
+    let area = frame.area();
+    let (width, height) = (width.min(area.width), height.min(area.height));
+    let outer = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + area.height.saturating_sub(height) / 2,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, outer);
+    let block = Block::default().borders(Borders::ALL).border_style(style).title(title.to_owned());
+    let inner = block.inner(outer);
+    frame.render_widget(block, outer);
+    Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner }
+}
+
 /// Draws the help overlay.
 pub fn help(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
     let inner = popup(frame, &strings::overlay_title("Help"), Style::default());
@@ -85,17 +104,7 @@ pub fn ask(state: &AppState, frame: &mut Frame<'_>, question: Question) {
         Question::Quit => " Quit? ",
         Question::CloseIncident => " Close the incident? ",
     };
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
-    let outer = Rect {
-        x: area.x + (area.width - width) / 2,
-        y: area.y + area.height.saturating_sub(height) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, outer);
-    let block = Block::default().borders(Borders::ALL).border_style(state.theme.warning()).title(heading);
-    let inner = block.inner(outer);
-    frame.render_widget(block, outer);
-    let inner = Rect { x: inner.x + 1, width: inner.width.saturating_sub(2), ..inner };
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let inner = centred_box(frame, (width, height), heading, state.theme.warning());
     frame.render_widget(Paragraph::new(lines), inner);
 }
