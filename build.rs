@@ -35,6 +35,8 @@ mod wrappers;
 /// `catalog/`, this module's directory for the compiler).
 mod catalog {
     pub(crate) use crate::diagnostic;
+    #[path = "../src/catalog/check.rs"]
+    mod check;
     #[path = "../src/catalog/entry.rs"]
     mod entry;
     #[path = "../src/catalog/model.rs"]

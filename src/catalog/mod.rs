@@ -3,6 +3,7 @@
 
 // Problems and did-you-mean live at the top: settings report with them too.
 pub(crate) use crate::diagnostic;
+mod check;
 mod entry;
 pub(crate) mod load;
 mod model;
@@ -13,11 +14,12 @@ pub mod schema;
 mod validate;
 mod walk;
 
+pub use check::{parse_seconds, seconds_text};
 pub use diagnostic::{Diagnostic, Level, Snippet};
 pub use entry::{EntryData, ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{
     Catalog, Check, Checks, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step,
-    UNSORTED_LAYER, Var, parse_seconds, seconds_text,
+    UNSORTED_LAYER, Var,
 };
 pub use review::Review;

@@ -3,7 +3,8 @@
 //! [`state::AppState`] and returns effects, [`view::render`] draws the state.
 //!
 //! - `action`: actions and effects; `keymap`: keys to actions, as data;
-//! - `state`: the one state and the screen geometry; `update`: no I/O;
+//! - `state`: the one state and the screen geometry, `rows` the results
+//!   list's rows; `update`: no I/O;
 //!   `command`: the form, confirmation and runs of a step's command;
 //! - `layout`: what the update and the view both need (an entry's document,
 //!   overlay geometry, the lines of scrolled panes): `update` never imports
@@ -20,6 +21,7 @@ mod feeds;
 pub mod journaling;
 pub mod keymap;
 pub mod layout;
+mod rows;
 pub mod state;
 pub mod strings;
 pub mod terminal;

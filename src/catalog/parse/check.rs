@@ -7,7 +7,7 @@ use toml::Spanned;
 
 use super::step::Declaration;
 use super::{Reader, TomlTable};
-use crate::catalog::model::{Check, parse_seconds};
+use crate::catalog::check::{Check, parse_seconds};
 use crate::catalog::schema;
 use crate::template;
 
