@@ -182,8 +182,8 @@ impl Incidents {
     pub fn start(&self, title: &str, user: &str) -> Result<Incident, IncidentError> {
         // Two starts at once (two terminals) would both find none open.
         let _lock = self.lock()?;
-        if let Some(open) = self.open_one()? {
-            return Err(IncidentError::AlreadyOpen(open.id));
+        if let Some(id) = self.open_id_locked()? {
+            return Err(IncidentError::AlreadyOpen(id));
         }
         let opened = Record::now(Event::Opened { title: title.to_owned() }, user);
         let stem = format!("{}-{}", opened.time.get(..16).unwrap_or_default().replace([':', 'T'], "-"), slug(title));
@@ -193,8 +193,14 @@ impl Incidents {
             let id = if n == 1 { stem.clone() } else { format!("{stem}-{n}") };
             match Journal::create(&self.path_of(&id)) {
                 Ok(mut journal) => {
-                    journal.append(opened.to_fields())?;
-                    files::write_private(&self.dir.join(OPEN), id.as_bytes())?;
+                    let pointed = journal
+                        .append(opened.to_fields())
+                        .and_then(|()| files::write_private(&self.dir.join(OPEN), id.as_bytes()));
+                    if let Err(err) = pointed {
+                        // No incident half-opened: none the pointer names.
+                        let _ = std::fs::remove_file(self.path_of(&id));
+                        return Err(err.into());
+                    }
                     return self.get(&id);
                 }
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
@@ -210,10 +216,22 @@ impl Incidents {
     /// None is open, or its journal cannot be written.
     pub fn stop(&self, user: &str) -> Result<Incident, IncidentError> {
         let _lock = self.lock()?;
-        let open = self.open_one()?.ok_or(IncidentError::NoneOpen)?;
-        self.append(&open.id, Event::Closed, user)?;
+        let id = self.open_id_locked()?.ok_or(IncidentError::NoneOpen)?;
+        // Appended even to a journal gone bad: it is closed all the same.
+        self.append(&id, Event::Closed, user)?;
         std::fs::remove_file(self.dir.join(OPEN))?;
-        self.get(&open.id)
+        self.get(&id)
+    }
+
+    /// With the lock held: the open incident's id, as `.open` names it,
+    /// whether or not its journal still reads well.
+    fn open_id_locked(&self) -> Result<Option<String>, IncidentError> {
+        match files::read_regular(&self.dir.join(OPEN), 256) {
+            Ok(id) if self.path_of(id.trim()).exists() => Ok(Some(id.trim().to_owned())),
+            Ok(_) => Ok(None),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// Adds `event`, by `user`, to incident `id`'s journal; returns the
@@ -319,6 +337,18 @@ mod tests {
         let again = incidents.start("Again", "alice").unwrap();
         std::fs::write(&again.path, "{\"v\":1}\nnot json\n{\"v\":1}\n").unwrap();
         assert!(matches!(incidents.open_one(), Err(IncidentError::Unreadable { .. })));
+    }
+
+    #[test]
+    fn a_damaged_open_journal_still_closes_and_does_not_block_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let incidents = Incidents::new(dir.path().to_owned());
+        let damaged = incidents.start("Damaged", "alice").unwrap();
+        std::fs::write(&damaged.path, "{\"v\":1}\nnot json\n{\"v\":1}\n").unwrap();
+        assert!(matches!(incidents.start("Next", "bob"), Err(IncidentError::AlreadyOpen(id)) if id == damaged.id));
+        assert!(matches!(incidents.stop("alice"), Err(IncidentError::Unreadable { .. })), "closed, and said damaged");
+        assert!(!dir.path().join(OPEN).exists());
+        assert!(incidents.start("Next", "bob").is_ok());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use crate::files;
 
@@ -23,7 +24,13 @@ pub struct OutputFile {
     hasher: Sha256,
     lines: u64,
     tail: VecDeque<String>,
+    /// When the buffer last went to the file: a crash loses at most the
+    /// last [`FLUSH_EVERY`] of output.
+    flushed: Instant,
 }
+
+/// How often buffered output goes to the file.
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
 
 /// What a run printed, as its result records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +57,8 @@ impl OutputFile {
             let folder = files::private_dir(&dir.join(stem)).ok()?;
             files::create_in(&folder, &format!("{run}.out")).ok()
         });
-        OutputFile { file: file.map(BufWriter::new), name, hasher: Sha256::new(), lines: 0, tail: VecDeque::new() }
+        let file = file.map(BufWriter::new);
+        OutputFile { file, name, hasher: Sha256::new(), lines: 0, tail: VecDeque::new(), flushed: Instant::now() }
     }
 
     /// One more line of output.
@@ -63,7 +71,11 @@ impl OutputFile {
         }
         self.tail.push_back(line.to_owned());
         if let Some(file) = &mut self.file {
-            let written = file.write_all(line.as_bytes()).and_then(|()| file.write_all(b"\n"));
+            let mut written = file.write_all(line.as_bytes()).and_then(|()| file.write_all(b"\n"));
+            if written.is_ok() && self.flushed.elapsed() >= FLUSH_EVERY {
+                written = file.flush();
+                self.flushed = Instant::now();
+            }
             if written.is_err() {
                 self.file = None;
             }

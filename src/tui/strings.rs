@@ -29,11 +29,13 @@ pub fn confirm_title(typed: bool) -> String {
     }
 }
 
-/// The confirmation's title while its step's precheck is to run first.
+/// The confirmation's title while its step's precheck is to run first;
+/// `typed` when a word must be typed too.
 #[must_use]
-pub fn confirm_title_precheck() -> String {
+pub fn confirm_title_precheck(typed: bool) -> String {
     let (enter, esc) = (key_for(Context::Confirm, &Action::Submit), key_for(Context::Confirm, &Action::Back));
-    format!(" Run this command? · {enter} runs its precheck first · {esc} cancels ")
+    let word = if typed { "type the word asked for; " } else { "" };
+    format!(" Run this command? · {word}{enter} runs its precheck first · {esc} cancels ")
 }
 
 /// The confirmation's last line when no word is asked for.
@@ -43,10 +45,16 @@ pub fn confirm_footer() -> String {
     format!("{enter} runs it · {esc} cancels")
 }
 
-/// The prompt above the field where the word is typed.
+/// The prompt above the field where the word is typed; its Enter runs the
+/// step's precheck first when it has one not run yet.
 #[must_use]
-pub fn type_to_confirm(word: &str) -> String {
-    format!("Type {word} to confirm, then {}:", key_for(Context::Confirm, &Action::Submit))
+pub fn type_to_confirm(word: &str, precheck_first: bool) -> String {
+    let enter = key_for(Context::Confirm, &Action::Submit);
+    if precheck_first {
+        format!("Type {word} to confirm, then {enter} (it runs the precheck; {enter} again runs the step):")
+    } else {
+        format!("Type {word} to confirm, then {enter}:")
+    }
 }
 
 /// Said when a confirmation was answered before it was read.
@@ -292,6 +300,9 @@ pub fn no_incident_open() -> String {
     format!("not recorded: no incident is open ({panel} {start} opens one)")
 }
 
+/// A precheck whose command these values cannot fill.
+pub const PRECHECK_UNFILLED: &str = "its command cannot be filled in with these values, so it did not run";
+
 /// Enter while the precheck runs.
 pub const PRECHECK_RUNNING: &str = "the precheck is still running: wait for its verdict, or Esc";
 
@@ -330,7 +341,8 @@ mod tests {
             confirm_title(false),
             confirm_title(true),
             confirm_footer(),
-            type_to_confirm("x"),
+            type_to_confirm("x", false),
+            type_to_confirm("x", true),
             type_or_cancel("x"),
             look_first(),
             output_title(false),
@@ -346,7 +358,8 @@ mod tests {
             more_below_in_dialog(),
             stop_and_quit(2),
             values_not_read(),
-            confirm_title_precheck(),
+            confirm_title_precheck(false),
+            confirm_title_precheck(true),
             precheck_footer(),
             precheck_when(),
             not_recorded(),

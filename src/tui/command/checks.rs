@@ -4,6 +4,8 @@
 //! again on Ctrl-E; their verdicts, shown and journaled. The loop runs
 //! them off the loop ([`Effect::Check`]).
 
+use std::time::Duration;
+
 use super::{CheckState, Chosen, StepKey, masked, redacted};
 use crate::journal::record::{Event, StepChecked};
 use crate::runner::Shell;
@@ -48,11 +50,19 @@ fn request(
 pub(super) fn precheck(state: &mut AppState) -> Vec<Effect> {
     let Some(Overlay::Confirm(confirm)) = state.overlays.last() else { return Vec::new() };
     let (key, values) = (confirm.key, confirm.values.clone());
-    let Some((effect, checking)) = request(state, key, CheckKind::Precheck, None, &values) else { return Vec::new() };
+    // Its command may not be filled in with these values (one that stands
+    // in backticks there, say): that is said, and Enter goes on.
+    let now = state.now;
+    let unfilled = || {
+        let failed = Err(strings::PRECHECK_UNFILLED.to_owned());
+        (Vec::new(), CheckState { id: 0, started: now, within: Duration::ZERO, result: Some(failed) })
+    };
+    let (effects, checking) = request(state, key, CheckKind::Precheck, None, &values)
+        .map_or_else(unfilled, |(effect, checking)| (vec![effect], checking));
     if let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() {
         confirm.precheck = Some(checking);
     }
-    vec![effect]
+    effects
 }
 
 /// After run `id` ended: its step's verify, if it exited 0 and the step

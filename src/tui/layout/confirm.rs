@@ -67,8 +67,9 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
         lines.extend(labelled(label, spans, width));
     }
     lines.push(Line::default());
+    let precheck_first = step.precheck().is_some() && confirm.precheck.is_none();
     let field = confirm.needs.as_ref().map(|needs| {
-        let prompt = strings::type_to_confirm(&needs.word);
+        let prompt = strings::type_to_confirm(&needs.word, precheck_first);
         for part in wrap(&prompt, width) {
             lines.push(Line::styled(part, theme.warning()));
         }
@@ -76,7 +77,6 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
         lines.len() - 1
     });
     if field.is_none() {
-        let precheck_first = step.precheck().is_some() && confirm.precheck.is_none();
         let footer = if precheck_first { strings::precheck_footer() } else { strings::confirm_footer() };
         lines.push(Line::styled(footer, theme.heading()));
     }
