@@ -366,3 +366,16 @@ fn a_precheck_verdict_for_a_dialog_since_closed_is_not_shown_in_the_next_one() {
     let confirm = desk.app.text();
     assert!(confirm.contains("(it only looks; Enter runs it first)") && !confirm.contains("✓ passed"), "{confirm}");
 }
+
+#[test]
+fn in_a_short_dialog_the_precheck_scrolls_into_view_when_it_runs_and_when_its_verdict_lands() {
+    let mut desk = Desk::on(App::new(&[Source::Path(Path::new("tests/fixtures/incident/catalog").to_owned())], 80, 9));
+    desk.app.select_step("checks-drill", 3);
+    desk.app.ctrl('r');
+    assert!(!desk.app.text().contains("Precheck:"), "below the fold at first:\n{}", desk.app.text());
+    let started = desk.app.key(KeyCode::Enter);
+    let screen = desk.app.text();
+    assert!(screen.contains("Precheck:  $ echo quorum ok") && screen.contains("checking…"), "{screen}");
+    desk.carry(started);
+    assert!(desk.app.text().contains("✓ passed: Quorum is healthy"), "{}", desk.app.text());
+}

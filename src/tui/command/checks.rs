@@ -111,7 +111,8 @@ pub fn recheck(state: &mut AppState, key: Option<StepKey>) -> Vec<Effect> {
 /// stale one is dropped there), and into the journal in any case.
 pub fn checked(state: &mut AppState, checked: Checked) -> Vec<Effect> {
     let Checked { request, result } = checked;
-    let Some((entry, step)) = request.key.resolve(&state.catalog) else { return Vec::new() };
+    let catalog = state.catalog.clone();
+    let Some((entry, step)) = request.key.resolve(&catalog) else { return Vec::new() };
     let Some(check) = request.kind.of(step) else { return Vec::new() };
     let result = result.map(|verified| {
         let message = verify::message(check, &verified);
@@ -131,6 +132,9 @@ pub fn checked(state: &mut AppState, checked: Checked) -> Vec<Effect> {
     };
     if let Some(checking) = slot.filter(|slot| awaiting(slot)).and_then(Option::as_mut) {
         checking.result = Some(result.clone());
+        if request.kind == CheckKind::Precheck {
+            super::bring_precheck_into_view(state);
+        }
     }
     let Ok((verified, message)) = result else { return Vec::new() };
     let record = StepChecked {

@@ -282,7 +282,7 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
         let (_, inner) = popup_areas(state.size);
         let height = usize::from(inner.height);
         let Some(Overlay::Confirm(confirm)) = state.overlays.last() else { return Vec::new() };
-        let total = confirm_lines(state, confirm, inner.width).0.len();
+        let total = confirm_lines(state, confirm, inner.width).lines.len();
         if let Some(Overlay::Confirm(confirm)) = state.overlays.last_mut() {
             confirm.scroll = Scroll::new(confirm.scroll, total, height).after(motion, height);
         }
@@ -313,7 +313,11 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
             // before the next one runs the step.
             let has_precheck = confirm.key.resolve(&state.catalog).is_some_and(|(_, step)| step.precheck().is_some());
             match &confirm.precheck {
-                None if has_precheck => return checks::precheck(state),
+                None if has_precheck => {
+                    let effects = checks::precheck(state);
+                    bring_precheck_into_view(state);
+                    return effects;
+                }
                 Some(checking) if checking.result.is_none() => {
                     state.flash(strings::PRECHECK_RUNNING);
                     return Vec::new();
@@ -326,6 +330,27 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Scrolls the confirmation so its precheck's command and verdict are in
+/// view: what Enter acts on must have been on screen.
+pub(super) fn bring_precheck_into_view(state: &mut AppState) {
+    let (_, inner) = popup_areas(state.size);
+    // The last row may be the "more below" note.
+    let rows = usize::from(inner.height).saturating_sub(1).max(1);
+    let Some(confirm) = state.overlays.iter().find_map(|overlay| match overlay {
+        Overlay::Confirm(confirm) => Some(confirm),
+        _ => None,
+    }) else {
+        return;
+    };
+    let laid = confirm_lines(state, confirm, inner.width);
+    let Some(precheck) = laid.precheck else { return };
+    let top = confirm.scroll.min(precheck.start).max(precheck.end.saturating_sub(rows));
+    let top = Scroll::new(top, laid.lines.len(), usize::from(inner.height)).top;
+    if let Some(Overlay::Confirm(confirm)) = state.overlays.iter_mut().find(|o| matches!(o, Overlay::Confirm(_))) {
+        confirm.scroll = top;
+    }
 }
 
 /// Confirmed: the run begins.

@@ -19,11 +19,22 @@ pub fn step_heading(state: &AppState, key: StepKey) -> Line<'static> {
     Line::styled(format!("Step {} of {title}", key.step + 1), state.theme.heading())
 }
 
-/// The confirmation's lines, and which of them holds the typed word's field.
-pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Line<'static>>, Option<usize>) {
+/// The confirmation's lines, and where two of them are.
+#[derive(Default)]
+pub struct ConfirmLines {
+    pub lines: Vec<Line<'static>>,
+    /// The line of the field where the word is typed, when one is asked.
+    pub field: Option<usize>,
+    /// The lines of the precheck (its command, its verdict), when the step
+    /// has one.
+    pub precheck: Option<std::ops::Range<usize>>,
+}
+
+/// The confirmation's lines.
+pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> ConfirmLines {
     let theme = state.theme;
     let width = usize::from(width);
-    let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return (Vec::new(), None) };
+    let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return ConfirmLines::default() };
     let mut lines = vec![step_heading(state, confirm.key), Line::default()];
     lines.extend(command_lines(theme, &confirm.shown, &step.lang, width, 2));
     lines.push(Line::default());
@@ -37,7 +48,10 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
     }
     lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
-    check_lines(state, confirm, width, &mut lines);
+    let start = lines.len();
+    check_lines(state, confirm, CheckKind::Precheck, width, &mut lines);
+    let precheck = (lines.len() > start).then_some(start..lines.len());
+    check_lines(state, confirm, CheckKind::Verify, width, &mut lines);
     if let Some(place) = step.place() {
         lines.extend(labelled("Run from:", vec![Span::styled(place.to_string(), theme.warning())], width));
     }
@@ -80,35 +94,32 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> (Vec<Li
         let footer = if precheck_first { strings::precheck_footer() } else { strings::confirm_footer() };
         lines.push(Line::styled(footer, theme.heading()));
     }
-    (lines, field)
+    ConfirmLines { lines, field, precheck }
 }
 
-/// The step's checks, their commands shown as the step's is (confirming
-/// the step confirms them): the precheck with its verdict once run, the
-/// verify with when it will run.
-fn check_lines(state: &AppState, confirm: &Confirm, width: usize, lines: &mut Vec<Line<'static>>) {
+/// The step's `kind` check, its command shown as the step's is
+/// (confirming the step confirms it): the precheck with its verdict once
+/// run, the verify with when it will run.
+fn check_lines(state: &AppState, confirm: &Confirm, kind: CheckKind, width: usize, lines: &mut Vec<Line<'static>>) {
     let theme = state.theme;
     let Some((_, step)) = confirm.key.resolve(&state.catalog) else { return };
-    for kind in [CheckKind::Precheck, CheckKind::Verify] {
-        let (Some(check), Some(command)) = (kind.of(step), check_shown(state, confirm.key, kind, &confirm.values))
-        else {
-            continue;
-        };
-        let label = if kind == CheckKind::Precheck { "Precheck:" } else { "Verify:" };
-        let mut spans = vec![Span::styled(format!("$ {command}"), theme.heading())];
-        let when = match (kind, &confirm.precheck) {
-            (CheckKind::Precheck, Some(checking)) => {
-                let (text, style) = super::document::check_status(theme, "", checking, state.now);
-                lines.extend(labelled(label, spans, width));
-                lines.extend(labelled("", vec![Span::styled(text, style)], width));
-                continue;
-            }
-            (CheckKind::Precheck, None) => strings::precheck_when(),
-            (CheckKind::Verify, _) => strings::verify_when(check),
-        };
-        spans.push(Span::styled(format!("  ({when})"), theme.dim()));
-        lines.extend(labelled(label, spans, width));
-    }
+    let (Some(check), Some(command)) = (kind.of(step), check_shown(state, confirm.key, kind, &confirm.values)) else {
+        return;
+    };
+    let label = if kind == CheckKind::Precheck { "Precheck:" } else { "Verify:" };
+    let mut spans = vec![Span::styled(format!("$ {command}"), theme.heading())];
+    let when = match (kind, &confirm.precheck) {
+        (CheckKind::Precheck, Some(checking)) => {
+            let (text, style) = super::document::check_status(theme, "", checking, state.now);
+            lines.extend(labelled(label, spans, width));
+            lines.extend(labelled("", vec![Span::styled(text, style)], width));
+            return;
+        }
+        (CheckKind::Precheck, None) => strings::precheck_when(),
+        (CheckKind::Verify, _) => strings::verify_when(check),
+    };
+    spans.push(Span::styled(format!("  ({when})"), theme.dim()));
+    lines.extend(labelled(label, spans, width));
 }
 
 /// Width of the confirmation's labels (`Namespace: `).

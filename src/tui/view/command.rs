@@ -13,7 +13,7 @@ use super::overlay::popup;
 use crate::catalog::{Danger, Step};
 use crate::danger::destructive_reason;
 use crate::tui::command::{Confirm, Filled, Form, FormField, Purpose, RunState, StepKey, ValueOrigin, fill, masked};
-use crate::tui::layout::confirm::{confirm_lines, step_heading};
+use crate::tui::layout::confirm::{ConfirmLines, confirm_lines, step_heading};
 use crate::tui::layout::document::command_lines;
 use crate::tui::layout::{output_body, output_header, output_lines};
 use crate::tui::state::AppState;
@@ -191,7 +191,7 @@ pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
         strings::confirm_title(confirm.needs.is_some())
     };
     let area = popup(frame, &title, style);
-    let (lines, field) = confirm_lines(state, confirm, area.width);
+    let ConfirmLines { lines, field, .. } = confirm_lines(state, confirm, area.width);
     let height = usize::from(area.height);
     let scroll = confirm.scroll.min(lines.len().saturating_sub(height));
     let more = lines.len() > scroll + height;
