@@ -17,7 +17,7 @@ use pagerbook::journal::record::{Event, Milestone, Record, StepResult};
 use pagerbook::runner::Outcome;
 use pagerbook::tui::action::{Action, Effect};
 use pagerbook::tui::command::Output;
-use pagerbook::tui::journaling;
+use pagerbook::tui::journaling::Journaling;
 use pagerbook::tui::state::Overlay;
 use pagerbook::verify::Verdict;
 
@@ -28,6 +28,7 @@ use util::app::{App, started_run};
 struct Desk {
     app: App,
     incidents: Incidents,
+    journaling: Journaling,
     _dir: tempfile::TempDir,
 }
 
@@ -39,7 +40,8 @@ impl Desk {
     fn on(app: App) -> Desk {
         let dir = tempfile::tempdir().unwrap();
         let incidents = Incidents::new(dir.path().join("incidents"));
-        Desk { app, incidents, _dir: dir }
+        let journaling = Journaling::new(Some(incidents.clone()), "alice".into());
+        Desk { app, incidents, journaling, _dir: dir }
     }
 
     /// Over the incident tests' catalog (tests/fixtures/incident/catalog).
@@ -61,8 +63,8 @@ impl Desk {
                     rest.extend(self.carry(effects));
                     continue;
                 }
-                Effect::Journal(event) => journaling::record(Some(&self.incidents), "alice", *event),
-                Effect::Incident(change) => journaling::change(Some(&self.incidents), "alice", change),
+                Effect::Journal(event) => self.journaling.record(*event),
+                Effect::Incident(change) => self.journaling.change(change),
                 other => {
                     rest.push(other);
                     continue;
@@ -241,6 +243,7 @@ fn the_panel_with_an_open_incident() {
         ],
         warnings: Vec::new(),
         sha256: String::new(),
+        len: 0,
     });
     app.state.wall = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_094_005 + 65 * 60);
     app.select_step("drill-echo", 1);
@@ -378,4 +381,30 @@ fn in_a_short_dialog_the_precheck_scrolls_into_view_when_it_runs_and_when_its_ve
     assert!(screen.contains("Precheck:  $ echo quorum ok") && screen.contains("checking…"), "{screen}");
     desk.carry(started);
     assert!(desk.app.text().contains("✓ passed: Quorum is healthy"), "{}", desk.app.text());
+}
+
+#[test]
+fn a_record_from_another_navigator_is_read_back_before_the_next_one_is_added() {
+    let mut desk = Desk::new();
+    desk.carry(vec![Effect::Incident(pagerbook::tui::action::IncidentChange::Start("Shared".into()))]);
+    desk.carry(vec![Effect::Journal(Box::new(Event::Note { text: "from alice".into() }))]);
+    // Another navigator (bob's) appends to the same journal.
+    let mut bob = Journaling::new(Some(desk.incidents.clone()), "bob".into());
+    let _ = bob.record(Event::Note { text: "from bob".into() });
+    desk.carry(vec![Effect::Journal(Box::new(Event::Note { text: "alice again".into() }))]);
+    let notes: Vec<String> = desk
+        .app
+        .state
+        .incident
+        .as_ref()
+        .unwrap()
+        .records
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Note { text } => Some(format!("{}: {text}", r.user)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notes, ["alice: from alice", "bob: from bob", "alice: alice again"]);
+    assert_eq!(desk.app.state.incident.as_ref().unwrap().records, desk.incidents.open_one().unwrap().unwrap().records);
 }

@@ -98,7 +98,7 @@ fn export(
     let own = (incident.path.clone(), incident.records.clone(), incident.warnings.clone(), incident.sha256.clone());
     let mut read = vec![own];
     for path in with {
-        let (records, warnings, sha256) = Incidents::read_journal(path)?;
+        let (records, warnings, sha256, _) = Incidents::read_journal(path)?;
         read.push((path.clone(), records, warnings, sha256));
     }
     let mut journals = Vec::new();

@@ -75,12 +75,20 @@ impl Journal {
     ///
     /// # Errors
     /// The file cannot be locked or written (the disk is full).
-    pub fn append(&mut self, fields: Map<String, Value>) -> io::Result<()> {
+    ///
+    /// Returns the journal's length before and after: a reader that had
+    /// read it whole at the length before knows it holds nothing else.
+    pub fn append(&mut self, fields: Map<String, Value>) -> io::Result<(u64, u64)> {
         flock(&self.file, FlockOperation::LockExclusive)?;
-        let written = self.seal_torn_line(&fields).and_then(|()| self.write_record(fields));
+        let written = self.file.metadata().map(|m| m.len()).and_then(|before| {
+            self.seal_torn_line(&fields)?;
+            self.write_record(fields)?;
+            Ok((before, self.file.metadata()?.len()))
+        });
         let unlocked = flock(&self.file, FlockOperation::Unlock);
-        written?;
-        Ok(unlocked?)
+        let lengths = written?;
+        unlocked?;
+        Ok(lengths)
     }
 
     /// With the lock held: a last line without its newline gets one, and a

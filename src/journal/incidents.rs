@@ -31,6 +31,8 @@ pub struct Incident {
     pub warnings: Vec<String>,
     /// The SHA-256 of the journal as read.
     pub sha256: String,
+    /// Its length as read, in bytes.
+    pub len: u64,
 }
 
 impl Incident {
@@ -149,13 +151,13 @@ impl Incidents {
             return Err(IncidentError::Unknown(id.to_owned()));
         }
         let path = self.path_of(id);
-        let (records, warnings, sha256) = match Incidents::read_journal(&path) {
+        let (records, warnings, sha256, len) = match Incidents::read_journal(&path) {
             Err(IncidentError::Io(err)) if err.kind() == io::ErrorKind::NotFound => {
                 return Err(IncidentError::Unknown(id.to_owned()));
             }
             read => read?,
         };
-        Ok(Incident { id: id.to_owned(), path, records, warnings, sha256 })
+        Ok(Incident { id: id.to_owned(), path, records, warnings, sha256, len })
     }
 
     /// The records of the journal at `path` (this machine's or another
@@ -163,8 +165,9 @@ impl Incidents {
     ///
     /// # Errors
     /// It cannot be read, or a line in its middle is not a record.
-    pub fn read_journal(path: &Path) -> Result<(Vec<Record>, Vec<String>, String), IncidentError> {
+    pub fn read_journal(path: &Path) -> Result<(Vec<Record>, Vec<String>, String, u64), IncidentError> {
         let text = files::read_regular(path, JOURNAL_LIMIT)?;
+        let len = text.len() as u64;
         let sha256 = super::output::hash(text.as_bytes());
         let unreadable = |line, message| IncidentError::Unreadable { path: path.to_owned(), line, message };
         let read = file::read(&text).map_err(|err| unreadable(err.line, err.message))?;
@@ -172,7 +175,7 @@ impl Incidents {
         for (line, fields) in read.records {
             records.push(Record::from_fields(fields).map_err(|err| unreadable(line, err.to_string()))?);
         }
-        Ok((records, read.warnings, sha256))
+        Ok((records, read.warnings, sha256, len))
     }
 
     /// Opens an incident titled `title`, by `user`.
@@ -182,7 +185,7 @@ impl Incidents {
     pub fn start(&self, title: &str, user: &str) -> Result<Incident, IncidentError> {
         // Two starts at once (two terminals) would both find none open.
         let _lock = self.lock()?;
-        if let Some(id) = self.open_id_locked()? {
+        if let Some(id) = self.open_id()? {
             return Err(IncidentError::AlreadyOpen(id));
         }
         let opened = Record::now(Event::Opened { title: title.to_owned() }, user);
@@ -195,7 +198,7 @@ impl Incidents {
                 Ok(mut journal) => {
                     let pointed = journal
                         .append(opened.to_fields())
-                        .and_then(|()| files::write_private(&self.dir.join(OPEN), id.as_bytes()));
+                        .and_then(|_| files::write_private(&self.dir.join(OPEN), id.as_bytes()));
                     if let Err(err) = pointed {
                         // No incident half-opened: none the pointer names.
                         let _ = std::fs::remove_file(self.path_of(&id));
@@ -216,16 +219,16 @@ impl Incidents {
     /// None is open, or its journal cannot be written.
     pub fn stop(&self, user: &str) -> Result<Incident, IncidentError> {
         let _lock = self.lock()?;
-        let id = self.open_id_locked()?.ok_or(IncidentError::NoneOpen)?;
+        let id = self.open_id()?.ok_or(IncidentError::NoneOpen)?;
         // Appended even to a journal gone bad: it is closed all the same.
         self.append(&id, Event::Closed, user)?;
         std::fs::remove_file(self.dir.join(OPEN))?;
         self.get(&id)
     }
 
-    /// With the lock held: the open incident's id, as `.open` names it,
-    /// whether or not its journal still reads well.
-    fn open_id_locked(&self) -> Result<Option<String>, IncidentError> {
+    /// The open incident's id, as `.open` names it, whether or not its
+    /// journal still reads well.
+    fn open_id(&self) -> Result<Option<String>, IncidentError> {
         match files::read_regular(&self.dir.join(OPEN), 256) {
             Ok(id) if self.path_of(id.trim()).exists() => Ok(Some(id.trim().to_owned())),
             Ok(_) => Ok(None),
@@ -243,6 +246,41 @@ impl Incidents {
         let record = Record::now(event, user);
         Journal::open(&self.path_of(id))?.append(record.to_fields())?;
         Ok(record)
+    }
+
+    /// The open incident, and `event` by `user` appended to it. `known` is
+    /// the incident as last read: when the pointer still names it and its
+    /// journal has not grown since, it is not read again (this is asked
+    /// before every record, on the navigator's loop).
+    ///
+    /// # Errors
+    /// The pointer or the journal cannot be read, or the journal written.
+    pub fn append_to_open(
+        &self,
+        known: Option<Incident>,
+        event: Event,
+        user: &str,
+    ) -> Result<Option<Incident>, IncidentError> {
+        let Some(id) = self.open_id()? else { return Ok(None) };
+        let unchanged =
+            |known: &Incident| known.id == id && std::fs::metadata(&known.path).is_ok_and(|m| m.len() == known.len);
+        let mut open = match known.filter(unchanged) {
+            Some(known) => known,
+            None => match self.get(&id) {
+                Ok(incident) if incident.is_open() => incident,
+                Ok(_) | Err(IncidentError::Unknown(_)) => return Ok(None),
+                Err(err) => return Err(err),
+            },
+        };
+        let record = Record::now(event, user);
+        let (before, after) = Journal::open(&open.path)?.append(record.to_fields())?;
+        if before == open.len {
+            open.records.push(record);
+            open.len = after;
+            return Ok(Some(open));
+        }
+        // Another writer (a second navigator) appended meanwhile.
+        self.get(&id).map(Some)
     }
 
     /// Holds the directory's lock (`.lock`, flock) until dropped: opening

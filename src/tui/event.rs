@@ -94,7 +94,9 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
         let _ = looked_up.send(Event::LookedUp(LookedUp { command, whereabouts }));
     });
-    let mut runtime = Runtime { terminal, input, searches, events, setup, running: HashMap::new(), checking: 0 };
+    let journaling = journaling::Journaling::new(setup.incidents.clone(), setup.user.clone());
+    let mut runtime =
+        Runtime { terminal, input, searches, events, setup, running: HashMap::new(), checking: 0, journaling };
     // The open incident, for the status line; and a query from the command
     // line, searched at once, as if typed.
     let mut first = vec![Effect::Incident(IncidentChange::Refresh)];
@@ -181,6 +183,8 @@ struct Runtime<'a> {
     /// Checks running on their threads (their groups are registered, so
     /// leaving kills them too).
     checking: usize,
+    /// The incident's journal.
+    journaling: journaling::Journaling,
 }
 
 /// A run whose output goes to the output pane, as the loop holds it.
@@ -193,10 +197,6 @@ impl Runtime<'_> {
     /// The output gathered for a run's event, which only the loop holds. A
     /// run that ended is forgotten, and dropping its `Running` kills what is
     /// left of its group.
-    fn incidents(&self) -> Option<&Incidents> {
-        self.setup.incidents.as_ref()
-    }
-
     fn gather(&mut self, event: &Event) -> Gathered {
         match *event {
             Event::RunOutput(id) => {
@@ -252,8 +252,7 @@ impl Runtime<'_> {
                 vec![Action::Copied { text, report }]
             }
             Effect::Run { id, command, shell, interactive: false, journal_as, secrets, .. } => {
-                let journal = self.incidents().and_then(|incidents| incidents.open_one().ok().flatten());
-                let file = journal.map(|open| OutputFile::create(&open.path, &journal_as));
+                let file = self.journaling.open_journal().map(|path| OutputFile::create(&path, &journal_as));
                 let pending = Arc::new(Pending::new(secrets, file));
                 match runner::spawn(&command, shell, pending.sink(id, self.events.clone())) {
                     Ok(child) => {
@@ -299,12 +298,8 @@ impl Runtime<'_> {
                 }
                 Vec::new()
             }
-            Effect::Journal(event) => {
-                vec![Action::Incident(Box::new(journaling::record(self.incidents(), &self.setup.user, *event)))]
-            }
-            Effect::Incident(change) => {
-                vec![Action::Incident(Box::new(journaling::change(self.incidents(), &self.setup.user, change)))]
-            }
+            Effect::Journal(event) => vec![Action::Incident(Box::new(self.journaling.record(*event)))],
+            Effect::Incident(change) => vec![Action::Incident(Box::new(self.journaling.change(change)))],
             Effect::MouseCapture(on) => {
                 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
                 let mut out = std::io::stdout();

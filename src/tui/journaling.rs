@@ -1,52 +1,75 @@
 //! The loop's side of the incident: a record appended to the open
 //! incident's journal, an incident opened, closed or read again; each
 //! answered with the incident as its journal then reads. Files, but no
-//! terminal: the tests call these as the loop does.
+//! terminal: the tests drive it as the loop does.
 
 use super::action::{IncidentChange, IncidentNews};
 use super::strings;
-use crate::journal::incidents::Incidents;
+use crate::journal::incidents::{Incident, Incidents};
 use crate::journal::record::Event;
 
-/// Appends `event`, by `user`, to the open incident's journal, if one is
-/// open (asked of the disk each time: it may have been opened or closed
-/// from another terminal).
-#[must_use]
-pub fn record(incidents: Option<&Incidents>, user: &str, event: Event) -> IncidentNews {
-    let unrecorded_run = matches!(event, Event::StepRun(_));
-    let none = IncidentNews { incident: None, problem: None, unrecorded_run };
-    let Some(incidents) = incidents else { return none };
-    match incidents.open_one() {
-        Ok(Some(mut open)) => match incidents.append(&open.id, event, user) {
-            Ok(record) => {
-                open.records.push(record);
-                IncidentNews { incident: Some(open), ..IncidentNews::default() }
-            }
-            Err(err) => IncidentNews { problem: Some(strings::not_journaled(&err)), incident: Some(open), ..none },
-        },
-        Ok(None) => none,
-        Err(err) => IncidentNews { problem: Some(strings::not_journaled(&err)), ..none },
-    }
+/// Where incidents are kept, who writes, and the open incident as last
+/// read (so a record does not read its whole journal again).
+pub struct Journaling {
+    incidents: Option<Incidents>,
+    user: String,
+    known: Option<Incident>,
 }
 
-/// Opens, closes or reads again the incident, by `user`.
-#[must_use]
-pub fn change(incidents: Option<&Incidents>, user: &str, change: IncidentChange) -> IncidentNews {
-    let Some(incidents) = incidents else {
-        let problem = (change != IncidentChange::Refresh).then(|| strings::NO_DATA_DIR.to_owned());
-        return IncidentNews { problem, ..IncidentNews::default() };
-    };
-    let changed = match change {
-        IncidentChange::Refresh => incidents.open_one(),
-        IncidentChange::Start(title) => incidents.start(&title, user).map(Some),
-        IncidentChange::Stop => incidents.stop(user).map(|_| None),
-    };
-    match changed {
-        Ok(incident) => IncidentNews { incident, ..IncidentNews::default() },
-        Err(err) => IncidentNews {
-            incident: incidents.open_one().ok().flatten(),
-            problem: Some(err.to_string()),
-            unrecorded_run: false,
-        },
+impl Journaling {
+    /// Journals in `incidents` (none without a data directory), by `user`.
+    #[must_use]
+    pub fn new(incidents: Option<Incidents>, user: String) -> Journaling {
+        Journaling { incidents, user, known: None }
+    }
+
+    /// Appends `event` to the open incident's journal, if one is open
+    /// (asked of the disk each time: it may have been opened or closed from
+    /// another terminal).
+    pub fn record(&mut self, event: Event) -> IncidentNews {
+        let unrecorded_run = matches!(event, Event::StepRun(_));
+        let Some(incidents) = &self.incidents else {
+            return IncidentNews { unrecorded_run, ..IncidentNews::default() };
+        };
+        let news = match incidents.append_to_open(self.known.take(), event, &self.user) {
+            Ok(Some(open)) => IncidentNews { incident: Some(open), ..IncidentNews::default() },
+            Ok(None) => IncidentNews { unrecorded_run, ..IncidentNews::default() },
+            Err(err) => IncidentNews {
+                incident: incidents.open_one().ok().flatten(),
+                problem: Some(strings::not_journaled(&err)),
+                unrecorded_run: false,
+            },
+        };
+        self.known.clone_from(&news.incident);
+        news
+    }
+
+    /// Opens, closes or reads again the incident.
+    pub fn change(&mut self, change: IncidentChange) -> IncidentNews {
+        let Some(incidents) = &self.incidents else {
+            let problem = (change != IncidentChange::Refresh).then(|| strings::NO_DATA_DIR.to_owned());
+            return IncidentNews { problem, ..IncidentNews::default() };
+        };
+        let changed = match change {
+            IncidentChange::Refresh => incidents.open_one(),
+            IncidentChange::Start(title) => incidents.start(&title, &self.user).map(Some),
+            IncidentChange::Stop => incidents.stop(&self.user).map(|_| None),
+        };
+        let news = match changed {
+            Ok(incident) => IncidentNews { incident, ..IncidentNews::default() },
+            Err(err) => IncidentNews {
+                incident: incidents.open_one().ok().flatten(),
+                problem: Some(err.to_string()),
+                unrecorded_run: false,
+            },
+        };
+        self.known.clone_from(&news.incident);
+        news
+    }
+
+    /// Where the open incident's journal is, if one is open.
+    #[must_use]
+    pub fn open_journal(&self) -> Option<std::path::PathBuf> {
+        self.incidents.as_ref()?.open_one().ok().flatten().map(|open| open.path)
     }
 }
