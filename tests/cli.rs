@@ -715,7 +715,7 @@ fn an_incident_is_opened_listed_read_and_closed_one_at_a_time() {
     assert_eq!(lines[0], format!("{id} (closed): Checkout 5xx"));
     assert!(lines[1].ends_with("  incident opened: Checkout 5xx"), "{shown}");
     assert!(lines[2].ends_with("  note: TODO: page sooner"), "{shown}");
-    assert!(lines[3].contains("  mitigated (at 20"), "{shown}");
+    assert!(lines[3].contains("  mitigated at ") && lines[3].ends_with(" (noted afterwards)"), "{shown}");
     assert!(lines[4].ends_with("  incident closed"), "{shown}");
     let unknown = run(&["incident", "show", "nope"]);
     assert_eq!(unknown.status.code(), Some(1));

@@ -166,8 +166,8 @@ pub enum Command {
         #[arg(long, value_name = "DAYS", default_value_t = 365, requires = "strict")]
         review_age: u32,
     },
-    /// Keep a journal of an incident: what was opened, copied and noted, for
-    /// the postmortem's timeline.
+    /// Keep a journal of an incident: what was opened, copied and run, notes
+    /// and milestones, for the postmortem's timeline.
     #[command(
         subcommand,
         after_help = "Examples:\n  pagerbook incident start \"Checkout 5xx\"\n  pagerbook incident list\n  pagerbook incident show 2026-12-01-03-12-checkout-5xx\n  pagerbook incident stop\n  pagerbook incident export 2026-12-01-03-12-checkout-5xx > postmortem.md\n  pagerbook incident export ID --with ~/bob-incident.jsonl"

@@ -120,12 +120,17 @@ fn header(
         })
         .collect();
     let ended = match (opened, closed) {
-        (Some(opened), Some(closed)) => format!("{} ({})", when(closed.at), span(closed.at - opened.at)),
+        (Some(opened), Some(closed)) => {
+            format!("{} ({} after the journal was opened)", when(closed.at), span(closed.at - opened.at))
+        }
         _ => "still open".to_owned(),
     };
+    let detected =
+        records.iter().find(|p| matches!(p.record.event, Event::Milestone { milestone: Milestone::Detected, .. }));
     let rows = [
         ("Incident", format!("`{id}`")),
-        ("Started", opened.map_or_else(String::new, |p| when(p.at))),
+        ("Detected", detected.map_or_else(|| "not recorded".to_owned(), |p| when(p.at))),
+        ("Journal opened", opened.map_or_else(String::new, |p| when(p.at))),
         ("Ended", ended),
         ("Responders", responders.into_iter().collect::<Vec<_>>().join(", ")),
         ("Catalog entries used", if entries.is_empty() { "none".to_owned() } else { entries.join(", ") }),
@@ -157,6 +162,7 @@ fn measurements(page: &mut String, records: &[Placed<'_>], opened: Option<&Place
     ];
     for (measure, milestone) in measures {
         let time = match (start, reached(milestone)) {
+            (Some(start), Some(end)) if end.at < start.at => format!("before {from}: check the times"),
             (Some(start), Some(end)) => between(start, end),
             _ => "not recorded".to_owned(),
         };
@@ -253,7 +259,7 @@ fn commands(page: &mut String, records: &[Placed<'_>]) {
                 page.push_str(&fenced(&result.tail.join("\n"), "text"));
             }
             if let Some(output) = &result.output {
-                let _ = writeln!(page, "Whole output: `{output}`, SHA-256 `{}`\n", result.sha256);
+                let _ = writeln!(page, "Whole output: `{output}` beside the journal, SHA-256 `{}`\n", result.sha256);
             }
         }
         for checked in checks_of(records, placed, run) {
@@ -370,6 +376,27 @@ mod tests {
         let rebooted = record("2026-12-01T03:10:00Z", 61_000, "bbbb");
         assert_eq!(between(&place(&start), &place(&same)), "1 min 00 s");
         assert_eq!(between(&place(&start), &place(&rebooted)), "10 min 00 s");
+    }
+
+    #[test]
+    fn a_milestone_set_before_detection_is_flagged_not_measured_as_nothing() {
+        let at = |time: &str, milestone, backfilled: Option<&str>| Record {
+            time: time.into(),
+            monotonic_ms: 0,
+            boot: String::new(),
+            user: "alice".into(),
+            event: Event::Milestone { milestone, at: backfilled.map(str::to_owned) },
+        };
+        let records = [
+            at("2026-12-01T03:00:00Z", Milestone::Detected, None),
+            at("2026-12-01T03:10:00Z", Milestone::Mitigated, Some("2026-12-01T02:50:00Z")),
+        ];
+        let journals = [Journal { path: "j".into(), sha256: String::new(), records: &records }];
+        let page = markdown("i", &journals, &|_| None);
+        assert!(
+            page.contains("| Time to mitigate | detected | mitigated | before detected: check the times |"),
+            "{page}"
+        );
     }
 
     #[test]

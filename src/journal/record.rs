@@ -248,7 +248,9 @@ impl Event {
         match self {
             Event::Opened { title } => format!("incident opened: {title}"),
             Event::Closed => "incident closed".to_owned(),
-            Event::Milestone { milestone, at: Some(at) } => format!("{} (at {at})", milestone.word()),
+            Event::Milestone { milestone, at: Some(at) } => {
+                format!("{} at {} (noted afterwards)", milestone.word(), at.get(11..16).unwrap_or(at))
+            }
             Event::Milestone { milestone, at: None } => milestone.word().to_owned(),
             Event::Note { text } => format!("note: {text}"),
             Event::EntryOpened { entry, query: Some(query) } => format!("opened {entry}, found by \"{query}\""),

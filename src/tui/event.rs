@@ -115,6 +115,14 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         let batch = next_batch(&inbox, tick);
         state.now = Instant::now();
         state.wall = std::time::SystemTime::now();
+        // The clock's minute: the incident may have been closed from
+        // another terminal since.
+        if batch.is_empty() && state.incident.is_some() && runtime.running.is_empty() && runtime.checking == 0 {
+            let refresh = vec![Effect::Incident(IncidentChange::Refresh)];
+            if runtime.apply(state, Vec::new(), refresh)?.is_break() {
+                return Ok(());
+            }
+        }
         for event in batch {
             if matches!(event, Event::Checked(_)) {
                 runtime.checking = runtime.checking.saturating_sub(1);
@@ -263,8 +271,11 @@ impl Runtime<'_> {
                 }
             }
             Effect::Run { id, command, shown, shell, interactive: true, .. } => {
-                let (ran, resized) = self.step_aside(|terminal| in_terminal(terminal, &command, &shown, shell))?;
-                state.now = Instant::now();
+                let ((ran, ended_at), resized) =
+                    self.step_aside(|terminal| in_terminal(terminal, &command, &shown, shell))?;
+                // Its duration ends with it, not when Enter brought the
+                // navigator back.
+                state.now = ended_at;
                 let ended = match ran {
                     Ok(outcome) => Action::RunExited { id, last_output: Output::default(), outcome, printed: None },
                     Err(err) => Action::RunFailed { id, error: err.to_string() },
@@ -346,18 +357,20 @@ pub fn run_check(mut request: super::action::CheckRequest) -> super::action::Che
 const TICK: Duration = Duration::from_millis(200);
 
 /// Runs an interactive command in the real terminal: pagerbook steps aside,
-/// the command runs, and Enter brings the navigator back as it was.
+/// the command runs, and Enter brings the navigator back as it was. Says
+/// when the command ended.
 fn in_terminal(
     terminal: &mut Tui,
     command: &str,
     shown: &str,
     shell: Shell,
-) -> std::io::Result<std::io::Result<Outcome>> {
+) -> std::io::Result<(std::io::Result<Outcome>, Instant)> {
     HANDED_OVER.store(true, Ordering::SeqCst);
     let result = terminal::hand_over(terminal, || {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "$ {shown}");
         let outcome = runner::run_in_terminal(command, shell);
+        let ended_at = Instant::now();
         let said = match &outcome {
             Ok(outcome) => format!("[{outcome}]"),
             Err(err) => format!("[could not start: {err}]"),
@@ -365,7 +378,7 @@ fn in_terminal(
         let _ = write!(out, "\n{said} Press Enter to return to pagerbook ");
         let _ = out.flush();
         let _ = std::io::stdin().read_line(&mut String::new());
-        outcome
+        (outcome, ended_at)
     });
     HANDED_OVER.store(false, Ordering::SeqCst);
     result

@@ -206,7 +206,7 @@ const HINTS: &[(Context, &[(Action, &str)])] = &[
             (Action::StartIncident, "start"),
             (Action::AddNote, "note"),
             (Action::SetMilestone(Milestone::Detected), "milestone"),
-            (Action::CloseIncident, "close"),
+            (Action::CloseIncident, "close it"),
             (Action::Back, "back"),
         ],
     ),

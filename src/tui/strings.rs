@@ -242,7 +242,7 @@ pub fn prompt_title(asks: super::state::Asks) -> String {
 #[must_use]
 pub fn incident_title(open: bool) -> String {
     let esc = key_for(Context::Incident, &Action::Back);
-    if open { format!(" Incident · {esc} closes the panel ") } else { format!(" No incident open · {esc} back ") }
+    if open { format!(" Incident · {esc} back ") } else { format!(" No incident open · {esc} back ") }
 }
 
 /// A record the journal could not take.
@@ -327,6 +327,18 @@ pub fn verify_when(check: &crate::catalog::Check) -> String {
         Some(every) => format!("after it exits 0, every {} for up to {within}", crate::catalog::seconds_text(every)),
         None => format!("after it exits 0, for up to {within}"),
     }
+}
+
+/// Said when the incident is closed.
+#[must_use]
+pub fn incident_closed(id: &str) -> String {
+    format!("incident closed: `pagerbook incident export {id}` makes its postmortem")
+}
+
+/// Where an interactive run is recorded: its output stays in the terminal.
+#[must_use]
+pub fn recorded_in_terminal(title: &str) -> String {
+    format!("recorded in the incident \"{title}\" (its output stays in the terminal)")
 }
 
 #[cfg(test)]

@@ -64,6 +64,9 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> Confirm
     };
     lines.extend(labelled("Runs in:", vec![Span::styled(place, theme.dim())], width));
     let recorded = match &state.incident {
+        Some(incident) if step.interactive => {
+            Span::styled(strings::recorded_in_terminal(incident.title()), theme.dim())
+        }
         Some(incident) => Span::styled(strings::recorded_in(incident.title()), theme.dim()),
         None => Span::styled(strings::no_incident_open(), theme.dim()),
     };

@@ -85,7 +85,11 @@ pub fn update_prompt(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 /// The journal's answer: the open incident as it now reads.
 pub fn receive(state: &mut AppState, news: IncidentNews) {
-    state.incident = news.incident;
+    let was = std::mem::replace(&mut state.incident, news.incident);
+    if let (Some(closed), None, None) = (&was, &state.incident, &news.problem) {
+        // Closed here or elsewhere: the id the export needs.
+        state.flash(&strings::incident_closed(&closed.id));
+    }
     if let Some(problem) = news.problem {
         state.flash(&problem);
     } else if news.unrecorded_run {
