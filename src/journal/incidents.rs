@@ -114,12 +114,15 @@ impl Incidents {
     /// # Errors
     /// The pointer or the journal it names cannot be read.
     pub fn open_one(&self) -> Result<Option<Incident>, IncidentError> {
-        let id = match files::read_regular(&self.dir.join(OPEN), 256) {
-            Ok(id) => id,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err.into()),
-        };
-        match self.get(id.trim()) {
+        match self.open_id()? {
+            Some(id) => self.read_open(&id),
+            None => Ok(None),
+        }
+    }
+
+    /// Incident `id`, if it is there and still open.
+    fn read_open(&self, id: &str) -> Result<Option<Incident>, IncidentError> {
+        match self.get(id) {
             Ok(incident) => Ok(Some(incident).filter(Incident::is_open)),
             Err(IncidentError::Unknown(_)) => Ok(None),
             Err(err) => Err(err),
@@ -228,7 +231,7 @@ impl Incidents {
 
     /// The open incident's id, as `.open` names it, whether or not its
     /// journal still reads well.
-    fn open_id(&self) -> Result<Option<String>, IncidentError> {
+    pub fn open_id(&self) -> Result<Option<String>, IncidentError> {
         match files::read_regular(&self.dir.join(OPEN), 256) {
             Ok(id) if self.path_of(id.trim()).exists() => Ok(Some(id.trim().to_owned())),
             Ok(_) => Ok(None),
@@ -266,10 +269,9 @@ impl Incidents {
             |known: &Incident| known.id == id && std::fs::metadata(&known.path).is_ok_and(|m| m.len() == known.len);
         let mut open = match known.filter(unchanged) {
             Some(known) => known,
-            None => match self.get(&id) {
-                Ok(incident) if incident.is_open() => incident,
-                Ok(_) | Err(IncidentError::Unknown(_)) => return Ok(None),
-                Err(err) => return Err(err),
+            None => match self.read_open(&id)? {
+                Some(open) => open,
+                None => return Ok(None),
             },
         };
         let record = Record::now(event, user);
@@ -295,7 +297,9 @@ impl Incidents {
         Ok(file)
     }
 
-    fn path_of(&self, id: &str) -> PathBuf {
+    /// Where incident `id`'s journal is.
+    #[must_use]
+    pub fn path_of(&self, id: &str) -> PathBuf {
         self.dir.join(Path::new(id).with_extension(EXTENSION))
     }
 }

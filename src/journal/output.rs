@@ -90,12 +90,6 @@ impl OutputFile {
         let sha256 = hex(&self.hasher.finalize());
         Printed { lines: self.lines, tail: self.tail.into(), sha256, output }
     }
-
-    /// Where the file is meant to be, for messages.
-    #[must_use]
-    pub fn name(&self) -> &str {
-        &self.name
-    }
 }
 
 /// The SHA-256 of `bytes`, in hex.

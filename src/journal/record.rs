@@ -249,7 +249,7 @@ impl Event {
             Event::Opened { title } => format!("incident opened: {title}"),
             Event::Closed => "incident closed".to_owned(),
             Event::Milestone { milestone, at: Some(at) } => {
-                format!("{} at {} (noted afterwards)", milestone.word(), at.get(11..16).unwrap_or(at))
+                format!("{} at {} (noted afterwards)", milestone.word(), hour_minute(at))
             }
             Event::Milestone { milestone, at: None } => milestone.word().to_owned(),
             Event::Note { text } => format!("note: {text}"),
@@ -287,12 +287,18 @@ impl Event {
     }
 }
 
+/// `03:12` of an RFC 3339 time (UTC): how the screen says when.
+#[must_use]
+pub fn hour_minute(time: &str) -> &str {
+    time.get(11..16).unwrap_or(time)
+}
+
 /// How far a step got in an incident: the last of its copies, runs and
 /// results in `records`, in words (`✓ exit 0 at 03:12`), and whether it
 /// went well (`None` while unknown: copied, or run with no result).
 #[must_use]
 pub fn step_progress(records: &[Record], entry: &str, step: u32) -> Option<(String, Option<bool>)> {
-    let at = |record: &Record| format!("at {} UTC", record.time.get(11..16).unwrap_or_default());
+    let at = |record: &Record| format!("at {} UTC", hour_minute(&record.time));
     records.iter().rev().find_map(|record| match &record.event {
         Event::StepChecked(checked)
             if checked.check == CheckKind::Verify && checked.entry == entry && checked.step == step =>

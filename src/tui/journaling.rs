@@ -67,9 +67,11 @@ impl Journaling {
         news
     }
 
-    /// Where the open incident's journal is, if one is open.
+    /// Where the open incident's journal is, if one is open: the pointer
+    /// says, without reading the journal.
     #[must_use]
     pub fn open_journal(&self) -> Option<std::path::PathBuf> {
-        self.incidents.as_ref()?.open_one().ok().flatten().map(|open| open.path)
+        let incidents = self.incidents.as_ref()?;
+        Some(incidents.path_of(&incidents.open_id().ok()??))
     }
 }

@@ -211,9 +211,14 @@ pub fn values_not_read() -> String {
 /// Said once, the first time a command runs with no incident open.
 #[must_use]
 pub fn not_recorded() -> String {
+    format!("not recorded: start an incident with {} (or `pagerbook incident start TITLE`)", start_incident_keys())
+}
+
+/// The keys that open an incident from the navigator: `^T s`.
+fn start_incident_keys() -> String {
     let (panel, start) =
         (key_for(Context::Main, &Action::ShowIncident), key_for(Context::Incident, &Action::StartIncident));
-    format!("not recorded: start an incident with {panel} {start} (or `pagerbook incident start TITLE`)")
+    format!("{panel} {start}")
 }
 
 /// A key of the panel that needs an incident, with none open.
@@ -223,7 +228,10 @@ pub const NO_INCIDENT: &str = "no incident is open";
 pub const INCIDENT_ALREADY_OPEN: &str = "an incident is open already: close it first";
 
 /// Enter on an empty title or note.
-pub const TYPE_SOMETHING: &str = "type something first, or Esc to cancel";
+#[must_use]
+pub fn type_something() -> String {
+    format!("type something first, or {} to cancel", key_for(Context::Prompt, &Action::Back))
+}
 
 /// The prompt's title for what it asks.
 #[must_use]
@@ -295,9 +303,7 @@ pub fn recorded_in(title: &str) -> String {
 /// The confirmation's word on the journal with no incident open.
 #[must_use]
 pub fn no_incident_open() -> String {
-    let (panel, start) =
-        (key_for(Context::Main, &Action::ShowIncident), key_for(Context::Incident, &Action::StartIncident));
-    format!("not recorded: no incident is open ({panel} {start} opens one)")
+    format!("not recorded: no incident is open ({} opens one)", start_incident_keys())
 }
 
 /// A precheck whose command these values cannot fill.
@@ -376,6 +382,7 @@ mod tests {
             precheck_when(),
             not_recorded(),
             no_incident_open(),
+            type_something(),
             incident_explained(),
             incident_title(true),
             incident_title(false),

@@ -62,7 +62,7 @@ pub fn update_prompt(state: &mut AppState, action: Action) -> Vec<Effect> {
             let text = prompt.input.lines().concat().trim().to_owned();
             let effect = match prompt.asks {
                 Asks::Title | Asks::Note if text.is_empty() => {
-                    state.flash(strings::TYPE_SOMETHING);
+                    state.flash(&strings::type_something());
                     return Vec::new();
                 }
                 Asks::Title => Effect::Incident(IncidentChange::Start(text)),

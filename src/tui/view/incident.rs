@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::overlay::{centred_box, popup};
-use crate::journal::record::{Event, Milestone, Record};
+use crate::journal::record::{Event, Milestone, hour_minute};
 use crate::tui::state::{AppState, Asks, Prompt};
 use crate::tui::strings;
 use crate::wrap::wrap;
@@ -16,11 +16,6 @@ use crate::wrap::wrap;
 pub fn clock(elapsed: std::time::Duration) -> String {
     let minutes = elapsed.as_secs() / 60;
     if minutes < 60 { format!("{minutes} min") } else { format!("{} h {:02}", minutes / 60, minutes % 60) }
-}
-
-/// A record's time as the panel shows it: `03:12`.
-fn hour_minute(record: &Record) -> &str {
-    record.time.get(11..16).unwrap_or_default()
 }
 
 /// Draws the panel.
@@ -40,7 +35,7 @@ pub fn panel(state: &AppState, frame: &mut Frame<'_>) {
         return;
     };
     prose(&mut lines, incident.title(), theme.heading());
-    let opened = incident.records.first().map_or("", hour_minute);
+    let opened = incident.records.first().map_or("", |record| hour_minute(&record.time));
     let elapsed = state.incident_elapsed().map(clock).unwrap_or_default();
     prose(&mut lines, &format!("open {elapsed}, since {opened} UTC · {}", incident.id), theme.dim());
     prose(&mut lines, &format!("Journal: {}", incident.path.display()), theme.dim());
@@ -48,7 +43,7 @@ pub fn panel(state: &AppState, frame: &mut Frame<'_>) {
     let reached = |milestone: Milestone| {
         incident.records.iter().rev().find_map(|record| match &record.event {
             Event::Milestone { milestone: m, at } if *m == milestone => {
-                Some(at.as_deref().and_then(|at| at.get(11..16)).unwrap_or_else(|| hour_minute(record)).to_owned())
+                Some(hour_minute(at.as_deref().unwrap_or(&record.time)).to_owned())
             }
             _ => None,
         })
@@ -70,7 +65,7 @@ pub fn panel(state: &AppState, frame: &mut Frame<'_>) {
     let room = usize::from(inner.height).saturating_sub(lines.len());
     let latest = incident.records.len().saturating_sub(room);
     for record in &incident.records[latest..] {
-        let text = format!("{}  {}  {}", hour_minute(record), record.user, record.event.describe());
+        let text = format!("{}  {}  {}", hour_minute(&record.time), record.user, record.event.describe());
         lines.push(Line::raw(super::results::truncate(&text.replace('\n', " "), width)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
