@@ -134,7 +134,7 @@ fn the_panel_opens_an_incident_takes_notes_and_milestones_and_closes_it() {
     desk.key(KeyCode::Char('y'));
     assert!(desk.app.state.incident.is_none());
     let status = desk.app.text().lines().last().unwrap().to_owned();
-    assert!(status.contains(&format!("incident closed: `pagerbook incident export {}", incident.id)), "{status}");
+    assert!(status.contains(&format!("closed; its postmortem: pagerbook incident export {}", incident.id)), "{status}");
     let events = desk.events();
     assert!(matches!(events[0], Event::Opened { .. }), "{events:?}");
     assert!(matches!(events[1], Event::Note { .. }));

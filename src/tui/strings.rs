@@ -338,7 +338,8 @@ pub fn verify_when(check: &crate::catalog::Check) -> String {
 /// Said when the incident is closed.
 #[must_use]
 pub fn incident_closed(id: &str) -> String {
-    format!("incident closed: `pagerbook incident export {id}` makes its postmortem")
+    // The command first: at 80 columns the line ends soon after it.
+    format!("closed; its postmortem: pagerbook incident export {id}")
 }
 
 /// Where an interactive run is recorded: its output stays in the terminal.
