@@ -1,4 +1,4 @@
-//! Embeds `catalog/` and `runbooks/` in the binary, twice over:
+//! Embeds `catalog/`, `runbooks/` and `drills/` in the binary, twice over:
 //! - `embedded.rs`, a list of `(path, include_str!(…))` pairs: the texts,
 //!   for diagnostics' snippets and `check --strict`;
 //! - `prebuilt.bin`, what those files define as this crate's parser reads
@@ -37,6 +37,8 @@ mod catalog {
     pub(crate) use crate::diagnostic;
     #[path = "../src/catalog/check.rs"]
     mod check;
+    #[path = "../src/catalog/drill.rs"]
+    mod drill;
     #[path = "../src/catalog/entry.rs"]
     mod entry;
     #[path = "../src/catalog/model.rs"]
@@ -58,7 +60,7 @@ fn main() -> io::Result<()> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(io::Error::other)?);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(io::Error::other)?);
     let mut files = Vec::new();
-    for dir in ["catalog", "runbooks"] {
+    for dir in ["catalog", "runbooks", "drills"] {
         println!("cargo:rerun-if-changed={dir}");
         collect(&root, &root.join(dir), &mut files)?;
     }

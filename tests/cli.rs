@@ -329,7 +329,7 @@ fn check_reports_the_config_file_and_counts_it_in_the_exit_code() {
     let text = stdout(&out);
     let message = "unknown setting `readonly`; did you mean `read_only`? (commands will not run until this is fixed)";
     assert!(text.starts_with(&format!("{}:1:1: error: {message}\n", config.display())), "{text}");
-    assert!(text.ends_with(" entries loaded, 1 error and 0 warnings\n"), "{text}");
+    assert!(text.ends_with(" entries and 9 drills loaded, 1 error and 0 warnings\n"), "{text}");
     // Given paths are checked alone, without the settings.
     let (_catalog_dir, file) = with_catalog();
     let out = pagerbook(dir.path(), &["check", &file]);

@@ -92,6 +92,8 @@ pub struct SourceReport {
     pub files: usize,
     /// Entries (failure modes and runbooks) they define that loaded.
     pub entries: usize,
+    /// How many drills it gave.
+    pub drills: usize,
     /// Whether the source exists (a missing user directory is not an error).
     pub present: bool,
 }
@@ -219,7 +221,8 @@ pub fn load_with(sources: &[Source], options: &LoadOptions) -> Loaded {
                 true
             }
         };
-        let report = SourceReport { source: all[index].label(), files: files.len() - before, entries: 0, present };
+        let report =
+            SourceReport { source: all[index].label(), files: files.len() - before, entries: 0, drills: 0, present };
         reports[index] = Some(report);
     }
     // Stable: each source's files keep their walk order.
@@ -248,6 +251,11 @@ pub fn load_with(sources: &[Source], options: &LoadOptions) -> Loaded {
     for entry in catalog.entries() {
         if let Some(&source) = file_source.get(&*entry.origin().path) {
             reports[source].entries += 1;
+        }
+    }
+    for drill in catalog.drills() {
+        if let Some(&source) = file_source.get(&*drill.origin.path) {
+            reports[source].drills += 1;
         }
     }
     diagnostics.retain(|d| file_source.get(&*d.path).is_none_or(|&source| source >= checked_from));

@@ -4,6 +4,7 @@
 // Problems and did-you-mean live at the top: settings report with them too.
 pub(crate) use crate::diagnostic;
 mod check;
+mod drill;
 mod entry;
 pub(crate) mod load;
 mod model;
@@ -16,6 +17,7 @@ mod walk;
 
 pub use check::{parse_seconds, seconds_text};
 pub use diagnostic::{Diagnostic, Level, Snippet};
+pub use drill::{Difficulty, Drill, Inject, Reveal, RevealOn, StepRef};
 pub use entry::{EntryData, ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{

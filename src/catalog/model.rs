@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::template::{self, ValueError};
 
 pub use super::check::{Check, Checks};
+use super::drill::Drill;
 pub use super::entry::Entry;
 use super::entry::Span;
 use super::prebuilt::Coded;
@@ -30,6 +31,9 @@ pub struct Catalog {
     /// went from 0.02 ms to 4 ms with scans).
     #[serde(skip)]
     by_id: Vec<u32>,
+    /// Walkthrough drills, in file order.
+    #[serde(skip)]
+    pub(crate) drills: Vec<Drill>,
 }
 
 impl Catalog {
@@ -61,7 +65,7 @@ impl Catalog {
         let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
         let entries = order.iter().filter_map(|&i| slots[i as usize].take()).collect();
         let by_id = by_id.into_iter().map(|i| moved_to[i as usize]).filter(|&i| i != u32::MAX).collect();
-        Catalog { layers, entries, by_id }
+        Catalog { layers, entries, by_id, drills: Vec::new() }
     }
 
     /// Failure modes grouped by layer in edge-inward order, then runbooks.
@@ -88,6 +92,18 @@ impl Catalog {
     #[must_use]
     pub fn similar_ids(&self, id: &str) -> Vec<&str> {
         super::diagnostic::nearest(id, self.entries.iter().map(Entry::id), 3)
+    }
+
+    /// The walkthrough drills, in file order.
+    #[must_use]
+    pub fn drills(&self) -> &[Drill] {
+        &self.drills
+    }
+
+    /// The drill with this id.
+    #[must_use]
+    pub fn drill(&self, id: &str) -> Option<&Drill> {
+        self.drills.iter().find(|drill| drill.id == id)
     }
 
     /// The layer with this id.

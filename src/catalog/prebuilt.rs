@@ -199,12 +199,12 @@ impl<T: Coded> Coded for Range<T> {
 }
 
 /// An enum as its position in a list of every value.
-fn put_variant<T: PartialEq>(value: &T, all: &[T], out: &mut Vec<u8>) {
+pub(super) fn put_variant<T: PartialEq>(value: &T, all: &[T], out: &mut Vec<u8>) {
     // Every value is in `all`; one that were not would fail to decode.
     all.iter().position(|v| v == value).unwrap_or(all.len()).put(out);
 }
 
-fn take_variant<T: Copy>(all: &[T], input: &mut Input<'_>) -> Option<T> {
+pub(super) fn take_variant<T: Copy>(all: &[T], input: &mut Input<'_>) -> Option<T> {
     all.get(usize::take(input)?).copied()
 }
 
@@ -257,6 +257,7 @@ impl Coded for FileContents {
             replaces.put(out);
         }
         self.link_spans.put(out);
+        self.drills.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
         let layers = Coded::take(input)?;
@@ -268,7 +269,8 @@ impl Coded for FileContents {
             entries.push(ParsedEntry { parts, refs: RefSpans::take(input)?, replaces: bool::take(input)? });
         }
         let link_spans = Coded::take(input)?;
-        let file = FileContents { layers, entries, texts, link_spans };
+        let drills = Coded::take(input)?;
+        let file = FileContents { layers, entries, texts, link_spans, drills };
         // Linking reads one span per link: they must pair up.
         let pairs = |positions: &Range<u32>, links: usize| {
             positions.start <= positions.end

@@ -25,6 +25,14 @@ pub enum Table {
     Var,
     /// A step's `verify` or `precheck` table.
     Check,
+    /// `[[drill]]`.
+    Drill,
+    /// `[[drill.reveals]]`.
+    Reveal,
+    /// `[[drill.injects]]`.
+    Inject,
+    /// `[[drill.hints]]`.
+    Hint,
 }
 
 /// What a key holds, and for an entry's text and lists, where it is kept.
@@ -77,9 +85,10 @@ pub const FIELDS: &[Key] = &[
     field("layer", &[Table::File], Holds::Own),
     field("failure", &[Table::File], Holds::Own),
     field("runbook", &[Table::File], Holds::Own),
+    field("drill", &[Table::File], Holds::Own),
     field("vars", &[Table::File, Table::Failure, Table::Runbook], Holds::Own),
-    required("id", &[Table::Layer, Table::Failure, Table::Runbook], Holds::Own),
-    required("title", &[Table::Layer], Holds::Own),
+    required("id", &[Table::Layer, Table::Failure, Table::Runbook, Table::Drill], Holds::Own),
+    required("title", &[Table::Layer, Table::Drill], Holds::Own),
     required("order", &[Table::Layer], Holds::Own),
     field("description", &[Table::Layer, Table::Var], Holds::Own),
     required("title", ENTRIES, Holds::Text(TextField::Title)),
@@ -134,6 +143,20 @@ pub const FIELDS: &[Key] = &[
     field("choices", &[Table::Var], Holds::Own),
     field("pattern", &[Table::Var], Holds::Own),
     field("secret", &[Table::Var], Holds::Own),
+    required("failure", &[Table::Drill], Holds::Own),
+    required("briefing", &[Table::Drill], Holds::Own),
+    field("difficulty", &[Table::Drill], Holds::Own),
+    field("diagnose_within", &[Table::Drill], Holds::Own),
+    field("mitigate_within", &[Table::Drill], Holds::Own),
+    field("expected", &[Table::Drill], Holds::Own),
+    field("notes", &[Table::Drill], Holds::Own),
+    field("red_herrings", &[Table::Drill], Holds::Own),
+    field("reveals", &[Table::Drill], Holds::Own),
+    field("injects", &[Table::Drill], Holds::Own),
+    field("hints", &[Table::Drill], Holds::Own),
+    required("on", &[Table::Reveal], Holds::Own),
+    field("after", &[Table::Inject], Holds::Own),
+    required("text", &[Table::Reveal, Table::Inject, Table::Hint], Holds::Own),
 ];
 
 impl Table {
@@ -181,6 +204,10 @@ mod tests {
             (Table::Step, section("## `[[failure]]`")),
             (Table::Var, section("## Placeholders")),
             (Table::Check, section("## Checking that a step worked")),
+            (Table::Drill, section("## `[[drill]]`")),
+            (Table::Reveal, section("## `[[drill]]`")),
+            (Table::Inject, section("## `[[drill]]`")),
+            (Table::Hint, section("## `[[drill]]`")),
         ];
         let mut missing = Vec::new();
         for (table, text) in places {

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest, did_you_mean};
+use super::drill::link_drills;
 use super::entry::ListField;
 use super::load::EMBEDDED_PREFIX;
 use super::model::{Catalog, Entry, Kind, Layer, UNSORTED_LAYER, to_u32};
@@ -137,7 +138,26 @@ pub(crate) fn link(
     if used.contains(UNSORTED_LAYER) {
         layers.push(Layer::unsorted());
     }
-    Catalog::new(layers, entries, &keep, by_id.positions().collect())
+    let mut catalog = Catalog::new(layers, entries, &keep, by_id.positions().collect());
+    attach_drills(&mut catalog, &mut files, reopen, diagnostics);
+    catalog
+}
+
+/// The files' drills that hold against the catalog, into it.
+fn attach_drills(
+    catalog: &mut Catalog,
+    files: &mut [FileContents],
+    reopen: &dyn Fn(usize) -> Rc<SourceMap<'static>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let drills = files.iter_mut().map(|file| std::mem::take(&mut file.drills)).collect();
+    let (drills, problems) = link_drills(catalog, drills);
+    for (index, found) in problems.into_iter().enumerate().filter(|(_, found)| !found.is_empty()) {
+        let map = reopen(index);
+        diagnostics
+            .extend(found.into_iter().map(|(place, message)| map.diagnostic(Level::Error, place.range(), message)));
+    }
+    catalog.drills = drills;
 }
 
 /// The positions of the entries kept for which `test` holds, in order. On

@@ -38,9 +38,11 @@ pub(super) fn check(
             // The context's files and entries are not what was checked.
             let files: usize = loaded.sources.iter().map(|s| s.files).sum();
             let entries: usize = loaded.sources.iter().map(|s| s.entries).sum();
+            let drills: usize = loaded.sources.iter().map(|s| s.drills).sum();
+            let drills = if drills > 0 { format!(" and {}", plural(drills, "drill")) } else { String::new() };
             writeln!(
                 out,
-                "checked {}: {} loaded, {}",
+                "checked {}: {}{drills} loaded, {}",
                 plural(files, "file"),
                 plural(entries, "entry"),
                 if loaded.diagnostics.is_empty() { "no problems".to_owned() } else { problem_count(&loaded) }

@@ -124,7 +124,7 @@ impl Reader<'_, '_> {
 
     /// A duration (`5s`, `2m`, `1h`) in seconds: `None` when absent, or
     /// invalid (then reported, so the check is not made).
-    fn seconds(&mut self, table: &TomlTable<'_>, key: &str) -> Option<u32> {
+    pub(super) fn seconds(&mut self, table: &TomlTable<'_>, key: &str) -> Option<u32> {
         let value = table.get(key)?;
         let seconds = self.string_value(key, value).and_then(|text| parse_seconds(text.get_ref())).filter(|s| *s > 0);
         if seconds.is_none() {

@@ -13,12 +13,14 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::diagnostic::{Diagnostic, Level, SourceMap, closest};
+use super::drill::ParsedDrill;
 use super::entry::{EntryBuilder, EntryParts, FileTexts, ListField, SealedTexts, TextField};
 use super::model::{Frequency, Kind, Layer, Severity, Step, UNSORTED_LAYER, to_u32};
 use super::review::Review;
 use super::schema::{self, Holds};
 
 mod check;
+mod drill;
 mod read;
 mod step;
 mod vars;
@@ -36,6 +38,8 @@ pub(crate) struct FileContents {
     /// Where each link (`related` and `runbooks` item) of the entries
     /// stands: one list per file, not two per entry.
     pub link_spans: Vec<Place>,
+    /// Its walkthrough drills.
+    pub drills: Vec<ParsedDrill>,
 }
 
 /// A value and the byte range of its definition.
@@ -122,7 +126,7 @@ pub(crate) fn parse_file(
     }
     let root = root.into_inner();
     if root.is_empty() {
-        reader.warn(0..0, "empty file: it defines no layer, failure mode or runbook");
+        reader.warn(0..0, "empty file: it defines no layer, failure mode, runbook or drill");
     }
     reader.unknown_keys(&root, schema::Table::File, &|| "at the top level of a catalog file".to_owned());
     let file_vars = root.get_key_value("vars").and_then(|(_, value)| reader.vars(value, "the file"));
@@ -136,6 +140,9 @@ pub(crate) fn parse_file(
         for (span, table) in reader.array_of_tables(&root, key) {
             read.extend(reader.entry(kind, span, table, file_vars.as_ref(), &mut used_file_vars));
         }
+    }
+    for (span, table) in reader.array_of_tables(&root, "drill") {
+        contents.drills.extend(reader.drill(span, table));
     }
     if let Some(vars) = &file_vars {
         reader.warn_unused(vars, &used_file_vars, "in this file");
