@@ -32,6 +32,10 @@
 //! - [`journal`]: the incident journal: records, the append-only file that
 //!   survives a crash and a second writer, the incidents on this machine,
 //!   each run's whole output, and the postmortem export.
+//! - [`drill`]: walkthrough drills as they are played: what the game
+//!   master released and the responder did (from the drill's journal), the
+//!   wheel that picks the next scenario, `drill new`'s skeleton, the
+//!   debrief. No terminal.
 //! - [`whereabouts`]: where a final command will act (kube context and
 //!   namespace, ssh hosts, programs not found, variables unset). Pure
 //!   reading of the command; reads kubeconfig files and looks in `PATH`.
@@ -51,6 +55,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod danger;
 pub mod diagnostic;
+pub mod drill;
 pub mod files;
 pub mod highlight;
 pub mod journal;

@@ -44,6 +44,13 @@ pub fn incidents_dir() -> Option<PathBuf> {
     project_dirs().map(|dirs| dirs.data_dir().join("incidents"))
 }
 
+/// Where walkthrough drills' journals live: beside the incidents', never
+/// among them, so no drill is counted as a real incident.
+#[must_use]
+pub fn drills_dir() -> Option<PathBuf> {
+    project_dirs().map(|dirs| dirs.data_dir().join("drills"))
+}
+
 /// Settings from `config.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {

@@ -237,7 +237,7 @@ fn the_panel_with_an_open_incident() {
         id: "2026-12-01-03-00-checkout-5xx".into(),
         path: Path::new("/data/pagerbook/incidents/2026-12-01-03-00-checkout-5xx.jsonl").into(),
         records: vec![
-            at("2026-12-01T03:00:05Z", Event::Opened { title: "Checkout 5xx".into() }),
+            at("2026-12-01T03:00:05Z", Event::Opened { title: "Checkout 5xx".into(), mode: None, drill: None }),
             at("2026-12-01T03:02:00Z", Event::Milestone { milestone: Milestone::Acknowledged, at: None }),
             at("2026-12-01T03:03:10Z", Event::EntryOpened { entry: "drill-echo".into(), query: Some("drill".into()) }),
             at("2026-12-01T03:04:00Z", Event::StepResult(Box::new(failed))),

@@ -173,12 +173,69 @@ pub enum Command {
         after_help = "Examples:\n  pagerbook incident start \"Checkout 5xx\"\n  pagerbook incident list\n  pagerbook incident show 2026-12-01-03-12-checkout-5xx\n  pagerbook incident stop\n  pagerbook incident export 2026-12-01-03-12-checkout-5xx > postmortem.md\n  pagerbook incident export ID --with ~/bob-incident.jsonl"
     )]
     Incident(IncidentCommand),
+    /// Walkthrough drills: a responder works a scenario in the navigator
+    /// (nothing runs), a game master releases what they would see.
+    #[command(subcommand, after_help = DRILL_HELP)]
+    Drill(DrillCommand),
     /// Show which catalog sources were read and what each gave.
     #[command(after_help = "Examples:\n  pagerbook sources\n  PAGERBOOK_CATALOG=./team pagerbook sources")]
     Sources {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+const DRILL_HELP: &str = "\
+A drill is played in two terminals on one machine (or two panes of one tmux):
+  game master:  pagerbook drill gm [ID]    starts it (no ID: the wheel picks), releases reveals
+  responder:    pagerbook drill run        joins it: the navigator, where nothing runs
+  afterwards:   pagerbook drill report     the debrief, in markdown
+
+Examples:
+  pagerbook drill list                     the scenarios, the next to drill first
+  pagerbook drill new coredns-down         a scenario's first draft, from an entry
+  pagerbook drill gm tls-cert-expired
+  pagerbook drill report > debrief.md
+
+Drill journals are kept apart from incidents': `incident list` never shows them.";
+
+/// What `pagerbook drill` does.
+#[derive(Debug, Subcommand)]
+pub enum DrillCommand {
+    /// List the scenarios, the next to drill first (never drilled, then
+    /// drilled longest ago, then the most frequent failures).
+    List,
+    /// Write a scenario's first draft from a failure mode, for the game
+    /// master to edit.
+    New {
+        /// The failure mode's id.
+        id: String,
+        /// Where to write it (`-` for standard output; default: the drills
+        /// folder of the user catalog, where it loads from).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+    /// Play the responder: the navigator on the drill under way (or start
+    /// one), where running a step shows the scenario's output and runs nothing.
+    Run {
+        /// The scenario (default: the drill under way, else the wheel's pick).
+        id: Option<String>,
+    },
+    /// Play the game master: the scenario, its answer and notes, and one key
+    /// per reveal, inject and hint to release.
+    Gm {
+        /// The scenario (default: the drill under way, else choose from the wheel).
+        id: Option<String>,
+    },
+    /// End the drill under way.
+    Stop,
+    /// Print a drill's debrief (markdown): times against targets, expected
+    /// steps taken and missed, what was never looked at, runbook changes.
+    Report {
+        /// The drill journal's id, or a scenario's id for its latest drill
+        /// (default: the latest drill).
+        id: Option<String>,
     },
 }
 

@@ -13,6 +13,7 @@
 
 mod args;
 mod check;
+mod drill;
 mod incident;
 mod list;
 mod navigator;
@@ -106,6 +107,7 @@ pub fn run(
         }
         Command::Sources { json } => check::sources_command(&sources, json, out),
         Command::Incident(command) => incident::incident(command, &sources, out, err),
+        Command::Drill(command) => drill::drill(command, &sources, cli.theme == ThemeChoice::Light, out, err),
     };
     match result {
         Ok(code) => code,

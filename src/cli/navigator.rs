@@ -24,6 +24,7 @@ pub(super) fn navigator(sources: &[Source], cli: &Cli, err: &mut dyn Write) -> u
         read_only: cli.read_only || config.read_only,
         values_path: settings::values_path(),
         incidents_dir: settings::incidents_dir(),
+        drill: None,
         notice: (!notices.is_empty()).then(|| notices.join(" · ")),
         // The search line is one line: a query with newlines is one query.
         query: cli.query.join(" ").replace(['\n', '\r', '\t'], " "),

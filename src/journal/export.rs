@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::record::{Event, Milestone, Record, StepChecked, StepResult, StepRun, duration};
+use super::record::{Event, Milestone, Mode, Record, StepChecked, StepResult, StepRun, duration};
 
 /// A journal to export: where it is, its hash, what it holds.
 pub struct Journal<'a> {
@@ -63,7 +63,7 @@ pub fn markdown(id: &str, journals: &[Journal<'_>], reviewed: &dyn Fn(&str) -> O
     let records = placed(journals);
     let mut page = String::new();
     let title = records.iter().find_map(|p| match &p.record.event {
-        Event::Opened { title } => Some(title.as_str()),
+        Event::Opened { title, .. } => Some(title.as_str()),
         _ => None,
     });
     let opened = records.iter().find(|p| matches!(p.record.event, Event::Opened { .. })).or(records.first());
@@ -186,14 +186,27 @@ fn between(start: &Placed<'_>, end: &Placed<'_>) -> String {
     }
 }
 
+/// The timeline section alone, for a drill's debrief.
+pub(crate) fn timeline_of(journals: &[Journal<'_>]) -> String {
+    let records = placed(journals);
+    let opened = records.iter().find(|p| matches!(p.record.event, Event::Opened { .. })).or(records.first());
+    let mut page = String::new();
+    timeline(&mut page, &records, opened);
+    page
+}
+
 fn timeline(page: &mut String, records: &[Placed<'_>], opened: Option<&Placed<'_>>) {
     page.push_str("## Timeline\n\n| time (UTC) | elapsed | who | event |\n| --- | --- | --- | --- |\n");
+    let drill = opened.is_some_and(|o| matches!(o.record.event, Event::Opened { mode: Some(Mode::Drill), .. }));
     for placed in records {
         if matches!(placed.record.event, Event::Repaired { .. }) {
             continue;
         }
         let elapsed = opened.map_or_else(String::new, |opened| clock(placed.at - opened.at));
         let mut event = placed.record.event.describe();
+        if drill && placed.record.event == Event::Closed {
+            "drill ended".clone_into(&mut event);
+        }
         if let Event::Milestone { milestone, at: Some(_) } = placed.record.event {
             event = format!("{} (noted afterwards, at {})", milestone.word(), hms(&placed.record.time));
         }
@@ -322,12 +335,12 @@ fn when(at: OffsetDateTime) -> String {
 }
 
 /// `03:12:05` of an RFC 3339 time.
-fn hms(time: &str) -> &str {
+pub(crate) fn hms(time: &str) -> &str {
     time.get(11..19).unwrap_or(time)
 }
 
 /// `+0:04:10`: elapsed since the incident opened.
-fn clock(elapsed: time::Duration) -> String {
+pub(crate) fn clock(elapsed: time::Duration) -> String {
     let seconds = elapsed.whole_seconds();
     let sign = if seconds < 0 { "-" } else { "+" };
     let seconds = seconds.unsigned_abs();
@@ -335,7 +348,7 @@ fn clock(elapsed: time::Duration) -> String {
 }
 
 /// `4 min 10 s`, `1 h 05 min`.
-fn span(elapsed: time::Duration) -> String {
+pub(crate) fn span(elapsed: time::Duration) -> String {
     let seconds = elapsed.whole_seconds().max(0).unsigned_abs();
     match seconds {
         0..60 => format!("{seconds} s"),
@@ -345,12 +358,12 @@ fn span(elapsed: time::Duration) -> String {
 }
 
 /// Text for a table cell: one line, its pipes escaped.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     text.replace(['\n', '\r'], " ").replace('|', "\\|")
 }
 
 /// A fenced code block that no backtick run in `text` can close early.
-fn fenced(text: &str, lang: &str) -> String {
+pub(crate) fn fenced(text: &str, lang: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}{lang}\n{text}\n{fence}\n\n")

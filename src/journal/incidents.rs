@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::file::{self, Journal};
-use super::record::{Event, Record};
+use super::record::{Event, Mode, Record};
 use crate::files;
 
 /// The largest journal read: far more than any incident writes.
@@ -42,10 +42,19 @@ impl Incident {
         self.records
             .iter()
             .find_map(|record| match &record.event {
-                Event::Opened { title } => Some(title.as_str()),
+                Event::Opened { title, .. } => Some(title.as_str()),
                 _ => None,
             })
             .unwrap_or_default()
+    }
+
+    /// The scenario, when it is a walkthrough drill's journal.
+    #[must_use]
+    pub fn drill(&self) -> Option<&str> {
+        self.records.iter().find_map(|record| match &record.event {
+            Event::Opened { mode: Some(Mode::Drill), drill, .. } => Some(drill.as_deref().unwrap_or_default()),
+            _ => None,
+        })
     }
 
     /// Whether it is still open: its last word is not `closed`.
@@ -186,13 +195,28 @@ impl Incidents {
     /// # Errors
     /// One is open already, or its journal cannot be written.
     pub fn start(&self, title: &str, user: &str) -> Result<Incident, IncidentError> {
+        self.open_journal(Event::Opened { title: title.to_owned(), mode: None, drill: None }, user)
+    }
+
+    /// Opens the journal of a walkthrough drill of scenario `drill`.
+    ///
+    /// # Errors
+    /// A drill is open already, or its journal cannot be written.
+    pub fn start_drill(&self, title: &str, drill: &str, user: &str) -> Result<Incident, IncidentError> {
+        let opened = Event::Opened { title: title.to_owned(), mode: Some(Mode::Drill), drill: Some(drill.to_owned()) };
+        self.open_journal(opened, user)
+    }
+
+    fn open_journal(&self, opened: Event, user: &str) -> Result<Incident, IncidentError> {
         // Two starts at once (two terminals) would both find none open.
         let _lock = self.lock()?;
         if let Some(id) = self.open_id()? {
             return Err(IncidentError::AlreadyOpen(id));
         }
-        let opened = Record::now(Event::Opened { title: title.to_owned() }, user);
-        let stem = format!("{}-{}", opened.time.get(..16).unwrap_or_default().replace([':', 'T'], "-"), slug(title));
+        let Event::Opened { title, .. } = &opened else { return Err(IncidentError::Invalid("not an opening".into())) };
+        let slug = slug(title);
+        let opened = Record::now(opened, user);
+        let stem = format!("{}-{slug}", opened.time.get(..16).unwrap_or_default().replace([':', 'T'], "-"));
         // Created only where nothing is: two starts in the same minute, even
         // at once, get journals of their own.
         for n in 1..=100 {
@@ -264,16 +288,7 @@ impl Incidents {
         event: Event,
         user: &str,
     ) -> Result<Option<Incident>, IncidentError> {
-        let Some(id) = self.open_id()? else { return Ok(None) };
-        let unchanged =
-            |known: &Incident| known.id == id && std::fs::metadata(&known.path).is_ok_and(|m| m.len() == known.len);
-        let mut open = match known.filter(unchanged) {
-            Some(known) => known,
-            None => match self.read_open(&id)? {
-                Some(open) => open,
-                None => return Ok(None),
-            },
-        };
+        let Some(mut open) = self.reread_open(known)? else { return Ok(None) };
         let record = Record::now(event, user);
         let (before, after) = Journal::open(&open.path)?.append(record.to_fields())?;
         if before == open.len {
@@ -282,7 +297,23 @@ impl Incidents {
             return Ok(Some(open));
         }
         // Another writer (a second navigator) appended meanwhile.
-        self.get(&id).map(Some)
+        self.get(&open.id).map(Some)
+    }
+
+    /// The open incident, read again only when it is not `known` or its
+    /// journal has grown since: cheap enough to ask several times a second
+    /// (a drill's responder waits for what the game master releases).
+    ///
+    /// # Errors
+    /// The pointer or the journal cannot be read.
+    pub fn reread_open(&self, known: Option<Incident>) -> Result<Option<Incident>, IncidentError> {
+        let Some(id) = self.open_id()? else { return Ok(None) };
+        let unchanged =
+            |known: &Incident| known.id == id && std::fs::metadata(&known.path).is_ok_and(|m| m.len() == known.len);
+        match known.filter(unchanged) {
+            Some(known) => Ok(Some(known)),
+            None => self.read_open(&id),
+        }
     }
 
     /// Holds the directory's lock (`.lock`, flock) until dropped: opening

@@ -34,7 +34,16 @@ pub struct Record {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     /// The incident was opened.
-    Opened { title: String },
+    Opened {
+        title: String,
+        /// `drill` for a walkthrough drill's journal, which is never a real
+        /// incident's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mode: Option<Mode>,
+        /// The drill's scenario.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        drill: Option<String>,
+    },
     /// The incident was closed.
     Closed,
     /// A point of the incident's course was reached; `at` is when it really
@@ -63,6 +72,41 @@ pub enum Event {
     StepChecked(Box<StepChecked>),
     /// A line cut short by a crash was sealed (see `file`).
     Repaired { line: u64, message: String },
+    /// A drill's game master released something to the responder:
+    /// `number` counts from 1 among the scenario's items of its sort.
+    Released { item: Release, number: u32, label: String, text: String },
+    /// A drill's step was confirmed: nothing ran.
+    WouldRun(Box<StepRun>),
+}
+
+/// What kind of journal: only a drill's says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    Drill,
+}
+
+/// What a drill's game master releases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Release {
+    /// What the responder sees where they look.
+    Reveal,
+    /// A curveball.
+    Inject,
+    /// The next rung of the hint ladder.
+    Hint,
+}
+
+impl Release {
+    #[must_use]
+    pub fn word(self) -> &'static str {
+        match self {
+            Release::Reveal => "reveal",
+            Release::Inject => "inject",
+            Release::Hint => "hint",
+        }
+    }
 }
 
 /// A run as it was confirmed: what the person saw before it started.
@@ -246,7 +290,8 @@ impl Event {
     #[must_use]
     pub fn describe(&self) -> String {
         match self {
-            Event::Opened { title } => format!("incident opened: {title}"),
+            Event::Opened { title, mode: Some(Mode::Drill), .. } => format!("drill opened: {title}"),
+            Event::Opened { title, .. } => format!("incident opened: {title}"),
             Event::Closed => "incident closed".to_owned(),
             Event::Milestone { milestone, at: Some(at) } => {
                 format!("{} at {} (noted afterwards)", milestone.word(), hour_minute(at))
@@ -276,6 +321,8 @@ impl Event {
                 checked.message
             ),
             Event::Repaired { line, message } => format!("repaired line {line}: {message}"),
+            Event::Released { item, label, .. } => format!("released {} {label}", item.word()),
+            Event::WouldRun(run) => format!("would run step {} of {}: {}", run.step, run.entry, run.command),
         }
     }
 
@@ -394,7 +441,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("j.jsonl");
         let events = [
-            Event::Opened { title: "Checkout 5xx".into() },
+            Event::Opened { title: "Checkout 5xx".into(), mode: None, drill: None },
             Event::EntryOpened { entry: "coredns-down".into(), query: Some("no such host".into()) },
             Event::Milestone { milestone: Milestone::Mitigated, at: Some("2026-12-01T03:12:00Z".into()) },
             Event::Note { text: "TODO: alert on CoreDNS restarts".into() },

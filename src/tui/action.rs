@@ -71,6 +71,9 @@ pub enum Action {
     Searched(Box<Searched>),
     /// Something changed that only needs a new frame (highlighting loaded).
     Redraw,
+    /// The clock's turn with no event: read the journal again (an
+    /// incident's minute, a drill's poll).
+    Tick,
     /// Run the selected step's command, through its placeholders and the
     /// confirmation (Ctrl-R).
     Run,

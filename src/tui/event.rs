@@ -64,6 +64,8 @@ pub struct Setup {
     pub incidents: Option<Incidents>,
     /// Who the journal says did things.
     pub user: String,
+    /// A drill is played: no command or check may start, whatever asks.
+    pub rehearsal: bool,
 }
 
 /// While a command has the terminal, Ctrl-C is its own: SIGINT reaches
@@ -108,20 +110,25 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
     }
     loop {
         // While something runs or is checked, wake up to show its elapsed
-        // time; while an incident is open, when its clock turns the minute.
+        // time; while an incident is open, when its clock turns the minute;
+        // in a drill, to see what the game master released.
         let clock = state.incident_elapsed().map(|elapsed| Duration::from_secs(60 - elapsed.as_secs() % 60));
         let busy = !runtime.running.is_empty() || runtime.checking > 0;
-        let tick = busy.then_some(TICK).into_iter().chain(clock).min();
+        let poll = state.rehearsal.as_ref().filter(|r| !r.ended).map(|_| super::rehearsal::POLL);
+        let tick = busy.then_some(TICK).into_iter().chain(clock).chain(poll).min();
         let batch = next_batch(&inbox, tick);
         state.now = Instant::now();
         state.wall = std::time::SystemTime::now();
-        // The clock's minute: the incident may have been closed from
-        // another terminal since.
-        if batch.is_empty() && state.incident.is_some() && runtime.running.is_empty() && runtime.checking == 0 {
-            let refresh = vec![Effect::Incident(IncidentChange::Refresh)];
-            if runtime.apply(state, Vec::new(), refresh)?.is_break() {
-                return Ok(());
-            }
+        // The clock's turn: the incident may have been closed from another
+        // terminal since, a drill's game master may have released something.
+        let journaled = state.incident.is_some() || poll.is_some();
+        if batch.is_empty()
+            && journaled
+            && runtime.running.is_empty()
+            && runtime.checking == 0
+            && runtime.apply(state, vec![Action::Tick], Vec::new())?.is_break()
+        {
+            return Ok(());
         }
         for event in batch {
             if matches!(event, Event::Checked(_)) {
@@ -259,6 +266,11 @@ impl Runtime<'_> {
                 let report = clipboard::copy(&text, &self.setup.clipboard, &mut std::io::stdout());
                 vec![Action::Copied { text, report }]
             }
+            // The interlock: in a drill, nothing runs (update never asks).
+            Effect::Run { id, .. } if self.setup.rehearsal => {
+                vec![Action::RunFailed { id, error: super::strings::DRILL_NOTHING_RAN.to_owned() }]
+            }
+            Effect::Check(_) if self.setup.rehearsal => Vec::new(),
             Effect::Run { id, command, shell, interactive: false, journal_as, secrets, .. } => {
                 let file = self.journaling.open_journal().map(|path| OutputFile::create(&path, &journal_as));
                 let pending = Arc::new(Pending::new(secrets, file));

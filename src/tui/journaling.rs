@@ -51,7 +51,7 @@ impl Journaling {
             return IncidentNews { problem, ..IncidentNews::default() };
         };
         let changed = match change {
-            IncidentChange::Refresh => incidents.open_one(),
+            IncidentChange::Refresh => incidents.reread_open(self.known.take()),
             IncidentChange::Start(title) => incidents.start(&title, &self.user).map(Some),
             IncidentChange::Stop => incidents.stop(&self.user).map(|_| None),
         };

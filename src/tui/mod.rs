@@ -18,9 +18,11 @@ pub mod action;
 pub mod command;
 pub mod event;
 mod feeds;
+pub mod gm;
 pub mod journaling;
 pub mod keymap;
 pub mod layout;
+pub mod rehearsal;
 mod rows;
 pub mod state;
 pub mod strings;
@@ -57,8 +59,10 @@ pub struct Options {
     /// Problems outside the catalog (config.toml), listed with the
     /// catalog's in the problems overlay.
     pub problems: Vec<Diagnostic>,
-    /// Where incidents' journals are kept.
+    /// Where incidents' journals are kept (a drill's, when one is played).
     pub incidents_dir: Option<PathBuf>,
+    /// The walkthrough drill played: nothing runs, the briefing shows first.
+    pub drill: Option<Arc<crate::catalog::Drill>>,
 }
 
 /// Why the navigator could not start.
@@ -76,6 +80,12 @@ impl From<io::Error> for Unavailable {
     }
 }
 
+/// The colours for this terminal (`NO_COLOR`, `COLORTERM`, `TERM`).
+fn theme_for(light: bool) -> Theme {
+    let env = |name: &str| std::env::var(name).ok();
+    Theme::detect(light, env("NO_COLOR").as_deref(), env("COLORTERM").as_deref(), env("TERM").as_deref())
+}
+
 /// Opens the navigator on a loaded catalog and runs it until the user quits;
 /// returns the signal that ended it, if one did.
 pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable> {
@@ -85,9 +95,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
     }
-    let env = |name: &str| std::env::var(name).ok();
-    let theme =
-        Theme::detect(options.light, env("NO_COLOR").as_deref(), env("COLORTERM").as_deref(), env("TERM").as_deref());
+    let theme = theme_for(options.light);
     // The first frame lists the catalog; the index is built on the search
     // worker meanwhile, so start-up does not wait for it.
     let catalog = Arc::new(loaded.catalog);
@@ -105,6 +113,10 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     state.over_ssh = place.ssh;
     state.flash.clone_from(&options.notice);
     state.search.insert_str(&options.query);
+    if let Some(drill) = &options.drill {
+        state.rehearsal = Some(rehearsal::Rehearsal::new(drill.clone()));
+        state.overlays.push(state::Overlay::Drill { scroll: 0 });
+    }
     if let Some(path) = &options.values_path {
         let (remembered, problem) = Remembered::load(path, std::time::SystemTime::now());
         state.remembered = remembered;
@@ -118,6 +130,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
         values_path: options.values_path.clone(),
         incidents: options.incidents_dir.clone().map(crate::journal::incidents::Incidents::new),
         user: crate::journal::user(),
+        rehearsal: options.drill.is_some(),
     };
     let outcome = event::run(&mut terminal, &mut state, catalog, &setup);
     terminal::restore();

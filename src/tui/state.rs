@@ -68,6 +68,11 @@ pub enum Overlay {
     /// The open incident: its clock, milestones and latest records, and
     /// the keys for notes and milestones.
     Incident,
+    /// A drill's briefing and what the game master has released.
+    Drill {
+        /// First line shown.
+        scroll: usize,
+    },
     /// One line to type: an incident's title, a note, a milestone's time.
     Prompt(Box<Prompt>),
 }
@@ -196,6 +201,8 @@ pub struct AppState {
     /// Names this navigator's runs in a journal, with their numbers: two
     /// navigators appending to one journal never name a run alike.
     pub session: String,
+    /// The walkthrough drill being played: nothing runs.
+    pub rehearsal: Option<super::rehearsal::Rehearsal>,
 }
 
 impl AppState {
@@ -250,6 +257,7 @@ impl AppState {
                 std::process::id(),
                 SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())
             ),
+            rehearsal: None,
         }
     }
 
@@ -309,7 +317,7 @@ impl AppState {
     /// Where everything goes on the screen.
     #[must_use]
     pub fn screen(&self) -> Screen {
-        Screen::new(self.size, self.focus)
+        Screen::new(self.size, self.focus, self.rehearsal.is_some())
     }
 
     /// The query the results answer.
@@ -346,6 +354,8 @@ impl AppState {
 pub struct Screen {
     /// The whole terminal.
     pub area: Rect,
+    /// A drill's line, above the search line, while one is played.
+    pub banner: Option<Rect>,
     /// The search line.
     pub search: Rect,
     /// The results list (inside its border), when shown.
@@ -362,10 +372,17 @@ impl Screen {
     /// Lays out a terminal of this size: side by side when wide, one pane at
     /// a time (the one with the keyboard) when narrow.
     #[must_use]
-    pub fn new(area: Rect, focus: Focus) -> Screen {
+    pub fn new(area: Rect, focus: Focus, banner: bool) -> Screen {
         let too_small = area.width < MIN_WIDTH || area.height < MIN_HEIGHT;
-        let [search, body, status] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+        let banner_rows = u16::from(banner);
+        let [top, search, body, status] = Layout::vertical([
+            Constraint::Length(banner_rows),
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let banner = banner.then_some(top);
         let inner = |r: Rect| Rect {
             x: r.x + 1,
             y: r.y + 1,
@@ -383,6 +400,6 @@ impl Screen {
         } else {
             (Some(inner(body)), None)
         };
-        Screen { area, search, results, detail, status, too_small }
+        Screen { area, banner, search, results, detail, status, too_small }
     }
 }

@@ -348,6 +348,59 @@ pub fn recorded_in_terminal(title: &str) -> String {
     format!("recorded in the incident \"{title}\" (its output stays in the terminal)")
 }
 
+/// The first line of a drill's output pane: what it shows is not a run.
+pub const DRILL_NOTHING_RAN: &str = "drill: nothing ran. What the scenario shows for this step:";
+
+/// Where a confirmed step runs in a drill.
+pub const DRILL_RUNS_NOWHERE: &str = "nowhere: this is a drill; the scenario shows what it would print";
+
+/// The drill panel before anything is released.
+pub const DRILL_NOTHING_REVEALED: &str = "Nothing revealed yet. Say where you would look (logs, a dashboard, a command): the game master shows what you would see there.";
+
+/// A drill's run in the output pane.
+pub const DRILL_REHEARSED: &str = "◇ a drill: nothing ran";
+
+/// Where a drill's confirmed step is recorded.
+pub const DRILL_RECORDED: &str = "recorded in the drill's journal as \"would run\"";
+
+/// The confirmation's title in a drill.
+#[must_use]
+pub fn rehearse_title() -> String {
+    let (enter, esc) = (key_for(Context::Confirm, &Action::Submit), key_for(Context::Confirm, &Action::Back));
+    format!(" Drill: nothing runs · {enter} shows what the scenario prints · {esc} cancels ")
+}
+
+/// Before the canned verdict of a step's verify.
+pub const DRILL_VERIFY: &str = "drill: what its verify shows:";
+
+/// Ctrl-E in a drill.
+pub const DRILL_VERIFY_FLASH: &str = "drill: no check runs; the scenario says: ";
+
+/// The drill panel's title.
+#[must_use]
+pub fn drill_title() -> String {
+    let (close, panel) = (key_for(Context::Overlay, &Action::Back), key_for(Context::Main, &Action::ShowIncident));
+    format!(" Drill · the briefing, and what was revealed · {close} or {panel} closes ")
+}
+
+/// The drill's line, on top: how to see the briefing again.
+#[must_use]
+pub fn drill_banner_key() -> String {
+    format!("{} briefing", key_for(Context::Main, &Action::ShowIncident))
+}
+
+/// Said when the game master ends the drill.
+#[must_use]
+pub fn drill_over(journal: &str) -> String {
+    format!("the drill is over; its debrief: {}", debrief_command(journal))
+}
+
+/// The command that prints a drill's debrief.
+#[must_use]
+pub fn debrief_command(journal: &str) -> String {
+    format!("pagerbook drill report {journal}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,6 +441,10 @@ mod tests {
             incident_title(true),
             incident_title(false),
             prompt_title(super::super::state::Asks::Note),
+            drill_title(),
+            rehearse_title(),
+            drill_banner_key(),
+            drill_over("x"),
         ];
         for text in &all {
             // An unbound action gives an empty key: a double space or an

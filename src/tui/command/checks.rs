@@ -31,6 +31,10 @@ fn request(
     journal_as: Option<String>,
     values: &[Chosen],
 ) -> Option<(Effect, CheckState)> {
+    // A drill runs nothing, checks included.
+    if state.rehearsal.is_some() {
+        return None;
+    }
     let (_, step) = key.resolve(&state.catalog)?;
     let check = kind.of(step)?.clone();
     let command = crate::template::render(&check.run, |name| {
@@ -96,6 +100,14 @@ pub fn recheck(state: &mut AppState, key: Option<StepKey>) -> Vec<Effect> {
         return Vec::new();
     };
     let has_verify = key.resolve(&state.catalog).is_some_and(|(_, step)| step.verify().is_some());
+    if state.rehearsal.is_some()
+        && has_verify
+        && let Some((entry, _)) = key.resolve(&state.catalog)
+    {
+        let id = entry.id().to_owned();
+        crate::tui::rehearsal::recheck(state, &id, crate::tui::update::step_number(key));
+        return Vec::new();
+    }
     match state.runs.get(&key) {
         _ if !has_verify => state.flash(strings::NO_VERIFY),
         None => state.flash(strings::RUN_BEFORE_VERIFY),

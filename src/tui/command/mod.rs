@@ -311,7 +311,9 @@ pub fn update_confirm(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             // A precheck runs first, on this Enter; its verdict is read
             // before the next one runs the step.
-            let has_precheck = confirm.key.resolve(&state.catalog).is_some_and(|(_, step)| step.precheck().is_some());
+            // In a drill no check runs.
+            let has_precheck = state.rehearsal.is_none()
+                && confirm.key.resolve(&state.catalog).is_some_and(|(_, step)| step.precheck().is_some());
             match &confirm.precheck {
                 None if has_precheck => {
                     let effects = checks::precheck(state);
@@ -353,8 +355,11 @@ pub(super) fn bring_precheck_into_view(state: &mut AppState) {
     }
 }
 
-/// Confirmed: the run begins.
+/// Confirmed: the run begins (in a drill, nothing runs).
 fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
+    if state.rehearsal.is_some() {
+        return crate::tui::rehearsal::rehearse(state, &confirm);
+    }
     let catalog = state.catalog.clone();
     let Some((entry, step)) = confirm.key.resolve(&catalog) else { return Vec::new() };
     let (shell, interactive) = (Shell::for_lang(&step.lang), step.interactive);
@@ -376,6 +381,7 @@ fn run(state: &mut AppState, confirm: Confirm) -> Vec<Effect> {
         error: None,
         values: confirm.values.clone(),
         verify: None,
+        rehearsed: false,
     };
     state.runs.insert(confirm.key, run);
     if !interactive {

@@ -39,6 +39,8 @@ pub struct RunState {
     pub values: Vec<Chosen>,
     /// Its verify, once started.
     pub verify: Option<CheckState>,
+    /// A drill's: nothing ran, the output is the scenario's.
+    pub rehearsed: bool,
 }
 
 /// A check (a run's verify, a confirmation's precheck) as the navigator

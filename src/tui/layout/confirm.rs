@@ -49,21 +49,29 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> Confirm
     lines.extend(labelled("Danger:", danger_line, width));
     where_lines(state, confirm, width, &mut lines);
     let start = lines.len();
-    check_lines(state, confirm, CheckKind::Precheck, width, &mut lines);
+    // In a drill no check runs: none is shown.
+    if state.rehearsal.is_none() {
+        check_lines(state, confirm, CheckKind::Precheck, width, &mut lines);
+    }
     let precheck = (lines.len() > start).then_some(start..lines.len());
-    check_lines(state, confirm, CheckKind::Verify, width, &mut lines);
+    if state.rehearsal.is_none() {
+        check_lines(state, confirm, CheckKind::Verify, width, &mut lines);
+    }
     if let Some(place) = step.place() {
         lines.extend(labelled("Run from:", vec![Span::styled(place.to_string(), theme.warning())], width));
     }
     let directory = &state.working_dir;
     let shell = Shell::for_lang(&step.lang).program();
-    let place = if step.interactive {
+    let place = if state.rehearsal.is_some() {
+        strings::DRILL_RUNS_NOWHERE.to_owned()
+    } else if step.interactive {
         format!("{shell} -c, in this terminal (pagerbook steps aside), in {directory}")
     } else {
         format!("{shell} -c, in {directory}, input closed, output in a pane")
     };
     lines.extend(labelled("Runs in:", vec![Span::styled(place, theme.dim())], width));
     let recorded = match &state.incident {
+        Some(_) if state.rehearsal.is_some() => Span::styled(strings::DRILL_RECORDED, theme.dim()),
         Some(incident) if step.interactive => {
             Span::styled(strings::recorded_in_terminal(incident.title()), theme.dim())
         }
@@ -84,7 +92,7 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> Confirm
         lines.extend(labelled(label, spans, width));
     }
     lines.push(Line::default());
-    let precheck_first = step.precheck().is_some() && confirm.precheck.is_none();
+    let precheck_first = step.precheck().is_some() && confirm.precheck.is_none() && state.rehearsal.is_none();
     let field = confirm.needs.as_ref().map(|needs| {
         let prompt = strings::type_to_confirm(&needs.word, precheck_first);
         for part in wrap(&prompt, width) {

@@ -314,6 +314,7 @@ pub fn command_lines(theme: Theme, command: &str, lang: &str, width: usize, inde
 pub fn run_status(theme: Theme, run: &RunState, now: Instant) -> (String, Style) {
     let elapsed = elapsed(run.ended.unwrap_or(now).saturating_duration_since(run.started));
     match (&run.error, run.outcome, run.stopping) {
+        _ if run.rehearsed => (crate::tui::strings::DRILL_REHEARSED.to_owned(), theme.heading()),
         (Some(error), _, _) => (format!("✗ could not start: {error}"), theme.warning()),
         (None, Some(outcome), _) if outcome.success() => (format!("✓ {outcome} after {elapsed}"), theme.heading()),
         (None, Some(outcome), _) => (format!("✗ {outcome} after {elapsed}"), theme.warning()),

@@ -150,6 +150,31 @@ pub fn help_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     lines
 }
 
+/// The drill panel's lines for a width: the briefing, then what the game
+/// master released, the latest first.
+#[must_use]
+pub fn drill_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+    let Some(rehearsal) = &state.rehearsal else { return Vec::new() };
+    let (theme, width) = (state.theme, usize::from(width));
+    let mut lines = vec![Line::styled(rehearsal.drill.title.clone(), theme.heading())];
+    let prose = |text: &str| wrap(text, width).into_iter().map(Line::raw).collect::<Vec<_>>();
+    lines.extend(prose(&rehearsal.drill.briefing));
+    lines.push(Line::default());
+    if rehearsal.progress.released.is_empty() {
+        lines.extend(prose(crate::tui::strings::DRILL_NOTHING_REVEALED));
+    }
+    for released in rehearsal.progress.released.iter().rev() {
+        let when = crate::journal::record::hour_minute(&released.time);
+        lines.push(Line::styled(format!("{} · {when} UTC", released.label), theme.warning()));
+        // Literal lines (log lines, command output) keep their columns.
+        for line in released.text.lines() {
+            lines.extend(wrap_line(&Line::raw(line.to_owned()), width));
+        }
+        lines.push(Line::default());
+    }
+    lines
+}
+
 /// The problems lines for a width: each diagnostic as `check` prints it.
 #[must_use]
 pub fn problem_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {

@@ -37,7 +37,8 @@ pub fn update_panel(state: &mut AppState, action: &Action) -> Vec<Effect> {
 /// Opens the panel, and has the journal read again: an incident may have
 /// been opened or closed from another terminal.
 pub fn show_panel(state: &mut AppState) -> Vec<Effect> {
-    state.overlays.push(Overlay::Incident);
+    // In a drill, the journal is the drill's: the briefing stands in.
+    state.overlays.push(if state.rehearsal.is_some() { Overlay::Drill { scroll: 0 } } else { Overlay::Incident });
     vec![Effect::Incident(IncidentChange::Refresh)]
 }
 
@@ -86,7 +87,9 @@ pub fn update_prompt(state: &mut AppState, action: Action) -> Vec<Effect> {
 /// The journal's answer: the open incident as it now reads.
 pub fn receive(state: &mut AppState, news: IncidentNews) {
     let was = std::mem::replace(&mut state.incident, news.incident);
-    if let (Some(closed), None, None) = (&was, &state.incident, &news.problem) {
+    if state.rehearsal.is_some() {
+        crate::tui::rehearsal::receive(state);
+    } else if let (Some(closed), None, None) = (&was, &state.incident, &news.problem) {
         // Closed here or elsewhere: the id the export needs.
         state.flash(&strings::incident_closed(&closed.id));
     }
@@ -100,11 +103,14 @@ pub fn receive(state: &mut AppState, news: IncidentNews) {
     }
 }
 
-/// What the journal is told when an entry is opened.
+/// What the journal is told when an entry is opened (in a drill, the
+/// diagnosis too, when it is the answer).
 #[must_use]
-pub fn entry_opened(state: &AppState, entry: usize, query: Option<String>) -> Effect {
+pub fn entry_opened(state: &AppState, entry: usize, query: Option<String>) -> Vec<Effect> {
     let id = state.catalog.entries()[entry].id().to_owned();
-    Effect::Journal(Box::new(Event::EntryOpened { entry: id, query: query.filter(|q| !q.trim().is_empty()) }))
+    let diagnosed = crate::tui::rehearsal::diagnosed(state, &id);
+    let opened = Event::EntryOpened { entry: id, query: query.filter(|q| !q.trim().is_empty()) };
+    std::iter::once(Effect::Journal(Box::new(opened))).chain(diagnosed).collect()
 }
 
 /// The record of a confirmed run: the command as confirmed, a secret's

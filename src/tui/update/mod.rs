@@ -6,7 +6,7 @@ use ratatui_textarea::Input;
 
 use super::action::{Action, Effect, Searched};
 use super::command::{self, Purpose};
-use super::layout::{Motion, Scroll, help_lines, output_body, output_lines, popup_areas, problem_lines};
+use super::layout::{Motion, Scroll, drill_lines, help_lines, output_body, output_lines, popup_areas, problem_lines};
 use super::state::{AppState, Detail, Focus, Overlay, Page, Question};
 
 /// The longest paste the search line takes (a log excerpt fits; the same
@@ -52,7 +52,12 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             });
             return command::update_output(state, &action, bottom, height);
         }
-        Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::SelectByHand(_)) => {
+        Some(Overlay::Drill { .. }) if matches!(action, Action::Type(_) | Action::Edit(_) | Action::Paste(_)) => {
+            // Typing over the briefing is searching: it makes way.
+            state.overlays.pop();
+            return update(state, action);
+        }
+        Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::SelectByHand(_) | Overlay::Drill { .. }) => {
             return update_overlay(state, &action);
         }
         Some(Overlay::Incident) => return incident::update_panel(state, &action),
@@ -110,6 +115,7 @@ fn answered(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action>
             incident::receive(state, *news);
             Vec::new()
         }
+        Action::Tick => super::rehearsal::tick(state),
         Action::RunOutput { id, output } => {
             command::receive(state, id, output);
             Vec::new()
@@ -175,12 +181,13 @@ fn update_overlay(state: &mut AppState, action: &Action) -> Vec<Effect> {
     let total = match state.overlays.last() {
         Some(Overlay::Help { .. }) => help_lines(state, width).len(),
         Some(Overlay::Problems { .. }) => problem_lines(state, width).len(),
+        Some(Overlay::Drill { .. }) => drill_lines(state, width).len(),
         _ => 0,
     };
     // The last line of a page is the "↓ more" note: a page moves one less.
     let page = height.saturating_sub(1);
     let motion = match action {
-        Action::Back | Action::ShowHelp | Action::ShowProblems => {
+        Action::Back | Action::ShowHelp | Action::ShowProblems | Action::ShowIncident => {
             let closed = state.overlays.pop();
             if matches!(closed, Some(Overlay::SelectByHand(_))) {
                 return vec![Effect::MouseCapture(true)];
@@ -189,7 +196,7 @@ fn update_overlay(state: &mut AppState, action: &Action) -> Vec<Effect> {
         }
         _ => Motion::of(action),
     };
-    if let (Some(motion), Some(Overlay::Help { scroll } | Overlay::Problems { scroll })) =
+    if let (Some(motion), Some(Overlay::Help { scroll } | Overlay::Problems { scroll } | Overlay::Drill { scroll })) =
         (motion, state.overlays.last_mut())
     {
         *scroll = Scroll::new(*scroll, total, height).after(motion, page);
@@ -231,7 +238,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
     if !state.catalog.entries()[hit.entry].steps.is_empty() {
         select_step(state, 1);
     }
-    vec![incident::entry_opened(state, hit.entry, Some(state.search_text()))]
+    incident::entry_opened(state, hit.entry, Some(state.search_text()))
 }
 
 /// Quits, unless commands still run: then asks first.
@@ -265,7 +272,7 @@ fn choose(state: &mut AppState) -> Vec<Effect> {
     if let Some(step) = selected_step(state) {
         return command::start(state, Some(step), Purpose::Copy);
     }
-    follow(state).map(|entry| incident::entry_opened(state, entry, None)).into_iter().collect()
+    follow(state).map(|entry| incident::entry_opened(state, entry, None)).unwrap_or_default()
 }
 
 fn receive(state: &mut AppState, searched: Searched) -> Vec<Effect> {

@@ -185,7 +185,9 @@ pub fn confirm(state: &AppState, frame: &mut Frame<'_>, confirm: &Confirm) {
     let style = if confirm.needs.is_some() { state.theme.warning() } else { state.theme.border(true) };
     let precheck_first = confirm.precheck.is_none()
         && confirm.key.resolve(&state.catalog).is_some_and(|(_, step)| step.precheck().is_some());
-    let title = if precheck_first {
+    let title = if state.rehearsal.is_some() {
+        strings::rehearse_title()
+    } else if precheck_first {
         strings::confirm_title_precheck(confirm.needs.is_some())
     } else {
         strings::confirm_title(confirm.needs.is_some())

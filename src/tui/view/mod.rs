@@ -2,6 +2,8 @@
 
 pub mod command;
 pub mod detail;
+pub mod drill;
+pub mod gm;
 pub mod incident;
 pub mod overlay;
 pub mod results;
@@ -27,6 +29,9 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>) {
         frame.render_widget(notice, screen.area);
         return;
     }
+    if let Some(area) = screen.banner {
+        drill::banner(state, frame, area);
+    }
     render_search(state, frame, screen.search);
     if let Some(area) = screen.results {
         results::render(state, frame, area);
@@ -44,6 +49,7 @@ pub fn render(state: &AppState, frame: &mut Frame<'_>) {
         Some(Overlay::SelectByHand(text)) => command::plain(state, frame, text),
         Some(Overlay::Ask(question)) => overlay::ask(state, frame, *question),
         Some(Overlay::Incident) => incident::panel(state, frame),
+        Some(Overlay::Drill { scroll }) => drill::panel(state, frame, *scroll),
         Some(Overlay::Prompt(prompt)) => incident::prompt(state, frame, prompt),
         None => {}
     }
@@ -72,7 +78,8 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         // A long context name must not push every hint off the line.
         badges.push(Span::styled(results::truncate(kube, 28), theme.heading()));
     }
-    if let (Some(incident), Some(elapsed)) = (&state.incident, state.incident_elapsed()) {
+    // A drill's clock is on its own line.
+    if let (Some(incident), Some(elapsed), None) = (&state.incident, state.incident_elapsed(), &state.rehearsal) {
         // The incident's clock, to the minute, and what it is about.
         let badge = format!("● {} {}", incident::clock(elapsed), incident.title());
         badges.push(Span::styled(results::truncate(&badge, 24), theme.warning()));

@@ -47,7 +47,7 @@ pub fn help(state: &AppState, frame: &mut Frame<'_>, scroll: usize) {
 }
 
 /// Draws lines from `scroll` on, saying so on the last line when more follow.
-fn scrolled(state: &AppState, frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>, scroll: usize) {
+pub(super) fn scrolled(state: &AppState, frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>, scroll: usize) {
     let height = usize::from(area.height);
     let more = lines.len() > scroll + height;
     let mut shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(height).collect();

@@ -1,0 +1,262 @@
+//! `pagerbook drill`: the scenarios on the wheel, a scenario's first draft,
+//! playing a drill (the responder's navigator, the game master's view),
+//! ending it, and its debrief. A drill's journal is an incident journal
+//! in a directory of its own (`settings::drills_dir`).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::args::DrillCommand;
+use super::{EXIT_OK, EXIT_PROBLEM, load_noting_problems};
+use crate::catalog::{Catalog, Drill, Kind, Source, user_catalog_dir};
+use crate::drill::{report, skeleton, wheel};
+use crate::journal::incidents::{Incident, IncidentError, Incidents};
+use crate::settings;
+use crate::tui;
+
+/// Runs a drill command.
+pub(super) fn drill(
+    command: DrillCommand,
+    sources: &[Source],
+    light: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let Some(dir) = settings::drills_dir() else {
+        writeln!(err, "pagerbook: error: no data directory (set HOME or XDG_DATA_HOME)")?;
+        return Ok(EXIT_PROBLEM);
+    };
+    let drills = Incidents::new(dir.clone());
+    let loaded = load_noting_problems(sources, err)?;
+    if let DrillCommand::Run { id } = &command {
+        return finish(responder(loaded, &drills, &dir, id.as_deref(), light, err), err);
+    }
+    let catalog = loaded.catalog;
+    let done = match command {
+        DrillCommand::List => list(&catalog, &drills, out),
+        DrillCommand::New { id, out: path } => new(&catalog, &id, path.as_deref(), out),
+        DrillCommand::Run { .. } => Ok(()),
+        DrillCommand::Gm { id } => game_master(&catalog, &drills, id.as_deref(), light, out),
+        DrillCommand::Stop => stop(&drills, out),
+        DrillCommand::Report { id } => find(&drills, id.as_deref()).and_then(|journal| {
+            let drill = journal.drill().and_then(|id| catalog.drill(id));
+            out.write_all(report::report(&journal, drill, &catalog).as_bytes()).map_err(Into::into)
+        }),
+    };
+    finish(done, err)
+}
+
+/// The exit code of a drill command that came out as `done`.
+fn finish(done: Done, err: &mut dyn Write) -> io::Result<u8> {
+    match done {
+        Ok(()) => Ok(EXIT_OK),
+        Err(IncidentError::Io(e)) => Err(e),
+        Err(problem) => {
+            writeln!(err, "pagerbook: error: {problem}")?;
+            Ok(EXIT_PROBLEM)
+        }
+    }
+}
+
+type Done = Result<(), IncidentError>;
+
+fn list(catalog: &Catalog, drills: &Incidents, out: &mut dyn Write) -> Done {
+    let (journals, _) = drills.all()?;
+    let slots = wheel::spin(catalog, &wheel::history(&journals));
+    if slots.is_empty() {
+        writeln!(out, "No drills: `pagerbook drill new ID` writes one from a failure mode.")?;
+    }
+    let width = slots.iter().map(|slot| slot.drill.id.len()).max().unwrap_or(0);
+    for slot in slots {
+        let last = slot.last_drilled.as_deref().and_then(|t| t.get(..10)).unwrap_or("never");
+        let difficulty = slot.drill.difficulty.map_or("", |d| d.as_str());
+        writeln!(out, "{:width$}  {difficulty:6}  last {last:10}  {}", slot.drill.id, slot.drill.title)?;
+    }
+    Ok(())
+}
+
+fn new(catalog: &Catalog, id: &str, path: Option<&Path>, out: &mut dyn Write) -> Done {
+    let Some(entry) = catalog.get(id).filter(|entry| entry.kind == Kind::Failure) else {
+        let near = catalog.similar_ids(id);
+        let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
+        return Err(IncidentError::Invalid(format!("no failure mode with id `{id}`{hint}")));
+    };
+    // A drill id of its own: the embedded scenarios may have this one.
+    let drill_id = (1..=catalog.drills().len() + 1)
+        .map(|n| if n == 1 { id.to_owned() } else { format!("{id}-{n}") })
+        .find(|candidate| catalog.drill(candidate).is_none())
+        .unwrap_or_else(|| id.to_owned());
+    let text = skeleton::skeleton(catalog, entry, &drill_id);
+    if path == Some(Path::new("-")) {
+        out.write_all(text.as_bytes())?;
+        return Ok(());
+    }
+    let path = match path {
+        Some(path) => path.to_owned(),
+        None => user_catalog_dir()
+            .ok_or_else(|| IncidentError::Invalid("no config directory (set HOME); give --out PATH".into()))?
+            .join("drills")
+            .join(format!("{drill_id}.toml")),
+    };
+    write_new(&path, &text)?;
+    writeln!(out, "Wrote {}: drill `{drill_id}` of `{id}`.", path.display())?;
+    writeln!(out, "Edit it, then: pagerbook check {}", path.display())?;
+    writeln!(out, "Play it: pagerbook drill gm {drill_id}  (and pagerbook drill run in another terminal)")?;
+    Ok(())
+}
+
+/// Writes a new file, never over one already there (nor through a link).
+fn write_new(path: &Path, text: &str) -> Done {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(IncidentError::Invalid(format!("{} exists already; give --out PATH", path.display())));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// The drill under way, if any, and its scenario; `wanted` must be it.
+fn under_way<'c>(
+    catalog: &'c Catalog,
+    drills: &Incidents,
+    wanted: Option<&str>,
+) -> Result<Option<(Incident, &'c Drill)>, IncidentError> {
+    let Some(open) = drills.open_one()? else { return Ok(None) };
+    let scenario = open.drill().unwrap_or_default().to_owned();
+    if let Some(wanted) = wanted.filter(|wanted| *wanted != scenario) {
+        return Err(IncidentError::Invalid(format!(
+            "a drill of `{scenario}` is under way, not of `{wanted}`: join it without an id, or end it with `pagerbook drill stop`"
+        )));
+    }
+    match catalog.drill(&scenario) {
+        Some(drill) => Ok(Some((open, drill))),
+        None => Err(IncidentError::Invalid(format!(
+            "the drill under way ({}) plays `{scenario}`, which these catalogs do not have",
+            open.id
+        ))),
+    }
+}
+
+/// Scenario `id`, or why not.
+fn scenario<'c>(catalog: &'c Catalog, id: &str) -> Result<&'c Drill, IncidentError> {
+    catalog.drill(id).ok_or_else(|| {
+        let near = crate::catalog::diagnostic::nearest(id, catalog.drills().iter().map(|d| d.id.as_str()), 3);
+        let hint = if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) };
+        IncidentError::Invalid(format!("no drill `{id}` (`pagerbook drill list` lists them){hint}"))
+    })
+}
+
+fn start(drills: &Incidents, drill: &Drill) -> Result<Incident, IncidentError> {
+    drills.start_drill(&drill.title, &drill.id, &crate::journal::user())
+}
+
+/// `drill run`: the drill under way, else scenario `id` started, else the
+/// wheel's pick; then the navigator on it.
+fn responder(
+    loaded: crate::catalog::Loaded,
+    drills: &Incidents,
+    dir: &Path,
+    id: Option<&str>,
+    light: bool,
+    err: &mut dyn Write,
+) -> Done {
+    let catalog = &loaded.catalog;
+    let drill = if let Some((_, drill)) = under_way(catalog, drills, id)? {
+        drill
+    } else {
+        let drill = match id {
+            Some(id) => scenario(catalog, id)?,
+            None => next_on_wheel(catalog, drills)?,
+        };
+        start(drills, drill)?;
+        drill
+    };
+    let drill = Arc::new(drill.clone());
+    let options = tui::Options {
+        light,
+        read_only: false,
+        values_path: None,
+        notice: None,
+        query: String::new(),
+        problems: Vec::new(),
+        incidents_dir: Some(PathBuf::from(dir)),
+        drill: Some(drill),
+    };
+    match tui::run(loaded, &options) {
+        Ok(_) => Ok(()),
+        Err(tui::Unavailable::NotATerminal(why)) => {
+            writeln!(err, "pagerbook: {why}")?;
+            Err(IncidentError::Invalid("a drill is played in the navigator".into()))
+        }
+        Err(tui::Unavailable::Io(e)) => Err(e.into()),
+    }
+}
+
+fn next_on_wheel<'c>(catalog: &'c Catalog, drills: &Incidents) -> Result<&'c Drill, IncidentError> {
+    let (journals, _) = drills.all()?;
+    let slots = wheel::spin(catalog, &wheel::history(&journals));
+    slots.first().map(|slot| slot.drill).ok_or_else(|| IncidentError::Invalid("no drills in these catalogs".into()))
+}
+
+/// `drill gm`: the game master's view on the drill under way, else on
+/// scenario `id` started, else on the wheel to choose from. The debrief is
+/// printed when the drill ended there.
+fn game_master(catalog: &Catalog, drills: &Incidents, id: Option<&str>, light: bool, out: &mut dyn Write) -> Done {
+    let begin = match (under_way(catalog, drills, id)?, id) {
+        (Some((journal, drill)), _) => tui::gm::Begin::Playing(Box::new(journal), drill),
+        (None, Some(id)) => {
+            let drill = scenario(catalog, id)?;
+            tui::gm::Begin::Playing(Box::new(start(drills, drill)?), drill)
+        }
+        (None, None) => {
+            let (journals, _) = drills.all()?;
+            tui::gm::Begin::Picking(wheel::spin(catalog, &wheel::history(&journals)))
+        }
+    };
+    match tui::gm::run(catalog, drills, begin, light) {
+        Ok(Some(ended)) => {
+            let journal = drills.get(&ended)?;
+            let drill = journal.drill().and_then(|id| catalog.drill(id));
+            out.write_all(report::report(&journal, drill, catalog).as_bytes())?;
+            Ok(())
+        }
+        Ok(None) => Ok(()),
+        Err(tui::Unavailable::NotATerminal(why)) => Err(IncidentError::Invalid(why.to_owned())),
+        Err(tui::Unavailable::Io(e)) => Err(e.into()),
+    }
+}
+
+fn stop(drills: &Incidents, out: &mut dyn Write) -> Done {
+    let ended = drills.stop(&crate::journal::user()).map_err(|e| match e {
+        IncidentError::NoneOpen => IncidentError::Invalid("no drill is under way".into()),
+        other => other,
+    })?;
+    writeln!(out, "Drill {} ended: {}", ended.id, ended.title())?;
+    writeln!(out, "Its debrief: pagerbook drill report {}", ended.id)?;
+    Ok(())
+}
+
+/// A drill journal by its id, or the latest of scenario `id`, or the latest.
+fn find(drills: &Incidents, id: Option<&str>) -> Result<Incident, IncidentError> {
+    if let Some(id) = id
+        && let Ok(journal) = drills.get(id)
+    {
+        return Ok(journal);
+    }
+    let (journals, _) = drills.all()?;
+    let latest = journals
+        .into_iter()
+        .filter(|j| id.is_none_or(|id| j.drill() == Some(id)))
+        .max_by(|a, b| a.opened_at().cmp(b.opened_at()));
+    latest.ok_or_else(|| match id {
+        Some(id) => IncidentError::Invalid(format!("no drill journal `{id}`, nor a drill of scenario `{id}`")),
+        None => IncidentError::Invalid("no drill has been played yet".into()),
+    })
+}

@@ -1,0 +1,277 @@
+//! The game master's view of a walkthrough drill (`pagerbook drill gm`):
+//! the scenario with its answer and notes, the clock, what the responder
+//! did, and one key per reveal, inject and hint to release into the
+//! drill's journal, where the responder's navigator reads it within a
+//! second. Without a drill under way it starts on the wheel, to choose one.
+//!
+//! Its own small loop: it reads the journal four times a second, which the
+//! navigator's channel of threads would only complicate.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use crossterm::event::{self, Event as TerminalEvent, KeyCode, KeyEventKind, KeyModifiers};
+
+use super::theme::Theme;
+use super::{Unavailable, terminal};
+use crate::catalog::{Catalog, Drill};
+use crate::drill::wheel::Slot;
+use crate::drill::{self, Progress, releasable_reveals};
+use crate::journal::incidents::{Incident, Incidents};
+use crate::journal::record::{Event, Milestone, Release};
+
+/// How the view starts.
+pub enum Begin<'c> {
+    /// On a drill under way (just started, or joined).
+    Playing(Box<Incident>, &'c Drill),
+    /// On the wheel, to choose a scenario.
+    Picking(Vec<Slot<'c>>),
+}
+
+/// What the view shows.
+pub enum Phase<'c> {
+    Picking { slots: Vec<Slot<'c>>, selected: usize },
+    Playing { journal: Box<Incident>, drill: &'c Drill, progress: Progress },
+}
+
+/// The view's state.
+pub struct GameMaster<'c> {
+    pub phase: Phase<'c>,
+    /// First line of the scenario shown.
+    pub scroll: usize,
+    /// A message for the last line, until the next key.
+    pub flash: Option<String>,
+    /// `x` was pressed: end the drill?
+    pub asking_end: bool,
+    pub theme: Theme,
+    /// The wall clock, as of this frame.
+    pub wall: SystemTime,
+}
+
+/// What a key does in the view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// Release the reveal of this number.
+    Reveal(u32),
+    /// Release the next inject not released yet.
+    Inject,
+    /// Release the next rung of the hint ladder.
+    Hint,
+    Milestone(Milestone),
+    /// Ask to end the drill for everyone.
+    End,
+    Answer(bool),
+    /// Leave the view; the drill goes on.
+    Leave,
+    Scroll(i32),
+    /// On the wheel: start the chosen scenario.
+    Start,
+}
+
+/// The view's fixed keys, with what the hint line says of them: the one
+/// table both the keys and the hints read. Reveals take [`REVEAL_KEYS`].
+pub const BINDINGS: &[(char, Key, &str)] = &[
+    ('i', Key::Inject, "inject"),
+    ('h', Key::Hint, "hint"),
+    ('d', Key::Milestone(Milestone::Diagnosed), "diagnosed"),
+    ('m', Key::Milestone(Milestone::Mitigated), "mitigated"),
+    ('r', Key::Milestone(Milestone::Resolved), "resolved"),
+    ('x', Key::End, "end"),
+    ('q', Key::Leave, "leave"),
+];
+
+/// The keys of the reveals the game master releases, in order.
+pub const REVEAL_KEYS: &str = "123456789abcefgjklnopstuvwyz";
+
+/// The key of the `index`th releasable reveal (from 0).
+#[must_use]
+pub fn reveal_key(index: usize) -> Option<char> {
+    REVEAL_KEYS.chars().nth(index)
+}
+
+impl GameMaster<'_> {
+    /// What key `code` does now.
+    #[must_use]
+    pub fn key(&self, code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
+        if self.asking_end {
+            return Some(Key::Answer(matches!(code, KeyCode::Char('y' | 'Y'))));
+        }
+        match code {
+            KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => Some(Key::Leave),
+            KeyCode::Esc => Some(Key::Leave),
+            KeyCode::Up => Some(Key::Scroll(-1)),
+            KeyCode::Down => Some(Key::Scroll(1)),
+            KeyCode::PageUp => Some(Key::Scroll(-10)),
+            KeyCode::PageDown => Some(Key::Scroll(10)),
+            KeyCode::Enter if matches!(self.phase, Phase::Picking { .. }) => Some(Key::Start),
+            KeyCode::Char(c) => {
+                let fixed = BINDINGS.iter().find(|(key, ..)| *key == c).map(|(_, key, _)| *key);
+                let Phase::Playing { drill, .. } = &self.phase else { return fixed.filter(|k| *k == Key::Leave) };
+                fixed.or_else(|| {
+                    let index = REVEAL_KEYS.find(c)?;
+                    releasable_reveals(drill).nth(index).map(|(n, _)| Key::Reveal(n))
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Applies a key; gives the record to append, if any.
+    pub fn apply(&mut self, key: Key) -> Option<Event> {
+        self.flash = None;
+        match (&mut self.phase, key) {
+            (_, Key::Scroll(n)) => {
+                if let Phase::Picking { slots, selected } = &mut self.phase {
+                    *selected = selected.saturating_add_signed(n as isize).min(slots.len().saturating_sub(1));
+                } else {
+                    self.scroll = self.scroll.saturating_add_signed(n as isize);
+                }
+                None
+            }
+            (_, Key::Answer(yes)) => {
+                self.asking_end = false;
+                yes.then_some(Event::Closed)
+            }
+            (Phase::Playing { .. }, Key::End) => {
+                self.asking_end = true;
+                None
+            }
+            (Phase::Playing { progress, .. }, Key::Milestone(milestone)) => {
+                if progress.reached(milestone).is_some() {
+                    self.flash = Some(format!("{} was already recorded", milestone.word()));
+                    return None;
+                }
+                Some(Event::Milestone { milestone, at: None })
+            }
+            (Phase::Playing { drill, progress, .. }, Key::Reveal(_) | Key::Inject | Key::Hint) => {
+                let (item, number) = match key {
+                    Key::Reveal(n) => (Release::Reveal, Some(n)),
+                    Key::Inject => (Release::Inject, progress.next_unreleased(Release::Inject, drill.injects.len())),
+                    _ => (Release::Hint, progress.next_unreleased(Release::Hint, drill.hints.len())),
+                };
+                match number {
+                    Some(n) if progress.is_released(item, n) => {
+                        self.flash = Some(format!("that {} was already released", item.word()));
+                        None
+                    }
+                    Some(n) => drill::release(drill, item, n),
+                    None => {
+                        self.flash = Some(format!("every {} is released", item.word()));
+                        None
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Runs the view until the game master leaves; gives the drill journal's
+/// id when the drill ended (here or elsewhere), for its debrief.
+pub fn run(
+    catalog: &Catalog,
+    drills: &Incidents,
+    begin: Begin<'_>,
+    light: bool,
+) -> Result<Option<String>, Unavailable> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Unavailable::NotATerminal("the game master's view needs a terminal"));
+    }
+    let phase = match begin {
+        Begin::Playing(journal, drill) => Phase::Playing { progress: Progress::of(&journal.records), journal, drill },
+        Begin::Picking(slots) => Phase::Picking { slots, selected: 0 },
+    };
+    let theme = super::theme_for(light);
+    let mut gm = GameMaster { phase, scroll: 0, flash: None, asking_end: false, theme, wall: SystemTime::now() };
+    let ended = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
+        let _ = signal_hook::flag::register(signal, ended.clone());
+    }
+    let mut terminal = terminal::init()?;
+    let result = play(&mut terminal, &mut gm, catalog, drills, &ended);
+    terminal::restore();
+    Ok(result?)
+}
+
+fn play(
+    terminal: &mut terminal::Tui,
+    gm: &mut GameMaster<'_>,
+    catalog: &Catalog,
+    drills: &Incidents,
+    signalled: &AtomicBool,
+) -> std::io::Result<Option<String>> {
+    let user = crate::journal::user();
+    while !signalled.load(Ordering::Relaxed) {
+        gm.wall = SystemTime::now();
+        let mut records = Vec::new();
+        if let Phase::Playing { journal, drill, progress } = &mut gm.phase {
+            match drills.reread_open(Some((**journal).clone())) {
+                Ok(Some(read)) => **journal = read,
+                // Ended from another terminal.
+                Ok(None) => return Ok(Some(journal.id.clone())),
+                Err(err) => gm.flash = Some(err.to_string()),
+            }
+            *progress = Progress::of(&journal.records);
+            let due = progress.due_injects(drill, progress.elapsed(gm.wall).unwrap_or_default());
+            records.extend(due.into_iter().filter_map(|n| drill::release(drill, Release::Inject, n)));
+        }
+        for record in records {
+            append(gm, drills, record, &user);
+        }
+        terminal.draw(|frame| super::view::gm::render(gm, catalog, frame))?;
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        let TerminalEvent::Key(key) = event::read()? else { continue };
+        if key.kind == KeyEventKind::Release {
+            continue;
+        }
+        let Some(action) = gm.key(key.code, key.modifiers) else { continue };
+        match action {
+            Key::Leave => return Ok(None),
+            Key::Start => start(gm, drills, &user),
+            action => {
+                if let Some(record) = gm.apply(action) {
+                    let closing = record == Event::Closed;
+                    append(gm, drills, record, &user);
+                    if let (true, Phase::Playing { journal, .. }) = (closing, &gm.phase) {
+                        return Ok(Some(journal.id.clone()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Appends `record` to the drill's journal; `Closed` ends the drill.
+fn append(gm: &mut GameMaster<'_>, drills: &Incidents, record: Event, user: &str) {
+    let Phase::Playing { journal, .. } = &mut gm.phase else { return };
+    let done = if record == Event::Closed {
+        drills.stop(user).map(|_| ())
+    } else {
+        drills.append_to_open(Some((**journal).clone()), record, user).map(|read| {
+            if let Some(read) = read {
+                **journal = read;
+            }
+        })
+    };
+    if let Err(err) = done {
+        gm.flash = Some(err.to_string());
+    }
+}
+
+/// Enter on the wheel: the chosen scenario's drill starts.
+fn start(gm: &mut GameMaster<'_>, drills: &Incidents, user: &str) {
+    let Phase::Picking { slots, selected } = &gm.phase else { return };
+    let Some(slot) = slots.get(*selected) else { return };
+    let drill = slot.drill;
+    match drills.start_drill(&drill.title, &drill.id, user) {
+        Ok(journal) => {
+            gm.phase = Phase::Playing { progress: Progress::of(&journal.records), journal: Box::new(journal), drill };
+        }
+        Err(err) => gm.flash = Some(err.to_string()),
+    }
+}
