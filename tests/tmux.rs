@@ -32,11 +32,7 @@ impl Tmux {
             socket: format!("pagerbook-test-{}-{name}", std::process::id()),
             home: tempfile::tempdir().unwrap(),
         };
-        let config = tmux.home.path().to_owned();
-        let shell = format!(
-            "env -i PATH=/usr/bin:/bin HOME={home} XDG_CONFIG_HOME={home} TERM=xterm-256color PS1='READY$ ' bash --norc --noprofile",
-            home = config.display()
-        );
+        let shell = tmux.shell();
         let status = tmux.command(&[
             "new-session",
             "-d",
@@ -117,35 +113,64 @@ impl Tmux {
     }
 
     fn send(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
+        self.send_to("t", keys);
+    }
+
+    fn send_to(&self, target: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", target];
         args.extend_from_slice(keys);
         assert!(self.command(&args).success());
+    }
+
+    /// The shell each terminal runs: a clean environment, HOME the test's.
+    fn shell(&self) -> String {
+        format!(
+            "env -i PATH=/usr/bin:/bin HOME={home} XDG_CONFIG_HOME={home} TERM=xterm-256color PS1='READY$ ' bash --norc --noprofile",
+            home = self.home.path().display()
+        )
+    }
+
+    /// A second terminal: a session `name` of the same server, in the same
+    /// shell environment.
+    fn second_terminal(&self, name: &str, width: u16, height: u16) {
+        let shell = self.shell();
+        let (width, height) = (width.to_string(), height.to_string());
+        assert!(self.command(&["new-session", "-d", "-s", name, "-x", &width, "-y", &height, &shell]).success());
+        self.wait_in(name, |s| s.trim_end().ends_with("READY$"), "the second shell's prompt");
     }
 
     /// Presses each key and waits for the screen to change before the next.
     /// Keys sent back to back arrive as one read: Esc followed by a letter
     /// is then Alt+letter, and the test would wait for nothing.
     fn press(&self, keys: &[&str]) {
+        self.press_in("t", keys);
+    }
+
+    fn press_in(&self, target: &str, keys: &[&str]) {
         // Styles count: selecting a step may change only its colours.
-        let styled = || self.output(&["capture-pane", "-p", "-e", "-t", "t"]);
+        let styled = || self.output(&["capture-pane", "-p", "-e", "-t", target]);
         for key in keys {
             let before = styled();
-            self.send(&[key]);
+            self.send_to(target, &[key]);
             poll(
                 Duration::from_secs(10),
                 Duration::from_millis(20),
                 || styled() != before,
-                || format!("the screen did not change after {key}:\n{}", self.screen()),
+                || format!("the screen did not change after {key}:\n{}", self.screen_of(target)),
             );
         }
     }
 
     fn type_text(&self, text: &str) {
-        assert!(self.command(&["send-keys", "-t", "t", "-l", text]).success());
+        self.type_in("t", text);
     }
 
-    fn screen(&self) -> String {
-        self.output(&["capture-pane", "-p", "-t", "t"])
+    fn type_in(&self, target: &str, text: &str) {
+        assert!(self.command(&["send-keys", "-t", target, "-l", text]).success());
+    }
+
+    fn screen_of(&self, target: &str) -> String {
+        self.output(&["capture-pane", "-p", "-t", target])
     }
 
     /// Waits until the screen shows `text`, failing with the screen after 10 s.
@@ -155,13 +180,22 @@ impl Tmux {
 
     /// Waits until `ready` holds for the screen, failing with it after 10 s.
     fn wait_until(&self, ready: impl Fn(&str) -> bool, what: &str) -> String {
+        self.wait_in("t", ready, what)
+    }
+
+    /// Waits until `ready` holds for the screen of `target`, failing with it after 10 s.
+    fn wait_in(&self, target: &str, ready: impl Fn(&str) -> bool, what: &str) -> String {
+        self.wait_within(target, Duration::from_secs(10), ready, what)
+    }
+
+    fn wait_within(&self, target: &str, within: Duration, ready: impl Fn(&str) -> bool, what: &str) -> String {
         // The screen last checked: returned, or shown in the failure.
         let screen = RefCell::new(String::new());
         poll(
-            Duration::from_secs(10),
+            within,
             Duration::from_millis(50),
             || {
-                *screen.borrow_mut() = self.screen();
+                *screen.borrow_mut() = self.screen_of(target);
                 ready(&screen.borrow())
             },
             || format!("waited for {what}; the screen shows:\n{}", screen.borrow()),
@@ -726,4 +760,70 @@ fn an_incident_records_what_was_done_and_exports_it_in_order_with_no_secret_anyw
         assert!(!text.contains("hunter2"), "the secret is in {}:\n{text}", path.display());
     }
     assert!(!page.contains("hunter2") && page.contains("<redacted:token>"), "{page}");
+}
+
+#[test]
+fn a_drill_in_two_terminals_shows_what_the_game_master_releases_and_runs_nothing() {
+    let Some(tmux) = Tmux::start("drill", 80, 24) else { return };
+    tmux.second_terminal("gm", 80, 24);
+    let catalog = format!("--catalog {}", fixture("walkthrough").display());
+    let program = env!("CARGO_BIN_EXE_pagerbook");
+    // The game master starts the drill; the responder joins it.
+    tmux.type_in("gm", &format!("{program} {catalog} drill gm quiet-resolver"));
+    tmux.send_to("gm", &["Enter"]);
+    tmux.wait_in("gm", |s| s.contains("GAME MASTER") && s.contains("Answer"), "the game master's view");
+    tmux.open_navigator_on(&format!("{catalog} drill run"), "PAGE 03:12: checkout returns 500");
+    tmux.wait_for(" DRILL ", "the drill's line with its clock");
+    // A reveal released shows on the responder's screen within a second
+    // of being written (the game master's view marks it written).
+    tmux.send_to("gm", &["1"]);
+    tmux.wait_in("gm", |s| s.lines().any(|l| l.contains(" logs") && l.contains('✓')), "the reveal marked released");
+    let released = Instant::now();
+    tmux.wait_within(
+        "t",
+        Duration::from_secs(1),
+        |s| s.contains("SERVFAIL from 10.43.0.10"),
+        "the reveal, within a second",
+    );
+    eprintln!("the reveal showed {} ms after it was written", released.elapsed().as_millis());
+    // The responder searches and opens the answer: the diagnosis is recorded.
+    tmux.press(&["Escape"]);
+    tmux.type_text("no such host");
+    tmux.wait_for("Service names do not resolve", "the answer among the results");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the answer's entry");
+    tmux.wait_in("gm", |s| s.contains("Milestones: diagnosed "), "the diagnosis on the game master's view");
+    // Running step 1 would create a file: nothing runs, the canned output shows.
+    let mark = tmux.home.path().join("mark");
+    tmux.press(&["C-r"]);
+    tmux.wait_for("Fill in", "the placeholder form");
+    tmux.type_text(&mark.display().to_string());
+    tmux.press(&["Enter"]);
+    tmux.wait_for("Drill: nothing runs", "the drill's confirmation");
+    tmux.wait_for(&format!("touch {}", mark.display()), "the exact command");
+    tmux.press(&["Enter"]);
+    let screen = tmux.wait_for("canned: the mark would be left here", "the scenario's output");
+    assert!(screen.contains("a drill: nothing ran"), "{screen}");
+    assert!(!mark.exists(), "the step ran: {} exists", mark.display());
+    // The game master ends the drill: both screens say so.
+    tmux.send_to("gm", &["x"]);
+    tmux.wait_in("gm", |s| s.contains("End the drill for everyone? y/N"), "the question");
+    tmux.send_to("gm", &["y"]);
+    tmux.wait_in("gm", |s| s.contains("READY$") && s.contains("Runbook changes to make"), "the debrief, printed");
+    tmux.wait_for("DRILL OVER", "the end on the responder's screen");
+    tmux.press(&["Escape", "Escape"]);
+    tmux.quit();
+    assert!(!mark.exists());
+    let report = stdout(&pagerbook(
+        tmux.home.path(),
+        &["--catalog", &fixture("walkthrough").display().to_string(), "drill", "report"],
+    ));
+    assert!(report.contains("## Timeline") && report.contains("released reveal logs"), "{report}");
+    assert!(report.contains("would run step 1 of names-unresolved: touch "), "{report}");
+    let diagnose = report.lines().find(|l| l.starts_with("| Time to diagnose | ")).unwrap_or_default();
+    assert!(diagnose.contains(" s (met) | 10m |"), "the measured time to diagnose: {report}");
+    assert!(report.contains("- [ ] step 2 of `names-unresolved`: Look at the resolver's pods. (missed)"), "{report}");
+    assert!(report.contains("- [x] step 1 of `names-unresolved`"), "{report}");
+    // A drill is not an incident.
+    assert_eq!(stdout(&pagerbook(tmux.home.path(), &["incident", "list"])), "");
 }
