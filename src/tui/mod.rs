@@ -114,8 +114,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     state.flash.clone_from(&options.notice);
     state.search.insert_str(&options.query);
     if let Some(drill) = &options.drill {
-        state.rehearsal = Some(rehearsal::Rehearsal::new(drill.clone()));
-        state.overlays.push(state::Overlay::Drill { scroll: 0 });
+        rehearsal::begin(&mut state, drill.clone());
     }
     if let Some(path) = &options.values_path {
         let (remembered, problem) = Remembered::load(path, std::time::SystemTime::now());

@@ -44,6 +44,12 @@ impl Rehearsal {
     }
 }
 
+/// Starts the responder's side of `drill`: the briefing shows first.
+pub fn begin(state: &mut AppState, drill: Arc<Drill>) {
+    state.rehearsal = Some(Rehearsal::new(drill));
+    state.overlays.push(Overlay::Drill { scroll: 0 });
+}
+
 /// The journal read again: what was released shows; a drill the game
 /// master ended says so, with its debrief's command.
 pub fn receive(state: &mut AppState) {

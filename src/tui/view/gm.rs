@@ -115,7 +115,8 @@ fn playing(
         let key =
             if progress.next_unreleased(Release::Inject, drill.injects.len()) == Some(number) { 'i' } else { ' ' };
         let first = inject.text.lines().next().unwrap_or_default();
-        lines.push(Line::raw(truncate(&format!(" {key}  inject {number} ({when}) {mark:9} {first}"), width)));
+        let label = format!("inject {number}");
+        lines.push(Line::raw(truncate(&format!(" {key}  {label:16} {mark:9} ({when}) {first}"), width)));
     }
     let used = progress.released.iter().filter(|r| r.item == Release::Hint).count();
     let next = progress.next_unreleased(Release::Hint, drill.hints.len());
@@ -125,11 +126,8 @@ fn playing(
     };
     lines.push(Line::raw(truncate(&ladder, width)));
     let steps = drill.reveals.len() - releasable_reveals(drill).count();
-    prose(
-        &mut lines,
-        &format!("    ({steps} step outputs show by themselves when the responder runs those steps)"),
-        theme.dim(),
-    );
+    let shown = crate::wrap::plural(steps, "step output");
+    prose(&mut lines, &format!("    ({shown} shown when the responder runs the step)"), theme.dim());
 
     heading(&mut lines, "The responder, latest first");
     let done: Vec<&crate::journal::record::Record> = journal
@@ -143,7 +141,8 @@ fn playing(
         prose(&mut lines, "Nothing yet.", theme.dim());
     }
     for record in done {
-        let text = format!(" {}  {}", hour_minute(&record.time), record.event.describe().replace('\n', " "));
+        let event = if record.event == Event::Closed { "drill ended".to_owned() } else { record.event.describe() };
+        let text = format!(" {}  {}", hour_minute(&record.time), event.replace('\n', " "));
         lines.push(Line::raw(truncate(&text, width)));
     }
 
