@@ -334,3 +334,37 @@ fn the_debrief_measures_against_the_targets_and_lists_what_was_missed() {
         assert!(page.lines().any(|l| l.starts_with(heading)), "{heading}");
     }
 }
+
+#[test]
+fn a_release_is_written_once_whoever_of_the_two_views_writes_it_first() {
+    let catalog = load(&[walkthrough()]).catalog;
+    let drill = catalog.drill("quiet-resolver").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let drills = Incidents::new(dir.path().to_owned());
+    drills.start_drill(&drill.title, &drill.id, "gm").unwrap();
+    // Both the game master's view and the responder's navigator release a
+    // timed inject when its time comes; each from what it read last.
+    let inject = pagerbook::drill::release(drill, Release::Inject, 1).unwrap();
+    let gm_known = drills.open_one().unwrap();
+    let responder_known = drills.open_one().unwrap();
+    drills.append_to_open(gm_known, inject.clone(), "gm").unwrap();
+    drills.append_to_open(responder_known, inject, "responder").unwrap();
+    let journal = drills.open_one().unwrap().unwrap();
+    let released = journal.records.iter().filter(|r| matches!(r.event, Event::Released { .. })).count();
+    assert_eq!(released, 1);
+}
+
+#[test]
+fn a_navigator_left_open_after_its_drill_writes_nothing_into_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let drills = Incidents::new(dir.path().to_owned());
+    let first = drills.start_drill("First", "quiet-resolver", "gm").unwrap();
+    let mut journaling = Journaling::new(Some(drills.clone()), "responder".into()).bound_to(Some(first.id.clone()));
+    drills.stop("gm").unwrap();
+    let next = drills.start_drill("Next", "quiet-resolver", "gm").unwrap();
+    let news = journaling.record(Event::EntryOpened { entry: "names-unresolved".into(), query: None });
+    assert!(news.incident.is_none() && news.problem.is_none());
+    let refreshed = journaling.change(pagerbook::tui::action::IncidentChange::Refresh);
+    assert!(refreshed.incident.is_none(), "the next drill is not this navigator's");
+    assert_eq!(drills.get(&next.id).unwrap().records.len(), 1, "only its opening");
+}

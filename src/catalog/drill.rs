@@ -8,6 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::check::seconds_text;
+use super::diagnostic::did_you_mean;
 use super::model::{Catalog, Kind, Origin};
 use super::parse::Place;
 use super::prebuilt::{Coded, Input};
@@ -43,27 +44,18 @@ pub struct Drill {
     pub origin: Origin,
 }
 
-/// How hard a scenario is, for the picker and the debrief.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Difficulty {
-    Easy,
-    Medium,
-    Hard,
-}
-
-impl Difficulty {
-    pub const ALL: &[Difficulty] = &[Difficulty::Easy, Difficulty::Medium, Difficulty::Hard];
-
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Difficulty::Easy => "easy",
-            Difficulty::Medium => "medium",
-            Difficulty::Hard => "hard",
-        }
+crate::words::word_enum! {
+    /// How hard a scenario is, for the wheel and the debrief.
+    Difficulty {
+        Easy = "easy",
+        Medium = "medium",
+        Hard = "hard",
     }
 }
+
+/// The most reveals on a label a scenario may have: the game master's view
+/// has a key for each.
+pub const MOST_LABELLED_REVEALS: usize = 28;
 
 /// A step of an entry: its id and its number, from 1, as written
 /// (`coredns-down:2`).
@@ -219,19 +211,19 @@ pub(crate) fn link_drills(catalog: &Catalog, files: Vec<Vec<ParsedDrill>>) -> (V
 }
 
 fn unknown(catalog: &Catalog, drill: &str, field: &str, id: &str) -> String {
-    let near = catalog.similar_ids(id);
-    let hint = near.first().map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
+    let failures: Vec<&str> =
+        catalog.entries().iter().filter(|e| e.kind == Kind::Failure).map(super::entry::Entry::id).collect();
+    let hint = did_you_mean(id, &failures);
     format!("`{field}` of drill `{drill}` names `{id}`, which is not a known failure mode{hint}")
 }
 
 /// Why a drill's reference to a step does not hold, if it does not.
 fn step_problem(catalog: &Catalog, step: &StepRef, is_verify: bool) -> Option<String> {
     let Some(entry) = catalog.get(&step.entry) else {
-        let near = catalog.similar_ids(&step.entry);
-        let hint = near.first().map(|best| format!("; did you mean `{best}`?")).unwrap_or_default();
+        let hint = did_you_mean(&step.entry, &catalog.similar_ids(&step.entry));
         return Some(format!("but there is no entry `{}`{hint}", step.entry));
     };
-    let Some(found) = entry.steps.get(step.step - 1) else {
+    let Some(found) = step.step.checked_sub(1).and_then(|i| entry.steps.get(i)) else {
         return Some(format!("but `{}` has {} steps", step.entry, entry.steps.len()));
     };
     (is_verify && found.verify().is_none()).then(|| "but that step has no `verify`".to_owned())
@@ -240,22 +232,14 @@ fn step_problem(catalog: &Catalog, step: &StepRef, is_verify: bool) -> Option<St
 // The prebuilt form (see prebuilt.rs): the embedded drills are read back,
 // not parsed, at start-up.
 
-impl Coded for Difficulty {
-    fn put(&self, out: &mut Vec<u8>) {
-        super::prebuilt::put_variant(self, Difficulty::ALL, out);
-    }
-    fn take(input: &mut Input<'_>) -> Option<Self> {
-        super::prebuilt::take_variant(Difficulty::ALL, input)
-    }
-}
-
 impl Coded for StepRef {
     fn put(&self, out: &mut Vec<u8>) {
         self.entry.put(out);
         self.step.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        Some(StepRef { entry: Coded::take(input)?, step: Coded::take(input)? })
+        let (entry, step) = (Coded::take(input)?, Coded::take(input)?);
+        (step > 0).then_some(StepRef { entry, step })
     }
 }
 

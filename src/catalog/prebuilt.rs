@@ -199,12 +199,12 @@ impl<T: Coded> Coded for Range<T> {
 }
 
 /// An enum as its position in a list of every value.
-pub(super) fn put_variant<T: PartialEq>(value: &T, all: &[T], out: &mut Vec<u8>) {
+fn put_variant<T: PartialEq>(value: &T, all: &[T], out: &mut Vec<u8>) {
     // Every value is in `all`; one that were not would fail to decode.
     all.iter().position(|v| v == value).unwrap_or(all.len()).put(out);
 }
 
-pub(super) fn take_variant<T: Copy>(all: &[T], input: &mut Input<'_>) -> Option<T> {
+fn take_variant<T: Copy>(all: &[T], input: &mut Input<'_>) -> Option<T> {
     all.get(usize::take(input)?).copied()
 }
 
@@ -226,6 +226,7 @@ coded_enum! {
     Frequency => Frequency::ALL,
     Severity => Severity::ALL,
     Danger => Danger::ALL,
+    super::drill::Difficulty => super::drill::Difficulty::ALL,
 }
 
 impl Coded for Kind {

@@ -230,6 +230,8 @@ pub enum DrillCommand {
     },
     /// End the drill under way.
     Stop,
+    /// List the drills played, oldest first (`incident list` leaves them out).
+    History,
     /// Print a drill's debrief (markdown): times against targets, expected
     /// steps taken and missed, what was never looked at, runbook changes.
     Report {

@@ -29,19 +29,16 @@ pub(super) fn drill(
     };
     let drills = Incidents::new(dir.clone());
     let loaded = load_noting_problems(sources, err)?;
-    if let DrillCommand::Run { id } = &command {
-        return finish(responder(loaded, &drills, &dir, id.as_deref(), light, err), err);
-    }
-    let catalog = loaded.catalog;
     let done = match command {
-        DrillCommand::List => list(&catalog, &drills, out),
-        DrillCommand::New { id, out: path } => new(&catalog, &id, path.as_deref(), out),
-        DrillCommand::Run { .. } => Ok(()),
-        DrillCommand::Gm { id } => game_master(&catalog, &drills, id.as_deref(), light, out),
+        DrillCommand::Run { id } => responder(loaded, &drills, &dir, id.as_deref(), light),
+        DrillCommand::List => list(&loaded.catalog, &drills, out),
+        DrillCommand::History => history(&drills, out, err),
+        DrillCommand::New { id, out: path } => new(&loaded.catalog, &id, path.as_deref(), out),
+        DrillCommand::Gm { id } => game_master(&loaded.catalog, &drills, id.as_deref(), light, out),
         DrillCommand::Stop => stop(&drills, out),
         DrillCommand::Report { id } => find(&drills, id.as_deref()).and_then(|journal| {
-            let drill = journal.drill().and_then(|id| catalog.drill(id));
-            out.write_all(report::report(&journal, drill, &catalog).as_bytes()).map_err(Into::into)
+            let drill = journal.drill().and_then(|id| loaded.catalog.drill(id));
+            out.write_all(report::report(&journal, drill, &loaded.catalog).as_bytes()).map_err(Into::into)
         }),
     };
     finish(done, err)
@@ -53,7 +50,7 @@ fn finish(done: Done, err: &mut dyn Write) -> io::Result<u8> {
         Ok(()) => Ok(EXIT_OK),
         Err(IncidentError::Io(e)) => Err(e),
         Err(problem) => {
-            writeln!(err, "pagerbook: error: {problem}")?;
+            writeln!(err, "pagerbook: error: {}", crate::drill::said(&problem))?;
             Ok(EXIT_PROBLEM)
         }
     }
@@ -69,9 +66,20 @@ fn list(catalog: &Catalog, drills: &Incidents, out: &mut dyn Write) -> Done {
     }
     let width = slots.iter().map(|slot| slot.drill.id.len()).max().unwrap_or(0);
     for slot in slots {
-        let last = slot.last_drilled.as_deref().and_then(|t| t.get(..10)).unwrap_or("never");
-        let difficulty = slot.drill.difficulty.map_or("", |d| d.as_str());
-        writeln!(out, "{:width$}  {difficulty:6}  last {last:10}  {}", slot.drill.id, slot.drill.title)?;
+        writeln!(out, "{}", slot.describe(width))?;
+    }
+    Ok(())
+}
+
+/// The drills played, oldest first: what `incident list` leaves out.
+fn history(drills: &Incidents, out: &mut dyn Write, err: &mut dyn Write) -> Done {
+    let (journals, unreadable) = drills.all()?;
+    for journal in &journals {
+        let state = if journal.is_open() { "open" } else { "ended" };
+        writeln!(out, "{}  {state:5}  {}  {}", journal.id, journal.drill().unwrap_or_default(), journal.title())?;
+    }
+    for problem in unreadable {
+        writeln!(err, "pagerbook: warning: {problem}")?;
     }
     Ok(())
 }
@@ -106,20 +114,22 @@ fn new(catalog: &Catalog, id: &str, path: Option<&Path>, out: &mut dyn Write) ->
     Ok(())
 }
 
-/// Writes a new file, never over one already there (nor through a link).
+/// Writes a new file whole or not at all, never over one already there
+/// (nor through a link): a half-written draft would load as a broken
+/// catalog file.
 fn write_new(path: &Path, text: &str) -> Done {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut file = match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            return Err(IncidentError::Invalid(format!("{} exists already; give --out PATH", path.display())));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut draft = tempfile::NamedTempFile::new_in(dir)?;
+    draft.write_all(text.as_bytes())?;
+    draft.as_file().sync_all()?;
+    match draft.persist_noclobber(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => {
+            Err(IncidentError::Invalid(format!("{} exists already; give --out PATH", path.display())))
         }
-        Err(e) => return Err(e.into()),
-    };
-    file.write_all(text.as_bytes())?;
-    Ok(())
+        Err(e) => Err(e.error.into()),
+    }
 }
 
 /// The drill under way, if any, and its scenario; `wanted` must be it.
@@ -159,26 +169,20 @@ fn start(drills: &Incidents, drill: &Drill) -> Result<Incident, IncidentError> {
 
 /// `drill run`: the drill under way, else scenario `id` started, else the
 /// wheel's pick; then the navigator on it.
-fn responder(
-    loaded: crate::catalog::Loaded,
-    drills: &Incidents,
-    dir: &Path,
-    id: Option<&str>,
-    light: bool,
-    err: &mut dyn Write,
-) -> Done {
+fn responder(loaded: crate::catalog::Loaded, drills: &Incidents, dir: &Path, id: Option<&str>, light: bool) -> Done {
+    // Asked before a drill is begun: none is left open for want of a terminal.
+    tui::terminal_at_hand().map_err(unavailable)?;
     let catalog = &loaded.catalog;
-    let drill = if let Some((_, drill)) = under_way(catalog, drills, id)? {
-        drill
+    let (journal, drill) = if let Some((journal, drill)) = under_way(catalog, drills, id)? {
+        (journal, drill)
     } else {
         let drill = match id {
             Some(id) => scenario(catalog, id)?,
             None => next_on_wheel(catalog, drills)?,
         };
-        start(drills, drill)?;
-        drill
+        (start(drills, drill)?, drill)
     };
-    let drill = Arc::new(drill.clone());
+    let drilled = tui::Drilled { drill: Arc::new(drill.clone()), journal: journal.id };
     let options = tui::Options {
         light,
         read_only: false,
@@ -187,15 +191,16 @@ fn responder(
         query: String::new(),
         problems: Vec::new(),
         incidents_dir: Some(PathBuf::from(dir)),
-        drill: Some(drill),
+        drill: Some(drilled),
     };
-    match tui::run(loaded, &options) {
-        Ok(_) => Ok(()),
-        Err(tui::Unavailable::NotATerminal(why)) => {
-            writeln!(err, "pagerbook: {why}")?;
-            Err(IncidentError::Invalid("a drill is played in the navigator".into()))
-        }
-        Err(tui::Unavailable::Io(e)) => Err(e.into()),
+    tui::run(loaded, &options).map(|_| ()).map_err(unavailable)
+}
+
+/// Why a drill's view could not open.
+fn unavailable(why: tui::Unavailable) -> IncidentError {
+    match why {
+        tui::Unavailable::NotATerminal(why) => IncidentError::Invalid(why.to_owned()),
+        tui::Unavailable::Io(e) => e.into(),
     }
 }
 
@@ -209,6 +214,7 @@ fn next_on_wheel<'c>(catalog: &'c Catalog, drills: &Incidents) -> Result<&'c Dri
 /// scenario `id` started, else on the wheel to choose from. The debrief is
 /// printed when the drill ended there.
 fn game_master(catalog: &Catalog, drills: &Incidents, id: Option<&str>, light: bool, out: &mut dyn Write) -> Done {
+    tui::terminal_at_hand().map_err(unavailable)?;
     let begin = match (under_way(catalog, drills, id)?, id) {
         (Some((journal, drill)), _) => tui::gm::Begin::Playing(Box::new(journal), drill),
         (None, Some(id)) => {
@@ -228,16 +234,12 @@ fn game_master(catalog: &Catalog, drills: &Incidents, id: Option<&str>, light: b
             Ok(())
         }
         Ok(None) => Ok(()),
-        Err(tui::Unavailable::NotATerminal(why)) => Err(IncidentError::Invalid(why.to_owned())),
-        Err(tui::Unavailable::Io(e)) => Err(e.into()),
+        Err(why) => Err(unavailable(why)),
     }
 }
 
 fn stop(drills: &Incidents, out: &mut dyn Write) -> Done {
-    let ended = drills.stop(&crate::journal::user()).map_err(|e| match e {
-        IncidentError::NoneOpen => IncidentError::Invalid("no drill is under way".into()),
-        other => other,
-    })?;
+    let ended = drills.stop(&crate::journal::user())?;
     writeln!(out, "Drill {} ended: {}", ended.id, ended.title())?;
     writeln!(out, "Its debrief: pagerbook drill report {}", ended.id)?;
     Ok(())
@@ -245,10 +247,11 @@ fn stop(drills: &Incidents, out: &mut dyn Write) -> Done {
 
 /// A drill journal by its id, or the latest of scenario `id`, or the latest.
 fn find(drills: &Incidents, id: Option<&str>) -> Result<Incident, IncidentError> {
-    if let Some(id) = id
-        && let Ok(journal) = drills.get(id)
-    {
-        return Ok(journal);
+    if let Some(id) = id {
+        match drills.get(id) {
+            Err(IncidentError::Unknown(_)) => {}
+            found => return found,
+        }
     }
     let (journals, _) = drills.all()?;
     let latest = journals

@@ -15,7 +15,8 @@ pub mod wheel;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::catalog::{Drill, RevealOn};
+use crate::catalog::{Drill, RevealOn, StepRef};
+use crate::journal::incidents::IncidentError;
 use crate::journal::record::{Event, Milestone, Record, Release, StepRun};
 
 /// An item the game master released, as its record says.
@@ -40,9 +41,11 @@ pub struct Progress {
     pub released: Vec<Released>,
     /// When each milestone was first reached (RFC 3339), in
     /// [`Milestone::ALL`] order.
-    pub milestones: [Option<String>; 5],
+    pub milestones: [Option<String>; Milestone::ALL.len()],
     /// The steps confirmed, in order, and when.
     pub would_run: Vec<(String, StepRun)>,
+    /// The steps copied (entry, step from 1), and when.
+    pub copied: Vec<(String, String, u32)>,
 }
 
 impl Progress {
@@ -67,6 +70,9 @@ impl Progress {
                     slot.get_or_insert_with(|| at.clone().unwrap_or_else(|| record.time.clone()));
                 }
                 Event::WouldRun(run) => progress.would_run.push((record.time.clone(), (**run).clone())),
+                Event::StepCopied { entry, step, .. } => {
+                    progress.copied.push((record.time.clone(), entry.clone(), *step));
+                }
                 _ => {}
             }
         }
@@ -78,6 +84,18 @@ impl Progress {
     pub fn elapsed(&self, now: std::time::SystemTime) -> Option<u64> {
         let opened = OffsetDateTime::parse(self.opened.as_deref()?, &Rfc3339).ok()?;
         Some((OffsetDateTime::from(now) - opened).whole_seconds().max(0).unsigned_abs())
+    }
+
+    /// When step `step` was first taken (confirmed, or copied), and how.
+    #[must_use]
+    pub fn taken(&self, step: &StepRef) -> Option<(&str, &'static str)> {
+        let number = u32::try_from(step.step).ok()?;
+        let run = self.would_run.iter().find(|(_, run)| run.entry == step.entry && run.step == number);
+        let copied = self.copied.iter().find(|(_, entry, n)| *entry == step.entry && *n == number);
+        run.map(|(time, _)| (time.as_str(), "run"))
+            .into_iter()
+            .chain(copied.map(|(time, ..)| (time.as_str(), "copied")))
+            .min_by(|a, b| a.0.cmp(b.0))
     }
 
     #[must_use]
@@ -116,6 +134,33 @@ fn milestone_index(milestone: Milestone) -> usize {
     Milestone::ALL.iter().position(|m| *m == milestone).unwrap_or_default()
 }
 
+/// A drill's clock: `04:12`, `1:02:03` past the hour.
+#[must_use]
+pub fn clock(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h == 0 { format!("{m:02}:{s:02}") } else { format!("{h}:{m:02}:{s:02}") }
+}
+
+/// A journal's problem in a drill's words: the incidents' commands do
+/// not act on drills.
+#[must_use]
+pub fn said(err: &IncidentError) -> String {
+    match err {
+        IncidentError::AlreadyOpen(id) => format!(
+            "drill {id} is under way: join it (pagerbook drill gm, or drill run), or end it (pagerbook drill stop)"
+        ),
+        IncidentError::NoneOpen => "no drill is under way".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// What step `step` says to do, if the catalog has it.
+#[must_use]
+pub fn instruction<'c>(catalog: &'c crate::catalog::Catalog, step: &StepRef) -> Option<&'c str> {
+    let entry = catalog.get(&step.entry)?;
+    Some(entry.steps.get(step.step.checked_sub(1)?)?.instruction())
+}
+
 /// The record of releasing item `number` (from 1) of a sort, if the
 /// scenario has it.
 #[must_use]
@@ -142,7 +187,7 @@ pub fn releasable_reveals(drill: &Drill) -> impl Iterator<Item = (u32, &crate::c
 /// the scenario's canned output, or that nothing stands out.
 #[must_use]
 pub fn canned_output(drill: &Drill, entry: &str, step: u32) -> String {
-    let on = RevealOn::Step(crate::catalog::StepRef { entry: entry.to_owned(), step: step as usize });
+    let on = RevealOn::Step(StepRef { entry: entry.to_owned(), step: step as usize });
     drill.canned(&on).map_or_else(|| NOTHING_UNUSUAL.to_owned(), str::to_owned)
 }
 

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Progress, releasable_reveals};
-use crate::catalog::{Catalog, Danger, Drill, StepRef, TextField, seconds_text};
+use crate::catalog::{Catalog, Danger, Drill, TextField, seconds_text};
 use crate::journal::export::{self, clock, fenced, span};
 use crate::journal::incidents::Incident;
 use crate::journal::record::{Event, Milestone, Release};
@@ -95,18 +95,12 @@ fn expected_steps(
     if drill.expected.is_empty() {
         page.push_str("_The scenario names none._\n\n");
     }
-    let taken = |step: &StepRef| {
-        progress.would_run.iter().find(|(_, run)| run.entry == step.entry && run.step as usize == step.step)
-    };
     for step in &drill.expected {
-        let what = catalog
-            .get(&step.entry)
-            .and_then(|entry| entry.steps.get(step.step - 1))
-            .map_or_else(String::new, |s| format!(": {}", s.instruction()));
-        match taken(step) {
-            Some((time, _)) => {
-                let _ =
-                    writeln!(page, "- [x] step {} of `{}`{what} ({})", step.step, step.entry, elapsed(opened, time));
+        let what = super::instruction(catalog, step).map_or_else(String::new, |text| format!(": {text}"));
+        match progress.taken(step) {
+            Some((time, how)) => {
+                let at = elapsed(opened, time);
+                let _ = writeln!(page, "- [x] step {} of `{}`{what} ({how}, {at})", step.step, step.entry);
             }
             None => {
                 let _ = writeln!(page, "- [ ] step {} of `{}`{what} (missed)", step.step, step.entry);

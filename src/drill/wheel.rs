@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, Drill, Frequency};
+use crate::catalog::{Catalog, Drill};
 use crate::journal::incidents::Incident;
 
 /// A scenario on the wheel, and when it was last drilled (RFC 3339).
@@ -32,17 +32,52 @@ pub fn history(journals: &[Incident]) -> BTreeMap<String, String> {
     last
 }
 
+/// Where chance stops on a wheel of `len` scenarios at `now`: any of
+/// them, the first likelier (weights `len`, `len - 1`, … 1).
+#[must_use]
+pub fn spun(len: usize, now: std::time::SystemTime) -> usize {
+    let total = len * (len + 1) / 2;
+    let nanos = now.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos() as usize);
+    let mut ticket = nanos % total.max(1);
+    for (i, weight) in (1..=len).rev().enumerate() {
+        if ticket < weight {
+            return i;
+        }
+        ticket -= weight;
+    }
+    0
+}
+
+impl Slot<'_> {
+    /// One line of the wheel: id, difficulty, when last drilled, title.
+    #[must_use]
+    pub fn describe(&self, id_width: usize) -> String {
+        let last = self.last_drilled.as_deref().and_then(|t| t.get(..10)).unwrap_or("never");
+        let difficulty = self.drill.difficulty.map_or("", |d| d.as_str());
+        format!("{:id_width$}  {difficulty:6}  last {last:10}  {}", self.drill.id, self.drill.title)
+    }
+}
+
 /// Every scenario, the next to drill first.
 #[must_use]
 pub fn spin<'a>(catalog: &'a Catalog, history: &BTreeMap<String, String>) -> Vec<Slot<'a>> {
-    let often = |drill: &Drill| {
-        let frequency = catalog.get(&drill.failure).and_then(|entry| entry.frequency);
-        // Common first; unknown last.
-        std::cmp::Reverse(frequency.and_then(|f| Frequency::ALL.iter().position(|x| *x == f)))
-    };
+    // Common first; unknown last.
+    let often = |drill: &Drill| std::cmp::Reverse(catalog.get(&drill.failure).and_then(|entry| entry.frequency));
     let mut slots: Vec<Slot<'a>> =
         catalog.drills().iter().map(|drill| Slot { drill, last_drilled: history.get(&drill.id).cloned() }).collect();
     // Stable: file order among equals.
     slots.sort_by(|a, b| a.last_drilled.cmp(&b.last_drilled).then_with(|| often(a.drill).cmp(&often(b.drill))));
     slots
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn the_spin_lands_on_every_scenario_the_first_likelier() {
+        let landed: Vec<usize> = (0..6).map(|n| super::spun(3, UNIX_EPOCH + Duration::from_nanos(n))).collect();
+        assert_eq!(landed, [0, 0, 0, 1, 1, 2]);
+        assert_eq!(super::spun(0, UNIX_EPOCH), 0);
+    }
 }

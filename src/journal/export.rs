@@ -66,7 +66,7 @@ pub fn markdown(id: &str, journals: &[Journal<'_>], reviewed: &dyn Fn(&str) -> O
         Event::Opened { title, .. } => Some(title.as_str()),
         _ => None,
     });
-    let opened = records.iter().find(|p| matches!(p.record.event, Event::Opened { .. })).or(records.first());
+    let opened = opened_of(&records);
     let closed = records.iter().rev().find(|p| p.record.event == Event::Closed);
     let _ = writeln!(page, "# Postmortem: {}\n", title.unwrap_or(id));
     header(&mut page, id, &records, opened, closed, reviewed);
@@ -189,10 +189,14 @@ fn between(start: &Placed<'_>, end: &Placed<'_>) -> String {
 /// The timeline section alone, for a drill's debrief.
 pub(crate) fn timeline_of(journals: &[Journal<'_>]) -> String {
     let records = placed(journals);
-    let opened = records.iter().find(|p| matches!(p.record.event, Event::Opened { .. })).or(records.first());
     let mut page = String::new();
-    timeline(&mut page, &records, opened);
+    timeline(&mut page, &records, opened_of(&records));
     page
+}
+
+/// The record that opened the journal, else its first.
+fn opened_of<'r>(records: &'r [Placed<'r>]) -> Option<&'r Placed<'r>> {
+    records.iter().find(|p| matches!(p.record.event, Event::Opened { .. })).or(records.first())
 }
 
 fn timeline(page: &mut String, records: &[Placed<'_>], opened: Option<&Placed<'_>>) {

@@ -195,7 +195,7 @@ impl Incidents {
     /// # Errors
     /// One is open already, or its journal cannot be written.
     pub fn start(&self, title: &str, user: &str) -> Result<Incident, IncidentError> {
-        self.open_journal(Event::Opened { title: title.to_owned(), mode: None, drill: None }, user)
+        self.open_journal(title, None, user)
     }
 
     /// Opens the journal of a walkthrough drill of scenario `drill`.
@@ -203,18 +203,20 @@ impl Incidents {
     /// # Errors
     /// A drill is open already, or its journal cannot be written.
     pub fn start_drill(&self, title: &str, drill: &str, user: &str) -> Result<Incident, IncidentError> {
-        let opened = Event::Opened { title: title.to_owned(), mode: Some(Mode::Drill), drill: Some(drill.to_owned()) };
-        self.open_journal(opened, user)
+        self.open_journal(title, Some(drill), user)
     }
 
-    fn open_journal(&self, opened: Event, user: &str) -> Result<Incident, IncidentError> {
+    /// Opens a journal titled `title`: a drill's of scenario `drill`, else
+    /// an incident's.
+    fn open_journal(&self, title: &str, drill: Option<&str>, user: &str) -> Result<Incident, IncidentError> {
         // Two starts at once (two terminals) would both find none open.
         let _lock = self.lock()?;
         if let Some(id) = self.open_id()? {
             return Err(IncidentError::AlreadyOpen(id));
         }
-        let Event::Opened { title, .. } = &opened else { return Err(IncidentError::Invalid("not an opening".into())) };
         let slug = slug(title);
+        let mode = drill.map(|_| Mode::Drill);
+        let opened = Event::Opened { title: title.to_owned(), mode, drill: drill.map(str::to_owned) };
         let opened = Record::now(opened, user);
         let stem = format!("{}-{slug}", opened.time.get(..16).unwrap_or_default().replace([':', 'T'], "-"));
         // Created only where nothing is: two starts in the same minute, even
@@ -288,7 +290,18 @@ impl Incidents {
         event: Event,
         user: &str,
     ) -> Result<Option<Incident>, IncidentError> {
+        // A drill's release is written once, whoever of the game master's
+        // view and the responder's navigator releases it first.
+        let _lock = matches!(event, Event::Released { .. }).then(|| self.lock()).transpose()?;
         let Some(mut open) = self.reread_open(known)? else { return Ok(None) };
+        if let Event::Released { item, number, .. } = &event
+            && open
+                .records
+                .iter()
+                .any(|r| matches!(&r.event, Event::Released { item: i, number: n, .. } if i == item && n == number))
+        {
+            return Ok(Some(open));
+        }
         let record = Record::now(event, user);
         let (before, after) = Journal::open(&open.path)?.append(record.to_fields())?;
         if before == open.len {

@@ -321,7 +321,8 @@ impl Event {
                 checked.message
             ),
             Event::Repaired { line, message } => format!("repaired line {line}: {message}"),
-            Event::Released { item, label, .. } => format!("released {} {label}", item.word()),
+            Event::Released { item: Release::Reveal, label, .. } => format!("released reveal {label}"),
+            Event::Released { label, .. } => format!("released {label}"),
             Event::WouldRun(run) => format!("would run step {} of {}: {}", run.step, run.entry, run.command),
         }
     }

@@ -66,6 +66,8 @@ pub struct Setup {
     pub user: String,
     /// A drill is played: no command or check may start, whatever asks.
     pub rehearsal: bool,
+    /// The drill's journal: the only one written to.
+    pub drill_journal: Option<String>,
 }
 
 /// While a command has the terminal, Ctrl-C is its own: SIGINT reaches
@@ -96,7 +98,8 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
         let _ = looked_up.send(Event::LookedUp(LookedUp { command, whereabouts }));
     });
-    let journaling = journaling::Journaling::new(setup.incidents.clone(), setup.user.clone());
+    let journaling =
+        journaling::Journaling::new(setup.incidents.clone(), setup.user.clone()).bound_to(setup.drill_journal.clone());
     let mut runtime =
         Runtime { terminal, input, searches, events, setup, running: HashMap::new(), checking: 0, journaling };
     // The open incident, for the status line; and a query from the command
@@ -108,6 +111,8 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
     if runtime.apply(state, Vec::new(), first)?.is_break() {
         return Ok(());
     }
+    // A drill's poll comes on time even while keys keep coming.
+    let mut polled = Instant::now();
     loop {
         // While something runs or is checked, wake up to show its elapsed
         // time; while an incident is open, when its clock turns the minute;
@@ -122,13 +127,12 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         // The clock's turn: the incident may have been closed from another
         // terminal since, a drill's game master may have released something.
         let journaled = state.incident.is_some() || poll.is_some();
-        if batch.is_empty()
-            && journaled
-            && runtime.running.is_empty()
-            && runtime.checking == 0
-            && runtime.apply(state, vec![Action::Tick], Vec::new())?.is_break()
-        {
-            return Ok(());
+        let poll_due = poll.is_some_and(|every| polled.elapsed() >= every);
+        if (batch.is_empty() && journaled || poll_due) && runtime.running.is_empty() && runtime.checking == 0 {
+            polled = Instant::now();
+            if runtime.apply(state, vec![Action::Tick], Vec::new())?.is_break() {
+                return Ok(());
+            }
         }
         for event in batch {
             if matches!(event, Event::Checked(_)) {

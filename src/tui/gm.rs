@@ -30,6 +30,7 @@ pub enum Begin<'c> {
 }
 
 /// What the view shows.
+#[allow(clippy::large_enum_variant, reason = "one value, for the view's whole life")]
 pub enum Phase<'c> {
     Picking { slots: Vec<Slot<'c>>, selected: usize },
     Playing { journal: Box<Incident>, drill: &'c Drill, progress: Progress },
@@ -67,6 +68,8 @@ pub enum Key {
     Scroll(i32),
     /// On the wheel: start the chosen scenario.
     Start,
+    /// On the wheel: let chance choose, the scenarios first on it likelier.
+    Spin,
 }
 
 /// The view's fixed keys, with what the hint line says of them: the one
@@ -107,9 +110,14 @@ impl GameMaster<'_> {
             KeyCode::Enter if matches!(self.phase, Phase::Picking { .. }) => Some(Key::Start),
             KeyCode::Char(c) => {
                 let fixed = BINDINGS.iter().find(|(key, ..)| *key == c).map(|(_, key, _)| *key);
-                let Phase::Playing { drill, .. } = &self.phase else { return fixed.filter(|k| *k == Key::Leave) };
+                let Phase::Playing { drill, .. } = &self.phase else {
+                    return match c {
+                        's' => Some(Key::Spin),
+                        _ => fixed.filter(|k| *k == Key::Leave),
+                    };
+                };
                 fixed.or_else(|| {
-                    let index = REVEAL_KEYS.find(c)?;
+                    let index = REVEAL_KEYS.chars().position(|key| key == c)?;
                     releasable_reveals(drill).nth(index).map(|(n, _)| Key::Reveal(n))
                 })
             }
@@ -127,6 +135,10 @@ impl GameMaster<'_> {
                 } else {
                     self.scroll = self.scroll.saturating_add_signed(n as isize);
                 }
+                None
+            }
+            (Phase::Picking { slots, selected }, Key::Spin) => {
+                *selected = crate::drill::wheel::spun(slots.len(), SystemTime::now());
                 None
             }
             (_, Key::Answer(yes)) => {
@@ -175,10 +187,7 @@ pub fn run(
     begin: Begin<'_>,
     light: bool,
 ) -> Result<Option<String>, Unavailable> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(Unavailable::NotATerminal("the game master's view needs a terminal"));
-    }
+    super::terminal_at_hand()?;
     let phase = match begin {
         Begin::Playing(journal, drill) => Phase::Playing { progress: Progress::of(&journal.records), journal, drill },
         Begin::Picking(slots) => Phase::Picking { slots, selected: 0 },
@@ -195,22 +204,23 @@ pub fn run(
     Ok(result?)
 }
 
-fn play(
+fn play<'c>(
     terminal: &mut terminal::Tui,
-    gm: &mut GameMaster<'_>,
-    catalog: &Catalog,
+    gm: &mut GameMaster<'c>,
+    catalog: &'c Catalog,
     drills: &Incidents,
     signalled: &AtomicBool,
 ) -> std::io::Result<Option<String>> {
     let user = crate::journal::user();
     while !signalled.load(Ordering::Relaxed) {
         gm.wall = SystemTime::now();
+        join_if_begun(gm, catalog, drills);
         let mut records = Vec::new();
         if let Phase::Playing { journal, drill, progress } = &mut gm.phase {
             match drills.reread_open(Some((**journal).clone())) {
-                Ok(Some(read)) => **journal = read,
-                // Ended from another terminal.
-                Ok(None) => return Ok(Some(journal.id.clone())),
+                Ok(Some(read)) if read.id == journal.id => **journal = read,
+                // Ended from another terminal (and maybe another begun).
+                Ok(_) => return Ok(Some(journal.id.clone())),
                 Err(err) => gm.flash = Some(err.to_string()),
             }
             *progress = Progress::of(&journal.records);
@@ -235,8 +245,8 @@ fn play(
             action => {
                 if let Some(record) = gm.apply(action) {
                     let closing = record == Event::Closed;
-                    append(gm, drills, record, &user);
-                    if let (true, Phase::Playing { journal, .. }) = (closing, &gm.phase) {
+                    let written = append(gm, drills, record, &user);
+                    if let (true, true, Phase::Playing { journal, .. }) = (closing, written, &gm.phase) {
                         return Ok(Some(journal.id.clone()));
                     }
                 }
@@ -246,9 +256,10 @@ fn play(
     Ok(None)
 }
 
-/// Appends `record` to the drill's journal; `Closed` ends the drill.
-fn append(gm: &mut GameMaster<'_>, drills: &Incidents, record: Event, user: &str) {
-    let Phase::Playing { journal, .. } = &mut gm.phase else { return };
+/// Appends `record` to the drill's journal (`Closed` ends the drill);
+/// whether it was written, else the last line says why.
+fn append(gm: &mut GameMaster<'_>, drills: &Incidents, record: Event, user: &str) -> bool {
+    let Phase::Playing { journal, .. } = &mut gm.phase else { return false };
     let done = if record == Event::Closed {
         drills.stop(user).map(|_| ())
     } else {
@@ -258,8 +269,25 @@ fn append(gm: &mut GameMaster<'_>, drills: &Incidents, record: Event, user: &str
             }
         })
     };
-    if let Err(err) = done {
-        gm.flash = Some(err.to_string());
+    match done {
+        Ok(()) => true,
+        Err(err) => {
+            gm.flash = Some(crate::drill::said(&err));
+            false
+        }
+    }
+}
+
+/// On the wheel, a drill begun elsewhere (the responder's `drill run`) is
+/// joined.
+fn join_if_begun<'c>(gm: &mut GameMaster<'c>, catalog: &'c Catalog, drills: &Incidents) {
+    if !matches!(gm.phase, Phase::Picking { .. }) || !matches!(drills.open_id(), Ok(Some(_))) {
+        return;
+    }
+    if let Ok(Some(journal)) = drills.open_one()
+        && let Some(drill) = journal.drill().and_then(|id| catalog.drill(id))
+    {
+        gm.phase = Phase::Playing { progress: Progress::of(&journal.records), journal: Box::new(journal), drill };
     }
 }
 
@@ -272,6 +300,16 @@ fn start(gm: &mut GameMaster<'_>, drills: &Incidents, user: &str) {
         Ok(journal) => {
             gm.phase = Phase::Playing { progress: Progress::of(&journal.records), journal: Box::new(journal), drill };
         }
-        Err(err) => gm.flash = Some(err.to_string()),
+        Err(err) => gm.flash = Some(crate::drill::said(&err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn there_is_a_key_for_every_reveal_check_allows() {
+        assert_eq!(super::REVEAL_KEYS.chars().count(), crate::catalog::MOST_LABELLED_REVEALS);
+        let fixed: Vec<char> = super::BINDINGS.iter().map(|(key, ..)| *key).collect();
+        assert!(super::REVEAL_KEYS.chars().all(|key| !fixed.contains(&key)), "a key bound twice");
     }
 }

@@ -14,13 +14,28 @@ pub struct Journaling {
     incidents: Option<Incidents>,
     user: String,
     known: Option<Incident>,
+    /// A drill's journal: this one only, never the next drill's.
+    bound: Option<String>,
 }
 
 impl Journaling {
     /// Journals in `incidents` (none without a data directory), by `user`.
     #[must_use]
     pub fn new(incidents: Option<Incidents>, user: String) -> Journaling {
-        Journaling { incidents, user, known: None }
+        Journaling { incidents, user, known: None, bound: None }
+    }
+
+    /// Journals only into the journal `id`, while it is the open one: a
+    /// drill's navigator left open after its drill ended writes nothing
+    /// into the next.
+    #[must_use]
+    pub fn bound_to(self, id: Option<String>) -> Journaling {
+        Journaling { bound: id, ..self }
+    }
+
+    /// Whether the open journal is not the one this is bound to.
+    fn elsewhere(&self, incidents: &Incidents) -> bool {
+        self.bound.as_ref().is_some_and(|bound| incidents.open_id().ok().flatten().as_ref() != Some(bound))
     }
 
     /// Appends `event` to the open incident's journal, if one is open
@@ -31,6 +46,10 @@ impl Journaling {
         let Some(incidents) = &self.incidents else {
             return IncidentNews { unrecorded_run, ..IncidentNews::default() };
         };
+        if self.elsewhere(incidents) {
+            self.known = None;
+            return IncidentNews::default();
+        }
         let news = match incidents.append_to_open(self.known.take(), event, &self.user) {
             Ok(Some(open)) => IncidentNews { incident: Some(open), ..IncidentNews::default() },
             Ok(None) => IncidentNews { unrecorded_run, ..IncidentNews::default() },
@@ -51,6 +70,7 @@ impl Journaling {
             return IncidentNews { problem, ..IncidentNews::default() };
         };
         let changed = match change {
+            IncidentChange::Refresh if self.elsewhere(incidents) => Ok(None),
             IncidentChange::Refresh => incidents.reread_open(self.known.take()),
             IncidentChange::Start(title) => incidents.start(&title, &self.user).map(Some),
             IncidentChange::Stop => incidents.stop(&self.user).map(|_| None),

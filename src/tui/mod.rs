@@ -62,7 +62,13 @@ pub struct Options {
     /// Where incidents' journals are kept (a drill's, when one is played).
     pub incidents_dir: Option<PathBuf>,
     /// The walkthrough drill played: nothing runs, the briefing shows first.
-    pub drill: Option<Arc<crate::catalog::Drill>>,
+    pub drill: Option<Drilled>,
+}
+
+/// A drill played in the navigator: its scenario and its journal's id.
+pub struct Drilled {
+    pub drill: Arc<crate::catalog::Drill>,
+    pub journal: String,
 }
 
 /// Why the navigator could not start.
@@ -80,6 +86,20 @@ impl From<io::Error> for Unavailable {
     }
 }
 
+/// Whether the navigator (or the game master's view) can run here.
+///
+/// # Errors
+/// Standard input or output is not a terminal, or `TERM=dumb`.
+pub fn terminal_at_hand() -> Result<(), Unavailable> {
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return Err(Unavailable::NotATerminal("TERM=dumb cannot show the navigator"));
+    }
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
+    }
+    Ok(())
+}
+
 /// The colours for this terminal (`NO_COLOR`, `COLORTERM`, `TERM`).
 fn theme_for(light: bool) -> Theme {
     let env = |name: &str| std::env::var(name).ok();
@@ -89,12 +109,7 @@ fn theme_for(light: bool) -> Theme {
 /// Opens the navigator on a loaded catalog and runs it until the user quits;
 /// returns the signal that ended it, if one did.
 pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable> {
-    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
-        return Err(Unavailable::NotATerminal("TERM=dumb cannot show the navigator"));
-    }
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
-    }
+    terminal_at_hand()?;
     let theme = theme_for(options.light);
     // The first frame lists the catalog; the index is built on the search
     // worker meanwhile, so start-up does not wait for it.
@@ -113,8 +128,8 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     state.over_ssh = place.ssh;
     state.flash.clone_from(&options.notice);
     state.search.insert_str(&options.query);
-    if let Some(drill) = &options.drill {
-        rehearsal::begin(&mut state, drill.clone());
+    if let Some(drilled) = &options.drill {
+        rehearsal::begin(&mut state, drilled.drill.clone());
     }
     if let Some(path) = &options.values_path {
         let (remembered, problem) = Remembered::load(path, std::time::SystemTime::now());
@@ -130,6 +145,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
         incidents: options.incidents_dir.clone().map(crate::journal::incidents::Incidents::new),
         user: crate::journal::user(),
         rehearsal: options.drill.is_some(),
+        drill_journal: options.drill.as_ref().map(|drilled| drilled.journal.clone()),
     };
     let outcome = event::run(&mut terminal, &mut state, catalog, &setup);
     terminal::restore();

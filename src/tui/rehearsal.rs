@@ -36,12 +36,6 @@ impl Rehearsal {
     pub fn new(drill: Arc<Drill>) -> Rehearsal {
         Rehearsal { drill, progress: Progress::default(), journal: None, ended: false }
     }
-
-    /// Seconds since the drill opened, by the wall clock.
-    #[must_use]
-    pub fn elapsed(&self, wall: std::time::SystemTime) -> Option<u64> {
-        self.progress.elapsed(wall)
-    }
 }
 
 /// Starts the responder's side of `drill`: the briefing shows first.
@@ -50,16 +44,17 @@ pub fn begin(state: &mut AppState, drill: Arc<Drill>) {
     state.overlays.push(Overlay::Drill { scroll: 0 });
 }
 
-/// The journal read again: what was released shows; a drill the game
-/// master ended says so, with its debrief's command.
-pub fn receive(state: &mut AppState) {
+/// The journal read again (`read` when it read without a problem): what
+/// was released shows; a drill the game master ended says so, with its
+/// debrief's command.
+pub fn receive(state: &mut AppState, read: bool) {
     let Some(rehearsal) = &mut state.rehearsal else { return };
     match &state.incident {
         Some(journal) => {
             rehearsal.progress = Progress::of(&journal.records);
             rehearsal.journal = Some(journal.id.clone());
         }
-        None if rehearsal.journal.is_some() && !rehearsal.ended => {
+        None if read && rehearsal.journal.is_some() && !rehearsal.ended => {
             rehearsal.ended = true;
             let message = strings::drill_over(rehearsal.journal.as_deref().unwrap_or_default());
             state.flash(&message);
@@ -74,7 +69,7 @@ pub fn receive(state: &mut AppState) {
 pub fn tick(state: &AppState) -> Vec<Effect> {
     let mut effects = vec![Effect::Incident(IncidentChange::Refresh)];
     if let Some(rehearsal) = state.rehearsal.as_ref().filter(|r| !r.ended)
-        && let Some(elapsed) = rehearsal.elapsed(state.wall)
+        && let Some(elapsed) = rehearsal.progress.elapsed(state.wall)
     {
         let due = rehearsal.progress.due_injects(&rehearsal.drill, elapsed);
         let released = due.into_iter().filter_map(|n| drill::release(&rehearsal.drill, Release::Inject, n));

@@ -6,7 +6,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::{Reader, TomlTable};
-use crate::catalog::drill::{Difficulty, Drill, Inject, ParsedDrill, Reveal, RevealOn, StepRef};
+use crate::catalog::drill::{Difficulty, Drill, Inject, MOST_LABELLED_REVEALS, ParsedDrill, Reveal, RevealOn, StepRef};
 use crate::catalog::model::Origin;
 use crate::catalog::schema;
 
@@ -59,6 +59,15 @@ impl Reader<'_, '_> {
                 }
                 Err(why) => self.error(on.span(), format!("`on` of {context} is `{}`: {why}", on.get_ref())),
             }
+        }
+        let labelled = reveals.iter().filter(|r| matches!(r.on, RevealOn::Label(_))).count();
+        if labelled > MOST_LABELLED_REVEALS {
+            self.warn(
+                span.start..span.start,
+                format!(
+                    "{context} has {labelled} reveals on a label; the game master's view has keys for the first {MOST_LABELLED_REVEALS}"
+                ),
+            );
         }
         let mut injects = Vec::new();
         for (i, (inject_span, inject)) in self.array_of_tables(table, "injects").into_iter().enumerate() {

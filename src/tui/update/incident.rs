@@ -88,7 +88,7 @@ pub fn update_prompt(state: &mut AppState, action: Action) -> Vec<Effect> {
 pub fn receive(state: &mut AppState, news: IncidentNews) {
     let was = std::mem::replace(&mut state.incident, news.incident);
     if state.rehearsal.is_some() {
-        crate::tui::rehearsal::receive(state);
+        crate::tui::rehearsal::receive(state, news.problem.is_none());
     } else if let (Some(closed), None, None) = (&was, &state.incident, &news.problem) {
         // Closed here or elsewhere: the id the export needs.
         state.flash(&strings::incident_closed(&closed.id));

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::overlay::{popup, scrolled};
 use super::results::truncate;
+use crate::drill;
 use crate::tui::layout::drill_lines;
 use crate::tui::state::AppState;
 use crate::tui::strings;
@@ -18,7 +19,7 @@ use crate::tui::strings;
 pub fn banner(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let Some(rehearsal) = &state.rehearsal else { return };
     let theme = state.theme;
-    let clock = rehearsal.elapsed(state.wall).map_or_else(String::new, |s| format!(" {:02}:{:02}", s / 60, s % 60));
+    let clock = rehearsal.progress.elapsed(state.wall).map_or_else(String::new, |s| format!(" {}", drill::clock(s)));
     let (badge, news) = if rehearsal.ended {
         (
             " DRILL OVER ".to_owned(),

@@ -25,22 +25,20 @@ pub fn render(gm: &GameMaster<'_>, catalog: &Catalog, frame: &mut Frame<'_>) {
     let width = usize::from(body.width);
     let (title, lines, keys) = match &gm.phase {
         Phase::Picking { slots, selected } => {
+            let id_width = slots.iter().map(|slot| slot.drill.id.len()).max().unwrap_or(0);
             let lines = slots
                 .iter()
                 .enumerate()
                 .map(|(i, slot)| {
-                    let last = slot.last_drilled.as_deref().and_then(|t| t.get(..10)).unwrap_or("never");
-                    let difficulty = slot.drill.difficulty.map_or("", |d| d.as_str());
-                    let text = format!(" {:28} {difficulty:6} last {last:10} {}", slot.drill.id, slot.drill.title);
                     let style = if i == *selected { theme.selected() } else { ratatui::style::Style::default() };
-                    Line::styled(truncate(&text, width), style)
+                    Line::styled(truncate(&format!(" {}", slot.describe(id_width)), width), style)
                 })
                 .collect();
-            let keys = "↑↓ choose · Enter starts the drill · q leave".to_owned();
+            let keys = "↑↓ choose · s spin · Enter starts the drill · q leave".to_owned();
             (" GAME MASTER · spin the wheel: the next to drill first ".to_owned(), lines, keys)
         }
         Phase::Playing { journal, drill, progress } => {
-            let clock = progress.elapsed(gm.wall).map_or_else(String::new, |s| format!("{:02}:{:02}", s / 60, s % 60));
+            let clock = progress.elapsed(gm.wall).map_or_else(String::new, crate::drill::clock);
             let title = format!(" GAME MASTER · {clock} · {} ", drill.title);
             let keys = if gm.asking_end { "End the drill for everyone? y/N".to_owned() } else { hints(drill) };
             (title, playing(theme, catalog, journal, drill, progress, width), keys)
@@ -161,11 +159,8 @@ fn playing(
     if !drill.expected.is_empty() {
         heading(&mut lines, "Expected steps");
         for step in &drill.expected {
-            let taken =
-                progress.would_run.iter().any(|(_, run)| run.entry == step.entry && run.step as usize == step.step);
-            let what =
-                catalog.get(&step.entry).and_then(|e| e.steps.get(step.step - 1)).map_or("", |s| s.instruction());
-            let mark = if taken { '✓' } else { '·' };
+            let what = crate::drill::instruction(catalog, step).unwrap_or_default();
+            let mark = if progress.taken(step).is_some() { '✓' } else { '·' };
             lines.push(Line::raw(truncate(&format!(" {mark} {step}  {what}"), width)));
         }
     }
