@@ -237,7 +237,15 @@ fn what_the_game_master_releases_reaches_the_responder_and_the_end_is_said() {
 
 fn game_master(phase: Phase<'_>) -> GameMaster<'_> {
     let theme = Theme { light: false, depth: None };
-    GameMaster { phase, scroll: 0, flash: None, asking_end: false, theme, wall: SystemTime::now() }
+    GameMaster {
+        phase,
+        scroll: 0,
+        flash: None,
+        asking_end: false,
+        theme,
+        wall: SystemTime::now(),
+        last_scroll: std::cell::Cell::new(0),
+    }
 }
 
 #[test]
@@ -250,11 +258,12 @@ fn the_game_masters_keys_release_each_item_once_and_climb_the_hint_ladder() {
     let progress = Progress::of(&journal.records);
     let mut gm = game_master(Phase::Playing { journal: Box::new(journal), drill, progress });
     let key = |gm: &GameMaster<'_>, c: char| gm.key(KeyCode::Char(c), KeyModifiers::NONE).unwrap();
-    // `1` and `2` are the two labelled reveals; the step's output is not
-    // released by hand.
-    assert_eq!(key(&gm, '1'), Key::Reveal(1));
-    assert_eq!(key(&gm, '2'), Key::Reveal(2));
-    assert_eq!(gm.key(KeyCode::Char('3'), KeyModifiers::NONE), None);
+    // `1` and `2` are the two labelled reveals, `3` the inject; the step's
+    // output is not released by hand.
+    assert_eq!(key(&gm, '1'), Key::Release(Release::Reveal, 1));
+    assert_eq!(key(&gm, '2'), Key::Release(Release::Reveal, 2));
+    assert_eq!(key(&gm, '3'), Key::Release(Release::Inject, 1));
+    assert_eq!(gm.key(KeyCode::Char('4'), KeyModifiers::NONE), None);
     let apply = |gm: &mut GameMaster<'_>, key: Key| {
         let record = gm.apply(key);
         if let (Some(record), Phase::Playing { journal, progress, .. }) = (record.clone(), &mut gm.phase) {
@@ -263,8 +272,8 @@ fn the_game_masters_keys_release_each_item_once_and_climb_the_hint_ladder() {
         }
         record
     };
-    assert!(matches!(apply(&mut gm, Key::Reveal(1)), Some(Event::Released { number: 1, .. })));
-    assert_eq!(apply(&mut gm, Key::Reveal(1)), None, "released once");
+    assert!(matches!(apply(&mut gm, Key::Release(Release::Reveal, 1)), Some(Event::Released { number: 1, .. })));
+    assert_eq!(apply(&mut gm, Key::Release(Release::Reveal, 1)), None, "released once");
     assert_eq!(gm.flash.as_deref(), Some("that reveal was already released"));
     let hint = |event: Option<Event>| match event {
         Some(Event::Released { item: Release::Hint, text, .. }) => text,
@@ -275,7 +284,9 @@ fn the_game_masters_keys_release_each_item_once_and_climb_the_hint_ladder() {
     assert_eq!(apply(&mut gm, Key::Hint), None);
     assert_eq!(gm.flash.as_deref(), Some("every hint is released"));
     assert!(matches!(apply(&mut gm, Key::Milestone(Milestone::Mitigated)), Some(Event::Milestone { .. })));
-    assert_eq!(apply(&mut gm, Key::Milestone(Milestone::Mitigated)), None);
+    // Set again, it is the game master's last word that counts.
+    assert!(matches!(apply(&mut gm, Key::Milestone(Milestone::Mitigated)), Some(Event::Milestone { .. })));
+    assert_eq!(gm.flash.as_deref(), Some("mitigated set again: the debrief counts this one"));
     // Ending asks first; anything but y keeps it going.
     assert_eq!(apply(&mut gm, Key::End), None);
     assert_eq!(key(&gm, 'n'), Key::Answer(false));
@@ -321,13 +332,19 @@ fn the_debrief_measures_against_the_targets_and_lists_what_was_missed() {
     drills.stop("gm").unwrap();
     let page = report(&drills.get(&id).unwrap(), Some(drill), &catalog);
     let diagnose = page.lines().find(|l| l.starts_with("| Time to diagnose |")).unwrap();
-    assert!(diagnose.ends_with(" s (met) | 10m |"), "{diagnose}");
-    assert!(page.contains("| Time to mitigate | not reached | 20m |"), "{page}");
+    assert!(diagnose.ends_with(" s (met) | 10 min 00 s |"), "{diagnose}");
+    assert!(page.contains("| Time to mitigate | not reached | 20 min 00 s |"), "{page}");
     assert!(page.contains("| Hints used | 1 of 2 | |"), "{page}");
     assert!(page.contains("- [ ] step 2 of `names-unresolved`: Look at the resolver's pods. (missed)"), "{page}");
-    assert!(page.contains("- logs: SERVFAIL from 10.43.0.10 for db.shop.svc"), "never asked for:\n{page}");
+    assert!(
+        page.contains("- logs:\n\n```text\nSERVFAIL from 10.43.0.10 for db.shop.svc\n```"),
+        "never asked for:\n{page}"
+    );
     assert!(page.contains("| drill ended |"), "{page}");
-    assert!(page.contains("- [ ] [`names-unresolved`]("), "a runbook change per entry used:\n{page}");
+    assert!(
+        page.contains("- [ ] `names-unresolved` Service names do not resolve (`"),
+        "a runbook change per entry used:\n{page}"
+    );
     // Rendered as markdown, the headings are there.
     for heading in ["# Drill debrief", "## Measured", "## Timeline", "## Expected steps", "## Runbook changes to make"]
     {

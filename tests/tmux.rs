@@ -821,7 +821,7 @@ fn a_drill_in_two_terminals_shows_what_the_game_master_releases_and_runs_nothing
     assert!(report.contains("## Timeline") && report.contains("released reveal logs"), "{report}");
     assert!(report.contains("would run step 1 of names-unresolved: touch "), "{report}");
     let diagnose = report.lines().find(|l| l.starts_with("| Time to diagnose | ")).unwrap_or_default();
-    assert!(diagnose.contains(" s (met) | 10m |"), "the measured time to diagnose: {report}");
+    assert!(diagnose.contains(" s (met) | 10 min 00 s |"), "the measured time to diagnose: {report}");
     assert!(report.contains("- [ ] step 2 of `names-unresolved`: Look at the resolver's pods. (missed)"), "{report}");
     assert!(report.contains("- [x] step 1 of `names-unresolved`"), "{report}");
     // A drill is not an incident.

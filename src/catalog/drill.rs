@@ -53,9 +53,10 @@ crate::words::word_enum! {
     }
 }
 
-/// The most reveals on a label a scenario may have: the game master's view
-/// has a key for each.
-pub const MOST_LABELLED_REVEALS: usize = 28;
+/// The most items a scenario's game master releases by hand (reveals on a
+/// label, and injects) may number: the game master's view has a key for
+/// each.
+pub const MOST_RELEASED_BY_HAND: usize = 28;
 
 /// A step of an entry: its id and its number, from 1, as written
 /// (`coredns-down:2`).
@@ -138,7 +139,10 @@ pub struct Reveal {
 pub struct Inject {
     /// Released by itself this many seconds in; else by the game master.
     pub after: Option<u32>,
+    /// What the responder gets.
     pub text: String,
+    /// For the game master only: when to release it, how to play it.
+    pub note: Option<String>,
 }
 
 impl Drill {
@@ -258,9 +262,10 @@ impl Coded for Inject {
     fn put(&self, out: &mut Vec<u8>) {
         self.after.put(out);
         self.text.put(out);
+        self.note.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
-        Some(Inject { after: Coded::take(input)?, text: Coded::take(input)? })
+        Some(Inject { after: Coded::take(input)?, text: Coded::take(input)?, note: Coded::take(input)? })
     }
 }
 

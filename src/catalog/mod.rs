@@ -17,7 +17,7 @@ mod walk;
 
 pub use check::{parse_seconds, seconds_text};
 pub use diagnostic::{Diagnostic, Level, Snippet};
-pub use drill::{Difficulty, Drill, Inject, MOST_LABELLED_REVEALS, Reveal, RevealOn, StepRef};
+pub use drill::{Difficulty, Drill, Inject, MOST_RELEASED_BY_HAND, Reveal, RevealOn, StepRef};
 pub use entry::{EntryData, ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{

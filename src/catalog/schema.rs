@@ -156,6 +156,7 @@ pub const FIELDS: &[Key] = &[
     field("hints", &[Table::Drill], Holds::Own),
     required("on", &[Table::Reveal], Holds::Own),
     field("after", &[Table::Inject], Holds::Own),
+    field("note", &[Table::Inject], Holds::Own),
     required("text", &[Table::Reveal, Table::Inject, Table::Hint], Holds::Own),
 ];
 

@@ -195,7 +195,7 @@ A drill is played in two terminals on one machine (or two panes of one tmux):
 Examples:
   pagerbook drill list                     the scenarios, the next to drill first
   pagerbook drill new coredns-down         a scenario's first draft, from an entry
-  pagerbook drill gm tls-cert-expired
+  pagerbook drill gm wildcard-cert-expired
   pagerbook drill report > debrief.md
 
 Drill journals are kept apart from incidents': `incident list` never shows them.";

@@ -65,6 +65,9 @@ fn list(catalog: &Catalog, drills: &Incidents, out: &mut dyn Write) -> Done {
         writeln!(out, "No drills: `pagerbook drill new ID` writes one from a failure mode.")?;
     }
     let width = slots.iter().map(|slot| slot.drill.id.len()).max().unwrap_or(0);
+    if !slots.is_empty() {
+        writeln!(out, "{}", wheel::Slot::heading(width))?;
+    }
     for slot in slots {
         writeln!(out, "{}", slot.describe(width))?;
     }
@@ -173,21 +176,23 @@ fn responder(loaded: crate::catalog::Loaded, drills: &Incidents, dir: &Path, id:
     // Asked before a drill is begun: none is left open for want of a terminal.
     tui::terminal_at_hand().map_err(unavailable)?;
     let catalog = &loaded.catalog;
-    let (journal, drill) = if let Some((journal, drill)) = under_way(catalog, drills, id)? {
-        (journal, drill)
+    let (journal, drill, notice) = if let Some((journal, drill)) = under_way(catalog, drills, id)? {
+        (journal, drill, None)
     } else {
         let drill = match id {
             Some(id) => scenario(catalog, id)?,
             None => next_on_wheel(catalog, drills)?,
         };
-        (start(drills, drill)?, drill)
+        // No game master began it: say how one joins.
+        let notice = format!("drill {} begun; a game master joins with: pagerbook drill gm", drill.id);
+        (start(drills, drill)?, drill, Some(notice))
     };
     let drilled = tui::Drilled { drill: Arc::new(drill.clone()), journal: journal.id };
     let options = tui::Options {
         light,
         read_only: false,
         values_path: None,
-        notice: None,
+        notice,
         query: String::new(),
         problems: Vec::new(),
         incidents_dir: Some(PathBuf::from(dir)),

@@ -39,7 +39,7 @@ pub struct Progress {
     pub closed: bool,
     /// Each item once, in the order released.
     pub released: Vec<Released>,
-    /// When each milestone was first reached (RFC 3339), in
+    /// When each milestone was reached, as last recorded (RFC 3339), in
     /// [`Milestone::ALL`] order.
     pub milestones: [Option<String>; Milestone::ALL.len()],
     /// The steps confirmed, in order, and when.
@@ -65,9 +65,10 @@ impl Progress {
                         time: record.time.clone(),
                     });
                 }
+                // The last word counts: the game master may set one again.
                 Event::Milestone { milestone, at } => {
-                    let slot = &mut progress.milestones[milestone_index(*milestone)];
-                    slot.get_or_insert_with(|| at.clone().unwrap_or_else(|| record.time.clone()));
+                    progress.milestones[milestone_index(*milestone)] =
+                        Some(at.clone().unwrap_or_else(|| record.time.clone()));
                 }
                 Event::WouldRun(run) => progress.would_run.push((record.time.clone(), (**run).clone())),
                 Event::StepCopied { entry, step, .. } => {
@@ -98,12 +99,22 @@ impl Progress {
             .min_by(|a, b| a.0.cmp(b.0))
     }
 
+    /// When `time` (RFC 3339) was on the drill's clock: `+04:12`.
+    #[must_use]
+    pub fn on_clock(&self, time: &str) -> String {
+        let at = |t: &str| OffsetDateTime::parse(t, &Rfc3339).ok();
+        match (self.opened.as_deref().and_then(at), at(time)) {
+            (Some(opened), Some(time)) => format!("+{}", clock((time - opened).whole_seconds().max(0).unsigned_abs())),
+            _ => String::new(),
+        }
+    }
+
     #[must_use]
     pub fn is_released(&self, item: Release, number: u32) -> bool {
         self.released.iter().any(|r| r.item == item && r.number == number)
     }
 
-    /// When `milestone` was first reached.
+    /// When `milestone` was reached, as last recorded.
     #[must_use]
     pub fn reached(&self, milestone: Milestone) -> Option<&str> {
         self.milestones[milestone_index(milestone)].as_deref()
@@ -183,6 +194,14 @@ pub fn releasable_reveals(drill: &Drill) -> impl Iterator<Item = (u32, &crate::c
     (1..).zip(&drill.reveals).filter(|(_, reveal)| matches!(reveal.on, RevealOn::Label(_)))
 }
 
+/// What the game master may release by hand, a key each: the reveals on a
+/// label, then the injects (a timed one may go early); each with its sort,
+/// its number and its text.
+pub fn by_hand(drill: &Drill) -> impl Iterator<Item = (Release, u32, &str)> {
+    let reveals = releasable_reveals(drill).map(|(n, reveal)| (Release::Reveal, n, reveal.text.as_str()));
+    reveals.chain((1..).zip(&drill.injects).map(|(n, inject)| (Release::Inject, n, inject.text.as_str())))
+}
+
 /// What the responder sees for running step `step` (from 1) of `entry`:
 /// the scenario's canned output, or that nothing stands out.
 #[must_use]
@@ -216,8 +235,8 @@ mod tests {
                 Reveal { on: RevealOn::Step(StepRef { entry: "coredns-down".into(), step: 1 }), text: "0/2".into() },
             ],
             injects: vec![
-                Inject { after: Some(60), text: "VP asks".into() },
-                Inject { after: None, text: "second alert".into() },
+                Inject { after: Some(60), text: "VP asks".into(), note: None },
+                Inject { after: None, text: "second alert".into(), note: None },
             ],
             hints: vec!["vague".into(), "precise".into()],
             origin: Origin { path: "x".into(), line: 1 },

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Progress, releasable_reveals};
-use crate::catalog::{Catalog, Danger, Drill, TextField, seconds_text};
+use crate::catalog::{Catalog, Danger, Drill, TextField};
 use crate::journal::export::{self, clock, fenced, span};
 use crate::journal::incidents::Incident;
 use crate::journal::record::{Event, Milestone, Release};
@@ -52,7 +52,7 @@ pub fn report(journal: &Incident, drill: Option<&Drill>, catalog: &Catalog) -> S
             _ => "",
         };
         let taken = taken.map_or_else(|| "not reached".to_owned(), span);
-        let target = target.map_or_else(|| "none set".to_owned(), seconds_text);
+        let target = target.map_or_else(|| "none set".to_owned(), |s| span(time::Duration::seconds(i64::from(s))));
         let _ = writeln!(page, "| {what} | {taken}{verdict} | {target} |");
     }
     let hints = drill.map_or(0, |d| d.hints.len());
@@ -116,7 +116,9 @@ fn expected_steps(
         })
         .map(|(time, run)| format!("step {} of `{}` ({}, {})", run.step, run.entry, run.danger, elapsed(opened, time)))
         .collect();
-    if early.is_empty() {
+    if diagnosed.is_none() {
+        page.push_str("\nDiagnosis before change: no diagnosis was recorded.\n\n");
+    } else if early.is_empty() {
         page.push_str("\nDiagnosis before change: yes, no change was attempted before the diagnosis.\n\n");
     } else {
         let _ = writeln!(page, "\nDiagnosis before change: no, changes came first: {}.\n", early.join("; "));
@@ -127,15 +129,14 @@ fn never_asked(page: &mut String, drill: &Drill, progress: &Progress) {
     page.push_str("## Reveals never asked for\n\n");
     let unasked: Vec<String> = releasable_reveals(drill)
         .filter(|(n, _)| !progress.is_released(Release::Reveal, *n))
-        .map(|(_, reveal)| format!("- {}: {}", reveal.on, reveal.text.lines().next().unwrap_or_default()))
+        .map(|(_, reveal)| format!("- {}:\n\n{}", reveal.on, fenced(&reveal.text, "text")))
         .collect();
     if unasked.is_empty() {
-        page.push_str("_None: every place was looked at._\n");
+        page.push_str("_None: every place was looked at._\n\n");
     }
-    for line in unasked {
-        let _ = writeln!(page, "{line}");
+    for item in unasked {
+        page.push_str(&item);
     }
-    page.push('\n');
 }
 
 fn attempted(page: &mut String, progress: &Progress, opened: Option<OffsetDateTime>) {
@@ -179,9 +180,9 @@ fn runbook_changes(page: &mut String, journal: &Incident, catalog: &Catalog) {
             .map_or_else(|| "never reviewed".to_owned(), |date| format!("last reviewed {date}"));
         let _ = writeln!(
             page,
-            "- [ ] [`{id}`]({}) {}, {reviewed}: _what was missing, wrong or slow to find?_",
-            entry.origin(),
-            entry.title()
+            "- [ ] `{id}` {} (`{}`, {reviewed}): _what was missing, wrong or slow to find?_",
+            entry.title(),
+            entry.origin()
         );
     }
     page.push('\n');

@@ -15,8 +15,9 @@ pub fn skeleton(catalog: &Catalog, entry: &Entry, id: &str) -> String {
     let _ = writeln!(out, "# A walkthrough drill of `{}` ({title}), written by `pagerbook drill new`.", entry.id());
     out.push_str(
         "# Edit it before the drill: the briefing is the page as the responder gets it (never the cause);\n\
-         # each reveal is what they see where they look; `step:` reveals are the output of a step they run.\n\
-         # Then: pagerbook check THIS-FILE\n\n",
+         # each reveal is what they see where they look (check the signals below name no cause);\n\
+         # a `step:` reveal is what a step prints when they run it: write those out and uncomment them\n\
+         # (a step without one shows \"(nothing unusual)\"). Then: pagerbook check THIS-FILE\n\n",
     );
     out.push_str("[[drill]]\n");
     let _ = writeln!(out, "id = {}", string(id));
@@ -37,11 +38,14 @@ pub fn skeleton(catalog: &Catalog, entry: &Entry, id: &str) -> String {
     if !signals.is_empty() {
         let _ = writeln!(out, "\n[[drill.reveals]]\non = \"logs\"\ntext = {}", text(&signals.join("\n")));
     }
-    for (n, step) in &steps {
-        if step.danger == Danger::Safe {
-            let what = format!("(what `{}` shows in this scenario)", step.run().unwrap_or_default());
-            let _ = writeln!(out, "\n[[drill.reveals]]\non = \"step:{}:{n}\"\ntext = {}", entry.id(), text(&what));
-        }
+    for (n, step) in steps.iter().filter(|(_, step)| step.danger == Danger::Safe) {
+        let command = step.run().unwrap_or_default().replace('\n', " ");
+        let _ = writeln!(
+            out,
+            "\n# [[drill.reveals]]\n# on = \"step:{}:{n}\"  # {}\n# text = '''\n# what `{command}` prints in this scenario\n# '''",
+            entry.id(),
+            step.instruction().replace('\n', " ")
+        );
     }
     out.push_str("\n[[drill.injects]]\nafter = \"10m\"\ntext = \"Someone asks in the incident channel when it will be fixed.\"\n");
     let layer = entry.layer().and_then(|id| catalog.layer(id)).map_or("the system", |layer| layer.title.as_str());
@@ -62,14 +66,13 @@ fn text(value: &str) -> String {
     if literal && value.contains('\n') { format!("'''\n{value}\n'''") } else { string(value) }
 }
 
-/// The first sentence of `text`, cut at a word within 60 characters: a
-/// title for the wheel that names what is seen, not its cause.
+/// A title for the wheel that names what is seen, not its cause: the
+/// symptom's first sentence, or its first clause when that is long.
 fn short(text: &str) -> String {
     let sentence = text[..text.find(['.', '\n']).unwrap_or(text.len())].trim();
-    let lines = crate::wrap::wrap(sentence, 60);
-    match lines.as_slice() {
-        [only] => only.clone(),
-        [first, ..] => format!("{first}…"),
-        [] => "A page came in".to_owned(),
-    }
+    let clause = sentence
+        .find([',', ';', '('])
+        .filter(|_| sentence.chars().count() > 70)
+        .map_or(sentence, |end| &sentence[..end]);
+    if clause.is_empty() { "A page came in".to_owned() } else { clause.trim().to_owned() }
 }

@@ -49,12 +49,19 @@ pub fn spun(len: usize, now: std::time::SystemTime) -> usize {
 }
 
 impl Slot<'_> {
-    /// One line of the wheel: id, difficulty, when last drilled, title.
+    /// One line of the wheel: id, difficulty, when last drilled, title
+    /// (under [`HEADING`]).
     #[must_use]
     pub fn describe(&self, id_width: usize) -> String {
         let last = self.last_drilled.as_deref().and_then(|t| t.get(..10)).unwrap_or("never");
         let difficulty = self.drill.difficulty.map_or("", |d| d.as_str());
-        format!("{:id_width$}  {difficulty:6}  last {last:10}  {}", self.drill.id, self.drill.title)
+        format!("{:id_width$}  {difficulty:6}  {last:10}  {}", self.drill.id, self.drill.title)
+    }
+
+    /// The wheel's heading, for rows `describe` writes.
+    #[must_use]
+    pub fn heading(id_width: usize) -> String {
+        format!("{:id_width$}  {:6}  {:10}  {}", "scenario", "level", "drilled", "the page")
     }
 }
 

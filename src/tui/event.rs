@@ -272,7 +272,7 @@ impl Runtime<'_> {
             }
             // The interlock: in a drill, nothing runs (update never asks).
             Effect::Run { id, .. } if self.setup.rehearsal => {
-                vec![Action::RunFailed { id, error: super::strings::DRILL_NOTHING_RAN.to_owned() }]
+                vec![Action::RunFailed { id, error: super::strings::DRILL_REHEARSED.to_owned() }]
             }
             Effect::Check(_) if self.setup.rehearsal => Vec::new(),
             Effect::Run { id, command, shell, interactive: false, journal_as, secrets, .. } => {

@@ -17,7 +17,7 @@ use super::theme::Theme;
 use super::{Unavailable, terminal};
 use crate::catalog::{Catalog, Drill};
 use crate::drill::wheel::Slot;
-use crate::drill::{self, Progress, releasable_reveals};
+use crate::drill::{self, Progress};
 use crate::journal::incidents::{Incident, Incidents};
 use crate::journal::record::{Event, Milestone, Release};
 
@@ -48,13 +48,15 @@ pub struct GameMaster<'c> {
     pub theme: Theme,
     /// The wall clock, as of this frame.
     pub wall: SystemTime,
+    /// How far the page can scroll, as the last frame laid it out.
+    pub last_scroll: std::cell::Cell<usize>,
 }
 
 /// What a key does in the view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
-    /// Release the reveal of this number.
-    Reveal(u32),
+    /// Release this reveal or inject (its number among its sort).
+    Release(Release, u32),
     /// Release the next inject not released yet.
     Inject,
     /// Release the next rung of the hint ladder.
@@ -73,7 +75,8 @@ pub enum Key {
 }
 
 /// The view's fixed keys, with what the hint line says of them: the one
-/// table both the keys and the hints read. Reveals take [`REVEAL_KEYS`].
+/// table both the keys and the hints read. What is released by hand takes
+/// [`RELEASE_KEYS`].
 pub const BINDINGS: &[(char, Key, &str)] = &[
     ('i', Key::Inject, "inject"),
     ('h', Key::Hint, "hint"),
@@ -84,13 +87,13 @@ pub const BINDINGS: &[(char, Key, &str)] = &[
     ('q', Key::Leave, "leave"),
 ];
 
-/// The keys of the reveals the game master releases, in order.
-pub const REVEAL_KEYS: &str = "123456789abcefgjklnopstuvwyz";
+/// The keys of what the game master releases by hand, in order.
+pub const RELEASE_KEYS: &str = "123456789abcefgjklnopstuvwyz";
 
-/// The key of the `index`th releasable reveal (from 0).
+/// The key of the `index`th item released by hand (from 0).
 #[must_use]
-pub fn reveal_key(index: usize) -> Option<char> {
-    REVEAL_KEYS.chars().nth(index)
+pub fn release_key(index: usize) -> Option<char> {
+    RELEASE_KEYS.chars().nth(index)
 }
 
 impl GameMaster<'_> {
@@ -107,6 +110,8 @@ impl GameMaster<'_> {
             KeyCode::Down => Some(Key::Scroll(1)),
             KeyCode::PageUp => Some(Key::Scroll(-10)),
             KeyCode::PageDown => Some(Key::Scroll(10)),
+            KeyCode::Home => Some(Key::Scroll(i32::MIN)),
+            KeyCode::End => Some(Key::Scroll(i32::MAX)),
             KeyCode::Enter if matches!(self.phase, Phase::Picking { .. }) => Some(Key::Start),
             KeyCode::Char(c) => {
                 let fixed = BINDINGS.iter().find(|(key, ..)| *key == c).map(|(_, key, _)| *key);
@@ -117,8 +122,8 @@ impl GameMaster<'_> {
                     };
                 };
                 fixed.or_else(|| {
-                    let index = REVEAL_KEYS.chars().position(|key| key == c)?;
-                    releasable_reveals(drill).nth(index).map(|(n, _)| Key::Reveal(n))
+                    let index = RELEASE_KEYS.chars().position(|key| key == c)?;
+                    drill::by_hand(drill).nth(index).map(|(item, n, _)| Key::Release(item, n))
                 })
             }
             _ => None,
@@ -133,7 +138,7 @@ impl GameMaster<'_> {
                 if let Phase::Picking { slots, selected } = &mut self.phase {
                     *selected = selected.saturating_add_signed(n as isize).min(slots.len().saturating_sub(1));
                 } else {
-                    self.scroll = self.scroll.saturating_add_signed(n as isize);
+                    self.scroll = self.scroll.saturating_add_signed(n as isize).min(self.last_scroll.get());
                 }
                 None
             }
@@ -150,15 +155,16 @@ impl GameMaster<'_> {
                 None
             }
             (Phase::Playing { progress, .. }, Key::Milestone(milestone)) => {
+                // The game master's word is the last: a diagnosis recorded
+                // when the answer was opened may be set again.
                 if progress.reached(milestone).is_some() {
-                    self.flash = Some(format!("{} was already recorded", milestone.word()));
-                    return None;
+                    self.flash = Some(format!("{} set again: the debrief counts this one", milestone.word()));
                 }
                 Some(Event::Milestone { milestone, at: None })
             }
-            (Phase::Playing { drill, progress, .. }, Key::Reveal(_) | Key::Inject | Key::Hint) => {
+            (Phase::Playing { drill, progress, .. }, Key::Release(..) | Key::Inject | Key::Hint) => {
                 let (item, number) = match key {
-                    Key::Reveal(n) => (Release::Reveal, Some(n)),
+                    Key::Release(item, n) => (item, Some(n)),
                     Key::Inject => (Release::Inject, progress.next_unreleased(Release::Inject, drill.injects.len())),
                     _ => (Release::Hint, progress.next_unreleased(Release::Hint, drill.hints.len())),
                 };
@@ -193,7 +199,15 @@ pub fn run(
         Begin::Picking(slots) => Phase::Picking { slots, selected: 0 },
     };
     let theme = super::theme_for(light);
-    let mut gm = GameMaster { phase, scroll: 0, flash: None, asking_end: false, theme, wall: SystemTime::now() };
+    let mut gm = GameMaster {
+        phase,
+        scroll: 0,
+        flash: None,
+        asking_end: false,
+        theme,
+        wall: SystemTime::now(),
+        last_scroll: std::cell::Cell::new(0),
+    };
     let ended = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         let _ = signal_hook::flag::register(signal, ended.clone());
@@ -307,9 +321,9 @@ fn start(gm: &mut GameMaster<'_>, drills: &Incidents, user: &str) {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn there_is_a_key_for_every_reveal_check_allows() {
-        assert_eq!(super::REVEAL_KEYS.chars().count(), crate::catalog::MOST_LABELLED_REVEALS);
+    fn there_is_a_key_for_everything_check_allows_to_release_by_hand() {
+        assert_eq!(super::RELEASE_KEYS.chars().count(), crate::catalog::MOST_RELEASED_BY_HAND);
         let fixed: Vec<char> = super::BINDINGS.iter().map(|(key, ..)| *key).collect();
-        assert!(super::REVEAL_KEYS.chars().all(|key| !fixed.contains(&key)), "a key bound twice");
+        assert!(super::RELEASE_KEYS.chars().all(|key| !fixed.contains(&key)), "a key bound twice");
     }
 }

@@ -266,8 +266,19 @@ pub struct Offer {
     pub read_only: bool,
     /// The command shown is running.
     pub stoppable: bool,
+    /// What the journal is.
+    pub journal: Journal,
+}
+
+/// What the navigator journals into, for the keys it offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Journal {
+    /// No incident is open.
+    Nothing,
     /// An incident is open.
-    pub incident_open: bool,
+    Incident,
+    /// A drill is played: `^T` shows its briefing.
+    Drill,
 }
 
 /// Whether `action` is one to offer.
@@ -275,8 +286,8 @@ fn offered(action: &Action, offer: Offer) -> bool {
     match action {
         Action::Run => !offer.read_only,
         Action::Interrupt => offer.stoppable,
-        Action::StartIncident => !offer.incident_open,
-        Action::AddNote | Action::SetMilestone(_) | Action::CloseIncident => offer.incident_open,
+        Action::StartIncident => offer.journal == Journal::Nothing,
+        Action::AddNote | Action::SetMilestone(_) | Action::CloseIncident => offer.journal == Journal::Incident,
         _ => true,
     }
 }
@@ -300,6 +311,8 @@ pub fn hints(context: Context, offer: Offer) -> String {
                     .join("/"),
                 _ => key_for(context, action).to_owned(),
             };
+            let words =
+                if offer.journal == Journal::Drill && *action == Action::ShowIncident { "briefing" } else { words };
             format!("{keys} {words}")
         })
         .collect::<Vec<_>>()
@@ -347,7 +360,7 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
                 Some(context) => b.contexts.contains(&context) && !everywhere(b),
                 None => everywhere(b),
             };
-            let offer = Offer { read_only, stoppable: true, incident_open: true };
+            let offer = Offer { read_only, stoppable: true, journal: Journal::Incident };
             // Starting and closing are both listed.
             let offered = |action: &Action| *action == Action::StartIncident || offered(action, offer);
             for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action)) {
@@ -517,7 +530,7 @@ mod tests {
 
     #[test]
     fn hints_come_from_the_bindings_and_drop_run_when_read_only() {
-        let offer = Offer { read_only: false, stoppable: true, incident_open: false };
+        let offer = Offer { read_only: false, stoppable: true, journal: Journal::Nothing };
         let detail = hints(Context::Detail, offer);
         assert_eq!(detail, "Enter copy · ^R run · 1-9 step · ⌫ back · / search · ? help");
         let read_only = hints(Context::Detail, Offer { read_only: true, ..offer });

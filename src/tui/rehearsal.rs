@@ -99,7 +99,7 @@ pub fn rehearse(state: &mut AppState, confirm: &Confirm) -> Vec<Effect> {
     let Some((entry, _)) = confirm.key.resolve(&state.catalog) else { return Vec::new() };
     let step = crate::tui::update::step_number(confirm.key);
     let mut output = Output::default();
-    output.push(Stream::Stderr, strings::DRILL_NOTHING_RAN.to_owned());
+    output.push(Stream::Stderr, strings::DRILL_SHOWS.to_owned());
     for line in drill::canned_output(&drill, entry.id(), step).lines() {
         output.push(Stream::Stdout, line.to_owned());
     }

@@ -348,8 +348,8 @@ pub fn recorded_in_terminal(title: &str) -> String {
     format!("recorded in the incident \"{title}\" (its output stays in the terminal)")
 }
 
-/// The first line of a drill's output pane: what it shows is not a run.
-pub const DRILL_NOTHING_RAN: &str = "drill: nothing ran. What the scenario shows for this step:";
+/// The first line of a drill's output pane: what follows is the scenario's.
+pub const DRILL_SHOWS: &str = "what the scenario shows for this step:";
 
 /// Where a confirmed step runs in a drill.
 pub const DRILL_RUNS_NOWHERE: &str = "nowhere: this is a drill; the scenario shows what it would print";
@@ -359,6 +359,16 @@ pub const DRILL_NOTHING_REVEALED: &str = "Nothing revealed yet. Say where you wo
 
 /// A drill's run in the output pane.
 pub const DRILL_REHEARSED: &str = "◇ a drill: nothing ran";
+
+/// A drill's confirmation's last line.
+#[must_use]
+pub fn rehearse_footer() -> String {
+    let (enter, esc) = (key_for(Context::Confirm, &Action::Submit), key_for(Context::Confirm, &Action::Back));
+    format!("{enter} shows what it would print · {esc} cancels")
+}
+
+/// Where a step confirmed after its drill ended is recorded: nowhere.
+pub const DRILL_OVER_UNRECORDED: &str = "not recorded: the drill is over";
 
 /// Where a drill's confirmed step is recorded.
 pub const DRILL_RECORDED: &str = "recorded in the drill's journal as \"would run\"";
@@ -443,6 +453,7 @@ mod tests {
             prompt_title(super::super::state::Asks::Note),
             drill_title(),
             rehearse_title(),
+            rehearse_footer(),
             drill_banner_key(),
             drill_over("x"),
         ];

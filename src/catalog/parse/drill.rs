@@ -6,7 +6,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::{Reader, TomlTable};
-use crate::catalog::drill::{Difficulty, Drill, Inject, MOST_LABELLED_REVEALS, ParsedDrill, Reveal, RevealOn, StepRef};
+use crate::catalog::drill::{Difficulty, Drill, Inject, MOST_RELEASED_BY_HAND, ParsedDrill, Reveal, RevealOn, StepRef};
 use crate::catalog::model::Origin;
 use crate::catalog::schema;
 
@@ -60,23 +60,22 @@ impl Reader<'_, '_> {
                 Err(why) => self.error(on.span(), format!("`on` of {context} is `{}`: {why}", on.get_ref())),
             }
         }
-        let labelled = reveals.iter().filter(|r| matches!(r.on, RevealOn::Label(_))).count();
-        if labelled > MOST_LABELLED_REVEALS {
-            self.warn(
-                span.start..span.start,
-                format!(
-                    "{context} has {labelled} reveals on a label; the game master's view has keys for the first {MOST_LABELLED_REVEALS}"
-                ),
-            );
-        }
         let mut injects = Vec::new();
         for (i, (inject_span, inject)) in self.array_of_tables(table, "injects").into_iter().enumerate() {
             let context = format!("inject {} of {context}", i + 1);
             self.unknown_keys(inject, schema::Table::Inject, &|| format!("in {context}"));
             let after = self.seconds(inject, "after");
+            let note = self.string(inject, "note").map(str::to_owned);
             if let Some(text) = self.required_string(inject, "text", &inject_span, &context) {
-                injects.push(Inject { after, text: text.to_owned() });
+                injects.push(Inject { after, text: text.to_owned(), note });
             }
+        }
+        let by_hand = reveals.iter().filter(|r| matches!(r.on, RevealOn::Label(_))).count() + injects.len();
+        if by_hand > MOST_RELEASED_BY_HAND {
+            let message = format!(
+                "{context} has {by_hand} reveals on a label and injects; the game master's view has keys for the first {MOST_RELEASED_BY_HAND}"
+            );
+            self.warn(span.start..span.start, message);
         }
         let mut hints = Vec::new();
         for (i, (hint_span, hint)) in self.array_of_tables(table, "hints").into_iter().enumerate() {

@@ -71,6 +71,9 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> Confirm
     };
     lines.extend(labelled("Runs in:", vec![Span::styled(place, theme.dim())], width));
     let recorded = match &state.incident {
+        _ if state.rehearsal.as_ref().is_some_and(|r| r.ended) => {
+            Span::styled(strings::DRILL_OVER_UNRECORDED, theme.dim())
+        }
         Some(_) if state.rehearsal.is_some() => Span::styled(strings::DRILL_RECORDED, theme.dim()),
         Some(incident) if step.interactive => {
             Span::styled(strings::recorded_in_terminal(incident.title()), theme.dim())
@@ -102,7 +105,13 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> Confirm
         lines.len() - 1
     });
     if field.is_none() {
-        let footer = if precheck_first { strings::precheck_footer() } else { strings::confirm_footer() };
+        let footer = if state.rehearsal.is_some() {
+            strings::rehearse_footer()
+        } else if precheck_first {
+            strings::precheck_footer()
+        } else {
+            strings::confirm_footer()
+        };
         lines.push(Line::styled(footer, theme.heading()));
     }
     ConfirmLines { lines, field, precheck }

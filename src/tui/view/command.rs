@@ -156,7 +156,14 @@ fn form_footer(state: &AppState, form: &Form, step: &Step, filled: &Filled, widt
     let (word, style) = theme.danger(danger).unwrap_or(("safe", theme.dim()));
     let mut lines = vec![
         Line::from(vec![Span::raw("Danger: "), Span::styled(word, style), Span::raw(reason)]),
-        Line::styled(format!("Will {}:", form.purpose.verb()), theme.heading()),
+        Line::styled(
+            if state.rehearsal.is_some() && form.purpose == Purpose::Run {
+                "Would run (a drill runs nothing):".to_owned()
+            } else {
+                format!("Will {}:", form.purpose.verb())
+            },
+            theme.heading(),
+        ),
     ];
     match &filled.command {
         Ok(_) => lines.extend(command_lines(theme, &masked(run, &form.chosen()), &step.lang, usize::from(width), 0)),

@@ -99,7 +99,15 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
             Some(Overlay::Output { key, .. }) => state.runs.get(key).is_some_and(RunState::running),
             _ => false,
         };
-        let offer = keymap::Offer { read_only: state.read_only, stoppable, incident_open: state.incident.is_some() };
+        let offer = keymap::Offer {
+            read_only: state.read_only,
+            stoppable,
+            journal: match (&state.rehearsal, &state.incident) {
+                (Some(_), _) => keymap::Journal::Drill,
+                (None, Some(_)) => keymap::Journal::Incident,
+                (None, None) => keymap::Journal::Nothing,
+            },
+        };
         (keymap::hints(state.context(), offer), theme.dim())
     };
     let (failures, runbooks) = state.catalog.counts();
