@@ -311,8 +311,12 @@ pub fn hints(context: Context, offer: Offer) -> String {
                     .join("/"),
                 _ => key_for(context, action).to_owned(),
             };
-            let words =
-                if offer.journal == Journal::Drill && *action == Action::ShowIncident { "briefing" } else { words };
+            // In a drill, ^T is the briefing and a confirmation runs nothing.
+            let words = match (offer.journal, context, action) {
+                (Journal::Drill, _, Action::ShowIncident) => "briefing",
+                (Journal::Drill, Context::Confirm, Action::Submit) => "show its output",
+                _ => words,
+            };
             format!("{keys} {words}")
         })
         .collect::<Vec<_>>()

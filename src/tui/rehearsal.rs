@@ -130,7 +130,8 @@ pub fn rehearse(state: &mut AppState, confirm: &Confirm) -> Vec<Effect> {
         rehearsed: true,
     };
     state.runs.insert(confirm.key, run);
-    state.overlays.push(Overlay::Output { key: confirm.key, scroll: None });
+    // From its top: it is all there at once.
+    state.overlays.push(Overlay::Output { key: confirm.key, scroll: Some(0) });
     let would_run = record.and_then(|event| match event {
         Event::StepRun(run) => Some(Event::WouldRun(run)),
         _ => None,
