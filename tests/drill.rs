@@ -237,15 +237,7 @@ fn what_the_game_master_releases_reaches_the_responder_and_the_end_is_said() {
 
 fn game_master(phase: Phase<'_>) -> GameMaster<'_> {
     let theme = Theme { light: false, depth: None };
-    GameMaster {
-        phase,
-        scroll: 0,
-        flash: None,
-        asking_end: false,
-        theme,
-        wall: SystemTime::now(),
-        last_scroll: std::cell::Cell::new(0),
-    }
+    GameMaster::new(phase, theme)
 }
 
 #[test]

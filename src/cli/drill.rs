@@ -23,10 +23,7 @@ pub(super) fn drill(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let Some(dir) = settings::drills_dir() else {
-        writeln!(err, "pagerbook: error: no data directory (set HOME or XDG_DATA_HOME)")?;
-        return Ok(EXIT_PROBLEM);
-    };
+    let Some(dir) = settings::drills_dir() else { return super::no_data_directory(err) };
     let drills = Incidents::new(dir.clone());
     let loaded = load_noting_problems(sources, err)?;
     let done = match command {

@@ -21,10 +21,7 @@ pub(super) fn incident(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let Some(dir) = settings::incidents_dir() else {
-        writeln!(err, "pagerbook: error: no data directory (set HOME or XDG_DATA_HOME)")?;
-        return Ok(EXIT_PROBLEM);
-    };
+    let Some(dir) = settings::incidents_dir() else { return super::no_data_directory(err) };
     match act(&Incidents::new(dir), command, sources, out, err) {
         Ok(()) => Ok(EXIT_OK),
         Err(IncidentError::Io(e)) => Err(e),

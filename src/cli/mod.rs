@@ -134,6 +134,12 @@ fn problem_count(loaded: &Loaded) -> String {
     format!("{} and {}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
+/// Says journals cannot be kept: there is nowhere to keep them.
+fn no_data_directory(err: &mut dyn Write) -> io::Result<u8> {
+    writeln!(err, "pagerbook: error: no data directory (set HOME or XDG_DATA_HOME)")?;
+    Ok(EXIT_PROBLEM)
+}
+
 /// Says an id is unknown, with the ids that were probably meant.
 fn unknown_id(catalog: &Catalog, id: &str, err: &mut dyn Write) -> io::Result<u8> {
     let near = catalog.similar_ids(id);

@@ -96,7 +96,21 @@ pub fn release_key(index: usize) -> Option<char> {
     RELEASE_KEYS.chars().nth(index)
 }
 
-impl GameMaster<'_> {
+impl<'c> GameMaster<'c> {
+    /// The view at its top, on `phase`.
+    #[must_use]
+    pub fn new(phase: Phase<'c>, theme: Theme) -> GameMaster<'c> {
+        GameMaster {
+            phase,
+            scroll: 0,
+            flash: None,
+            asking_end: false,
+            theme,
+            wall: SystemTime::now(),
+            last_scroll: std::cell::Cell::new(0),
+        }
+    }
+
     /// What key `code` does now.
     #[must_use]
     pub fn key(&self, code: KeyCode, modifiers: KeyModifiers) -> Option<Key> {
@@ -198,16 +212,7 @@ pub fn run(
         Begin::Playing(journal, drill) => Phase::Playing { progress: Progress::of(&journal.records), journal, drill },
         Begin::Picking(slots) => Phase::Picking { slots, selected: 0 },
     };
-    let theme = super::theme_for(light);
-    let mut gm = GameMaster {
-        phase,
-        scroll: 0,
-        flash: None,
-        asking_end: false,
-        theme,
-        wall: SystemTime::now(),
-        last_scroll: std::cell::Cell::new(0),
-    };
+    let mut gm = GameMaster::new(phase, super::theme_for(light));
     let ended = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         let _ = signal_hook::flag::register(signal, ended.clone());
