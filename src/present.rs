@@ -96,6 +96,8 @@ pub enum Mark<'a> {
     Interactive,
     /// Its syntax, when not the default shell.
     Lang(&'a str),
+    /// Not a shell's: copied, never run.
+    CopyOnly,
     /// Where it must be run from.
     Place(&'a str),
 }
@@ -113,11 +115,17 @@ pub fn marks(step: &Step) -> Vec<Mark<'_>> {
     if step.lang != crate::catalog::DEFAULT_LANG {
         marks.push(Mark::Lang(&step.lang));
     }
+    if !step.runs_in_a_shell() {
+        marks.push(Mark::CopyOnly);
+    }
     if let Some(place) = step.place() {
         marks.push(Mark::Place(place));
     }
     marks
 }
+
+/// What goes above a step's example output.
+pub const UPSTREAM_OUTPUT: &str = "what it looked like upstream:";
 
 /// A placeholder as listed under an entry: `{{name}}  what it is (default: d)`.
 #[must_use]

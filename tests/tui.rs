@@ -750,3 +750,28 @@ fn a_confirmation_taller_than_its_dialog_scrolls_no_further_than_its_last_line()
     app.key(KeyCode::Up);
     assert_eq!(scroll(&app), bottom - 1, "one ↑ moves again");
 }
+
+#[test]
+fn a_step_that_is_not_a_shells_is_copied_never_run_and_an_example_output_shows_under_it() {
+    let dir = Dir::new();
+    dir.write(
+        "prom.toml",
+        "[[failure]]\nid = \"slow-queries\"\ntitle = \"Queries are slow\"\nsymptom = \"Dashboards time out.\"\n\n\
+         [[failure.steps]]\ndo = \"Look at the slowest queries.\"\nrun = \"topk(5, rate(query_seconds_sum[5m]))\"\nlang = \"promql\"\n\n\
+         [[failure.steps]]\ndo = \"List the pods.\"\nrun = \"kubectl get pods\"\nexample_output = \"NAME    READY\\napi-1   1/1\"\n",
+    );
+    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 100, 30);
+    app.select_step("slow-queries", 0);
+    let effects = app.ctrl('r');
+    assert!(started_run(&effects).is_none() && app.overlay().is_none(), "{effects:?}");
+    assert_eq!(app.state.flash.as_deref(), Some("a promql step is copied, not run: Enter copies it"));
+    let text = app.text();
+    assert!(text.contains("⧉ copied, not run"), "{text}");
+    assert!(text.contains("what it looked like upstream:") && text.contains("api-1   1/1"), "{text}");
+    let shown = util::stdout(&util::pagerbook(
+        dir.path(),
+        &["--catalog", &dir.path().display().to_string(), "show", "slow-queries"],
+    ));
+    assert!(shown.contains("[promql, copied, not run]"), "{shown}");
+    assert!(shown.contains("     what it looked like upstream:\n       NAME    READY\n       api-1   1/1"), "{shown}");
+}

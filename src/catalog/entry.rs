@@ -715,7 +715,7 @@ mod tests {
             .extend(ListField::Signals, ["a", "b"])
             .extend(ListField::Related, ["r1", "r2", "r3"])
             .extend(ListField::Runbooks, ["k"]);
-        let step = Step::new("Look.", Some("kubectl get pods"), Some("on the node"));
+        let step = Step::new("Look.", Some("kubectl get pods"), Some("on the node"), Some("NAME READY"));
         let first = builder.build(&mut texts, Kind::Failure, (None, None), vec![step], Vec::new(), 1);
         let mut builder = EntryBuilder::new();
         builder.extend(ListField::Signals, ["a", "b"]).extend(ListField::References, ["x", "y"]);
@@ -735,8 +735,8 @@ mod tests {
         assert_eq!(e.tags().len(), 0);
         let step = &e.steps[0];
         assert_eq!(
-            (step.instruction(), step.run(), step.place()),
-            ("Look.", Some("kubectl get pods"), Some("on the node"))
+            (step.instruction(), step.run(), step.place(), step.example_output()),
+            ("Look.", Some("kubectl get pods"), Some("on the node"), Some("NAME READY"))
         );
         assert_eq!((other.id(), other.text(TextField::LastReviewed)), ("", Some("2026-01-01")));
         assert_eq!(other.list(ListField::References).collect::<Vec<_>>(), ["x", "y"]);

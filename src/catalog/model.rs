@@ -218,6 +218,7 @@ pub struct Step {
     instruction: Span,
     run: Span,
     place: Span,
+    example: Span,
     /// Syntax of the command (a syntect name or extension), [`DEFAULT_LANG`]
     /// unless the step says otherwise.
     pub lang: Cow<'static, str>,
@@ -234,16 +235,18 @@ impl Step {
     /// terminal; `place` is where it must be run, when that is not just
     /// anywhere.
     #[must_use]
-    pub(crate) fn new(instruction: &str, run: Option<&str>, place: Option<&str>) -> Step {
+    pub(crate) fn new(instruction: &str, run: Option<&str>, place: Option<&str>, example: Option<&str>) -> Step {
         let mut text = String::new();
         let instruction = Span::push(&mut text, instruction);
-        let [run, place] = [run, place].map(|value| value.map_or(Span::NONE, |value| Span::push(&mut text, value)));
+        let [run, place, example] =
+            [run, place, example].map(|value| value.map_or(Span::NONE, |value| Span::push(&mut text, value)));
         let lang = Cow::Borrowed(DEFAULT_LANG);
         Step {
             text: text.into(),
             instruction,
             run,
             place,
+            example,
             lang,
             danger: Danger::Safe,
             interactive: false,
@@ -283,9 +286,24 @@ impl Step {
         self.place.of(&self.text)
     }
 
+    /// What its command printed where the runbook came from (an imported
+    /// `console` block's lines after the command): shown under the command,
+    /// never run.
+    #[must_use]
+    pub fn example_output(&self) -> Option<&str> {
+        self.example.of(&self.text)
+    }
+
+    /// Whether its command is for a shell: a `PromQL` query or a YAML
+    /// manifest is copied, never run.
+    #[must_use]
+    pub fn runs_in_a_shell(&self) -> bool {
+        SHELL_LANGS.iter().any(|lang| self.lang.eq_ignore_ascii_case(lang))
+    }
+
     /// Where its texts stand in its text.
-    pub(super) fn spans(&self) -> [Span; 3] {
-        [self.instruction, self.run, self.place]
+    pub(super) fn spans(&self) -> [Span; 4] {
+        [self.instruction, self.run, self.place, self.example]
     }
 
     /// The prebuilt form of a step: its spans in its file's text, then
@@ -304,21 +322,23 @@ impl Step {
 
     /// A step of the prebuilt form, reading its texts in `text`.
     pub(super) fn take_spans(input: &mut super::prebuilt::Input<'_>, text: &Arc<str>) -> Option<Step> {
-        let [instruction, run, place] = [Span::take(input)?, Span::take(input)?, Span::take(input)?];
+        let [instruction, run, place, example] =
+            [Span::take(input)?, Span::take(input)?, Span::take(input)?, Span::take(input)?];
         let lang = input.str()?;
         let lang = if lang == DEFAULT_LANG { Cow::Borrowed(DEFAULT_LANG) } else { Cow::Owned(lang.to_owned()) };
         let (danger, interactive) = (Coded::take(input)?, Coded::take(input)?);
         let checks = Checks { precheck: Coded::take(input)?, verify: Coded::take(input)? };
         let checks = (checks != Checks::default()).then(|| Box::new(checks));
-        Some(Step { text: text.clone(), instruction, run, place, lang, danger, interactive, checks })
+        Some(Step { text: text.clone(), instruction, run, place, example, lang, danger, interactive, checks })
     }
 
     /// The same step, its texts appended to `text`, which it is to read
     /// them from once `text` is sealed (see [`super::entry::FileTexts`]).
     pub(super) fn copied_into(&self, text: &mut String) -> Step {
         let mut push = |value: Option<&str>| value.map_or(Span::NONE, |value| Span::push(text, value));
-        let (instruction, run, place) = (push(Some(self.instruction())), push(self.run()), push(self.place()));
-        Step { instruction, run, place, ..self.clone() }
+        let (instruction, run) = (push(Some(self.instruction())), push(self.run()));
+        let (place, example) = (push(self.place()), push(self.example_output()));
+        Step { instruction, run, place, example, ..self.clone() }
     }
 }
 
@@ -329,6 +349,7 @@ impl fmt::Debug for Step {
             .field("instruction", &self.instruction())
             .field("run", &self.run())
             .field("place", &self.place())
+            .field("example_output", &self.example_output())
             .field("lang", &self.lang)
             .field("danger", &self.danger)
             .field("interactive", &self.interactive)
@@ -351,6 +372,9 @@ impl Serialize for Step {
         map.serialize_entry("interactive", &self.interactive)?;
         if let Some(place) = self.place() {
             map.serialize_entry("where", place)?;
+        }
+        if let Some(example) = self.example_output() {
+            map.serialize_entry("example_output", example)?;
         }
         if let Some(precheck) = self.precheck() {
             map.serialize_entry("precheck", precheck)?;
@@ -385,6 +409,10 @@ impl Var {
 
 /// The syntax of a command whose step names none.
 pub const DEFAULT_LANG: &str = "bash";
+
+/// The languages of commands a shell runs; any other (`promql`, `yaml`) is
+/// copied only.
+pub const SHELL_LANGS: &[&str] = &["bash", "sh", "shell"];
 
 /// A placeholder declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

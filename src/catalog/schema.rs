@@ -131,6 +131,7 @@ pub const FIELDS: &[Key] = &[
     field("where", &[Table::Step], Holds::Own),
     field("precheck", &[Table::Step], Holds::Own),
     field("verify", &[Table::Step], Holds::Own),
+    field("example_output", &[Table::Step], Holds::Own),
     required("run", &[Table::Check], Holds::Own),
     field("expect_exit", &[Table::Check], Holds::Own),
     field("stdout_matches", &[Table::Check], Holds::Own),

@@ -82,6 +82,7 @@ fn write_step(index: usize, step: &catalog::Step, out: &mut dyn Write) -> io::Re
             Mark::Danger(danger) => format!("danger: {danger}"),
             Mark::Interactive => "interactive".to_owned(),
             Mark::Lang(lang) => lang.to_owned(),
+            Mark::CopyOnly => "copied, not run".to_owned(),
             Mark::Place(place) => format!("run from {place}"),
         })
         .collect();
@@ -91,6 +92,12 @@ fn write_step(index: usize, step: &catalog::Step, out: &mut dyn Write) -> io::Re
     for (j, line) in template::display(run).lines().enumerate() {
         let prompt = if j == 0 { "$ " } else { "  " };
         writeln!(out, "{indent}{prompt}{line}")?;
+    }
+    if let Some(example) = step.example_output() {
+        writeln!(out, "{indent}{}", present::UPSTREAM_OUTPUT)?;
+        for line in example.lines() {
+            writeln!(out, "{indent}  {line}")?;
+        }
     }
     Ok(())
 }

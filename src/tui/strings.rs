@@ -335,6 +335,12 @@ pub fn verify_when(check: &crate::catalog::Check) -> String {
     }
 }
 
+/// Said when a step that is not a shell's is to run.
+#[must_use]
+pub fn copy_only(lang: &str) -> String {
+    format!("a {lang} step is copied, not run: {} copies it", key_for(Context::Detail, &Action::Choose))
+}
+
 /// Said when the incident is closed.
 #[must_use]
 pub fn incident_closed(id: &str) -> String {
@@ -452,6 +458,7 @@ mod tests {
             incident_title(false),
             prompt_title(super::super::state::Asks::Note),
             drill_title(),
+            copy_only("promql"),
             rehearse_title(),
             rehearse_footer(),
             drill_banner_key(),

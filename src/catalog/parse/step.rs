@@ -65,6 +65,7 @@ impl Reader<'_, '_> {
         };
         let interactive = self.flag(table, "interactive");
         let place = self.string(table, "where");
+        let example = self.string(table, "example_output");
         let step_run = run.as_ref().map(|run| *run.get_ref());
         let checks = Checks {
             precheck: self.check(table, "precheck", step_run, context, declare),
@@ -81,7 +82,7 @@ impl Reader<'_, '_> {
         let (Some(instruction), Some(danger), Some(interactive)) = (instruction, danger, interactive) else {
             return None;
         };
-        let mut step = Step::new(instruction, run.as_ref().map(|run| *run.get_ref()), place);
+        let mut step = Step::new(instruction, run.as_ref().map(|run| *run.get_ref()), place, example);
         (step.lang, step.danger, step.interactive) = (lang, danger, interactive);
         step.checks = (checks != Checks::default()).then(|| Box::new(checks));
         (self.errors == errors).then_some(step)

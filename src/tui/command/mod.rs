@@ -118,6 +118,10 @@ pub fn start(state: &mut AppState, key: Option<StepKey>, purpose: Purpose) -> Ve
         return Vec::new();
     }
     if purpose == Purpose::Run {
+        if !step.runs_in_a_shell() {
+            state.flash(&strings::copy_only(&step.lang));
+            return Vec::new();
+        }
         if state.read_only {
             state.flash(&strings::read_only_run());
             return Vec::new();

@@ -217,6 +217,7 @@ impl Builder {
                 },
                 Mark::Interactive => ("⌨ interactive".to_owned(), theme.dim()),
                 Mark::Lang(_) => continue,
+                Mark::CopyOnly => ("⧉ copied, not run".to_owned(), theme.dim()),
                 Mark::Place(place) => (format!("⌂ run from {place}"), theme.warning()),
             };
             if !marks.is_empty() {
@@ -236,6 +237,17 @@ impl Builder {
         }
         for line in command_lines(theme, run, &step.lang, self.width, number.len()) {
             self.line(line);
+        }
+        if let Some(example) = step.example_output() {
+            self.line(Line::styled(format!("{indent}{}", present::UPSTREAM_OUTPUT), theme.dim()));
+            let width = self.width.saturating_sub(indent.len() + 1);
+            for line in example.lines() {
+                for part in wrap_line(&Line::styled(line.to_owned(), theme.dim()), width) {
+                    self.line(Line::from(
+                        std::iter::once(Span::raw(indent.clone())).chain(part.spans).collect::<Vec<_>>(),
+                    ));
+                }
+            }
         }
         let mut checked = None;
         let (text, style, hint) = match done {
