@@ -301,6 +301,16 @@ impl Step {
         SHELL_LANGS.iter().any(|lang| self.lang.eq_ignore_ascii_case(lang))
     }
 
+    /// Its command with the values `value_of` gives: shell-quoted for a
+    /// shell, as they are in a command that is only copied.
+    ///
+    /// # Errors
+    /// As [`template::render`]; a step without a command renders empty.
+    pub fn render<'v>(&self, value_of: impl Fn(&str) -> Option<&'v str>) -> Result<String, template::RenderError> {
+        let run = self.run().unwrap_or_default();
+        if self.runs_in_a_shell() { template::render(run, value_of) } else { template::render_literal(run, value_of) }
+    }
+
     /// Where its texts stand in its text.
     pub(super) fn spans(&self) -> [Span; 4] {
         [self.instruction, self.run, self.place, self.example]

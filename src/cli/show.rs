@@ -77,7 +77,7 @@ pub(super) fn step_command(
             }
         }
     }
-    match template::render(run, value_of) {
+    match step.render(value_of) {
         Ok(command) => {
             if let Some(why) = danger::destructive_reason(step.danger, &command) {
                 writeln!(err, "pagerbook: warning: this command is destructive ({why}): read it before you run it")?;

@@ -206,6 +206,24 @@ pub fn render<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) ->
     Ok(out)
 }
 
+/// Renders a template that no shell reads (a `PromQL` query, a YAML
+/// manifest: copied, never run): each value as it is, where it stands.
+///
+/// # Errors
+/// A malformed template, or a placeholder without a value.
+pub fn render_literal<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) -> Result<String, RenderError> {
+    let mut out = String::with_capacity(template.len());
+    for piece in parse(template)? {
+        match piece {
+            Piece::Text(text) => out.push_str(&text),
+            Piece::Placeholder(p) => {
+                out.push_str(value_of(p.name).ok_or_else(|| RenderError::Missing(p.name.to_owned()))?);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The template as a person reads it: escapes resolved (`{{{{` shows as the
 /// `{{` that runs), placeholders left as `{{name}}`. A malformed template is
 /// shown as written.

@@ -96,7 +96,7 @@ impl Reader<'_, '_> {
         context: &str,
         declare: &mut dyn FnMut(&str) -> Declaration,
     ) {
-        self.check_placeholders(run, context, declare);
+        self.check_placeholders(run, context, declare, true);
         let filled = step_run.map(template::placeholder_names).unwrap_or_default();
         for name in template::placeholder_names(run.get_ref()) {
             if !filled.contains(&name) {

@@ -9,7 +9,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::{DeclaredVars, Reader, TomlTable};
-use crate::catalog::model::{Checks, DEFAULT_LANG, Danger, Step};
+use crate::catalog::model::{Checks, DEFAULT_LANG, Danger, SHELL_LANGS, Step};
 use crate::catalog::schema;
 use crate::template::{self, Piece};
 
@@ -44,8 +44,10 @@ impl Reader<'_, '_> {
         self.unknown_keys(table, schema::Table::Step, &|| format!("in {context}"));
         let instruction = self.required_string(table, "do", &span, context);
         let run = table.get("run").and_then(|value| self.string_value("run", value));
+        let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), |lang| Cow::Owned(lang.to_owned()));
         if let Some(run) = &run {
-            self.check_placeholders(run, context, declare);
+            let shell = SHELL_LANGS.iter().any(|shell| lang.eq_ignore_ascii_case(shell));
+            self.check_placeholders(run, context, declare, shell);
             // Bidirectional controls and zero-width characters make a command
             // read otherwise than it runs (control characters are refused in
             // every string, below).
@@ -57,7 +59,6 @@ impl Reader<'_, '_> {
                 self.error(run.span(), message);
             }
         }
-        let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), |lang| Cow::Owned(lang.to_owned()));
         let danger = if table.contains_key("danger") {
             self.word(table, "danger", Danger::ALL, Danger::as_str)
         } else {
@@ -127,6 +128,7 @@ impl Reader<'_, '_> {
         run: &Spanned<&str>,
         context: &str,
         declare: &mut dyn FnMut(&str) -> Declaration,
+        shell: bool,
     ) {
         let template = run.get_ref();
         let pieces = match template::parse(template) {
@@ -146,10 +148,13 @@ impl Reader<'_, '_> {
             let declared = declare(p.name);
             let undeclared =
                 matches!(declared, Declaration::Missing(_)) && reported.insert((p.name, Problem::Undeclared));
-            let quoted = p.inside_quote.is_some() && reported.insert((p.name, Problem::Quoted));
+            // Quotes and nested shells matter only to a shell: a copied
+            // query takes its values as they are.
+            let quoted = shell && p.inside_quote.is_some() && reported.insert((p.name, Problem::Quoted));
             // Inside quotes it has its own warning, and is never filled either.
-            let uncertain =
-                p.uncertain.filter(|_| p.inside_quote.is_none() && reported.insert((p.name, Problem::Uncertain)));
+            let uncertain = p
+                .uncertain
+                .filter(|_| shell && p.inside_quote.is_none() && reported.insert((p.name, Problem::Uncertain)));
             if let Declaration::Broken = declared {
                 // The entry is left out; the declaration's own error says why.
                 self.errors += 1;

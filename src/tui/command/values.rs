@@ -239,8 +239,7 @@ pub fn fill(entry: &Entry, step: &Step, values: &[(String, String)]) -> Filled {
             None => template::check_value(value, None),
         })
         .collect();
-    let run = step.run().unwrap_or_default();
-    let command = template::render(run, |name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()));
+    let command = step.render(|name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()));
     Filled { checks, command }
 }
 
