@@ -36,6 +36,8 @@
 //!   master released and the responder did (from the drill's journal), the
 //!   wheel that picks the next scenario, `drill new`'s skeleton, the
 //!   debrief. No terminal.
+//! - [`import`]: markdown runbooks (pulldown-cmark) as catalog entries:
+//!   sections, steps from code blocks, placeholders, links. Pure.
 //! - [`whereabouts`]: where a final command will act (kube context and
 //!   namespace, ssh hosts, programs not found, variables unset). Pure
 //!   reading of the command; reads kubeconfig files and looks in `PATH`.
@@ -58,12 +60,14 @@ pub mod diagnostic;
 pub mod drill;
 pub mod files;
 pub mod highlight;
+pub mod import;
 pub mod journal;
 pub mod present;
 pub mod runner;
 pub mod search;
 pub mod settings;
 pub mod template;
+pub mod toml_text;
 pub mod tui;
 pub mod verify;
 pub mod visible;

@@ -173,6 +173,21 @@ pub enum Command {
         after_help = "Examples:\n  pagerbook incident start \"Checkout 5xx\"\n  pagerbook incident list\n  pagerbook incident show 2026-12-01-03-12-checkout-5xx\n  pagerbook incident stop\n  pagerbook incident export 2026-12-01-03-12-checkout-5xx > postmortem.md\n  pagerbook incident export ID --with ~/bob-incident.jsonl"
     )]
     Incident(IncidentCommand),
+    /// Convert markdown runbooks (prometheus-operator's, openshift's, or
+    /// any with Meaning / Impact / Diagnosis / Mitigation) into catalog files.
+    #[command(after_help = IMPORT_HELP)]
+    Import {
+        /// Markdown files or directories of them.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Where to write the catalog files (default: `imported/` in the user
+        /// catalog directory, where the navigator reads them).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Which collection the pages come from, for their references.
+        #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
+        format: ImportFormat,
+    },
     /// Walkthrough drills: a responder works a scenario in the navigator
     /// (nothing runs), a game master releases what they would see.
     #[command(subcommand, after_help = DRILL_HELP)]
@@ -290,6 +305,28 @@ pub enum IncidentCommand {
         #[arg(long = "with", value_name = "JOURNAL")]
         with: Vec<std::path::PathBuf>,
     },
+}
+
+const IMPORT_HELP: &str = "\
+Examples:
+  pagerbook import ./runbooks --out ./team/imported
+  pagerbook check ./team/imported
+  pagerbook --catalog ./team search KubePodCrashLooping
+
+Each page becomes one failure mode: its H1 the alert (id, signal, tag), Meaning the
+symptom, Impact the impact, Diagnosis and Mitigation the steps (one per code block, the
+list item or paragraph before it as what to do), other sections kept as prose. What
+could not be carried over as it was is a warning at its place in the markdown.";
+
+/// Which collection `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Guess from the page (front matter, `content/runbooks/`, `alerts/`).
+    Auto,
+    /// github.com/prometheus-operator/runbooks.
+    PrometheusOperator,
+    /// github.com/openshift/runbooks.
+    Openshift,
 }
 
 /// Output format of `incident export`.

@@ -14,6 +14,7 @@
 mod args;
 mod check;
 mod drill;
+mod import;
 mod incident;
 mod list;
 mod navigator;
@@ -107,6 +108,7 @@ pub fn run(
         }
         Command::Sources { json } => check::sources_command(&sources, json, out),
         Command::Incident(command) => incident::incident(command, &sources, out, err),
+        Command::Import { paths, out: out_dir, format } => import::import(&paths, out_dir.as_deref(), format, out, err),
         Command::Drill(command) => drill::drill(command, &sources, cli.theme == ThemeChoice::Light, out, err),
     };
     match result {

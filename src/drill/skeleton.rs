@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::catalog::{Catalog, Danger, Entry};
+use crate::toml_text::{string, text};
 
 /// The scenario's TOML, under the drill id `id`.
 #[must_use]
@@ -52,18 +53,6 @@ pub fn skeleton(catalog: &Catalog, entry: &Entry, id: &str) -> String {
     let _ = writeln!(out, "\n[[drill.hints]]\ntext = {}", string(&format!("Look at {layer}.")));
     let _ = writeln!(out, "\n[[drill.hints]]\ntext = {}", string(&format!("Search for: {title}")));
     out
-}
-
-/// A TOML basic string.
-fn string(value: &str) -> String {
-    toml::Value::String(value.to_owned()).to_string()
-}
-
-/// A TOML string for text a person edits: multi-line literal when it can
-/// be, which needs no escapes.
-fn text(value: &str) -> String {
-    let literal = !value.contains("'''") && !value.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
-    if literal && value.contains('\n') { format!("'''\n{value}\n'''") } else { string(value) }
 }
 
 /// A title for the wheel that names what is seen, not its cause: the

@@ -1,0 +1,287 @@
+//! A markdown runbook read with a `CommonMark` parser (pulldown-cmark), which
+//! knows a fence indented inside a list item from prose, and the info
+//! string of each: its front matter, its H1, its sections in order, each
+//! with its prose and its code blocks, each block with the text that
+//! introduces it (its list item, else the paragraph before it).
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// A runbook's page, as read.
+#[derive(Debug, Default)]
+pub struct Page {
+    /// The front matter's `title`.
+    pub title: Option<String>,
+    /// The front matter's `aliases`.
+    pub aliases: Vec<String>,
+    /// The first H1's text, and where it stands.
+    pub heading: Option<(String, usize)>,
+    pub sections: Vec<Section>,
+    /// Relative links to other `.md` pages (a Hugo `ref` included): the
+    /// page's file stem, and where the link stands.
+    pub links: Vec<(String, usize)>,
+    /// Absolute links: references.
+    pub urls: Vec<String>,
+    /// Problems, at byte offsets.
+    pub problems: Vec<(usize, String)>,
+}
+
+/// An H2 section (or what comes before the first: `heading` empty).
+#[derive(Debug, Default)]
+pub struct Section {
+    pub heading: String,
+    /// Paragraphs and list items, in order.
+    pub prose: Vec<String>,
+    pub blocks: Vec<Block>,
+}
+
+/// A code block.
+#[derive(Debug)]
+pub struct Block {
+    /// Its info string's first word (`shell`, `promql`), empty when none.
+    pub lang: String,
+    pub code: String,
+    /// The list item or paragraph that introduces it.
+    pub intro: String,
+    /// Where it starts.
+    pub at: usize,
+}
+
+/// What is being read inside a block of prose.
+#[derive(Default)]
+struct Reading {
+    /// The text of the paragraph or item being read.
+    text: String,
+    /// The texts of the list items open, outermost first.
+    items: Vec<String>,
+    /// The code block being read: its info string and start.
+    code: Option<(String, usize, String)>,
+    /// The last paragraph read, for a block that follows it.
+    last_paragraph: String,
+    /// Inside the H1 or an H2 (its level).
+    heading: Option<HeadingLevel>,
+}
+
+/// Reads a page.
+#[must_use]
+pub fn read(text: &str) -> Page {
+    let mut page = Page::default();
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES;
+    let mut reading = Reading::default();
+    let mut in_metadata = false;
+    page.sections.push(Section::default());
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        let Some(section) = page.sections.last_mut() else { break };
+        match event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            Event::Text(value) if in_metadata => front_matter(&value, &mut page),
+            Event::Start(Tag::Heading { level, .. }) => {
+                reading.heading = Some(level);
+                reading.text.clear();
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let heading = std::mem::take(&mut reading.text).trim().to_owned();
+                reading.heading = None;
+                match level {
+                    HeadingLevel::H1 if page.heading.is_none() => page.heading = Some((heading, range.start)),
+                    HeadingLevel::H1 | HeadingLevel::H2 => {
+                        page.sections.push(Section { heading, ..Section::default() });
+                    }
+                    // Deeper headings are kept as prose of their section.
+                    _ => section.prose.push(format!("{heading}:")),
+                }
+            }
+            Event::Start(Tag::Item) => {
+                flush(&mut reading, section);
+                reading.items.push(String::new());
+            }
+            Event::End(TagEnd::Item) => {
+                flush(&mut reading, section);
+                if let Some(item) = reading.items.pop().filter(|item| !item.trim().is_empty()) {
+                    section.prose.push(format!("- {}", item.trim()));
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                flush(&mut reading, section);
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().to_owned(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                reading.code = Some((lang, range.start, String::new()));
+                if is_unclosed(&text[range.clone()]) {
+                    page.problems
+                        .push((range.start, "a code block is not closed: closed at the end of the file".into()));
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, at, code)) = reading.code.take() {
+                    let intro = reading.items.last().filter(|item| !item.trim().is_empty());
+                    let intro = intro.unwrap_or(&reading.last_paragraph).trim().to_owned();
+                    section.blocks.push(Block { lang, code, intro, at });
+                }
+            }
+            Event::Text(value) if reading.code.is_some() => {
+                if let Some((_, _, code)) = &mut reading.code {
+                    code.push_str(&value);
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::TableRow | TagEnd::TableHead) => flush(&mut reading, section),
+            Event::End(TagEnd::TableCell) => reading.text.push_str(" | "),
+            Event::Text(value) => reading.text.push_str(&value),
+            Event::Code(value) => {
+                reading.text.push('`');
+                reading.text.push_str(&value);
+                reading.text.push('`');
+            }
+            Event::SoftBreak => reading.text.push(' '),
+            Event::HardBreak => reading.text.push('\n'),
+            // `<details>`, `<summary>`: their words stay, their tags go.
+            Event::Html(html) | Event::InlineHtml(html) => reading.text.push_str(&strip_tags(&html)),
+            Event::Start(Tag::Link { dest_url, .. }) => link(&dest_url, range, &mut page),
+            _ => {}
+        }
+    }
+    if let Some(section) = page.sections.last_mut() {
+        flush(&mut reading, section);
+    }
+    hugo_refs(text, &mut page);
+    // A Hugo link is no link to CommonMark: its words stay, its target goes.
+    let hugo_link = regex::Regex::new(r"\[([^\]]*)\]\(\{\{<[^)]*>\}\}\)").ok();
+    for prose in page.sections.iter_mut().flat_map(|s| s.prose.iter_mut()) {
+        if let Some(hugo_link) = hugo_link.as_ref().filter(|_| prose.contains("{{<")) {
+            *prose = hugo_link.replace_all(prose, "$1").into_owned();
+        }
+    }
+    page
+}
+
+/// Ends the paragraph being read: into the open list item, else the
+/// section's prose.
+fn flush(reading: &mut Reading, section: &mut Section) {
+    let text = std::mem::take(&mut reading.text);
+    let text = text.trim();
+    if text.is_empty() || reading.heading.is_some() {
+        text.clone_into(&mut reading.text);
+        return;
+    }
+    match reading.items.last_mut() {
+        Some(item) => {
+            if !item.is_empty() {
+                item.push(' ');
+            }
+            item.push_str(text);
+        }
+        None => section.prose.push(text.to_owned()),
+    }
+    text.clone_into(&mut reading.last_paragraph);
+}
+
+/// The front matter's `title` and `aliases` (YAML).
+fn front_matter(yaml: &str, page: &mut Page) {
+    #[derive(serde::Deserialize)]
+    struct Front {
+        title: Option<String>,
+        #[serde(default)]
+        aliases: Vec<String>,
+    }
+    if let Ok(front) = serde_saphyr::from_str::<Front>(yaml) {
+        page.title = front.title.filter(|t| !t.trim().is_empty());
+        page.aliases = front.aliases;
+    } else {
+        page.problems.push((0, "the front matter is not YAML with a title: it is left out".into()));
+    }
+}
+
+fn link(dest: &str, range: Range<usize>, page: &mut Page) {
+    if dest.contains("://") {
+        page.urls.push(dest.to_owned());
+    } else if let Some(stem) = md_stem(dest) {
+        page.links.push((stem, range.start));
+    }
+}
+
+/// `./KubePodNotReady.md#x` → `KubePodNotReady`.
+fn md_stem(dest: &str) -> Option<String> {
+    let path = dest.split('#').next()?;
+    let file = path.rsplit('/').next()?;
+    file.strip_suffix(".md").filter(|stem| !stem.is_empty()).map(str::to_owned)
+}
+
+/// Hugo's `{{< ref "./X.md" >}}`, which `CommonMark` does not take for a link.
+fn hugo_refs(text: &str, page: &mut Page) {
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(at) = rest.find("{{<") {
+        let end = rest[at..].find(">}}").map_or(rest.len(), |e| at + e + 3);
+        let shortcode = &rest[at..end];
+        if let Some(target) = shortcode.split('"').nth(1).filter(|_| shortcode.contains("ref"))
+            && let Some(stem) = md_stem(target)
+        {
+            page.links.push((stem, offset + at));
+        }
+        offset += end;
+        rest = &rest[end..];
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a fenced block's source lacks its closing fence.
+fn is_unclosed(source: &str) -> bool {
+    let source = source.trim_end();
+    let fence: String = source.trim_start().chars().take_while(|c| *c == '`' || *c == '~').collect();
+    if fence.len() < 3 {
+        return false; // indented
+    }
+    let last = source.lines().last().unwrap_or_default().trim();
+    source.lines().count() < 2 || !(last.starts_with(&fence) && last.chars().all(|c| c == fence.as_bytes()[0] as char))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fences_in_list_items_take_the_item_as_their_introduction() {
+        let page = read(
+            "---\ntitle: A Title\n---\n\n# SomeAlert\n\n## Diagnosis\n\n1. Check the operator:\n\n    ```shell\n    oc get co/dns\n    ```\n\nThen this.\n\n```promql\nup == 0\n```\n",
+        );
+        assert_eq!(page.title.as_deref(), Some("A Title"));
+        assert_eq!(page.heading.as_ref().map(|h| h.0.as_str()), Some("SomeAlert"));
+        let diagnosis = &page.sections[1];
+        assert_eq!(diagnosis.heading, "Diagnosis");
+        assert_eq!(diagnosis.blocks.len(), 2);
+        assert_eq!(
+            (diagnosis.blocks[0].lang.as_str(), diagnosis.blocks[0].code.as_str()),
+            ("shell", "oc get co/dns\n")
+        );
+        assert_eq!(diagnosis.blocks[0].intro, "Check the operator:");
+        assert_eq!((diagnosis.blocks[1].lang.as_str(), diagnosis.blocks[1].intro.as_str()), ("promql", "Then this."));
+    }
+
+    #[test]
+    fn links_hugo_refs_and_an_unclosed_fence_are_found() {
+        let page = read(
+            "# X\n\nSee [other](./Other.md) and [y]({{< ref \"./Why.md\" >}}), [k8s](https://k8s.io).\n\n```sh\nls\n",
+        );
+        let stems: Vec<&str> = page.links.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(stems, ["Other", "Why"]);
+        assert_eq!(page.urls, ["https://k8s.io"]);
+        assert_eq!(page.problems.len(), 1, "{:?}", page.problems);
+        assert_eq!(page.sections[0].blocks[0].code, "ls\n");
+    }
+}

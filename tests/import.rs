@@ -1,0 +1,136 @@
+//! `pagerbook import` over the public runbooks in `../shared/corpus/runbooks`
+//! (prometheus-operator's and openshift's, Apache-2.0): what it writes
+//! passes `check`, every code block becomes a step, one page of each
+//! collection is compared with its golden file, and the imported entries
+//! are found by their alert's name and by their Meaning.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::path::{Path, PathBuf};
+
+use pagerbook::catalog::{Level, LoadOptions, Source, load_with};
+use pagerbook::import::{self, Collection, Markdown};
+use pulldown_cmark::{Event, Options, Parser, Tag};
+
+mod util;
+use util::{Dir, pagerbook, stdout};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/runbooks")
+}
+
+/// Every markdown page of the corpus, as (path under it, text).
+fn pages() -> Vec<(String, String)> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<(String, String)>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "md") && path.file_name().is_some_and(|n| n != "SOURCES.md")
+            {
+                let relative = path.strip_prefix(root).unwrap().display().to_string();
+                out.push((relative, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&corpus(), &corpus(), &mut out);
+    out
+}
+
+fn code_blocks(text: &str) -> usize {
+    Parser::new_ext(text, Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES)
+        .filter(|event| matches!(event, Event::Start(Tag::CodeBlock(_))))
+        .count()
+}
+
+/// The corpus converted, written into `dir` as the command line writes it.
+fn import_corpus(dir: &Path) -> usize {
+    let pages = pages();
+    assert!(pages.len() >= 80, "the corpus is there: {} pages", pages.len());
+    let markdown: Vec<Markdown<'_>> =
+        pages.iter().map(|(path, text)| Markdown { path, text, collection: Collection::guess(path, text) }).collect();
+    let mut written = 0;
+    for ((path, _), converted) in pages.iter().zip(import::convert(&markdown)) {
+        if let Ok(converted) = converted {
+            let target = dir.join(Path::new(path).with_extension("toml"));
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(target, converted.toml).unwrap();
+            written += 1;
+        }
+    }
+    written
+}
+
+#[test]
+fn the_corpus_imports_into_files_check_passes_with_a_step_for_every_code_block() {
+    let dir = Dir::new();
+    let written = import_corpus(dir.path());
+    let options = LoadOptions { context: vec![Source::Embedded], strict: None };
+    let loaded = load_with(&[Source::Path(dir.path().to_owned())], &options);
+    let errors: Vec<String> =
+        loaded.diagnostics.iter().filter(|d| d.level == Level::Error).map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let imported: Vec<_> = loaded
+        .catalog
+        .entries()
+        .iter()
+        .filter(|e| e.origin().path.starts_with(&*dir.path().display().to_string()))
+        .collect();
+    assert_eq!(imported.len(), written);
+    // Counted both ways: the blocks the CommonMark parser finds in the
+    // sources, and the steps of what was written.
+    let blocks: usize = pages().iter().map(|(_, text)| code_blocks(text)).sum();
+    let steps: usize = imported.iter().map(|e| e.steps.len()).sum();
+    assert_eq!(steps, blocks, "a step for each code block");
+    assert!(blocks > 250, "{blocks} blocks");
+}
+
+#[test]
+fn one_page_of_each_collection_gives_its_golden_file() {
+    let pages = pages();
+    let markdown: Vec<Markdown<'_>> =
+        pages.iter().map(|(path, text)| Markdown { path, text, collection: Collection::guess(path, text) }).collect();
+    let converted = import::convert(&markdown);
+    for name in ["KubePodCrashLooping", "CoreDNSErrorsHigh", "NodeFilesystemFilesFillingUp"] {
+        let at = pages.iter().position(|(path, _)| path.ends_with(&format!("/{name}.md"))).unwrap();
+        let toml = &converted[at].as_ref().unwrap().toml;
+        let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/import/{name}.toml"));
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&golden, toml).unwrap();
+        }
+        assert_eq!(*toml, std::fs::read_to_string(&golden).unwrap(), "{name}: UPDATE_GOLDEN=1 writes it anew");
+    }
+}
+
+#[test]
+fn import_writes_under_out_says_each_problem_at_its_place_and_search_finds_the_entries() {
+    let home = Dir::new();
+    let source = home.write(
+        "team/storage/VolumeFillingUp.md",
+        "# VolumeFillingUp\n\n## Meaning\n\nA persistent volume is almost full and writes will soon fail.\n\n\
+         ## Diagnosis\n\n- See [the other one](./Missing.md).\n- Check usage:\n\n    ```shell\n    kubectl -n <namespace> exec $POD -- df -h\n    ```\n\n\
+         ## Mitigation\n\n```shell\nkubectl -n <namespace> delete pod $POD\n",
+    );
+    let out_dir = home.path().join("catalog/imported");
+    let team = source.parent().unwrap().parent().unwrap().display().to_string();
+    let out = pagerbook(home.path(), &["import", &team, "--out", &out_dir.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).starts_with("imported 1 file into "), "{}", stdout(&out));
+    let warnings = String::from_utf8_lossy(&out.stderr);
+    assert!(warnings.contains(&format!("{}:9:7: warning: a link to Missing.md", source.display())), "{warnings}");
+    assert!(
+        warnings.contains(&format!("{}:18:1: warning: a code block is not closed", source.display())),
+        "{warnings}"
+    );
+    let written = out_dir.join("storage/VolumeFillingUp.toml");
+    let toml = std::fs::read_to_string(&written).unwrap();
+    assert!(toml.contains("run = \"kubectl -n {{namespace}} delete pod {{pod}}\"\ndanger = \"destructive\""), "{toml}");
+    let catalog = out_dir.display().to_string();
+    assert_eq!(stdout(&pagerbook(home.path(), &["check", &catalog])), "checked 1 file: 1 entry loaded, no problems\n");
+    for query in ["VolumeFillingUp", "persistent volume almost full writes fail"] {
+        let found = stdout(&pagerbook(home.path(), &["--catalog", &catalog, "search", "-n", "1", query]));
+        assert!(found.contains("volume-filling-up"), "{query}: {found}");
+    }
+}
