@@ -59,10 +59,12 @@ pub fn convert(lang: &str, code: &str, earlier: &BTreeMap<String, String>) -> Co
         sets: Vec::new(),
         problems: Vec::new(),
     };
-    let (run, example) = if own.is_none() { split_prompts(&code) } else { (code.trim_end().to_owned(), None) };
+    // In a console block, `# ` is root's prompt.
+    let prompts: &[&str] = if lang.eq_ignore_ascii_case("console") { &["$ ", "# "] } else { &["$ "] };
+    let (run, example) = if own.is_none() { split_prompts(&code, prompts) } else { (code.trim_end().to_owned(), None) };
     // A console block with no prompt is what something printed, unless it
     // starts with a command.
-    let prompted = code.lines().any(|line| line.trim_start().starts_with("$ "));
+    let prompted = code.lines().any(|line| prompts.iter().any(|p| line.trim_start().starts_with(p)));
     let printed = lang.eq_ignore_ascii_case("console") && !prompted && !starts_with_a_command(&code);
     let (run, lang_is_shell) = match (own.is_none(), printed) {
         (true, true) => {
@@ -89,9 +91,11 @@ pub fn convert(lang: &str, code: &str, earlier: &BTreeMap<String, String>) -> Co
         let local: Vec<&str> = assigned.iter().map(|(name, _)| name.as_str()).collect();
         run = dollar_placeholders(&run, &local, earlier, &mut command.vars, &mut command.problems);
         run = open_quotes(&run);
-        command.danger = danger(&run);
+        run = unplaceable(&run, &mut command.vars, &mut command.problems);
         command.interactive = interactive(&run);
     }
+    // Copied only, it is still said what it would do.
+    command.danger = danger(&run);
     command.run = run;
     command
 }
@@ -149,15 +153,18 @@ fn starts_with_a_command(code: &str) -> bool {
 
 /// Commands (after `$ `, with their continuation lines) and the output
 /// lines between them; a block with no prompt is all command.
-fn split_prompts(code: &str) -> (String, Option<String>) {
-    if !code.lines().any(|line| line.trim_start().starts_with("$ ")) {
+fn split_prompts(code: &str, prompts: &[&str]) -> (String, Option<String>) {
+    fn prompted<'l>(line: &'l str, prompts: &[&str]) -> Option<&'l str> {
+        prompts.iter().find_map(|p| line.trim_start().strip_prefix(p))
+    }
+    if !code.lines().any(|line| prompted(line, prompts).is_some()) {
         return (code.trim_end().to_owned(), None);
     }
     let (mut commands, mut output) = (Vec::new(), Vec::new());
     let mut continued = false;
     for line in code.lines() {
         let trimmed = line.trim_start();
-        if let Some(command) = trimmed.strip_prefix("$ ") {
+        if let Some(command) = prompted(line, prompts) {
             commands.push(command.to_owned());
             continued = command.trim_end().ends_with('\\');
         } else if continued {
@@ -400,6 +407,32 @@ fn holds_placeholder(text: &str) -> bool {
     text.replace("{{{{", "").contains("{{")
 }
 
+/// Placeholders where no value can be filled in (in a `#` comment, after a
+/// program that may run the rest in another shell): put back as shell
+/// variables, to set before running, and said.
+fn unplaceable(run: &str, vars: &mut BTreeMap<String, String>, problems: &mut Vec<String>) -> String {
+    let Ok(pieces) = crate::template::parse(run) else { return run.to_owned() };
+    let mut stuck: Vec<(String, &'static str)> = Vec::new();
+    for piece in pieces {
+        if let crate::template::Piece::Placeholder(p) = piece
+            && let Some(why) = p.uncertain.or(p.inside_quote.map(|_| "it stands inside quotes"))
+            && !stuck.iter().any(|(name, _)| name == p.name)
+        {
+            stuck.push((p.name.to_owned(), why));
+        }
+    }
+    let mut run = run.to_owned();
+    for (name, why) in stuck {
+        let variable = name.to_ascii_uppercase();
+        run = run.replace(&placeholder(&name), &format!("${variable}"));
+        vars.remove(&name);
+        problems.push(format!(
+            "`{{{{{name}}}}}` cannot be filled where it stands ({why}): kept as `${variable}`, to set before running"
+        ));
+    }
+    run
+}
+
 /// What running it risks: what deletes, drains, forces or debugs a node is
 /// destructive; what patches, scales, cordons or edits is caution.
 fn danger(run: &str) -> Danger {
@@ -447,6 +480,8 @@ mod tests {
     #[test]
     fn prompts_are_stripped_and_the_lines_after_them_are_the_example_output() {
         assert_eq!(converted("console", "$ etcdctl defrag\n").lang, "bash");
+        let root = converted("console", "# systemctl reboot\n");
+        assert_eq!((root.run.as_str(), root.danger), ("systemctl reboot", Danger::Destructive));
         assert_eq!(converted("console", "kubectl delete pod -l app=x\n").danger, Danger::Destructive);
         let command = converted("console", "$ kubectl get pods\nNAME   READY\napi    1/1\n");
         assert_eq!(command.run, "kubectl get pods");

@@ -120,12 +120,20 @@ pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
                 return skipped(0, format!("a page that only points to `{target}`: its name is an alias there"));
             }
             let Some(alert) = alert else { return skipped(0, "no H1 heading nor title: nothing names it".into()) };
-            let mut id = id_of(&alert);
-            if !ids.insert(id.clone()) {
-                id = format!("{id}-{}", id_of(component(file.path)));
-                ids.insert(id.clone());
-            }
+            let first = id_of(&alert);
+            // Two pages with one H1 (a heading copied from another page):
+            // the second takes its file's name, else its directory's.
+            let candidates =
+                [first.clone(), id_of(stem(file.path)), format!("{first}-{}", id_of(component(file.path)))];
+            let numbered = (2..=files.len() + 1).map(|n| format!("{first}-{n}"));
+            let Some(id) = candidates.into_iter().chain(numbered).find(|id| !ids.contains(id)) else {
+                return skipped(0, "no id is left for it".into());
+            };
+            ids.insert(id.clone());
             let mut entry = Entry::new(file, &page, alert, id, &by_stem);
+            if entry.id != first {
+                entry.problems.push((0, format!("another page has the heading of this one: its id is `{}`", entry.id)));
+            }
             entry.aliases.extend(aliases.get(&entry.id).into_iter().flatten().cloned());
             match entry.toml(&page, file) {
                 Some(toml) => Ok(Converted {
