@@ -36,6 +36,9 @@
 //!   master released and the responder did (from the drill's journal), the
 //!   wheel that picks the next scenario, `drill new`'s skeleton, the
 //!   debrief. No terminal.
+//! - [`export`]: entries as markdown pages (the four sections of the
+//!   public runbook collections) from [`present`], which `import` reads
+//!   back. Pure.
 //! - [`import`]: markdown runbooks (pulldown-cmark) as catalog entries:
 //!   sections, steps from code blocks, placeholders, links. Pure.
 //! - [`whereabouts`]: where a final command will act (kube context and
@@ -58,6 +61,7 @@ pub mod clipboard;
 pub mod danger;
 pub mod diagnostic;
 pub mod drill;
+pub mod export;
 pub mod files;
 pub mod highlight;
 pub mod import;

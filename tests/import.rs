@@ -138,3 +138,65 @@ fn import_writes_under_out_says_each_problem_at_its_place_and_search_finds_the_e
         assert!(found.contains("volume-filling-up"), "{query}: {found}");
     }
 }
+
+/// The embedded catalog's pages, as `export` writes them: (id, markdown).
+fn exported() -> (pagerbook::catalog::Catalog, Vec<(String, String)>) {
+    let catalog = util::embedded().catalog;
+    let pages = (0..catalog.entries().len())
+        .map(|i| (catalog.entries()[i].id().to_owned(), pagerbook::export::page(&catalog, i)))
+        .collect();
+    (catalog, pages)
+}
+
+#[test]
+fn the_export_of_the_embedded_catalog_renders_with_its_headings_and_a_block_per_command() {
+    let (catalog, pages) = exported();
+    for ((id, page), entry) in pages.iter().zip(catalog.entries()) {
+        let mut headings = Vec::new();
+        let mut heading: Option<String> = None;
+        let mut blocks = 0;
+        for event in Parser::new_ext(page, Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES) {
+            match event {
+                Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+                Event::Text(text) if heading.is_some() => heading.as_mut().unwrap().push_str(&text),
+                Event::End(pulldown_cmark::TagEnd::Heading(_)) => headings.push(heading.take().unwrap()),
+                Event::Start(Tag::CodeBlock(_)) => blocks += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(headings[0], entry.title(), "{id}: the H1 is the title");
+        for section in ["Meaning", "Diagnosis", "Mitigation", "About"] {
+            assert!(headings.iter().any(|h| h == section), "{id}: no {section} in {headings:?}");
+        }
+        assert_eq!(blocks, entry.steps.iter().filter(|s| s.run().is_some()).count(), "{id}");
+    }
+}
+
+#[test]
+fn an_exported_entry_imported_again_has_its_id_steps_commands_and_placeholders() {
+    let (catalog, pages) = exported();
+    let markdown: Vec<Markdown<'_>> =
+        pages.iter().map(|(id, text)| Markdown { path: id, text, collection: Collection::Other }).collect();
+    let dir = Dir::new();
+    for ((id, _), converted) in pages.iter().zip(import::convert(&markdown)) {
+        let converted = converted.unwrap_or_else(|skipped| panic!("{id}: {skipped:?}"));
+        assert_eq!(converted.id, *id);
+        dir.write(&format!("{id}.toml"), converted.toml);
+    }
+    let again = load_with(&[Source::Path(dir.path().to_owned())], &LoadOptions::default());
+    let errors: Vec<String> =
+        again.diagnostics.iter().filter(|d| d.level == Level::Error).map(ToString::to_string).collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    for entry in catalog.entries() {
+        let back = again.catalog.get(entry.id()).unwrap_or_else(|| panic!("{} is gone", entry.id()));
+        let commands = |e: &pagerbook::catalog::Entry| -> Vec<Option<String>> {
+            // A command's trailing newline is not part of what it does.
+            e.steps.iter().map(|s| s.run().map(|run| pagerbook::template::display(run).trim_end().to_owned())).collect()
+        };
+        assert_eq!(commands(back), commands(entry), "{}: the steps and their commands", entry.id());
+        let names =
+            |e: &pagerbook::catalog::Entry| -> Vec<String> { e.vars.iter().map(|v| v.name.to_string()).collect() };
+        assert_eq!(names(back), names(entry), "{}: the placeholders", entry.id());
+        assert_eq!(back.signals().collect::<Vec<_>>(), entry.signals().collect::<Vec<_>>(), "{}", entry.id());
+    }
+}

@@ -188,6 +188,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
         format: ImportFormat,
     },
+    /// Write entries as markdown pages (Meaning, Impact, Diagnosis,
+    /// Mitigation) for GitHub, Hugo or a printout.
+    #[command(
+        after_help = "Examples:\n  pagerbook export coredns-down\n  pagerbook export --out ./printout          every entry, and _index.md\n  pagerbook --catalog ./team export --out ./wiki"
+    )]
+    Export {
+        /// The entries (default: every one).
+        ids: Vec<String>,
+        /// Only `md` is written.
+        #[arg(long, value_enum, default_value_t = PageFormat::Md)]
+        format: PageFormat,
+        /// Write one file per entry, and an index, into DIR (default: the
+        /// pages to standard output).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Walkthrough drills: a responder works a scenario in the navigator
     /// (nothing runs), a game master releases what they would see.
     #[command(subcommand, after_help = DRILL_HELP)]
@@ -317,6 +333,13 @@ Each page becomes one failure mode: its H1 the alert (id, signal, tag), Meaning 
 symptom, Impact the impact, Diagnosis and Mitigation the steps (one per code block, the
 list item or paragraph before it as what to do), other sections kept as prose. What
 could not be carried over as it was is a warning at its place in the markdown.";
+
+/// What `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PageFormat {
+    /// Markdown.
+    Md,
+}
 
 /// Which collection `import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,6 +14,7 @@
 mod args;
 mod check;
 mod drill;
+mod export;
 mod import;
 mod incident;
 mod list;
@@ -108,6 +109,9 @@ pub fn run(
         }
         Command::Sources { json } => check::sources_command(&sources, json, out),
         Command::Incident(command) => incident::incident(command, &sources, out, err),
+        Command::Export { ids, format: _, out: out_dir } => {
+            export::export(&sources, &ids, out_dir.as_deref(), out, err)
+        }
         Command::Import { paths, out: out_dir, format } => import::import(&paths, out_dir.as_deref(), format, out, err),
         Command::Drill(command) => drill::drill(command, &sources, cli.theme == ThemeChoice::Light, out, err),
     };

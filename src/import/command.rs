@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use super::placeholders::{angle_placeholders, dollar_placeholders, open_quotes, take_alert_assignments, unplaceable};
 use crate::catalog::Danger;
 
 /// A code block, converted.
@@ -23,14 +24,6 @@ pub struct Command {
     pub sets: Vec<String>,
     /// What could not be carried over as it was.
     pub problems: Vec<String>,
-}
-
-/// Variables a command reads from its environment, never placeholders.
-const ENVIRONMENT: &[&str] = &["HOME", "PATH", "USER", "PWD", "SHELL", "TMPDIR", "KUBECONFIG", "EDITOR", "TERM"];
-
-/// `{{name}}`.
-fn placeholder(name: &str) -> String {
-    format!("{{{{{name}}}}}")
 }
 
 /// The block's language as the catalog writes it; `None` for a shell.
@@ -184,253 +177,35 @@ fn assignments(run: &str) -> Vec<(String, String)> {
     for line in run.lines() {
         for part in line.split([';', '|', '&']) {
             let words: Vec<&str> = part.split_whitespace().collect();
-            let words = match words.first() {
-                Some(&"export" | &"local" | &"declare" | &"readonly") => &words[1..],
-                _ => &words[..],
-            };
+            // `while read …`, `do x=…`: what follows the keyword.
+            let keywords =
+                ["while", "until", "do", "then", "else", "if", "!", "export", "local", "declare", "readonly"];
+            let start = words.iter().position(|w| !keywords.contains(w)).unwrap_or(words.len());
+            let words = &words[start..];
             if let [first, ..] = words
                 && let Some((name, value)) = first.split_once('=')
                 && is_variable(name)
             {
                 set.push((name.to_owned(), format!("{value} {}", words[1..].join(" ")).trim().to_owned()));
             }
-            if let ["for" | "read", name, ..] = words
-                && is_variable(name)
-            {
-                set.push(((*name).to_owned(), String::new()));
+            match words {
+                ["for", name, ..] if is_variable(name) => set.push(((*name).to_owned(), String::new())),
+                ["read", names @ ..] => set.extend(
+                    names
+                        .iter()
+                        .filter(|n| !n.starts_with('-') && is_variable(n))
+                        .map(|n| ((*n).to_owned(), String::new())),
+                ),
+                _ => {}
             }
         }
     }
     set
 }
 
-fn is_variable(name: &str) -> bool {
+pub(super) fn is_variable(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// `NODE_NAME='<value of instance label from alert>'` lines: the value is
-/// the one the alert gives, so the variable is a placeholder; the line goes.
-fn take_alert_assignments(run: &str, vars: &mut BTreeMap<String, String>) -> String {
-    let mut kept = Vec::new();
-    for line in run.lines() {
-        let trimmed = line.trim();
-        let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed).split_once('=');
-        if let Some((name, value)) = assignment
-            && is_variable(name)
-            && let Some(inner) = value.trim_matches(['\'', '"']).strip_prefix('<').and_then(|v| v.strip_suffix('>'))
-        {
-            vars.insert(name.to_ascii_lowercase(), describe(inner));
-            continue;
-        }
-        kept.push(line);
-    }
-    kept.join("\n").trim_matches('\n').to_owned()
-}
-
-/// `<namespace>`, `<pod name>`, `<value of instance label from alert>`.
-fn angle_placeholders(run: &str, vars: &mut BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(run.len());
-    let mut rest = run;
-    while let Some(start) = rest.find('<') {
-        let candidate = rest[start + 1..].find('>').map(|end| &rest[start + 1..start + 1 + end]);
-        if let Some((inner, name)) = candidate.and_then(|inner| placeholder_name(inner).map(|name| (inner, name))) {
-            out.push_str(&rest[..start]);
-            out.push_str(&placeholder(&name));
-            vars.entry(name).or_insert_with(|| describe(inner));
-            rest = &rest[start + inner.len() + 2..];
-        } else {
-            out.push_str(&rest[..=start]);
-            rest = &rest[start + 1..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The placeholder a `<…>` stands for, if it reads as one (a few words of
-/// letters, not a redirection or an HTML tag).
-fn placeholder_name(inner: &str) -> Option<String> {
-    let words: Vec<&str> = inner
-        .split(|c: char| c.is_whitespace() || c == '-' || c == '_' || c == '.')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let plain = inner.chars().all(|c| c.is_ascii_alphanumeric() || " -_.".contains(c));
-    if !plain || words.is_empty() || words.len() > 8 || !inner.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    // "value of instance label from alert" → `instance`.
-    let name = match words.iter().position(|w| *w == "label") {
-        Some(at) if at > 0 && words.first() == Some(&"value") => words[at - 1].to_owned(),
-        _ => words.join("_"),
-    };
-    let name = name.to_ascii_lowercase();
-    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("_{name}") } else { name };
-    crate::template::is_valid_name(&name).then_some(name)
-}
-
-/// What a placeholder is, from the words that stood for it.
-fn describe(inner: &str) -> String {
-    let inner = inner.trim();
-    let mut words = inner.replace(['_', '-'], " ");
-    if !words.chars().any(|c| c.is_ascii_lowercase()) {
-        words = words.to_ascii_lowercase();
-    }
-    if let Some(first) = words.get(..1) {
-        words = first.to_uppercase() + &words[1..];
-    }
-    words
-}
-
-/// `$NAMESPACE` and `${NAMESPACE}` that the block does not set itself:
-/// placeholders. One an earlier block set cannot reach this one (each step
-/// runs in a shell of its own): a placeholder too, said so.
-fn dollar_placeholders(
-    run: &str,
-    local: &[&str],
-    earlier: &BTreeMap<String, String>,
-    vars: &mut BTreeMap<String, String>,
-    problems: &mut Vec<String>,
-) -> String {
-    let mut out = String::with_capacity(run.len());
-    let mut chars = run.char_indices().peekable();
-    let mut in_single = false;
-    while let Some((i, c)) = chars.next() {
-        if c == '\'' {
-            in_single = !in_single;
-        }
-        if c != '$' || in_single {
-            out.push(c);
-            continue;
-        }
-        let rest = &run[i + 1..];
-        let (name, len) = if let Some(braced) = rest.strip_prefix('{') {
-            match braced.find('}') {
-                Some(end) if is_variable(&braced[..end]) => (&braced[..end], end + 2),
-                _ => ("", 0),
-            }
-        } else {
-            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            (&rest[..end], end)
-        };
-        let stands_for_a_value = is_variable(name) && !local.contains(&name) && !ENVIRONMENT.contains(&name);
-        if !stands_for_a_value {
-            out.push(c);
-            continue;
-        }
-        let lower = name.to_ascii_lowercase();
-        let description = match earlier.get(name) {
-            Some(set_by) => {
-                problems.push(format!(
-                    "`${name}` was set by an earlier block, which this step cannot see: it is a placeholder"
-                ));
-                format!("What `{name}` was set to by an earlier step: {set_by}")
-            }
-            None => describe(name),
-        };
-        vars.entry(lower.clone()).or_insert(description);
-        out.push_str(&placeholder(&lower));
-        for _ in 0..len {
-            chars.next();
-        }
-    }
-    out
-}
-
-/// Quotes around a placeholder opened, so its value is quoted alone:
-/// `"{{ns}}"` → `{{ns}}`, `"node/{{node}}"` → `node/{{node}}` (nothing
-/// there needs quotes), `"app = {{app}}"` → `"app = "{{app}}`.
-fn open_quotes(run: &str) -> String {
-    let mut out = String::with_capacity(run.len());
-    let mut rest = run;
-    while let Some(at) = rest.find(['"', '\'']) {
-        out.push_str(&rest[..at]);
-        let quote = rest[at..].chars().next().unwrap_or('"');
-        let inside = &rest[at + 1..];
-        let end = closing_quote(inside, quote).unwrap_or(inside.len());
-        let segment = &inside[..end];
-        let rest_after = inside.get(end + 1..).unwrap_or_default();
-        if !holds_placeholder(segment) {
-            out.push(quote);
-            out.push_str(segment);
-            if end < inside.len() {
-                out.push(quote);
-            }
-        } else if segment
-            .replace("{{", "")
-            .replace("}}", "")
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/_.:=@,-".contains(c))
-        {
-            out.push_str(segment);
-        } else {
-            for (i, part) in segment.split("{{").enumerate() {
-                match part.split_once("}}").filter(|_| i > 0) {
-                    Some((name, text)) => {
-                        out.push_str(&placeholder(name));
-                        if !text.is_empty() {
-                            out.push(quote);
-                            out.push_str(text);
-                            out.push(quote);
-                        }
-                    }
-                    None if !part.is_empty() => {
-                        out.push(quote);
-                        out.push_str(part);
-                        out.push(quote);
-                    }
-                    None => {}
-                }
-            }
-        }
-        rest = rest_after;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Where the quote that opened before `inside` closes.
-fn closing_quote(inside: &str, quote: char) -> Option<usize> {
-    let mut escaped = false;
-    for (i, c) in inside.char_indices() {
-        match c {
-            '\\' if quote == '"' && !escaped => escaped = true,
-            c if c == quote && !escaped => return Some(i),
-            _ => escaped = false,
-        }
-    }
-    None
-}
-
-/// Whether a text holds a placeholder (not an escaped `{{{{`).
-fn holds_placeholder(text: &str) -> bool {
-    text.replace("{{{{", "").contains("{{")
-}
-
-/// Placeholders where no value can be filled in (in a `#` comment, after a
-/// program that may run the rest in another shell): put back as shell
-/// variables, to set before running, and said.
-fn unplaceable(run: &str, vars: &mut BTreeMap<String, String>, problems: &mut Vec<String>) -> String {
-    let Ok(pieces) = crate::template::parse(run) else { return run.to_owned() };
-    let mut stuck: Vec<(String, &'static str)> = Vec::new();
-    for piece in pieces {
-        if let crate::template::Piece::Placeholder(p) = piece
-            && let Some(why) = p.uncertain.or(p.inside_quote.map(|_| "it stands inside quotes"))
-            && !stuck.iter().any(|(name, _)| name == p.name)
-        {
-            stuck.push((p.name.to_owned(), why));
-        }
-    }
-    let mut run = run.to_owned();
-    for (name, why) in stuck {
-        let variable = name.to_ascii_uppercase();
-        run = run.replace(&placeholder(&name), &format!("${variable}"));
-        vars.remove(&name);
-        problems.push(format!(
-            "`{{{{{name}}}}}` cannot be filled where it stands ({why}): kept as `${variable}`, to set before running"
-        ));
-    }
-    run
 }
 
 /// What running it risks: what deletes, drains, forces or debugs a node is

@@ -7,16 +7,17 @@
 //! reads and writes them.
 //!
 //! - `page`: the markdown read (pulldown-cmark);
-//! - `command`: a code block as a step's command.
+//! - `command`: a code block as a step's command; `placeholders`: the
+//!   values in it.
 
 pub mod command;
+mod entry;
 pub mod page;
+mod placeholders;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
-use crate::catalog::Danger;
-use crate::toml_text::{string, strings, text};
+use entry::Entry;
 use page::Page;
 
 /// Where a collection of runbooks comes from, for the references and the
@@ -94,7 +95,8 @@ pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
     let by_stem: BTreeMap<String, String> = files
         .iter()
         .zip(&alerts)
-        .filter_map(|(file, alert)| Some((stem(file.path).to_owned(), id_of(alert.as_deref()?))))
+        .zip(&pages)
+        .filter_map(|((file, alert), page)| Some((stem(file.path).to_owned(), id_for(page, alert.as_deref()?))))
         .collect();
     // A stub (a page that only links elsewhere) is an alias of its target.
     let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -120,7 +122,7 @@ pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
                 return skipped(0, format!("a page that only points to `{target}`: its name is an alias there"));
             }
             let Some(alert) = alert else { return skipped(0, "no H1 heading nor title: nothing names it".into()) };
-            let first = id_of(&alert);
+            let first = id_for(&page, &alert);
             // Two pages with one H1 (a heading copied from another page):
             // the second takes its file's name, else its directory's.
             let candidates =
@@ -149,6 +151,11 @@ pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
             }
         })
         .collect()
+}
+
+/// A page's id: the one it says (a page `export` wrote), else its alert's.
+fn id_for(page: &Page, alert: &str) -> String {
+    page.id.clone().unwrap_or_else(|| id_of(alert))
 }
 
 /// The alert a page is about: its H1 (the file's stem when it has none and
@@ -223,190 +230,6 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 
 fn warning((line, column): (usize, usize), message: String) -> Warning {
     Warning { line, column, message }
-}
-
-/// What sections are for: where their prose and their blocks go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Meaning,
-    Impact,
-    Diagnosis,
-    Mitigation,
-    /// Any other heading, or the text before the first: kept as prose.
-    Other,
-}
-
-impl Part {
-    fn of(heading: &str) -> Part {
-        match heading.trim().to_ascii_lowercase().as_str() {
-            "meaning" | "description" | "summary" | "overview" => Part::Meaning,
-            "impact" => Part::Impact,
-            "diagnosis" | "diagnose" | "investigation" | "troubleshooting" => Part::Diagnosis,
-            "mitigation" | "resolution" | "remediation" | "fix" => Part::Mitigation,
-            _ => Part::Other,
-        }
-    }
-}
-
-/// An entry being written.
-struct Entry {
-    id: String,
-    alert: String,
-    title: String,
-    aliases: Vec<String>,
-    related: Vec<String>,
-    references: Vec<String>,
-    problems: Vec<(usize, String)>,
-}
-
-impl Entry {
-    fn new(file: &Markdown<'_>, page: &Page, alert: String, id: String, by_stem: &BTreeMap<String, String>) -> Entry {
-        let title = page.title.clone().unwrap_or_else(|| alert.clone());
-        let mut problems = page.problems.clone();
-        let mut related = Vec::new();
-        let mut references = vec![match file.collection.repository() {
-            Some(repository) => format!("{repository}/blob/HEAD/{}", upstream(file.path)),
-            None => file.path.to_owned(),
-        }];
-        for (stem, offset) in &page.links {
-            match by_stem.get(stem) {
-                Some(linked) if *linked != id && !related.contains(linked) => related.push(linked.clone()),
-                Some(_) => {}
-                None => {
-                    problems.push((
-                        *offset,
-                        format!("a link to {stem}.md, which is not among the files imported: kept as a reference"),
-                    ));
-                    references.push(format!("{stem}.md"));
-                }
-            }
-        }
-        references.extend(page.urls.iter().cloned());
-        references.dedup();
-        let aliases = page.aliases.iter().map(|a| a.trim_matches('/').to_owned()).filter(|a| !a.is_empty()).collect();
-        Entry { id, alert, title, aliases, related, references, problems }
-    }
-
-    /// The entry's TOML; `None` when there is nothing to say of its symptom.
-    fn toml(&mut self, page: &Page, file: &Markdown<'_>) -> Option<String> {
-        let mut texts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        let mut steps = Vec::new();
-        let mut vars: BTreeMap<String, String> = BTreeMap::new();
-        let mut set_earlier: BTreeMap<String, String> = BTreeMap::new();
-        for section in &page.sections {
-            let part = Part::of(&section.heading);
-            let field = match part {
-                Part::Meaning => "symptom",
-                Part::Impact => "impact",
-                Part::Diagnosis => "detection",
-                Part::Mitigation | Part::Other => "recovery",
-            };
-            let mut prose = section.prose.clone();
-            if part == Part::Other && !section.heading.is_empty() && !prose.is_empty() {
-                prose.insert(0, format!("{}:", section.heading));
-            }
-            texts.entry(field).or_default().extend(prose);
-            for block in &section.blocks {
-                let converted = command::convert(&block.lang, &block.code, &set_earlier);
-                self.problems.extend(converted.problems.iter().map(|p| (block.at, p.clone())));
-                for name in &converted.sets {
-                    set_earlier.insert(name.clone(), first_line(&block.code).to_owned());
-                }
-                for (name, description) in &converted.vars {
-                    vars.entry(name.clone()).or_insert_with(|| description.clone());
-                }
-                steps.push((part, block, converted));
-            }
-        }
-        // Imported prose keeps no control character (check refuses them).
-        let joined = |field: &str| texts.get(field).map(|p| clean(&paragraphs(p))).filter(|t| !t.trim().is_empty());
-        let symptom = joined("symptom").or_else(|| texts.get("recovery").and_then(|p| p.first()).map(|p| clean(p)))?;
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# Converted by `pagerbook import` from {}.\n# The original is under the Apache License 2.0; this file was changed from it.\n",
-            self.references[0]
-        );
-        out.push_str("[[failure]]\n");
-        let _ = writeln!(out, "id = {}", string(&self.id));
-        let _ = writeln!(out, "title = {}", string(&clean(&self.title)));
-        if !component(file.path).is_empty() {
-            let _ = writeln!(out, "component = {}", string(component(file.path)));
-        }
-        let _ = writeln!(out, "symptom = {}", text(&symptom));
-        for field in ["impact", "detection", "recovery"] {
-            if let Some(value) = joined(field) {
-                let _ = writeln!(out, "{field} = {}", text(&value));
-            }
-        }
-        let _ = writeln!(out, "signals = {}", strings([self.alert.as_str()]));
-        let _ = writeln!(out, "tags = {}", strings([self.alert.as_str()]));
-        if !self.aliases.is_empty() {
-            let _ = writeln!(out, "aliases = {}", strings(self.aliases.iter().map(String::as_str)));
-        }
-        if !self.related.is_empty() {
-            let _ = writeln!(out, "related = {}", strings(self.related.iter().map(String::as_str)));
-        }
-        let _ = writeln!(out, "references = {}", strings(self.references.iter().map(String::as_str)));
-        for (name, description) in &vars {
-            let _ = writeln!(out, "\n[failure.vars.{name}]\ndescription = {}", string(&clean(description)));
-        }
-        for (part, block, step) in steps {
-            out.push_str("\n[[failure.steps]]\n");
-            let instruction = if block.intro.is_empty() { default_instruction(part) } else { clean(&block.intro) };
-            let _ = writeln!(out, "do = {}", text(&instruction));
-            let _ = writeln!(out, "run = {}", text(&clean_command(&step.run)));
-            if step.lang != crate::catalog::DEFAULT_LANG {
-                let _ = writeln!(out, "lang = {}", string(&step.lang));
-            }
-            if step.danger != Danger::Safe {
-                let _ = writeln!(out, "danger = {}", string(step.danger.as_str()));
-            }
-            if step.interactive {
-                out.push_str("interactive = true\n");
-            }
-            if let Some(example) = &step.example_output {
-                let _ = writeln!(out, "example_output = {}", text(&clean(example)));
-            }
-        }
-        Some(out)
-    }
-}
-
-/// Paragraphs one blank line apart; the items of a list on lines of their own.
-fn paragraphs(prose: &[String]) -> String {
-    let mut out = String::new();
-    for (i, paragraph) in prose.iter().enumerate() {
-        if i > 0 {
-            let list = paragraph.starts_with("- ") && prose[i - 1].starts_with("- ");
-            out.push_str(if list { "\n" } else { "\n\n" });
-        }
-        out.push_str(paragraph);
-    }
-    out
-}
-
-fn default_instruction(part: Part) -> String {
-    match part {
-        Part::Diagnosis => "Look (from the runbook's Diagnosis).".into(),
-        Part::Mitigation => "Act (from the runbook's Mitigation).".into(),
-        _ => "Run this (from the runbook).".into(),
-    }
-}
-
-fn first_line(code: &str) -> &str {
-    code.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default()
-}
-
-/// Text without the control characters a catalog refuses (newlines and
-/// tabs stay).
-fn clean(text: &str) -> String {
-    text.trim().chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
-}
-
-/// A command without the characters a catalog refuses in a `run`.
-fn clean_command(run: &str) -> String {
-    clean(run).chars().filter(|c| !crate::visible::is_deceptive(*c)).collect()
 }
 
 #[cfg(test)]

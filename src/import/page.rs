@@ -15,6 +15,8 @@ pub struct Page {
     pub title: Option<String>,
     /// The front matter's `aliases`.
     pub aliases: Vec<String>,
+    /// The front matter's `id`: a page `pagerbook export` wrote.
+    pub id: Option<String>,
     /// The first H1's text, and where it stands.
     pub heading: Option<(String, usize)>,
     pub sections: Vec<Section>,
@@ -34,6 +36,15 @@ pub struct Section {
     /// Paragraphs and list items, in order.
     pub prose: Vec<String>,
     pub blocks: Vec<Block>,
+    /// The blocks (by index) and the list items without one, in order.
+    pub flow: Vec<Flow>,
+}
+
+/// A code block, or a list item that holds none, where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Flow {
+    Block(usize),
+    Item(String),
 }
 
 /// A code block.
@@ -53,8 +64,9 @@ pub struct Block {
 struct Reading {
     /// The text of the paragraph or item being read.
     text: String,
-    /// The texts of the list items open, outermost first.
-    items: Vec<String>,
+    /// The texts of the list items open, outermost first, and whether a
+    /// code block stands in each.
+    items: Vec<(String, bool)>,
     /// The code block being read: its info string and start.
     code: Option<(String, usize, String)>,
     /// The last paragraph read, for a block that follows it.
@@ -95,12 +107,15 @@ pub fn read(text: &str) -> Page {
             }
             Event::Start(Tag::Item) => {
                 flush(&mut reading, section);
-                reading.items.push(String::new());
+                reading.items.push((String::new(), false));
             }
             Event::End(TagEnd::Item) => {
                 flush(&mut reading, section);
-                if let Some(item) = reading.items.pop().filter(|item| !item.trim().is_empty()) {
+                if let Some((item, holds_code)) = reading.items.pop().filter(|(item, _)| !item.trim().is_empty()) {
                     section.prose.push(format!("- {}", item.trim()));
+                    if !holds_code {
+                        section.flow.push(Flow::Item(item.trim().to_owned()));
+                    }
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -117,8 +132,15 @@ pub fn read(text: &str) -> Page {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, at, code)) = reading.code.take() {
-                    let intro = reading.items.last().filter(|item| !item.trim().is_empty());
-                    let intro = intro.unwrap_or(&reading.last_paragraph).trim().to_owned();
+                    let item = reading.items.last_mut();
+                    let intro = match item {
+                        Some((text, holds_code)) if !text.trim().is_empty() => {
+                            *holds_code = true;
+                            text.trim().to_owned()
+                        }
+                        _ => reading.last_paragraph.trim().to_owned(),
+                    };
+                    section.flow.push(Flow::Block(section.blocks.len()));
                     section.blocks.push(Block { lang, code, intro, at });
                 }
             }
@@ -166,7 +188,7 @@ fn flush(reading: &mut Reading, section: &mut Section) {
         text.clone_into(&mut reading.text);
         return;
     }
-    match reading.items.last_mut() {
+    match reading.items.last_mut().map(|(item, _)| item) {
         Some(item) => {
             if !item.is_empty() {
                 item.push(' ');
@@ -185,10 +207,12 @@ fn front_matter(yaml: &str, page: &mut Page) {
         title: Option<String>,
         #[serde(default)]
         aliases: Vec<String>,
+        id: Option<String>,
     }
     if let Ok(front) = serde_saphyr::from_str::<Front>(yaml) {
         page.title = front.title.filter(|t| !t.trim().is_empty());
         page.aliases = front.aliases;
+        page.id = front.id.filter(|id| crate::import::id_of(id) == *id);
     } else {
         page.problems.push((0, "the front matter is not YAML with a title: it is left out".into()));
     }

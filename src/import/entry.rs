@@ -1,0 +1,266 @@
+//! An imported page as a catalog entry's TOML: which section goes where,
+//! the steps in order, the placeholders declared, the links and the notice
+//! of conversion.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{Markdown, command, component, page, upstream};
+use crate::catalog::Danger;
+use crate::toml_text::{string, strings, text};
+use page::Page;
+
+/// What sections are for: where their prose and their blocks go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Meaning,
+    Impact,
+    Diagnosis,
+    Mitigation,
+    /// Literal lines people see: signals.
+    Signals,
+    /// Other names: aliases.
+    Aliases,
+    /// Said by the links and the table of placeholders themselves: related
+    /// entries, runbooks, references, placeholders.
+    Said,
+    /// Any other heading, or the text before the first: kept as prose.
+    Other,
+}
+
+impl Part {
+    fn of(heading: &str) -> Part {
+        match heading.trim().to_ascii_lowercase().as_str() {
+            "meaning" | "description" | "summary" | "overview" => Part::Meaning,
+            "impact" => Part::Impact,
+            "diagnosis" | "diagnose" | "investigation" | "troubleshooting" => Part::Diagnosis,
+            "mitigation" | "resolution" | "remediation" | "fix" => Part::Mitigation,
+            "signals" => Part::Signals,
+            "also known as" | "aliases" => Part::Aliases,
+            "related" | "runbooks" | "references" | "placeholders" | "about" => Part::Said,
+            _ => Part::Other,
+        }
+    }
+}
+
+/// An entry being written.
+pub(super) struct Entry {
+    pub(super) id: String,
+    /// What the page is about, when it is an alert: its H1.
+    alert: Option<String>,
+    signals: Vec<String>,
+    title: String,
+    pub(super) aliases: Vec<String>,
+    related: Vec<String>,
+    references: Vec<String>,
+    pub(super) problems: Vec<(usize, String)>,
+}
+
+impl Entry {
+    pub(super) fn new(
+        file: &Markdown<'_>,
+        page: &Page,
+        alert: String,
+        id: String,
+        by_stem: &BTreeMap<String, String>,
+    ) -> Entry {
+        let title = page.title.clone().unwrap_or_else(|| alert.clone());
+        let mut problems = page.problems.clone();
+        let mut related = Vec::new();
+        let mut references = vec![match file.collection.repository() {
+            Some(repository) => format!("{repository}/blob/HEAD/{}", upstream(file.path)),
+            None => file.path.to_owned(),
+        }];
+        for (stem, offset) in &page.links {
+            match by_stem.get(stem) {
+                Some(linked) if *linked != id && !related.contains(linked) => related.push(linked.clone()),
+                Some(_) => {}
+                None => {
+                    problems.push((
+                        *offset,
+                        format!("a link to {stem}.md, which is not among the files imported: kept as a reference"),
+                    ));
+                    references.push(format!("{stem}.md"));
+                }
+            }
+        }
+        references.extend(page.urls.iter().cloned());
+        references.dedup();
+        let aliases = page.aliases.iter().map(|a| a.trim_matches('/').to_owned()).filter(|a| !a.is_empty()).collect();
+        // A page pagerbook wrote says its signals; another's H1 is an alert.
+        let alert = page.id.is_none().then_some(alert);
+        Entry { id, alert, signals: Vec::new(), title, aliases, related, references, problems }
+    }
+
+    /// The entry's TOML; `None` when there is nothing to say of its symptom.
+    pub(super) fn toml(&mut self, page: &Page, file: &Markdown<'_>) -> Option<String> {
+        let mut texts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut steps = Vec::new();
+        let mut vars: BTreeMap<String, String> = BTreeMap::new();
+        let mut set_earlier: BTreeMap<String, String> = BTreeMap::new();
+        for section in &page.sections {
+            let part = Part::of(&section.heading);
+            let field = match part {
+                Part::Meaning => "symptom",
+                Part::Impact => "impact",
+                Part::Diagnosis => "detection",
+                Part::Mitigation | Part::Other => "recovery",
+                Part::Signals | Part::Aliases | Part::Said => {
+                    let items = section
+                        .prose
+                        .iter()
+                        .filter_map(|p| p.strip_prefix("- "))
+                        .map(|item| item.trim_matches('`').to_owned());
+                    match part {
+                        Part::Signals => self.signals.extend(items),
+                        Part::Aliases => self.aliases.extend(items),
+                        _ => {}
+                    }
+                    ""
+                }
+            };
+            let mut prose = section.prose.clone();
+            if part == Part::Other && !section.heading.is_empty() && !prose.is_empty() {
+                prose.insert(0, format!("{}:", section.heading));
+            }
+            if !field.is_empty() {
+                texts.entry(field).or_default().extend(prose);
+            }
+            for flow in &section.flow {
+                let block = match flow {
+                    page::Flow::Block(i) => &section.blocks[*i],
+                    // A page pagerbook wrote numbers every step, those
+                    // without a command too.
+                    page::Flow::Item(item)
+                        if page.id.is_some() && matches!(part, Part::Diagnosis | Part::Mitigation) =>
+                    {
+                        steps.push((part, exported_instruction(item), None));
+                        continue;
+                    }
+                    page::Flow::Item(_) => continue,
+                };
+                let converted = command::convert(&block.lang, &block.code, &set_earlier);
+                self.problems.extend(converted.problems.iter().map(|p| (block.at, p.clone())));
+                for name in &converted.sets {
+                    set_earlier.insert(name.clone(), first_line(&block.code).to_owned());
+                }
+                for (name, description) in &converted.vars {
+                    vars.entry(name.clone()).or_insert_with(|| description.clone());
+                }
+                let intro = if page.id.is_some() { exported_instruction(&block.intro) } else { block.intro.clone() };
+                steps.push((part, intro, Some(converted)));
+            }
+        }
+        // Imported prose keeps no control character (check refuses them).
+        let joined = |field: &str| texts.get(field).map(|p| clean(&paragraphs(p))).filter(|t| !t.trim().is_empty());
+        let symptom = joined("symptom").or_else(|| texts.get("recovery").and_then(|p| p.first()).map(|p| clean(p)))?;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# Converted by `pagerbook import` from {}.\n# The original is under the Apache License 2.0; this file was changed from it.\n",
+            self.references[0]
+        );
+        out.push_str("[[failure]]\n");
+        let _ = writeln!(out, "id = {}", string(&self.id));
+        let _ = writeln!(out, "title = {}", string(&clean(&self.title)));
+        if !component(file.path).is_empty() {
+            let _ = writeln!(out, "component = {}", string(component(file.path)));
+        }
+        let _ = writeln!(out, "symptom = {}", text(&symptom));
+        for field in ["impact", "detection", "recovery"] {
+            if let Some(value) = joined(field) {
+                let _ = writeln!(out, "{field} = {}", text(&value));
+            }
+        }
+        let signals: Vec<&str> = self.alert.iter().chain(&self.signals).map(String::as_str).collect();
+        if !signals.is_empty() {
+            let _ = writeln!(out, "signals = {}", strings(signals));
+        }
+        if let Some(alert) = &self.alert {
+            let _ = writeln!(out, "tags = {}", strings([alert.as_str()]));
+        }
+        if !self.aliases.is_empty() {
+            let _ = writeln!(out, "aliases = {}", strings(self.aliases.iter().map(String::as_str)));
+        }
+        if !self.related.is_empty() {
+            let _ = writeln!(out, "related = {}", strings(self.related.iter().map(String::as_str)));
+        }
+        let _ = writeln!(out, "references = {}", strings(self.references.iter().map(String::as_str)));
+        for (name, description) in &vars {
+            let _ = writeln!(out, "\n[failure.vars.{name}]\ndescription = {}", string(&clean(description)));
+        }
+        write_steps(&mut out, steps);
+        Some(out)
+    }
+}
+
+/// Paragraphs one blank line apart; the items of a list on lines of their own.
+fn paragraphs(prose: &[String]) -> String {
+    let mut out = String::new();
+    for (i, paragraph) in prose.iter().enumerate() {
+        if i > 0 {
+            let list = paragraph.starts_with("- ") && prose[i - 1].starts_with("- ");
+            out.push_str(if list { "\n" } else { "\n\n" });
+        }
+        out.push_str(paragraph);
+    }
+    out
+}
+
+/// The steps' TOML tables, in order.
+fn write_steps(out: &mut String, steps: Vec<(Part, String, Option<command::Command>)>) {
+    for (part, intro, step) in steps {
+        out.push_str("\n[[failure.steps]]\n");
+        let instruction = if intro.is_empty() { default_instruction(part) } else { clean(&intro) };
+        let _ = writeln!(out, "do = {}", text(&instruction));
+        let Some(step) = step else { continue };
+        let _ = writeln!(out, "run = {}", text(&clean_command(&step.run)));
+        if step.lang != crate::catalog::DEFAULT_LANG {
+            let _ = writeln!(out, "lang = {}", string(&step.lang));
+        }
+        if step.danger != Danger::Safe {
+            let _ = writeln!(out, "danger = {}", string(step.danger.as_str()));
+        }
+        if step.interactive {
+            out.push_str("interactive = true\n");
+        }
+        if let Some(example) = &step.example_output {
+            let _ = writeln!(out, "example_output = {}", text(&clean(example)));
+        }
+    }
+}
+
+/// A step's instruction as `export` wrote it, without the marks it added
+/// after it (`(caution, interactive)`), which the step's fields say.
+fn exported_instruction(item: &str) -> String {
+    let marks = ["caution", "destructive", "interactive", "run from "];
+    match item.trim_end().strip_suffix(')').and_then(|rest| rest.rsplit_once(" (")) {
+        Some((instruction, said)) if said.split(", ").all(|mark| marks.iter().any(|m| mark.starts_with(m))) => {
+            instruction.to_owned()
+        }
+        _ => item.to_owned(),
+    }
+}
+
+fn default_instruction(part: Part) -> String {
+    match part {
+        Part::Diagnosis => "Look (from the runbook's Diagnosis).".into(),
+        Part::Mitigation => "Act (from the runbook's Mitigation).".into(),
+        _ => "Run this (from the runbook).".into(),
+    }
+}
+
+fn first_line(code: &str) -> &str {
+    code.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default()
+}
+
+/// Text without the control characters a catalog refuses (newlines and
+/// tabs stay).
+fn clean(text: &str) -> String {
+    text.trim().chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
+}
+
+/// A command without the characters a catalog refuses in a `run`.
+fn clean_command(run: &str) -> String {
+    clean(run).chars().filter(|c| !crate::visible::is_deceptive(*c)).collect()
+}
