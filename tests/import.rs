@@ -189,6 +189,7 @@ fn an_exported_entry_imported_again_has_its_id_steps_commands_and_placeholders()
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     for entry in catalog.entries() {
         let back = again.catalog.get(entry.id()).unwrap_or_else(|| panic!("{} is gone", entry.id()));
+        assert_eq!(back.kind, entry.kind, "{}", entry.id());
         let commands = |e: &pagerbook::catalog::Entry| -> Vec<Option<String>> {
             // A command's trailing newline is not part of what it does.
             e.steps.iter().map(|s| s.run().map(|run| pagerbook::template::display(run).trim_end().to_owned())).collect()
@@ -198,5 +199,7 @@ fn an_exported_entry_imported_again_has_its_id_steps_commands_and_placeholders()
             |e: &pagerbook::catalog::Entry| -> Vec<String> { e.vars.iter().map(|v| v.name.to_string()).collect() };
         assert_eq!(names(back), names(entry), "{}: the placeholders", entry.id());
         assert_eq!(back.signals().collect::<Vec<_>>(), entry.signals().collect::<Vec<_>>(), "{}", entry.id());
+        assert_eq!(back.related().collect::<Vec<_>>(), entry.related().collect::<Vec<_>>(), "{}", entry.id());
+        assert_eq!(back.runbooks().collect::<Vec<_>>(), entry.runbooks().collect::<Vec<_>>(), "{}", entry.id());
     }
 }

@@ -144,10 +144,10 @@ pub enum Command {
     },
     /// Validate catalog files; exit 1 when there are errors.
     #[command(
-        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check ./team          ./team as it loads beside the embedded catalog\n  pagerbook check --strict        also what a reviewed entry should have\n  pagerbook check --format json   for editors and CI"
+        after_help = "Examples:\n  pagerbook check                 the catalogs in use\n  pagerbook check ./team          ./team as it loads beside the catalogs in use\n  pagerbook check --strict        also what a reviewed entry should have\n  pagerbook check --format json   for editors and CI"
     )]
     Check {
-        /// Files or directories to check, as they load after the embedded catalog
+        /// Files or directories to check, as they load after the catalogs in use
         /// (or the --catalog paths), reporting only their problems (default: the
         /// catalogs in use).
         paths: Vec<PathBuf>,

@@ -100,9 +100,10 @@ pub fn run(
             let (sources, options) = if paths.is_empty() {
                 (sources, LoadOptions { context: Vec::new(), strict })
             } else {
-                // Paths are checked as they load after the catalog they join:
-                // the embedded one, or the `--catalog` paths.
-                let context = if cli.catalog.is_empty() { vec![Source::Embedded] } else { sources };
+                // Paths are checked as they load after the catalogs they
+                // join: those in use (a drill or an entry may name one of the
+                // user's catalog), or the `--catalog` paths.
+                let context = sources;
                 (paths.into_iter().map(Source::Path).collect(), LoadOptions { context, strict })
             };
             check::check(&sources, &options, config.as_deref(), format, verbose, out)

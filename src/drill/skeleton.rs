@@ -40,6 +40,11 @@ pub fn skeleton(catalog: &Catalog, entry: &Entry, id: &str) -> String {
         let _ = writeln!(out, "\n[[drill.reveals]]\non = \"logs\"\ntext = {}", text(&signals.join("\n")));
     }
     for (n, step) in steps.iter().filter(|(_, step)| step.danger == Danger::Safe) {
+        // What an imported runbook showed it printing upstream is a start.
+        if let Some(example) = step.example_output() {
+            let _ = writeln!(out, "\n[[drill.reveals]]\non = \"step:{}:{n}\"\ntext = {}", entry.id(), text(example));
+            continue;
+        }
         let command = step.run().unwrap_or_default().replace('\n', " ");
         let _ = writeln!(
             out,

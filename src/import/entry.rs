@@ -52,6 +52,7 @@ pub(super) struct Entry {
     title: String,
     pub(super) aliases: Vec<String>,
     related: Vec<String>,
+    runbooks: Vec<String>,
     references: Vec<String>,
     pub(super) problems: Vec<(usize, String)>,
 }
@@ -62,18 +63,19 @@ impl Entry {
         page: &Page,
         alert: String,
         id: String,
-        by_stem: &BTreeMap<String, String>,
+        by_stem: &BTreeMap<String, (String, bool)>,
     ) -> Entry {
         let title = page.title.clone().unwrap_or_else(|| alert.clone());
         let mut problems = page.problems.clone();
-        let mut related = Vec::new();
+        let (mut related, mut runbooks) = (Vec::new(), Vec::new());
         let mut references = vec![match file.collection.repository() {
             Some(repository) => format!("{repository}/blob/HEAD/{}", upstream(file.path)),
             None => file.path.to_owned(),
         }];
         for (stem, offset) in &page.links {
             match by_stem.get(stem) {
-                Some(linked) if *linked != id && !related.contains(linked) => related.push(linked.clone()),
+                Some((linked, true)) if !runbooks.contains(linked) => runbooks.push(linked.clone()),
+                Some((linked, false)) if *linked != id && !related.contains(linked) => related.push(linked.clone()),
                 Some(_) => {}
                 None => {
                     problems.push((
@@ -89,7 +91,7 @@ impl Entry {
         let aliases = page.aliases.iter().map(|a| a.trim_matches('/').to_owned()).filter(|a| !a.is_empty()).collect();
         // A page pagerbook wrote says its signals; another's H1 is an alert.
         let alert = page.id.is_none().then_some(alert);
-        Entry { id, alert, signals: Vec::new(), title, aliases, related, references, problems }
+        Entry { id, alert, signals: Vec::new(), title, aliases, related, runbooks, references, problems }
     }
 
     /// The entry's TOML; `None` when there is nothing to say of its symptom.
@@ -160,14 +162,16 @@ impl Entry {
             "# Converted by `pagerbook import` from {}.\n# The original is under the Apache License 2.0; this file was changed from it.\n",
             self.references[0]
         );
-        out.push_str("[[failure]]\n");
+        // A runbook's page (`export` says so) holds a summary and steps only.
+        let table = if page.runbook { "runbook" } else { "failure" };
+        let _ = writeln!(out, "[[{table}]]");
         let _ = writeln!(out, "id = {}", string(&self.id));
         let _ = writeln!(out, "title = {}", string(&clean(&self.title)));
-        if !component(file.path).is_empty() {
+        if !component(file.path).is_empty() && !page.runbook {
             let _ = writeln!(out, "component = {}", string(component(file.path)));
         }
-        let _ = writeln!(out, "symptom = {}", text(&symptom));
-        for field in ["impact", "detection", "recovery"] {
+        let _ = writeln!(out, "{} = {}", if page.runbook { "summary" } else { "symptom" }, text(&symptom));
+        for field in ["impact", "detection", "recovery"].into_iter().filter(|_| !page.runbook) {
             if let Some(value) = joined(field) {
                 let _ = writeln!(out, "{field} = {}", text(&value));
             }
@@ -182,14 +186,16 @@ impl Entry {
         if !self.aliases.is_empty() {
             let _ = writeln!(out, "aliases = {}", strings(self.aliases.iter().map(String::as_str)));
         }
-        if !self.related.is_empty() {
-            let _ = writeln!(out, "related = {}", strings(self.related.iter().map(String::as_str)));
+        for (field, ids) in [("related", &self.related), ("runbooks", &self.runbooks)] {
+            if !ids.is_empty() && !page.runbook {
+                let _ = writeln!(out, "{field} = {}", strings(ids.iter().map(String::as_str)));
+            }
         }
         let _ = writeln!(out, "references = {}", strings(self.references.iter().map(String::as_str)));
         for (name, description) in &vars {
-            let _ = writeln!(out, "\n[failure.vars.{name}]\ndescription = {}", string(&clean(description)));
+            let _ = writeln!(out, "\n[{table}.vars.{name}]\ndescription = {}", string(&clean(description)));
         }
-        write_steps(&mut out, steps);
+        write_steps(&mut out, table, steps);
         Some(out)
     }
 }
@@ -208,9 +214,9 @@ fn paragraphs(prose: &[String]) -> String {
 }
 
 /// The steps' TOML tables, in order.
-fn write_steps(out: &mut String, steps: Vec<(Part, String, Option<command::Command>)>) {
+fn write_steps(out: &mut String, table: &str, steps: Vec<(Part, String, Option<command::Command>)>) {
     for (part, intro, step) in steps {
-        out.push_str("\n[[failure.steps]]\n");
+        let _ = writeln!(out, "\n[[{table}.steps]]");
         let instruction = if intro.is_empty() { default_instruction(part) } else { clean(&intro) };
         let _ = writeln!(out, "do = {}", text(&instruction));
         let Some(step) = step else { continue };

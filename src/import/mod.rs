@@ -92,11 +92,14 @@ pub struct Skipped {
 pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
     let pages: Vec<Page> = files.iter().map(|file| page::read(file.text)).collect();
     let alerts: Vec<Option<String>> = files.iter().zip(&pages).map(|(file, page)| alert_of(file.path, page)).collect();
-    let by_stem: BTreeMap<String, String> = files
+    // Each page's id, by its file's stem, and whether it is a runbook's.
+    let by_stem: BTreeMap<String, (String, bool)> = files
         .iter()
         .zip(&alerts)
         .zip(&pages)
-        .filter_map(|((file, alert), page)| Some((stem(file.path).to_owned(), id_for(page, alert.as_deref()?))))
+        .filter_map(|((file, alert), page)| {
+            Some((stem(file.path).to_owned(), (id_for(page, alert.as_deref()?), page.runbook)))
+        })
         .collect();
     // A stub (a page that only links elsewhere) is an alias of its target.
     let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -104,7 +107,7 @@ pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
         .iter()
         .zip(&alerts)
         .map(|(page, alert)| {
-            let target = redirect_of(page).and_then(|stem| by_stem.get(&stem).cloned())?;
+            let (target, _) = redirect_of(page).and_then(|stem| by_stem.get(&stem).cloned())?;
             aliases.entry(target.clone()).or_default().push(alert.clone()?);
             Some(target)
         })

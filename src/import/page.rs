@@ -17,6 +17,8 @@ pub struct Page {
     pub aliases: Vec<String>,
     /// The front matter's `id`: a page `pagerbook export` wrote.
     pub id: Option<String>,
+    /// The front matter says `kind: runbook`.
+    pub runbook: bool,
     /// The first H1's text, and where it stands.
     pub heading: Option<(String, usize)>,
     pub sections: Vec<Section>,
@@ -208,11 +210,13 @@ fn front_matter(yaml: &str, page: &mut Page) {
         #[serde(default)]
         aliases: Vec<String>,
         id: Option<String>,
+        kind: Option<String>,
     }
     if let Ok(front) = serde_saphyr::from_str::<Front>(yaml) {
         page.title = front.title.filter(|t| !t.trim().is_empty());
         page.aliases = front.aliases;
         page.id = front.id.filter(|id| crate::import::id_of(id) == *id);
+        page.runbook = front.kind.as_deref() == Some("runbook");
     } else {
         page.problems.push((0, "the front matter is not YAML with a title: it is left out".into()));
     }
