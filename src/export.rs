@@ -17,8 +17,14 @@ pub fn page(catalog: &Catalog, index: usize) -> String {
     let shown = present::present(catalog, index);
     let entry = shown.entry;
     let mut out = String::new();
-    let _ =
-        writeln!(out, "---\ntitle: {}\nid: {}\nkind: {}\n---\n", yaml_string(entry.title()), entry.id(), entry.kind);
+    // Hugo reserves `kind`: pagerbook's own keys stand under `params`.
+    let _ = writeln!(
+        out,
+        "---\ntitle: {}\nparams:\n  pagerbook_id: {}\n  pagerbook_kind: {}\n---\n",
+        yaml_string(entry.title()),
+        yaml_string(entry.id()),
+        entry.kind
+    );
     let _ = writeln!(out, "# {}\n", entry.title());
     let mut facts = vec![format!("`{}`", entry.id()), entry.kind.noun().to_owned()];
     facts.extend(shown.layer.map(|layer| layer.title.clone()));

@@ -84,6 +84,11 @@ pub(super) fn import(
 /// path under `root` (its name, for a file given alone): where its catalog
 /// file goes under `--out`.
 fn collect(root: &Path, path: &Path, found: &mut Vec<(PathBuf, PathBuf)>, err: &mut dyn Write) -> io::Result<()> {
+    // A link is not followed: a link to a parent would loop.
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if linked && path != root {
+        return writeln!(err, "{}: warning: a symbolic link, not followed", path.display());
+    }
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(e) => return writeln!(err, "{}: error: {}", path.display(), crate::catalog::load::io_message(&e)),

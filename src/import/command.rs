@@ -89,6 +89,13 @@ pub fn convert(lang: &str, code: &str, earlier: &BTreeMap<String, String>) -> Co
     }
     // Copied only, it is still said what it would do.
     command.danger = danger(&run);
+    if lang_is_shell && meant_for_another_shell(&run) {
+        "text".clone_into(&mut command.lang);
+        command.interactive = false;
+        command.problems.push(
+            "its commands after a debug shell or rsh are meant to be typed in it: the step is copied, never run".into(),
+        );
+    }
     command.run = run;
     command
 }
@@ -235,13 +242,25 @@ fn danger(run: &str) -> Danger {
 /// Whether it takes over the terminal: a debug shell on a node, `rsh`,
 /// `exec -it`.
 fn interactive(run: &str) -> bool {
-    let first = run.lines().find(|l| !l.trim_start().starts_with('#')).unwrap_or_default();
-    let words: Vec<&str> = first.split_whitespace().collect();
+    run.lines().any(takes_the_terminal)
+}
+
+/// Whether a command line takes over the terminal: a debug shell, `rsh`,
+/// `exec -it`, an editor (`edit`).
+fn takes_the_terminal(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
     let tool = matches!(words.first(), Some(&"oc" | &"kubectl"));
-    // `edit` opens an editor on the object.
-    let takes_terminal =
-        words.contains(&"rsh") || words.contains(&"edit") || (words.contains(&"debug") && !first.contains(" -- "));
-    tool && (takes_terminal || words.iter().any(|w| *w == "-it" || *w == "-ti"))
+    let takes =
+        words.contains(&"rsh") || words.contains(&"edit") || (words.contains(&"debug") && !line.contains(" -- "));
+    tool && (takes || words.iter().any(|w| *w == "-it" || *w == "-ti"))
+}
+
+/// Whether lines follow one that opens a shell elsewhere (`oc debug node`,
+/// `rsh`): they are meant for that shell, and run here they would act on
+/// this machine once it is left.
+fn meant_for_another_shell(run: &str) -> bool {
+    let lines: Vec<&str> = run.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    lines.iter().position(|line| takes_the_terminal(line)).is_some_and(|at| at + 1 < lines.len())
 }
 
 #[cfg(test)]
@@ -275,13 +294,18 @@ mod tests {
         let names: Vec<&str> = command.vars.keys().map(String::as_str).collect();
         assert_eq!(names, ["app", "namespace", "node_name"]);
         assert_eq!(command.vars["node_name"], "Value of instance label from alert");
-        assert!(command.interactive && command.danger == Danger::Destructive);
+        assert!(
+            command.lang == "text" && command.danger == Danger::Destructive,
+            "the lines after the debug shell are for it"
+        );
     }
 
     #[test]
     fn what_the_block_sets_stays_a_variable_and_what_an_earlier_one_set_is_said() {
         let mut earlier = BTreeMap::new();
         earlier.insert("POD".to_owned(), "$(oc get pods -o name | head -1)".to_owned());
+        let session = converted("shell", "oc debug node/<node>\nchroot /host\ncrictl rmi <image>");
+        assert_eq!((session.lang.as_str(), session.interactive), ("text", false), "nothing of it runs here");
         let command = convert("bash", "for n in $NODES; do echo $n; done\noc logs $POD", &earlier);
         assert_eq!(command.run, "for n in {{nodes}}; do echo $n; done\noc logs {{pod}}");
         assert_eq!(command.problems.len(), 1);

@@ -83,14 +83,15 @@ pub fn read(text: &str) -> Page {
     let mut page = Page::default();
     let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES;
     let mut reading = Reading::default();
-    let mut in_metadata = false;
+    // The front matter, as its lines come (in several texts).
+    let mut metadata: Option<String> = None;
     page.sections.push(Section::default());
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let Some(section) = page.sections.last_mut() else { break };
         match event {
-            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
-            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
-            Event::Text(value) if in_metadata => front_matter(&value, &mut page),
+            Event::Start(Tag::MetadataBlock(_)) => metadata = Some(String::new()),
+            Event::End(TagEnd::MetadataBlock(_)) => front_matter(&metadata.take().unwrap_or_default(), &mut page),
+            Event::Text(value) if metadata.is_some() => metadata.iter_mut().for_each(|m| m.push_str(&value)),
             Event::Start(Tag::Heading { level, .. }) => {
                 reading.heading = Some(level);
                 reading.text.clear();
@@ -209,14 +210,15 @@ fn front_matter(yaml: &str, page: &mut Page) {
         title: Option<String>,
         #[serde(default)]
         aliases: Vec<String>,
-        id: Option<String>,
-        kind: Option<String>,
+        /// What `export` writes under Hugo's `params` (Hugo reserves `kind`).
+        #[serde(default)]
+        params: std::collections::BTreeMap<String, String>,
     }
     if let Ok(front) = serde_saphyr::from_str::<Front>(yaml) {
         page.title = front.title.filter(|t| !t.trim().is_empty());
         page.aliases = front.aliases;
-        page.id = front.id.filter(|id| crate::import::id_of(id) == *id);
-        page.runbook = front.kind.as_deref() == Some("runbook");
+        page.id = front.params.get("pagerbook_id").filter(|id| crate::import::id_of(id) == **id).cloned();
+        page.runbook = front.params.get("pagerbook_kind").is_some_and(|kind| kind == "runbook");
     } else {
         page.problems.push((0, "the front matter is not YAML with a title: it is left out".into()));
     }
@@ -299,6 +301,14 @@ mod tests {
         );
         assert_eq!(diagnosis.blocks[0].intro, "Check the operator:");
         assert_eq!((diagnosis.blocks[1].lang.as_str(), diagnosis.blocks[1].intro.as_str()), ("promql", "Then this."));
+    }
+
+    #[test]
+    fn a_page_export_wrote_says_its_id_and_kind_under_params() {
+        let page = read(
+            "---\ntitle: \"T\"\nparams:\n  pagerbook_id: \"cdn-pop-outage\"\n  pagerbook_kind: runbook\n---\n\n# T\n",
+        );
+        assert_eq!((page.id.as_deref(), page.runbook), (Some("cdn-pop-outage"), true), "{:?}", page.problems);
     }
 
     #[test]

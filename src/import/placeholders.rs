@@ -251,7 +251,8 @@ pub(super) fn unplaceable(run: &str, vars: &mut BTreeMap<String, String>, proble
     let mut run = run.to_owned();
     for (name, why) in stuck {
         let variable = name.to_ascii_uppercase();
-        run = run.replace(&placeholder(&name), &format!("${variable}"));
+        // Stopped, not run with an empty value, when it is not set.
+        run = run.replace(&placeholder(&name), &format!("${{{variable}:?set {variable} before running}}"));
         vars.remove(&name);
         problems.push(format!(
             "`{{{{{name}}}}}` cannot be filled where it stands ({why}): kept as `${variable}`, to set before running"
