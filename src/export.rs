@@ -87,7 +87,8 @@ fn write_sections(shown: &Presentation<'_>, out: &mut String) {
             Section::Placeholders(vars) => {
                 out.push_str("## Placeholders\n\n| placeholder | what it is | default |\n| --- | --- | --- |\n");
                 for var in *vars {
-                    let default = var.default.as_deref().map(code_span).unwrap_or_default();
+                    // A `|` ends a table's cell even inside a code span.
+                    let default = var.default.as_deref().map(|d| cell(&code_span(d))).unwrap_or_default();
                     let _ = writeln!(out, "| `<{}>` | {} | {default} |", var.name, cell(&var.description));
                 }
                 out.push('\n');

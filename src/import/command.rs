@@ -316,6 +316,7 @@ mod tests {
     fn a_go_template_keeps_its_braces_and_a_query_its_quotes() {
         let command = converted("bash", "oc get pods -o go-template='{{range .items}}{{.metadata.name}}{{end}}'");
         assert!(command.run.starts_with("oc get pods -o go-template='{{{{range .items}}{{{{"), "{}", command.run);
+        assert_eq!(converted("promql", "up{<selector>}").run, "up{ {{selector}} }", "no triple brace");
         let query = converted("promql", "up{instance=\"<value of instance label from alert>\"} == 0");
         assert_eq!((query.lang.as_str(), query.run.as_str()), ("promql", "up{instance=\"{{instance}}\"} == 0"));
     }

@@ -191,7 +191,7 @@ fn stem(path: &str) -> &str {
 
 /// The directory a page is in: its component.
 fn component(path: &str) -> &str {
-    path.rsplit('/').nth(1).unwrap_or_default()
+    path.rsplit('/').nth(1).filter(|dir| !matches!(*dir, "." | "..")).unwrap_or_default()
 }
 
 /// `KubePodCrashLooping` → `kube-pod-crash-looping`, `KubeAPIDown` →

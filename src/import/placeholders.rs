@@ -35,6 +35,18 @@ fn placeholder(name: &str) -> String {
     format!("{{{{{name}}}}}")
 }
 
+/// Appends `{{name}}`, a space between it and a brace beside it: `{{{`
+/// would read as an escaped brace (`up{<selector>}`).
+fn push_placeholder(out: &mut String, name: &str, next: Option<char>) {
+    if out.ends_with('{') {
+        out.push(' ');
+    }
+    out.push_str(&placeholder(name));
+    if next == Some('}') {
+        out.push(' ');
+    }
+}
+
 /// `NODE_NAME='<value of instance label from alert>'` lines: the value is
 /// the one the alert gives, so the variable is a placeholder; the line goes.
 pub(super) fn take_alert_assignments(run: &str, vars: &mut BTreeMap<String, String>) -> String {
@@ -63,9 +75,9 @@ pub(super) fn angle_placeholders(run: &str, vars: &mut BTreeMap<String, String>)
         let candidate = rest[start + 1..].find('>').map(|end| &rest[start + 1..start + 1 + end]);
         if let Some((inner, name)) = candidate.and_then(|inner| placeholder_name(inner).map(|name| (inner, name))) {
             out.push_str(&rest[..start]);
-            out.push_str(&placeholder(&name));
-            vars.entry(name).or_insert_with(|| describe(inner));
             rest = &rest[start + inner.len() + 2..];
+            push_placeholder(&mut out, &name, rest.chars().next());
+            vars.entry(name).or_insert_with(|| describe(inner));
         } else {
             out.push_str(&rest[..=start]);
             rest = &rest[start + 1..];
@@ -156,7 +168,7 @@ pub(super) fn dollar_placeholders(
             None => describe(name),
         };
         vars.entry(lower.clone()).or_insert(description);
-        out.push_str(&placeholder(&lower));
+        push_placeholder(&mut out, &lower, run[i + 1 + len..].chars().next());
         for _ in 0..len {
             chars.next();
         }
