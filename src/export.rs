@@ -85,11 +85,20 @@ fn write_sections(shown: &Presentation<'_>, out: &mut String) {
             }
             Section::Prose(title @ "Prevention", text) => heading(out, title, Some(text)),
             Section::Placeholders(vars) => {
-                out.push_str("## Placeholders\n\n| placeholder | what it is | default |\n| --- | --- | --- |\n");
+                out.push_str(
+                    "## Placeholders\n\n| placeholder | what it is | default | choices | secret | pattern |\n",
+                );
+                out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+                // A `|` ends a table's cell even inside a code span.
+                let code = |value: Option<&str>| value.map(|v| cell(&code_span(v))).unwrap_or_default();
                 for var in *vars {
-                    // A `|` ends a table's cell even inside a code span.
-                    let default = var.default.as_deref().map(|d| cell(&code_span(d))).unwrap_or_default();
-                    let _ = writeln!(out, "| `<{}>` | {} | {default} |", var.name, cell(&var.description));
+                    let (default, pattern) = (code(var.default.as_deref()), code(var.pattern.as_deref()));
+                    let secret = if var.secret { "yes" } else { "" };
+                    let choices: Vec<String> = var.choices.iter().map(|c| cell(&code_span(c))).collect();
+                    let choices = choices.join(", ");
+                    let what = cell(&var.description);
+                    let _ =
+                        writeln!(out, "| `<{}>` | {what} | {default} | {choices} | {secret} | {pattern} |", var.name);
                 }
                 out.push('\n');
             }

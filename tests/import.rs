@@ -195,9 +195,21 @@ fn an_exported_entry_imported_again_has_its_id_steps_commands_and_placeholders()
             e.steps.iter().map(|s| s.run().map(|run| pagerbook::template::display(run).trim_end().to_owned())).collect()
         };
         assert_eq!(commands(back), commands(entry), "{}: the steps and their commands", entry.id());
-        let names =
-            |e: &pagerbook::catalog::Entry| -> Vec<String> { e.vars.iter().map(|v| v.name.to_string()).collect() };
-        assert_eq!(names(back), names(entry), "{}: the placeholders", entry.id());
+        // What the confirmation says before a run comes back as it was.
+        let marks = |e: &pagerbook::catalog::Entry| -> Vec<(pagerbook::catalog::Danger, bool, Option<String>)> {
+            e.steps
+                .iter()
+                .filter(|s| s.run().is_some())
+                .map(|s| (s.danger, s.interactive, s.place().map(str::to_owned)))
+                .collect()
+        };
+        assert_eq!(marks(back), marks(entry), "{}: the steps' danger, terminal and place", entry.id());
+        // Each placeholder whole: its description, default, pattern, and
+        // whether it is a secret (never to be written down).
+        let vars = |e: &pagerbook::catalog::Entry| -> Vec<pagerbook::catalog::Var> {
+            e.vars.iter().map(|v| (**v).clone()).collect()
+        };
+        assert_eq!(vars(back), vars(entry), "{}: the placeholders", entry.id());
         assert_eq!(back.signals().collect::<Vec<_>>(), entry.signals().collect::<Vec<_>>(), "{}", entry.id());
         assert_eq!(back.related().collect::<Vec<_>>(), entry.related().collect::<Vec<_>>(), "{}", entry.id());
         assert_eq!(back.runbooks().collect::<Vec<_>>(), entry.runbooks().collect::<Vec<_>>(), "{}", entry.id());

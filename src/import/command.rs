@@ -20,6 +20,8 @@ pub struct Command {
     pub vars: BTreeMap<String, String>,
     pub danger: Danger,
     pub interactive: bool,
+    /// Where it is run from, when a page says.
+    pub place: Option<String>,
     /// Variables it sets that later blocks may use (`export X=$(…)`).
     pub sets: Vec<String>,
     /// What could not be carried over as it was.
@@ -49,6 +51,7 @@ pub fn convert(lang: &str, code: &str, earlier: &BTreeMap<String, String>) -> Co
         vars: BTreeMap::new(),
         danger: Danger::Safe,
         interactive: false,
+        place: None,
         sets: Vec::new(),
         problems: Vec::new(),
     };

@@ -53,6 +53,8 @@ pub(super) struct Entry {
     pub(super) aliases: Vec<String>,
     related: Vec<String>,
     runbooks: Vec<String>,
+    /// What a page's table of placeholders says of them (a page `export` wrote).
+    declared: Vec<Declared>,
     references: Vec<String>,
     pub(super) problems: Vec<(usize, String)>,
 }
@@ -91,7 +93,61 @@ impl Entry {
         let aliases = page.aliases.iter().map(|a| a.trim_matches('/').to_owned()).filter(|a| !a.is_empty()).collect();
         // A page pagerbook wrote says its signals; another's H1 is an alert.
         let alert = page.id.is_none().then_some(alert);
-        Entry { id, alert, signals: Vec::new(), title, aliases, related, runbooks, references, problems }
+        Entry {
+            id,
+            alert,
+            signals: Vec::new(),
+            title,
+            aliases,
+            related,
+            runbooks,
+            declared: Vec::new(),
+            references,
+            problems,
+        }
+    }
+
+    /// The steps of a section, in order; the placeholders they declare into
+    /// `vars`, what their blocks set into `set_earlier`.
+    fn steps_of(
+        &mut self,
+        page: &Page,
+        section: &page::Section,
+        part: Part,
+        set_earlier: &mut BTreeMap<String, String>,
+        vars: &mut BTreeMap<String, String>,
+        steps: &mut Vec<(Part, String, Option<command::Command>)>,
+    ) {
+        for flow in &section.flow {
+            let block = match flow {
+                page::Flow::Block(i) => &section.blocks[*i],
+                // A page pagerbook wrote numbers every step, those
+                // without a command too.
+                page::Flow::Item(item) if page.id.is_some() && matches!(part, Part::Diagnosis | Part::Mitigation) => {
+                    steps.push((part, exported_instruction(item).0, None));
+                    continue;
+                }
+                page::Flow::Item(_) => continue,
+            };
+            let mut converted = command::convert(&block.lang, &block.code, set_earlier);
+            self.problems.extend(converted.problems.iter().map(|p| (block.at, p.clone())));
+            for name in &converted.sets {
+                set_earlier.insert(name.clone(), first_line(&block.code).to_owned());
+            }
+            for (name, description) in &converted.vars {
+                vars.entry(name.clone()).or_insert_with(|| description.clone());
+            }
+            let intro = if page.id.is_some() {
+                // A page export wrote says the step's marks: they are
+                // its own, not a guess from its command.
+                let (intro, said) = exported_instruction(&block.intro);
+                (converted.danger, converted.interactive, converted.place) = said;
+                intro
+            } else {
+                block.intro.clone()
+            };
+            steps.push((part, intro, Some(converted)));
+        }
     }
 
     /// The entry's TOML; `None` when there is nothing to say of its symptom.
@@ -107,6 +163,10 @@ impl Entry {
                 Part::Impact => "impact",
                 Part::Diagnosis => "detection",
                 Part::Mitigation | Part::Other => "recovery",
+                Part::Said if section.heading.eq_ignore_ascii_case("placeholders") => {
+                    self.declared.extend(section.prose.iter().filter_map(|row| Declared::of_row(row)));
+                    ""
+                }
                 Part::Signals | Part::Aliases | Part::Said => {
                     let items = section
                         .prose
@@ -128,30 +188,7 @@ impl Entry {
             if !field.is_empty() {
                 texts.entry(field).or_default().extend(prose);
             }
-            for flow in &section.flow {
-                let block = match flow {
-                    page::Flow::Block(i) => &section.blocks[*i],
-                    // A page pagerbook wrote numbers every step, those
-                    // without a command too.
-                    page::Flow::Item(item)
-                        if page.id.is_some() && matches!(part, Part::Diagnosis | Part::Mitigation) =>
-                    {
-                        steps.push((part, exported_instruction(item), None));
-                        continue;
-                    }
-                    page::Flow::Item(_) => continue,
-                };
-                let converted = command::convert(&block.lang, &block.code, &set_earlier);
-                self.problems.extend(converted.problems.iter().map(|p| (block.at, p.clone())));
-                for name in &converted.sets {
-                    set_earlier.insert(name.clone(), first_line(&block.code).to_owned());
-                }
-                for (name, description) in &converted.vars {
-                    vars.entry(name.clone()).or_insert_with(|| description.clone());
-                }
-                let intro = if page.id.is_some() { exported_instruction(&block.intro) } else { block.intro.clone() };
-                steps.push((part, intro, Some(converted)));
-            }
+            self.steps_of(page, section, part, &mut set_earlier, &mut vars, &mut steps);
         }
         // Imported prose keeps no control character (check refuses them).
         let joined = |field: &str| texts.get(field).map(|p| clean(&paragraphs(p))).filter(|t| !t.trim().is_empty());
@@ -193,10 +230,60 @@ impl Entry {
         }
         let _ = writeln!(out, "references = {}", strings(self.references.iter().map(String::as_str)));
         for (name, description) in &vars {
+            let declared = self.declared.iter().find(|d| d.name == *name);
+            let description = declared.map_or(description.as_str(), |d| d.description.as_str());
             let _ = writeln!(out, "\n[{table}.vars.{name}]\ndescription = {}", string(&clean(description)));
+            if let Some(declared) = declared {
+                declared.write(&mut out);
+            }
         }
         write_steps(&mut out, table, steps);
         Some(out)
+    }
+}
+
+/// A placeholder as a page's table declares it: `| <name> | what | default
+/// | secret | pattern |`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Declared {
+    name: String,
+    description: String,
+    default: Option<String>,
+    choices: Vec<String>,
+    secret: bool,
+    pattern: Option<String>,
+}
+
+impl Declared {
+    fn of_row(row: &str) -> Option<Declared> {
+        let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
+        let code =
+            |i: usize| cells.get(i).map(|c| c.trim_end_matches('|').trim().trim_matches('`')).filter(|c| !c.is_empty());
+        let name = code(0)?.strip_prefix('<')?.strip_suffix('>')?.to_owned();
+        crate::template::is_valid_name(&name).then(|| Declared {
+            name,
+            description: cells.get(1).map_or(String::new(), |d| (*d).to_owned()),
+            default: code(2).map(str::to_owned),
+            choices: code(3).map_or_else(Vec::new, |c| c.split("`, `").map(str::to_owned).collect()),
+            secret: code(4) == Some("yes"),
+            pattern: code(5).map(str::to_owned),
+        })
+    }
+
+    /// The declaration's keys after its description; a secret has no default.
+    fn write(&self, out: &mut String) {
+        if let Some(default) = self.default.as_ref().filter(|_| !self.secret) {
+            let _ = writeln!(out, "default = {}", string(default));
+        }
+        if !self.choices.is_empty() && !self.secret {
+            let _ = writeln!(out, "choices = {}", strings(self.choices.iter().map(String::as_str)));
+        }
+        if self.secret {
+            out.push_str("secret = true\n");
+        }
+        if let Some(pattern) = &self.pattern {
+            let _ = writeln!(out, "pattern = {}", string(pattern));
+        }
     }
 }
 
@@ -230,21 +317,42 @@ fn write_steps(out: &mut String, table: &str, steps: Vec<(Part, String, Option<c
         if step.interactive {
             out.push_str("interactive = true\n");
         }
+        if let Some(place) = &step.place {
+            let _ = writeln!(out, "where = {}", string(place));
+        }
         if let Some(example) = &step.example_output {
             let _ = writeln!(out, "example_output = {}", text(&clean(example)));
         }
     }
 }
 
-/// A step's instruction as `export` wrote it, without the marks it added
-/// after it (`(caution, interactive)`), which the step's fields say.
-fn exported_instruction(item: &str) -> String {
+/// A step's instruction as `export` wrote it, and the marks it wrote after
+/// it (`(caution, interactive, run from the node)`): its danger, whether it
+/// takes the terminal, where it is run from.
+fn exported_instruction(item: &str) -> (String, (Danger, bool, Option<String>)) {
     let marks = ["caution", "destructive", "interactive", "run from "];
-    match item.trim_end().strip_suffix(')').and_then(|rest| rest.rsplit_once(" (")) {
-        Some((instruction, said)) if said.split(", ").all(|mark| marks.iter().any(|m| mark.starts_with(m))) => {
-            instruction.to_owned()
+    let mut said = (Danger::Safe, false, None);
+    // The first ` (` after which every word is a mark: a place may hold
+    // parentheses of its own.
+    let item = item.trim_end();
+    let body = item.strip_suffix(')').unwrap_or_default();
+    let found = body
+        .match_indices(" (")
+        .map(|(at, _)| (&body[..at], &body[at + 2..]))
+        .find(|(_, marked)| marked.split(", ").all(|mark| marks.iter().any(|m| mark.starts_with(m))));
+    match found {
+        Some((instruction, marked)) => {
+            for mark in marked.split(", ") {
+                match mark {
+                    "caution" => said.0 = Danger::Caution,
+                    "destructive" => said.0 = Danger::Destructive,
+                    "interactive" => said.1 = true,
+                    place => said.2 = place.strip_prefix("run from ").map(str::to_owned),
+                }
+            }
+            (instruction.to_owned(), said)
         }
-        _ => item.to_owned(),
+        _ => (item.to_owned(), said),
     }
 }
 
