@@ -51,6 +51,8 @@ mod catalog {
     mod review;
     #[path = "../src/catalog/schema.rs"]
     pub mod schema;
+    #[path = "../src/catalog/step.rs"]
+    mod step;
 }
 
 /// As `src/catalog/load.rs` names embedded files.

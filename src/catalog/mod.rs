@@ -12,6 +12,7 @@ mod parse;
 mod prebuilt;
 mod review;
 pub mod schema;
+mod step;
 mod validate;
 mod walk;
 
@@ -22,6 +23,6 @@ pub use entry::{EntryData, ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{
     Catalog, Check, Checks, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step,
-    UNSORTED_LAYER, Var,
+    UNSORTED_LAYER, Var, is_shell_lang,
 };
 pub use review::Review;

@@ -30,8 +30,12 @@ pub struct Command {
 
 /// The block's language as the catalog writes it; `None` for a shell.
 fn own_lang(lang: &str) -> Option<String> {
+    // Beside the catalog's shells, what runbooks call a shell session.
+    let session = ["console", "shell-session", "shellsession", "zsh"].iter().any(|s| lang.eq_ignore_ascii_case(s));
+    if lang.is_empty() || session || crate::catalog::is_shell_lang(lang) {
+        return None;
+    }
     match lang.to_ascii_lowercase().as_str() {
-        "" | "sh" | "bash" | "shell" | "console" | "shell-session" | "zsh" | "shellsession" => None,
         "yml" => Some("yaml".into()),
         "txt" | "plaintext" | "plain" => Some("text".into()),
         other => Some(other.to_owned()),

@@ -9,7 +9,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::{DeclaredVars, Reader, TomlTable};
-use crate::catalog::model::{Checks, DEFAULT_LANG, Danger, SHELL_LANGS, Step};
+use crate::catalog::model::{Checks, DEFAULT_LANG, Danger, Step, is_shell_lang};
 use crate::catalog::schema;
 use crate::template::{self, Piece};
 
@@ -46,8 +46,7 @@ impl Reader<'_, '_> {
         let run = table.get("run").and_then(|value| self.string_value("run", value));
         let lang = self.string(table, "lang").map_or(Cow::Borrowed(DEFAULT_LANG), |lang| Cow::Owned(lang.to_owned()));
         if let Some(run) = &run {
-            let shell = SHELL_LANGS.iter().any(|shell| lang.eq_ignore_ascii_case(shell));
-            self.check_placeholders(run, context, declare, shell);
+            self.check_placeholders(run, context, declare, is_shell_lang(&lang));
             // Bidirectional controls and zero-width characters make a command
             // read otherwise than it runs (control characters are refused in
             // every string, below).
