@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -25,10 +26,13 @@ use ratatui::backend::TestBackend;
 
 mod util;
 use util::app::App;
-use util::{Dir, fixture, pagerbook, stdout};
+use util::{Dir, pagerbook, stdout};
 
+/// Relative, as the other snapshot tests load theirs: the detail panel
+/// shows an entry's file, and a snapshot must not depend on where the
+/// repository was checked out.
 fn walkthrough() -> Source {
-    Source::Path(fixture("walkthrough"))
+    Source::Path(Path::new(util::FIXTURES).join("walkthrough"))
 }
 
 #[test]
