@@ -1,5 +1,7 @@
-//! `pagerbook import` over the public runbooks in `../shared/corpus/runbooks`
-//! (prometheus-operator's and openshift's, Apache-2.0): what it writes
+//! `pagerbook import` over the public runbooks in
+//! `tests/fixtures/runbooks-corpus` (prometheus-operator's and openshift's,
+//! Apache-2.0, copied with their licences so the tests need nothing outside
+//! the repository): what it writes
 //! passes `check`, every code block becomes a step, one page of each
 //! collection is compared with its golden file, and the imported entries
 //! are found by their alert's name and by their Meaning.
@@ -19,7 +21,7 @@ use util::{Dir, pagerbook, stdout};
 /// another folder (the whole of both collections, fetched).
 fn corpus() -> PathBuf {
     std::env::var_os("IMPORT_CORPUS")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/runbooks"), PathBuf::from)
+        .map_or_else(|| util::fixture("runbooks-corpus"), PathBuf::from)
 }
 
 /// Every markdown page of the corpus, as (path under it, text).
