@@ -20,8 +20,7 @@ use util::{Dir, pagerbook, stdout};
 /// The public runbooks; `IMPORT_CORPUS=DIR` runs the same tests over
 /// another folder (the whole of both collections, fetched).
 fn corpus() -> PathBuf {
-    std::env::var_os("IMPORT_CORPUS")
-        .map_or_else(|| util::fixture("runbooks-corpus"), PathBuf::from)
+    std::env::var_os("IMPORT_CORPUS").map_or_else(|| util::fixture("runbooks-corpus"), PathBuf::from)
 }
 
 /// Every markdown page of the corpus, as (path under it, text).

@@ -60,7 +60,7 @@ impl Tmux {
         self.type_text(&format!("{} {args}", env!("CARGO_BIN_EXE_pagerbook")));
         self.send(&["Enter"]);
         self.wait_for(first, "the navigator");
-        let shell = self.output(&["display", "-p", "-t", "t", "#{pane_pid}"]).trim().to_owned();
+        let shell = self.output(&["display", "-p", "-t", &pane("t"), "#{pane_pid}"]).trim().to_owned();
         let pid = stdout_of("pgrep", &["-P", &shell]).trim().to_owned();
         assert!(!pid.is_empty(), "no pagerbook under the shell {shell}");
         pid
@@ -117,7 +117,8 @@ impl Tmux {
     }
 
     fn send_to(&self, target: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", target];
+        let target = pane(target);
+        let mut args = vec!["send-keys", "-t", &target];
         args.extend_from_slice(keys);
         assert!(self.command(&args).success());
     }
@@ -148,7 +149,7 @@ impl Tmux {
 
     fn press_in(&self, target: &str, keys: &[&str]) {
         // Styles count: selecting a step may change only its colours.
-        let styled = || self.output(&["capture-pane", "-p", "-e", "-t", target]);
+        let styled = || self.output(&["capture-pane", "-p", "-e", "-t", &pane(target)]);
         for key in keys {
             let before = styled();
             self.send_to(target, &[key]);
@@ -166,11 +167,11 @@ impl Tmux {
     }
 
     fn type_in(&self, target: &str, text: &str) {
-        assert!(self.command(&["send-keys", "-t", target, "-l", text]).success());
+        assert!(self.command(&["send-keys", "-t", &pane(target), "-l", text]).success());
     }
 
     fn screen_of(&self, target: &str) -> String {
-        self.output(&["capture-pane", "-p", "-t", target])
+        self.output(&["capture-pane", "-p", "-t", &pane(target)])
     }
 
     /// Waits until the screen shows `text`, failing with the screen after 10 s.
@@ -204,6 +205,15 @@ impl Tmux {
         );
         screen.into_inner()
     }
+}
+
+/// The active pane of session `session`, by its exact name. tmux looks a
+/// bare `t` up first as a window of the latest session, by name, prefix or
+/// pattern (a window running `top` there takes it), and only then as a
+/// session: one run in about 25, the responder's keys went to the game
+/// master's terminal and its screen was read as the responder's.
+fn pane(session: &str) -> String {
+    format!("={session}:")
 }
 
 impl Drop for Tmux {
@@ -294,7 +304,7 @@ fn after_a_resize_it_redraws_at_once_and_the_next_key_arrives_without_spinning()
     let pid = tmux.open_navigator();
     tmux.type_text("disk");
     tmux.wait_for("Search › disk", "the typed query");
-    assert!(tmux.command(&["resize-window", "-t", "t", "-x", "100", "-y", "26"]).success());
+    assert!(tmux.command(&["resize-window", "-t", &pane("t"), "-x", "100", "-y", "26"]).success());
     tmux.wait_until(
         |screen| screen.lines().nth(1).is_some_and(|l| l.chars().count() == 100),
         "the frame redrawn 100 wide",
@@ -363,11 +373,11 @@ fn the_process_exits_when_its_terminal_closes_with_sighup_blocked() {
     tmux.type_text(&format!("python3 {} {}", script.display(), env!("CARGO_BIN_EXE_pagerbook")));
     tmux.send(&["Enter"]);
     tmux.wait_for("Failure modes, edge inward", "the navigator");
-    let shell = tmux.output(&["display", "-p", "-t", "t", "#{pane_pid}"]).trim().to_owned();
+    let shell = tmux.output(&["display", "-p", "-t", &pane("t"), "#{pane_pid}"]).trim().to_owned();
     let pid = stdout_of("pgrep", &["-P", &shell]).trim().to_owned();
     let blocked = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     assert!(blocked.lines().any(|l| l.starts_with("SigBlk:") && l.ends_with('1')), "SIGHUP not blocked:\n{blocked}");
-    assert!(tmux.command(&["kill-session", "-t", "t"]).success());
+    assert!(tmux.command(&["kill-session", "-t", &pane("t")]).success());
     poll(
         Duration::from_secs(5),
         Duration::from_millis(50),
@@ -381,7 +391,7 @@ fn the_process_exits_when_its_terminal_goes_away() {
     let Some(tmux) = Tmux::start("hangup", 80, 24) else { return };
     let pid = tmux.open_navigator();
     // Like an ssh connection dropping: the terminal closes under the program.
-    assert!(tmux.command(&["kill-session", "-t", "t"]).success());
+    assert!(tmux.command(&["kill-session", "-t", &pane("t")]).success());
     poll(
         Duration::from_secs(5),
         Duration::from_millis(50),
