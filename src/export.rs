@@ -52,7 +52,7 @@ fn write_sections(shown: &Presentation<'_>, out: &mut String) {
     let heading = |out: &mut String, title: &str, text: Option<&str>| {
         let _ = writeln!(out, "## {title}\n");
         if let Some(text) = text {
-            let _ = writeln!(out, "{}\n", text.trim_end());
+            let _ = writeln!(out, "{}\n", prose_lines(text.trim_end()));
         }
     };
     heading(out, "Meaning", prose("Symptom").or(prose("Summary")));
@@ -200,6 +200,27 @@ fn code_span(text: &str) -> String {
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
+/// A catalog's prose as markdown says it: a line the catalog means as
+/// text never turns into a heading, a rule, an HTML block or code.
+fn prose_lines(text: &str) -> String {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | ' '));
+            let item = trimmed.starts_with("- ") || trimmed.starts_with("* ");
+            let line = if indent >= 4 && !item { trimmed } else { line };
+            if trimmed.starts_with(['#', '<', '>']) || (rule && !item) {
+                format!("{}\\{}", &line[..line.len() - trimmed.len()], trimmed)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect();
+    lines.join("\n")
+}
+
 fn cell(text: &str) -> String {
     text.replace(['\n', '\r'], " ").replace('|', "\\|")
 }
@@ -227,4 +248,30 @@ pub fn index(catalog: &Catalog, entries: &[&Entry]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use pulldown_cmark::{Event, Parser, Tag};
+
+    use super::*;
+
+    #[test]
+    fn prose_that_looks_like_markdown_stays_text() {
+        let text = "Seen as:\n# not a heading\n---\n    not code\n<div> not html\n- an item\n  - nested";
+        let written = prose_lines(text);
+        let mut words = String::new();
+        for event in Parser::new(&written) {
+            match event {
+                Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock) | Event::Rule => {
+                    panic!("{event:?} in:\n{written}")
+                }
+                Event::Text(text) => words.push_str(&text),
+                _ => {}
+            }
+        }
+        for kept in ["# not a heading", "---", "not code", "<div> not html", "an item", "nested"] {
+            assert!(words.contains(kept), "{kept:?} in {words:?}");
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::fs::{DirBuilder, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 use rustix::fs::OFlags;
@@ -93,8 +93,8 @@ pub fn create_in(dir: &rustix::fd::OwnedFd, name: &str) -> io::Result<File> {
 }
 
 /// Replaces `path` with `bytes`, readable by its owner only (creating its
-/// directory, owner-only too, if need be). A crash leaves the old file or
-/// the new one, never half of one.
+/// directory, owner-only too, if need be): what pagerbook keeps for its
+/// user. A crash leaves the old file or the new one, never half of one.
 ///
 /// The new text goes to a temporary file with a random name, created
 /// exclusively (`O_EXCL`: a link planted there is never followed), synced,
@@ -104,10 +104,23 @@ pub fn create_in(dir: &rustix::fd::OwnedFd, name: &str) -> io::Result<File> {
 /// # Errors
 /// The directory cannot be created or written, or the disk is full.
 pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, 0o600, 0o700)
+}
+
+/// As [`write_private`], but readable by all (as the umask allows): what is
+/// written to be shared, published or printed (exported pages, imported
+/// catalog files).
+///
+/// # Errors
+/// As [`write_private`].
+pub fn write_shared(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, 0o644, 0o755)
+}
+
+fn replace(path: &Path, bytes: &[u8], mode: u32, dir_mode: u32) -> io::Result<()> {
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    // Created with mode 0600.
-    let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
+    DirBuilder::new().recursive(true).mode(dir_mode).create(dir)?;
+    let mut temporary = tempfile::Builder::new().permissions(std::fs::Permissions::from_mode(mode)).tempfile_in(dir)?;
     temporary.write_all(bytes)?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|err| err.error)?;
@@ -153,7 +166,6 @@ mod tests {
 
     #[test]
     fn writes_owner_only_through_no_planted_link() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data").join("values.toml");
         write_private(&path, b"first").unwrap();
@@ -174,6 +186,20 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "third");
         let left: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left.len(), 2, "temporary files left behind: {left:?}");
+    }
+
+    #[test]
+    fn a_shared_file_is_readable_by_all_as_the_umask_allows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pages").join("a.md");
+        write_shared(&path, b"page").unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        // Read, not set: setting it would change every test's files.
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let umask = status.lines().find_map(|l| l.strip_prefix("Umask:")).unwrap().trim();
+        let umask = u32::from_str_radix(umask, 8).unwrap();
+        assert_eq!((mode(&path), mode(path.parent().unwrap())), (0o644 & !umask, 0o755 & !umask));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "page");
     }
 
     /// A FIFO planted where a file is expected would block a plain open

@@ -38,11 +38,11 @@ pub(super) fn export(
     };
     for &position in &positions {
         let id = catalog.entries()[position].id();
-        files::write_private(&dir.join(format!("{id}.md")), export::page(&catalog, position).as_bytes())?;
+        files::write_shared(&dir.join(format!("{id}.md")), export::page(&catalog, position).as_bytes())?;
     }
     // Hugo's name for a section's page, which `import` leaves out.
     let entries: Vec<_> = positions.iter().map(|&p| &catalog.entries()[p]).collect();
-    files::write_private(&dir.join("_index.md"), export::index(&catalog, &entries).as_bytes())?;
+    files::write_shared(&dir.join("_index.md"), export::index(&catalog, &entries).as_bytes())?;
     writeln!(
         out,
         "exported {} and an index (_index.md) into {}",

@@ -58,7 +58,7 @@ pub(super) fn import(
                 }
                 warned += converted.warnings.len();
                 let target = out_dir.join(relative.with_extension("toml"));
-                files::write_private(&target, converted.toml.as_bytes())?;
+                files::write_shared(&target, converted.toml.as_bytes())?;
                 written += 1;
             }
             Err(skip) => {

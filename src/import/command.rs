@@ -5,6 +5,9 @@
 //! does judged.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::placeholders::{angle_placeholders, dollar_placeholders, open_quotes, take_alert_assignments, unplaceable};
 use crate::catalog::Danger;
@@ -59,13 +62,18 @@ pub fn convert(lang: &str, code: &str, earlier: &BTreeMap<String, String>) -> Co
         sets: Vec::new(),
         problems: Vec::new(),
     };
-    // In a console block, `# ` is root's prompt.
-    let prompts: &[&str] = if lang.eq_ignore_ascii_case("console") { &["$ ", "# "] } else { &["$ "] };
-    let (run, example) = if own.is_none() { split_prompts(&code, prompts) } else { (code.trim_end().to_owned(), None) };
+    // In a console block, a bare `# ` is root's prompt.
+    let console = lang.eq_ignore_ascii_case("console");
+    let prompt: &Regex = if console { &CONSOLE_PROMPT } else { &PROMPT };
+    let prompted = code.lines().any(|line| prompt.is_match(line));
+    let (run, example) = match (&own, prompted) {
+        (Some(_), _) => (code.trim_end().to_owned(), None),
+        (None, true) => split_prompts(&code, prompt),
+        (None, false) => split_table(&code),
+    };
     // A console block with no prompt is what something printed, unless it
     // starts with a command.
-    let prompted = code.lines().any(|line| prompts.iter().any(|p| line.trim_start().starts_with(p)));
-    let printed = lang.eq_ignore_ascii_case("console") && !prompted && !starts_with_a_command(&code);
+    let printed = console && !prompted && !starts_with_a_command(&code);
     let (run, lang_is_shell) = match (own.is_none(), printed) {
         (true, true) => {
             command.lang = "text".into();
@@ -100,7 +108,7 @@ pub fn convert(lang: &str, code: &str, earlier: &BTreeMap<String, String>) -> Co
         "text".clone_into(&mut command.lang);
         command.interactive = false;
         command.problems.push(
-            "its commands after a debug shell or rsh are meant to be typed in it: the step is copied, never run".into(),
+            "its commands after one that opens a shell elsewhere (a debug shell, rsh, ssh, sudo -i) are meant to be typed there: the step is copied, never run".into(),
         );
     }
     command.run = run;
@@ -158,30 +166,85 @@ fn starts_with_a_command(code: &str) -> bool {
     first.split_whitespace().next().is_some_and(|word| PROGRAMS.contains(&word))
 }
 
-/// Commands (after `$ `, with their continuation lines) and the output
-/// lines between them; a block with no prompt is all command.
-fn split_prompts(code: &str, prompts: &[&str]) -> (String, Option<String>) {
-    fn prompted<'l>(line: &'l str, prompts: &[&str]) -> Option<&'l str> {
-        prompts.iter().find_map(|p| line.trim_start().strip_prefix(p))
-    }
-    if !code.lines().any(|line| prompted(line, prompts).is_some()) {
-        return (code.trim_end().to_owned(), None);
-    }
+/// A shell's prompt before a command: `$ `, `user@host:~$ `,
+/// `[root@host ~]# `, `sh-4.4# `, `bash-5.1$ `.
+static PROMPT: LazyLock<Regex> = LazyLock::new(|| prompt(""));
+/// In a console block, root's bare `# ` too.
+static CONSOLE_PROMPT: LazyLock<Regex> = LazyLock::new(|| prompt("|#"));
+
+fn prompt(more: &str) -> Regex {
+    let prompts = r"[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?[$#]|\[[^\]\n]+\][$#]|(?:ba|z)?sh-\d+(?:\.\d+)*[$#]|\$";
+    Regex::new(&format!(r"^\s*(?:{prompts}{more})(?:\s|$)")).unwrap_or_else(|_| unreachable!("a fixed pattern"))
+}
+
+/// A here-document's terminator: `cat <<EOF`, `<<-'END'`.
+static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?"#).unwrap_or_else(|_| unreachable!("a fixed pattern"))
+});
+
+/// Commands (after their prompts, with their continuation lines, a
+/// here-document's body and the shell's `> ` for an unfinished line) and
+/// the output lines between them.
+fn split_prompts(code: &str, prompt: &Regex) -> (String, Option<String>) {
     let (mut commands, mut output) = (Vec::new(), Vec::new());
+    // What the last command still reads: its next line, or a
+    // here-document up to its terminator.
     let mut continued = false;
+    let mut heredoc: Option<String> = None;
+    let mut last_was_command = false;
     for line in code.lines() {
-        let trimmed = line.trim_start();
-        if let Some(command) = prompted(line, prompts) {
-            commands.push(command.to_owned());
-            continued = command.trim_end().ends_with('\\');
-        } else if continued {
+        if let Some(end) = &heredoc {
+            if line.trim() == end {
+                heredoc = None;
+            }
             commands.push(line.to_owned());
-            continued = line.trim_end().ends_with('\\');
-        } else if !trimmed.is_empty() {
-            output.push(line.to_owned());
+            continue;
+        }
+        let command = match prompt.find(line) {
+            Some(found) => Some(&line[found.end()..]),
+            None if continued => Some(line),
+            // A comment is the command's, not what it printed.
+            None if line.trim_start().starts_with('#') => Some(line),
+            None if last_was_command => line.strip_prefix("> "),
+            None => None,
+        };
+        last_was_command = command.is_some();
+        match command {
+            Some(command) => {
+                commands.push(command.to_owned());
+                continued = command.trim_end().ends_with('\\');
+                heredoc = HEREDOC.captures(command).map(|c| c[1].to_owned());
+            }
+            None if !line.trim().is_empty() => output.push(line.to_owned()),
+            None => {}
         }
     }
     (commands.join("\n"), (!output.is_empty()).then(|| output.join("\n")))
+}
+
+/// A block with no prompt whose command is followed by what it printed:
+/// from a table's header on (`NAME   READY   STATUS`), the output.
+fn split_table(code: &str) -> (String, Option<String>) {
+    let lines: Vec<&str> = code.trim_end().lines().collect();
+    let header = lines.iter().position(|line| is_table_header(line)).filter(|at| *at > 0);
+    match header {
+        Some(at) if !lines[at - 1].trim().is_empty() && !lines[at - 1].trim_end().ends_with('\\') => {
+            (lines[..at].join("\n"), Some(lines[at..].join("\n")))
+        }
+        _ => (code.trim_end().to_owned(), None),
+    }
+}
+
+/// `NAME   READY   STATUS   RESTARTS`: two or more upper-case words, apart
+/// by two spaces or a tab, as kubectl, oc, docker and ps print them.
+fn is_table_header(line: &str) -> bool {
+    let columns: Vec<&str> =
+        line.trim().split("  ").flat_map(|c| c.split('\t')).filter(|c| !c.trim().is_empty()).collect();
+    let upper = |column: &str| {
+        column.trim().chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || " _-()%/".contains(c))
+            && column.chars().filter(char::is_ascii_uppercase).count() >= 2
+    };
+    columns.len() >= 2 && columns.iter().all(|c| upper(c))
 }
 
 /// The variables a shell command sets: `X=…`, `export X=…`, `for X in`,
@@ -252,22 +315,68 @@ fn interactive(run: &str) -> bool {
     run.lines().any(takes_the_terminal)
 }
 
-/// Whether a command line takes over the terminal: a debug shell, `rsh`,
-/// `exec -it`, an editor (`edit`).
+/// Whether a command line takes over the terminal: a session elsewhere,
+/// an editor (`edit`), `exec -it`.
 fn takes_the_terminal(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     let tool = matches!(words.first(), Some(&"oc" | &"kubectl"));
-    let takes =
-        words.contains(&"rsh") || words.contains(&"edit") || (words.contains(&"debug") && !line.contains(" -- "));
-    tool && (takes || words.iter().any(|w| *w == "-it" || *w == "-ti"))
+    opens_a_session(line) || (tool && words.iter().any(|w| matches!(*w, "edit" | "-it" | "-ti")))
+}
+
+/// Whether a command line opens a shell elsewhere, which the lines after
+/// it are typed into: a debug shell, `rsh`, `exec -it POD -- bash`, `ssh
+/// HOST` or `gcloud compute ssh` with no command, `sudo -i`, `su -`.
+fn opens_a_session(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let after_dashes = words.iter().position(|w| *w == "--").map(|at| &words[at + 1..]);
+    match words.as_slice() {
+        ["oc" | "kubectl", rest @ ..] => {
+            let exec = rest.iter().any(|w| matches!(*w, "exec" | "run" | "attach"));
+            let tty = rest.iter().any(|w| matches!(*w, "-it" | "-ti") || w.starts_with("--tty"));
+            if rest.contains(&"rsh") || (rest.contains(&"debug") && after_dashes.is_none()) {
+                true
+            } else {
+                (exec && tty) && after_dashes.is_none_or(starts_a_shell)
+            }
+        }
+        ["ssh", rest @ ..] => ssh_command(rest).is_empty(),
+        ["gcloud", "compute", "ssh", rest @ ..] => !rest.iter().any(|w| w.starts_with("--command")),
+        ["sudo", "-i" | "-s" | "su"] | ["sudo", "su", "-"] | ["su"] | ["su", "-" | "-l"] => true,
+        _ => false,
+    }
+}
+
+/// Whether a command (what follows `--`) is a shell or a client's prompt
+/// rather than one command run and done.
+fn starts_a_shell(command: &[&str]) -> bool {
+    let program = command.first().map(|p| p.rsplit('/').next().unwrap_or(p));
+    let one_shot = |flags: &[&str]| command.iter().any(|w| flags.iter().any(|f| w.starts_with(f)));
+    match program {
+        None => true,
+        Some("sh" | "bash" | "ash" | "dash" | "zsh") => !one_shot(&["-c"]),
+        Some("psql" | "mysql" | "mongo" | "mongosh") => !one_shot(&["-c", "-e", "--command", "--eval", "-f"]),
+        Some(_) => command.len() == 1,
+    }
+}
+
+/// The remote command of `ssh [OPTIONS] HOST [COMMAND…]`.
+fn ssh_command<'w>(args: &'w [&'w str]) -> &'w [&'w str] {
+    // The options that take a value.
+    const VALUED: &str = "BbcDEeFIiJLlmOoPpRSWw";
+    let mut at = 0;
+    while let Some(arg) = args.get(at).filter(|a| a.starts_with('-')) {
+        let takes_value = arg.len() == 2 && arg[1..].chars().all(|c| VALUED.contains(c));
+        at += if takes_value { 2 } else { 1 };
+    }
+    args.get(at + 1..).unwrap_or_default()
 }
 
 /// Whether lines follow one that opens a shell elsewhere (`oc debug node`,
-/// `rsh`): they are meant for that shell, and run here they would act on
-/// this machine once it is left.
+/// `ssh HOST`): they are meant for that shell, and run here they would act
+/// on this machine once it is left.
 fn meant_for_another_shell(run: &str) -> bool {
     let lines: Vec<&str> = run.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    lines.iter().position(|line| takes_the_terminal(line)).is_some_and(|at| at + 1 < lines.len())
+    lines.iter().position(|line| opens_a_session(line)).is_some_and(|at| at + 1 < lines.len())
 }
 
 #[cfg(test)]
@@ -288,6 +397,30 @@ mod tests {
         assert_eq!(command.run, "kubectl get pods");
         assert_eq!(command.example_output.as_deref(), Some("NAME   READY\napi    1/1"));
         assert_eq!(converted("console", "NAME READY\n").lang, "text", "output alone is text");
+    }
+
+    #[test]
+    fn prompts_of_every_shell_a_here_document_and_a_printed_table_are_told_apart() {
+        for prompt in ["$ ", "user@bastion:~$ ", "[root@db-1 ~]# ", "sh-4.4# ", "bash-5.1$ "] {
+            let command = converted("shell", &format!("{prompt}df -h /var\nFilesystem  Size\n/dev/sda1   20G\n"));
+            assert_eq!(command.run, "df -h /var", "{prompt:?}");
+            assert_eq!(command.example_output.as_deref(), Some("Filesystem  Size\n/dev/sda1   20G"), "{prompt:?}");
+        }
+        let heredoc =
+            converted("console", "$ cat <<'EOF' > /tmp/x.yaml\nkind: Pod\nEOF\n$ wc -l /tmp/x.yaml\n2 /tmp/x.yaml\n");
+        assert_eq!(heredoc.run, "cat <<'EOF' > /tmp/x.yaml\nkind: Pod\nEOF\nwc -l /tmp/x.yaml");
+        assert_eq!(heredoc.example_output.as_deref(), Some("2 /tmp/x.yaml"));
+        let commented = converted("bash", "# the pods first\n$ oc get pods\nNAME\n# then the logs\n$ oc logs x\n");
+        assert_eq!(commented.run, "# the pods first\noc get pods\n# then the logs\noc logs x");
+        let unfinished = converted("console", "$ echo 'a\n> b'\na\nb\n");
+        assert_eq!((unfinished.run.as_str(), unfinished.example_output.as_deref()), ("echo 'a\nb'", Some("a\nb")));
+        let table =
+            converted("bash", "kubectl get pods -n shop\nNAME    READY   STATUS\napi-1   0/1     CrashLoopBackOff\n");
+        assert_eq!(table.run, "kubectl get pods -n shop");
+        assert_eq!(table.example_output.as_deref(), Some("NAME    READY   STATUS\napi-1   0/1     CrashLoopBackOff"));
+        let kept = converted("bash", "echo \"NAME  READY\"\nexport X=1\n");
+        assert_eq!((kept.run.as_str(), kept.example_output), ("echo \"NAME  READY\"\nexport X=1", None));
+        assert_eq!(converted("bash", "$HOME/bin/tool --check\n").run, "$HOME/bin/tool --check", "no prompt");
     }
 
     #[test]
@@ -326,6 +459,24 @@ mod tests {
         assert_eq!(converted("promql", "up{<selector>}").run, "up{ {{selector}} }", "no triple brace");
         let query = converted("promql", "up{instance=\"<value of instance label from alert>\"} == 0");
         assert_eq!((query.lang.as_str(), query.run.as_str()), ("promql", "up{instance=\"{{instance}}\"} == 0"));
+    }
+
+    #[test]
+    fn only_lines_after_a_session_opened_elsewhere_are_meant_for_it() {
+        for (code, elsewhere) in [
+            ("kubectl exec -it redis-0 -- redis-cli INFO memory\nkubectl get pods", false),
+            ("kubectl exec -it redis-0 -- redis-cli\nINFO memory", true),
+            ("kubectl exec -it db-0 -- psql -U app\nSELECT 1;", true),
+            ("kubectl exec -it db-0 -- psql -U app -c 'SELECT 1'\nkubectl get pods", false),
+            ("kubectl exec -it api-0 -- /bin/sh\nls /data", true),
+            ("ssh -i key.pem admin@db-1\ndf -h", true),
+            ("ssh admin@db-1 df -h\nkubectl get pods", false),
+            ("gcloud compute ssh node-1 --zone z\nsudo journalctl -u kubelet", true),
+            ("gcloud compute ssh node-1 --command 'uptime'\nkubectl get nodes", false),
+            ("sudo -i\nsystemctl restart kubelet", true),
+        ] {
+            assert_eq!(meant_for_another_shell(code), elsewhere, "{code}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! the steps in order, the placeholders declared, the links and the notice
 //! of conversion.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::{Markdown, command, component, page, upstream};
@@ -194,11 +194,12 @@ impl Entry {
         let joined = |field: &str| texts.get(field).map(|p| clean(&paragraphs(p))).filter(|t| !t.trim().is_empty());
         let symptom = joined("symptom").or_else(|| texts.get("recovery").and_then(|p| p.first()).map(|p| clean(p)))?;
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# Converted by `pagerbook import` from {}.\n# The original is under the Apache License 2.0; this file was changed from it.\n",
-            self.references[0]
-        );
+        let _ = writeln!(out, "# Converted by `pagerbook import` from {}.", self.references[0]);
+        if file.collection.repository().is_some() {
+            // Apache-2.0, section 4: a changed file says so.
+            let _ = writeln!(out, "# The original is under the Apache License 2.0; this file was changed from it.");
+        }
+        out.push('\n');
         // A runbook's page (`export` says so) holds a summary and steps only.
         let table = if page.runbook { "runbook" } else { "failure" };
         let _ = writeln!(out, "[[{table}]]");
@@ -229,7 +230,19 @@ impl Entry {
             }
         }
         let _ = writeln!(out, "references = {}", strings(self.references.iter().map(String::as_str)));
-        for (name, description) in &vars {
+        // A name taken from the text that no command kept (a Grafana link
+        // in a text block) is declared by none.
+        let used: BTreeSet<String> = steps
+            .iter()
+            .filter_map(|(_, _, step)| step.as_ref())
+            .filter_map(|step| crate::template::parse(&step.run).ok())
+            .flatten()
+            .filter_map(|piece| match piece {
+                crate::template::Piece::Placeholder(p) => Some(p.name.to_owned()),
+                crate::template::Piece::Text(_) => None,
+            })
+            .collect();
+        for (name, description) in vars.iter().filter(|(name, _)| used.contains(*name)) {
             let declared = self.declared.iter().find(|d| d.name == *name);
             let description = declared.map_or(description.as_str(), |d| d.description.as_str());
             let _ = writeln!(out, "\n[{table}.vars.{name}]\ndescription = {}", string(&clean(description)));
@@ -292,7 +305,9 @@ fn paragraphs(prose: &[String]) -> String {
     let mut out = String::new();
     for (i, paragraph) in prose.iter().enumerate() {
         if i > 0 {
-            let list = paragraph.starts_with("- ") && prose[i - 1].starts_with("- ");
+            // A list's items, nested ones indented, stay together.
+            let item = |p: &str| p.trim_start().starts_with("- ") || (p.starts_with("  ") && !p.trim().is_empty());
+            let list = item(paragraph) && item(&prose[i - 1]);
             out.push_str(if list { "\n" } else { "\n\n" });
         }
         out.push_str(paragraph);
@@ -304,7 +319,17 @@ fn paragraphs(prose: &[String]) -> String {
 fn write_steps(out: &mut String, table: &str, steps: Vec<(Part, String, Option<command::Command>)>) {
     for (part, intro, step) in steps {
         let _ = writeln!(out, "\n[[{table}.steps]]");
-        let instruction = if intro.is_empty() { default_instruction(part) } else { clean(&intro) };
+        let mut instruction = if intro.is_empty() { default_instruction(part) } else { clean(&intro) };
+        // A block that only set the alert's values leaves no command: its
+        // names are asked for where a step uses them.
+        let step = step.filter(|step| {
+            let empty = step.run.trim().is_empty();
+            if empty && !step.vars.is_empty() {
+                let names: Vec<String> = step.vars.keys().map(|name| format!("`{name}`")).collect();
+                let _ = write!(instruction, " ({}: asked for where a step uses it)", names.join(", "));
+            }
+            !empty
+        });
         let _ = writeln!(out, "do = {}", text(&instruction));
         let Some(step) = step else { continue };
         let _ = writeln!(out, "run = {}", text(&clean_command(&step.run)));

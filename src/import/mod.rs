@@ -31,20 +31,22 @@ pub enum Collection {
 }
 
 impl Collection {
-    /// The collection a page seems to come from: Hugo's front matter and
-    /// `content/runbooks/` are prometheus-operator's, `alerts/` openshift's.
+    /// The collection a page seems to come from, by where the collections
+    /// keep their pages: prometheus-operator's under `content/runbooks/`,
+    /// openshift's under `alerts/` (with no front matter). Any other page
+    /// is a team's own: its path is its reference, and no licence is said.
     #[must_use]
     pub fn guess(path: &str, text: &str) -> Collection {
-        if path.contains("content/runbooks/") || text.starts_with("---") {
+        if path.contains("content/runbooks/") {
             Collection::PrometheusOperator
-        } else if path.contains("alerts/") {
+        } else if path.contains("alerts/") && !text.starts_with("---") {
             Collection::Openshift
         } else {
             Collection::Other
         }
     }
 
-    fn repository(self) -> Option<&'static str> {
+    pub(super) fn repository(self) -> Option<&'static str> {
         match self {
             Collection::PrometheusOperator => Some("https://github.com/prometheus-operator/runbooks"),
             Collection::Openshift => Some("https://github.com/openshift/runbooks"),
@@ -90,10 +92,20 @@ pub struct Skipped {
 /// alias of the page it points to.
 #[must_use]
 pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
+    // A byte-order mark would hide the front matter and the H1, and
+    // Windows line ends would stay in the commands. Lines keep their
+    // numbers, so warnings still point into the file as it is.
+    let texts: Vec<String> =
+        files.iter().map(|file| file.text.trim_start_matches('\u{feff}').replace("\r\n", "\n")).collect();
+    let files: Vec<Markdown<'_>> = files
+        .iter()
+        .zip(&texts)
+        .map(|(file, text)| Markdown { path: file.path, text, collection: file.collection })
+        .collect();
     let pages: Vec<Page> = files.iter().map(|file| page::read(file.text)).collect();
     let alerts: Vec<Option<String>> = files.iter().zip(&pages).map(|(file, page)| alert_of(file.path, page)).collect();
     // Each page's id, by its file's stem, and whether it is a runbook's.
-    let by_stem: BTreeMap<String, (String, bool)> = files
+    let mut by_stem: BTreeMap<String, (String, bool)> = files
         .iter()
         .zip(&alerts)
         .zip(&pages)
@@ -103,15 +115,21 @@ pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
         .collect();
     // A stub (a page that only links elsewhere) is an alias of its target.
     let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let stubs: Vec<Option<String>> = pages
+    let stubs: Vec<Option<(String, bool)>> = pages
         .iter()
         .zip(&alerts)
         .map(|(page, alert)| {
-            let (target, _) = redirect_of(page).and_then(|stem| by_stem.get(&stem).cloned())?;
-            aliases.entry(target.clone()).or_default().push(alert.clone()?);
+            let target = redirect_of(page).and_then(|stem| by_stem.get(&stem).cloned())?;
+            aliases.entry(target.0.clone()).or_default().push(alert.clone()?);
             Some(target)
         })
         .collect();
+    // A link to a stub leads where the stub points.
+    for (file, stub) in files.iter().zip(&stubs) {
+        if let Some(target) = stub {
+            by_stem.insert(stem(file.path).to_owned(), target.clone());
+        }
+    }
     let mut ids = BTreeSet::new();
     files
         .iter()
@@ -121,7 +139,7 @@ pub fn convert(files: &[Markdown<'_>]) -> Vec<Result<Converted, Skipped>> {
         .map(|(((file, page), alert), stub)| {
             let at = |offset| position(file.text, offset);
             let skipped = |offset, message: String| Err(Skipped { warning: warning(at(offset), message) });
-            if let Some(target) = stub {
+            if let Some((target, _)) = stub {
                 return skipped(0, format!("a page that only points to `{target}`: its name is an alias there"));
             }
             let Some(alert) = alert else { return skipped(0, "no H1 heading nor title: nothing names it".into()) };
@@ -251,5 +269,34 @@ mod tests {
         ] {
             assert_eq!(id_of(name), id, "{name}");
         }
+    }
+
+    #[test]
+    fn a_link_to_a_stub_leads_to_the_page_it_points_to() {
+        let pages = [
+            ("p/NodeDown.md", "# NodeDown\n\n## Meaning\n\nThe node is down.\n"),
+            ("p/NodeGone.md", "# NodeGone\n\nMoved to [NodeDown](./NodeDown.md).\n"),
+            ("p/Index.md", "# Index\n\nThe pages: [gone](./NodeGone.md) and [down](./NodeDown.md).\n"),
+        ];
+        let files: Vec<Markdown<'_>> =
+            pages.iter().map(|(path, text)| Markdown { path, text, collection: Collection::Other }).collect();
+        let converted = convert(&files);
+        assert!(converted[1].is_err(), "the stub is an alias");
+        let index = converted[2].as_ref().unwrap();
+        assert!(index.toml.contains("related = [\"node-down\"]"), "{}", index.toml);
+        assert!(converted[0].as_ref().unwrap().toml.contains("aliases = [\"NodeGone\"]"));
+    }
+
+    #[test]
+    fn a_team_page_with_a_bom_and_windows_line_ends_converts_and_says_no_licence() {
+        let text = "\u{feff}---\r\ntitle: Disk full\r\n---\r\n\r\n# DiskFull\r\n\r\n## Meaning\r\n\r\nThe disk is full.\r\n\r\n```sh\r\ndf -h\r\n```\r\n\r\n```sh\r\nunclosed\r\n";
+        let file = Markdown { path: "db/DiskFull.md", text, collection: Collection::guess("db/DiskFull.md", text) };
+        let converted = convert(&[file]).pop().unwrap().unwrap();
+        assert_eq!(converted.id, "disk-full");
+        assert!(!converted.toml.contains('\r'), "{}", converted.toml);
+        assert!(converted.toml.contains("title = \"Disk full\"") && converted.toml.contains("run = \"df -h\""));
+        assert!(converted.toml.starts_with("# Converted by `pagerbook import` from db/DiskFull.md.\n\n"));
+        let unclosed = &converted.warnings[0];
+        assert_eq!((unclosed.line, unclosed.column), (15, 1), "{:?}", converted.warnings);
     }
 }

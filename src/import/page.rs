@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
 
 /// A runbook's page, as read.
 #[derive(Debug, Default)]
@@ -66,9 +66,8 @@ pub struct Block {
 struct Reading {
     /// The text of the paragraph or item being read.
     text: String,
-    /// The texts of the list items open, outermost first, and whether a
-    /// code block stands in each.
-    items: Vec<(String, bool)>,
+    /// The list items open, outermost first.
+    items: Vec<Item>,
     /// The code block being read: its info string and start.
     code: Option<(String, usize, String)>,
     /// The last paragraph read, for a block that follows it.
@@ -77,48 +76,78 @@ struct Reading {
     heading: Option<HeadingLevel>,
 }
 
+/// A list item being read.
+#[derive(Default)]
+struct Item {
+    text: String,
+    /// A code block stands in it: it introduces the block, and is no step
+    /// of its own.
+    holds_code: bool,
+    /// How much of its text is in the prose already: an item's own words
+    /// come before the items nested in it.
+    written: usize,
+    /// How much of its text its last block took as introduction: a second
+    /// block is introduced by what was said after the first.
+    introduced: usize,
+}
+
 /// Reads a page.
 #[must_use]
 pub fn read(text: &str) -> Page {
     let mut page = Page::default();
-    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES;
+    let options = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_TABLES;
     let mut reading = Reading::default();
-    // The front matter, as its lines come (in several texts).
-    let mut metadata: Option<String> = None;
+    // The front matter, as its lines come (in several texts), and whether
+    // it is TOML (`+++`) rather than YAML.
+    let mut metadata: Option<(String, bool)> = None;
     page.sections.push(Section::default());
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let Some(section) = page.sections.last_mut() else { break };
         match event {
-            Event::Start(Tag::MetadataBlock(_)) => metadata = Some(String::new()),
-            Event::End(TagEnd::MetadataBlock(_)) => front_matter(&metadata.take().unwrap_or_default(), &mut page),
-            Event::Text(value) if metadata.is_some() => metadata.iter_mut().for_each(|m| m.push_str(&value)),
+            Event::Start(Tag::MetadataBlock(kind)) => {
+                metadata = Some((String::new(), kind == MetadataBlockKind::PlusesStyle));
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                let (text, toml) = metadata.take().unwrap_or_default();
+                front_matter(&text, toml, &mut page);
+            }
+            Event::Text(value) if metadata.is_some() => metadata.iter_mut().for_each(|(m, _)| m.push_str(&value)),
             Event::Start(Tag::Heading { level, .. }) => {
+                flush(&mut reading, section);
                 reading.heading = Some(level);
                 reading.text.clear();
             }
             Event::End(TagEnd::Heading(level)) => {
                 let heading = std::mem::take(&mut reading.text).trim().to_owned();
                 reading.heading = None;
+                // A paragraph under another heading introduces no block
+                // here; a step's own heading (`### Restart it`) does.
+                reading.last_paragraph.clear();
                 match level {
                     HeadingLevel::H1 if page.heading.is_none() => page.heading = Some((heading, range.start)),
                     HeadingLevel::H1 | HeadingLevel::H2 => {
                         page.sections.push(Section { heading, ..Section::default() });
                     }
                     // Deeper headings are kept as prose of their section.
-                    _ => section.prose.push(format!("{heading}:")),
+                    _ => {
+                        section.prose.push(format!("{heading}:"));
+                        reading.last_paragraph = heading;
+                    }
                 }
             }
             Event::Start(Tag::Item) => {
                 flush(&mut reading, section);
-                reading.items.push((String::new(), false));
+                write_item(&mut reading.items, section);
+                reading.items.push(Item::default());
             }
             Event::End(TagEnd::Item) => {
                 flush(&mut reading, section);
-                if let Some((item, holds_code)) = reading.items.pop().filter(|(item, _)| !item.trim().is_empty()) {
-                    section.prose.push(format!("- {}", item.trim()));
-                    if !holds_code {
-                        section.flow.push(Flow::Item(item.trim().to_owned()));
-                    }
+                write_item(&mut reading.items, section);
+                if let Some(item) = reading.items.pop().filter(|item| !item.holds_code && !item.text.trim().is_empty())
+                {
+                    section.flow.push(Flow::Item(item.text.trim().to_owned()));
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -133,20 +162,7 @@ pub fn read(text: &str) -> Page {
                         .push((range.start, "a code block is not closed: closed at the end of the file".into()));
                 }
             }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((lang, at, code)) = reading.code.take() {
-                    let item = reading.items.last_mut();
-                    let intro = match item {
-                        Some((text, holds_code)) if !text.trim().is_empty() => {
-                            *holds_code = true;
-                            text.trim().to_owned()
-                        }
-                        _ => reading.last_paragraph.trim().to_owned(),
-                    };
-                    section.flow.push(Flow::Block(section.blocks.len()));
-                    section.blocks.push(Block { lang, code, intro, at });
-                }
-            }
+            Event::End(TagEnd::CodeBlock) => end_block(&mut reading, section),
             Event::Text(value) if reading.code.is_some() => {
                 if let Some((_, _, code)) = &mut reading.code {
                     code.push_str(&value);
@@ -182,6 +198,25 @@ pub fn read(text: &str) -> Page {
     page
 }
 
+/// Ends the code block being read: a block of the section, introduced by
+/// its list item (what was said since the item's last block), else by the
+/// paragraph before it.
+fn end_block(reading: &mut Reading, section: &mut Section) {
+    let Some((lang, at, code)) = reading.code.take() else { return };
+    let intro = match reading.items.last_mut() {
+        Some(item) if !item.text.trim().is_empty() => {
+            item.holds_code = true;
+            let since = item.text[item.introduced..].trim();
+            let intro = if since.is_empty() { item.text.trim() } else { since }.to_owned();
+            item.introduced = item.text.len();
+            intro
+        }
+        _ => reading.last_paragraph.trim().to_owned(),
+    };
+    section.flow.push(Flow::Block(section.blocks.len()));
+    section.blocks.push(Block { lang, code, intro, at });
+}
+
 /// Ends the paragraph being read: into the open list item, else the
 /// section's prose.
 fn flush(reading: &mut Reading, section: &mut Section) {
@@ -191,7 +226,7 @@ fn flush(reading: &mut Reading, section: &mut Section) {
         text.clone_into(&mut reading.text);
         return;
     }
-    match reading.items.last_mut().map(|(item, _)| item) {
+    match reading.items.last_mut().map(|item| &mut item.text) {
         Some(item) => {
             if !item.is_empty() {
                 item.push(' ');
@@ -203,24 +238,45 @@ fn flush(reading: &mut Reading, section: &mut Section) {
     text.clone_into(&mut reading.last_paragraph);
 }
 
-/// The front matter's `title` and `aliases` (YAML).
-fn front_matter(yaml: &str, page: &mut Page) {
+/// Writes into the prose what the innermost open item says that is not
+/// there yet, indented by its depth.
+fn write_item(items: &mut [Item], section: &mut Section) {
+    let depth = items.len().saturating_sub(1);
+    let Some(item) = items.last_mut() else { return };
+    let new = item.text[item.written..].trim();
+    if !new.is_empty() {
+        let mark = if item.written == 0 { "- " } else { "  " };
+        section.prose.push(format!("{}{mark}{new}", "  ".repeat(depth)));
+    }
+    item.written = item.text.len();
+}
+
+/// The front matter's `title` and `aliases`: YAML, or TOML between `+++`.
+fn front_matter(text: &str, toml: bool, page: &mut Page) {
+    // Only what is read is typed: a page's other keys (`weight`, `tags`,
+    // `params.owner`) may hold anything.
     #[derive(serde::Deserialize)]
     struct Front {
         title: Option<String>,
         #[serde(default)]
         aliases: Vec<String>,
-        /// What `export` writes under Hugo's `params` (Hugo reserves `kind`).
         #[serde(default)]
-        params: std::collections::BTreeMap<String, String>,
+        params: Params,
     }
-    if let Ok(front) = serde_saphyr::from_str::<Front>(yaml) {
+    /// What `export` writes under Hugo's `params` (Hugo reserves `kind`).
+    #[derive(serde::Deserialize, Default)]
+    struct Params {
+        pagerbook_id: Option<String>,
+        pagerbook_kind: Option<String>,
+    }
+    let front = if toml { ::toml::from_str::<Front>(text).ok() } else { serde_saphyr::from_str::<Front>(text).ok() };
+    if let Some(front) = front {
         page.title = front.title.filter(|t| !t.trim().is_empty());
         page.aliases = front.aliases;
-        page.id = front.params.get("pagerbook_id").filter(|id| crate::import::id_of(id) == **id).cloned();
-        page.runbook = front.params.get("pagerbook_kind").is_some_and(|kind| kind == "runbook");
+        page.id = front.params.pagerbook_id.filter(|id| crate::import::id_of(id) == *id);
+        page.runbook = front.params.pagerbook_kind.is_some_and(|kind| kind == "runbook");
     } else {
-        page.problems.push((0, "the front matter is not YAML with a title: it is left out".into()));
+        page.problems.push((0, "the front matter is not YAML (or TOML) with a title: it is left out".into()));
     }
 }
 
@@ -270,9 +326,12 @@ fn strip_tags(html: &str) -> String {
     out
 }
 
-/// Whether a fenced block's source lacks its closing fence.
+/// Whether a fenced block's source lacks its closing fence. Inside a
+/// block quote, each of its lines starts with the quote's `>`.
 fn is_unclosed(source: &str) -> bool {
-    let source = source.trim_end();
+    let unquoted: Vec<&str> = source.lines().map(|line| line.trim_start().trim_start_matches('>')).collect();
+    let unquoted = unquoted.join("\n");
+    let source = unquoted.trim_end();
     let fence: String = source.trim_start().chars().take_while(|c| *c == '`' || *c == '~').collect();
     if fence.len() < 3 {
         return false; // indented
@@ -304,6 +363,23 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_ends_what_introduces_a_block_and_an_item_comes_before_its_children() {
+        let page = read(
+            "+++\ntitle = \"From TOML\"\nweight = 3\n+++\n\n# X\n\n## Diagnosis\n\nLook first.\n\n## Mitigation\n\n```sh\nfix\n```\n\n### Step 2: Restart it\n\n```sh\nrestart\n```\n\n- Check:\n  - one\n  - two\n",
+        );
+        assert_eq!(page.title.as_deref(), Some("From TOML"), "{:?}", page.problems);
+        let mitigation = &page.sections[2];
+        assert_eq!(mitigation.blocks[0].intro, "", "the paragraph under Diagnosis introduces nothing here");
+        assert_eq!(mitigation.blocks[1].intro, "Step 2: Restart it");
+        assert_eq!(mitigation.prose, ["Step 2: Restart it:", "- Check:", "  - one", "  - two"]);
+        let two = read(
+            "# X\n\n1. Look at the table:\n\n   ```sql\n   SELECT 1;\n   ```\n\n   Run it with:\n\n   ```sh\n   psql -c 'SELECT 1'\n   ```\n",
+        );
+        let intros: Vec<&str> = two.sections[0].blocks.iter().map(|b| b.intro.as_str()).collect();
+        assert_eq!(intros, ["Look at the table:", "Run it with:"]);
+    }
+
+    #[test]
     fn a_page_export_wrote_says_its_id_and_kind_under_params() {
         let page = read(
             "---\ntitle: \"T\"\nparams:\n  pagerbook_id: \"cdn-pop-outage\"\n  pagerbook_kind: runbook\n---\n\n# T\n",
@@ -314,12 +390,12 @@ mod tests {
     #[test]
     fn links_hugo_refs_and_an_unclosed_fence_are_found() {
         let page = read(
-            "# X\n\nSee [other](./Other.md) and [y]({{< ref \"./Why.md\" >}}), [k8s](https://k8s.io).\n\n```sh\nls\n",
+            "# X\n\nSee [other](./Other.md) and [y]({{< ref \"./Why.md\" >}}), [k8s](https://k8s.io).\n\n> ```sh\n> quoted\n> ```\n\n```sh\nls\n",
         );
         let stems: Vec<&str> = page.links.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(stems, ["Other", "Why"]);
         assert_eq!(page.urls, ["https://k8s.io"]);
         assert_eq!(page.problems.len(), 1, "{:?}", page.problems);
-        assert_eq!(page.sections[0].blocks[0].code, "ls\n");
+        assert_eq!(page.sections[0].blocks[1].code, "ls\n", "the quoted block is closed");
     }
 }
