@@ -154,6 +154,18 @@ fn write_steps(steps: &[Step], first: usize, out: &mut String) {
             let _ = writeln!(out, "    {line}");
         }
         let _ = writeln!(out, "    {fence}\n");
+        // A copied step's output: no block of its own, which an import
+        // would take for another step.
+        if let Some(example) = step.example_output().filter(|_| !step.runs_in_a_shell()) {
+            let escaped = example.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            // Indented as the item's text: HTML keeps any more as its own.
+            let indent = " ".repeat(format!("{}. ", first + i + 1).len());
+            let _ = writeln!(out, "{indent}<pre>What it printed upstream:");
+            for line in escaped.lines() {
+                let _ = writeln!(out, "{indent}{line}");
+            }
+            let _ = writeln!(out, "{indent}</pre>\n");
+        }
     }
 }
 
@@ -255,6 +267,27 @@ mod tests {
     use pulldown_cmark::{Event, Parser, Tag};
 
     use super::*;
+
+    #[test]
+    fn a_copied_steps_output_is_shown_in_no_block_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("t.toml"),
+            "[[failure]]\nid = \"a\"\ntitle = \"A\"\nsymptom = \"s\"\n\n[[failure.steps]]\ndo = \"Look.\"\nrun = \"up == 0\"\nlang = \"promql\"\nexample_output = \"<empty> & 1\\n\\nnone\"\n",
+        )
+        .unwrap();
+        let catalog = crate::catalog::load(&[crate::catalog::Source::Path(dir.path().to_owned())]).catalog;
+        let page = page(&catalog, 0);
+        let blocks = Parser::new(&page).filter(|e| matches!(e, Event::Start(Tag::CodeBlock(_)))).count();
+        assert_eq!(blocks, 1, "{page}");
+        let html: String = Parser::new(&page)
+            .filter_map(|e| match e {
+                Event::Html(html) => Some(html.into_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(html.contains("&lt;empty&gt; &amp; 1\n\nnone\n</pre>"), "{html}");
+    }
 
     #[test]
     fn prose_that_looks_like_markdown_stays_text() {

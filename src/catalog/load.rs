@@ -210,6 +210,7 @@ pub fn load_with(sources: &[Source], options: &LoadOptions) -> Loaded {
             Source::UserDir(path) if !path.exists() => false,
             Source::UserDir(path) | Source::Env(path) | Source::Path(path) => {
                 let mut walk = Walk {
+                    extension: "toml",
                     files: &mut files,
                     seen: &mut seen,
                     diagnostics: problems,

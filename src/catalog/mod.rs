@@ -26,3 +26,4 @@ pub use model::{
     UNSORTED_LAYER, Var, is_shell_lang,
 };
 pub use review::Review;
+pub use walk::files_under;

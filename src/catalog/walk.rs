@@ -1,5 +1,6 @@
-//! Finding the catalog files under the paths given: each real directory
-//! once, loops and excessive depth reported, the same file read once.
+//! Finding the files under the paths given (catalog files, or the markdown
+//! pages `import` reads): each real directory once, loops and excessive
+//! depth reported, hidden ones left out, the same file read once.
 
 use std::collections::HashSet;
 use std::fs;
@@ -13,6 +14,8 @@ use super::load::{Location, SourceFile, file_kind, io_message};
 /// Walks files and directories, skipping files already read and stopping at
 /// symbolic-link loops.
 pub(super) struct Walk<'a> {
+    /// What is looked for: `toml` files, or `md` pages.
+    pub(super) extension: &'a str,
     pub(super) files: &'a mut Vec<SourceFile>,
     pub(super) seen: &'a mut HashSet<PathBuf>,
     pub(super) diagnostics: &'a mut Vec<Diagnostic>,
@@ -69,11 +72,11 @@ impl Walk<'_> {
             children.sort();
             self.ancestors.push(canonical);
             for child in children {
-                let is_toml = child.extension().is_some_and(|ext| ext == "toml");
+                let wanted = child.extension().is_some_and(|ext| ext == self.extension);
                 let is_dir = fs::metadata(&child).is_ok_and(|m| m.is_dir())
                     || fs::symlink_metadata(&child).is_ok_and(|m| m.is_dir());
                 let hidden = child.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.'));
-                if !hidden && (is_toml || is_dir) {
+                if !hidden && (wanted || is_dir) {
                     self.visit(&child, false);
                 }
             }
@@ -82,7 +85,12 @@ impl Walk<'_> {
         }
         if !file_type.is_file() {
             let what = file_kind(file_type);
-            return self.problem(path, format!("not a catalog file: it is {what}; give a TOML file or a directory"));
+            let message = if self.extension == "toml" {
+                format!("not a catalog file: it is {what}; give a TOML file or a directory")
+            } else {
+                format!("not a .{} file: it is {what}; give one or a directory", self.extension)
+            };
+            return self.problem(path, message);
         }
         if !self.seen.insert(canonical) {
             // The same file reached by two routes (a link, or two paths) is read once.
@@ -94,4 +102,29 @@ impl Walk<'_> {
             source: self.source,
         });
     }
+}
+
+/// The files ending in `.extension` under `path` (itself, when it is a
+/// file), in order, each found once; and what could not be read.
+#[must_use]
+pub fn files_under(path: &Path, extension: &str) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let (mut files, mut diagnostics) = (Vec::new(), Vec::new());
+    Walk {
+        extension,
+        files: &mut files,
+        seen: &mut HashSet::new(),
+        diagnostics: &mut diagnostics,
+        source: 0,
+        ancestors: Vec::new(),
+        walked: HashSet::new(),
+    }
+    .visit(path, true);
+    let paths = files
+        .into_iter()
+        .filter_map(|file| match file.location {
+            Location::Disk(path) => Some(path),
+            Location::Embedded(_) => None,
+        })
+        .collect();
+    (paths, diagnostics)
 }

@@ -28,7 +28,7 @@ pub(super) fn import(
     };
     let mut found = Vec::new();
     for path in paths {
-        collect(path, path, &mut found, err)?;
+        collect(path, &mut found, err)?;
     }
     let mut texts = Vec::new();
     for (file, relative) in &found {
@@ -50,6 +50,7 @@ pub(super) fn import(
         })
         .collect();
     let (mut written, mut skipped, mut warned) = (0, 0, 0);
+    let mut targets = std::collections::HashSet::new();
     for ((shown, relative, _), converted) in texts.iter().zip(import::convert(&pages)) {
         match converted {
             Ok(converted) => {
@@ -57,7 +58,7 @@ pub(super) fn import(
                     writeln!(err, "{shown}:{}:{}: warning: {}", w.line, w.column, w.message)?;
                 }
                 warned += converted.warnings.len();
-                let target = out_dir.join(relative.with_extension("toml"));
+                let target = free_target(&out_dir.join(relative.with_extension("toml")), &mut targets);
                 files::write_shared(&target, converted.toml.as_bytes())?;
                 written += 1;
             }
@@ -80,36 +81,35 @@ pub(super) fn import(
     Ok(if written == 0 && !found.is_empty() { EXIT_PROBLEM } else { EXIT_OK })
 }
 
-/// The markdown files under `path` (itself, when it is one), each with its
-/// path under `root` (its name, for a file given alone): where its catalog
-/// file goes under `--out`.
-fn collect(root: &Path, path: &Path, found: &mut Vec<(PathBuf, PathBuf)>, err: &mut dyn Write) -> io::Result<()> {
-    // A link is not followed: a link to a parent would loop.
-    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if linked && path != root {
-        return writeln!(err, "{}: warning: a symbolic link, not followed", path.display());
+/// `wanted`, unless a page of this run took it already (two folders given,
+/// each with a `README.md`): then `NAME-2.toml`, `NAME-3.toml`, ….
+fn free_target(wanted: &Path, taken: &mut std::collections::HashSet<PathBuf>) -> PathBuf {
+    let stem = wanted.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+    let target = std::iter::once(wanted.to_owned())
+        .chain((2..=taken.len() + 2).map(|n| wanted.with_file_name(format!("{stem}-{n}.toml"))))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or_else(|| wanted.to_owned());
+    taken.insert(target.clone());
+    target
+}
+
+/// The markdown pages under `path` (itself, when it is one), found as the
+/// catalog's files are (links followed once, loops and hidden directories
+/// left out), each with its path under `path` (its name, for a page given
+/// alone): where its catalog file goes under `--out`.
+fn collect(path: &Path, found: &mut Vec<(PathBuf, PathBuf)>, err: &mut dyn Write) -> io::Result<()> {
+    let (pages, problems) = crate::catalog::files_under(path, "md");
+    for problem in problems {
+        writeln!(err, "{problem}")?;
     }
-    let metadata = match std::fs::metadata(path) {
-        Ok(metadata) => metadata,
-        Err(e) => return writeln!(err, "{}: error: {}", path.display(), crate::catalog::load::io_message(&e)),
-    };
-    if metadata.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)?.filter_map(Result::ok).map(|e| e.path()).collect();
-        entries.sort();
-        for entry in entries {
-            collect(root, &entry, found, err)?;
-        }
-    } else if path.extension().is_some_and(|ext| ext == "md") {
-        // Hugo's section pages list the others; they are no runbook.
-        if path.file_name().is_some_and(|name| name == "_index.md") {
-            return Ok(());
-        }
-        let base = if root.is_dir() { root } else { root.parent().unwrap_or(root) };
-        let relative = path.strip_prefix(base).unwrap_or(path);
+    let base = if path.is_dir() { path } else { path.parent().unwrap_or(path) };
+    // Hugo's section pages list the others; they are no runbook.
+    for page in pages.into_iter().filter(|page| page.file_name().is_none_or(|name| name != "_index.md")) {
+        let relative = page.strip_prefix(base).unwrap_or(&page);
         // Never out of `--out`: a path with `..` keeps its name only.
         let safe = relative.components().all(|c| matches!(c, std::path::Component::Normal(_)));
-        let relative = if safe { relative.to_owned() } else { PathBuf::from(path.file_name().unwrap_or_default()) };
-        found.push((path.to_owned(), relative));
+        let relative = if safe { relative.to_owned() } else { PathBuf::from(page.file_name().unwrap_or_default()) };
+        found.push((page, relative));
     }
     Ok(())
 }

@@ -371,6 +371,15 @@ fn ssh_command<'w>(args: &'w [&'w str]) -> &'w [&'w str] {
     args.get(at + 1..).unwrap_or_default()
 }
 
+/// The shells a command leaves open elsewhere when its last line opens
+/// one (`ssh HOST`, then `sudo -i`): what the next blocks are typed into.
+pub(super) fn sessions_left_open(run: &str) -> Option<Vec<String>> {
+    let lines: Vec<&str> = run.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let last = lines.last()?;
+    opens_a_session(last)
+        .then(|| lines.iter().filter(|line| opens_a_session(line)).map(|line| (*line).to_owned()).collect())
+}
+
 /// Whether lines follow one that opens a shell elsewhere (`oc debug node`,
 /// `ssh HOST`): they are meant for that shell, and run here they would act
 /// on this machine once it is left.

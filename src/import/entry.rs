@@ -29,16 +29,44 @@ enum Part {
 }
 
 impl Part {
+    /// The part a section's heading names, by its words as teams write
+    /// them: "Symptoms", "User impact", "Investigation", "Step 3: Roll
+    /// back", "Related pages".
     fn of(heading: &str) -> Part {
-        match heading.trim().to_ascii_lowercase().as_str() {
-            "meaning" | "description" | "summary" | "overview" => Part::Meaning,
-            "impact" => Part::Impact,
-            "diagnosis" | "diagnose" | "investigation" | "troubleshooting" => Part::Diagnosis,
-            "mitigation" | "resolution" | "remediation" | "fix" => Part::Mitigation,
-            "signals" => Part::Signals,
-            "also known as" | "aliases" => Part::Aliases,
-            "related" | "runbooks" | "references" | "placeholders" | "about" => Part::Said,
-            _ => Part::Other,
+        let heading = heading.trim().to_ascii_lowercase();
+        match heading.as_str() {
+            "signals" => return Part::Signals,
+            "also known as" | "aliases" => return Part::Aliases,
+            "placeholders" | "about" => return Part::Said,
+            _ => {}
+        }
+        let words: Vec<&str> = heading.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).collect();
+        let has = |stems: &[&str]| words.iter().any(|word| stems.iter().any(|stem| word.starts_with(stem)));
+        if has(&["related", "runbooks", "references", "links", "see"]) {
+            Part::Said
+        } else if has(&[
+            "mitigat",
+            "resolution",
+            "resolv",
+            "remedia",
+            "fix",
+            "recover",
+            "rollback",
+            "workaround",
+            "restor",
+        ]) || (has(&["roll"]) && has(&["back"]))
+            || has(&["verif", "validat"])
+        {
+            Part::Mitigation
+        } else if has(&["diagnos", "investigat", "troubleshoot", "triage", "debug", "detect", "identif"]) {
+            Part::Diagnosis
+        } else if has(&["impact"]) {
+            Part::Impact
+        } else if has(&["meaning", "description", "summary", "overview", "symptom", "background", "context", "problem"])
+        {
+            Part::Meaning
+        } else {
+            Part::Other
         }
     }
 }
@@ -118,6 +146,9 @@ impl Entry {
         vars: &mut BTreeMap<String, String>,
         steps: &mut Vec<(Part, String, Option<command::Command>)>,
     ) {
+        // The shells an earlier block of the section left open: its next
+        // blocks are meant for them, until one says it is back here.
+        let mut open: Option<String> = None;
         for flow in &section.flow {
             let block = match flow {
                 page::Flow::Block(i) => &section.blocks[*i],
@@ -144,8 +175,23 @@ impl Entry {
                 (converted.danger, converted.interactive, converted.place) = said;
                 intro
             } else {
+                if let Some(shells) = open.take().filter(|_| !says_it_is_back(&block.intro)) {
+                    // Run here, it would act on this machine: copied only.
+                    let said = format!("the shell {shells} opens (an earlier step)");
+                    self.problems.push((block.at, format!("meant for {said}: copied, never run here")));
+                    converted.place = Some(said);
+                    if crate::catalog::is_shell_lang(&converted.lang) {
+                        "text".clone_into(&mut converted.lang);
+                        converted.interactive = false;
+                    }
+                    open = Some(shells);
+                }
                 block.intro.clone()
             };
+            if let Some(shells) = command::sessions_left_open(&converted.run) {
+                let shells: Vec<String> = shells.iter().map(|line| format!("`{}`", as_typed(line))).collect();
+                open = Some(shells.join(" then "));
+            }
             steps.push((part, intro, Some(converted)));
         }
     }
@@ -246,13 +292,40 @@ impl Entry {
             let declared = self.declared.iter().find(|d| d.name == *name);
             let description = declared.map_or(description.as_str(), |d| d.description.as_str());
             let _ = writeln!(out, "\n[{table}.vars.{name}]\ndescription = {}", string(&clean(description)));
-            if let Some(declared) = declared {
-                declared.write(&mut out);
+            match declared {
+                Some(declared) => declared.write(&mut out),
+                // Typed in, never written down: the journal and the
+                // remembered values leave it out.
+                None if looks_secret(name) => out.push_str("secret = true\n"),
+                None => {}
             }
         }
         write_steps(&mut out, table, steps);
         Some(out)
     }
+}
+
+/// Whether a step's introduction says it is run here again ("from your
+/// laptop", "back on your workstation", "locally").
+fn says_it_is_back(intro: &str) -> bool {
+    let intro = intro.to_lowercase();
+    ["laptop", "workstation", "locally", "your machine", "local machine", "exit", "log out"]
+        .iter()
+        .any(|w| intro.contains(w))
+}
+
+/// A command line as a person types it: `{{name}}` as `<name>`.
+fn as_typed(line: &str) -> String {
+    line.replace("{{{{", "\u{0}").replace("{{", "<").replace("}}", ">").replace('\u{0}', "{{")
+}
+
+/// Whether a placeholder's name says it holds a secret: `admin_token`,
+/// `db_password`, `api_key`, `client_secret`.
+fn looks_secret(name: &str) -> bool {
+    let words: Vec<&str> = name.split('_').collect();
+    let secret = ["token", "password", "passwd", "pwd", "secret", "apikey", "credential", "credentials", "pat"];
+    let keys = ["api", "access", "private", "secret", "signing", "encryption"];
+    words.iter().any(|w| secret.contains(w)) || words.windows(2).any(|pair| pair[1] == "key" && keys.contains(&pair[0]))
 }
 
 /// A placeholder as a page's table declares it: `| <name> | what | default
@@ -269,7 +342,7 @@ struct Declared {
 
 impl Declared {
     fn of_row(row: &str) -> Option<Declared> {
-        let cells: Vec<&str> = row.split(" | ").map(str::trim).collect();
+        let cells: Vec<&str> = row.trim().trim_start_matches('|').split(" | ").map(str::trim).collect();
         let code =
             |i: usize| cells.get(i).map(|c| c.trim_end_matches('|').trim().trim_matches('`')).filter(|c| !c.is_empty());
         let name = code(0)?.strip_prefix('<')?.strip_suffix('>')?.to_owned();
@@ -305,8 +378,10 @@ fn paragraphs(prose: &[String]) -> String {
     let mut out = String::new();
     for (i, paragraph) in prose.iter().enumerate() {
         if i > 0 {
-            // A list's items, nested ones indented, stay together.
-            let item = |p: &str| p.trim_start().starts_with("- ") || (p.starts_with("  ") && !p.trim().is_empty());
+            // A list's items, nested ones indented, and a table's rows stay together.
+            let item = |p: &str| {
+                p.trim_start().starts_with("- ") || p.starts_with('|') || (p.starts_with("  ") && !p.trim().is_empty())
+            };
             let list = item(paragraph) && item(&prose[i - 1]);
             out.push_str(if list { "\n" } else { "\n\n" });
         }
@@ -402,4 +477,17 @@ fn clean(text: &str) -> String {
 /// A command without the characters a catalog refuses in a `run`.
 fn clean_command(run: &str) -> String {
     clean(run).chars().filter(|c| !crate::visible::is_deceptive(*c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_name_that_says_secret_is_kept_secret() {
+        for name in ["payments_admin_token", "db_password", "api_key", "client_secret", "aws_access_key"] {
+            assert!(super::looks_secret(name), "{name}");
+        }
+        for name in ["namespace", "partition_key", "ssh_key_path", "cache_key"] {
+            assert!(!super::looks_secret(name), "{name}");
+        }
+    }
 }

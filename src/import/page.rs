@@ -168,15 +168,22 @@ pub fn read(text: &str) -> Page {
                     code.push_str(&value);
                 }
             }
-            Event::End(TagEnd::Paragraph | TagEnd::TableRow | TagEnd::TableHead) => flush(&mut reading, section),
-            Event::End(TagEnd::TableCell) => reading.text.push_str(" | "),
+            // A table stays a table: `| a | b |` rows, the header's rule under it.
+            Event::Start(Tag::TableHead | Tag::TableRow) => reading.text.push('|'),
+            Event::End(TagEnd::TableCell) => reading.text.push_str(" |"),
+            Event::End(TagEnd::TableHead) => {
+                let rule = format!("|{}", " --- |".repeat(reading.text.matches(" |").count()));
+                flush(&mut reading, section);
+                section.prose.push(rule);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::TableRow) => flush(&mut reading, section),
             Event::Text(value) => reading.text.push_str(&value),
             Event::Code(value) => {
                 reading.text.push('`');
                 reading.text.push_str(&value);
                 reading.text.push('`');
             }
-            Event::SoftBreak => reading.text.push(' '),
+            Event::SoftBreak | Event::Start(Tag::TableCell) => reading.text.push(' '),
             Event::HardBreak => reading.text.push('\n'),
             // `<details>`, `<summary>`: their words stay, their tags go.
             Event::Html(html) | Event::InlineHtml(html) => reading.text.push_str(&strip_tags(&html)),
@@ -188,13 +195,6 @@ pub fn read(text: &str) -> Page {
         flush(&mut reading, section);
     }
     hugo_refs(text, &mut page);
-    // A Hugo link is no link to CommonMark: its words stay, its target goes.
-    let hugo_link = regex::Regex::new(r"\[([^\]]*)\]\(\{\{<[^)]*>\}\}\)").ok();
-    for prose in page.sections.iter_mut().flat_map(|s| s.prose.iter_mut()) {
-        if let Some(hugo_link) = hugo_link.as_ref().filter(|_| prose.contains("{{<")) {
-            *prose = hugo_link.replace_all(prose, "$1").into_owned();
-        }
-    }
     page
 }
 
@@ -295,8 +295,15 @@ fn md_stem(dest: &str) -> Option<String> {
     file.strip_suffix(".md").filter(|stem| !stem.is_empty()).map(str::to_owned)
 }
 
-/// Hugo's `{{< ref "./X.md" >}}`, which `CommonMark` does not take for a link.
+/// Hugo's `{{< ref "./X.md" >}}`, which `CommonMark` does not take for a
+/// link: a link between the pages, and in the prose its words only.
 fn hugo_refs(text: &str, page: &mut Page) {
+    let hugo_link = regex::Regex::new(r"\[([^\]]*)\]\(\{\{<[^)]*>\}\}\)").ok();
+    for prose in page.sections.iter_mut().flat_map(|s| s.prose.iter_mut()) {
+        if let Some(hugo_link) = hugo_link.as_ref().filter(|_| prose.contains("{{<")) {
+            *prose = hugo_link.replace_all(prose, "$1").into_owned();
+        }
+    }
     let mut rest = text;
     let mut offset = 0;
     while let Some(at) = rest.find("{{<") {

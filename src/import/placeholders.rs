@@ -72,7 +72,12 @@ pub(super) fn angle_placeholders(run: &str, vars: &mut BTreeMap<String, String>)
     let mut out = String::with_capacity(run.len());
     let mut rest = run;
     while let Some(start) = rest.find('<') {
-        let candidate = rest[start + 1..].find('>').map(|end| &rest[start + 1..start + 1 + end]);
+        // Only plain characters may stand between the brackets: the scan
+        // stops at the first other one, so a line of `<<<…` stays linear.
+        let after = &rest.as_bytes()[start + 1..];
+        let plain =
+            after.iter().take(MOST_INNER).take_while(|b| b.is_ascii_alphanumeric() || b" -_.".contains(b)).count();
+        let candidate = (after.get(plain) == Some(&b'>')).then(|| &rest[start + 1..start + 1 + plain]);
         if let Some((inner, name)) = candidate.and_then(|inner| placeholder_name(inner).map(|name| (inner, name))) {
             out.push_str(&rest[..start]);
             rest = &rest[start + inner.len() + 2..];
@@ -86,6 +91,9 @@ pub(super) fn angle_placeholders(run: &str, vars: &mut BTreeMap<String, String>)
     out.push_str(rest);
     out
 }
+
+/// The longest text between `<` and `>` read as a placeholder.
+const MOST_INNER: usize = 120;
 
 /// The placeholder a `<…>` stands for, if it reads as one (a few words of
 /// letters, not a redirection or an HTML tag).
