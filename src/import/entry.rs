@@ -175,7 +175,8 @@ impl Entry {
                 (converted.danger, converted.interactive, converted.place) = said;
                 intro
             } else {
-                if let Some(shells) = open.take().filter(|_| !says_it_is_back(&block.intro)) {
+                let back = says_it_is_back(&block.intro) || talks_to_the_cluster(&converted.run);
+                if let Some(shells) = open.take().filter(|_| !back) {
                     // Run here, it would act on this machine: copied only.
                     let said = format!("the shell {shells} opens (an earlier step)");
                     self.problems.push((block.at, format!("meant for {said}: copied, never run here")));
@@ -312,6 +313,14 @@ fn says_it_is_back(intro: &str) -> bool {
     ["laptop", "workstation", "locally", "your machine", "local machine", "exit", "log out"]
         .iter()
         .any(|w| intro.contains(w))
+}
+
+/// Whether a command's first line is a cluster's client (`oc`, `kubectl`):
+/// typed at the workstation, not inside the node or pod a shell was
+/// opened in.
+fn talks_to_the_cluster(run: &str) -> bool {
+    let first = run.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or_default();
+    matches!(first.split_whitespace().next(), Some("oc" | "kubectl"))
 }
 
 /// A command line as a person types it: `{{name}}` as `<name>`.
