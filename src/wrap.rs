@@ -44,6 +44,31 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Tab stops every eight columns, as terminals set them.
+pub const TAB_STOP: usize = 8;
+
+/// `line` with each tab expanded to the next tab stop, as a terminal shows
+/// it (a tab is no width of its own to a renderer).
+#[must_use]
+pub fn expand_tabs(line: &str) -> String {
+    if !line.contains('\t') {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len() + TAB_STOP);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = TAB_STOP - column % TAB_STOP;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += c.width().unwrap_or(0);
+        }
+    }
+    out
+}
+
 /// Whether a whitespace-free word is, or holds, a URL (`scheme://…`, maybe
 /// after an opening bracket or quote): cutting it would leave no line a
 /// terminal can open.
@@ -69,6 +94,13 @@ pub fn plural(n: usize, word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tabs_expand_to_the_next_stop_of_eight() {
+        assert_eq!(super::expand_tabs("612G\t/var"), "612G    /var");
+        assert_eq!(super::expand_tabs("\tx\ty"), "        x       y");
+        assert_eq!(super::expand_tabs("é\tx"), "é       x", "by width, not bytes");
+    }
+
     use super::{is_url, plural, wrap};
 
     #[test]

@@ -243,7 +243,9 @@ fn flush(reading: &mut Reading, section: &mut Section) {
 fn write_item(items: &mut [Item], section: &mut Section) {
     let depth = items.len().saturating_sub(1);
     let Some(item) = items.last_mut() else { return };
-    let new = item.text[item.written..].trim();
+    // An item that introduced a block is its step's text, not the
+    // section's too (a paragraph stays: it may be all a Meaning says).
+    let new = item.text[item.written.max(item.introduced)..].trim();
     if !new.is_empty() {
         let mark = if item.written == 0 { "- " } else { "  " };
         section.prose.push(format!("{}{mark}{new}", "  ".repeat(depth)));

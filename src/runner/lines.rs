@@ -12,7 +12,7 @@ use vte::{Params, Parser, Perform};
 
 /// Longer lines are split so one runaway line cannot swamp the view.
 pub(super) const MAX_LINE_CHARS: usize = 4096;
-const TAB_STOP: usize = 8;
+use crate::wrap::TAB_STOP;
 
 /// The 8-bit control that starts a CSI, which vte executes but whose
 /// parameters it would then print.

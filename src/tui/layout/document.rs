@@ -242,7 +242,7 @@ impl Builder {
             self.line(Line::styled(format!("{indent}{}", present::UPSTREAM_OUTPUT), theme.dim()));
             let width = self.width.saturating_sub(indent.len() + 1);
             for line in example.lines() {
-                for part in wrap_line(&Line::styled(line.to_owned(), theme.dim()), width) {
+                for part in wrap_line(&Line::styled(crate::wrap::expand_tabs(line), theme.dim()), width) {
                     self.line(Line::from(
                         std::iter::once(Span::raw(indent.clone())).chain(part.spans).collect::<Vec<_>>(),
                     ));
