@@ -489,6 +489,12 @@ mod tests {
     }
 
     #[test]
+    fn an_apostrophe_inside_double_quotes_opens_no_quote_and_an_escaped_dollar_stays() {
+        assert_eq!(converted("bash", "echo \"it's $NS now\"").run, "echo \"it's \"{{ns}}\" now\"");
+        assert_eq!(converted("bash", "echo 'it is $NS' \\$HOME2 $NS").run, "echo 'it is $NS' \\$HOME2 {{ns}}");
+    }
+
+    #[test]
     fn the_danger_of_a_command_is_judged_from_what_it_does() {
         assert_eq!(converted("sh", "oc get pods").danger, Danger::Safe);
         assert_eq!(converted("sh", "oc scale deploy/x --replicas=0").danger, Danger::Caution);

@@ -141,18 +141,25 @@ pub(super) fn dollar_placeholders(
 ) -> String {
     let mut out = String::with_capacity(run.len());
     let mut chars = run.char_indices().peekable();
-    let mut in_single = false;
+    // A shell's quoting: `'` quotes only outside `"…"` (an apostrophe in
+    // "it's $NS" opens nothing), and `\` escapes outside `'…'`.
+    let (mut in_single, mut in_double, mut escaped) = (false, false, false);
     while let Some((i, c)) = chars.next() {
-        if c == '\'' {
-            in_single = !in_single;
+        let quoting = !std::mem::take(&mut escaped);
+        match c {
+            '\\' if quoting && !in_single => escaped = true,
+            '\'' if quoting && !in_double => in_single = !in_single,
+            '"' if quoting && !in_single => in_double = !in_double,
+            _ => {}
         }
-        if c != '$' || in_single {
+        if c != '$' || in_single || !quoting {
             out.push(c);
             continue;
         }
         let rest = &run[i + 1..];
         let (name, len) = if let Some(braced) = rest.strip_prefix('{') {
-            match braced.find('}') {
+            // A name is short: a `${` with no `}` soon after is none.
+            match braced.char_indices().take(80).find(|(_, c)| *c == '}').map(|(at, _)| at) {
                 Some(end) if is_variable(&braced[..end]) => (&braced[..end], end + 2),
                 _ => ("", 0),
             }
