@@ -6,6 +6,8 @@ use pagerbook::cli::{Environment, run};
 use pagerbook::visible::VisibleWriter;
 
 fn main() -> ExitCode {
+    // The shell asking for completions is answered before anything else.
+    pagerbook::cli::complete::answer_the_shell();
     let code = run(
         std::env::args_os(),
         &Environment::from_process(),

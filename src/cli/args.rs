@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use crate::journal::record::Milestone;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use super::complete::{drill_ids, entry_ids};
+
 /// Two forms: clap's default (`[QUERY]... [COMMAND]`) reads as if both
 /// could be given at once.
 const USAGE: &str = "pagerbook [OPTIONS] [QUERY]...\n       pagerbook [OPTIONS] <COMMAND>";
@@ -111,6 +113,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  pagerbook show tls-cert-expired\n  pagerbook show node-os-upgrade --json")]
     Show {
         /// The entry's id.
+        #[arg(add = entry_ids())]
         id: String,
         /// Print the entry as JSON.
         #[arg(long)]
@@ -135,6 +138,7 @@ pub enum Command {
     #[command(after_help = CMD_HELP)]
     Cmd {
         /// The entry's id.
+        #[arg(add = entry_ids())]
         id: String,
         /// The step's number, as `show` numbers them (1 is the first).
         step: usize,
@@ -188,6 +192,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
         format: ImportFormat,
     },
+    /// Print the script that makes a shell complete pagerbook's subcommands,
+    /// flags and the catalog's ids.
+    #[command(
+        after_help = "Install:\n  bash:  echo 'source <(pagerbook completions bash)' >> ~/.bashrc\n  zsh:   echo 'source <(pagerbook completions zsh)' >> ~/.zshrc\n  fish:  pagerbook completions fish > ~/.config/fish/completions/pagerbook.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff): `pagerbook man > ~/.local/share/man/man1/pagerbook.1`.
+    Man,
     /// Write entries as markdown pages (Meaning, Impact, Diagnosis,
     /// Mitigation) for GitHub, Hugo or a printout.
     #[command(
@@ -195,6 +211,7 @@ pub enum Command {
     )]
     Export {
         /// The entries (default: every one).
+        #[arg(add = entry_ids())]
         ids: Vec<String>,
         /// Only `md` is written.
         #[arg(long, value_enum, default_value_t = PageFormat::Md)]
@@ -241,6 +258,7 @@ pub enum DrillCommand {
     /// master to edit.
     New {
         /// The failure mode's id.
+        #[arg(add = entry_ids())]
         id: String,
         /// Where to write it (`-` for standard output; default: the drills
         /// folder of the user catalog, where it loads from).
@@ -251,12 +269,14 @@ pub enum DrillCommand {
     /// one), where running a step shows the scenario's output and runs nothing.
     Run {
         /// The scenario (default: the drill under way, else the wheel's pick).
+        #[arg(add = drill_ids())]
         id: Option<String>,
     },
     /// Play the game master: the scenario, its answer and notes, and one key
     /// per reveal, inject and hint to release.
     Gm {
         /// The scenario (default: the drill under way, else choose from the wheel).
+        #[arg(add = drill_ids())]
         id: Option<String>,
     },
     /// End the drill under way.
@@ -270,6 +290,16 @@ pub enum DrillCommand {
         /// (default: the latest drill).
         id: Option<String>,
     },
+}
+
+/// The shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
 }
 
 /// What `pagerbook incident` does.

@@ -13,6 +13,7 @@
 
 mod args;
 mod check;
+pub mod complete;
 mod drill;
 mod export;
 mod import;
@@ -114,6 +115,8 @@ pub fn run(
             export::export(&sources, &ids, out_dir.as_deref(), out, err)
         }
         Command::Import { paths, out: out_dir, format } => import::import(&paths, out_dir.as_deref(), format, out, err),
+        Command::Completions { shell } => complete::completions(shell, out),
+        Command::Man => complete::man(out),
         Command::Drill(command) => drill::drill(command, &sources, cli.theme == ThemeChoice::Light, out, err),
     };
     match result {
