@@ -7,7 +7,7 @@ use pagerbook::visible::VisibleWriter;
 
 fn main() -> ExitCode {
     // The shell asking for completions is answered before anything else.
-    pagerbook::cli::complete::answer_the_shell();
+    pagerbook::cli::shell::answer_the_shell();
     let code = run(
         std::env::args_os(),
         &Environment::from_process(),

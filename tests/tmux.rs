@@ -437,6 +437,32 @@ fn a_word_typed_in_the_detail_with_a_step_selected_searches_and_opens_no_form() 
 }
 
 /// What a command prints, as text.
+#[test]
+fn the_bash_widget_puts_the_chosen_command_on_the_prompt_and_runs_nothing() {
+    let Some(tmux) = Tmux::start("widget", 80, 24) else { return };
+    let widget = tmux.home.path().join("widget.bash");
+    std::fs::write(&widget, stdout(&pagerbook(tmux.home.path(), &["widget", "bash"]))).unwrap();
+    tmux.type_text(&format!("source {}", widget.display()));
+    tmux.send(&["Enter"]);
+    tmux.wait_for_prompt("the widget loaded");
+    tmux.press(&["C-g"]);
+    tmux.wait_for("→ PROMPT", "the navigator, for the prompt");
+    tmux.type_text("disk full");
+    tmux.wait_for("Node disk full: disk-pressure taint", "the answer among the results");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("STEPS", "the entry");
+    tmux.press(&["6", "Enter"]);
+    tmux.wait_for("puts it on the prompt", "the placeholder form");
+    tmux.type_text("node-2");
+    tmux.press(&["Enter"]);
+    let command = "kubectl describe node node-2 | grep -E 'DiskPressure|Taints'";
+    let screen = tmux
+        .wait_until(|s| s.lines().any(|l| l.trim_end() == format!("READY$ {command}")), "the command on the prompt");
+    // On the prompt, not run: nothing printed under it, no new prompt.
+    assert_eq!(screen.matches("READY$").count(), 2, "{screen}");
+    assert!(!screen.contains("kubectl: command not found") && !screen.contains("No resources"), "{screen}");
+}
+
 fn stdout_of(program: &str, args: &[&str]) -> String {
     let out = Command::new(program).args(args).output().unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()

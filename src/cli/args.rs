@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::journal::record::Milestone;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use super::complete::{drill_ids, entry_ids};
+use super::shell::{drill_ids, entry_ids};
 
 /// Two forms: clap's default (`[QUERY]... [COMMAND]`) reads as if both
 /// could be given at once.
@@ -79,6 +79,12 @@ pub struct Cli {
     /// on a shared screen). Also `read_only = true` in config.toml.
     #[arg(long)]
     pub read_only: bool,
+
+    /// The navigator for a shell's widget: Enter on a step prints its final
+    /// command (placeholders filled and quoted) and leaves; nothing runs.
+    /// Exit 1 when nothing was chosen. See `pagerbook widget`.
+    #[arg(long)]
+    pub print: bool,
 
     /// Open the navigator with these words typed as its query (the first
     /// must not be a subcommand's name).
@@ -202,6 +208,16 @@ pub enum Command {
         #[arg(value_enum)]
         shell: CompletionShell,
     },
+    /// Print a shell snippet binding Ctrl-G to the navigator: Enter on a
+    /// step puts its final command on the prompt instead of running it.
+    #[command(
+        after_help = "Install:\n  bash:  echo 'source <(pagerbook widget bash)' >> ~/.bashrc\n  zsh:   echo 'source <(pagerbook widget zsh)' >> ~/.zshrc\n  fish:  pagerbook widget fish > ~/.config/fish/conf.d/pagerbook.fish"
+    )]
+    Widget {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: WidgetShell,
+    },
     /// Print the manual page (roff): `pagerbook man > ~/.local/share/man/man1/pagerbook.1`.
     Man,
     /// Write entries as markdown pages (Meaning, Impact, Diagnosis,
@@ -300,6 +316,14 @@ pub enum CompletionShell {
     Fish,
     Elvish,
     Powershell,
+}
+
+/// The shells `widget` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WidgetShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// What `pagerbook incident` does.

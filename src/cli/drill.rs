@@ -194,6 +194,7 @@ fn responder(loaded: crate::catalog::Loaded, drills: &Incidents, dir: &Path, id:
         problems: Vec::new(),
         incidents_dir: Some(PathBuf::from(dir)),
         drill: Some(drilled),
+        print: false,
     };
     tui::run(loaded, &options).map(|_| ()).map_err(unavailable)
 }

@@ -13,7 +13,6 @@
 
 mod args;
 mod check;
-pub mod complete;
 mod drill;
 mod export;
 mod import;
@@ -21,6 +20,7 @@ mod incident;
 mod list;
 mod navigator;
 mod search;
+pub mod shell;
 mod show;
 mod text;
 
@@ -83,7 +83,7 @@ pub fn run(
         cli.catalog.iter().cloned().map(Source::Path).collect()
     };
     let Some(command) = cli.command else {
-        return navigator::navigator(&sources, &cli, err);
+        return navigator::navigator(&sources, &cli, out, err);
     };
     let result = match command {
         Command::List { json } => list::list(&sources, json, out, err),
@@ -115,8 +115,9 @@ pub fn run(
             export::export(&sources, &ids, out_dir.as_deref(), out, err)
         }
         Command::Import { paths, out: out_dir, format } => import::import(&paths, out_dir.as_deref(), format, out, err),
-        Command::Completions { shell } => complete::completions(shell, out),
-        Command::Man => complete::man(out),
+        Command::Completions { shell } => shell::completions(shell, out),
+        Command::Man => shell::man(out),
+        Command::Widget { shell } => shell::widget(shell, out),
         Command::Drill(command) => drill::drill(command, &sources, cli.theme == ThemeChoice::Light, out, err),
     };
     match result {

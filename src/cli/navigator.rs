@@ -11,7 +11,7 @@ use crate::tui;
 
 /// Opens the navigator, with the query the command line gave typed; where it
 /// cannot run, says why and what to use instead.
-pub(super) fn navigator(sources: &[Source], cli: &Cli, err: &mut dyn Write) -> u8 {
+pub(super) fn navigator(sources: &[Source], cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let (config, problems) = settings::config_path().map(|p| settings::Config::load(&p)).unwrap_or_default();
     let hint = misspelled_subcommand(&cli.query);
     // The status line has one line for them: why commands will not run, and
@@ -25,16 +25,23 @@ pub(super) fn navigator(sources: &[Source], cli: &Cli, err: &mut dyn Write) -> u
         values_path: settings::values_path(),
         incidents_dir: settings::incidents_dir(),
         drill: None,
+        print: cli.print,
         notice: (!notices.is_empty()).then(|| notices.join(" · ")),
         // The search line is one line: a query with newlines is one query.
         query: cli.query.join(" ").replace(['\n', '\r', '\t'], " "),
         problems,
     };
     match tui::run(catalog::load(sources), &options) {
-        Ok(None) => EXIT_OK,
         // As a shell reports a process a signal ended: a parent can tell
         // killed from quit.
-        Ok(Some(signal)) => u8::try_from(128 + signal).unwrap_or(EXIT_PROBLEM),
+        Ok(tui::Ended { signal: Some(signal), .. }) => u8::try_from(128 + signal).unwrap_or(EXIT_PROBLEM),
+        // The shell's widget puts it on the prompt; nothing chosen, nothing printed.
+        Ok(tui::Ended { printed: Some(command), .. }) => match writeln!(out, "{command}") {
+            Ok(()) => EXIT_OK,
+            Err(_) => EXIT_PROBLEM,
+        },
+        Ok(tui::Ended { printed: None, .. }) if cli.print => EXIT_PROBLEM,
+        Ok(_) => EXIT_OK,
         Err(tui::Unavailable::NotATerminal(why)) => {
             if let Some(hint) = hint {
                 let _ = writeln!(err, "pagerbook: {hint}");

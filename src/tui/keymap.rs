@@ -268,6 +268,8 @@ pub struct Offer {
     pub stoppable: bool,
     /// What the journal is.
     pub journal: Journal,
+    /// `--print`: Enter hands the command to the shell's prompt.
+    pub print: bool,
 }
 
 /// What the navigator journals into, for the keys it offers.
@@ -315,6 +317,7 @@ pub fn hints(context: Context, offer: Offer) -> String {
             let words = match (offer.journal, context, action) {
                 (Journal::Drill, _, Action::ShowIncident) => "briefing",
                 (Journal::Drill, Context::Confirm, Action::Submit) => "show its output",
+                (_, Context::Detail, Action::Choose) if offer.print => "to the prompt",
                 _ => words,
             };
             format!("{keys} {words}")
@@ -364,7 +367,7 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
                 Some(context) => b.contexts.contains(&context) && !everywhere(b),
                 None => everywhere(b),
             };
-            let offer = Offer { read_only, stoppable: true, journal: Journal::Incident };
+            let offer = Offer { read_only, stoppable: true, journal: Journal::Incident, print: false };
             // Starting and closing are both listed.
             let offered = |action: &Action| *action == Action::StartIncident || offered(action, offer);
             for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action)) {
@@ -534,11 +537,13 @@ mod tests {
 
     #[test]
     fn hints_come_from_the_bindings_and_drop_run_when_read_only() {
-        let offer = Offer { read_only: false, stoppable: true, journal: Journal::Nothing };
+        let offer = Offer { read_only: false, stoppable: true, journal: Journal::Nothing, print: false };
         let detail = hints(Context::Detail, offer);
         assert_eq!(detail, "Enter copy · ^R run · 1-9 step · ⌫ back · / search · ? help");
         let read_only = hints(Context::Detail, Offer { read_only: true, ..offer });
         assert!(!read_only.contains("run"), "{read_only}");
+        let print = hints(Context::Detail, Offer { read_only: true, print: true, ..offer });
+        assert!(print.starts_with("Enter to the prompt · 1-9 step"), "{print}");
         assert!(hints(Context::Output, offer).contains("^K stop"));
         assert!(!hints(Context::Output, Offer { stoppable: false, ..offer }).contains("stop"));
         assert_eq!(key_for(Context::Output, &Action::Interrupt), "^K");

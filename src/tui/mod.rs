@@ -63,6 +63,18 @@ pub struct Options {
     pub incidents_dir: Option<PathBuf>,
     /// The walkthrough drill played: nothing runs, the briefing shows first.
     pub drill: Option<Drilled>,
+    /// `--print`: draw on the terminal itself, run nothing, and hand the
+    /// command chosen with Enter to the caller instead of copying it.
+    pub print: bool,
+}
+
+/// How the navigator ended.
+#[derive(Debug, Default)]
+pub struct Ended {
+    /// The signal that ended it, if one did.
+    pub signal: Option<i32>,
+    /// With `--print`, the final command chosen.
+    pub printed: Option<String>,
 }
 
 /// A drill played in the navigator: its scenario and its journal's id.
@@ -100,16 +112,32 @@ pub fn terminal_at_hand() -> Result<(), Unavailable> {
     Ok(())
 }
 
+/// `--print` needs a terminal to read keys from and draw on; standard
+/// output may be anything.
+fn print_at_hand() -> Result<(), Unavailable> {
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return Err(Unavailable::NotATerminal("TERM=dumb cannot show the navigator"));
+    }
+    if !io::stdin().is_terminal() {
+        return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
+    }
+    terminal::draw_on_the_terminal().map_err(|_| Unavailable::NotATerminal("the navigator needs a terminal"))
+}
+
 /// The colours for this terminal (`NO_COLOR`, `COLORTERM`, `TERM`).
 fn theme_for(light: bool) -> Theme {
     let env = |name: &str| std::env::var(name).ok();
     Theme::detect(light, env("NO_COLOR").as_deref(), env("COLORTERM").as_deref(), env("TERM").as_deref())
 }
 
-/// Opens the navigator on a loaded catalog and runs it until the user quits;
-/// returns the signal that ended it, if one did.
-pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable> {
-    terminal_at_hand()?;
+/// Opens the navigator on a loaded catalog and runs it until the user quits.
+pub fn run(loaded: Loaded, options: &Options) -> Result<Ended, Unavailable> {
+    if options.print {
+        // Standard output is the shell's `$(…)`: the frames go to the terminal.
+        print_at_hand()?;
+    } else {
+        terminal_at_hand()?;
+    }
     let theme = theme_for(options.light);
     // The first frame lists the catalog; the index is built on the search
     // worker meanwhile, so start-up does not wait for it.
@@ -123,7 +151,11 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     let diagnostics = options.problems.iter().cloned().chain(loaded.diagnostics).collect();
     let mut state = AppState::new(catalog.clone(), diagnostics, results, theme, size);
     let place = clipboard::Place::from_process();
-    state.read_only = options.read_only;
+    // Nothing runs where the command is for the shell's prompt.
+    state.read_only = options.read_only || options.print;
+    if options.print {
+        state.copy_to = state::CopyTo::Prompt;
+    }
     state.working_dir = std::env::current_dir().map_or_else(|_| ".".to_owned(), |d| d.display().to_string());
     state.over_ssh = place.ssh;
     state.flash.clone_from(&options.notice);
@@ -151,5 +183,5 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Option<i32>, Unavailable
     terminal::restore();
     crate::runner::kill_all();
     outcome?;
-    Ok(state.ended_by)
+    Ok(Ended { signal: state.ended_by, printed: state.printed })
 }

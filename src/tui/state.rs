@@ -127,6 +127,14 @@ pub struct Detail {
 }
 
 /// Everything the navigator shows and remembers.
+/// Where Enter on a step sends its final command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyTo {
+    Clipboard,
+    /// `--print`: to the shell's prompt (standard output), and leave.
+    Prompt,
+}
+
 pub struct AppState {
     /// The loaded catalog.
     pub catalog: Arc<Catalog>,
@@ -191,6 +199,10 @@ pub struct AppState {
     pub working_dir: String,
     /// The signal that ended the navigator, for the exit status (128 + n).
     pub ended_by: Option<i32>,
+    /// Where Enter on a step sends its final command.
+    pub copy_to: CopyTo,
+    /// The command handed to the shell's prompt, once one is.
+    pub printed: Option<String>,
     /// The kube context and namespace a plain `kubectl` would use, for the
     /// status line: refreshed whenever a confirmation looks it up.
     pub kube: Option<String>,
@@ -249,6 +261,8 @@ impl AppState {
             working_dir: ".".to_owned(),
             kube: None,
             ended_by: None,
+            copy_to: CopyTo::Clipboard,
+            printed: None,
             incident: None,
             unrecorded_runs: 0,
             // The pid alone repeats (across boots, in containers).

@@ -7,14 +7,15 @@
 use super::action::Action;
 use super::keymap::{Context, key_for};
 
-/// The placeholder form's title, for a copy or a run.
+/// The placeholder form's title, for a copy or a run; `print` when the
+/// copy goes to the shell's prompt (`--print`).
 #[must_use]
-pub fn form_title(run: bool) -> String {
+pub fn form_title(run: bool, print: bool) -> String {
     let (enter, esc) = (key_for(Context::Form, &Action::Submit), key_for(Context::Form, &Action::Back));
-    if run {
-        format!(" Fill in, then {enter} shows the command to confirm · {esc} cancels ")
-    } else {
-        format!(" Fill in, then {enter} copies · {esc} cancels ")
+    match (run, print) {
+        (true, _) => format!(" Fill in, then {enter} shows the command to confirm · {esc} cancels "),
+        (false, true) => format!(" Fill in, then {enter} puts it on the prompt · {esc} cancels "),
+        (false, false) => format!(" Fill in, then {enter} copies · {esc} cancels "),
     }
 }
 
@@ -424,8 +425,9 @@ mod tests {
     #[test]
     fn every_key_named_is_a_bound_key() {
         let all = [
-            form_title(false),
-            form_title(true),
+            form_title(false, false),
+            form_title(false, true),
+            form_title(true, false),
             confirm_title(false),
             confirm_title(true),
             confirm_footer(),

@@ -2,8 +2,9 @@
 //! mouse and bracketed paste on the way in, all undone on the way out,
 //! including when the program panics.
 
-use std::io::{self, BufWriter, Stdout, stdout};
-use std::sync::Once;
+use std::fs::File;
+use std::io::{self, BufWriter, Stdout, Write, stdout};
+use std::sync::{Once, OnceLock};
 
 use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture};
 use crossterm::execute;
@@ -14,7 +15,48 @@ use ratatui::backend::CrosstermBackend;
 /// The terminal the navigator draws on. Frames go through a buffer larger
 /// than any frame, so each is one write: through `Stdout`'s own 1 KiB line
 /// buffer the first frame took eleven.
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Screen>>>;
+
+/// The terminal itself, when the navigator draws there rather than on
+/// standard output: `--print` leaves standard output to the command it
+/// hands to the shell's `$(…)`, as fzf does.
+static TTY: OnceLock<File> = OnceLock::new();
+
+/// Draws on the terminal (`/dev/tty`) from now on, not on standard output.
+///
+/// # Errors
+/// The process has no terminal.
+pub fn draw_on_the_terminal() -> io::Result<()> {
+    let tty = std::fs::OpenOptions::new().read(true).write(true).open("/dev/tty")?;
+    let _ = TTY.set(tty);
+    Ok(())
+}
+
+/// Where frames and the terminal's modes are written.
+pub enum Screen {
+    Stdout(Stdout),
+    Tty(&'static File),
+}
+
+fn screen() -> Screen {
+    TTY.get().map_or_else(|| Screen::Stdout(stdout()), Screen::Tty)
+}
+
+impl Write for Screen {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Screen::Stdout(out) => out.write(bytes),
+            Screen::Tty(tty) => tty.write(bytes),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Screen::Stdout(out) => out.flush(),
+            Screen::Tty(tty) => tty.flush(),
+        }
+    }
+}
 
 /// Larger than a full 4K-wide frame with colours.
 const FRAME_BUFFER: usize = 256 * 1024;
@@ -33,12 +75,12 @@ pub fn init() -> io::Result<Tui> {
         }));
     });
     enter()?;
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, stdout())))
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(FRAME_BUFFER, screen())))
 }
 
 fn enter() -> io::Result<()> {
     enable_raw_mode()?;
-    let entered = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste);
+    let entered = execute!(screen(), EnterAlternateScreen, EnableMouseCapture, EnableBracketedPaste);
     if entered.is_err() {
         restore();
     }
@@ -48,7 +90,7 @@ fn enter() -> io::Result<()> {
 /// Gives the terminal back. Never fails: there is nothing better to do with
 /// an error while leaving.
 pub fn restore() {
-    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen);
+    let _ = execute!(screen(), DisableBracketedPaste, DisableMouseCapture, LeaveAlternateScreen);
     let _ = disable_raw_mode();
 }
 

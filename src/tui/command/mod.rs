@@ -11,7 +11,7 @@ use ratatui_textarea::{Input, Key, TextArea};
 use super::action::{Action, Effect};
 use super::layout::confirm::confirm_lines;
 use super::layout::{Motion, Scroll, popup_areas};
-use super::state::{AppState, Overlay};
+use super::state::{AppState, CopyTo, Overlay};
 use crate::catalog::{Catalog, Entry, Step};
 use crate::danger::{Confirmation, confirmation, destructive_reason};
 use crate::journal::record::Event;
@@ -170,6 +170,10 @@ fn proceed(state: &mut AppState, key: StepKey, purpose: Purpose, values: Vec<Cho
                 step: crate::tui::update::step_number(key),
                 command: redacted(step.run().unwrap_or_default(), &values),
             };
+            if state.copy_to == CopyTo::Prompt {
+                state.printed = Some(command);
+                return Ok(vec![Effect::SaveValues, Effect::Journal(Box::new(copied)), Effect::Quit]);
+            }
             vec![Effect::Copy(command), Effect::SaveValues, Effect::Journal(Box::new(copied))]
         }
         Purpose::Run => {

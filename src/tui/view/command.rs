@@ -16,7 +16,7 @@ use crate::tui::command::{Confirm, Filled, Form, FormField, Purpose, RunState, S
 use crate::tui::layout::confirm::{ConfirmLines, confirm_lines, step_heading};
 use crate::tui::layout::document::command_lines;
 use crate::tui::layout::{output_body, output_header, output_lines};
-use crate::tui::state::AppState;
+use crate::tui::state::{AppState, CopyTo};
 use crate::wrap::{plural, wrap};
 
 /// Lines drawn from `top` on in `area`, one row each.
@@ -49,7 +49,7 @@ impl Rows<'_, '_> {
 /// Draws the placeholder form.
 pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
     let theme = state.theme;
-    let title = strings::form_title(form.purpose == Purpose::Run);
+    let title = strings::form_title(form.purpose == Purpose::Run, state.copy_to == CopyTo::Prompt);
     let area = popup(frame, &title, theme.border(true));
     let Some((entry, step)) = form.key.resolve(&state.catalog) else { return };
     let values = form.values();

@@ -17,7 +17,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::command::RunState;
 use super::keymap;
-use super::state::{AppState, Focus, Overlay};
+use super::state::{AppState, CopyTo, Focus, Overlay};
 use crate::wrap::plural;
 
 /// Draws the whole screen.
@@ -71,7 +71,10 @@ fn render_search(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
 fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
     let theme = state.theme;
     let mut badges: Vec<Span<'static>> = Vec::new();
-    if state.read_only {
+    // Where the command goes is the badge to see.
+    if state.copy_to == CopyTo::Prompt {
+        badges.push(Span::styled(" → PROMPT ", theme.selected()));
+    } else if state.read_only {
         badges.push(Span::styled(" READ-ONLY ", theme.selected()));
     }
     if let Some(kube) = &state.kube {
@@ -101,6 +104,7 @@ fn render_status(state: &AppState, frame: &mut Frame<'_>, area: Rect) {
         };
         let offer = keymap::Offer {
             read_only: state.read_only,
+            print: state.copy_to == CopyTo::Prompt,
             stoppable,
             journal: match (&state.rehearsal, &state.incident) {
                 (Some(_), _) => keymap::Journal::Drill,
