@@ -218,15 +218,20 @@ fn prose_lines(text: &str) -> String {
     let lines: Vec<String> = text
         .lines()
         .map(|line| {
+            // A tab indents as far as four spaces do.
+            let line = line.replace('\t', "    ");
             let trimmed = line.trim_start();
             let indent = line.len() - trimmed.len();
-            let rule = trimmed.len() >= 3 && trimmed.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | ' '));
+            // `---`, `- - -`, and a setext underline (`=` or `-` alone).
+            let marks = |allowed: &[char]| !trimmed.is_empty() && trimmed.chars().all(|c| allowed.contains(&c));
+            let rule = (trimmed.len() >= 3 && marks(&['-', '=', '*', '_', ' '])) || marks(&['=']) || marks(&['-']);
             let item = trimmed.starts_with("- ") || trimmed.starts_with("* ");
-            let line = if indent >= 4 && !item { trimmed } else { line };
-            if trimmed.starts_with(['#', '<', '>']) || (rule && !item) {
-                format!("{}\\{}", &line[..line.len() - trimmed.len()], trimmed)
+            let kept = if indent >= 4 && !item { trimmed } else { line.as_str() };
+            let fence = trimmed.starts_with("```") || trimmed.starts_with("~~~");
+            if trimmed.starts_with(['#', '<', '>']) || rule || fence {
+                format!("{}\\{trimmed}", &kept[..kept.len() - trimmed.len()])
             } else {
-                line.to_owned()
+                kept.to_owned()
             }
         })
         .collect();
@@ -291,7 +296,7 @@ mod tests {
 
     #[test]
     fn prose_that_looks_like_markdown_stays_text() {
-        let text = "Seen as:\n# not a heading\n---\n    not code\n<div> not html\n- an item\n  - nested";
+        let text = "Seen as:\n# not a heading\n---\n    not code\n\tnor this\n<div> not html\n```sh\nrm -rf /\n```\n- - -\nunderlined\n=\n- an item\n  - nested";
         let written = prose_lines(text);
         let mut words = String::new();
         for event in Parser::new(&written) {
@@ -303,7 +308,17 @@ mod tests {
                 _ => {}
             }
         }
-        for kept in ["# not a heading", "---", "not code", "<div> not html", "an item", "nested"] {
+        for kept in [
+            "# not a heading",
+            "---",
+            "not code",
+            "nor this",
+            "<div> not html",
+            "- - -",
+            "underlined",
+            "an item",
+            "nested",
+        ] {
             assert!(words.contains(kept), "{kept:?} in {words:?}");
         }
     }

@@ -177,9 +177,11 @@ fn prompt(more: &str) -> Regex {
     Regex::new(&format!(r"^\s*(?:{prompts}{more})(?:\s|$)")).unwrap_or_else(|_| unreachable!("a fixed pattern"))
 }
 
-/// A here-document's terminator: `cat <<EOF`, `<<-'END'`.
+/// A here-document's terminator: `cat <<EOF`, `<<-'END'` (a here-string,
+/// `<<< word`, is none).
 static HEREDOC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?"#).unwrap_or_else(|_| unreachable!("a fixed pattern"))
+    Regex::new(r#"(?:^|[^<])<<-?\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?"#)
+        .unwrap_or_else(|_| unreachable!("a fixed pattern"))
 });
 
 /// Commands (after their prompts, with their continuation lines, a
@@ -320,72 +322,162 @@ fn interactive(run: &str) -> bool {
 fn takes_the_terminal(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     let tool = matches!(words.first(), Some(&"oc" | &"kubectl"));
-    opens_a_session(line) || (tool && words.iter().any(|w| matches!(*w, "edit" | "-it" | "-ti")))
+    opens_a_session(line)
+        || opens_a_client(line)
+        || (tool && words.iter().any(|w| matches!(*w, "edit" | "-it" | "-ti")))
+}
+
+/// The lines of a command that do something: neither blank nor comments.
+pub(super) fn command_lines(run: &str) -> impl Iterator<Item = &str> {
+    run.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// Whether a command line opens a shell elsewhere, which the lines after
 /// it are typed into: a debug shell, `rsh`, `exec -it POD -- bash`, `ssh
-/// HOST` or `gcloud compute ssh` with no command, `sudo -i`, `su -`.
+/// HOST` or `gcloud compute ssh` with no command, `sudo -i`, `su -`, `aws
+/// ssm start-session`, a database client with no query.
 fn opens_a_session(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
+    // `KUBECONFIG=x kubectl …`: the program is after the assignments.
+    let start = words.iter().position(|w| !w.split_once('=').is_some_and(|(name, _)| is_variable(name)));
+    let words = &words[start.unwrap_or(words.len())..];
     let after_dashes = words.iter().position(|w| *w == "--").map(|at| &words[at + 1..]);
-    match words.as_slice() {
+    // `-it`, `-ti`, `-i -t`, `--stdin --tty`.
+    let tty = || {
+        let shorts: String = words.iter().filter(|w| w.starts_with('-') && !w.starts_with("--")).copied().collect();
+        words.contains(&"--tty") || (shorts.contains('t') && shorts.contains('i'))
+    };
+    match words {
         ["oc" | "kubectl", rest @ ..] => {
+            if rest.contains(&"rsh") || (rest.contains(&"debug") && after_dashes.is_none_or(starts_a_shell)) {
+                return true;
+            }
             let exec = rest.iter().any(|w| matches!(*w, "exec" | "run" | "attach"));
-            let tty = rest.iter().any(|w| matches!(*w, "-it" | "-ti") || w.starts_with("--tty"));
-            if rest.contains(&"rsh") || (rest.contains(&"debug") && after_dashes.is_none()) {
-                true
-            } else {
-                (exec && tty) && after_dashes.is_none_or(starts_a_shell)
+            exec && tty() && after_dashes.is_none_or(starts_a_shell)
+        }
+        ["docker" | "podman" | "crictl" | "nerdctl", rest @ ..] => {
+            let exec = rest.iter().any(|w| matches!(*w, "exec" | "run" | "attach"));
+            // `docker exec -it api sh`: the command follows the container.
+            exec && tty() && starts_a_shell(&rest[rest.len().saturating_sub(1)..])
+        }
+        ["ssh", rest @ ..] => {
+            let command = ssh_command(rest);
+            command.is_empty() || opens_a_session(&command.join(" "))
+        }
+        ["gcloud", "compute", "ssh", rest @ ..] => !rest.iter().any(|w| w.starts_with("--command")),
+        ["aws", "ssm", "start-session", ..] => true,
+        ["sudo", rest @ ..] => {
+            // Its options (`-iu postgres`: a value after a cluster ending in
+            // u), then the command it runs, if any.
+            let (mut at, mut login) = (0, false);
+            while let Some(option) = rest.get(at).filter(|w| w.starts_with('-')) {
+                let short = !option.starts_with("--");
+                login |= short && (option.contains('i') || option.contains('s'));
+                at += if short && option.ends_with(['u', 'g', 'h', 'p', 'C', 'U']) { 2 } else { 1 };
+            }
+            let command = rest.get(at..).unwrap_or_default();
+            match command.first() {
+                None => login,
+                Some(&"su") => !command.contains(&"-c"),
+                Some(_) => opens_a_session(&command.join(" ")),
             }
         }
-        ["ssh", rest @ ..] => ssh_command(rest).is_empty(),
-        ["gcloud", "compute", "ssh", rest @ ..] => !rest.iter().any(|w| w.starts_with("--command")),
-        ["sudo", "-i" | "-s" | "su"] | ["sudo", "su", "-"] | ["su"] | ["su", "-" | "-l"] => true,
+        ["su", rest @ ..] => !rest.contains(&"-c"),
         _ => false,
     }
 }
+
+/// Whether a command line starts a database client's prompt (`psql`,
+/// `redis-cli -h cache`): the lines after it in its block are its queries.
+/// The next block is not: a page goes on with what is typed here.
+fn opens_a_client(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.first().is_some_and(|program| CLIENTS.contains(program)) && starts_a_shell(&words)
+}
+
+/// Database clients, which read their queries when given none.
+const CLIENTS: &[&str] = &["psql", "mysql", "mongo", "mongosh", "redis-cli", "sqlite3", "cqlsh", "clickhouse-client"];
 
 /// Whether a command (what follows `--`) is a shell or a client's prompt
 /// rather than one command run and done.
 fn starts_a_shell(command: &[&str]) -> bool {
     let program = command.first().map(|p| p.rsplit('/').next().unwrap_or(p));
     let one_shot = |flags: &[&str]| command.iter().any(|w| flags.iter().any(|f| w.starts_with(f)));
+    // The words that are no option nor an option's value.
+    let positional = || {
+        let mut count = 0;
+        let mut value_next = false;
+        for word in &command[1..] {
+            if std::mem::take(&mut value_next) {
+                continue;
+            }
+            if word.starts_with('-') {
+                value_next = word.len() == 2;
+            } else {
+                count += 1;
+            }
+        }
+        count
+    };
     match program {
         None => true,
-        Some("sh" | "bash" | "ash" | "dash" | "zsh") => !one_shot(&["-c"]),
-        Some("psql" | "mysql" | "mongo" | "mongosh") => !one_shot(&["-c", "-e", "--command", "--eval", "-f"]),
+        Some("sh" | "bash" | "ash" | "dash" | "zsh" | "chroot") => !one_shot(&["-c"]) || command.len() <= 2,
+        Some("psql" | "mysql" | "mongo" | "mongosh" | "sqlite3" | "cqlsh") => {
+            !one_shot(&["-c", "-e", "--command", "--eval", "-f", "--file"]) && !command.iter().any(|w| w.contains('<'))
+        }
+        // `redis-cli -h cache`: no command, its prompt.
+        Some("redis-cli") => positional() == 0,
         Some(_) => command.len() == 1,
     }
 }
 
-/// The remote command of `ssh [OPTIONS] HOST [COMMAND…]`.
+/// The remote command of `ssh [OPTIONS] HOST [COMMAND…]` (options may
+/// follow the host too).
 fn ssh_command<'w>(args: &'w [&'w str]) -> &'w [&'w str] {
     // The options that take a value.
     const VALUED: &str = "BbcDEeFIiJLlmOoPpRSWw";
-    let mut at = 0;
-    while let Some(arg) = args.get(at).filter(|a| a.starts_with('-')) {
-        let takes_value = arg.len() == 2 && arg[1..].chars().all(|c| VALUED.contains(c));
-        at += if takes_value { 2 } else { 1 };
-    }
-    args.get(at + 1..).unwrap_or_default()
+    let skip_options = |mut at: usize| {
+        while let Some(arg) = args.get(at).filter(|a| a.starts_with('-')) {
+            let takes_value = arg.len() == 2 && arg[1..].chars().all(|c| VALUED.contains(c));
+            at += if takes_value { 2 } else { 1 };
+        }
+        at
+    };
+    let host = skip_options(0);
+    args.get(skip_options(host + 1)..).unwrap_or_default()
 }
 
-/// The shells a command leaves open elsewhere when its last line opens
-/// one (`ssh HOST`, then `sudo -i`): what the next blocks are typed into.
-pub(super) fn sessions_left_open(run: &str) -> Option<Vec<String>> {
-    let lines: Vec<&str> = run.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    let last = lines.last()?;
-    opens_a_session(last)
-        .then(|| lines.iter().filter(|line| opens_a_session(line)).map(|line| (*line).to_owned()).collect())
+/// Whether a line leaves the shell a session opened: `exit`, `logout`.
+fn leaves_a_session(line: &str) -> bool {
+    matches!(line.split_whitespace().next(), Some("exit" | "logout"))
+}
+
+/// Follows the shells a command opens elsewhere (`ssh HOST`, then `sudo
+/// -i`) and leaves (`exit`): `open` is what the next blocks are typed into.
+pub(super) fn track_sessions(run: &str, open: &mut Vec<String>) {
+    for line in command_lines(run) {
+        if leaves_a_session(line) {
+            open.pop();
+        } else if opens_a_session(line) {
+            open.push(line.to_owned());
+        }
+    }
 }
 
 /// Whether lines follow one that opens a shell elsewhere (`oc debug node`,
 /// `ssh HOST`): they are meant for that shell, and run here they would act
 /// on this machine once it is left.
 fn meant_for_another_shell(run: &str) -> bool {
-    let lines: Vec<&str> = run.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    lines.iter().position(|line| opens_a_session(line)).is_some_and(|at| at + 1 < lines.len())
+    let lines: Vec<&str> = command_lines(run).collect();
+    let opens = |line: &&str| opens_a_session(line) || opens_a_client(line);
+    lines.iter().position(opens).is_some_and(|at| at + 1 < lines.len())
+}
+
+/// Whether the shell a line opens is a cluster's (a debug shell, `rsh`,
+/// `exec`): `oc` and `kubectl` are not found in it, so a block starting
+/// with them is typed at the workstation again.
+pub(super) fn is_a_clusters_shell(line: &str) -> bool {
+    matches!(line.split_whitespace().next(), Some("oc" | "kubectl"))
 }
 
 #[cfg(test)]
@@ -483,9 +575,39 @@ mod tests {
             ("gcloud compute ssh node-1 --zone z\nsudo journalctl -u kubelet", true),
             ("gcloud compute ssh node-1 --command 'uptime'\nkubectl get nodes", false),
             ("sudo -i\nsystemctl restart kubelet", true),
+            ("kubectl exec -i -t p -- sh\nls", true),
+            ("kubectl debug node/n -it --image=x -- chroot /host\nls", true),
+            ("ssh db-1 -i key.pem\ndf -h", true),
+            ("ssh -t bastion sudo -i\nls", true),
+            ("su - postgres\npsql", true),
+            ("sudo -iu postgres\npsql", true),
+            ("sudo -u postgres psql -c 'SELECT 1'\nls", false),
+            ("docker exec -it api sh\nls", true),
+            ("aws ssm start-session --target i-0abc\nls", true),
+            ("KUBECONFIG=x kubectl exec -it p -- bash\nls", true),
+            ("kubectl exec -it r -- redis-cli -h cache\nINFO memory", true),
+            ("kubectl exec -it r -- redis-cli -h cache INFO memory\nls", false),
         ] {
             assert_eq!(meant_for_another_shell(code), elsewhere, "{code}");
         }
+    }
+
+    #[test]
+    fn redirections_here_strings_comments_and_substitutions_are_read_as_a_shell_reads_them() {
+        let heredoc = converted("bash", "cat <<EOF > /tmp/fix.sh\nrm -rf /var/cache/app\nEOF\nsort <in.txt >out");
+        assert_eq!(
+            heredoc.run, "cat <<EOF > /tmp/fix.sh\nrm -rf /var/cache/app\nEOF\nsort <in.txt >out",
+            "no placeholder"
+        );
+        let comment = converted("bash", "# don't touch prod\nkubectl delete pods --all -n $NS");
+        assert_eq!(comment.run, "# don't touch prod\nkubectl delete pods --all -n {{ns}}");
+        let awk = converted("bash", "N=\"$(kubectl get no | awk '{print $NF}')\"\necho $N $NODE");
+        assert!(awk.run.contains("'{print $NF}'") && awk.run.contains("{{node}}"), "{}", awk.run);
+        let here_string = converted("console", "$ tr a-z A-Z <<< hello\nHELLO\n$ date\nMon\n");
+        assert_eq!(
+            (here_string.run.as_str(), here_string.example_output.as_deref()),
+            ("tr a-z A-Z <<< hello\ndate", Some("HELLO\nMon"))
+        );
     }
 
     #[test]

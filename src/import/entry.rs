@@ -85,6 +85,9 @@ pub(super) struct Entry {
     declared: Vec<Declared>,
     references: Vec<String>,
     pub(super) problems: Vec<(usize, String)>,
+    /// The shells an earlier block opened elsewhere and did not leave,
+    /// innermost last: the blocks after it are typed into them.
+    session: Vec<String>,
 }
 
 impl Entry {
@@ -132,6 +135,7 @@ impl Entry {
             declared: Vec::new(),
             references,
             problems,
+            session: Vec::new(),
         }
     }
 
@@ -148,7 +152,6 @@ impl Entry {
     ) {
         // The shells an earlier block of the section left open: its next
         // blocks are meant for them, until one says it is back here.
-        let mut open: Option<String> = None;
         for flow in &section.flow {
             let block = match flow {
                 page::Flow::Block(i) => &section.blocks[*i],
@@ -175,24 +178,28 @@ impl Entry {
                 (converted.danger, converted.interactive, converted.place) = said;
                 intro
             } else {
-                let back = says_it_is_back(&block.intro) || talks_to_the_cluster(&converted.run);
-                if let Some(shells) = open.take().filter(|_| !back) {
+                // `oc` and `kubectl` are not found in a cluster's debug
+                // shell or pod: a block starting with them is typed here.
+                let innermost_is_the_clusters = self.session.last().is_some_and(|l| command::is_a_clusters_shell(l));
+                let back = says_it_is_back(&block.intro)
+                    || (innermost_is_the_clusters && talks_to_the_cluster(&converted.run));
+                if back {
+                    self.session.clear();
+                }
+                if !self.session.is_empty() {
                     // Run here, it would act on this machine: copied only.
-                    let said = format!("the shell {shells} opens (an earlier step)");
+                    let shells: Vec<String> = self.session.iter().map(|line| format!("`{}`", as_typed(line))).collect();
+                    let said = format!("the shell {} opens (an earlier step)", shells.join(" then "));
                     self.problems.push((block.at, format!("meant for {said}: copied, never run here")));
                     converted.place = Some(said);
                     if crate::catalog::is_shell_lang(&converted.lang) {
                         "text".clone_into(&mut converted.lang);
                         converted.interactive = false;
                     }
-                    open = Some(shells);
                 }
                 block.intro.clone()
             };
-            if let Some(shells) = command::sessions_left_open(&converted.run) {
-                let shells: Vec<String> = shells.iter().map(|line| format!("`{}`", as_typed(line))).collect();
-                open = Some(shells.join(" then "));
-            }
+            command::track_sessions(&converted.run, &mut self.session);
             steps.push((part, intro, Some(converted)));
         }
     }
@@ -309,18 +316,20 @@ impl Entry {
 /// Whether a step's introduction says it is run here again ("from your
 /// laptop", "back on your workstation", "locally").
 fn says_it_is_back(intro: &str) -> bool {
-    let intro = intro.to_lowercase();
-    ["laptop", "workstation", "locally", "your machine", "local machine", "exit", "log out"]
+    // Whole words: "when the job exited" says nothing of where it runs.
+    let words: Vec<String> =
+        intro.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let words = format!(" {} ", words.join(" "));
+    [" laptop ", " workstation ", " locally ", " your machine ", " local machine ", " exit ", " log out "]
         .iter()
-        .any(|w| intro.contains(w))
+        .any(|phrase| words.contains(phrase))
 }
 
 /// Whether a command's first line is a cluster's client (`oc`, `kubectl`):
 /// typed at the workstation, not inside the node or pod a shell was
 /// opened in.
 fn talks_to_the_cluster(run: &str) -> bool {
-    let first = run.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or_default();
-    matches!(first.split_whitespace().next(), Some("oc" | "kubectl"))
+    command::command_lines(run).next().is_some_and(command::is_a_clusters_shell)
 }
 
 /// A command line as a person types it: `{{name}}` as `<name>`.
@@ -332,9 +341,12 @@ fn as_typed(line: &str) -> String {
 /// `db_password`, `api_key`, `client_secret`.
 fn looks_secret(name: &str) -> bool {
     let words: Vec<&str> = name.split('_').collect();
-    let secret = ["token", "password", "passwd", "pwd", "secret", "apikey", "credential", "credentials", "pat"];
+    // Within a word too: `pgpassword`, `apitoken`.
+    let within = ["token", "password", "passwd", "passphrase", "secret", "apikey", "credential"];
+    let whole = ["pass", "pw", "pwd", "pat"];
     let keys = ["api", "access", "private", "secret", "signing", "encryption"];
-    words.iter().any(|w| secret.contains(w)) || words.windows(2).any(|pair| pair[1] == "key" && keys.contains(&pair[0]))
+    words.iter().any(|w| whole.contains(w) || within.iter().any(|s| w.contains(s)))
+        || words.windows(2).any(|pair| pair[1] == "key" && keys.contains(&pair[0]))
 }
 
 /// A placeholder as a page's table declares it: `| <name> | what | default
@@ -492,7 +504,17 @@ fn clean_command(run: &str) -> String {
 mod tests {
     #[test]
     fn a_name_that_says_secret_is_kept_secret() {
-        for name in ["payments_admin_token", "db_password", "api_key", "client_secret", "aws_access_key"] {
+        for name in [
+            "payments_admin_token",
+            "db_password",
+            "api_key",
+            "client_secret",
+            "aws_access_key",
+            "pgpassword",
+            "apitoken",
+            "gpg_passphrase",
+            "db_pass",
+        ] {
             assert!(super::looks_secret(name), "{name}");
         }
         for name in ["namespace", "partition_key", "ssh_key_path", "cache_key"] {

@@ -272,6 +272,24 @@ mod tests {
     }
 
     #[test]
+    fn a_shell_opened_elsewhere_lasts_across_sections_until_it_is_left() {
+        let text = "# NodeDown\n\n## Meaning\n\nDown.\n\n## Diagnosis\n\n```sh\nssh node-1\n```\n\n\
+                    ## Mitigation\n\n```sh\nkubectl get pods\n```\n\n```sh\nsudo systemctl restart kubelet\nexit\n```\n\n\
+                    ```sh\nkubectl get nodes\n```\n";
+        let file = Markdown { path: "p/NodeDown.md", text, collection: Collection::Other };
+        let toml = convert(&[file]).pop().unwrap().unwrap().toml;
+        let steps: Vec<&str> = toml.split("[[failure.steps]]").skip(1).collect();
+        assert!(!steps[0].contains("lang = \"text\""), "ssh itself runs (it takes the terminal):\n{}", steps[0]);
+        for inside in &steps[1..3] {
+            assert!(
+                inside.contains("lang = \"text\"") && inside.contains("where = \"the shell `ssh node-1` opens"),
+                "{inside}"
+            );
+        }
+        assert!(!steps[3].contains("where") && !steps[3].contains("lang"), "after exit, here again:\n{}", steps[3]);
+    }
+
+    #[test]
     fn a_link_to_a_stub_leads_to_the_page_it_points_to() {
         let pages = [
             ("p/NodeDown.md", "# NodeDown\n\n## Meaning\n\nThe node is down.\n"),

@@ -77,7 +77,11 @@ pub(super) fn angle_placeholders(run: &str, vars: &mut BTreeMap<String, String>)
         let after = &rest.as_bytes()[start + 1..];
         let plain =
             after.iter().take(MOST_INNER).take_while(|b| b.is_ascii_alphanumeric() || b" -_.".contains(b)).count();
-        let candidate = (after.get(plain) == Some(&b'>')).then(|| &rest[start + 1..start + 1 + plain]);
+        // `cat <<EOF >x`, `sort <in.txt >out` are redirections: a
+        // placeholder neither follows a `<` nor ends in a space.
+        let follows_a_bracket = if start == 0 { out.ends_with('<') } else { rest[..start].ends_with('<') };
+        let redirection = follows_a_bracket || after.get(plain.wrapping_sub(1)) == Some(&b' ');
+        let candidate = (after.get(plain) == Some(&b'>') && !redirection).then(|| &rest[start + 1..start + 1 + plain]);
         if let Some((inner, name)) = candidate.and_then(|inner| placeholder_name(inner).map(|name| (inner, name))) {
             out.push_str(&rest[..start]);
             rest = &rest[start + inner.len() + 2..];
@@ -143,15 +147,26 @@ pub(super) fn dollar_placeholders(
     let mut chars = run.char_indices().peekable();
     // A shell's quoting: `'` quotes only outside `"…"` (an apostrophe in
     // "it's $NS" opens nothing), and `\` escapes outside `'…'`.
-    let (mut in_single, mut in_double, mut escaped) = (false, false, false);
+    // A `$(…)` inside "…" quotes afresh: each open one keeps whether it
+    // stood in double quotes. A `#` starting a word outside quotes is a
+    // comment to the line's end, where nothing is read.
+    let (mut in_single, mut in_double, mut escaped, mut in_comment) = (false, false, false, false);
+    let mut substitutions: Vec<bool> = Vec::new();
+    let mut previous = ' ';
     while let Some((i, c)) = chars.next() {
-        let quoting = !std::mem::take(&mut escaped);
+        let quoting = !std::mem::take(&mut escaped) && !in_comment;
+        let quoted = in_single || in_double;
         match c {
+            '\n' => in_comment = false,
             '\\' if quoting && !in_single => escaped = true,
             '\'' if quoting && !in_double => in_single = !in_single,
             '"' if quoting && !in_single => in_double = !in_double,
+            '#' if quoting && !quoted && previous.is_whitespace() => in_comment = true,
+            '(' if quoting && !in_single && previous == '$' => substitutions.push(std::mem::take(&mut in_double)),
+            ')' if quoting && !quoted => in_double = substitutions.pop().unwrap_or(false),
             _ => {}
         }
+        previous = c;
         if c != '$' || in_single || !quoting {
             out.push(c);
             continue;
@@ -198,6 +213,18 @@ pub(super) fn open_quotes(run: &str) -> String {
     let mut out = String::with_capacity(run.len());
     let mut rest = run;
     while let Some(at) = rest.find(['"', '\'']) {
+        // An apostrophe in a comment (`# don't`) opens no quote: the
+        // comment is copied to its line's end as it is.
+        let unquoted = &rest[..at];
+        let comment = unquoted
+            .char_indices()
+            .find(|&(i, c)| c == '#' && unquoted[..i].chars().next_back().is_none_or(char::is_whitespace));
+        if let Some((start, _)) = comment {
+            let end = rest[start..].find('\n').map_or(rest.len(), |n| start + n);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
         out.push_str(&rest[..at]);
         let quote = rest[at..].chars().next().unwrap_or('"');
         let inside = &rest[at + 1..];
