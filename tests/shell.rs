@@ -112,3 +112,17 @@ fn the_man_page_names_every_subcommand() {
         assert!(page.contains(&format!("pagerbook\\-{sub}")), "{sub} is not in the man page");
     }
 }
+
+#[test]
+fn the_version_says_what_the_embedded_catalog_holds() {
+    let home = Dir::new();
+    let out = pagerbook(home.path(), &["--version"]);
+    let version = stdout(&out);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(version.starts_with(&format!("pagerbook {} (embedded catalog: ", env!("CARGO_PKG_VERSION"))), "{version}");
+    let count = version.split("catalog: ").nth(1).and_then(|r| r.split(' ').next()).unwrap();
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&pagerbook(home.path(), &["list", "--json"]))).unwrap();
+    assert_eq!(count.parse::<usize>().unwrap(), listed["entries"].as_array().unwrap().len(), "{version}");
+    assert!(version.contains(" drills, newest review 20"), "{version}");
+}

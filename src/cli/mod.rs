@@ -27,7 +27,7 @@ mod text;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::catalog::{self, Catalog, LoadOptions, Loaded, Review, Source};
 use crate::settings;
@@ -68,7 +68,14 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // The catalog is read for `--version` only: start-up does not wait for it.
+    let mut command = Cli::command();
+    if args.iter().any(|a| a == "--version" || a == "-V") {
+        command = command.version(version());
+    }
+    let parsed = command.try_get_matches_from(args).and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
@@ -128,6 +135,19 @@ pub fn run(
             EXIT_PROBLEM
         }
     }
+}
+
+/// `--version`: the program's, and what its embedded catalog holds.
+fn version() -> String {
+    let catalog = catalog::load(&[Source::Embedded]).catalog;
+    let newest = catalog.entries().iter().filter_map(|e| e.text(catalog::TextField::LastReviewed)).max();
+    let reviewed = newest.map(|date| format!(", newest review {date}")).unwrap_or_default();
+    format!(
+        "{} (embedded catalog: {}, {}{reviewed})",
+        env!("CARGO_PKG_VERSION"),
+        plural(catalog.entries().len(), "entry"),
+        plural(catalog.drills().len(), "drill")
+    )
 }
 
 /// Loads the sources and tells stderr, in one line, when some files had problems.
