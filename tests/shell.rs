@@ -126,3 +126,35 @@ fn the_version_says_what_the_embedded_catalog_holds() {
     assert_eq!(count.parse::<usize>().unwrap(), listed["entries"].as_array().unwrap().len(), "{version}");
     assert!(version.contains(" drills, newest review 20"), "{version}");
 }
+
+#[test]
+fn edit_opens_the_entrys_file_at_its_line_then_checks_it() {
+    let home = Dir::new();
+    let catalog = home.write(
+        "team/team.toml",
+        "[[failure]]\nid = \"first\"\ntitle = \"First\"\nsymptom = \"s\"\n\n[[failure]]\nid = \"core-switch-flapping\"\ntitle = \"Core switch flapping\"\nsymptom = \"Links go up and down.\"\n",
+    );
+    // The editor: says what it was given, then breaks the file.
+    let said = home.path().join("editor-args");
+    let editor = home.write(
+        "editor.sh",
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\nprintf 'oops = 1\\n' >> \"$2\"\n", said.display()),
+    );
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let team = home.path().join("team").display().to_string();
+    let out = util::clean_command(home.path(), &["--catalog", &team, "edit", "core-switch-flapping"])
+        .env("EDITOR", &editor)
+        .output()
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(&said).unwrap(), format!("+6\n{}\n", catalog.display()));
+    assert_eq!(out.status.code(), Some(1), "the file it left is broken");
+    assert!(
+        stdout(&out).contains(&format!("{}:10:1: error: unknown field `oops`", catalog.display())),
+        "{}",
+        stdout(&out)
+    );
+    // The embedded catalog is not edited.
+    let out = util::clean_command(home.path(), &["edit", "coredns-down"]).env("EDITOR", &editor).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is built into pagerbook"), "{out:?}");
+}

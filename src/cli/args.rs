@@ -125,6 +125,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open an entry's file at its line in $VISUAL or $EDITOR (vi if neither
+    /// is set), then check the file.
+    #[command(
+        after_help = "Examples:\n  pagerbook edit core-switch-flapping\n  EDITOR='code -w' pagerbook edit core-switch-flapping"
+    )]
+    Edit {
+        /// The entry's id.
+        #[arg(add = entry_ids())]
+        id: String,
+    },
     /// Search failure modes and runbooks: words, a symptom, or a pasted log line.
     #[command(after_help = SEARCH_HELP)]
     Search {

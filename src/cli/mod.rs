@@ -14,6 +14,7 @@
 mod args;
 mod check;
 mod drill;
+mod edit;
 mod export;
 mod import;
 mod incident;
@@ -124,6 +125,7 @@ pub fn run(
         Command::Import { paths, out: out_dir, format } => import::import(&paths, out_dir.as_deref(), format, out, err),
         Command::Completions { shell } => shell::completions(shell, out),
         Command::Man => shell::man(out),
+        Command::Edit { id } => edit::edit(&sources, &id, out, err),
         Command::Widget { shell } => shell::widget(shell, out),
         Command::Drill(command) => drill::drill(command, &sources, cli.theme == ThemeChoice::Light, out, err),
     };
