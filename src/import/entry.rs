@@ -42,7 +42,9 @@ impl Part {
         }
         let words: Vec<&str> = heading.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()).collect();
         let has = |stems: &[&str]| words.iter().any(|word| stems.iter().any(|stem| word.starts_with(stem)));
-        if has(&["related", "runbooks", "references", "links", "see"]) {
+        // "See also", not "Seeing 502s": a links section's prose is not kept.
+        let see_also = words.contains(&"see") && words.contains(&"also");
+        if has(&["related", "runbooks", "references", "links"]) || see_also {
             Part::Said
         } else if has(&[
             "mitigat",
@@ -502,6 +504,24 @@ fn clean_command(run: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::Part;
+
+    #[test]
+    fn a_heading_names_its_part_by_its_words() {
+        for (heading, part) in [
+            ("Symptoms", Part::Meaning),
+            ("User impact", Part::Impact),
+            ("Step 3: Roll back", Part::Mitigation),
+            ("Investigation", Part::Diagnosis),
+            ("See also", Part::Said),
+            ("Related pages", Part::Said),
+            ("Seeing 502s from the edge", Part::Other),
+            ("Escalation", Part::Other),
+        ] {
+            assert_eq!(Part::of(heading), part, "{heading}");
+        }
+    }
+
     #[test]
     fn a_name_that_says_secret_is_kept_secret() {
         for name in [
