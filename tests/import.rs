@@ -159,7 +159,13 @@ fn import_writes_under_out_says_each_problem_at_its_place_and_search_finds_the_e
     );
     let written = out_dir.join("storage/VolumeFillingUp.toml");
     let toml = std::fs::read_to_string(&written).unwrap();
-    assert!(toml.contains("run = \"kubectl -n {{namespace}} delete pod {{pod}}\"\ndanger = \"destructive\""), "{toml}");
+    // Its fence is never closed: copied, never run.
+    assert!(
+        toml.contains(
+            "run = \"kubectl -n {{namespace}} delete pod {{pod}}\"\nlang = \"text\"\ndanger = \"destructive\""
+        ),
+        "{toml}"
+    );
     let catalog = out_dir.display().to_string();
     assert_eq!(stdout(&pagerbook(home.path(), &["check", &catalog])), "checked 1 file: 1 entry loaded, no problems\n");
     for query in ["VolumeFillingUp", "persistent volume almost full writes fail"] {

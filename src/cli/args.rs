@@ -218,8 +218,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: CompletionShell,
     },
-    /// Print a shell snippet binding Ctrl-G to the navigator: Enter on a
-    /// step puts its final command on the prompt instead of running it.
+    /// Print a shell snippet binding Ctrl-G to the navigator: what is typed
+    /// at the prompt is its query, and Enter on a step replaces it with the
+    /// step's final command, to edit or run (Esc leaves the prompt as it was).
     #[command(
         after_help = "Install:\n  bash:  echo 'source <(pagerbook widget bash)' >> ~/.bashrc\n  zsh:   echo 'source <(pagerbook widget zsh)' >> ~/.zshrc\n  fish:  pagerbook widget fish > ~/.config/fish/conf.d/pagerbook.fish"
     )]
@@ -228,7 +229,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: WidgetShell,
     },
-    /// Print the manual page (roff): `pagerbook man > ~/.local/share/man/man1/pagerbook.1`.
+    /// Print the manual page (roff): `mkdir -p ~/.local/share/man/man1 &&
+    /// pagerbook man > ~/.local/share/man/man1/pagerbook.1`.
     Man,
     /// Write entries as markdown pages (Meaning, Impact, Diagnosis,
     /// Mitigation) for GitHub, Hugo or a printout.

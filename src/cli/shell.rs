@@ -134,6 +134,8 @@ bind \cg _pagerbook_widget
 
 /// `pagerbook man`: the manual page (roff), its subcommands listed.
 pub(super) fn man(out: &mut dyn Write) -> io::Result<u8> {
-    clap_mangen::Man::new(Cli::command()).render(out)?;
+    // The page's NAME line already says `pagerbook -`.
+    let about = "find the failure mode behind what you see, and what to do about it";
+    clap_mangen::Man::new(Cli::command().about(about)).render(out)?;
     Ok(EXIT_OK)
 }

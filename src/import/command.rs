@@ -72,8 +72,10 @@ pub fn convert(lang: &str, code: &str, earlier: &BTreeMap<String, String>) -> Co
         (None, false) => split_table(&code),
     };
     // A console block with no prompt is what something printed, unless it
-    // starts with a command.
-    let printed = console && !prompted && !starts_with_a_command(&code);
+    // starts with a command; a block that names no language and does not
+    // start like a command is a file's text (a Corefile, YAML, JSON).
+    let printed =
+        (console && !prompted && !starts_with_a_command(&code)) || (lang.is_empty() && !looks_like_a_command(&run));
     let (run, lang_is_shell) = match (own.is_none(), printed) {
         (true, true) => {
             command.lang = "text".into();
@@ -160,6 +162,15 @@ const PROGRAMS: &[&str] = &[
     "top",
     "ps",
 ];
+
+/// Whether a command's first word could name a program: `.:53 {`,
+/// `apiVersion: v1` and `{` cannot.
+fn looks_like_a_command(run: &str) -> bool {
+    let first = command_lines(run).next().unwrap_or_default();
+    let word = first.split_whitespace().next().unwrap_or_default();
+    let program = word.chars().all(|c| c.is_ascii_alphanumeric() || "_./~+-$=[(!".contains(c));
+    !word.is_empty() && program && !word.ends_with(':') && !word.starts_with(['.', '-']) || word.starts_with("./")
+}
 
 fn starts_with_a_command(code: &str) -> bool {
     let first = code.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or_default();
@@ -292,18 +303,27 @@ pub(super) fn is_variable(name: &str) -> bool {
 fn danger(run: &str) -> Danger {
     let words: Vec<&str> = run.split_whitespace().collect();
     let has = |word: &str| words.contains(&word);
+    // Databases' and caches' own words for losing data, in either case.
+    let upper = run.to_ascii_uppercase();
+    let data_loss = ["DROP TABLE", "DROP DATABASE", "TRUNCATE ", "FLUSHALL", "FLUSHDB", " UNLINK", " DEL "]
+        .iter()
+        .any(|w| upper.contains(w))
+        || ["pg_drop_replication_slot", "pg_terminate_backend"].iter().any(|w| run.contains(w));
     if crate::danger::looks_destructive(run).is_some()
         || ["delete", "drain", "--force", "reboot", "shutdown"].iter().any(|w| has(w))
         || run.contains("rm -rf")
         || run.contains("debug node")
+        || data_loss
     {
         Danger::Destructive
     } else if [
         "patch", "scale", "cordon", "uncordon", "edit", "apply", "replace", "annotate", "label", "restart", "rollout",
-        "adm",
+        "adm", "rollback", "upgrade", "sync",
     ]
     .iter()
     .any(|w| has(w))
+        || words.iter().any(|w| w.starts_with("modify-") || w.starts_with("update-") || w.starts_with("put-"))
+        || run.contains("sysctl -w")
     {
         Danger::Caution
     } else {
@@ -423,7 +443,11 @@ fn starts_a_shell(command: &[&str]) -> bool {
         None => true,
         Some("sh" | "bash" | "ash" | "dash" | "zsh" | "chroot") => !one_shot(&["-c"]) || command.len() <= 2,
         Some("psql" | "mysql" | "mongo" | "mongosh" | "sqlite3" | "cqlsh") => {
-            !one_shot(&["-c", "-e", "--command", "--eval", "-f", "--file"]) && !command.iter().any(|w| w.contains('<'))
+            // `-Atc "SELECT 1"`: a query in a cluster of short options too.
+            let clustered = command.iter().any(|w| {
+                w.starts_with('-') && !w.starts_with("--") && (w.ends_with('c') || w.ends_with('e') || w.ends_with('f'))
+            });
+            !clustered && !one_shot(&["--command", "--eval", "--file"]) && !command.iter().any(|w| w.contains('<'))
         }
         // `redis-cli -h cache`: no command, its prompt.
         Some("redis-cli") => positional() == 0,
@@ -471,13 +495,6 @@ fn meant_for_another_shell(run: &str) -> bool {
     let lines: Vec<&str> = command_lines(run).collect();
     let opens = |line: &&str| opens_a_session(line) || opens_a_client(line);
     lines.iter().position(opens).is_some_and(|at| at + 1 < lines.len())
-}
-
-/// Whether the shell a line opens is a cluster's (a debug shell, `rsh`,
-/// `exec`): `oc` and `kubectl` are not found in it, so a block starting
-/// with them is typed at the workstation again.
-pub(super) fn is_a_clusters_shell(line: &str) -> bool {
-    matches!(line.split_whitespace().next(), Some("oc" | "kubectl"))
 }
 
 #[cfg(test)]
@@ -617,9 +634,26 @@ mod tests {
     }
 
     #[test]
+    fn a_block_naming_no_language_that_does_not_start_like_a_command_is_copied() {
+        for text in [".:53 {\n    errors\n}", "apiVersion: v1\nkind: Pod", "{\"a\": 1}"] {
+            assert_eq!(converted("", text).lang, "text", "{text}");
+        }
+        for command in ["kubectl get pods", "./fix.sh", "for n in a b; do echo $n; done", "[ -f x ] && ls"] {
+            assert_eq!(converted("", command).lang, "bash", "{command}");
+        }
+    }
+
+    #[test]
     fn the_danger_of_a_command_is_judged_from_what_it_does() {
         assert_eq!(converted("sh", "oc get pods").danger, Danger::Safe);
         assert_eq!(converted("sh", "oc scale deploy/x --replicas=0").danger, Danger::Caution);
         assert_eq!(converted("sh", "oc delete pod x").danger, Danger::Destructive);
+        assert_eq!(converted("sql", "SELECT pg_drop_replication_slot('x');").danger, Danger::Destructive);
+        assert_eq!(
+            converted("sh", "redis-cli --scan --pattern 's:*' | xargs redis-cli UNLINK").danger,
+            Danger::Destructive
+        );
+        assert_eq!(converted("sh", "helm rollback api 3").danger, Danger::Caution);
+        assert_eq!(converted("sh", "aws ec2 modify-volume --volume-id v --size 2").danger, Danger::Caution);
     }
 }

@@ -166,6 +166,11 @@ impl Entry {
                 page::Flow::Item(_) => continue,
             };
             let mut converted = command::convert(&block.lang, &block.code, set_earlier);
+            if block.unclosed && crate::catalog::is_shell_lang(&converted.lang) {
+                // Where the block ends is a guess: it is copied, never run.
+                "text".clone_into(&mut converted.lang);
+                converted.interactive = false;
+            }
             self.problems.extend(converted.problems.iter().map(|p| (block.at, p.clone())));
             for name in &converted.sets {
                 set_earlier.insert(name.clone(), first_line(&block.code).to_owned());
@@ -180,24 +185,23 @@ impl Entry {
                 (converted.danger, converted.interactive, converted.place) = said;
                 intro
             } else {
-                // `oc` and `kubectl` are not found in a cluster's debug
-                // shell or pod: a block starting with them is typed here.
-                let innermost_is_the_clusters = self.session.last().is_some_and(|l| command::is_a_clusters_shell(l));
-                let back = says_it_is_back(&block.intro)
-                    || (innermost_is_the_clusters && talks_to_the_cluster(&converted.run));
+                // A block starting with a workstation's tool (kubectl, aws,
+                // helm, terraform…) is typed here again: a node or a pod
+                // seldom has them, and a page rarely says it went back.
+                let back = says_it_is_back(&block.intro) || starts_at_the_workstation(&converted.run);
                 if back {
                     self.session.clear();
                 }
-                if !self.session.is_empty() {
+                // A query or a manifest is copied anyway: where it goes is
+                // for its own block to say.
+                if !self.session.is_empty() && crate::catalog::is_shell_lang(&converted.lang) {
                     // Run here, it would act on this machine: copied only.
                     let shells: Vec<String> = self.session.iter().map(|line| format!("`{}`", as_typed(line))).collect();
                     let said = format!("the shell {} opens (an earlier step)", shells.join(" then "));
                     self.problems.push((block.at, format!("meant for {said}: copied, never run here")));
                     converted.place = Some(said);
-                    if crate::catalog::is_shell_lang(&converted.lang) {
-                        "text".clone_into(&mut converted.lang);
-                        converted.interactive = false;
-                    }
+                    "text".clone_into(&mut converted.lang);
+                    converted.interactive = false;
                 }
                 block.intro.clone()
             };
@@ -327,11 +331,14 @@ fn says_it_is_back(intro: &str) -> bool {
         .any(|phrase| words.contains(phrase))
 }
 
-/// Whether a command's first line is a cluster's client (`oc`, `kubectl`):
-/// typed at the workstation, not inside the node or pod a shell was
-/// opened in.
-fn talks_to_the_cluster(run: &str) -> bool {
-    command::command_lines(run).next().is_some_and(command::is_a_clusters_shell)
+/// Whether a command's first line is a workstation's tool (a cluster's or
+/// a cloud's client, an infrastructure tool), not one of the node or pod a
+/// shell was opened in.
+fn starts_at_the_workstation(run: &str) -> bool {
+    const TOOLS: &[&str] =
+        &["kubectl", "oc", "helm", "aws", "gcloud", "az", "terraform", "argocd", "flux", "kubectx", "kubens", "vault"];
+    let first = command::command_lines(run).next().unwrap_or_default();
+    first.split_whitespace().next().is_some_and(|program| TOOLS.contains(&program))
 }
 
 /// A command line as a person types it: `{{name}}` as `<name>`.

@@ -274,8 +274,8 @@ mod tests {
     #[test]
     fn a_shell_opened_elsewhere_lasts_across_sections_until_it_is_left() {
         let text = "# NodeDown\n\n## Meaning\n\nDown.\n\n## Diagnosis\n\n```sh\nssh node-1\n```\n\n\
-                    ## Mitigation\n\n```sh\nkubectl get pods\n```\n\n```sh\nsudo systemctl restart kubelet\nexit\n```\n\n\
-                    ```sh\nkubectl get nodes\n```\n";
+                    ## Mitigation\n\n```sh\njournalctl -u kubelet\n```\n\n```sh\nsudo systemctl restart kubelet\nexit\n```\n\n\
+                    ```sh\nuptime\n```\n\n```sh\nssh node-1\n```\n\n```sh\nkubectl get nodes\n```\n";
         let file = Markdown { path: "p/NodeDown.md", text, collection: Collection::Other };
         let toml = convert(&[file]).pop().unwrap().unwrap().toml;
         let steps: Vec<&str> = toml.split("[[failure.steps]]").skip(1).collect();
@@ -287,6 +287,7 @@ mod tests {
             );
         }
         assert!(!steps[3].contains("where") && !steps[3].contains("lang"), "after exit, here again:\n{}", steps[3]);
+        assert!(!steps[5].contains("where"), "kubectl is the workstation's:\n{}", steps[5]);
     }
 
     #[test]

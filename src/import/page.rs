@@ -59,6 +59,8 @@ pub struct Block {
     pub intro: String,
     /// Where it starts.
     pub at: usize,
+    /// Its fence is never closed: what it holds may be the page's prose.
+    pub unclosed: bool,
 }
 
 /// What is being read inside a block of prose.
@@ -68,8 +70,9 @@ struct Reading {
     text: String,
     /// The list items open, outermost first.
     items: Vec<Item>,
-    /// The code block being read: its info string and start.
-    code: Option<(String, usize, String)>,
+    /// The code block being read: its info string, start, text, and
+    /// whether its fence is never closed.
+    code: Option<(String, usize, String, bool)>,
     /// The last paragraph read, for a block that follows it.
     last_paragraph: String,
     /// Inside the H1 or an H2 (its level).
@@ -156,15 +159,18 @@ pub fn read(text: &str) -> Page {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().to_owned(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                reading.code = Some((lang, range.start, String::new()));
-                if is_unclosed(&text[range.clone()]) {
-                    page.problems
-                        .push((range.start, "a code block is not closed: closed at the end of the file".into()));
+                let unclosed = is_unclosed(&text[range.clone()]);
+                reading.code = Some((lang, range.start, String::new(), unclosed));
+                if unclosed {
+                    page.problems.push((
+                        range.start,
+                        "a code block is not closed: closed at the end of the file, and copied, never run".into(),
+                    ));
                 }
             }
             Event::End(TagEnd::CodeBlock) => end_block(&mut reading, section),
             Event::Text(value) if reading.code.is_some() => {
-                if let Some((_, _, code)) = &mut reading.code {
+                if let Some((_, _, code, _)) = &mut reading.code {
                     code.push_str(&value);
                 }
             }
@@ -202,7 +208,7 @@ pub fn read(text: &str) -> Page {
 /// its list item (what was said since the item's last block), else by the
 /// paragraph before it.
 fn end_block(reading: &mut Reading, section: &mut Section) {
-    let Some((lang, at, code)) = reading.code.take() else { return };
+    let Some((lang, at, code, unclosed)) = reading.code.take() else { return };
     let intro = match reading.items.last_mut() {
         Some(item) if !item.text.trim().is_empty() => {
             item.holds_code = true;
@@ -214,7 +220,7 @@ fn end_block(reading: &mut Reading, section: &mut Section) {
         _ => reading.last_paragraph.trim().to_owned(),
     };
     section.flow.push(Flow::Block(section.blocks.len()));
-    section.blocks.push(Block { lang, code, intro, at });
+    section.blocks.push(Block { lang, code, intro, at, unclosed });
 }
 
 /// Ends the paragraph being read: into the open list item, else the

@@ -159,6 +159,8 @@ fn form_footer(state: &AppState, form: &Form, step: &Step, filled: &Filled, widt
         Line::styled(
             if state.rehearsal.is_some() && form.purpose == Purpose::Run {
                 "Would run (a drill runs nothing):".to_owned()
+            } else if state.copy_to == CopyTo::Prompt && form.purpose == Purpose::Copy {
+                "Will put on the prompt:".to_owned()
             } else {
                 format!("Will {}:", form.purpose.verb())
             },
