@@ -195,6 +195,14 @@ fn two_folders_with_one_file_name_both_land_and_hidden_or_looping_folders_are_le
         .map(|toml| toml.lines().find(|l| l.starts_with("id = ")).unwrap().to_owned())
         .collect();
     assert_eq!(ids, ["id = \"disk-full\"", "id = \"cert-expired\""]);
+    // One page imported again, alone: its earlier file is replaced, no second entry.
+    let page = home.path().join("b/README.md").display().to_string();
+    let out = pagerbook(home.path(), &["import", &page, "--out", &out_dir.display().to_string()]);
+    assert!(stdout(&out).starts_with("imported 1 file into "), "{}", String::from_utf8_lossy(&out.stderr));
+    let written: Vec<_> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(written.len(), 2, "{written:?}");
+    let catalog = out_dir.display().to_string();
+    assert!(stdout(&pagerbook(home.path(), &["check", &catalog])).ends_with("2 entries loaded, no problems\n"));
 }
 
 /// The embedded catalog's pages, as `export` writes them: (id, markdown).

@@ -51,6 +51,7 @@ pub(super) fn import(
         .collect();
     let (mut written, mut skipped, mut warned) = (0, 0, 0);
     let mut targets = std::collections::HashSet::new();
+    let earlier = imported_before(&out_dir);
     for ((shown, relative, _), converted) in texts.iter().zip(import::convert(&pages)) {
         match converted {
             Ok(converted) => {
@@ -58,7 +59,15 @@ pub(super) fn import(
                     writeln!(err, "{shown}:{}:{}: warning: {}", w.line, w.column, w.message)?;
                 }
                 warned += converted.warnings.len();
-                let target = free_target(&out_dir.join(relative.with_extension("toml")), &mut targets);
+                // Imported before, from wherever: the same file is replaced,
+                // so a page imported again never makes a second entry.
+                let target = match earlier.get(&converted.id) {
+                    Some(path) if !targets.contains(path) => {
+                        targets.insert(path.clone());
+                        path.clone()
+                    }
+                    _ => free_target(&out_dir.join(relative.with_extension("toml")), &mut targets),
+                };
                 files::write_shared(&target, converted.toml.as_bytes())?;
                 written += 1;
             }
@@ -79,6 +88,23 @@ pub(super) fn import(
     )?;
     writeln!(out, "check them: pagerbook check {}", out_dir.display())?;
     Ok(if written == 0 && !found.is_empty() { EXIT_PROBLEM } else { EXIT_OK })
+}
+
+/// The files an earlier import wrote under `out_dir`, by the id of their
+/// entry (the `id = "…"` line it writes first).
+fn imported_before(out_dir: &Path) -> std::collections::HashMap<String, PathBuf> {
+    if !out_dir.is_dir() {
+        return std::collections::HashMap::new();
+    }
+    let (files, _) = crate::catalog::files_under(out_dir, "toml");
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let text = files::read_regular(&path, PAGE_LIMIT).ok()?;
+            let id = text.lines().find_map(|line| line.strip_prefix("id = \""))?.strip_suffix('"')?.to_owned();
+            text.starts_with("# Converted by `pagerbook import`").then_some((id, path))
+        })
+        .collect()
 }
 
 /// `wanted`, unless a page of this run took it already (two folders given,
