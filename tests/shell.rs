@@ -158,3 +158,17 @@ fn edit_opens_the_entrys_file_at_its_line_then_checks_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is built into pagerbook"), "{out:?}");
 }
+
+#[test]
+fn show_colours_when_asked_or_at_a_terminal_and_is_plain_into_a_pipe() {
+    let home = Dir::new();
+    let plain = stdout(&pagerbook(home.path(), &["show", "coredns-down"]));
+    assert!(!plain.contains('\x1b') && plain.starts_with("coredns-down: CoreDNS down"), "{plain}");
+    assert_eq!(stdout(&pagerbook(home.path(), &["show", "coredns-down", "--color", "never"])), plain);
+    let coloured = stdout(&pagerbook(home.path(), &["show", "coredns-down", "--color", "always"]));
+    assert!(coloured.starts_with("\x1b[1mcoredns-down: CoreDNS down"), "{coloured}");
+    assert!(coloured.contains("\x1b[36m     $ kubectl get pods -n kube-system"), "{coloured}");
+    // The same text under the colours.
+    let stripped = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap().replace_all(&coloured, "").into_owned();
+    assert_eq!(stripped, plain);
+}

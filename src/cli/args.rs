@@ -124,6 +124,11 @@ pub enum Command {
         /// Print the entry as JSON.
         #[arg(long)]
         json: bool,
+        /// Colour the headings, commands and danger: at a terminal (auto,
+        /// unless `NO_COLOR` is set), always, or never. At a terminal, an
+        /// entry taller than the screen goes through $PAGER (less -R).
+        #[arg(long, value_enum, default_value_t = super::reading::ColorChoice::Auto)]
+        color: super::reading::ColorChoice,
     },
     /// Open an entry's file at its line in $VISUAL or $EDITOR (vi if neither
     /// is set), then check the file.

@@ -20,6 +20,7 @@ mod import;
 mod incident;
 mod list;
 mod navigator;
+mod reading;
 mod search;
 pub mod shell;
 mod show;
@@ -95,7 +96,7 @@ pub fn run(
     };
     let result = match command {
         Command::List { json } => list::list(&sources, json, out, err),
-        Command::Show { id, json } => show::show(&sources, &id, json, out, err),
+        Command::Show { id, json, color } => show::show(&sources, &id, json, color, out, err),
         Command::Search { query, json, limit } => match search::search_input(&query, env, stdin, err) {
             Ok(Some((input, query))) => search::search(&sources, &input, &query, json, usize::from(limit), out, err),
             Ok(None) => Ok(EXIT_USAGE),

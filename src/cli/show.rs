@@ -14,6 +14,7 @@ pub(super) fn show(
     sources: &[Source],
     id: &str,
     json: bool,
+    color: super::reading::ColorChoice,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
@@ -26,7 +27,9 @@ pub(super) fn show(
         serde_json::to_writer_pretty(&mut *out, entry)?;
         writeln!(out)?;
     } else {
-        write_entry(&present::present(catalog, catalog.position(id).unwrap_or_default()), out)?;
+        let mut text = Vec::new();
+        write_entry(&present::present(catalog, catalog.position(id).unwrap_or_default()), &mut text)?;
+        super::reading::deliver(&text, color, out)?;
     }
     Ok(EXIT_OK)
 }
