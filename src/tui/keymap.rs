@@ -345,7 +345,7 @@ pub struct HelpSection {
 /// The help for every context, built from the bindings: a binding that
 /// applies in most contexts is listed once, under "Anywhere".
 #[must_use]
-pub fn help(read_only: bool) -> Vec<HelpSection> {
+pub fn help(read_only: bool, print: bool) -> Vec<HelpSection> {
     let sections = [
         ("Search line and results", Some(Main)),
         ("Detail", Some(Detail)),
@@ -361,6 +361,8 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
     let everywhere = |b: &Binding| b.contexts.len() >= SCROLLING.len();
     sections
         .into_iter()
+        // Where nothing runs, nothing is confirmed.
+        .filter(|(_, context)| !(read_only && *context == Some(Confirm)))
         .map(|(heading, context)| {
             let mut rows: Vec<(String, &'static str)> = Vec::new();
             let belongs = |b: &&Binding| match context {
@@ -378,6 +380,10 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
                             keys.push_str(binding.label);
                         }
                     }
+                    // `--print`: Enter hands the command to the prompt.
+                    _ if print && binding.action == Action::Choose && context == Some(Detail) => {
+                        rows.push((binding.label.to_owned(), PRINT_CHOOSE));
+                    }
                     _ => rows.push((binding.label.to_owned(), binding.help)),
                 }
             }
@@ -386,12 +392,16 @@ pub fn help(read_only: bool) -> Vec<HelpSection> {
         .collect()
 }
 
+/// What Enter on a step does with `--print`.
+const PRINT_CHOOSE: &str =
+    "on a step: put its command on the prompt (placeholders first) and leave; on a link: follow it";
+
 /// The keys as a markdown table, for the README: the same rows as the help.
 #[must_use]
 pub fn markdown_table() -> String {
     use std::fmt::Write as _;
     let mut table = String::from("| keys | where | does |\n| --- | --- | --- |\n");
-    for section in help(false) {
+    for section in help(false, false) {
         for (keys, does) in section.rows {
             let keys = keys.split("  ").map(|k| format!("`{k}`")).collect::<Vec<_>>().join(" ");
             let _ = writeln!(table, "| {keys} | {} | {does} |", section.heading);
@@ -421,7 +431,7 @@ mod tests {
     #[test]
     fn every_row_of_the_help_says_what_its_keys_do() {
         for read_only in [false, true] {
-            for section in help(read_only) {
+            for section in help(read_only, false) {
                 for (keys, does) in section.rows {
                     assert!(!does.is_empty() && !keys.is_empty(), "{}: `{keys}` has no help", section.heading);
                 }
@@ -551,12 +561,15 @@ mod tests {
 
     #[test]
     fn every_binding_is_described_in_the_help() {
-        let sections = help(false);
+        let sections = help(false, false);
         let described: Vec<&str> = sections.iter().flat_map(|s| s.rows.iter().map(|(_, h)| *h)).collect();
         for binding in BINDINGS.iter().filter(|b| !b.help.is_empty()) {
             assert!(described.contains(&binding.help), "{} is not in the help", binding.label);
         }
         assert!(described.iter().all(|h| !h.is_empty()), "a row without a description");
-        assert!(!help(true).iter().any(|s| s.rows.iter().any(|(_, h)| h.starts_with("run the selected"))));
+        assert!(!help(true, false).iter().any(|s| s.rows.iter().any(|(_, h)| h.starts_with("run the selected"))));
+        let print = help(true, true);
+        assert!(print.iter().all(|s| s.heading != "Confirmation"), "nothing is confirmed where nothing runs");
+        assert!(print.iter().any(|s| s.rows.iter().any(|(_, h)| *h == PRINT_CHOOSE)));
     }
 }

@@ -130,7 +130,8 @@ pub fn popup_areas(area: Rect) -> (Rect, Rect) {
 #[must_use]
 pub fn help_lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let key_width = 22;
-    let keys = keymap::help(state.read_only).into_iter().map(|section| (section.heading, section.rows));
+    let print = state.copy_to == crate::tui::state::CopyTo::Prompt;
+    let keys = keymap::help(state.read_only, print).into_iter().map(|section| (section.heading, section.rows));
     let legend =
         LEGEND.iter().map(|(heading, rows)| (*heading, rows.iter().map(|(k, t)| ((*k).to_owned(), *t)).collect()));
     let mut lines = Vec::new();
