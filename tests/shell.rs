@@ -111,6 +111,9 @@ fn the_man_page_names_every_subcommand() {
     for sub in ["show", "search", "cmd", "check", "import", "export", "drill", "completions"] {
         assert!(page.contains(&format!("pagerbook\\-{sub}")), "{sub} is not in the man page");
     }
+    for said in [".SH FILES", ".SH ENVIRONMENT", "PAGERBOOK_CATALOG", "config.toml", "EDITOR", "PAGER"] {
+        assert!(page.contains(said), "{said} is not in the man page");
+    }
 }
 
 #[test]

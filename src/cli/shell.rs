@@ -132,10 +132,45 @@ end
 bind \cg _pagerbook_widget
 "#;
 
-/// `pagerbook man`: the manual page (roff), its subcommands listed.
+/// `pagerbook man`: the manual page (roff), its subcommands listed, then
+/// the files and the environment it reads.
 pub(super) fn man(out: &mut dyn Write) -> io::Result<u8> {
     // The page's NAME line already says `pagerbook -`.
     let about = "find the failure mode behind what you see, and what to do about it";
     clap_mangen::Man::new(Cli::command().about(about)).render(out)?;
+    out.write_all(FILES_AND_ENVIRONMENT.as_bytes())?;
     Ok(EXIT_OK)
 }
+
+/// The manual's FILES and ENVIRONMENT sections (XDG locations shown with
+/// their usual defaults).
+const FILES_AND_ENVIRONMENT: &str = r".SH FILES
+.TP
+\fI~/.config/pagerbook/catalog/\fR
+The user's catalog files (TOML), read after the embedded catalog; \fBimport\fR writes into \fIimported/\fR there.
+.TP
+\fI~/.config/pagerbook/config.toml\fR
+Settings, such as read_only = true.
+.TP
+\fI~/.local/share/pagerbook/values.toml\fR
+Placeholder values remembered per entry (never a secret's).
+.TP
+\fI~/.local/share/pagerbook/incidents/\fR, \fI~/.local/share/pagerbook/drills/\fR
+Incident and drill journals (JSON Lines), owner-only.
+.SH ENVIRONMENT
+.TP
+\fBPAGERBOOK_CATALOG\fR
+Catalog paths (colon-separated) read after the user's, unless \fB--catalog\fR is given.
+.TP
+\fBVISUAL\fR, \fBEDITOR\fR
+The editor \fBedit\fR opens (vi when neither is set).
+.TP
+\fBPAGER\fR
+The pager \fBshow\fR uses at a terminal (less -R when unset).
+.TP
+\fBNO_COLOR\fR
+No colour, in \fBshow\fR and in the navigator.
+.TP
+\fBXDG_CONFIG_HOME\fR, \fBXDG_DATA_HOME\fR
+Where the files above are, when set.
+";
