@@ -40,7 +40,7 @@ fn script_for(home: &Path, shell: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn each_shell_accepts_its_completion_script() {
+fn each_shell_accepts_its_completion_script_and_widget() {
     let home = Dir::new();
     for (shell, check) in [("bash", "bash -n"), ("zsh", "zsh -n"), ("fish", "fish --no-execute")] {
         if !installed(shell) {
@@ -50,6 +50,10 @@ fn each_shell_accepts_its_completion_script() {
         let script = script_for(home.path(), shell);
         let out = in_shell("bash", home.path(), &format!("{check} {}", script.display()));
         assert!(out.status.success(), "{shell} refuses its script: {}", String::from_utf8_lossy(&out.stderr));
+        // The Ctrl-G widget too.
+        let widget = home.write(&format!("widget.{shell}"), stdout(&pagerbook(home.path(), &["widget", shell])));
+        let out = in_shell("bash", home.path(), &format!("{check} {}", widget.display()));
+        assert!(out.status.success(), "{shell} refuses its widget: {}", String::from_utf8_lossy(&out.stderr));
     }
     // The others are at least written.
     for shell in ["elvish", "powershell"] {
