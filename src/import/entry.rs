@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::{Markdown, command, component, page, upstream};
+use super::declared::{Declared, looks_secret};
+use super::{Markdown, command, component, page, session, upstream};
 use crate::catalog::Danger;
 use crate::toml_text::{string, strings, text};
 use page::Page;
@@ -188,7 +189,7 @@ impl Entry {
                 // A block starting with a workstation's tool (kubectl, aws,
                 // helm, terraform…) is typed here again: a node or a pod
                 // seldom has them, and a page rarely says it went back.
-                let back = says_it_is_back(&block.intro) || starts_at_the_workstation(&converted.run);
+                let back = session::says_it_is_back(&block.intro) || session::starts_at_the_workstation(&converted.run);
                 if back {
                     self.session.clear();
                 }
@@ -196,7 +197,8 @@ impl Entry {
                 // for its own block to say.
                 if !self.session.is_empty() && crate::catalog::is_shell_lang(&converted.lang) {
                     // Run here, it would act on this machine: copied only.
-                    let shells: Vec<String> = self.session.iter().map(|line| format!("`{}`", as_typed(line))).collect();
+                    let shells: Vec<String> =
+                        self.session.iter().map(|line| format!("`{}`", session::as_typed(line))).collect();
                     let said = format!("the shell {} opens (an earlier step)", shells.join(" then "));
                     self.problems.push((block.at, format!("meant for {said}: copied, never run here")));
                     converted.place = Some(said);
@@ -205,7 +207,7 @@ impl Entry {
                 }
                 block.intro.clone()
             };
-            command::track_sessions(&converted.run, &mut self.session);
+            session::track_sessions(&converted.run, &mut self.session);
             steps.push((part, intro, Some(converted)));
         }
     }
@@ -316,90 +318,6 @@ impl Entry {
         }
         write_steps(&mut out, table, steps);
         Some(out)
-    }
-}
-
-/// Whether a step's introduction says it is run here again ("from your
-/// laptop", "back on your workstation", "locally").
-fn says_it_is_back(intro: &str) -> bool {
-    // Whole words: "when the job exited" says nothing of where it runs.
-    let words: Vec<String> =
-        intro.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let words = format!(" {} ", words.join(" "));
-    [" laptop ", " workstation ", " locally ", " your machine ", " local machine ", " exit ", " log out "]
-        .iter()
-        .any(|phrase| words.contains(phrase))
-}
-
-/// Whether a command's first line is a workstation's tool (a cluster's or
-/// a cloud's client, an infrastructure tool), not one of the node or pod a
-/// shell was opened in.
-fn starts_at_the_workstation(run: &str) -> bool {
-    const TOOLS: &[&str] =
-        &["kubectl", "oc", "helm", "aws", "gcloud", "az", "terraform", "argocd", "flux", "kubectx", "kubens", "vault"];
-    let first = command::command_lines(run).next().unwrap_or_default();
-    first.split_whitespace().next().is_some_and(|program| TOOLS.contains(&program))
-}
-
-/// A command line as a person types it: `{{name}}` as `<name>`.
-fn as_typed(line: &str) -> String {
-    line.replace("{{{{", "\u{0}").replace("{{", "<").replace("}}", ">").replace('\u{0}', "{{")
-}
-
-/// Whether a placeholder's name says it holds a secret: `admin_token`,
-/// `db_password`, `api_key`, `client_secret`.
-fn looks_secret(name: &str) -> bool {
-    let words: Vec<&str> = name.split('_').collect();
-    // Within a word too: `pgpassword`, `apitoken`.
-    let within = ["token", "password", "passwd", "passphrase", "secret", "apikey", "credential"];
-    let whole = ["pass", "pw", "pwd", "pat"];
-    let keys = ["api", "access", "private", "secret", "signing", "encryption"];
-    words.iter().any(|w| whole.contains(w) || within.iter().any(|s| w.contains(s)))
-        || words.windows(2).any(|pair| pair[1] == "key" && keys.contains(&pair[0]))
-}
-
-/// A placeholder as a page's table declares it: `| <name> | what | default
-/// | secret | pattern |`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Declared {
-    name: String,
-    description: String,
-    default: Option<String>,
-    choices: Vec<String>,
-    secret: bool,
-    pattern: Option<String>,
-}
-
-impl Declared {
-    fn of_row(row: &str) -> Option<Declared> {
-        let cells: Vec<&str> = row.trim().trim_start_matches('|').split(" | ").map(str::trim).collect();
-        let code =
-            |i: usize| cells.get(i).map(|c| c.trim_end_matches('|').trim().trim_matches('`')).filter(|c| !c.is_empty());
-        let name = code(0)?.strip_prefix('<')?.strip_suffix('>')?.to_owned();
-        crate::template::is_valid_name(&name).then(|| Declared {
-            name,
-            description: cells.get(1).map_or(String::new(), |d| (*d).to_owned()),
-            default: code(2).map(str::to_owned),
-            choices: code(3).map_or_else(Vec::new, |c| c.split("`, `").map(str::to_owned).collect()),
-            secret: code(4) == Some("yes"),
-            pattern: code(5).map(str::to_owned),
-        })
-    }
-
-    /// The declaration's keys after its description; a secret has no default.
-    fn write(&self, out: &mut String) {
-        if let Some(default) = self.default.as_ref().filter(|_| !self.secret) {
-            let _ = writeln!(out, "default = {}", string(default));
-        }
-        if !self.choices.is_empty() && !self.secret {
-            let _ = writeln!(out, "choices = {}", strings(self.choices.iter().map(String::as_str)));
-        }
-        if self.secret {
-            out.push_str("secret = true\n");
-        }
-        if let Some(pattern) = &self.pattern {
-            let _ = writeln!(out, "pattern = {}", string(pattern));
-        }
     }
 }
 
@@ -526,26 +444,6 @@ mod tests {
             ("Escalation", Part::Other),
         ] {
             assert_eq!(Part::of(heading), part, "{heading}");
-        }
-    }
-
-    #[test]
-    fn a_name_that_says_secret_is_kept_secret() {
-        for name in [
-            "payments_admin_token",
-            "db_password",
-            "api_key",
-            "client_secret",
-            "aws_access_key",
-            "pgpassword",
-            "apitoken",
-            "gpg_passphrase",
-            "db_pass",
-        ] {
-            assert!(super::looks_secret(name), "{name}");
-        }
-        for name in ["namespace", "partition_key", "ssh_key_path", "cache_key"] {
-            assert!(!super::looks_secret(name), "{name}");
         }
     }
 }

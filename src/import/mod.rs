@@ -11,9 +11,11 @@
 //!   values in it.
 
 pub mod command;
+mod declared;
 mod entry;
 pub mod page;
 mod placeholders;
+mod session;
 
 use std::collections::{BTreeMap, BTreeSet};
 
