@@ -174,7 +174,7 @@ fn looks_like_a_command(run: &str) -> bool {
 }
 
 fn starts_with_a_command(code: &str) -> bool {
-    let first = code.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or_default();
+    let first = session::command_lines(code).next().unwrap_or_default();
     first.split_whitespace().next().is_some_and(|word| PROGRAMS.contains(&word))
 }
 

@@ -103,10 +103,19 @@ impl From<io::Error> for Unavailable {
 /// # Errors
 /// Standard input or output is not a terminal, or `TERM=dumb`.
 pub fn terminal_at_hand() -> Result<(), Unavailable> {
+    keys_at_hand()?;
+    if !io::stdout().is_terminal() {
+        return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
+    }
+    Ok(())
+}
+
+/// A terminal to read keys from, one that can show the navigator.
+fn keys_at_hand() -> Result<(), Unavailable> {
     if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
         return Err(Unavailable::NotATerminal("TERM=dumb cannot show the navigator"));
     }
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+    if !io::stdin().is_terminal() {
         return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
     }
     Ok(())
@@ -115,12 +124,7 @@ pub fn terminal_at_hand() -> Result<(), Unavailable> {
 /// `--print` needs a terminal to read keys from and draw on; standard
 /// output may be anything.
 fn print_at_hand() -> Result<(), Unavailable> {
-    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
-        return Err(Unavailable::NotATerminal("TERM=dumb cannot show the navigator"));
-    }
-    if !io::stdin().is_terminal() {
-        return Err(Unavailable::NotATerminal("the navigator needs a terminal"));
-    }
+    keys_at_hand()?;
     terminal::draw_on_the_terminal().map_err(|_| Unavailable::NotATerminal("the navigator needs a terminal"))
 }
 
