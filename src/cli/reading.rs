@@ -67,7 +67,13 @@ fn pager() -> Option<std::process::Child> {
     let configured = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty());
     let words = configured.and_then(|p| shlex::split(&p)).unwrap_or_else(|| vec!["less".into(), "-R".into()]);
     let (program, args) = words.split_first()?;
-    Command::new(program).args(args).stdin(Stdio::piped()).spawn().ok()
+    let mut pager = Command::new(program);
+    // The text is UTF-8 whatever the locale says: without this, less in a
+    // C locale shows `·` as <C2><B7>.
+    if std::env::var_os("LESSCHARSET").is_none() {
+        pager.env("LESSCHARSET", "utf-8");
+    }
+    pager.args(args).stdin(Stdio::piped()).spawn().ok()
 }
 
 /// `show`'s text with its headings bold, its commands (`$ ` and their
