@@ -336,7 +336,8 @@ fn sigquit_and_sigusr1_restore_the_terminal_and_take_a_running_step_along() {
         let (navigator, group) = tmux.start_sleeping_step();
         assert!(Command::new("kill").args([&format!("-{signal}"), &navigator]).status().unwrap().success());
         tmux.wait_for_prompt(&format!("the shell prompt after SIG{signal}"));
-        assert_eq!(tmux.last_exit_status(), status, "SIG{signal}");
+        let ended = tmux.last_exit_status();
+        assert_eq!(ended, status, "SIG{signal}; the screen shows:\n{}", tmux.screen_of("t"));
         assert_group_ends(&group, &format!("SIG{signal} left behind"));
         assert_cooked(&tmux);
     }

@@ -95,6 +95,11 @@ pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputCon
                 shared.idle.store(true, Ordering::SeqCst);
                 wait_for(&shared, false);
                 shared.drain();
+                // Events crossterm parsed before the pause are the
+                // navigator's, and no byte may come to announce them.
+                if !shared.paused.load(Ordering::SeqCst) && pass_on_held_events(&shared, &events) {
+                    return;
+                }
                 continue;
             }
             let gone = match wait_for(&shared, true) {
@@ -106,7 +111,7 @@ pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputCon
                     let _ = events.send(Event::TerminalGone);
                     true
                 }
-                Input::Ready => pass_on_held_events(&events),
+                Input::Ready => pass_on_held_events(&shared, &events),
                 Input::Resized => {
                     shared.drain();
                     // Said here, not left to crossterm, which may not look
@@ -114,7 +119,7 @@ pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputCon
                     let resized = crossterm::terminal::size().map_or(Event::TerminalGone, |(width, height)| {
                         Event::Terminal(CrosstermEvent::Resize(width, height))
                     });
-                    events.send(resized).is_err() || pass_on_held_events(&events)
+                    events.send(resized).is_err() || pass_on_held_events(&shared, &events)
                 }
             };
             if gone {
@@ -125,17 +130,22 @@ pub(super) fn spawn_input(events: Sender<Event>) -> std::io::Result<Arc<InputCon
     Ok(control)
 }
 
-/// How long crossterm is given to find an event that is there. Not zero:
-/// its level-triggered source does not look at all when given no time; and
-/// not so short that a slow machine has spent it before crossterm looks.
-/// Each event is passed on as soon as it is read, so this is not latency.
-const LOOK: Duration = Duration::from_millis(1);
+/// How long crossterm is given to find an event once the terminal was
+/// readable. crossterm checks the events it already parsed only while time
+/// is left: a thread preempted past a short deadline before crossterm
+/// looked (1 ms, on a loaded machine) was told "no event" while the rest of
+/// a burst sat parsed inside crossterm, and typed `id` showed only at the
+/// next key. So the deadline is long enough that no preemption outlasts it;
+/// it is spent only after the last key of a burst, and each event is passed
+/// on as soon as it is read, so it is no latency. A pause waits for it.
+const LOOK: Duration = Duration::from_millis(50);
 
 /// Sends on the events crossterm holds once the terminal is readable or
 /// resized, each as soon as it is read (crossterm reads more than one at a
-/// time, so all of them). Whether the terminal or the loop is gone.
-fn pass_on_held_events(events: &Sender<Event>) -> bool {
-    loop {
+/// time, so all of them), until none is left or the loop pauses the
+/// thread. Whether the terminal or the loop is gone.
+fn pass_on_held_events(control: &InputControl, events: &Sender<Event>) -> bool {
+    while !control.paused.load(Ordering::SeqCst) {
         let event = match crossterm::event::poll(LOOK) {
             Ok(true) => crossterm::event::read().map_or(Event::TerminalGone, Event::Terminal),
             Ok(false) => return false,
@@ -146,6 +156,7 @@ fn pass_on_held_events(events: &Sender<Event>) -> bool {
             return true;
         }
     }
+    false
 }
 
 /// What woke the input thread.
