@@ -13,6 +13,9 @@
 //! - [`search`]: the inverted index, query parsing, ranking and the matched
 //!   ranges to highlight. Pure.
 //! - [`settings`]: `config.toml` and the remembered placeholder values.
+//! - [`suggest`]: a placeholder's live suggestions: its `suggest`
+//!   command rendered, run to its timeout, its lines as the values offered.
+//!   No terminal.
 //! - [`template`]: `{{placeholder}}` parsing and rendering with shell-quoted
 //!   values; inside, `nested_shells` counts the shells (ssh, watch, `sh -c`)
 //!   that parse each placeholder and `value` checks a value. Pure.
@@ -70,6 +73,7 @@ pub mod present;
 pub mod runner;
 pub mod search;
 pub mod settings;
+pub mod suggest;
 pub mod template;
 pub mod toml_text;
 pub mod tui;

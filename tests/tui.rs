@@ -775,3 +775,114 @@ fn a_step_that_is_not_a_shells_is_copied_never_run_and_an_example_output_shows_u
     assert!(shown.contains("[promql, copied, not run]"), "{shown}");
     assert!(shown.contains("     what it looked like upstream:\n       NAME    READY\n       api-1   1/1"), "{shown}");
 }
+
+/// The suggestion a list of effects asks for, carried out as the loop
+/// does (the command really runs), and its answer applied.
+fn list_as_the_loop_does(app: &mut App, effects: &[Effect]) {
+    let request = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::List(request) => Some((**request).clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no listing asked for: {effects:?}"));
+    let listed = pagerbook::suggest::list(&request.suggest, &request.command, &request.var);
+    app.apply(Action::Listed(Box::new((request, listed))));
+}
+
+fn suggest_app() -> App {
+    App::new(&[Source::Path(Path::new(FIXTURES).join("suggest"))], 140, 30)
+}
+
+#[test]
+fn a_suggestion_is_shown_then_run_and_offers_only_the_lines_the_pattern_allows() {
+    let mut app = suggest_app();
+    app.select_step("suggest-values", 0);
+    app.key(KeyCode::Enter);
+    assert!(app.text().contains("^L lists its values: $ printf"), "{}", app.text());
+    // Not our catalog: the first ^L shows the command, running nothing.
+    assert!(app.ctrl('l').is_empty());
+    let text = app.text();
+    assert!(text.contains("^L again runs, to list its values: $ printf"), "{text}");
+    assert!(text.contains("'node/worker-1\\nnode/Bad_Node!\\nnode/worker-2\\n'"), "the whole command: {text}");
+    let effects = app.ctrl('l');
+    assert!(app.text().contains("listing its values…"), "{}", app.text());
+    list_as_the_loop_does(&mut app, &effects);
+    assert!(app.text().contains("listed: worker-1 · worker-2 (↑↓), 1 line refused as a value"), "{}", app.text());
+    insta::assert_snapshot!("form_with_values_listed", app.screen());
+    app.key(KeyCode::Down);
+    assert_eq!(app.field_value(), "worker-1");
+    app.key(KeyCode::Down);
+    assert_eq!(app.field_value(), "worker-2");
+    app.key(KeyCode::Down);
+    assert_eq!(app.field_value(), "worker-1", "two values offered, wrapping around");
+    // Shown once, it runs at the first ^L from now on.
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Enter);
+    let effects = app.ctrl('l');
+    list_as_the_loop_does(&mut app, &effects);
+    assert!(app.text().contains("listed: worker-1 · worker-2"), "{}", app.text());
+}
+
+#[test]
+fn a_hostile_line_chosen_stays_literal_in_the_final_command() {
+    let mut app = suggest_app();
+    app.select_step("suggest-values", 1);
+    app.ctrl('r');
+    app.ctrl('l');
+    let effects = app.ctrl('l');
+    list_as_the_loop_does(&mut app, &effects);
+    assert!(app.text().contains("listed: plain · $(touch pwned) (↑↓)"), "{}", app.text());
+    app.key(KeyCode::Up);
+    assert_eq!(app.field_value(), "$(touch pwned)", "↑ from no choice is the last one");
+    app.key(KeyCode::Enter);
+    let Some(Overlay::Confirm(confirm)) = app.overlay() else { panic!("{:?}", app.overlay()) };
+    assert_eq!(confirm.command, "echo '$(touch pwned)'");
+    // Run as the loop would: it prints the line, and touches nothing.
+    let dir = Dir::new();
+    let out =
+        std::process::Command::new("sh").arg("-c").arg(&confirm.command).current_dir(dir.path()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "$(touch pwned)\n");
+    assert!(!dir.path().join("pwned").exists());
+}
+
+#[test]
+fn a_suggestion_that_hangs_is_cut_at_its_timeout_and_says_so() {
+    let mut app = suggest_app();
+    app.select_step("suggest-values", 2);
+    app.key(KeyCode::Enter);
+    app.ctrl('l');
+    let effects = app.ctrl('l');
+    let started = std::time::Instant::now();
+    list_as_the_loop_does(&mut app, &effects);
+    assert!(started.elapsed() < Duration::from_secs(10), "cut at 1 s, not after sleep's 30");
+    assert!(app.text().contains("✗ listing its values was cut at its timeout, 1 s (^L again)"), "{}", app.text());
+    assert_eq!(app.field_value(), "", "nothing chosen for the person");
+}
+
+#[test]
+fn a_suggestion_uses_the_other_values_quoted_and_waits_for_them() {
+    let mut app = suggest_app();
+    app.select_step("suggest-values", 3);
+    app.key(KeyCode::Enter);
+    // The namespace is filled (its default); the pod's field has the keyboard.
+    assert_eq!(app.field_value(), "");
+    app.ctrl('l');
+    assert!(app.text().contains("$ printf '%s 1/1 Running\\n' shop-web"), "{}", app.text());
+    let effects = app.ctrl('l');
+    list_as_the_loop_does(&mut app, &effects);
+    assert!(app.text().contains("listed: shop-web · shop-db (↑↓)"), "the first column: {}", app.text());
+    // With the namespace emptied, it cannot run and says what it needs.
+    app.key(KeyCode::BackTab);
+    app.ctrl('u');
+    app.key(KeyCode::Tab);
+    assert!(app.ctrl('l').is_empty());
+    let status = app.screen().lines().last().unwrap().to_owned();
+    assert!(status.contains("fill {{namespace}} first: listing the values uses it"), "{status}");
+    // A value with a space is quoted in the suggestion as in a step.
+    app.key(KeyCode::BackTab);
+    app.type_text("team a");
+    app.key(KeyCode::Tab);
+    app.ctrl('l');
+    assert!(app.text().contains("'team a'-db"), "{}", app.text());
+}

@@ -563,6 +563,43 @@ fn a_secret_var_has_no_default_or_choices_and_secret_is_a_boolean() {
 }
 
 #[test]
+fn a_suggestion_is_read_with_its_cuts_and_one_that_could_change_anything_is_refused() {
+    let dir = Dir::new();
+    let vars = "[vars.node]\ndescription = \"N\"\nsuggest = \"kubectl get nodes -o name\"\n\
+                suggest_strip = \"node/\"\nsuggest_column = 1\nsuggest_timeout = \"2s\"\n\
+                [vars.pod]\ndescription = \"P\"\nsuggest = \"kubectl delete pods --all\"\n\
+                [vars.ns]\ndescription = \"NS\"\nsuggest = \"list {{ns}}\"\nsuggest_column = 0\n\
+                [vars.host]\ndescription = \"H\"\nsuggest_strip = \"x\"\n";
+    let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"look {{node}} {{pod}} {{ns}} {{host}}\"\n";
+    dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("uses", steps)));
+    let loaded = dir.load();
+    let found: Vec<_> = problems(&loaded).into_iter().map(|(_, line, col, _, message)| (line, col, message)).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                9,
+                11,
+                "the `suggest` of var `pod` of the file looks destructive (kubectl delete): it runs without a \
+                 confirmation, so it may only read"
+                    .to_owned()
+            ),
+            (12, 11, "invalid `suggest` of var `ns` of the file: it uses `{{ns}}`, the value it lists".to_owned()),
+            (13, 18, "`suggest_column` must be a column number, counting from 1, not an integer".to_owned()),
+            (16, 17, "`suggest_strip` of var `host` of the file has no `suggest` to apply to".to_owned()),
+        ]
+    );
+    // The vars stay, without their broken suggestions: the entry loads.
+    let entry = loaded.catalog.get("uses").unwrap();
+    let suggest = entry.var("node").unwrap().suggest.clone().unwrap();
+    assert_eq!(
+        (suggest.run.as_str(), suggest.column, suggest.strip.as_deref(), suggest.timeout),
+        ("kubectl get nodes -o name", Some(1), Some("node/"), 2)
+    );
+    assert!(["pod", "ns", "host"].iter().all(|name| entry.var(name).unwrap().suggest.is_none()));
+}
+
+#[test]
 fn malformed_braces_ask_for_the_escape() {
     let dir = Dir::new();
     let extra = "[[failure.steps]]\ndo = \"look\"\nrun = '''kubectl get pods -o go-template={{.metadata.name}}'''\n";

@@ -22,7 +22,7 @@ pub use drill::{Difficulty, Drill, Inject, MOST_RELEASED_BY_HAND, Reveal, Reveal
 pub use entry::{EntryData, ListField, TextField};
 pub use load::{EMBEDDED_PREFIX, LoadOptions, Loaded, Source, SourceReport, load, load_with, user_catalog_dir};
 pub use model::{
-    Catalog, Check, Checks, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step,
+    Catalog, Check, Checks, DEFAULT_LANG, Danger, Entry, Frequency, Kind, Layer, Origin, Severity, Step, Suggest,
     UNSORTED_LAYER, Var, is_shell_lang,
 };
 pub use review::Review;

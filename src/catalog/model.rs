@@ -251,6 +251,32 @@ pub struct Var {
     /// secret in the catalog file.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
+    /// A command that lists the values to offer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggest: Option<Suggest>,
+}
+
+/// How a var's values are listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggest {
+    /// The command (`kubectl get nodes -o name`); it may use the other
+    /// placeholders of the step.
+    pub run: String,
+    /// Only this column of each line, counting from 1, columns being
+    /// separated by whitespace (`kubectl get pods` prints a table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// Taken off the start of each line that has it (`node/`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strip: Option<String>,
+    /// How long it may take, in seconds, before its group is killed.
+    pub timeout: u32,
+}
+
+impl Suggest {
+    /// The timeout when the catalog names none: a cluster that does not
+    /// answer in this long will not answer in time to help.
+    pub const DEFAULT_TIMEOUT: u32 = 5;
 }
 
 crate::words::word_enum! {

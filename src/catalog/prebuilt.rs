@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use super::entry::{EntryParts, ListField, SealedTexts};
-use super::model::{Check, Danger, Frequency, Kind, Layer, Severity, Var};
+use super::model::{Check, Danger, Frequency, Kind, Layer, Severity, Suggest, Var};
 use super::parse::{FileContents, Located, ParsedEntry, Place, RefSpans};
 
 /// What every embedded file defines, in file order.
@@ -339,6 +339,7 @@ impl Coded for Var {
         self.choices.put(out);
         self.pattern.put(out);
         self.secret.put(out);
+        self.suggest.put(out);
     }
     fn take(input: &mut Input<'_>) -> Option<Self> {
         Some(Var {
@@ -348,6 +349,24 @@ impl Coded for Var {
             choices: Coded::take(input)?,
             pattern: Coded::take(input)?,
             secret: Coded::take(input)?,
+            suggest: Coded::take(input)?,
+        })
+    }
+}
+
+impl Coded for Suggest {
+    fn put(&self, out: &mut Vec<u8>) {
+        self.run.put(out);
+        self.column.put(out);
+        self.strip.put(out);
+        self.timeout.put(out);
+    }
+    fn take(input: &mut Input<'_>) -> Option<Self> {
+        Some(Suggest {
+            run: Coded::take(input)?,
+            column: Coded::take(input)?,
+            strip: Coded::take(input)?,
+            timeout: Coded::take(input)?,
         })
     }
 }

@@ -5,13 +5,14 @@
 use ratatui_textarea::Input;
 
 use super::command::{Output, StepKey};
-use crate::catalog::Check;
+use crate::catalog::{Check, Suggest, Var};
 use crate::clipboard::Copied;
 use crate::journal::incidents::Incident;
 use crate::journal::output::Printed;
 use crate::journal::record::{Event, Milestone};
 use crate::runner::{Outcome, Shell};
 use crate::search::{Query, Results};
+use crate::suggest::Listed;
 use crate::verify::{CheckKind, Verified};
 use crate::whereabouts::Whereabouts;
 
@@ -115,6 +116,25 @@ pub enum Action {
     /// The incident as the journal now reads, after an [`Effect::Journal`]
     /// or an [`Effect::Incident`].
     Incident(Box<IncidentNews>),
+    /// List the focused field's values with its `suggest` (Ctrl-L).
+    ListValues,
+    /// A listing asked for by [`Effect::List`] came out.
+    Listed(Box<(ListRequest, Listed)>),
+}
+
+/// A suggestion to run off the loop: the answer comes back as
+/// [`Action::Listed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRequest {
+    /// The form's step.
+    pub key: StepKey,
+    /// The field whose values are listed.
+    pub field: String,
+    /// The suggestion's command, the other values filled in.
+    pub command: String,
+    pub suggest: Suggest,
+    /// The field's var, which checks each line.
+    pub var: Var,
 }
 
 /// A check to run off the loop: the answer comes back as
@@ -237,6 +257,8 @@ pub enum Effect {
     MouseCapture(bool),
     /// Run a check.
     Check(Box<CheckRequest>),
+    /// List a field's values; the answer comes back as [`Action::Listed`].
+    List(Box<ListRequest>),
     /// Append this event to the open incident's journal, if one is open;
     /// the answer comes back as [`Action::Incident`].
     Journal(Box<Event>),

@@ -51,6 +51,8 @@ pub enum Event {
     LookedUp(LookedUp),
     /// A check came out.
     Checked(super::action::Checked),
+    /// A field's values were listed.
+    Listed(Box<(super::action::ListRequest, crate::suggest::Listed)>),
 }
 
 /// What the loop needs besides the state: where the clipboard is, where
@@ -175,6 +177,7 @@ fn action_for(context: Context, event: Event, gathered: Gathered) -> Option<Acti
         Event::Redraw => Some(Action::Redraw),
         Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
         Event::Checked(checked) => Some(Action::Checked(Box::new(checked))),
+        Event::Listed(listed) => Some(Action::Listed(listed)),
         Event::Terminal(TerminalEvent::Key(key)) => resolve(context, key),
         Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
         Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),
@@ -275,6 +278,10 @@ impl Runtime<'_> {
                 vec![Action::RunFailed { id, error: super::strings::DRILL_REHEARSED.to_owned() }]
             }
             Effect::Check(_) if self.setup.rehearsal => Vec::new(),
+            Effect::List(request) if self.setup.rehearsal => {
+                let refused = crate::suggest::Listed::Failed(super::strings::DRILL_REHEARSED.to_owned());
+                vec![Action::Listed(Box::new((*request, refused)))]
+            }
             Effect::Run { id, command, shell, interactive: false, journal_as, secrets, .. } => {
                 let file = self.journaling.open_journal().map(|path| OutputFile::create(&path, &journal_as));
                 let pending = Arc::new(Pending::new(secrets, file));
@@ -324,6 +331,20 @@ impl Runtime<'_> {
                     self.checking -= 1;
                 }
                 Vec::new()
+            }
+            Effect::List(request) => {
+                let events = self.events.clone();
+                let asked = (*request).clone();
+                let spawned = std::thread::Builder::new().name("suggest".into()).spawn(move || {
+                    let listed = crate::suggest::list(&request.suggest, &request.command, &request.var);
+                    let _ = events.send(Event::Listed(Box::new((*request, listed))));
+                });
+                match spawned {
+                    Ok(_) => Vec::new(),
+                    Err(err) => {
+                        vec![Action::Listed(Box::new((asked, crate::suggest::Listed::Failed(err.to_string()))))]
+                    }
+                }
             }
             Effect::Journal(event) => vec![Action::Incident(Box::new(self.journaling.record(*event)))],
             Effect::Incident(change) => vec![Action::Incident(Box::new(self.journaling.change(change)))],

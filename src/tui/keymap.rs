@@ -138,6 +138,7 @@ const BINDINGS: &[Binding] = &[
     bind(FORM, key(KeyCode::Tab, NONE), Action::NextField, "Tab", "next field"),
     bind(FORM, key(KeyCode::BackTab, SHIFT), Action::PrevField, "Shift-Tab", "previous field"),
     bind(FORM, key(KeyCode::BackTab, NONE), Action::PrevField, "Shift-Tab", ""),
+    bind(FORM, key(KeyCode::Char('l'), CTRL), Action::ListValues, "^L", "list the field's values with its `suggest` command"),
     bind(OUTPUT, key(KeyCode::Char('k'), CTRL), Action::Interrupt, "^K", "stop the command: SIGINT, then SIGTERM, then SIGKILL to its process group"),
     bind(OVERLAY, key(KeyCode::Enter, NONE), Action::Back, "Enter", "close"),
     // The incident: a panel whose letters are keys (no step is in reach).

@@ -215,6 +215,9 @@ pub struct AppState {
     pub session: String,
     /// The walkthrough drill being played: nothing runs.
     pub rehearsal: Option<super::rehearsal::Rehearsal>,
+    /// The suggestion commands shown to the person this session: these
+    /// run at the first `^L`.
+    pub suggestions_seen: std::collections::HashSet<String>,
 }
 
 impl AppState {
@@ -272,6 +275,7 @@ impl AppState {
                 SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs())
             ),
             rehearsal: None,
+            suggestions_seen: std::collections::HashSet::new(),
         }
     }
 

@@ -367,6 +367,57 @@ pub const DRILL_NOTHING_REVEALED: &str = "Nothing revealed yet. Say where you wo
 /// A drill's run in the output pane.
 pub const DRILL_REHEARSED: &str = "◇ a drill: nothing ran";
 
+/// `^L` on a field whose var has no `suggest`.
+#[must_use]
+pub fn no_suggestion(name: &str) -> String {
+    format!("{{{{{name}}}}} has no `suggest` command to list its values")
+}
+
+/// What a field's suggestions are at, and whether it is a warning: `shown`
+/// is the var's `suggest` as it would run, secrets masked.
+#[must_use]
+pub fn listing(listing: &super::command::Listing, shown: &str) -> (String, bool) {
+    use super::command::Listing;
+    use crate::suggest::Listed;
+    match listing {
+        Listing::NotAsked => (format!("^L lists its values: $ {shown}"), false),
+        Listing::Shown(_) => (format!("^L again runs, to list its values: $ {shown}"), true),
+        Listing::Running(_) => (format!("listing its values… $ {shown}"), false),
+        Listing::Done(Listed::Offered(offered)) if offered.values.is_empty() => {
+            (format!("✗ no value listed{} (^L again)", refused(offered.refused)), true)
+        }
+        Listing::Done(Listed::Offered(offered)) => {
+            let values = offered.values.join(" · ");
+            (format!("listed: {values} (↑↓){}", refused(offered.refused)), false)
+        }
+        Listing::Done(Listed::TimedOut(seconds)) => {
+            (format!("✗ listing its values was cut at its timeout, {seconds} s (^L again)"), true)
+        }
+        Listing::Done(Listed::Failed(why)) => (format!("✗ listing its values failed: {why}"), true),
+    }
+}
+
+/// `, 2 lines refused by the pattern`, or nothing.
+fn refused(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        1 => ", 1 line refused as a value".to_owned(),
+        n => format!(", {n} lines refused as values"),
+    }
+}
+
+/// `^L` with running off, or in a drill.
+pub const SUGGESTION_NOT_RUN: &str = "listing values runs a command, and running is off here";
+
+/// A suggestion that uses a placeholder not filled in.
+#[must_use]
+pub fn suggestion_needs(err: &crate::template::RenderError) -> String {
+    match err {
+        crate::template::RenderError::Missing(name) => format!("fill {{{{{name}}}}} first: listing the values uses it"),
+        other => format!("the values cannot be listed: {other}"),
+    }
+}
+
 /// A drill's confirmation's last line.
 #[must_use]
 pub fn rehearse_footer() -> String {

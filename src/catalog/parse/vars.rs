@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::{Reader, Value, exact};
-use crate::catalog::model::Var;
+use super::{Reader, TomlTable, Value, exact};
+use crate::catalog::model::{Suggest, Var};
 use crate::catalog::schema;
 use crate::template::{self};
 
@@ -110,7 +110,10 @@ impl Reader<'_, '_> {
                     }
                 }
             }
-            let var = description.filter(|_| self.errors == errors).map(|description| {
+            let var = description.filter(|_| self.errors == errors);
+            // A broken suggestion is reported and left out; the var stays.
+            let suggest = self.suggest(table, name.get_ref(), &context);
+            let var = var.map(|description| {
                 Arc::new(Var {
                     name: name.get_ref().as_ref().into(),
                     description: description.to_owned(),
@@ -118,10 +121,67 @@ impl Reader<'_, '_> {
                     choices: exact(choices.iter().map(|choice| choice.get_ref().to_string()).collect()),
                     pattern: pattern.map(|pattern| pattern.get_ref().to_string()),
                     secret: secret.unwrap_or_default(),
+                    suggest,
                 })
             });
             vars.insert(name.get_ref().to_string(), (var, name.span()));
         }
         Some(vars)
+    }
+
+    /// A var's `suggest` command and how its lines are cut: `None` when
+    /// absent or broken (then reported). It runs at a key in the form with
+    /// no confirmation of its own, so it must read, never change.
+    fn suggest(&mut self, table: &TomlTable<'_>, var: &str, context: &str) -> Option<Suggest> {
+        let errors = self.errors;
+        let run = table.get("suggest").and_then(|v| self.string_value("suggest", v));
+        let column = table.get("suggest_column").and_then(|value| {
+            let column = value
+                .get_ref()
+                .as_integer()
+                .and_then(|i| usize::from_str_radix(i.as_str(), i.radix()).ok())
+                .filter(|n| *n > 0);
+            if column.is_none() {
+                self.wrong_type("suggest_column", value, "a column number, counting from 1");
+            }
+            column
+        });
+        let strip = table.get("suggest_strip").and_then(|v| self.string_value("suggest_strip", v));
+        let timeout = self.seconds(table, "suggest_timeout");
+        let Some(run) = run else {
+            for key in ["suggest_column", "suggest_strip", "suggest_timeout"] {
+                if let Some(value) = table.get(key) {
+                    self.error(value.span(), format!("`{key}` of {context} has no `suggest` to apply to"));
+                }
+            }
+            return None;
+        };
+        if let Some(reason) = crate::danger::looks_destructive(run.get_ref()) {
+            self.error(
+                run.span(),
+                format!("the `suggest` of {context} looks destructive ({reason}): it runs without a confirmation, so it may only read"),
+            );
+        }
+        let problem = match template::parse(run.get_ref()) {
+            Err(err) => Some(err.message),
+            Ok(pieces) => pieces.iter().find_map(|piece| match piece {
+                template::Piece::Placeholder(p) if p.name == var => {
+                    Some(format!("it uses `{{{{{var}}}}}`, the value it lists"))
+                }
+                template::Piece::Placeholder(p) if p.inside_quote.is_some() => {
+                    Some(format!("`{{{{{}}}}}` stands inside quotes, and its value is quoted for it", p.name))
+                }
+                _ => None,
+            }),
+        };
+        if let Some(problem) = problem {
+            self.error(run.span(), format!("invalid `suggest` of {context}: {problem}"));
+        }
+        (self.errors == errors).then(|| Suggest {
+            run: run.get_ref().to_string(),
+            column,
+            strip: strip.map(|s| s.get_ref().to_string()),
+            timeout: timeout.unwrap_or(Suggest::DEFAULT_TIMEOUT),
+        })
     }
 }

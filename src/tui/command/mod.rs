@@ -21,11 +21,13 @@ use crate::whereabouts::Whereabouts;
 mod checks;
 mod output;
 mod runs;
+mod suggestions;
 mod values;
 
 pub use checks::{checked, recheck, shown as check_shown, verify_after};
 pub use output::Output;
 pub use runs::{CheckState, KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
+pub use suggestions::{Listing, list_values, listed};
 pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked, redacted, secrets};
 
 /// One step of one entry.
@@ -196,27 +198,14 @@ pub fn update_form(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::NextField => form.focus(1),
         Action::PrevField => form.focus(-1),
+        // ↑↓ go through the values listed or declared, else the fields.
         Action::Move(n) => {
-            let choices = state
-                .catalog
-                .entries()
-                .get(form.key.entry)
-                .and_then(|e| e.var(&form.fields.get(form.focused)?.name))
-                .map(|var| var.choices.clone())
-                .unwrap_or_default();
-            if choices.is_empty() {
+            if !suggestions::next_value(&state.catalog, form, n.signum() as isize) {
                 form.focus(n.signum() as isize);
-            } else if let Some(field) = form.fields.get_mut(form.focused) {
-                // ↑↓ go through the declared choices.
-                let at = choices.iter().position(|c| *c == field.value());
-                let next = match at {
-                    Some(i) => (i.cast_signed() + n.signum() as isize).rem_euclid(choices.len().cast_signed()),
-                    None => 0,
-                };
-                field.set(choices[next.cast_unsigned()].clone(), ValueOrigin::Typed);
-                form.restyle();
             }
+            form.restyle();
         }
+        Action::ListValues => return list_values(state),
         Action::Submit => {
             // A refused value: the keyboard goes to it, the status says why.
             if let Some((entry, step)) = form.key.resolve(&state.catalog)

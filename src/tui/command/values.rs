@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
 
-use super::{Purpose, StepKey};
+use super::{Listing, Purpose, StepKey};
 use crate::catalog::{Entry, Step};
 use crate::danger::{destructive_reason, is_target_name};
 use crate::settings::Remembered;
@@ -76,6 +76,8 @@ pub struct FormField {
     pub secret: bool,
     /// What a destructive step may act on: never filled in for the person.
     pub target: bool,
+    /// Its live suggestions, when its var has a `suggest`.
+    pub listing: Listing,
 }
 
 impl FormField {
@@ -151,6 +153,7 @@ impl Form {
                     origin: ValueOrigin::Empty,
                     secret,
                     target,
+                    listing: Listing::NotAsked,
                 };
                 let filled = if secret || field.target {
                     None

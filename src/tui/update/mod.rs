@@ -128,6 +128,11 @@ fn answered(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action>
             effects
         }
         Action::Checked(checked) => command::checked(state, *checked),
+        Action::Listed(listed) => {
+            let (request, listed) = *listed;
+            command::listed(state, &request, listed);
+            Vec::new()
+        }
         Action::RunFailed { id, error } => {
             command::failed(state, id, error);
             incident::run_ended(state, id, None)

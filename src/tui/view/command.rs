@@ -79,8 +79,14 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
                 let var = entry.var(&field.name);
                 if let Some(var) = var {
                     notes.push((var.description.clone(), theme.dim()));
-                    if !var.choices.is_empty() {
+                    if !var.choices.is_empty() && field.listing.values().is_empty() {
                         notes.push((format!("choices: {} (↑↓)", var.choices.join(" · ")), theme.dim()));
+                    }
+                    if let Some(suggest) = &var.suggest {
+                        // As it would run now, secrets masked.
+                        let shown = masked(&suggest.run, &form.chosen());
+                        let (note, warn) = strings::listing(&field.listing, &shown);
+                        notes.push((note, if warn { theme.warning() } else { theme.dim() }));
                     }
                 }
                 notes.push(origin_note(state, field, var.and_then(|v| v.default.as_deref())));
