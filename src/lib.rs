@@ -39,6 +39,8 @@
 //!   master released and the responder did (from the drill's journal), the
 //!   wheel that picks the next scenario, `drill new`'s skeleton, the
 //!   debrief. No terminal.
+//! - [`editor`]: `$VISUAL`/`$EDITOR` and how each editor is told a line.
+//!   Pure.
 //! - [`export`]: entries as markdown pages (the four sections of the
 //!   public runbook collections) from [`present`], which `import` reads
 //!   back. Pure.
@@ -64,6 +66,7 @@ pub mod clipboard;
 pub mod danger;
 pub mod diagnostic;
 pub mod drill;
+pub mod editor;
 pub mod export;
 pub mod files;
 pub mod highlight;

@@ -864,3 +864,34 @@ fn a_drill_in_two_terminals_shows_what_the_game_master_releases_and_runs_nothing
     // A drill is not an incident.
     assert_eq!(stdout(&pagerbook(tmux.home.path(), &["incident", "list"])), "");
 }
+
+#[test]
+fn a_catalog_file_written_while_the_navigator_runs_shows_at_once_and_f4_edits_in_place() {
+    let Some(tmux) = Tmux::start("reload", 80, 24) else { return };
+    let catalog = Dir::new();
+    let file = catalog.path().join("suggest.toml");
+    std::fs::copy(fixture("suggest").join("suggest.toml"), &file).unwrap();
+    // The editor F4 starts: it rewrites the title, as a person saving would.
+    let editor = catalog.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nsed -i 's/Written from outside/Saved in the editor/' \"$2\"\n").unwrap();
+    let executable = <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o755);
+    std::fs::set_permissions(&editor, executable).unwrap();
+    let args = format!("--catalog {}", catalog.path().display());
+    tmux.type_text(&format!("export EDITOR={}", editor.display()));
+    tmux.send(&["Enter"]);
+    tmux.open_navigator_on(&args, "Suggest: pick a value");
+    tmux.press(&["Enter"]);
+    tmux.wait_for("SYMPTOM", "the entry's detail");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let written = Instant::now();
+    std::fs::write(&file, text.replace("Suggest: pick a value from a command's output", "Written from outside"))
+        .unwrap();
+    let screen = tmux.wait_for("┌ Written from outside", "the detail, on the entry as written");
+    // Measured from the write; the deadline above is loose, this is the bar.
+    let shown_after = written.elapsed();
+    assert!(shown_after < Duration::from_secs(1), "shown {shown_after:?} after the write:\n{screen}");
+    assert!(screen.contains("catalog read again: 1 entry"), "{screen}");
+    tmux.press(&["F4"]);
+    tmux.wait_for("┌ Saved in the editor", "the detail after the editor saved");
+    tmux.quit();
+}

@@ -886,3 +886,70 @@ fn a_suggestion_uses_the_other_values_quoted_and_waits_for_them() {
     app.ctrl('l');
     assert!(app.text().contains("'team a'-db"), "{}", app.text());
 }
+
+/// The catalog of `dir` read again, as the loop hands it to the update.
+fn read_again(app: &mut App, dir: &Path) -> Vec<Effect> {
+    let loaded = pagerbook::catalog::load(&[Source::Path(dir.to_owned())]);
+    let catalog = std::sync::Arc::new(loaded.catalog);
+    // The search worker is handed it before the update's query.
+    app.index = pagerbook::search::Index::new(catalog.clone());
+    app.apply(Action::Reloaded(Box::new(pagerbook::tui::action::Reloaded { catalog, diagnostics: loaded.diagnostics })))
+}
+
+#[test]
+fn a_catalog_read_again_keeps_the_entry_in_view_and_closes_a_form_whose_command_changed() {
+    let dir = Dir::new();
+    let original = std::fs::read_to_string(Path::new(FIXTURES).join("suggest/suggest.toml")).unwrap();
+    dir.write("suggest.toml", &original);
+    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 100, 30);
+    app.select_step("suggest-values", 1);
+    app.key(KeyCode::Enter);
+    assert!(matches!(app.overlay(), Some(Overlay::Form(_))));
+    // An entry ahead of it moves it down the list; its step 1 keeps its
+    // command, its step 2 changes.
+    let earlier = "[[failure]]\nid = \"aaa-first\"\ntitle = \"First now\"\nlayer = \"drill\"\nsymptom = \"s\"\n\
+                   recovery = \"r\"\nfrequency = \"rare\"\nseverity = \"low\"\n\n";
+    let changed = original
+        .replace("[[failure]]\nid = \"suggest-values\"", &format!("{earlier}[[failure]]\nid = \"suggest-values\""));
+    dir.write("suggest.toml", &changed);
+    read_again(&mut app, dir.path());
+    let Some(Overlay::Form(form)) = app.overlay() else { panic!("the form stays: {:?}", app.overlay()) };
+    let entry = app.state.catalog.position("suggest-values").unwrap();
+    assert_eq!((form.key.entry, form.key.step), (entry, 1), "the form follows its step");
+    assert_eq!(app.state.shown_entry(), Some(entry), "the detail follows its entry");
+    assert!(app.screen().contains("catalog read again: 2 entries"), "{}", app.screen());
+    // Its command changed on disk: the form closes and says why.
+    dir.write("suggest.toml", changed.replace("run = \"echo {{word}}\"", "run = \"echo changed {{word}}\""));
+    read_again(&mut app, dir.path());
+    assert!(app.overlay().is_none(), "{:?}", app.overlay());
+    assert!(app.screen().contains("the step changed on disk"), "{}", app.screen());
+    assert_eq!(app.state.shown_entry(), Some(entry));
+    // The entry gone, the detail closes and the list shows what is left.
+    dir.write("suggest.toml", changed.split("[[failure]]\nid = \"suggest-values\"").next().unwrap());
+    read_again(&mut app, dir.path());
+    assert_eq!(app.state.detail, None);
+    assert!(app.screen().contains("First now"), "{}", app.screen());
+}
+
+#[test]
+fn searching_while_the_catalog_is_read_again_keeps_the_selected_entry() {
+    let dir = Dir::new();
+    let original = std::fs::read_to_string(Path::new(FIXTURES).join("suggest/suggest.toml")).unwrap();
+    let second = original
+        .replace("id = \"suggest-values\"", "id = \"pick-values\"")
+        .replace("title = \"Suggest:", "title = \"Pick:");
+    // The second entry, without the file's vars and layer.
+    let (_, entry) = second.split_once("[[failure]]").unwrap();
+    let both = format!("{original}\n[[failure]]{entry}");
+    dir.write("suggest.toml", &both);
+    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 100, 30);
+    app.type_text("value");
+    let chosen = app.state.results().hits[1].entry;
+    app.key(KeyCode::Down);
+    let id = app.state.catalog.entries()[chosen].id().to_owned();
+    dir.write("suggest.toml", both.replace("A placeholder whose", "One placeholder whose"));
+    read_again(&mut app, dir.path());
+    let selected = app.state.results().hits[app.state.selected].entry;
+    assert_eq!(app.state.catalog.entries()[selected].id(), id, "the selection stays on its entry");
+    assert!(app.state.search_text() == "value", "the query stays");
+}

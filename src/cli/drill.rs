@@ -195,6 +195,8 @@ fn responder(loaded: crate::catalog::Loaded, drills: &Incidents, dir: &Path, id:
         incidents_dir: Some(PathBuf::from(dir)),
         drill: Some(drilled),
         print: false,
+        // A drill's catalog stays as it began: the scenario points into it.
+        sources: Vec::new(),
     };
     tui::run(loaded, &options).map(|_| ()).map_err(unavailable)
 }

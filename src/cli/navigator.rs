@@ -30,6 +30,7 @@ pub(super) fn navigator(sources: &[Source], cli: &Cli, out: &mut dyn Write, err:
         // The search line is one line: a query with newlines is one query.
         query: cli.query.join(" ").replace(['\n', '\r', '\t'], " "),
         problems,
+        sources: sources.to_vec(),
     };
     match tui::run(catalog::load(sources), &options) {
         // As a shell reports a process a signal ended: a parent can tell

@@ -5,7 +5,9 @@
 use ratatui_textarea::Input;
 
 use super::command::{Output, StepKey};
-use crate::catalog::{Check, Suggest, Var};
+use std::sync::Arc;
+
+use crate::catalog::{Catalog, Check, Diagnostic, Suggest, Var};
 use crate::clipboard::Copied;
 use crate::journal::incidents::Incident;
 use crate::journal::output::Printed;
@@ -120,6 +122,23 @@ pub enum Action {
     ListValues,
     /// A listing asked for by [`Effect::List`] came out.
     Listed(Box<(ListRequest, Listed)>),
+    /// Open the selected entry's file at its line in the editor (F4).
+    EditEntry,
+    /// The catalog was read again (its files changed, or were edited).
+    Reloaded(Box<Reloaded>),
+}
+
+/// The catalog as read again, with every problem to list.
+#[derive(Debug, Clone)]
+pub struct Reloaded {
+    pub catalog: Arc<Catalog>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl PartialEq for Reloaded {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.catalog, &other.catalog) && self.diagnostics == other.diagnostics
+    }
 }
 
 /// A suggestion to run off the loop: the answer comes back as
@@ -259,6 +278,9 @@ pub enum Effect {
     Check(Box<CheckRequest>),
     /// List a field's values; the answer comes back as [`Action::Listed`].
     List(Box<ListRequest>),
+    /// Open `path` at `line` in the editor, handing it the terminal, then
+    /// read the catalog again.
+    EditFile { path: String, line: u32 },
     /// Append this event to the open incident's journal, if one is open;
     /// the answer comes back as [`Action::Incident`].
     Journal(Box<Event>),

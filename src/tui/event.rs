@@ -17,14 +17,14 @@ use crossterm::event::{Event as TerminalEvent, MouseEventKind};
 use super::action::IncidentChange;
 use super::action::{Action, Effect, LookedUp, Searched};
 use super::command::Output;
-use super::feeds::{InputControl, Pending, spawn_input, spawn_search, spawn_signals};
+use super::feeds::{InputControl, Pending, SearchJob, spawn_input, spawn_search, spawn_signals};
 use super::journaling;
 use super::keymap::{Context, resolve};
 use super::state::AppState;
 use super::terminal::{self, Tui};
 use super::update::update;
 use super::view;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Diagnostic, Source};
 use crate::clipboard::{self, Plan};
 use crate::journal::incidents::Incidents;
 use crate::journal::output::{OutputFile, Printed};
@@ -53,6 +53,10 @@ pub enum Event {
     Checked(super::action::Checked),
     /// A field's values were listed.
     Listed(Box<(super::action::ListRequest, crate::suggest::Listed)>),
+    /// A catalog file changed on disk.
+    FilesChanged,
+    /// The catalog as read again.
+    Reloaded(Box<super::action::Reloaded>),
 }
 
 /// What the loop needs besides the state: where the clipboard is, where
@@ -70,6 +74,11 @@ pub struct Setup {
     pub rehearsal: bool,
     /// The drill's journal: the only one written to.
     pub drill_journal: Option<String>,
+    /// Where the catalog is read from, again when its files change.
+    pub sources: Vec<Source>,
+    /// Problems outside the catalog (config.toml), listed with a reloaded
+    /// catalog's.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// While a command has the terminal, Ctrl-C is its own: SIGINT reaches
@@ -102,8 +111,19 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
     });
     let journaling =
         journaling::Journaling::new(setup.incidents.clone(), setup.user.clone()).bound_to(setup.drill_journal.clone());
-    let mut runtime =
-        Runtime { terminal, input, searches, events, setup, running: HashMap::new(), checking: 0, journaling };
+    // Watched for as long as the loop runs.
+    let _watcher = super::watch::watch(&setup.sources, events.clone());
+    let mut runtime = Runtime {
+        terminal,
+        input,
+        searches,
+        events,
+        setup,
+        running: HashMap::new(),
+        checking: 0,
+        journaling,
+        rereading: super::watch::Rereading::default(),
+    };
     // The open incident, for the status line; and a query from the command
     // line, searched at once, as if typed.
     let mut first = vec![Effect::Incident(IncidentChange::Refresh)];
@@ -139,6 +159,16 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
         for event in batch {
             if matches!(event, Event::Checked(_)) {
                 runtime.checking = runtime.checking.saturating_sub(1);
+            }
+            match &event {
+                Event::FilesChanged => runtime.rereading.start(runtime.setup, &runtime.events),
+                // The worker searches the new catalog before the query the
+                // update sends for it.
+                Event::Reloaded(reloaded) => {
+                    let _ = runtime.searches.send(SearchJob::Catalog(reloaded.catalog.clone()));
+                    runtime.rereading.done(runtime.setup, &runtime.events);
+                }
+                _ => {}
             }
             let gathered = runtime.gather(&event);
             let Some(action) = action_for(state.context(), event, gathered) else { continue };
@@ -178,6 +208,7 @@ fn action_for(context: Context, event: Event, gathered: Gathered) -> Option<Acti
         Event::LookedUp(looked_up) => Some(Action::LookedUp(Box::new(looked_up))),
         Event::Checked(checked) => Some(Action::Checked(Box::new(checked))),
         Event::Listed(listed) => Some(Action::Listed(listed)),
+        Event::Reloaded(loaded) => Some(Action::Reloaded(loaded)),
         Event::Terminal(TerminalEvent::Key(key)) => resolve(context, key),
         Event::Terminal(TerminalEvent::Paste(text)) => Some(Action::Paste(text)),
         Event::Terminal(TerminalEvent::Resize(width, height)) => Some(Action::Resize { width, height }),
@@ -187,7 +218,8 @@ fn action_for(context: Context, event: Event, gathered: Gathered) -> Option<Acti
             MouseEventKind::Down(_) => Some(Action::Click { column: mouse.column, row: mouse.row }),
             _ => None,
         },
-        Event::Terminal(_) => None,
+        // A change of files is the loop's, which reads the catalog again.
+        Event::Terminal(_) | Event::FilesChanged => None,
     }
 }
 
@@ -196,7 +228,7 @@ fn action_for(context: Context, event: Event, gathered: Gathered) -> Option<Acti
 struct Runtime<'a> {
     terminal: &'a mut Tui,
     input: Arc<InputControl>,
-    searches: Sender<(u64, String)>,
+    searches: Sender<SearchJob>,
     events: Sender<Event>,
     setup: &'a Setup,
     /// Dropping a `Running` kills its process group: leaving the loop by
@@ -207,6 +239,8 @@ struct Runtime<'a> {
     checking: usize,
     /// The incident's journal.
     journaling: journaling::Journaling,
+    /// The catalog's files changed: it is being read again.
+    rereading: super::watch::Rereading,
 }
 
 /// A run whose output goes to the output pane, as the loop holds it.
@@ -262,7 +296,7 @@ impl Runtime<'_> {
         let answers = match effect {
             Effect::Quit => return Ok(ControlFlow::Break(())),
             Effect::Search { generation, text } => {
-                let _ = self.searches.send((generation, text));
+                let _ = self.searches.send(SearchJob::Query(generation, text));
                 Vec::new()
             }
             Effect::Suspend => {
@@ -332,20 +366,8 @@ impl Runtime<'_> {
                 }
                 Vec::new()
             }
-            Effect::List(request) => {
-                let events = self.events.clone();
-                let asked = (*request).clone();
-                let spawned = std::thread::Builder::new().name("suggest".into()).spawn(move || {
-                    let listed = crate::suggest::list(&request.suggest, &request.command, &request.var);
-                    let _ = events.send(Event::Listed(Box::new((*request, listed))));
-                });
-                match spawned {
-                    Ok(_) => Vec::new(),
-                    Err(err) => {
-                        vec![Action::Listed(Box::new((asked, crate::suggest::Listed::Failed(err.to_string()))))]
-                    }
-                }
-            }
+            Effect::List(request) => self.list(*request),
+            Effect::EditFile { path, line } => self.edit_file(state, &path, line)?,
             Effect::Journal(event) => vec![Action::Incident(Box::new(self.journaling.record(*event)))],
             Effect::Incident(change) => vec![Action::Incident(Box::new(self.journaling.change(change)))],
             Effect::MouseCapture(on) => {
@@ -360,6 +382,35 @@ impl Runtime<'_> {
             }
         };
         Ok(ControlFlow::Continue(answers))
+    }
+
+    /// Lists a field's values on a thread of its own; the answer comes
+    /// back as an event.
+    fn list(&self, request: super::action::ListRequest) -> Vec<Action> {
+        let events = self.events.clone();
+        let asked = request.clone();
+        let spawned = std::thread::Builder::new().name("suggest".into()).spawn(move || {
+            let listed = crate::suggest::list(&request.suggest, &request.command, &request.var);
+            let _ = events.send(Event::Listed(Box::new((request, listed))));
+        });
+        match spawned {
+            Ok(_) => Vec::new(),
+            Err(err) => vec![Action::Listed(Box::new((asked, crate::suggest::Listed::Failed(err.to_string()))))],
+        }
+    }
+
+    /// Hands the terminal to the editor on `path` at `line`, then reads the
+    /// catalog again.
+    fn edit_file(&mut self, state: &mut AppState, path: &str, line: u32) -> std::io::Result<Vec<Action>> {
+        HANDED_OVER.store(true, Ordering::SeqCst);
+        let edited = self.step_aside(|terminal| terminal::hand_over(terminal, || super::watch::edit(path, line)));
+        HANDED_OVER.store(false, Ordering::SeqCst);
+        let (edited, resized) = edited?;
+        if let Err(why) = edited {
+            state.flash(&why);
+        }
+        self.rereading.start(self.setup, &self.events);
+        Ok(vec![resized])
     }
 
     /// Lets `work` have the terminal (the input thread paused), then reads

@@ -244,25 +244,39 @@ pub(super) fn spawn_signals(events: Sender<Event>) {
     });
 }
 
+/// What the search worker is asked.
+pub(super) enum SearchJob {
+    /// Search this text; the answer carries the number.
+    Query(u64, String),
+    /// Search this catalog from now on (it was read again).
+    Catalog(Arc<Catalog>),
+}
+
 /// The search worker: answers the latest query only, dropping any that a
 /// newer keystroke has overtaken, so typing never waits for a search.
 /// It builds the index first; queries typed meanwhile wait in its inbox.
-pub(super) fn spawn_search(catalog: Arc<Catalog>, events: Sender<Event>) -> Sender<(u64, String)> {
-    let (queries, inbox) = channel::<(u64, String)>();
+pub(super) fn spawn_search(catalog: Arc<Catalog>, events: Sender<Event>) -> Sender<SearchJob> {
+    let (jobs, inbox) = channel::<SearchJob>();
     std::thread::spawn(move || {
-        let index = Index::new(catalog);
-        while let Ok(mut job) = inbox.recv() {
-            if let Some(newest) = inbox.try_iter().last() {
-                job = newest;
+        let mut index = Index::new(catalog);
+        while let Ok(job) = inbox.recv() {
+            // The newest query, over the newest catalog.
+            let mut query = None;
+            for job in std::iter::once(job).chain(inbox.try_iter()) {
+                match job {
+                    SearchJob::Query(generation, text) => query = Some((generation, text)),
+                    SearchJob::Catalog(catalog) => index = Index::new(catalog),
+                }
             }
-            let query = Query::parse(&job.1);
+            let Some((generation, text)) = query else { continue };
+            let query = Query::parse(&text);
             let results = index.search(&query);
-            if events.send(Event::Searched(Searched { generation: job.0, query, results })).is_err() {
+            if events.send(Event::Searched(Searched { generation, query, results })).is_err() {
                 return;
             }
         }
     });
-    queries
+    jobs
 }
 
 /// A run's output between two frames. A command can print far faster than

@@ -165,6 +165,8 @@ const BINDINGS: &[Binding] = &[
     bind(SCROLLING, key(KeyCode::Home, NONE), Action::Home, "Home", ""),
     bind(NOT_ASK, key(KeyCode::F(1), NONE), Action::ShowHelp, "F1", "keys and query syntax"),
     bind(NOT_ASK, key(KeyCode::F(2), NONE), Action::ShowProblems, "F2", "catalog and config problems"),
+    // Not `e`: a letter in the detail starts a search. F4 edits, as in mc.
+    bind(BROWSING, key(KeyCode::F(4), NONE), Action::EditEntry, "F4", "open the entry's file in $EDITOR at its line, then reload"),
     bind(MAIN, Keys::Any, TEXT_INPUT, "type", "edit the search (paste a log line as it is); Ctrl-U clears it"),
     bind(FIELDS, Keys::Any, TEXT_INPUT, "type", "type the value, or the word asked for; Ctrl-U clears it"),
 ];

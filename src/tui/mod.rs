@@ -12,7 +12,8 @@
 //! - `view`: rendering; `theme`: colours; `event`: the loop; `feeds`: the
 //!   threads that feed it (input, signals, the search worker);
 //!   `terminal`: taking and restoring the terminal; `journaling`: the
-//!   incident journal's writes the loop makes.
+//!   incident journal's writes the loop makes; `watch`: reading the
+//!   catalog again when its files change or the editor is done.
 
 pub mod action;
 pub mod command;
@@ -30,6 +31,7 @@ pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;
+mod watch;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -66,6 +68,8 @@ pub struct Options {
     /// `--print`: draw on the terminal itself, run nothing, and hand the
     /// command chosen with Enter to the caller instead of copying it.
     pub print: bool,
+    /// Where the catalog came from: watched, and read again when it changes.
+    pub sources: Vec<crate::catalog::Source>,
 }
 
 /// How the navigator ended.
@@ -182,6 +186,8 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Ended, Unavailable> {
         user: crate::journal::user(),
         rehearsal: options.drill.is_some(),
         drill_journal: options.drill.as_ref().map(|drilled| drilled.journal.clone()),
+        sources: options.sources.clone(),
+        problems: options.problems.clone(),
     };
     let outcome = event::run(&mut terminal, &mut state, catalog, &setup);
     terminal::restore();

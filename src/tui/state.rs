@@ -218,6 +218,9 @@ pub struct AppState {
     /// The suggestion commands shown to the person this session: these
     /// run at the first `^L`.
     pub suggestions_seen: std::collections::HashSet<String>,
+    /// The entry to select when the next results arrive: the one selected
+    /// before the catalog was read again.
+    pub reselect: Option<usize>,
 }
 
 impl AppState {
@@ -276,6 +279,7 @@ impl AppState {
             ),
             rehearsal: None,
             suggestions_seen: std::collections::HashSet::new(),
+            reselect: None,
         }
     }
 
@@ -358,6 +362,16 @@ impl AppState {
         self.rows = if query.is_blank() { self.browse_rows.clone() } else { Rows::ranked(&results) };
         self.query = query;
         self.results = results;
+    }
+
+    /// A catalog read again, listed in its own order until the query's
+    /// answer over it comes.
+    pub fn replace_catalog(&mut self, catalog: Arc<Catalog>, diagnostics: Vec<Diagnostic>) {
+        let results = Results::browse(&catalog);
+        self.browse_rows = Rows::browsing(&catalog, &results);
+        self.catalog = catalog;
+        self.diagnostics = diagnostics;
+        self.show(Query::default(), results);
     }
 
     /// The rows of the results list.

@@ -406,6 +406,35 @@ fn refused(count: usize) -> String {
     }
 }
 
+/// The editor F4 started did not start or failed.
+#[must_use]
+pub fn editor_failed(program: &str, why: &str) -> String {
+    format!("the editor `{program}` failed: {why} (set VISUAL or EDITOR)")
+}
+
+/// F4 on an entry built into pagerbook.
+pub const BUILT_IN: &str =
+    "built into pagerbook, so not editable here; a team's own entries live in ~/.config/pagerbook/catalog/";
+
+/// F4 from the shell's widget, whose standard output is the prompt's.
+pub const NO_EDITOR_FOR_THE_PROMPT: &str = "no editor from the shell's widget: use `pagerbook edit ID`";
+
+/// F4 with no entry selected.
+pub const SELECT_AN_ENTRY: &str = "select an entry to edit first";
+
+/// The catalog read again after its files changed.
+#[must_use]
+pub fn reloaded(entries: usize, problems: usize) -> String {
+    let problems = match problems {
+        0 => String::new(),
+        n => format!(" · ⚠ {} (F2)", crate::wrap::plural(n, "problem")),
+    };
+    format!("catalog read again: {}{problems}", crate::wrap::plural(entries, "entry"))
+}
+
+/// A form or confirmation closed because its step changed on disk.
+pub const STEP_CHANGED: &str = "the step changed on disk: look at it again before going on";
+
 /// `^L` with running off, or in a drill.
 pub const SUGGESTION_NOT_RUN: &str = "listing values runs a command, and running is off here";
 

@@ -13,6 +13,7 @@ use super::state::{AppState, Detail, Focus, Overlay, Page, Question};
 /// bound as `search -`).
 mod incident;
 mod moves;
+mod reload;
 
 pub use incident::{run_record, step_number};
 
@@ -94,6 +95,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Run => return command::start(state, selected_step(state), Purpose::Run),
         Action::ShowOutput => command::show_output(state, selected_step(state)),
         Action::Recheck => return command::recheck(state, selected_step(state)),
+        Action::EditEntry => return reload::edit_entry(state),
         _ => {}
     }
     Vec::new()
@@ -128,6 +130,7 @@ fn answered(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action>
             effects
         }
         Action::Checked(checked) => command::checked(state, *checked),
+        Action::Reloaded(loaded) => reload::reloaded(state, *loaded),
         Action::Listed(listed) => {
             let (request, listed) = *listed;
             command::listed(state, &request, listed);
@@ -286,8 +289,11 @@ fn receive(state: &mut AppState, searched: Searched) -> Vec<Effect> {
     }
     state.show(searched.query, searched.results);
     state.results_generation = searched.generation;
-    state.selected = 0;
+    let reselect = state.reselect.take();
+    state.selected =
+        reselect.and_then(|entry| state.results().hits.iter().position(|hit| hit.entry == entry)).unwrap_or(0);
     state.results_scroll = 0;
+    state.keep_selection_visible();
     if std::mem::take(&mut state.open_when_searched) {
         return open(state);
     }
