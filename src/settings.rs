@@ -61,10 +61,39 @@ pub struct Config {
     /// than by choice (`read_only` is then set), in a few words for the
     /// status line: "config.toml: cannot read: permission denied".
     pub forced_read_only: Option<String>,
+    /// `[keys]`: actions given other keys, checked by the navigator's
+    /// keymap, which knows the actions.
+    pub keys: Vec<Rebinding>,
+}
+
+/// One line of `[keys]`: an action's name and the keys it takes, each
+/// with where it was written, for the keymap to report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rebinding {
+    /// The action's name, as written (`run`, `edit_entry`).
+    pub action: Written,
+    /// Its keys (`ctrl-x`, `F5`); one or a list.
+    pub keys: Vec<Written>,
+}
+
+/// A text of the config file, and a diagnostic placed on it, its message
+/// left to whoever finds it wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub text: String,
+    pub at: Diagnostic,
+}
+
+impl Written {
+    /// What is wrong with it, at its place.
+    #[must_use]
+    pub fn problem(&self, message: String) -> Diagnostic {
+        Diagnostic { message, ..self.at.clone() }
+    }
 }
 
 /// The settings `config.toml` may hold.
-const CONFIG_KEYS: &[&str] = &["read_only"];
+const CONFIG_KEYS: &[&str] = &["read_only", "keys"];
 
 /// A settings file is a few lines; anything larger is not one.
 const MAX_CONFIG_BYTES: usize = 1024 * 1024;
@@ -132,6 +161,10 @@ impl Config {
                 }
                 continue;
             }
+            if key_name == "keys" {
+                self.keys = rebindings(value, map, diagnostics);
+                continue;
+            }
             // Any setting not understood fails closed: `readonly`, `READ_ONLY`,
             // `[general] read_only`, `dry_run` all meant something about
             // running, and a guess must not leave commands running.
@@ -147,6 +180,50 @@ impl Config {
         self.read_only = true;
         self.forced_read_only.get_or_insert_with(|| format!("{file}: {problem}"));
     }
+}
+
+/// The `[keys]` table: each action's key or list of keys, as written. A
+/// key that is not a string is reported here; the names and keys are the
+/// keymap's to judge.
+fn rebindings(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    map: &SourceMap<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Rebinding> {
+    let written = |text: &str, span: std::ops::Range<usize>| Written {
+        text: text.to_owned(),
+        at: map.diagnostic(Level::Error, span, String::new()),
+    };
+    let Some(table) = value.get_ref().as_table() else {
+        diagnostics.push(map.diagnostic(
+            Level::Error,
+            value.span(),
+            "`keys` must be a table: `[keys]`, then `run = \"ctrl-x\"`",
+        ));
+        return Vec::new();
+    };
+    let mut rebindings = Vec::new();
+    for (action, keys) in table {
+        let listed = match keys.get_ref() {
+            toml::de::DeValue::Array(items) => items.iter().collect(),
+            _ => vec![keys],
+        };
+        let mut rebinding = Rebinding { action: written(action.get_ref(), action.span()), keys: Vec::new() };
+        for key in listed {
+            match key.get_ref().as_str() {
+                Some(text) => rebinding.keys.push(written(text, key.span())),
+                None => diagnostics.push(map.diagnostic(
+                    Level::Error,
+                    key.span(),
+                    format!("a key of `{}` must be a string such as \"ctrl-x\" or \"F5\"", action.get_ref()),
+                )),
+            }
+        }
+        rebindings.push(rebinding);
+    }
+    // Applied in the file's order, which the parsed table does not keep.
+    rebindings.sort_by_key(|r| (r.action.at.line, r.action.at.column));
+    rebindings
 }
 
 /// The bytes of a file, if it exists: opened without waiting (a FIFO would
@@ -315,14 +392,17 @@ mod tests {
     }
 
     fn forced(reason: &str) -> Config {
-        Config { read_only: true, forced_read_only: Some(reason.to_owned()) }
+        Config { read_only: true, forced_read_only: Some(reason.to_owned()), keys: Vec::new() }
     }
 
     #[test]
     fn config_defaults_when_missing_and_reads_read_only() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(load_at(&dir.path().join("config.toml")), (Config::default(), Vec::new()));
-        assert_eq!(load_text("read_only = true\n"), (Config { read_only: true, forced_read_only: None }, Vec::new()));
+        assert_eq!(
+            load_text("read_only = true\n"),
+            (Config { read_only: true, forced_read_only: None, keys: Vec::new() }, Vec::new())
+        );
         assert_eq!(load_text("read_only = false\n"), (Config::default(), Vec::new()));
     }
 

@@ -19,7 +19,8 @@ pub(super) fn check(
 ) -> io::Result<u8> {
     let mut loaded = catalog::load_with(sources, options);
     if let Some(path) = config {
-        let (_, problems) = settings::Config::load(path);
+        let (config, mut problems) = settings::Config::load(path);
+        problems.extend(crate::tui::keymap::rebind_problems(&config.keys));
         loaded.diagnostics.splice(0..0, problems);
     }
     match format {

@@ -197,6 +197,9 @@ fn responder(loaded: crate::catalog::Loaded, drills: &Incidents, dir: &Path, id:
         print: false,
         // A drill's catalog stays as it began: the scenario points into it.
         sources: Vec::new(),
+        keys: crate::settings::config_path()
+            .map(|path| crate::settings::Config::load(&path).0.keys)
+            .unwrap_or_default(),
     };
     tui::run(loaded, &options).map(|_| ()).map_err(unavailable)
 }

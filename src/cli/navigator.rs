@@ -31,6 +31,7 @@ pub(super) fn navigator(sources: &[Source], cli: &Cli, out: &mut dyn Write, err:
         query: cli.query.join(" ").replace(['\n', '\r', '\t'], " "),
         problems,
         sources: sources.to_vec(),
+        keys: config.keys.clone(),
     };
     match tui::run(catalog::load(sources), &options) {
         // As a shell reports a process a signal ended: a parent can tell

@@ -70,6 +70,8 @@ pub struct Options {
     pub print: bool,
     /// Where the catalog came from: watched, and read again when it changes.
     pub sources: Vec<crate::catalog::Source>,
+    /// config.toml's `[keys]`.
+    pub keys: Vec<crate::settings::Rebinding>,
 }
 
 /// How the navigator ended.
@@ -156,7 +158,8 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Ended, Unavailable> {
     crate::runner::adopt_orphans();
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
-    let diagnostics = options.problems.iter().cloned().chain(loaded.diagnostics).collect();
+    let key_problems = keymap::configure(&options.keys);
+    let diagnostics = options.problems.iter().chain(&key_problems).cloned().chain(loaded.diagnostics).collect();
     let mut state = AppState::new(catalog.clone(), diagnostics, results, theme, size);
     let place = clipboard::Place::from_process();
     // Nothing runs where the command is for the shell's prompt.
@@ -167,6 +170,9 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Ended, Unavailable> {
     state.working_dir = std::env::current_dir().map_or_else(|_| ".".to_owned(), |d| d.display().to_string());
     state.over_ssh = place.ssh;
     state.flash.clone_from(&options.notice);
+    if !key_problems.is_empty() {
+        state.flash.get_or_insert_with(|| strings::KEYS_NOT_ALL_APPLIED.to_owned());
+    }
     state.search.insert_str(&options.query);
     if let Some(drilled) = &options.drill {
         rehearsal::begin(&mut state, drilled.drill.clone());

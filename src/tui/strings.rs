@@ -374,24 +374,24 @@ pub fn no_suggestion(name: &str) -> String {
 }
 
 /// What a field's suggestions are at, and whether it is a warning: `shown`
-/// is the var's `suggest` as it would run, secrets masked.
+/// is the var's `suggest` as it would run, secrets masked; `key` lists.
 #[must_use]
-pub fn listing(listing: &super::command::Listing, shown: &str) -> (String, bool) {
+pub fn listing(listing: &super::command::Listing, shown: &str, key: &str) -> (String, bool) {
     use super::command::Listing;
     use crate::suggest::Listed;
     match listing {
-        Listing::NotAsked => (format!("^L lists its values: $ {shown}"), false),
-        Listing::Shown(_) => (format!("^L again runs, to list its values: $ {shown}"), true),
+        Listing::NotAsked => (format!("{key} lists its values: $ {shown}"), false),
+        Listing::Shown(_) => (format!("{key} again runs, to list its values: $ {shown}"), true),
         Listing::Running(_) => (format!("listing its values… $ {shown}"), false),
         Listing::Done(Listed::Offered(offered)) if offered.values.is_empty() => {
-            (format!("✗ no value listed{} (^L again)", refused(offered.refused)), true)
+            (format!("✗ no value listed{} ({key} again)", refused(offered.refused)), true)
         }
         Listing::Done(Listed::Offered(offered)) => {
             let values = offered.values.join(" · ");
             (format!("listed: {values} (↑↓){}", refused(offered.refused)), false)
         }
         Listing::Done(Listed::TimedOut(seconds)) => {
-            (format!("✗ listing its values was cut at its timeout, {seconds} s (^L again)"), true)
+            (format!("✗ listing its values was cut at its timeout, {seconds} s ({key} again)"), true)
         }
         Listing::Done(Listed::Failed(why)) => (format!("✗ listing its values failed: {why}"), true),
     }
@@ -434,6 +434,9 @@ pub fn reloaded(entries: usize, problems: usize) -> String {
 
 /// A form or confirmation closed because its step changed on disk.
 pub const STEP_CHANGED: &str = "the step changed on disk: look at it again before going on";
+
+/// A line of config.toml's `[keys]` was left out.
+pub const KEYS_NOT_ALL_APPLIED: &str = "config.toml: a [keys] line was left out (F2)";
 
 /// `^L` with running off, or in a drill.
 pub const SUGGESTION_NOT_RUN: &str = "listing values runs a command, and running is off here";

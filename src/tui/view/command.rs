@@ -1,6 +1,8 @@
 //! The overlays of acting on a step: the placeholder form, the
 //! confirmation dialog, the output pane, and a command shown alone.
 
+use crate::tui::action::Action;
+use crate::tui::keymap::{self, Context};
 use crate::tui::strings;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -85,7 +87,8 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
                     if let Some(suggest) = &var.suggest {
                         // As it would run now, secrets masked.
                         let shown = masked(&suggest.run, &form.chosen());
-                        let (note, warn) = strings::listing(&field.listing, &shown);
+                        let key = keymap::key_for(Context::Form, &Action::ListValues);
+                        let (note, warn) = strings::listing(&field.listing, &shown, key);
                         notes.push((note, if warn { theme.warning() } else { theme.dim() }));
                     }
                 }

@@ -12,6 +12,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
 
+mod rebind;
+
 /// Where the keyboard is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
@@ -49,6 +51,7 @@ enum Keys {
 }
 
 /// One key binding.
+#[derive(Debug, Clone, PartialEq)]
 struct Binding {
     contexts: &'static [Context],
     keys: Keys,
@@ -171,6 +174,30 @@ const BINDINGS: &[Binding] = &[
     bind(FIELDS, Keys::Any, TEXT_INPUT, "type", "type the value, or the word asked for; Ctrl-U clears it"),
 ];
 
+/// The bindings in use: the table, with config.toml's `[keys]` applied
+/// once at start.
+static CONFIGURED: std::sync::OnceLock<Vec<Binding>> = std::sync::OnceLock::new();
+
+fn bindings() -> &'static [Binding] {
+    CONFIGURED.get().map_or(BINDINGS, Vec::as_slice)
+}
+
+/// Applies config.toml's `[keys]` to the bindings for the rest of the
+/// process; the problems are each line's, and a line with one is left out.
+pub fn configure(rebindings: &[crate::settings::Rebinding]) -> Vec<crate::diagnostic::Diagnostic> {
+    let (table, problems) = rebind::rebound(BINDINGS, rebindings);
+    if table != BINDINGS {
+        let _ = CONFIGURED.set(table);
+    }
+    problems
+}
+
+/// What is wrong with the lines of `[keys]`, as `check` says it.
+#[must_use]
+pub fn rebind_problems(rebindings: &[crate::settings::Rebinding]) -> Vec<crate::diagnostic::Diagnostic> {
+    rebind::rebound(BINDINGS, rebindings).1
+}
+
 /// The status line's hints per context: which actions, in what words. The
 /// keys themselves come from the bindings.
 const HINTS: &[(Context, &[(Action, &str)])] = &[
@@ -247,6 +274,10 @@ impl Binding {
 /// some terminals) mean nothing.
 #[must_use]
 pub fn resolve(context: Context, key: KeyEvent) -> Option<Action> {
+    resolve_in(bindings(), context, key)
+}
+
+fn resolve_in(table: &[Binding], context: Context, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
@@ -255,7 +286,7 @@ pub fn resolve(context: Context, key: KeyEvent) -> Option<Action> {
         KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
         _ => key.modifiers,
     };
-    BINDINGS
+    table
         .iter()
         .find(|b| b.contexts.contains(&context) && b.keys.matches(key.code, modifiers))
         .map(|b| b.action_for(key))
@@ -308,7 +339,7 @@ pub fn hints(context: Context, offer: Offer) -> String {
             let keys = match action {
                 Action::Move(1) => "↑↓".to_owned(),
                 // One hint for the five milestones' keys.
-                Action::SetMilestone(_) => BINDINGS
+                Action::SetMilestone(_) => bindings()
                     .iter()
                     .filter(|b| b.contexts.contains(&context) && matches!(b.action, Action::SetMilestone(_)))
                     .map(|b| b.label)
@@ -333,7 +364,7 @@ pub fn hints(context: Context, offer: Offer) -> String {
 /// `^R`): for hints, titles and messages that name a key.
 #[must_use]
 pub fn key_for(context: Context, action: &Action) -> &'static str {
-    BINDINGS.iter().find(|b| b.contexts.contains(&context) && b.action == *action).map_or("", |b| b.label)
+    bindings().iter().find(|b| b.contexts.contains(&context) && b.action == *action).map_or("", |b| b.label)
 }
 
 /// One section of the help: a heading and its rows of keys and what they
@@ -375,7 +406,7 @@ pub fn help(read_only: bool, print: bool) -> Vec<HelpSection> {
             let offer = Offer { read_only, stoppable: true, journal: Journal::Incident, print: false };
             // Starting and closing are both listed.
             let offered = |action: &Action| *action == Action::StartIncident || offered(action, offer);
-            for binding in BINDINGS.iter().filter(belongs).filter(|b| offered(&b.action)) {
+            for binding in bindings().iter().filter(belongs).filter(|b| offered(&b.action)) {
                 match rows.last_mut() {
                     Some((keys, help)) if binding.help.is_empty() || binding.help == *help => {
                         if !keys.split("  ").any(|k| k == binding.label) {
@@ -421,7 +452,7 @@ mod tests {
     /// removed shows there, or this fails with the table to paste.
     #[test]
     fn the_readme_lists_every_binding_as_the_help_does() {
-        let readme = include_str!("../../README.md");
+        let readme = include_str!("../../../README.md");
         let start = readme.find("<!-- keys -->\n").map(|i| i + "<!-- keys -->\n".len());
         let end = readme.find("<!-- /keys -->");
         let (Some(start), Some(end)) = (start, end) else { panic!("README.md has no <!-- keys --> section") };
