@@ -113,7 +113,21 @@ fn the_man_page_names_every_subcommand() {
     let page = stdout(&pagerbook(home.path(), &["man"]));
     assert!(page.starts_with(".ie") && page.contains(".TH pagerbook 1"), "{page}");
     for sub in ["show", "search", "cmd", "check", "import", "export", "drill", "completions"] {
-        assert!(page.contains(&format!("pagerbook\\-{sub}")), "{sub} is not in the man page");
+        assert!(page.contains(&format!("\\fBpagerbook {sub}\\fR")), "{sub} is not in the man page");
+    }
+    // One page: no reference to a page per subcommand, which would not exist.
+    assert!(!page.contains("pagerbook\\-list(1)"), "{page}");
+    // groff, where installed, reads it without a warning.
+    if Command::new("groff").arg("-v").output().is_ok_and(|o| o.status.success()) {
+        let mut groff = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut groff.stdin.take().unwrap(), page.as_bytes()).unwrap();
+        let warnings = groff.wait_with_output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&warnings.stderr), "", "groff's warnings");
     }
     for said in [".SH FILES", ".SH ENVIRONMENT", "PAGERBOOK_CATALOG", "config.toml", "EDITOR", "PAGER"] {
         assert!(page.contains(said), "{said} is not in the man page");

@@ -71,8 +71,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub catalog: Vec<PathBuf>,
 
-    /// Colours for a dark or a light terminal background.
-    #[arg(long, global = true, value_enum, default_value_t = ThemeChoice::Dark)]
+    /// Colours of the navigator for a dark or a light terminal background
+    /// (`drill run` and `drill gm` take it too).
+    #[arg(long, value_enum, default_value_t = ThemeChoice::Dark)]
     pub theme: ThemeChoice,
 
     /// Never run commands from the navigator; copying still works (for drills
@@ -304,6 +305,9 @@ pub enum DrillCommand {
         /// The scenario (default: the drill under way, else the wheel's pick).
         #[arg(add = drill_ids())]
         id: Option<String>,
+        /// Colours for a dark or a light terminal background.
+        #[arg(long, value_enum, default_value_t = ThemeChoice::Dark)]
+        theme: ThemeChoice,
     },
     /// Play the game master: the scenario, its answer and notes, and one key
     /// per reveal, inject and hint to release.
@@ -311,6 +315,9 @@ pub enum DrillCommand {
         /// The scenario (default: the drill under way, else choose from the wheel).
         #[arg(add = drill_ids())]
         id: Option<String>,
+        /// Colours for a dark or a light terminal background.
+        #[arg(long, value_enum, default_value_t = ThemeChoice::Dark)]
+        theme: ThemeChoice,
     },
     /// End the drill under way.
     Stop,

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::args::DrillCommand;
+use super::args::{DrillCommand, ThemeChoice};
 use super::{EXIT_OK, EXIT_PROBLEM, load_noting_problems};
 use crate::catalog::{Catalog, Drill, Kind, Source, user_catalog_dir};
 use crate::drill::{report, skeleton, wheel};
@@ -27,11 +27,15 @@ pub(super) fn drill(
     let drills = Incidents::new(dir.clone());
     let loaded = load_noting_problems(sources, err)?;
     let done = match command {
-        DrillCommand::Run { id } => responder(loaded, &drills, &dir, id.as_deref(), light),
+        DrillCommand::Run { id, theme } => {
+            responder(loaded, &drills, &dir, id.as_deref(), light || theme == ThemeChoice::Light)
+        }
         DrillCommand::List => list(&loaded.catalog, &drills, out),
         DrillCommand::History => history(&drills, out, err),
         DrillCommand::New { id, out: path } => new(&loaded.catalog, &id, path.as_deref(), out),
-        DrillCommand::Gm { id } => game_master(&loaded.catalog, &drills, id.as_deref(), light, out),
+        DrillCommand::Gm { id, theme } => {
+            game_master(&loaded.catalog, &drills, id.as_deref(), light || theme == ThemeChoice::Light, out)
+        }
         DrillCommand::Stop => stop(&drills, out),
         DrillCommand::Report { id } => find(&drills, id.as_deref()).and_then(|journal| {
             let drill = journal.drill().and_then(|id| loaded.catalog.drill(id));

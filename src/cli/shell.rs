@@ -137,9 +137,33 @@ bind \cg _pagerbook_widget
 pub(super) fn man(out: &mut dyn Write) -> io::Result<u8> {
     // The page's NAME line already says `pagerbook -`.
     let about = "find the failure mode behind what you see, and what to do about it";
-    clap_mangen::Man::new(Cli::command().about(about)).render(out)?;
+    let command = Cli::command().about(about);
+    let page = clap_mangen::Man::new(command.clone());
+    page.render_title(out)?;
+    page.render_name_section(out)?;
+    page.render_synopsis_section(out)?;
+    page.render_description_section(out)?;
+    page.render_options_section(out)?;
+    // clap_mangen names a page per subcommand (pagerbook-list(1)); there is
+    // one page, so each is named as typed, and `help` has its options.
+    writeln!(out, ".SH SUBCOMMANDS")?;
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        writeln!(out, ".TP\n\\fBpagerbook {}\\fR", sub.get_name())?;
+        if let Some(about) = sub.get_about() {
+            writeln!(out, "{}", roff_text(&about.to_string()))?;
+        }
+    }
+    writeln!(out, ".PP\nEach subcommand's options: \\fBpagerbook help\\fR \\fISUBCOMMAND\\fR.")?;
+    page.render_version_section(out)?;
     out.write_all(FILES_AND_ENVIRONMENT.as_bytes())?;
     Ok(EXIT_OK)
+}
+
+/// `text` as a roff text line: its backslashes escaped, and a line that
+/// would start with a control character made text.
+fn roff_text(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) { format!("\\&{escaped}") } else { escaped }
 }
 
 /// The manual's FILES and ENVIRONMENT sections (XDG locations shown with
