@@ -86,9 +86,9 @@ fn write_sections(shown: &Presentation<'_>, out: &mut String) {
             Section::Prose(title @ "Prevention", text) => heading(out, title, Some(text)),
             Section::Placeholders(vars) => {
                 out.push_str(
-                    "## Placeholders\n\n| placeholder | what it is | default | choices | secret | pattern |\n",
+                    "## Placeholders\n\n| placeholder | what it is | default | choices | secret | pattern | listed by |\n",
                 );
-                out.push_str("| --- | --- | --- | --- | --- | --- |\n");
+                out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
                 // A `|` ends a table's cell even inside a code span.
                 let code = |value: Option<&str>| value.map(|v| cell(&code_span(v))).unwrap_or_default();
                 for var in *vars {
@@ -97,8 +97,12 @@ fn write_sections(shown: &Presentation<'_>, out: &mut String) {
                     let choices: Vec<String> = var.choices.iter().map(|c| cell(&code_span(c))).collect();
                     let choices = choices.join(", ");
                     let what = cell(&var.description);
-                    let _ =
-                        writeln!(out, "| `<{}>` | {what} | {default} | {choices} | {secret} | {pattern} |", var.name);
+                    let listed = var.suggest.as_ref().map(|s| cell(&listed_by(s))).unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "| `<{}>` | {what} | {default} | {choices} | {secret} | {pattern} | {listed} |",
+                        var.name
+                    );
                 }
                 out.push('\n');
             }
@@ -236,6 +240,23 @@ fn prose_lines(text: &str) -> String {
         })
         .collect();
     lines.join("\n")
+}
+
+/// A var's `suggest` as its table cell says it: the command as code, then
+/// how its lines are cut (strip, then the prefix as code; `column 2`;
+/// `within 10 s`), which `import` reads back.
+fn listed_by(suggest: &crate::catalog::Suggest) -> String {
+    let mut said = code_span(&suggest.run);
+    if let Some(strip) = &suggest.strip {
+        let _ = write!(said, " strip {}", code_span(strip));
+    }
+    if let Some(column) = suggest.column {
+        let _ = write!(said, " column {column}");
+    }
+    if suggest.timeout != crate::catalog::Suggest::DEFAULT_TIMEOUT {
+        let _ = write!(said, " within {} s", suggest.timeout);
+    }
+    said
 }
 
 fn cell(text: &str) -> String {

@@ -953,3 +953,32 @@ fn searching_while_the_catalog_is_read_again_keeps_the_selected_entry() {
     assert_eq!(app.state.catalog.entries()[selected].id(), id, "the selection stays on its entry");
     assert!(app.state.search_text() == "value", "the query stays");
 }
+
+#[test]
+fn our_own_catalog_lists_a_node_at_the_first_key_and_strips_its_prefix() {
+    let mut app = App::new(&[Source::Embedded], 100, 30);
+    // Whichever step of a node failure asks for the node alone, as the
+    // catalog is reworded.
+    let catalog = app.state.catalog.clone();
+    let (id, step) = catalog
+        .entries()
+        .iter()
+        .find_map(|e| {
+            let alone = |s: &pagerbook::catalog::Step| {
+                s.run().is_some_and(|r| r.contains("{{node}}") && r.matches("{{").count() == 1)
+            };
+            Some((e.id(), e.steps.iter().position(alone)?))
+        })
+        .unwrap();
+    app.select_step(id, step);
+    app.key(KeyCode::Enter);
+    // The embedded catalog is ours: nothing to show first.
+    let effects = app.ctrl('l');
+    let Some(Effect::List(request)) = effects.first() else { panic!("{effects:?}") };
+    assert_eq!(request.command, "kubectl get nodes -o name");
+    let listed =
+        pagerbook::suggest::Listed::Offered(request.suggest.offered(["node/node-1", "node/node-2"], &request.var));
+    app.apply(Action::Listed(Box::new(((**request).clone(), listed))));
+    app.key(KeyCode::Down);
+    assert_eq!(app.field_value(), "node-1");
+}

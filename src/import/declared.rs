@@ -28,6 +28,9 @@ pub(super) struct Declared {
     choices: Vec<String>,
     secret: bool,
     pattern: Option<String>,
+    /// The `listed by` cell: the suggestion's command and its cuts, as
+    /// TOML lines.
+    suggest: Option<String>,
 }
 
 impl Declared {
@@ -43,6 +46,7 @@ impl Declared {
             choices: code(3).map_or_else(Vec::new, |c| c.split("`, `").map(str::to_owned).collect()),
             secret: code(4) == Some("yes"),
             pattern: code(5).map(str::to_owned),
+            suggest: cells.get(6).map(|c| c.trim_end_matches('|').trim()).and_then(suggestion),
         })
     }
 
@@ -60,11 +64,60 @@ impl Declared {
         if let Some(pattern) = &self.pattern {
             let _ = writeln!(out, "pattern = {}", string(pattern));
         }
+        if let Some(suggest) = &self.suggest {
+            out.push_str(suggest);
+        }
     }
+}
+
+/// The `suggest` keys a `listed by` cell says: `` `CMD` strip `node/`
+/// column 2 within 10 s ``.
+fn suggestion(cell: &str) -> Option<String> {
+    let (run, rest) = code_span(cell)?;
+    let mut keys = format!("suggest = {}\n", string(run));
+    if let Some((strip, _)) = rest.split_once("strip ").and_then(|(_, after)| code_span(after)) {
+        let _ = writeln!(keys, "suggest_strip = {}", string(strip));
+    }
+    let number_after = |word: &str| rest.split_once(word)?.1.split_whitespace().next()?.parse::<u32>().ok();
+    if let Some(column) = number_after("column ") {
+        let _ = writeln!(keys, "suggest_column = {column}");
+    }
+    if let Some(seconds) = number_after("within ") {
+        let _ = writeln!(keys, "suggest_timeout = \"{seconds}s\"");
+    }
+    Some(keys)
+}
+
+/// The text of the code span `text` starts with (any run of backticks, a
+/// space of padding either side taken off), and what follows it.
+fn code_span(text: &str) -> Option<(&str, &str)> {
+    let ticks = text.len() - text.trim_start_matches('`').len();
+    if ticks == 0 {
+        return None;
+    }
+    let fence = &text[..ticks];
+    let inner = &text[ticks..];
+    let end = inner.find(fence)?;
+    let span = &inner[..end];
+    let span =
+        if span.starts_with(' ') && span.ends_with(' ') && span.len() > 1 { &span[1..span.len() - 1] } else { span };
+    Some((span, &inner[end + ticks..]))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_listed_by_cell_gives_the_suggest_keys_back() {
+        let cell = "`kubectl get pods -n {{namespace}} -o name` strip `pod/` column 2 within 10 s";
+        assert_eq!(
+            super::suggestion(cell).unwrap(),
+            "suggest = \"kubectl get pods -n {{namespace}} -o name\"\nsuggest_strip = \"pod/\"\n\
+             suggest_column = 2\nsuggest_timeout = \"10s\"\n"
+        );
+        assert_eq!(super::suggestion("`` a `b` c ``").unwrap(), "suggest = \"a `b` c\"\n");
+        assert_eq!(super::suggestion("not code"), None);
+    }
+
     #[test]
     fn a_name_that_says_secret_is_kept_secret() {
         for name in [

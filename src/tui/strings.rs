@@ -441,11 +441,17 @@ pub const KEYS_NOT_ALL_APPLIED: &str = "config.toml: a [keys] line was left out 
 /// `^L` with running off, or in a drill.
 pub const SUGGESTION_NOT_RUN: &str = "listing values runs a command, and running is off here";
 
-/// A suggestion that uses a placeholder not filled in.
+/// A suggestion that uses a placeholder not filled in (`asked`: one of the
+/// form's fields).
 #[must_use]
-pub fn suggestion_needs(err: &crate::template::RenderError) -> String {
+pub fn suggestion_needs(err: &crate::template::RenderError, asked: bool) -> String {
     match err {
-        crate::template::RenderError::Missing(name) => format!("fill {{{{{name}}}}} first: listing the values uses it"),
+        crate::template::RenderError::Missing(name) if asked => {
+            format!("fill {{{{{name}}}}} first: listing the values uses it")
+        }
+        crate::template::RenderError::Missing(name) => {
+            format!("listing the values needs {{{{{name}}}}}, which this step does not ask for")
+        }
         other => format!("the values cannot be listed: {other}"),
     }
 }

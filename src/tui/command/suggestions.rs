@@ -5,6 +5,7 @@
 use super::values::{Form, ValueOrigin};
 use crate::catalog::{Catalog, EMBEDDED_PREFIX, Suggest, Var};
 use crate::suggest::Listed;
+use crate::template::RenderError;
 use crate::tui::action::{Effect, ListRequest};
 use crate::tui::state::{AppState, Overlay};
 use crate::tui::strings;
@@ -76,9 +77,10 @@ pub fn list_values(state: &mut AppState) -> Vec<Effect> {
 /// cannot run yet.
 fn command_for(form: &Form, suggest: &Suggest) -> Result<String, String> {
     let values = form.values();
-    suggest
-        .command(|name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()))
-        .map_err(|err| strings::suggestion_needs(&err))
+    suggest.command(|name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())).map_err(|err| {
+        let asked = matches!(&err, RenderError::Missing(name) if values.iter().any(|(n, _)| n == name));
+        strings::suggestion_needs(&err, asked)
+    })
 }
 
 /// The answer of a listing: kept by its field if the form still waits for
