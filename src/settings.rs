@@ -163,6 +163,14 @@ impl Config {
             }
             if key_name == "keys" {
                 self.keys = rebindings(value, map, diagnostics);
+                // `read_only = true` after `[keys]` is in the table: it
+                // meant running, and a misplaced line must not leave it on.
+                if let Some(misplaced) = self.keys.iter().find(|r| r.action.text == "read_only").cloned() {
+                    let message = "`read_only` is inside [keys]: put it above the [keys] line".to_owned();
+                    self.force_read_only(file, &message);
+                    diagnostics.push(misplaced.action.problem(format!("{message}{UNTIL_FIXED}")));
+                }
+                self.keys.retain(|r| r.action.text != "read_only");
                 continue;
             }
             // Any setting not understood fails closed: `readonly`, `READ_ONLY`,
@@ -209,6 +217,8 @@ fn rebindings(
             _ => vec![keys],
         };
         let mut rebinding = Rebinding { action: written(action.get_ref(), action.span()), keys: Vec::new() };
+        // A misplaced `read_only` has a problem of its own (see `apply`).
+        let listed = if action.get_ref() == "read_only" { Vec::new() } else { listed };
         for key in listed {
             match key.get_ref().as_str() {
                 Some(text) => rebinding.keys.push(written(text, key.span())),
@@ -417,6 +427,25 @@ mod tests {
             assert!(config.read_only && config.forced_read_only.is_some(), "{text:?}");
             assert_eq!(problems.len(), 1, "{text:?}: {problems:?}");
         }
+    }
+
+    #[test]
+    fn keys_are_read_in_the_files_order_and_a_read_only_among_them_fails_closed() {
+        let (config, problems) = load_text("[keys]\nrun = \"ctrl-x\"\nedit_entry = [\"F5\", 4]\nback = \"esc\"\n");
+        assert!(!config.read_only);
+        let actions: Vec<&str> = config.keys.iter().map(|r| r.action.text.as_str()).collect();
+        assert_eq!(actions, ["run", "edit_entry", "back"]);
+        assert_eq!(config.keys[1].keys.iter().map(|k| k.text.as_str()).collect::<Vec<_>>(), ["F5"]);
+        assert_eq!(problems, ["3:21: error: a key of `edit_entry` must be a string such as \"ctrl-x\" or \"F5\""]);
+        // Written after [keys], `read_only` is the table's: it meant running.
+        let (config, problems) = load_text("[keys]\nrun = \"ctrl-x\"\nread_only = true\n");
+        assert_eq!(
+            config.forced_read_only.as_deref(),
+            Some("config.toml: `read_only` is inside [keys]: put it above the [keys] line")
+        );
+        assert!(config.read_only);
+        assert_eq!(config.keys.len(), 1, "and it is no action");
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]

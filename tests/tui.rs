@@ -879,12 +879,31 @@ fn a_suggestion_uses_the_other_values_quoted_and_waits_for_them() {
     assert!(app.ctrl('l').is_empty());
     let status = app.screen().lines().last().unwrap().to_owned();
     assert!(status.contains("fill {{namespace}} first: listing the values uses it"), "{status}");
+    // A value the form refuses never reaches the suggestion either.
+    app.key(KeyCode::BackTab);
+    app.type_text("-oProxyCommand=touch x");
+    app.key(KeyCode::Tab);
+    assert!(app.ctrl('l').is_empty(), "nothing runs");
+    let status = app.screen().lines().last().unwrap().to_owned();
+    assert!(status.contains("fix {{namespace}} first"), "{status}");
     // A value with a space is quoted in the suggestion as in a step.
     app.key(KeyCode::BackTab);
+    app.ctrl('u');
     app.type_text("team a");
     app.key(KeyCode::Tab);
     app.ctrl('l');
     assert!(app.text().contains("'team a'-db"), "{}", app.text());
+    // Listed for `team a`, the pods are not offered for another namespace.
+    let effects = app.ctrl('l');
+    list_as_the_loop_does(&mut app, &effects);
+    app.key(KeyCode::BackTab);
+    app.ctrl('u');
+    app.type_text("dev");
+    app.key(KeyCode::Tab);
+    assert!(app.text().contains("listed with other values than these: ^L lists again"), "{}", app.text());
+    app.key(KeyCode::Down);
+    let Some(Overlay::Form(form)) = app.overlay() else { panic!("{:?}", app.overlay()) };
+    assert_eq!(form.fields[1].value(), "", "no stale pod offered: ↓ moves to the next field");
 }
 
 /// The catalog of `dir` read again, as the loop hands it to the update.
@@ -924,6 +943,12 @@ fn a_catalog_read_again_keeps_the_entry_in_view_and_closes_a_form_whose_command_
     assert!(app.overlay().is_none(), "{:?}", app.overlay());
     assert!(app.screen().contains("the step changed on disk"), "{}", app.screen());
     assert_eq!(app.state.shown_entry(), Some(entry));
+    // A file saved half-way keeps the catalog as it was, and F2 says why.
+    dir.write("suggest.toml", "[[failure]]\nid = \"broken");
+    read_again(&mut app, dir.path());
+    assert_eq!(app.state.shown_entry(), Some(entry), "still on screen");
+    assert!(app.screen().contains("a catalog file has a new error"), "{}", app.screen());
+    assert!(app.state.diagnostics.iter().any(|d| d.message.contains("invalid TOML")), "{:?}", app.state.diagnostics);
     // The entry gone, the detail closes and the list shows what is left.
     dir.write("suggest.toml", changed.split("[[failure]]\nid = \"suggest-values\"").next().unwrap());
     read_again(&mut app, dir.path());
@@ -981,4 +1006,34 @@ fn our_own_catalog_lists_a_node_at_the_first_key_and_strips_its_prefix() {
     app.apply(Action::Listed(Box::new(((**request).clone(), listed))));
     app.key(KeyCode::Down);
     assert_eq!(app.field_value(), "node-1");
+}
+
+#[test]
+fn a_catalog_read_again_while_a_step_runs_waits_for_its_end() {
+    let dir = Dir::new();
+    let original = std::fs::read_to_string(Path::new(FIXTURES).join("drill/drill.toml")).unwrap();
+    dir.write("drill.toml", &original);
+    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 100, 30);
+    app.select_step("drill-echo", 1);
+    app.ctrl('r');
+    let (id, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
+    // A step inserted before it: the running one's position now holds another.
+    let inserted = original.replacen(
+        "[[failure.steps]]",
+        "[[failure.steps]]\ndo = \"New first.\"\nrun = \"true\"\n\n[[failure.steps]]",
+        1,
+    );
+    dir.write("drill.toml", &inserted);
+    assert!(read_again(&mut app, dir.path()).is_empty(), "nothing searched yet");
+    assert!(app.screen().contains("it is read again once what runs has ended"), "{}", app.screen());
+    let before = app.state.catalog.clone();
+    let effects = app.apply(Action::RunExited {
+        id,
+        last_output: Output::default(),
+        outcome: Outcome { code: Some(0), signal: None },
+        printed: None,
+    });
+    assert!(!std::sync::Arc::ptr_eq(&before, &app.state.catalog), "read again once it ended");
+    assert!(effects.iter().any(|e| matches!(e, Effect::SearchCatalog(_))), "{effects:?}");
+    assert!(app.state.runs.is_empty(), "the run was of a step that moved: no other step shows it");
 }

@@ -544,7 +544,7 @@ fn a_var_may_be_secret() {
 #[test]
 fn a_secret_var_has_no_default_or_choices_and_secret_is_a_boolean() {
     let dir = Dir::new();
-    let vars = "[vars.token]\ndescription = \"T\"\nsecret = true\ndefault = \"hunter2\"\nchoices = [\"hunter2\"]\n\
+    let vars = "[vars.token]\ndescription = \"T\"\nsecret = true\ndefault = \"hunter2\"\nchoices = [\"hunter2\"]\nsuggest = \"vault list\"\n\
                 [vars.key]\ndescription = \"K\"\nsecret = \"yes\"\n";
     let steps = "[[failure.steps]]\ndo = \"x\"\nrun = \"login {{token}} {{key}}\"\n";
     dir.write("a.toml", format!("{vars}{GOOD}\n{}", failure("uses", steps)));
@@ -556,7 +556,8 @@ fn a_secret_var_has_no_default_or_choices_and_secret_is_a_boolean() {
         [
             (4, 11, format!("{secret} `default`: the catalog file would hold the secret")),
             (5, 11, format!("{secret} `choices`: the catalog file would hold the secret")),
-            (8, 10, "`secret` must be true or false, not a string".to_owned()),
+            (6, 11, format!("{secret} `suggest`: the secrets it lists would be on the screen")),
+            (9, 10, "`secret` must be true or false, not a string".to_owned()),
         ]
     );
     assert_eq!(ids(&loaded), ["good-one"]);

@@ -35,7 +35,11 @@ pub(super) struct Declared {
 
 impl Declared {
     pub(super) fn of_row(row: &str) -> Option<Declared> {
-        let cells: Vec<&str> = row.trim().trim_start_matches('|').split(" | ").map(str::trim).collect();
+        // `export` escapes a `|` in a cell; it is the command's again.
+        let row = row.replace("\\|", "\u{1}");
+        let cells: Vec<String> =
+            row.trim().trim_start_matches('|').split(" | ").map(|cell| cell.trim().replace('\u{1}', "|")).collect();
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
         let code =
             |i: usize| cells.get(i).map(|c| c.trim_end_matches('|').trim().trim_matches('`')).filter(|c| !c.is_empty());
         let name = code(0)?.strip_prefix('<')?.strip_suffix('>')?.to_owned();

@@ -4,6 +4,7 @@
 //! with its prose and its code blocks, each block with the text that
 //! introduces it (its list item, else the paragraph before it).
 
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Options, Parser, Tag, TagEnd};
@@ -77,6 +78,34 @@ struct Reading {
     last_paragraph: String,
     /// Inside the H1 or an H2 (its level).
     heading: Option<HeadingLevel>,
+    /// Inside a table's cell: a `|` of its text is escaped, as written,
+    /// so the row splits where the table does.
+    in_cell: bool,
+}
+
+impl Reading {
+    /// A table stays a table: `| a | b |` rows (the header's rule is
+    /// added under it), a `|` inside a cell escaped as written, so the row
+    /// splits where the table does. Whether `event` was the table's.
+    fn table(&mut self, event: &Event<'_>) -> bool {
+        match event {
+            Event::Start(Tag::TableHead | Tag::TableRow) => self.text.push('|'),
+            Event::Start(Tag::TableCell) => {
+                self.in_cell = true;
+                self.text.push(' ');
+            }
+            Event::End(TagEnd::TableCell) => {
+                self.in_cell = false;
+                self.text.push_str(" |");
+            }
+            Event::Text(text) if self.in_cell => self.text.push_str(&text.replace('|', "\\|")),
+            Event::Code(code) if self.in_cell => {
+                let _ = write!(self.text, "`{}`", code.replace('|', "\\|"));
+            }
+            _ => return false,
+        }
+        true
+    }
 }
 
 /// A list item being read.
@@ -174,9 +203,7 @@ pub fn read(text: &str) -> Page {
                     code.push_str(&value);
                 }
             }
-            // A table stays a table: `| a | b |` rows, the header's rule under it.
-            Event::Start(Tag::TableHead | Tag::TableRow) => reading.text.push('|'),
-            Event::End(TagEnd::TableCell) => reading.text.push_str(" |"),
+            ref event if reading.table(event) => {}
             Event::End(TagEnd::TableHead) => {
                 let rule = format!("|{}", " --- |".repeat(reading.text.matches(" |").count()));
                 flush(&mut reading, section);
@@ -189,7 +216,7 @@ pub fn read(text: &str) -> Page {
                 reading.text.push_str(&value);
                 reading.text.push('`');
             }
-            Event::SoftBreak | Event::Start(Tag::TableCell) => reading.text.push(' '),
+            Event::SoftBreak => reading.text.push(' '),
             Event::HardBreak => reading.text.push('\n'),
             // `<details>`, `<summary>`: their words stay, their tags go.
             Event::Html(html) | Event::InlineHtml(html) => reading.text.push_str(&strip_tags(&html)),

@@ -135,6 +135,19 @@ pub struct Reloaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A catalog handed to the search worker: two are equal when they are the
+/// same one.
+#[derive(Debug, Clone)]
+pub struct SharedCatalog(pub Arc<Catalog>);
+
+impl PartialEq for SharedCatalog {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for SharedCatalog {}
+
 impl PartialEq for Reloaded {
     fn eq(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.catalog, &other.catalog) && self.diagnostics == other.diagnostics
@@ -154,6 +167,9 @@ pub struct ListRequest {
     pub suggest: Suggest,
     /// The field's var, which checks each line.
     pub var: Var,
+    /// The secrets' (name, value) the command uses: redacted from what it
+    /// says when it fails.
+    pub secrets: Vec<(String, String)>,
 }
 
 /// A check to run off the loop: the answer comes back as
@@ -281,6 +297,8 @@ pub enum Effect {
     /// Open `path` at `line` in the editor, handing it the terminal, then
     /// read the catalog again.
     EditFile { path: String, line: u32 },
+    /// Search this catalog from now on (it was read again).
+    SearchCatalog(SharedCatalog),
     /// Append this event to the open incident's journal, if one is open;
     /// the answer comes back as [`Action::Incident`].
     Journal(Box<Event>),

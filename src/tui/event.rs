@@ -162,12 +162,7 @@ pub fn run(terminal: &mut Tui, state: &mut AppState, catalog: Arc<Catalog>, setu
             }
             match &event {
                 Event::FilesChanged => runtime.rereading.start(runtime.setup, &runtime.events),
-                // The worker searches the new catalog before the query the
-                // update sends for it.
-                Event::Reloaded(reloaded) => {
-                    let _ = runtime.searches.send(SearchJob::Catalog(reloaded.catalog.clone()));
-                    runtime.rereading.done(runtime.setup, &runtime.events);
-                }
+                Event::Reloaded(_) => runtime.rereading.done(runtime.setup, &runtime.events),
                 _ => {}
             }
             let gathered = runtime.gather(&event);
@@ -295,6 +290,10 @@ impl Runtime<'_> {
     fn carry_out(&mut self, state: &mut AppState, effect: Effect) -> std::io::Result<ControlFlow<(), Vec<Action>>> {
         let answers = match effect {
             Effect::Quit => return Ok(ControlFlow::Break(())),
+            Effect::SearchCatalog(shared) => {
+                let _ = self.searches.send(SearchJob::Catalog(shared.0));
+                Vec::new()
+            }
             Effect::Search { generation, text } => {
                 let _ = self.searches.send(SearchJob::Query(generation, text));
                 Vec::new()
@@ -390,7 +389,12 @@ impl Runtime<'_> {
         let events = self.events.clone();
         let asked = request.clone();
         let spawned = std::thread::Builder::new().name("suggest".into()).spawn(move || {
-            let listed = crate::suggest::list(&request.suggest, &request.command, &request.var);
+            let listed = match crate::suggest::list(&request.suggest, &request.command, &request.var) {
+                crate::suggest::Listed::Failed(why) => {
+                    crate::suggest::Listed::Failed(crate::journal::secret::redact(&why, &request.secrets).into_owned())
+                }
+                listed => listed,
+            };
             let _ = events.send(Event::Listed(Box::new((request, listed))));
         });
         match spawned {
@@ -406,10 +410,12 @@ impl Runtime<'_> {
         let edited = self.step_aside(|terminal| terminal::hand_over(terminal, || super::watch::edit(path, line)));
         HANDED_OVER.store(false, Ordering::SeqCst);
         let (edited, resized) = edited?;
-        if let Err(why) = edited {
-            state.flash(&why);
+        // A failed editor changed nothing it meant to; what it did write,
+        // the watch sees.
+        match edited {
+            Ok(()) => self.rereading.start(self.setup, &self.events),
+            Err(why) => state.flash(&why),
         }
-        self.rereading.start(self.setup, &self.events);
         Ok(vec![resized])
     }
 

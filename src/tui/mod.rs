@@ -158,8 +158,11 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Ended, Unavailable> {
     crate::runner::adopt_orphans();
     let mut terminal = terminal::init()?;
     let size = terminal.size().map(|s| Rect::new(0, 0, s.width, s.height)).unwrap_or_default();
+    // Problems outside the catalog, listed again with each reload's.
+    let mut problems: Vec<Diagnostic> = options.problems.clone();
     let key_problems = keymap::configure(&options.keys);
-    let diagnostics = options.problems.iter().chain(&key_problems).cloned().chain(loaded.diagnostics).collect();
+    problems.extend(key_problems.iter().cloned());
+    let diagnostics = problems.iter().cloned().chain(loaded.diagnostics).collect();
     let mut state = AppState::new(catalog.clone(), diagnostics, results, theme, size);
     let place = clipboard::Place::from_process();
     // Nothing runs where the command is for the shell's prompt.
@@ -182,7 +185,8 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Ended, Unavailable> {
         state.remembered = remembered;
         if let Some(problem) = problem {
             state.flash.get_or_insert_with(strings::values_not_read);
-            state.diagnostics.insert(0, problem);
+            state.diagnostics.insert(0, problem.clone());
+            problems.insert(0, problem);
         }
     }
     let setup = event::Setup {
@@ -193,7 +197,7 @@ pub fn run(loaded: Loaded, options: &Options) -> Result<Ended, Unavailable> {
         rehearsal: options.drill.is_some(),
         drill_journal: options.drill.as_ref().map(|drilled| drilled.journal.clone()),
         sources: options.sources.clone(),
-        problems: options.problems.clone(),
+        problems,
     };
     let outcome = event::run(&mut terminal, &mut state, catalog, &setup);
     terminal::restore();

@@ -221,6 +221,9 @@ pub struct AppState {
     /// The entry to select when the next results arrive: the one selected
     /// before the catalog was read again.
     pub reselect: Option<usize>,
+    /// The catalog as read again while something was under way: shown
+    /// once it has ended.
+    pub pending_reload: Option<Box<super::action::Reloaded>>,
 }
 
 impl AppState {
@@ -280,6 +283,7 @@ impl AppState {
             rehearsal: None,
             suggestions_seen: std::collections::HashSet::new(),
             reselect: None,
+            pending_reload: None,
         }
     }
 

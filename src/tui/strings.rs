@@ -376,24 +376,25 @@ pub fn no_suggestion(name: &str) -> String {
 /// What a field's suggestions are at, and whether it is a warning: `shown`
 /// is the var's `suggest` as it would run, secrets masked; `key` lists.
 #[must_use]
-pub fn listing(listing: &super::command::Listing, shown: &str, key: &str) -> (String, bool) {
+pub fn listing(listing: &super::command::Listing, shown: &str, key: &str, stale: bool) -> (String, bool) {
     use super::command::Listing;
     use crate::suggest::Listed;
     match listing {
         Listing::NotAsked => (format!("{key} lists its values: $ {shown}"), false),
         Listing::Shown(_) => (format!("{key} again runs, to list its values: $ {shown}"), true),
         Listing::Running(_) => (format!("listing its values… $ {shown}"), false),
-        Listing::Done(Listed::Offered(offered)) if offered.values.is_empty() => {
+        Listing::Done(..) if stale => (format!("listed with other values than these: {key} lists again"), true),
+        Listing::Done(_, Listed::Offered(offered)) if offered.values.is_empty() => {
             (format!("✗ no value listed{} ({key} again)", refused(offered.refused)), true)
         }
-        Listing::Done(Listed::Offered(offered)) => {
+        Listing::Done(_, Listed::Offered(offered)) => {
             let values = offered.values.join(" · ");
             (format!("listed: {values} (↑↓){}", refused(offered.refused)), false)
         }
-        Listing::Done(Listed::TimedOut(seconds)) => {
+        Listing::Done(_, Listed::TimedOut(seconds)) => {
             (format!("✗ listing its values was cut at its timeout, {seconds} s ({key} again)"), true)
         }
-        Listing::Done(Listed::Failed(why)) => (format!("✗ listing its values failed: {why}"), true),
+        Listing::Done(_, Listed::Failed(why)) => (format!("✗ listing its values failed: {why}"), true),
     }
 }
 
@@ -432,6 +433,15 @@ pub fn reloaded(entries: usize, problems: usize) -> String {
     format!("catalog read again: {}{problems}", crate::wrap::plural(entries, "entry"))
 }
 
+/// A catalog read again while a command, check or listing is under way.
+pub const RELOAD_WAITS: &str = "the catalog changed on disk: it is read again once what runs has ended";
+
+/// F4 in a drill.
+pub const NO_EDITOR_IN_A_DRILL: &str = "not during a drill: its catalog stays as the scenario began";
+
+/// A catalog read again with a new error: the one shown stays.
+pub const KEPT_AS_IT_WAS: &str = "a catalog file has a new error: the catalog stays as it was (F2)";
+
 /// A form or confirmation closed because its step changed on disk.
 pub const STEP_CHANGED: &str = "the step changed on disk: look at it again before going on";
 
@@ -440,6 +450,12 @@ pub const KEYS_NOT_ALL_APPLIED: &str = "config.toml: a [keys] line was left out 
 
 /// `^L` with running off, or in a drill.
 pub const SUGGESTION_NOT_RUN: &str = "listing values runs a command, and running is off here";
+
+/// A suggestion that would run with a value the form refuses.
+#[must_use]
+pub fn suggestion_refused(name: &str, problem: &crate::template::ValueError) -> String {
+    format!("fix {{{{{name}}}}} first, listing the values uses it: {problem}")
+}
 
 /// A suggestion that uses a placeholder not filled in (`asked`: one of the
 /// form's fields).

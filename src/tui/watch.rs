@@ -26,6 +26,10 @@ impl Rereading {
     /// Reads the catalog again on a thread of its own (the answer is an
     /// [`Event::Reloaded`]); during a read, once more after it.
     pub(super) fn start(&mut self, setup: &Setup, events: &Sender<Event>) {
+        // Nothing to read again (a drill's catalog stays as it began).
+        if setup.sources.is_empty() {
+            return;
+        }
         if self.busy {
             self.again = true;
             return;
@@ -121,11 +125,11 @@ pub(super) fn watch(sources: &[Source], events: Sender<Event>) -> Option<Recomme
     Some(watcher)
 }
 
-/// A file a catalog is read from: TOML and markdown (an editor's swap and
-/// backup files are not).
+/// A file a catalog is read from: TOML (an editor's swap and backup files
+/// are not).
 fn is_catalog_file(path: &Path) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    !name.starts_with('.') && path.extension().is_some_and(|ext| ext == "toml" || ext == "md")
+    !name.starts_with('.') && path.extension().is_some_and(|ext| ext == "toml")
 }
 
 #[cfg(test)]
@@ -137,7 +141,7 @@ mod tests {
     fn catalog_files_are_told_from_an_editors_own() {
         for (path, catalog) in [
             ("c/team.toml", true),
-            ("runbooks/db.md", true),
+            ("runbooks/db.md", false),
             ("c/.team.toml.swp", false),
             ("c/team.toml~", false),
             ("c/4913", false),

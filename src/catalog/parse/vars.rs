@@ -98,15 +98,14 @@ impl Reader<'_, '_> {
             }
             let secret = self.flag(table, "secret");
             if secret == Some(true) {
-                for (key, found) in [
-                    ("default", default.as_ref().map(Spanned::span)),
-                    ("choices", table.get("choices").map(Spanned::span)),
+                let in_the_file = "the catalog file would hold the secret";
+                for (key, found, why) in [
+                    ("default", default.as_ref().map(Spanned::span), in_the_file),
+                    ("choices", table.get("choices").map(Spanned::span), in_the_file),
+                    ("suggest", table.get("suggest").map(Spanned::span), "the secrets it lists would be on the screen"),
                 ] {
                     if let Some(span) = found {
-                        let message = format!(
-                            "{context} is `secret`, so it cannot have `{key}`: the catalog file would hold the secret"
-                        );
-                        self.error(span, message);
+                        self.error(span, format!("{context} is `secret`, so it cannot have `{key}`: {why}"));
                     }
                 }
             }

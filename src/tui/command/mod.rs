@@ -27,7 +27,7 @@ mod values;
 pub use checks::{checked, recheck, shown as check_shown, verify_after};
 pub use output::Output;
 pub use runs::{CheckState, KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
-pub use suggestions::{Listing, list_values, listed};
+pub use suggestions::{Listing, list_values, listed, stale};
 pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked, redacted, secrets};
 
 /// One step of one entry.
@@ -415,7 +415,8 @@ impl AppState {
     fn remember(&mut self, entry: &str, values: &[Chosen]) {
         // A default merely accepted is not a choice: remembered, it would
         // come back looking like one.
-        let chosen_by_the_person = |c: &&Chosen| matches!(c.origin, ValueOrigin::Typed | ValueOrigin::Remembered(_));
+        let chosen_by_the_person =
+            |c: &&Chosen| matches!(c.origin, ValueOrigin::Typed | ValueOrigin::Listed | ValueOrigin::Remembered(_));
         for chosen in values.iter().filter(|c| !c.secret).filter(chosen_by_the_person) {
             self.remembered.set(entry, &chosen.name, chosen.value.clone(), self.wall);
         }

@@ -3,9 +3,9 @@
 //! go through the values it listed.
 
 use super::values::{Form, ValueOrigin};
-use crate::catalog::{Catalog, EMBEDDED_PREFIX, Suggest, Var};
+use crate::catalog::{Catalog, EMBEDDED_PREFIX, Entry, Suggest};
 use crate::suggest::Listed;
-use crate::template::RenderError;
+use crate::template::{self, RenderError};
 use crate::tui::action::{Effect, ListRequest};
 use crate::tui::state::{AppState, Overlay};
 use crate::tui::strings;
@@ -20,18 +20,32 @@ pub enum Listing {
     Shown(String),
     /// This command runs.
     Running(String),
-    /// How the last listing went.
-    Done(Listed),
+    /// How the listing by this command went.
+    Done(String, Listed),
 }
 
-impl Listing {
-    /// The values to go through with ↑↓: those listed, else none.
-    #[must_use]
-    pub fn values(&self) -> &[String] {
-        match self {
-            Listing::Done(Listed::Offered(offered)) => &offered.values,
-            _ => &[],
-        }
+/// The command field `field`'s suggestion would run with the values the
+/// form holds now, if it can run.
+fn current(entry: &Entry, form: &Form, field: usize) -> Option<String> {
+    let suggest = entry.var(&form.fields.get(field)?.name)?.suggest.as_ref()?;
+    command_for(entry, form, suggest).ok()
+}
+
+/// Whether field `field` holds values listed with other values than the
+/// form holds now (the namespace was changed since): they are not offered.
+#[must_use]
+pub fn stale(entry: &Entry, form: &Form, field: usize) -> bool {
+    match &form.fields[field].listing {
+        Listing::Done(command, _) => current(entry, form, field).as_ref() != Some(command),
+        _ => false,
+    }
+}
+
+/// The values listed for field `field` with the values the form holds now.
+fn offered<'f>(entry: &Entry, form: &'f Form, field: usize) -> &'f [String] {
+    match &form.fields[field].listing {
+        Listing::Done(_, Listed::Offered(offered)) if !stale(entry, form, field) => &offered.values,
+        _ => &[],
     }
 }
 
@@ -52,7 +66,7 @@ pub fn list_values(state: &mut AppState) -> Vec<Effect> {
         state.flash(strings::SUGGESTION_NOT_RUN);
         return Vec::new();
     }
-    let command = match command_for(form, suggest) {
+    let command = match command_for(entry, form, suggest) {
         Ok(command) => command,
         Err(why) => {
             state.flash(&why);
@@ -68,15 +82,25 @@ pub fn list_values(state: &mut AppState) -> Vec<Effect> {
     }
     state.suggestions_seen.insert(command.clone());
     field.listing = Listing::Running(command.clone());
-    let request =
-        ListRequest { key: form.key, field: field.name.clone(), command, suggest: suggest.clone(), var: var.clone() };
+    let secrets = super::values::secrets(&form.chosen());
+    let field = &form.fields[form.focused];
+    let (suggest, var) = (suggest.clone(), var.clone());
+    let request = ListRequest { key: form.key, field: field.name.clone(), command, suggest, var, secrets };
     vec![Effect::List(Box::new(request))]
 }
 
 /// The suggestion's command with the other fields' values, or why it
-/// cannot run yet.
-fn command_for(form: &Form, suggest: &Suggest) -> Result<String, String> {
+/// cannot run yet. A value the form refuses (a leading `-`, outside its
+/// pattern) is refused here too: the suggestion would run it.
+fn command_for(entry: &Entry, form: &Form, suggest: &Suggest) -> Result<String, String> {
     let values = form.values();
+    for name in template::placeholder_names(&suggest.run) {
+        let Some((_, value)) = values.iter().find(|(n, v)| n == name && !v.is_empty()) else { continue };
+        let checked = entry.var(name).map_or_else(|| template::check_value(value, None), |var| var.check(value));
+        if let Err(problem) = checked {
+            return Err(strings::suggestion_refused(name, &problem));
+        }
+    }
     suggest.command(|name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())).map_err(|err| {
         let asked = matches!(&err, RenderError::Missing(name) if values.iter().any(|(n, _)| n == name));
         strings::suggestion_needs(&err, asked)
@@ -94,17 +118,19 @@ pub fn listed(state: &mut AppState, request: &ListRequest, listed: Listed) {
     if field.listing != Listing::Running(request.command.clone()) {
         return;
     }
-    field.listing = Listing::Done(listed);
+    field.listing = Listing::Done(request.command.clone(), listed);
 }
 
 /// ↑↓ in the form: the next value listed, else the next declared choice;
 /// whether the field had any to go through.
 pub fn next_value(catalog: &Catalog, form: &mut Form, step: isize) -> bool {
-    let declared =
-        || -> Option<&Var> { catalog.entries().get(form.key.entry)?.var(&form.fields.get(form.focused)?.name) };
-    let choices: Vec<String> = match form.fields.get(form.focused) {
-        Some(field) if !field.listing.values().is_empty() => field.listing.values().to_vec(),
-        _ => declared().map(|var| var.choices.clone()).unwrap_or_default(),
+    let Some(entry) = catalog.entries().get(form.key.entry) else { return false };
+    let Some(field) = form.fields.get(form.focused) else { return false };
+    let listed = offered(entry, form, form.focused);
+    let (choices, origin) = if listed.is_empty() {
+        (entry.var(&field.name).map(|var| var.choices.clone()).unwrap_or_default(), ValueOrigin::Typed)
+    } else {
+        (listed.to_vec(), ValueOrigin::Listed)
     };
     let Some(field) = form.fields.get_mut(form.focused).filter(|_| !choices.is_empty()) else { return false };
     let next = match choices.iter().position(|c| *c == field.value()) {
@@ -112,6 +138,6 @@ pub fn next_value(catalog: &Catalog, form: &mut Form, step: isize) -> bool {
         None if step < 0 => choices.len() - 1,
         None => 0,
     };
-    field.set(choices[next].clone(), ValueOrigin::Typed);
+    field.set(choices[next].clone(), origin);
     true
 }

@@ -24,6 +24,8 @@ pub enum ValueOrigin {
     Remembered(u64),
     /// Typed or chosen in this form.
     Typed,
+    /// Chosen among the values its `suggest` listed.
+    Listed,
 }
 
 impl ValueOrigin {
@@ -35,6 +37,7 @@ impl ValueOrigin {
             ValueOrigin::Default => "default",
             ValueOrigin::Remembered(_) => "remembered",
             ValueOrigin::Typed => "typed",
+            ValueOrigin::Listed => "listed",
         }
     }
 
@@ -45,6 +48,7 @@ impl ValueOrigin {
             ValueOrigin::Empty => "empty: type a value".to_owned(),
             ValueOrigin::Default => "the catalog's default".to_owned(),
             ValueOrigin::Typed => "typed".to_owned(),
+            ValueOrigin::Listed => "chosen from the values listed".to_owned(),
             ValueOrigin::Remembered(at) => {
                 let now = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
                 let minutes = now.saturating_sub(at) / 60;

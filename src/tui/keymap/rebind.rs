@@ -107,6 +107,10 @@ fn rebind(table: &[Binding], rebinding: &Rebinding) -> Result<Vec<Binding>, Diag
                 );
                 return Err(written.problem(message));
             }
+            if let Some(context) = row.contexts.iter().find(|c| TEXT.contains(c)).filter(|_| keys.edits_text()) {
+                let message = format!("`{label}` edits the text where `{name}` acts ({context:?}): choose another key");
+                return Err(written.problem(message));
+            }
             if let Some((other, context)) = taken(&rewritten, i) {
                 let message =
                     format!("`{label}` is already `{other}` ({context:?}); give that action another key first");
@@ -136,6 +140,16 @@ impl Keys {
     /// A printable key with neither Ctrl nor Alt: text wherever text is typed.
     fn is_text(self) -> bool {
         matches!(self, Keys::Key(KeyCode::Char(_), modifiers) if (modifiers - SHIFT).is_empty())
+    }
+
+    /// A key a text field edits with, which no binding takes from it:
+    /// deleting, moving the cursor, Ctrl-U clearing, Ctrl-W a word.
+    fn edits_text(self) -> bool {
+        match self {
+            Keys::Key(KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right, _) => true,
+            Keys::Key(KeyCode::Char('u' | 'w' | 'h'), modifiers) => modifiers == CTRL,
+            _ => false,
+        }
     }
 }
 
@@ -281,6 +295,7 @@ mod tests {
             "quit = \"hyper-q\"\n",
             "back = []\n",
             "recheck = \"ctrl-g\"\n",
+            "show_problems = \"ctrl-u\"\n",
         ));
         assert_eq!(
             problems,
@@ -290,6 +305,7 @@ mod tests {
                 "5:13: `x` is text where `show_help` acts (Detail): use a key with Ctrl or Alt, or an F-key",
                 "6:8: `hyper-q` is not a key: write one such as \"ctrl-x\", \"alt-j\", \"F5\", \"enter\", \"shift-tab\" or \"pagedown\"",
                 "7:1: `back` is given no key: the action could not be reached",
+                "9:17: `^U` edits the text where `show_problems` acts (Main): choose another key",
             ]
         );
         assert_eq!(press(&table, Context::Detail, KeyCode::Char('r'), CTRL), Some(Action::Run), "kept its key");

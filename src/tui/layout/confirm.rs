@@ -86,7 +86,11 @@ pub fn confirm_lines(state: &AppState, confirm: &Confirm, width: u16) -> Confirm
         let label = if i == 0 { "Values:" } else { "" };
         let value = if chosen.secret { "••••••".to_owned() } else { chosen.value.clone() };
         let origin = if chosen.secret { "secret".to_owned() } else { chosen.origin.describe(state.wall) };
-        let style = if chosen.origin == ValueOrigin::Typed { theme.dim() } else { theme.heading() };
+        let style = if matches!(chosen.origin, ValueOrigin::Typed | ValueOrigin::Listed) {
+            theme.dim()
+        } else {
+            theme.heading()
+        };
         let spans = vec![
             Span::raw(format!("{} = ", chosen.name)),
             Span::styled(value, theme.heading()),

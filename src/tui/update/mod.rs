@@ -105,6 +105,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
 /// resize, a signal), applied whatever is on screen; any other action is
 /// handed back.
 fn answered(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action> {
+    // The end of what a waiting reload waits for.
+    let ends =
+        matches!(action, Action::RunExited { .. } | Action::RunFailed { .. } | Action::Checked(_) | Action::Listed(_));
+    let mut effects = apply_answer(state, action)?;
+    if ends {
+        effects.extend(reload::when_idle(state));
+    }
+    Ok(effects)
+}
+
+fn apply_answer(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action> {
     Ok(match action {
         Action::Resize { width, height } => {
             state.size = Rect { x: 0, y: 0, width, height };
@@ -310,6 +321,8 @@ impl AppState {
     /// Sends the search line to the worker as a new query.
     pub fn search_now(&mut self) -> Vec<Effect> {
         self.generation += 1;
+        // The selection a reload kept is for the reload's own search.
+        self.reselect = None;
         vec![Effect::Search { generation: self.generation, text: self.search_text() }]
     }
 

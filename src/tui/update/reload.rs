@@ -6,11 +6,11 @@
 
 use std::sync::Arc;
 
-use super::super::action::{Effect, Reloaded};
-use super::super::command::StepKey;
+use super::super::action::{Effect, Reloaded, SharedCatalog};
+use super::super::command::{CheckState, Listing, StepKey};
 use super::super::state::{AppState, CopyTo, Focus, Overlay, Page};
 use super::super::strings;
-use crate::catalog::{Catalog, EMBEDDED_PREFIX};
+use crate::catalog::{Catalog, Diagnostic, EMBEDDED_PREFIX, Level};
 
 /// F4: the shown entry's file, at its line, in the editor.
 pub fn edit_entry(state: &mut AppState) -> Vec<Effect> {
@@ -27,13 +27,34 @@ pub fn edit_entry(state: &mut AppState) -> Vec<Effect> {
         state.flash(strings::NO_EDITOR_FOR_THE_PROMPT);
         return Vec::new();
     }
+    // A drill's catalog stays as the scenario began.
+    if state.rehearsal.is_some() {
+        state.flash(strings::NO_EDITOR_IN_A_DRILL);
+        return Vec::new();
+    }
     vec![Effect::EditFile { path: origin.path.to_string(), line: origin.line }]
 }
 
 /// Shows the catalog as read again, the selection and the detail on the
 /// entries they were on, and searches the query again.
 pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
+    // What is under way points into the catalog by position (a run's
+    // verify, a check, a listing): the new catalog waits for it to end.
+    if busy(state) {
+        state.pending_reload = Some(Box::new(reloaded));
+        state.flash(strings::RELOAD_WAITS);
+        return Vec::new();
+    }
     let Reloaded { catalog, diagnostics } = reloaded;
+    // A file saved half-way, or broken by a teammate, would take its
+    // entries off the screen mid-incident: until it is fixed, the catalog
+    // stays as it was, and F2 lists what is wrong now.
+    let errors = |diagnostics: &[Diagnostic]| diagnostics.iter().filter(|d| d.level == Level::Error).count();
+    if errors(&diagnostics) > errors(&state.diagnostics) {
+        state.diagnostics = diagnostics;
+        state.flash(strings::KEPT_AS_IT_WAS);
+        return Vec::new();
+    }
     let old = state.catalog.clone();
     let moved = |entry: usize| old.entries().get(entry).and_then(|e| catalog.position(e.id()));
     let moved_step = |key: StepKey| {
@@ -42,10 +63,13 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
     };
     let selected = state.shown_entry().and_then(moved);
     if let Some(detail) = &mut state.detail {
+        // The selected item (a step or a link) stays while the entry's
+        // steps and links are as many as before.
+        let items = |e: &crate::catalog::Entry| (e.steps.len(), e.related().count(), e.runbooks().count());
         let follow = |page: &Page| {
             moved(page.entry).map(|entry| {
-                let steps = catalog.entries()[entry].steps.len();
-                Page { entry, item: page.item.filter(|item| *item < steps), ..*page }
+                let same = items(&catalog.entries()[entry]) == items(&old.entries()[page.entry]);
+                Page { entry, item: page.item.filter(|_| same), ..*page }
             })
         };
         detail.history = detail.history.iter().filter_map(follow).collect();
@@ -56,8 +80,12 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
             state.focus = Focus::Results;
         }
     }
-    state.runs =
-        std::mem::take(&mut state.runs).into_iter().filter_map(|(key, run)| Some((moved_step(key)?, run))).collect();
+    // Nothing runs (see `busy`): a past run stays under its step only if
+    // the step still runs what it ran.
+    state.runs = std::mem::take(&mut state.runs)
+        .into_iter()
+        .filter_map(|(key, run)| Some((moved_step(key).filter(|new| same_command(&old, key, &catalog, *new))?, run)))
+        .collect();
     let mut closed = false;
     state.overlays.retain_mut(|overlay| {
         let dialog = matches!(overlay, Overlay::Form(_) | Overlay::Confirm(_));
@@ -78,11 +106,36 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
     state.replace_catalog(catalog.clone(), diagnostics);
     // Browsing lists every entry in order: hit i is entry i.
     state.selected = selected.unwrap_or(0);
-    state.reselect = selected;
     let said =
         if closed { strings::STEP_CHANGED.to_owned() } else { strings::reloaded(catalog.entries().len(), problems) };
     state.flash(&said);
-    state.search_now()
+    // The worker searches the new catalog before the query over it.
+    let mut effects = vec![Effect::SearchCatalog(SharedCatalog(catalog))];
+    effects.extend(state.search_now());
+    state.reselect = selected;
+    effects
+}
+
+/// A catalog read again while something was under way, once it has ended.
+pub fn when_idle(state: &mut AppState) -> Vec<Effect> {
+    match state.pending_reload.take() {
+        Some(pending) if !busy(state) => reloaded(state, *pending),
+        pending => {
+            state.pending_reload = pending;
+            Vec::new()
+        }
+    }
+}
+
+/// Whether a run, a check or a listing is under way.
+fn busy(state: &AppState) -> bool {
+    let checking = |check: &Option<CheckState>| check.as_ref().is_some_and(|c| c.result.is_none());
+    state.runs.values().any(|run| run.running() || checking(&run.verify))
+        || state.overlays.iter().any(|overlay| match overlay {
+            Overlay::Confirm(confirm) => checking(&confirm.precheck),
+            Overlay::Form(form) => form.fields.iter().any(|f| matches!(f.listing, Listing::Running(_))),
+            _ => false,
+        })
 }
 
 /// Whether the step at `old_key` in `old` runs what the step at `new_key`

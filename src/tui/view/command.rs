@@ -14,7 +14,10 @@ use unicode_width::UnicodeWidthStr;
 use super::overlay::popup;
 use crate::catalog::{Danger, Step};
 use crate::danger::destructive_reason;
-use crate::tui::command::{Confirm, Filled, Form, FormField, Purpose, RunState, StepKey, ValueOrigin, fill, masked};
+use crate::suggest::Listed;
+use crate::tui::command::{
+    self, Confirm, Filled, Form, FormField, Listing, Purpose, RunState, StepKey, ValueOrigin, fill, masked,
+};
 use crate::tui::layout::confirm::{ConfirmLines, confirm_lines, step_heading};
 use crate::tui::layout::document::command_lines;
 use crate::tui::layout::{output_body, output_header, output_lines};
@@ -81,14 +84,15 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
                 let var = entry.var(&field.name);
                 if let Some(var) = var {
                     notes.push((var.description.clone(), theme.dim()));
-                    if !var.choices.is_empty() && field.listing.values().is_empty() {
+                    if !var.choices.is_empty() && !matches!(field.listing, Listing::Done(_, Listed::Offered(_))) {
                         notes.push((format!("choices: {} (↑↓)", var.choices.join(" · ")), theme.dim()));
                     }
                     if let Some(suggest) = &var.suggest {
                         // As it would run now, secrets masked.
                         let shown = masked(&suggest.run, &form.chosen());
                         let key = keymap::key_for(Context::Form, &Action::ListValues);
-                        let (note, warn) = strings::listing(&field.listing, &shown, key);
+                        let outdated = command::stale(entry, form, i);
+                        let (note, warn) = strings::listing(&field.listing, &shown, key, outdated);
                         notes.push((note, if warn { theme.warning() } else { theme.dim() }));
                     }
                 }
@@ -194,7 +198,8 @@ fn origin_note(state: &AppState, field: &FormField, default: Option<&str>) -> (S
         let example = default.map(|d| format!(" (e.g. {d})")).unwrap_or_default();
         return (format!("the target of a destructive step: type it yourself{example}"), theme.warning());
     }
-    let style = if field.origin == ValueOrigin::Typed { theme.dim() } else { theme.heading() };
+    let style =
+        if matches!(field.origin, ValueOrigin::Typed | ValueOrigin::Listed) { theme.dim() } else { theme.heading() };
     (format!("← {}", field.origin.describe(state.wall)), style)
 }
 
