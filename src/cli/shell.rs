@@ -174,7 +174,7 @@ const FILES_AND_ENVIRONMENT: &str = r".SH FILES
 The user's catalog files (TOML), read after the embedded catalog; \fBimport\fR writes into \fIimported/\fR there.
 .TP
 \fI~/.config/pagerbook/config.toml\fR
-Settings, such as read_only = true.
+Settings: read_only = true, and a [keys] table giving the navigator's actions other keys.
 .TP
 \fI~/.local/share/pagerbook/values.toml\fR
 Placeholder values remembered per entry (never a secret's).
@@ -187,7 +187,7 @@ Incident and drill journals (JSON Lines), owner-only.
 Catalog paths (colon-separated) read after the user's, unless \fB--catalog\fR is given.
 .TP
 \fBVISUAL\fR, \fBEDITOR\fR
-The editor \fBedit\fR opens (vi when neither is set).
+The editor \fBedit\fR and F4 in the navigator open (vi when neither is set).
 .TP
 \fBPAGER\fR
 The pager \fBshow\fR uses at a terminal (less -R when unset).
