@@ -414,8 +414,7 @@ pub fn editor_failed(program: &str, why: &str) -> String {
 }
 
 /// F4 on an entry built into pagerbook.
-pub const BUILT_IN: &str =
-    "built into pagerbook, so not editable here; a team's own entries live in ~/.config/pagerbook/catalog/";
+pub const BUILT_IN: &str = "built in, not editable: team entries go in ~/.config/pagerbook/catalog/";
 
 /// F4 from the shell's widget, whose standard output is the prompt's.
 pub const NO_EDITOR_FOR_THE_PROMPT: &str = "no editor from the shell's widget: use `pagerbook edit ID`";
