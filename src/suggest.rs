@@ -54,6 +54,8 @@ pub struct Offered {
     /// Lines left out because the var refuses them (its `pattern`, a
     /// leading `-`, a control character).
     pub refused: usize,
+    /// It printed more lines than are kept: the first ones are not offered.
+    pub cut: bool,
 }
 
 /// How listing the values went.
@@ -85,7 +87,9 @@ pub fn list(suggest: &Suggest, command: &str, var: &Var) -> Listed {
         });
     }
     let output = finished.lines.iter().filter(|(stream, _)| *stream == Stream::Stdout).map(|(_, line)| line.as_str());
-    Listed::Offered(suggest.offered(output, var))
+    let mut offered = suggest.offered(output, var);
+    offered.cut = finished.lines.len() == runner::Finished::KEPT;
+    Listed::Offered(offered)
 }
 
 #[cfg(test)]
@@ -111,7 +115,7 @@ mod tests {
     #[test]
     fn lines_the_pattern_refuses_are_counted_not_offered() {
         let offered = suggest("x").offered(["worker-1", "Worker_2!", "worker-3", ""], &var(Some("[a-z0-9-]+")));
-        assert_eq!(offered, Offered { values: vec!["worker-1".into(), "worker-3".into()], refused: 1 });
+        assert_eq!(offered, Offered { values: vec!["worker-1".into(), "worker-3".into()], refused: 1, cut: false });
     }
 
     #[test]
@@ -129,7 +133,7 @@ mod tests {
     #[test]
     fn a_line_no_value_may_be_is_refused_even_without_a_pattern() {
         let offered = suggest("x").offered(["--all", "ok", "bell\u{7}"], &var(None));
-        assert_eq!(offered, Offered { values: vec!["ok".into()], refused: 2 });
+        assert_eq!(offered, Offered { values: vec!["ok".into()], refused: 2, cut: false });
     }
 
     #[test]
@@ -144,7 +148,15 @@ mod tests {
     fn a_listing_offers_stdout_and_says_why_it_failed_or_stopped() {
         let both = suggest("");
         let listed = list(&both, "printf 'a\\nb\\n'; echo noise >&2", &var(None));
-        assert_eq!(listed, Listed::Offered(Offered { values: vec!["a".into(), "b".into()], refused: 0 }));
+        assert_eq!(listed, Listed::Offered(Offered { values: vec!["a".into(), "b".into()], refused: 0, cut: false }));
+        // More lines than are kept: it says the first ones are missing.
+        match list(&both, "seq 1 5000", &var(None)) {
+            Listed::Offered(offered) => {
+                assert!(offered.cut);
+                assert_eq!(offered.values.first().map(String::as_str), Some("4001"));
+            }
+            other => panic!("{other:?}"),
+        }
         match list(&both, "echo 'no such context' >&2; exit 3", &var(None)) {
             Listed::Failed(why) => assert!(why.ends_with(": no such context"), "{why}"),
             other => panic!("{other:?}"),

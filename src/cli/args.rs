@@ -301,6 +301,9 @@ pub enum DrillCommand {
     },
     /// Play the responder: the navigator on the drill under way (or start
     /// one), where running a step shows the scenario's output and runs nothing.
+    #[command(
+        after_help = "Examples:\n  pagerbook drill run                      the drill under way, else the wheel's pick\n  pagerbook drill run pgbouncer-pool-shrank\n  pagerbook drill run --theme light"
+    )]
     Run {
         /// The scenario (default: the drill under way, else the wheel's pick).
         #[arg(add = drill_ids())]
@@ -311,6 +314,9 @@ pub enum DrillCommand {
     },
     /// Play the game master: the scenario, its answer and notes, and one key
     /// per reveal, inject and hint to release.
+    #[command(
+        after_help = "Examples:\n  pagerbook drill gm                       join the drill under way, or choose from the wheel\n  pagerbook drill gm pgbouncer-pool-shrank  begin this one"
+    )]
     Gm {
         /// The scenario (default: the drill under way, else choose from the wheel).
         #[arg(add = drill_ids())]

@@ -389,7 +389,9 @@ pub fn listing(listing: &super::command::Listing, shown: &str, key: &str, stale:
         }
         Listing::Done(_, Listed::Offered(offered)) => {
             let values = offered.values.join(" · ");
-            (format!("listed: {values} (↑↓){}", refused(offered.refused)), false)
+            let cut = if offered.cut { ", only the last lines kept" } else { "" };
+            let keys = super::keymap::up_down(super::keymap::Context::Form);
+            (format!("listed: {values} ({keys}){}{cut}", refused(offered.refused)), false)
         }
         Listing::Done(_, Listed::TimedOut(seconds)) => {
             (format!("✗ listing its values was cut at its timeout, {seconds} s ({key} again)"), true)

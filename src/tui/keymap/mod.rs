@@ -337,7 +337,7 @@ pub fn hints(context: Context, offer: Offer) -> String {
         .filter(|(action, _)| offered(action, offer))
         .map(|(action, words)| {
             let keys = match action {
-                Action::Move(1) => "↑↓".to_owned(),
+                Action::Move(1) => up_down(context),
                 // One hint for the five milestones' keys.
                 Action::SetMilestone(_) => bindings()
                     .iter()
@@ -358,6 +358,16 @@ pub fn hints(context: Context, offer: Offer) -> String {
         })
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// The keys that move up and down in `context`, as hints write them
+/// (`↑↓`, or what `[keys]` gave them).
+#[must_use]
+pub fn up_down(context: Context) -> String {
+    match (key_for(context, &Action::Move(-1)), key_for(context, &Action::Move(1))) {
+        ("↑", "↓") => "↑↓".to_owned(),
+        (up, down) => format!("{up}/{down}"),
+    }
 }
 
 /// The key bound to `action` in `context`, as the help writes it (`Enter`,

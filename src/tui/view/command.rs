@@ -85,7 +85,8 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
                 if let Some(var) = var {
                     notes.push((var.description.clone(), theme.dim()));
                     if !var.choices.is_empty() && !matches!(field.listing, Listing::Done(_, Listed::Offered(_))) {
-                        notes.push((format!("choices: {} (↑↓)", var.choices.join(" · ")), theme.dim()));
+                        let keys = keymap::up_down(Context::Form);
+                        notes.push((format!("choices: {} ({keys})", var.choices.join(" · ")), theme.dim()));
                     }
                     if let Some(suggest) = &var.suggest {
                         // As it would run now, secrets masked.
