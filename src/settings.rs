@@ -162,15 +162,16 @@ impl Config {
                 continue;
             }
             if key_name == "keys" {
-                self.keys = rebindings(value, map, diagnostics);
-                // `read_only = true` after `[keys]` is in the table: it
-                // meant running, and a misplaced line must not leave it on.
-                if let Some(misplaced) = self.keys.iter().find(|r| r.action.text == "read_only").cloned() {
-                    let message = "`read_only` is inside [keys]: put it above the [keys] line".to_owned();
+                let misplaced;
+                (self.keys, misplaced) = rebindings(value, map, diagnostics);
+                // `read_only = true` after `[keys]` is in that table: it
+                // meant running, and a misplaced line must not leave it on
+                // (nor `readonly = true`: no key is a boolean).
+                for setting in misplaced {
+                    let message = format!("`{}` is inside [keys]: put it above the [keys] line", setting.text);
                     self.force_read_only(file, &message);
-                    diagnostics.push(misplaced.action.problem(format!("{message}{UNTIL_FIXED}")));
+                    diagnostics.push(setting.problem(format!("{message}{UNTIL_FIXED}")));
                 }
-                self.keys.retain(|r| r.action.text != "read_only");
                 continue;
             }
             // Any setting not understood fails closed: `readonly`, `READ_ONLY`,
@@ -190,14 +191,15 @@ impl Config {
     }
 }
 
-/// The `[keys]` table: each action's key or list of keys, as written. A
-/// key that is not a string is reported here; the names and keys are the
-/// keymap's to judge.
+/// The `[keys]` table: each action's key or list of keys, as written, and
+/// the settings written after `[keys]` (a boolean is no key). A key that is
+/// not a string is reported here; the names and keys are the keymap's to
+/// judge.
 fn rebindings(
     value: &toml::Spanned<toml::de::DeValue<'_>>,
     map: &SourceMap<'_>,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Rebinding> {
+) -> (Vec<Rebinding>, Vec<Written>) {
     let written = |text: &str, span: std::ops::Range<usize>| Written {
         text: text.to_owned(),
         at: map.diagnostic(Level::Error, span, String::new()),
@@ -208,17 +210,19 @@ fn rebindings(
             value.span(),
             "`keys` must be a table: `[keys]`, then `run = \"ctrl-x\"`",
         ));
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    let mut rebindings = Vec::new();
+    let (mut rebindings, mut misplaced) = (Vec::new(), Vec::new());
     for (action, keys) in table {
         let listed = match keys.get_ref() {
             toml::de::DeValue::Array(items) => items.iter().collect(),
+            toml::de::DeValue::Boolean(_) => {
+                misplaced.push(written(action.get_ref(), action.span()));
+                continue;
+            }
             _ => vec![keys],
         };
         let mut rebinding = Rebinding { action: written(action.get_ref(), action.span()), keys: Vec::new() };
-        // A misplaced `read_only` has a problem of its own (see `apply`).
-        let listed = if action.get_ref() == "read_only" { Vec::new() } else { listed };
         for key in listed {
             match key.get_ref().as_str() {
                 Some(text) => rebinding.keys.push(written(text, key.span())),
@@ -233,7 +237,7 @@ fn rebindings(
     }
     // Applied in the file's order, which the parsed table does not keep.
     rebindings.sort_by_key(|r| (r.action.at.line, r.action.at.column));
-    rebindings
+    (rebindings, misplaced)
 }
 
 /// The bytes of a file, if it exists: opened without waiting (a FIFO would
@@ -446,6 +450,8 @@ mod tests {
         assert!(config.read_only);
         assert_eq!(config.keys.len(), 1, "and it is no action");
         assert_eq!(problems.len(), 1, "{problems:?}");
+        let (config, _) = load_text("[keys]\nreadonly = true\n");
+        assert!(config.read_only, "a boolean in [keys] is a setting misplaced, whatever its name");
     }
 
     #[test]

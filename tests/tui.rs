@@ -831,7 +831,10 @@ fn a_hostile_line_chosen_stays_literal_in_the_final_command() {
     app.ctrl('r');
     app.ctrl('l');
     let effects = app.ctrl('l');
+    // The answer comes while the help is open over the form: the form keeps it.
+    app.key(KeyCode::F(1));
     list_as_the_loop_does(&mut app, &effects);
+    app.key(KeyCode::Esc);
     assert!(app.text().contains("listed: plain · $(touch pwned) (↑↓)"), "{}", app.text());
     app.key(KeyCode::Up);
     assert_eq!(app.field_value(), "$(touch pwned)", "↑ from no choice is the last one");
@@ -946,6 +949,8 @@ fn a_catalog_read_again_keeps_the_entry_in_view_and_closes_a_form_whose_command_
     // A file saved half-way keeps the catalog as it was, and F2 says why.
     dir.write("suggest.toml", "[[failure]]\nid = \"broken");
     read_again(&mut app, dir.path());
+    // Read again as it stands (the editor's save, then the watch's): still kept.
+    read_again(&mut app, dir.path());
     assert_eq!(app.state.shown_entry(), Some(entry), "still on screen");
     assert!(app.screen().contains("a catalog file has a new error"), "{}", app.screen());
     assert!(app.state.diagnostics.iter().any(|d| d.message.contains("invalid TOML")), "{:?}", app.state.diagnostics);
@@ -1025,7 +1030,7 @@ fn a_catalog_read_again_while_a_step_runs_waits_for_its_end() {
     );
     dir.write("drill.toml", &inserted);
     assert!(read_again(&mut app, dir.path()).is_empty(), "nothing searched yet");
-    assert!(app.screen().contains("it is read again once what runs has ended"), "{}", app.screen());
+    assert!(app.screen().contains("shown once what runs has ended"), "{}", app.screen());
     let before = app.state.catalog.clone();
     let effects = app.apply(Action::RunExited {
         id,
@@ -1036,4 +1041,23 @@ fn a_catalog_read_again_while_a_step_runs_waits_for_its_end() {
     assert!(!std::sync::Arc::ptr_eq(&before, &app.state.catalog), "read again once it ended");
     assert!(effects.iter().any(|e| matches!(e, Effect::SearchCatalog(_))), "{effects:?}");
     assert!(app.state.runs.is_empty(), "the run was of a step that moved: no other step shows it");
+}
+
+#[test]
+fn a_reload_that_waited_for_a_listing_is_shown_once_its_form_is_closed() {
+    let dir = Dir::new();
+    let original = std::fs::read_to_string(Path::new(FIXTURES).join("suggest/suggest.toml")).unwrap();
+    dir.write("suggest.toml", &original);
+    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 140, 30);
+    app.select_step("suggest-values", 2);
+    app.key(KeyCode::Enter);
+    app.ctrl('l');
+    assert!(matches!(app.ctrl('l').first(), Some(Effect::List(_))), "listing");
+    dir.write("suggest.toml", original.replace("Suggest: pick", "Renamed: pick"));
+    read_again(&mut app, dir.path());
+    assert!(app.state.pending_reload.is_some(), "waits for the listing");
+    // Closed before its answer came: nothing is left under way.
+    let effects = app.key(KeyCode::Esc);
+    assert!(effects.iter().any(|e| matches!(e, Effect::SearchCatalog(_))), "{effects:?}");
+    assert!(app.screen().contains("Renamed: pick"), "{}", app.screen());
 }

@@ -180,6 +180,9 @@ pub struct CheckRequest {
     pub id: u64,
     /// Whose.
     pub key: StepKey,
+    /// The entry's id: the journal names it, whatever the catalog holds
+    /// at that position by the time the verdict comes.
+    pub entry: String,
     pub kind: CheckKind,
     /// The journal's name of the run it checks, for a verify.
     pub journal_as: Option<String>,

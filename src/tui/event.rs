@@ -357,13 +357,21 @@ impl Runtime<'_> {
             Effect::Check(request) => {
                 self.checking += 1;
                 let events = self.events.clone();
+                let mut asked = (*request).clone();
                 let spawned = std::thread::Builder::new().name("check".into()).spawn(move || {
                     let _ = events.send(Event::Checked(run_check(*request)));
                 });
-                if spawned.is_err() {
-                    self.checking -= 1;
+                // The verdict awaited comes, as a failure: nothing waits on
+                // a check that never started.
+                match spawned {
+                    Ok(_) => Vec::new(),
+                    Err(err) => {
+                        self.checking -= 1;
+                        asked.command.clear();
+                        let failed = super::action::Checked { request: asked, result: Err(err.to_string()) };
+                        vec![Action::Checked(Box::new(failed))]
+                    }
                 }
-                Vec::new()
             }
             Effect::List(request) => self.list(*request),
             Effect::EditFile { path, line } => self.edit_file(state, &path, line)?,
@@ -410,10 +418,15 @@ impl Runtime<'_> {
         let edited = self.step_aside(|terminal| terminal::hand_over(terminal, || super::watch::edit(path, line)));
         HANDED_OVER.store(false, Ordering::SeqCst);
         let (edited, resized) = edited?;
-        // A failed editor changed nothing it meant to; what it did write,
-        // the watch sees.
+        // An editor that ended badly may still have saved (vim exits 1
+        // after any error message); one that never started wrote nothing.
         match edited {
-            Ok(()) => self.rereading.start(self.setup, &self.events),
+            Ok(ended) => {
+                if let Some(why) = ended {
+                    state.flash(&why);
+                }
+                self.rereading.start(self.setup, &self.events);
+            }
             Err(why) => state.flash(&why),
         }
         Ok(vec![resized])

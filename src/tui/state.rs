@@ -224,6 +224,9 @@ pub struct AppState {
     /// The catalog as read again while something was under way: shown
     /// once it has ended.
     pub pending_reload: Option<Box<super::action::Reloaded>>,
+    /// The errors among the problems of the catalog shown: a reload with
+    /// more keeps the catalog as it is.
+    pub errors_shown: usize,
 }
 
 impl AppState {
@@ -238,6 +241,7 @@ impl AppState {
     ) -> Self {
         let mut search = TextArea::default();
         search.set_placeholder_text("type a symptom or an error, or paste a log line");
+        let errors_shown = diagnostics.iter().filter(|d| d.level == crate::catalog::Level::Error).count();
         let browse_rows = Rows::browsing(&catalog, &results);
         AppState {
             catalog,
@@ -284,6 +288,7 @@ impl AppState {
             suggestions_seen: std::collections::HashSet::new(),
             reselect: None,
             pending_reload: None,
+            errors_shown,
         }
     }
 

@@ -435,7 +435,7 @@ pub fn reloaded(entries: usize, problems: usize) -> String {
 }
 
 /// A catalog read again while a command, check or listing is under way.
-pub const RELOAD_WAITS: &str = "the catalog changed on disk: it is read again once what runs has ended";
+pub const RELOAD_WAITS: &str = "the catalog changed on disk: shown once what runs has ended";
 
 /// F4 in a drill.
 pub const NO_EDITOR_IN_A_DRILL: &str = "not during a drill: its catalog stays as the scenario began";

@@ -54,15 +54,16 @@ impl Rereading {
     }
 }
 
-/// Runs the editor on `path` at `line`, in the terminal, to its end.
+/// Runs the editor on `path` at `line`, in the terminal, to its end; what
+/// to say when it ended badly.
 ///
 /// # Errors
-/// The editor could not start, or failed: what to say.
-pub(super) fn edit(path: &str, line: u32) -> Result<(), String> {
+/// The editor could not start: what to say.
+pub(super) fn edit(path: &str, line: u32) -> Result<Option<String>, String> {
     let (program, args) = crate::editor::command(&crate::editor::chosen(), Path::new(path), line);
     match std::process::Command::new(&program).args(&args).status() {
-        Ok(status) if status.success() => Ok(()),
-        Ok(status) => Err(super::strings::editor_failed(&program, &status.to_string())),
+        Ok(status) if status.success() => Ok(None),
+        Ok(status) => Ok(Some(super::strings::editor_failed(&program, &status.to_string()))),
         Err(err) => Err(super::strings::editor_failed(&program, &err.to_string())),
     }
 }

@@ -35,8 +35,8 @@ fn request(
     if state.rehearsal.is_some() {
         return None;
     }
-    let (_, step) = key.resolve(&state.catalog)?;
-    let check = kind.of(step)?.clone();
+    let (entry, step) = key.resolve(&state.catalog)?;
+    let (entry, check) = (entry.id().to_owned(), kind.of(step)?.clone());
     let command = crate::template::render(&check.run, |name| {
         values.iter().find(|chosen| chosen.name == name).map(|chosen| chosen.value.as_str())
     })
@@ -46,7 +46,7 @@ fn request(
     let id = state.next_check;
     let checking = CheckState::start(id, &check, state.now);
     let secrets = super::secrets(values);
-    let request = CheckRequest { id, key, kind, journal_as, command, shown, shell, check, secrets };
+    let request = CheckRequest { id, key, entry, kind, journal_as, command, shown, shell, check, secrets };
     Some((Effect::Check(Box::new(request)), checking))
 }
 
@@ -123,11 +123,9 @@ pub fn recheck(state: &mut AppState, key: Option<StepKey>) -> Vec<Effect> {
 /// stale one is dropped there), and into the journal in any case.
 pub fn checked(state: &mut AppState, checked: Checked) -> Vec<Effect> {
     let Checked { request, result } = checked;
-    let catalog = state.catalog.clone();
-    let Some((entry, step)) = request.key.resolve(&catalog) else { return Vec::new() };
-    let Some(check) = request.kind.of(step) else { return Vec::new() };
+    // Said of the check that ran, not of what the step holds now.
     let result = result.map(|verified| {
-        let message = verify::message(check, &verified);
+        let message = verify::message(&request.check, &verified);
         (verified, message)
     });
     let awaiting = |checking: &Option<CheckState>| checking.as_ref().is_some_and(|c| c.id == request.id);
@@ -150,7 +148,7 @@ pub fn checked(state: &mut AppState, checked: Checked) -> Vec<Effect> {
     }
     let Ok((verified, message)) = result else { return Vec::new() };
     let record = StepChecked {
-        entry: entry.id().to_owned(),
+        entry: request.entry,
         step: crate::tui::update::step_number(request.key),
         check: request.kind,
         run: request.journal_as,

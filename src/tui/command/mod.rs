@@ -27,7 +27,7 @@ mod values;
 pub use checks::{checked, recheck, shown as check_shown, verify_after};
 pub use output::Output;
 pub use runs::{CheckState, KUBECTL, RunState, exited, failed, looked_up, receive, update_output};
-pub use suggestions::{Listing, list_values, listed, stale};
+pub use suggestions::{Listing, list_values, listed, offered, stale};
 pub use values::{Chosen, Filled, Form, FormField, MAX_VALUE_CHARS, ValueOrigin, fill, masked, redacted, secrets};
 
 /// One step of one entry.

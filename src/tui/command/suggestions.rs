@@ -42,7 +42,8 @@ pub fn stale(entry: &Entry, form: &Form, field: usize) -> bool {
 }
 
 /// The values listed for field `field` with the values the form holds now.
-fn offered<'f>(entry: &Entry, form: &'f Form, field: usize) -> &'f [String] {
+#[must_use]
+pub fn offered<'f>(entry: &Entry, form: &'f Form, field: usize) -> &'f [String] {
     match &form.fields[field].listing {
         Listing::Done(_, Listed::Offered(offered)) if !stale(entry, form, field) => &offered.values,
         _ => &[],
@@ -110,10 +111,12 @@ fn command_for(entry: &Entry, form: &Form, suggest: &Suggest) -> Result<String, 
 /// The answer of a listing: kept by its field if the form still waits for
 /// it (the person may have closed the form or typed another value since).
 pub fn listed(state: &mut AppState, request: &ListRequest, listed: Listed) {
-    let Some(Overlay::Form(form)) = state.overlays.last_mut() else { return };
-    if form.key != request.key {
-        return;
-    }
+    // Help may be open over the form meanwhile.
+    let form = state.overlays.iter_mut().find_map(|overlay| match overlay {
+        Overlay::Form(form) if form.key == request.key => Some(form),
+        _ => None,
+    });
+    let Some(form) = form else { return };
     let Some(field) = form.fields.iter_mut().find(|f| f.name == request.field) else { return };
     if field.listing != Listing::Running(request.command.clone()) {
         return;

@@ -21,8 +21,18 @@ use moves::{click, follow, history_back, move_by, scroll_at, select_step, select
 
 const MAX_PASTE_CHARS: usize = 64 * 1024;
 
-/// Applies one action.
+/// Applies one action; then a catalog read again while something was
+/// under way is shown, if that has ended (a run, a check, a listing, or the
+/// dialog that waited for one, closed).
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let mut effects = apply(state, action);
+    if state.pending_reload.is_some() {
+        effects.extend(reload::when_idle(state));
+    }
+    effects
+}
+
+fn apply(state: &mut AppState, action: Action) -> Vec<Effect> {
     // Answers from the threads apply whatever is on screen; a key clears
     // the last message.
     let action = match answered(state, action) {
@@ -56,7 +66,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Some(Overlay::Drill { .. }) if matches!(action, Action::Type(_) | Action::Edit(_) | Action::Paste(_)) => {
             // Typing over the briefing is searching: it makes way.
             state.overlays.pop();
-            return update(state, action);
+            return apply(state, action);
         }
         Some(Overlay::Help { .. } | Overlay::Problems { .. } | Overlay::SelectByHand(_) | Overlay::Drill { .. }) => {
             return update_overlay(state, &action);
@@ -105,17 +115,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
 /// resize, a signal), applied whatever is on screen; any other action is
 /// handed back.
 fn answered(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action> {
-    // The end of what a waiting reload waits for.
-    let ends =
-        matches!(action, Action::RunExited { .. } | Action::RunFailed { .. } | Action::Checked(_) | Action::Listed(_));
-    let mut effects = apply_answer(state, action)?;
-    if ends {
-        effects.extend(reload::when_idle(state));
-    }
-    Ok(effects)
-}
-
-fn apply_answer(state: &mut AppState, action: Action) -> Result<Vec<Effect>, Action> {
     Ok(match action {
         Action::Resize { width, height } => {
             state.size = Rect { x: 0, y: 0, width, height };

@@ -49,8 +49,8 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
     // A file saved half-way, or broken by a teammate, would take its
     // entries off the screen mid-incident: until it is fixed, the catalog
     // stays as it was, and F2 lists what is wrong now.
-    let errors = |diagnostics: &[Diagnostic]| diagnostics.iter().filter(|d| d.level == Level::Error).count();
-    if errors(&diagnostics) > errors(&state.diagnostics) {
+    // Compared with the catalog shown, not with the problems listed since.
+    if errors(&diagnostics) > state.errors_shown {
         state.diagnostics = diagnostics;
         state.flash(strings::KEPT_AS_IT_WAS);
         return Vec::new();
@@ -84,18 +84,18 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
     // the step still runs what it ran.
     state.runs = std::mem::take(&mut state.runs)
         .into_iter()
-        .filter_map(|(key, run)| Some((moved_step(key).filter(|new| same_command(&old, key, &catalog, *new))?, run)))
+        .filter_map(|(key, run)| Some((moved_step(key).filter(|new| same_step(&old, key, &catalog, *new))?, run)))
         .collect();
     let mut closed = false;
     state.overlays.retain_mut(|overlay| {
-        let dialog = matches!(overlay, Overlay::Form(_) | Overlay::Confirm(_));
         let key = match overlay {
             Overlay::Form(form) => &mut form.key,
             Overlay::Confirm(confirm) => &mut confirm.key,
             Overlay::Output { key, .. } => key,
             _ => return true,
         };
-        let kept = moved_step(*key).filter(|new| !dialog || same_command(&old, *key, &catalog, *new));
+        // A dialog shows what its step does; an output pane, the run kept.
+        let kept = moved_step(*key).filter(|new| same_step(&old, *key, &catalog, *new));
         if let Some(new) = kept {
             *key = new;
         }
@@ -103,17 +103,27 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
         kept.is_some()
     });
     let problems = diagnostics.len();
+    state.errors_shown = errors(&diagnostics);
     state.replace_catalog(catalog.clone(), diagnostics);
     // Browsing lists every entry in order: hit i is entry i.
     state.selected = selected.unwrap_or(0);
-    let said =
-        if closed { strings::STEP_CHANGED.to_owned() } else { strings::reloaded(catalog.entries().len(), problems) };
-    state.flash(&said);
+    // Said unless something else is (an editor that failed).
+    if closed {
+        state.flash(strings::STEP_CHANGED);
+    } else if state.flash.is_none() {
+        state.flash(&strings::reloaded(catalog.entries().len(), problems));
+    }
     // The worker searches the new catalog before the query over it.
     let mut effects = vec![Effect::SearchCatalog(SharedCatalog(catalog))];
     effects.extend(state.search_now());
     state.reselect = selected;
     effects
+}
+
+/// How many of `diagnostics` are errors.
+#[must_use]
+pub fn errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.level == Level::Error).count()
 }
 
 /// A catalog read again while something was under way, once it has ended.
@@ -138,10 +148,15 @@ fn busy(state: &AppState) -> bool {
         })
 }
 
-/// Whether the step at `old_key` in `old` runs what the step at `new_key`
-/// in `new` runs.
-fn same_command(old: &Arc<Catalog>, old_key: StepKey, new: &Arc<Catalog>, new_key: StepKey) -> bool {
-    let run =
-        |catalog: &Arc<Catalog>, key: StepKey| key.resolve(catalog).map(|(_, step)| step.run().map(str::to_owned));
-    run(old, old_key) == run(new, new_key)
+/// Whether the step at `old_key` in `old` does what the step at `new_key`
+/// in `new` does: its command, shell, danger, terminal, place and checks
+/// (a confirmation shown for one must not run the other).
+fn same_step(old: &Arc<Catalog>, old_key: StepKey, new: &Arc<Catalog>, new_key: StepKey) -> bool {
+    fn what(step: &crate::catalog::Step) -> impl PartialEq + '_ {
+        (step.run(), &step.lang, step.danger, step.interactive, step.place(), step.verify(), step.precheck())
+    }
+    match (old_key.resolve(old), new_key.resolve(new)) {
+        (Some((_, was)), Some((_, is))) => what(was) == what(is),
+        _ => false,
+    }
 }

@@ -14,9 +14,8 @@ use unicode_width::UnicodeWidthStr;
 use super::overlay::popup;
 use crate::catalog::{Danger, Step};
 use crate::danger::destructive_reason;
-use crate::suggest::Listed;
 use crate::tui::command::{
-    self, Confirm, Filled, Form, FormField, Listing, Purpose, RunState, StepKey, ValueOrigin, fill, masked,
+    self, Confirm, Filled, Form, FormField, Purpose, RunState, StepKey, ValueOrigin, fill, masked,
 };
 use crate::tui::layout::confirm::{ConfirmLines, confirm_lines, step_heading};
 use crate::tui::layout::document::command_lines;
@@ -84,7 +83,7 @@ pub fn form(state: &AppState, frame: &mut Frame<'_>, form: &Form) {
                 let var = entry.var(&field.name);
                 if let Some(var) = var {
                     notes.push((var.description.clone(), theme.dim()));
-                    if !var.choices.is_empty() && !matches!(field.listing, Listing::Done(_, Listed::Offered(_))) {
+                    if !var.choices.is_empty() && command::offered(entry, form, i).is_empty() {
                         let keys = keymap::up_down(Context::Form);
                         notes.push((format!("choices: {} ({keys})", var.choices.join(" · ")), theme.dim()));
                     }
