@@ -13,6 +13,8 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::Action;
 
 mod rebind;
+use rebind::bindings;
+pub use rebind::{configure, rebind_problems};
 
 /// Where the keyboard is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,30 +175,6 @@ const BINDINGS: &[Binding] = &[
     bind(MAIN, Keys::Any, TEXT_INPUT, "type", "edit the search (paste a log line as it is); Ctrl-U clears it"),
     bind(FIELDS, Keys::Any, TEXT_INPUT, "type", "type the value, or the word asked for; Ctrl-U clears it"),
 ];
-
-/// The bindings in use: the table, with config.toml's `[keys]` applied
-/// once at start.
-static CONFIGURED: std::sync::OnceLock<Vec<Binding>> = std::sync::OnceLock::new();
-
-fn bindings() -> &'static [Binding] {
-    CONFIGURED.get().map_or(BINDINGS, Vec::as_slice)
-}
-
-/// Applies config.toml's `[keys]` to the bindings for the rest of the
-/// process; the problems are each line's, and a line with one is left out.
-pub fn configure(rebindings: &[crate::settings::Rebinding]) -> Vec<crate::diagnostic::Diagnostic> {
-    let (table, problems) = rebind::rebound(BINDINGS, rebindings);
-    if table != BINDINGS {
-        let _ = CONFIGURED.set(table);
-    }
-    problems
-}
-
-/// What is wrong with the lines of `[keys]`, as `check` says it.
-#[must_use]
-pub fn rebind_problems(rebindings: &[crate::settings::Rebinding]) -> Vec<crate::diagnostic::Diagnostic> {
-    rebind::rebound(BINDINGS, rebindings).1
-}
 
 /// The status line's hints per context: which actions, in what words. The
 /// keys themselves come from the bindings.

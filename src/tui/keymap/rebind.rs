@@ -5,7 +5,7 @@
 
 use crossterm::event::{KeyCode, KeyModifiers};
 
-use super::{Binding, CTRL, Context, Keys, NONE, SHIFT};
+use super::{BINDINGS, Binding, CTRL, Context, Keys, NONE, SHIFT};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::journal::record::Milestone;
 use crate::settings::{Rebinding, Written};
@@ -50,6 +50,30 @@ const NAMED: &[(&str, Action)] = &[
 
 /// Where what is typed is text: a printable key there must stay text.
 const TEXT: &[Context] = &[Context::Main, Context::Detail, Context::Form, Context::Confirm, Context::Prompt];
+
+/// The bindings in use: the table, with config.toml's `[keys]` applied
+/// once at start.
+static CONFIGURED: std::sync::OnceLock<Vec<Binding>> = std::sync::OnceLock::new();
+
+pub(super) fn bindings() -> &'static [Binding] {
+    CONFIGURED.get().map_or(BINDINGS, Vec::as_slice)
+}
+
+/// Applies config.toml's `[keys]` to the bindings for the rest of the
+/// process; the problems are each line's, and a line with one is left out.
+pub fn configure(rebindings: &[crate::settings::Rebinding]) -> Vec<crate::diagnostic::Diagnostic> {
+    let (table, problems) = rebound(BINDINGS, rebindings);
+    if table != BINDINGS {
+        let _ = CONFIGURED.set(table);
+    }
+    problems
+}
+
+/// What is wrong with the lines of `[keys]`, as `check` says it.
+#[must_use]
+pub fn rebind_problems(rebindings: &[crate::settings::Rebinding]) -> Vec<crate::diagnostic::Diagnostic> {
+    rebound(BINDINGS, rebindings).1
+}
 
 /// `table` with each rebinding applied in turn, and the problems of those
 /// left out.

@@ -4,15 +4,18 @@
 //! `update` applies it, and the runtime carries out the effects it asks for.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event as TerminalEvent, MouseEventKind};
+
+mod aside;
+use aside::in_terminal;
+pub use aside::run_check;
 
 use super::action::IncidentChange;
 use super::action::{Action, Effect, LookedUp, Searched};
@@ -28,7 +31,7 @@ use crate::catalog::{Catalog, Diagnostic, Source};
 use crate::clipboard::{self, Plan};
 use crate::journal::incidents::Incidents;
 use crate::journal::output::{OutputFile, Printed};
-use crate::runner::{self, Outcome, Running, Shell};
+use crate::runner::{self, Outcome, Running};
 
 /// What reaches the loop.
 pub enum Event {
@@ -354,25 +357,7 @@ impl Runtime<'_> {
                 let whereabouts = crate::whereabouts::whereabouts(&command, &|name| std::env::var_os(name));
                 vec![Action::LookedUp(Box::new(LookedUp { command, whereabouts }))]
             }
-            Effect::Check(request) => {
-                self.checking += 1;
-                let events = self.events.clone();
-                let mut asked = (*request).clone();
-                let spawned = std::thread::Builder::new().name("check".into()).spawn(move || {
-                    let _ = events.send(Event::Checked(run_check(*request)));
-                });
-                // The verdict awaited comes, as a failure: nothing waits on
-                // a check that never started.
-                match spawned {
-                    Ok(_) => Vec::new(),
-                    Err(err) => {
-                        self.checking -= 1;
-                        asked.command.clear();
-                        let failed = super::action::Checked { request: asked, result: Err(err.to_string()) };
-                        vec![Action::Checked(Box::new(failed))]
-                    }
-                }
-            }
+            Effect::Check(request) => self.check(*request),
             Effect::List(request) => self.list(*request),
             Effect::EditFile { path, line } => self.edit_file(state, &path, line)?,
             Effect::Journal(event) => vec![Action::Incident(Box::new(self.journaling.record(*event)))],
@@ -390,106 +375,10 @@ impl Runtime<'_> {
         };
         Ok(ControlFlow::Continue(answers))
     }
-
-    /// Lists a field's values on a thread of its own; the answer comes
-    /// back as an event.
-    fn list(&self, request: super::action::ListRequest) -> Vec<Action> {
-        let events = self.events.clone();
-        let asked = request.clone();
-        let spawned = std::thread::Builder::new().name("suggest".into()).spawn(move || {
-            let listed = match crate::suggest::list(&request.suggest, &request.command, &request.var) {
-                crate::suggest::Listed::Failed(why) => {
-                    crate::suggest::Listed::Failed(crate::journal::secret::redact(&why, &request.secrets).into_owned())
-                }
-                listed => listed,
-            };
-            let _ = events.send(Event::Listed(Box::new((request, listed))));
-        });
-        match spawned {
-            Ok(_) => Vec::new(),
-            Err(err) => vec![Action::Listed(Box::new((asked, crate::suggest::Listed::Failed(err.to_string()))))],
-        }
-    }
-
-    /// Hands the terminal to the editor on `path` at `line`, then reads the
-    /// catalog again.
-    fn edit_file(&mut self, state: &mut AppState, path: &str, line: u32) -> std::io::Result<Vec<Action>> {
-        HANDED_OVER.store(true, Ordering::SeqCst);
-        let edited = self.step_aside(|terminal| terminal::hand_over(terminal, || super::watch::edit(path, line)));
-        HANDED_OVER.store(false, Ordering::SeqCst);
-        let (edited, resized) = edited?;
-        // An editor that ended badly may still have saved (vim exits 1
-        // after any error message); one that never started wrote nothing.
-        match edited {
-            Ok(ended) => {
-                if let Some(why) = ended {
-                    state.flash(&why);
-                }
-                self.rereading.start(self.setup, &self.events);
-            }
-            Err(why) => state.flash(&why),
-        }
-        Ok(vec![resized])
-    }
-
-    /// Lets `work` have the terminal (the input thread paused), then reads
-    /// its size again, as the resize to apply: it may have changed meanwhile.
-    fn step_aside<T>(&mut self, work: impl FnOnce(&mut Tui) -> std::io::Result<T>) -> std::io::Result<(T, Action)> {
-        self.input.pause();
-        let done = work(self.terminal);
-        self.input.resume();
-        let done = done?;
-        let size = self.terminal.size()?;
-        Ok((done, Action::Resize { width: size.width, height: size.height }))
-    }
-}
-
-/// Runs a check to its verdict, its output's secrets redacted (on a thread
-/// of its own; the tests call it as the loop does).
-pub fn run_check(mut request: super::action::CheckRequest) -> super::action::Checked {
-    let mut attempt = |timeout| runner::run_until(&request.command, request.shell, timeout);
-    let result = crate::verify::run(&request.check, &mut attempt, &std::thread::sleep).map_err(|err| err.to_string());
-    let secrets = std::mem::take(&mut request.secrets);
-    let result = result.map(|mut verified| {
-        for line in &mut verified.tail {
-            *line = crate::journal::secret::redact(line, &secrets).into_owned();
-        }
-        verified
-    });
-    request.command.clear();
-    super::action::Checked { request, result }
 }
 
 /// How often the screen refreshes while a command runs.
 const TICK: Duration = Duration::from_millis(200);
-
-/// Runs an interactive command in the real terminal: pagerbook steps aside,
-/// the command runs, and Enter brings the navigator back as it was. Says
-/// when the command ended.
-fn in_terminal(
-    terminal: &mut Tui,
-    command: &str,
-    shown: &str,
-    shell: Shell,
-) -> std::io::Result<(std::io::Result<Outcome>, Instant)> {
-    HANDED_OVER.store(true, Ordering::SeqCst);
-    let result = terminal::hand_over(terminal, || {
-        let mut out = std::io::stdout();
-        let _ = writeln!(out, "$ {shown}");
-        let outcome = runner::run_in_terminal(command, shell);
-        let ended_at = Instant::now();
-        let said = match &outcome {
-            Ok(outcome) => format!("[{outcome}]"),
-            Err(err) => format!("[could not start: {err}]"),
-        };
-        let _ = write!(out, "\n{said} Press Enter to return to pagerbook ");
-        let _ = out.flush();
-        let _ = std::io::stdin().read_line(&mut String::new());
-        (outcome, ended_at)
-    });
-    HANDED_OVER.store(false, Ordering::SeqCst);
-    result
-}
 
 /// Blocks for one event (or at most `tick`), then takes every event
 /// already queued, so a burst of keys (a paste, fast typing) is applied
