@@ -178,6 +178,12 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// How many of `diagnostics` are errors.
+#[must_use]
+pub fn errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics.iter().filter(|d| d.level == Level::Error).count()
+}
+
 /// `; did you mean `x`?` when one of `known` is close to `word`, else empty.
 pub(crate) fn did_you_mean(word: &str, known: &[&str]) -> String {
     closest(word, known.iter().copied()).map(|best| format!("; did you mean `{best}`?")).unwrap_or_default()

@@ -909,21 +909,29 @@ fn a_suggestion_uses_the_other_values_quoted_and_waits_for_them() {
     assert_eq!(form.fields[1].value(), "", "no stale pod offered: ↓ moves to the next field");
 }
 
+/// The navigator over a copy of the fixture catalog `name` (its one file,
+/// `name.toml`) in a directory of its own, to write to; with the file's text.
+fn over_a_copy(name: &str, width: u16, height: u16) -> (Dir, String, App) {
+    let dir = Dir::new();
+    let text = std::fs::read_to_string(Path::new(FIXTURES).join(name).join(format!("{name}.toml"))).unwrap();
+    dir.write(&format!("{name}.toml"), &text);
+    let app = App::new(&[Source::Path(dir.path().to_owned())], width, height);
+    (dir, text, app)
+}
+
 /// The catalog of `dir` read again, as the loop hands it to the update.
 fn read_again(app: &mut App, dir: &Path) -> Vec<Effect> {
     let loaded = pagerbook::catalog::load(&[Source::Path(dir.to_owned())]);
     let catalog = std::sync::Arc::new(loaded.catalog);
     // The search worker is handed it before the update's query.
     app.index = pagerbook::search::Index::new(catalog.clone());
+    let catalog = pagerbook::tui::action::SharedCatalog(catalog);
     app.apply(Action::Reloaded(Box::new(pagerbook::tui::action::Reloaded { catalog, diagnostics: loaded.diagnostics })))
 }
 
 #[test]
 fn a_catalog_read_again_keeps_the_entry_in_view_and_closes_a_form_whose_command_changed() {
-    let dir = Dir::new();
-    let original = std::fs::read_to_string(Path::new(FIXTURES).join("suggest/suggest.toml")).unwrap();
-    dir.write("suggest.toml", &original);
-    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 100, 30);
+    let (dir, original, mut app) = over_a_copy("suggest", 100, 30);
     app.select_step("suggest-values", 1);
     app.key(KeyCode::Enter);
     assert!(matches!(app.overlay(), Some(Overlay::Form(_))));
@@ -1015,10 +1023,7 @@ fn our_own_catalog_lists_a_node_at_the_first_key_and_strips_its_prefix() {
 
 #[test]
 fn a_catalog_read_again_while_a_step_runs_waits_for_its_end() {
-    let dir = Dir::new();
-    let original = std::fs::read_to_string(Path::new(FIXTURES).join("drill/drill.toml")).unwrap();
-    dir.write("drill.toml", &original);
-    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 100, 30);
+    let (dir, original, mut app) = over_a_copy("drill", 100, 30);
     app.select_step("drill-echo", 1);
     app.ctrl('r');
     let (id, _) = started_run(&app.key(KeyCode::Enter)).unwrap();
@@ -1045,10 +1050,7 @@ fn a_catalog_read_again_while_a_step_runs_waits_for_its_end() {
 
 #[test]
 fn a_reload_that_waited_for_a_listing_is_shown_once_its_form_is_closed() {
-    let dir = Dir::new();
-    let original = std::fs::read_to_string(Path::new(FIXTURES).join("suggest/suggest.toml")).unwrap();
-    dir.write("suggest.toml", &original);
-    let mut app = App::new(&[Source::Path(dir.path().to_owned())], 140, 30);
+    let (dir, original, mut app) = over_a_copy("suggest", 140, 30);
     app.select_step("suggest-values", 2);
     app.key(KeyCode::Enter);
     app.ctrl('l');

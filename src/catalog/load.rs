@@ -113,7 +113,7 @@ impl Loaded {
     /// How many diagnostics are errors.
     #[must_use]
     pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.level == Level::Error).count()
+        crate::diagnostic::errors(&self.diagnostics)
     }
 }
 

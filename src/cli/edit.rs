@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::{EXIT_OK, EXIT_PROBLEM, load_noting_problems, unknown_id};
-use crate::catalog::{self, EMBEDDED_PREFIX, Level, LoadOptions, Source};
+use crate::catalog::{self, EMBEDDED_PREFIX, LoadOptions, Source};
 use crate::editor;
 
 pub(super) fn edit(sources: &[Source], id: &str, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -37,7 +37,7 @@ pub(super) fn edit(sources: &[Source], id: &str, out: &mut dyn Write, err: &mut 
     // The file as it is now, beside the catalogs it loads with.
     let options = LoadOptions { context: sources.to_vec(), strict: None };
     let loaded = catalog::load_with(&[Source::Path(path.to_owned())], &options);
-    let errors = loaded.diagnostics.iter().filter(|d| d.level == Level::Error).count();
+    let errors = loaded.error_count();
     for problem in &loaded.diagnostics {
         writeln!(out, "{problem}")?;
     }

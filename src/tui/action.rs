@@ -129,14 +129,14 @@ pub enum Action {
 }
 
 /// The catalog as read again, with every problem to list.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reloaded {
-    pub catalog: Arc<Catalog>,
+    pub catalog: SharedCatalog,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A catalog handed to the search worker: two are equal when they are the
-/// same one.
+/// A catalog as the loop hands it around (to the update, to the search
+/// worker): two are equal when they are the same one.
 #[derive(Debug, Clone)]
 pub struct SharedCatalog(pub Arc<Catalog>);
 
@@ -147,12 +147,6 @@ impl PartialEq for SharedCatalog {
 }
 
 impl Eq for SharedCatalog {}
-
-impl PartialEq for Reloaded {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.catalog, &other.catalog) && self.diagnostics == other.diagnostics
-    }
-}
 
 /// A suggestion to run off the loop: the answer comes back as
 /// [`Action::Listed`].

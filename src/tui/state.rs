@@ -241,7 +241,7 @@ impl AppState {
     ) -> Self {
         let mut search = TextArea::default();
         search.set_placeholder_text("type a symptom or an error, or paste a log line");
-        let errors_shown = diagnostics.iter().filter(|d| d.level == crate::catalog::Level::Error).count();
+        let errors_shown = crate::diagnostic::errors(&diagnostics);
         let browse_rows = Rows::browsing(&catalog, &results);
         AppState {
             catalog,

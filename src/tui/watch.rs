@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-use super::action::Reloaded;
+use super::action::{Reloaded, SharedCatalog};
 use super::event::{Event, Setup};
 use crate::catalog::{self, Source};
 
@@ -39,7 +39,7 @@ impl Rereading {
         let spawned = std::thread::Builder::new().name("reload".into()).spawn(move || {
             let loaded = catalog::load(&sources);
             let diagnostics = problems.into_iter().chain(loaded.diagnostics).collect();
-            let reloaded = Reloaded { catalog: Arc::new(loaded.catalog), diagnostics };
+            let reloaded = Reloaded { catalog: SharedCatalog(Arc::new(loaded.catalog)), diagnostics };
             let _ = events.send(Event::Reloaded(Box::new(reloaded)));
         });
         self.busy = spawned.is_ok();

@@ -10,7 +10,8 @@ use super::super::action::{Effect, Reloaded, SharedCatalog};
 use super::super::command::{CheckState, Listing, StepKey};
 use super::super::state::{AppState, CopyTo, Focus, Overlay, Page};
 use super::super::strings;
-use crate::catalog::{Catalog, Diagnostic, EMBEDDED_PREFIX, Level};
+use crate::catalog::{Catalog, EMBEDDED_PREFIX};
+use crate::diagnostic::errors;
 
 /// F4: the shown entry's file, at its line, in the editor.
 pub fn edit_entry(state: &mut AppState) -> Vec<Effect> {
@@ -45,7 +46,7 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
         state.flash(strings::RELOAD_WAITS);
         return Vec::new();
     }
-    let Reloaded { catalog, diagnostics } = reloaded;
+    let Reloaded { catalog: SharedCatalog(catalog), diagnostics } = reloaded;
     // A file saved half-way, or broken by a teammate, would take its
     // entries off the screen mid-incident: until it is fixed, the catalog
     // stays as it was, and F2 lists what is wrong now.
@@ -118,12 +119,6 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
     effects.extend(state.search_now());
     state.reselect = selected;
     effects
-}
-
-/// How many of `diagnostics` are errors.
-#[must_use]
-pub fn errors(diagnostics: &[Diagnostic]) -> usize {
-    diagnostics.iter().filter(|d| d.level == Level::Error).count()
 }
 
 /// A catalog read again while something was under way, once it has ended.
