@@ -74,14 +74,13 @@ pub fn list_values(state: &mut AppState) -> Vec<Effect> {
             return Vec::new();
         }
     };
+    // Not ours: its first `^L` shows the command; from then on it runs.
     let embedded = entry.origin().path.starts_with(EMBEDDED_PREFIX);
     let field = &mut form.fields[form.focused];
-    let shown_before = field.listing == Listing::Shown(command.clone()) || state.suggestions_seen.contains(&command);
-    if !embedded && !shown_before {
+    if state.suggestions_seen.insert(command.clone()) && !embedded {
         field.listing = Listing::Shown(command);
         return Vec::new();
     }
-    state.suggestions_seen.insert(command.clone());
     field.listing = Listing::Running(command.clone());
     let secrets = super::values::secrets(&form.chosen());
     let field = &form.fields[form.focused];
@@ -97,8 +96,7 @@ fn command_for(entry: &Entry, form: &Form, suggest: &Suggest) -> Result<String, 
     let values = form.values();
     for name in template::placeholder_names(&suggest.run) {
         let Some((_, value)) = values.iter().find(|(n, v)| n == name && !v.is_empty()) else { continue };
-        let checked = entry.var(name).map_or_else(|| template::check_value(value, None), |var| var.check(value));
-        if let Err(problem) = checked {
+        if let Err(problem) = super::values::check(entry, name, value) {
             return Err(strings::suggestion_refused(name, &problem));
         }
     }

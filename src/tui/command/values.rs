@@ -236,16 +236,16 @@ impl Filled {
     }
 }
 
+/// Checks a value for placeholder `name` of `entry`, as its var says (an
+/// undeclared one by the rules every value follows).
+pub(super) fn check(entry: &Entry, name: &str, value: &str) -> Result<Option<&'static str>, ValueError> {
+    entry.var(name).map_or_else(|| template::check_value(value, None), |var| var.check(value))
+}
+
 /// Checks the values and renders the step's command with them.
 #[must_use]
 pub fn fill(entry: &Entry, step: &Step, values: &[(String, String)]) -> Filled {
-    let checks = values
-        .iter()
-        .map(|(name, value)| match entry.var(name) {
-            Some(var) => var.check(value),
-            None => template::check_value(value, None),
-        })
-        .collect();
+    let checks = values.iter().map(|(name, value)| check(entry, name, value)).collect();
     let command = step.render(|name| values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()));
     Filled { checks, command }
 }

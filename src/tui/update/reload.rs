@@ -1,8 +1,8 @@
 //! The catalog read again while the navigator runs (its files changed, or
 //! F4's editor is done), and F4 itself. Everything that points into the
-//! catalog by position follows its entry by id; a form or a confirmation
-//! whose command changed is closed, since the person confirmed what is no
-//! longer there.
+//! catalog by position follows its entry by id; a form, a confirmation or
+//! an output pane whose step changed is closed, since what the person saw
+//! is no longer what would run.
 
 use std::sync::Arc;
 
@@ -49,8 +49,8 @@ pub fn reloaded(state: &mut AppState, reloaded: Reloaded) -> Vec<Effect> {
     let Reloaded { catalog: SharedCatalog(catalog), diagnostics } = reloaded;
     // A file saved half-way, or broken by a teammate, would take its
     // entries off the screen mid-incident: until it is fixed, the catalog
-    // stays as it was, and F2 lists what is wrong now.
-    // Compared with the catalog shown, not with the problems listed since.
+    // stays as it was, and F2 lists what is wrong now (compared with the
+    // catalog shown, not with the problems listed since).
     if errors(&diagnostics) > state.errors_shown {
         state.diagnostics = diagnostics;
         state.flash(strings::KEPT_AS_IT_WAS);
